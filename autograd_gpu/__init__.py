@@ -1,0 +1,48 @@
+"""autograd_gpu: PyTorch's autograd on NumPy (CPU) and CuPy (CUDA GPUs).
+
+`import autograd_gpu as torch` runs PyTorch-style code: tensors, the autograd engine, and
+ops with their derivatives, on the device each tensor lives on.
+"""
+from . import ops as _ops  # attaches the ops to Tensor
+from . import autograd, backends, cuda
+from ._device import device
+from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
+                      int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
+                      result_type as _result_type)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, from_numpy, full,
+                       full_like, initial_seed, linspace, manual_seed, ones, ones_like, rand,
+                       rand_like, randint, randint_like, randn, randn_like, randperm, seed,
+                       tensor, zeros, zeros_like)
+from .ops import *  # noqa: F401,F403
+from .ops import abs, all, any, max, min, pow, sum  # noqa: A004 - PyTorch's names
+from .tensor import Size, Tensor
+
+__version__ = "0.1.0"
+
+float = float32  # noqa: A001 - PyTorch's aliases
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+
+def is_tensor(obj) -> "builtins.bool":  # noqa: F821
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "builtins.int":  # noqa: F821
+    return input.numel()
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    return _result_type(tensor1, tensor2)
+
+
+def can_cast(from_: dtype, to: dtype) -> "builtins.bool":  # noqa: F821
+    return from_._category <= to._category
+
+
+def is_floating_point(input: Tensor) -> "builtins.bool":  # noqa: F821
+    return input.is_floating_point()

@@ -1,0 +1,152 @@
+"""dtype objects with PyTorch's names, and PyTorch's type-promotion rules.
+
+A dtype wraps one NumPy dtype (CuPy uses the same ones). Promotion follows PyTorch, not NumPy:
+categories bool < integer < floating; dimensioned tensors outrank 0-d tensors, which outrank
+Python scalars, so ``float32 + int64 -> float32`` and ``float16 * 2.5 -> float16``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:  # noqa: N801 - PyTorch's spelling
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
+
+    def __init__(self, name: str, np_dtype: str, category: int):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = category == 2
+        self.is_signed = self.np.kind in "fi"
+        self.itemsize = self.np.itemsize
+        self._category = category
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"autograd_gpu.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_real(self) -> "dtype":
+        return self
+
+
+bool_ = dtype("bool", "bool", 0)
+uint8 = dtype("uint8", "uint8", 1)
+int8 = dtype("int8", "int8", 1)
+int16 = dtype("int16", "int16", 1)
+int32 = dtype("int32", "int32", 1)
+int64 = dtype("int64", "int64", 1)
+float16 = dtype("float16", "float16", 2)
+float32 = dtype("float32", "float32", 2)
+float64 = dtype("float64", "float64", 2)
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+FROM_NUMPY = {d.np: d for d in ALL}
+_NAMES = {d.name: d for d in ALL}
+ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+           "short": int16, "bool": bool_}
+
+
+def _by_name(name: str) -> dtype:
+    return _NAMES[name]
+
+
+class _Defaults:
+    float = float32
+
+
+_defaults = _Defaults()
+
+
+def get_default_dtype() -> dtype:
+    return _defaults.float
+
+
+def set_default_dtype(d: dtype) -> None:
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _defaults.float = d
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    try:
+        return FROM_NUMPY[np_dtype]
+    except KeyError:
+        pass
+    try:
+        return FROM_NUMPY[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        supported = ", ".join(d.name for d in ALL)
+        raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. "
+                        f"The only supported types are: {supported}.") from None
+
+
+def to_dtype(d) -> dtype:
+    """Accept an autograd_gpu dtype, a NumPy dtype or a Python type."""
+    if isinstance(d, dtype):
+        return d
+    if d is float:
+        return float64
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    return from_numpy_dtype(d)
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype PyTorch gives a Python scalar when it is the only source of a type."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool_
+    if isinstance(value, (int, np.integer)):
+        return int64
+    if isinstance(value, (float, np.floating)):
+        return get_default_dtype()
+    raise TypeError(f"expected a Python number, got {type(value).__name__}")
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """PyTorch's promote_types: across categories the higher category wins outright
+    (int64 + float32 -> float32, where NumPy would say float64)."""
+    if a is b:
+        return a
+    if a._category != b._category:
+        return a if a._category > b._category else b
+    return FROM_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def _promote(a: dtype | None, b: dtype | None) -> dtype | None:
+    if a is None:
+        return b
+    return a if b is None else promote_types(a, b)
+
+
+def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    # c10's combine_categories: a lower-priority operand only counts when it lifts the
+    # category (a float 0-d tensor or Python float turns an integer result into a float one).
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands) -> dtype:
+    """PyTorch's torch.result_type over tensors (dimensioned or 0-d) and Python scalars."""
+    dim = zero = wrapped = None
+    for op in operands:
+        d = getattr(op, "dtype", None)
+        if isinstance(d, dtype):
+            if op.ndim:
+                dim = _promote(dim, d)
+            else:
+                zero = _promote(zero, d)
+        else:
+            wrapped = _promote(wrapped, scalar_dtype(op))
+    return _combine(dim, _combine(zero, wrapped))

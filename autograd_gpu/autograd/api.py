@@ -1,0 +1,124 @@
+"""autograd.backward and autograd.grad: checking what the user passed, then the engine."""
+from __future__ import annotations
+
+from .. import backends
+from ..tensor import Tensor, _wrap
+from . import engine
+from .node import NO_EDGE
+
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_grads(outputs: tuple, grads: tuple, create_graph: bool, fn_name: str) -> list:
+    if len(grads) == 0:
+        grads = (None,) * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"{fn_name}: got {len(grads)} gradients for {len(outputs)} "
+                           f"outputs; pass one gradient per output (None for scalars)")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if out._data.dtype.kind != "f":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar "
+                                   f"outputs but got {out.dtype}")
+            g = _wrap(backends.of(out._data).xp.ones(out._data.shape, out._data.dtype))
+        elif not isinstance(g, Tensor):
+            g = _wrap(backends.of(out._data).asarray(g, dtype=out._data.dtype))
+        else:
+            if g._data.shape != out._data.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                                   f"{g.shape} and output[{i}] has a shape of {out.shape}.")
+            if g.device != out.device:
+                raise RuntimeError(f"invalid gradient at index {i} - expected device "
+                                   f"{out.device} but got {g.device}")
+            if g._data.dtype != out._data.dtype:
+                g = g.to(out.dtype)
+        seeds.append(g if create_graph else g._data)
+    return seeds
+
+
+def _root_edges(outputs: tuple) -> list:
+    edges = []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"expected a Tensor as element {i}, got {type(out).__name__}")
+        if out._edge is NO_EDGE:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+                               f"have a grad_fn")
+        edges.append(out._edge)
+    return edges
+
+
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, grad_variables=None, inputs=None) -> None:
+    """Accumulate d(tensors)/d(leaves) into the leaves' `.grad` (or only `inputs`')."""
+    outputs = _as_tuple(tensors)
+    grads = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables)
+    if retain_graph is None:
+        retain_graph = create_graph
+    edges = _root_edges(outputs)
+    seeds = _root_grads(outputs, grads, create_graph, "backward")
+    if inputs is None:
+        engine.execute(edges, seeds, retain_graph, create_graph)
+        return
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    targets = [_input_edge(t, i) for i, t in enumerate(inputs)]
+    found = engine.execute(edges, seeds, retain_graph, create_graph, targets)
+    for t, g in zip(inputs, found):
+        if g is not None:
+            engine.accumulate_into(t, g, create_graph)
+
+
+def _input_edge(t: Tensor, i: int) -> tuple:
+    if not isinstance(t, Tensor):
+        raise TypeError(f"expected a Tensor as input {i}, got {type(t).__name__}")
+    if t._edge is NO_EDGE:
+        raise RuntimeError("One of the differentiated Tensors does not require grad")
+    return t._edge
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
+    """Gradients of `outputs` with respect to `inputs`, returned rather than accumulated."""
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported; loop over the "
+                                  "batch of grad_outputs instead")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
+    outs = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    edges = _root_edges(outs)
+    seeds = _root_grads(outs, _as_tuple(grad_outputs), create_graph, "grad")
+    targets = [_input_edge(t, i) for i, t in enumerate(ins)]
+    found = engine.execute(edges, seeds, retain_graph, create_graph, targets)
+    result = []
+    for t, g in zip(ins, found):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been "
+                                   "used in the graph. Set allow_unused=True if this is the "
+                                   "desired behavior.")
+            if materialize_grads:
+                g = backends.of(t._data).xp.zeros_like(t._data)
+                result.append(_wrap(g))
+                continue
+            result.append(None)
+            continue
+        result.append(g if create_graph else _wrap(g))
+    return tuple(result)

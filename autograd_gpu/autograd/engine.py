@@ -1,0 +1,285 @@
+"""The backward engine: iterative, so graph depth never meets the recursion limit.
+
+Gradients are summed per node in buffers the engine owns; a node runs once all nodes that
+feed it have run (dependency counts, as in PyTorch). Without `create_graph` the formulas run
+on raw arrays with grad mode off; with it they run on Tensors with grad mode on, so the
+backward pass is itself recorded. Saved tensors are released after each node unless the
+graph is kept.
+"""
+from __future__ import annotations
+
+from .. import backends
+from . import tensor_math
+from .grad_mode import state
+from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot
+
+VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
+                "its gradient, with torch.autograd.set_detect_anomaly(True).")
+
+
+def _dependencies(root) -> dict:
+    deps = {root: 0}
+    stack = [root]
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+    return deps
+
+
+def _leading(root, targets: dict) -> set:
+    """Nodes from which some target node can be reached (children visited first)."""
+    order, seen = [], {root}
+    stack = [(root, iter(root.next_functions))]
+    while stack:
+        node, it = stack[-1]
+        for nxt, _ in it:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, iter(nxt.next_functions)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    leads = set()
+    for node in order:
+        if node in targets or any(n in leads for n, _ in node.next_functions):
+            leads.add(node)
+    return leads
+
+
+def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
+            targets: list | None = None) -> list | None:
+    """Run backward from `edges` seeded with `grads`. With `targets` (edges), return the
+    gradient that reaches each target instead of accumulating into leaves' `.grad`."""
+    root = GraphRoot(tuple(edges))
+    deps = _dependencies(root)
+    wanted = leads = None
+    captured = None
+    if targets is not None:
+        wanted = {}
+        for slot, (fn, nr) in enumerate(targets):
+            wanted.setdefault(fn, []).append((nr, slot))
+        leads = _leading(root, wanted)
+        captured = [None] * len(targets)
+    buffers = {}
+    prev = state.enabled
+    state.enabled = create_graph
+    try:
+        ready = [root]
+        while ready:
+            fn = ready.pop()
+            if fn is root:
+                g, out_grads = None, grads
+            else:
+                g = buffers.pop(fn, None)
+                if fn._pre_hooks is not None and g is not None:
+                    g = _run_pre_hooks(fn, g, create_graph)
+                if wanted is not None and fn in wanted:
+                    for nr, slot in wanted[fn]:
+                        captured[slot] = g if fn.num_outputs == 1 else g[nr]
+                if fn.__class__ is AccumulateGrad:
+                    if wanted is None and g is not None:
+                        accumulate(fn.variable, g, create_graph)
+                    continue
+                if leads is not None and not any(n in leads for n, _ in fn.next_functions):
+                    continue
+                out_grads = call_node(fn, g, create_graph) if g is not None else None
+                if not keep_graph:
+                    release(fn)
+            for i, (nxt, nr) in enumerate(fn.next_functions):
+                if nxt is None:
+                    continue
+                gi = out_grads[i] if out_grads is not None else None
+                if gi is not None:
+                    _add_to_buffer(buffers, nxt, nr, gi)
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    ready.append(nxt)
+    finally:
+        state.enabled = prev
+    return captured
+
+
+def _add_to_buffer(buffers: dict, fn, nr: int, g) -> None:
+    if fn.num_outputs == 1:
+        prev = buffers.get(fn)
+        buffers[fn] = g if prev is None else prev + g
+        return
+    slots = buffers.get(fn)
+    if slots is None:
+        slots = buffers[fn] = [None] * fn.num_outputs
+    slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+
+def release(fn) -> None:
+    if fn._saved is not None:
+        fn._saved = FREED
+        if fn._out is not None:
+            fn._out = None
+
+
+def _unpack(fn, F):
+    saved = fn._saved
+    if saved is FREED:
+        raise RuntimeError(RETAIN_HINT)
+    for t, v in zip(saved, fn._versions):
+        if v is not None and t is not None and t._vc[0] != v:
+            raise _version_error(fn, t, v)
+    out = fn._out
+    if out is not None and out[1][0] != out[2]:
+        from ..tensor import _wrap
+
+        t = _wrap(out[0], (fn, 0))
+        t._vc = out[1]
+        raise _version_error(fn, t, out[2])
+    if F.tensors:
+        return saved
+    return [t._data if t is not None else None for t in saved]
+
+
+def _version_error(fn, t, expected: int) -> RuntimeError:
+    owner = t.grad_fn
+    which = f", which is output {t.output_nr} of {owner.name()}," if owner is not None else ""
+    last = t._vc[1]
+    detail = f" It was saved for {fn.name()}" + (f" and then modified in place by {last}()."
+                                                  if last else ".")
+    return RuntimeError(
+        f"one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{t.type()} [{', '.join(map(str, t.shape))}]]{which} is at "
+        f"version {t._vc[0]}; expected version {expected} instead.{detail} {VERSION_HINT}")
+
+
+def call_node(fn, g, create_graph: bool = False):
+    """Run one node's derivative on its output gradient(s); returns input gradients."""
+    if fn.num_outputs > 1:
+        g = _materialize(fn, g, create_graph)
+    F = tensor_math if create_graph else backends.of(g if fn.num_outputs == 1 else g[0])
+    saved = _unpack(fn, F) if fn._saved is not None else ()
+    if fn.num_outputs == 1:
+        grads = fn.grad(F, g, *saved)
+    else:
+        grads = fn.grad(F, *g, *saved) if not fn.__dict__.get("_grads_as_list") else fn.grad(
+            F, g, *saved)
+    reduce = fn._reduce
+    if reduce is not None:
+        grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
+                      for gi, r in zip(grads, reduce))
+    if fn._post_hooks is not None:
+        grads = _run_post_hooks(fn, grads, g, create_graph)
+    if state.anomaly:
+        _check_anomaly(fn, grads, F)
+    return grads
+
+
+def _materialize(fn, g, create_graph):
+    """Multi-output nodes get zeros for outputs that received no gradient."""
+    if g is None:
+        return None
+    shapes = fn.output_meta
+    template = next(x for x in g if x is not None)
+    out = []
+    for x, (shape, dtype) in zip(g, shapes):
+        if x is None:
+            x = tensor_math.zeros(shape, template, dtype) if create_graph else \
+                backends.of(template).xp.zeros(shape, dtype)
+        out.append(x)
+    return out
+
+
+def _as_tensor(g):
+    from ..tensor import Tensor, _wrap
+
+    return g if isinstance(g, Tensor) else _wrap(g)
+
+
+def _as_grad(value, create_graph: bool):
+    return value if create_graph else value._data
+
+
+def _run_pre_hooks(fn, g, create_graph):
+    multi = fn.num_outputs > 1
+    g = list(g) if multi else g
+    for nr, hooks in fn._pre_hooks.items():
+        if nr == -1:
+            continue
+        cur = g[nr] if multi else g
+        if cur is None:
+            continue
+        for hook in list(hooks):
+            res = hook(_as_tensor(cur))
+            if res is not None:
+                cur = res if create_graph else res._data
+        if multi:
+            g[nr] = cur
+        else:
+            g = cur
+    node_hooks = fn._pre_hooks.get(-1)
+    if node_hooks:
+        gs = tuple(_as_tensor(x) if x is not None else None for x in (g if multi else [g]))
+        for hook in list(node_hooks):
+            res = hook(gs)
+            if res is not None:
+                gs = tuple(res)
+        vals = [None if x is None else _as_grad(x, create_graph) for x in gs]
+        g = vals if multi else vals[0]
+    return g
+
+
+def _run_post_hooks(fn, grads, g, create_graph):
+    gin = tuple(None if x is None else _as_tensor(x) for x in grads)
+    gout = tuple(None if x is None else _as_tensor(x) for x in (g if isinstance(g, list)
+                                                                 else [g]))
+    for hook in list(fn._post_hooks):
+        res = hook(gin, gout)
+        if res is not None:
+            gin = tuple(res)
+    return tuple(None if x is None else _as_grad(x, create_graph) for x in gin)
+
+
+def _check_anomaly(fn, grads, F) -> None:
+    for i, gi in enumerate(grads):
+        if gi is None:
+            continue
+        arr = gi._data if F.tensors else gi
+        xp = backends.of(arr).xp
+        if arr.dtype.kind == "f" and not bool(xp.isfinite(arr).all()):
+            bad = "nan" if bool(xp.isnan(arr).any()) else "inf"
+            where = "".join(fn._trace or ["(the forward ran before anomaly mode was on)\n"])
+            raise RuntimeError(f"Function '{fn.name()}' returned {bad} values in its {i}th "
+                               f"output. Its forward op was created here (most recent call "
+                               f"last):\n{where}")
+
+
+def accumulate(t, g, create_graph: bool) -> None:
+    """AccumulateGrad's work: add gradient `g` into leaf `t`'s .grad."""
+    if t is None or t._edge is NO_EDGE:
+        return
+    accumulate_into(t, g, create_graph)
+
+
+def accumulate_into(t, g, create_graph: bool) -> None:
+    """Add `g` into t.grad: a copy the first time, in place after (out of place, keeping the
+    graph, under create_graph)."""
+    from ..tensor import Tensor, _wrap
+
+    if create_graph:
+        if t._grad is None:
+            # a fresh tensor: never alias another leaf's gradient
+            t._grad = g * 1 if g.requires_grad else _wrap(g._data.copy())
+        else:
+            t._grad = t._grad + g
+        return
+    if isinstance(g, Tensor):
+        g = g._data
+    grad = t._grad
+    if grad is None:
+        t._grad = _wrap(g.copy())
+    else:
+        grad._data += g
+        grad._vc[0] += 1

@@ -1,0 +1,84 @@
+"""Grad mode: whether operations record a graph. Thread-local, as in PyTorch."""
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _State(threading.local):
+    enabled = True  # a class attribute: every new thread starts with grad mode on
+    anomaly = False
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    return state.enabled
+
+
+class _Mode:
+    """A context manager that is also a decorator, like torch.no_grad."""
+
+    mode = True
+
+    def __enter__(self):
+        self._prev = state.enabled
+        state.enabled = self.mode
+
+    def __exit__(self, *exc) -> None:
+        state.enabled = self._prev
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_Mode):  # noqa: N801 - PyTorch's spelling
+    mode = False
+
+
+class enable_grad(_Mode):  # noqa: N801
+    mode = True
+
+
+class inference_mode(_Mode):  # noqa: N801
+    def __init__(self, mode: bool = True):
+        self.mode = not mode
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(not mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class set_grad_enabled(_Mode):  # noqa: N801
+    """Sets grad mode at once (as a call) and restores the previous mode on exit (as a `with`)."""
+
+    def __init__(self, mode: bool):
+        self._prev = state.enabled
+        self.mode = bool(mode)
+        state.enabled = self.mode
+
+    def __enter__(self):
+        pass
+
+    def __call__(self, fn):
+        state.enabled = self._prev  # used as a decorator: applies only inside the function
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper

@@ -1,0 +1,140 @@
+"""Graph nodes (PyTorch's `grad_fn` objects) and the leaves' AccumulateGrad.
+
+A node holds edges to the nodes of its inputs (`next_functions`), never to its outputs, so a
+graph has no reference cycles. What a derivative needs is saved at forward time: input
+Tensors in `_saved` (with their versions, checked at backward), an output as a bare array in
+`_out`. A node class is named as PyTorch names it (`MulBackward0`) and carries its derivative
+as `grad(F, g, *saved)`: F is an array namespace (a Backend) in a first-order backward and
+`tensor_math` under `create_graph=True`, so one formula serves both.
+"""
+from __future__ import annotations
+
+import weakref
+
+NO_EDGE = (None, 0)
+FREED = ("freed",)  # marks saved tensors released by a backward without retain_graph
+
+RETAIN_HINT = ("Trying to backward through the graph a second time (or directly access saved "
+               "tensors after they have already been freed). Saved intermediate values of the "
+               "graph are freed when you call .backward() or autograd.grad(). Specify "
+               "retain_graph=True if you need to backward through the graph a second time or if "
+               "you need to access saved tensors after calling backward.")
+
+
+class Node:
+    __slots__ = ("next_functions", "_saved", "_versions", "__dict__", "__weakref__")
+    # Rarely set, so kept out of the slots; instances override them in __dict__.
+    _out = None          # (array, version counter, version) of a saved output
+    _reduce = None       # per input: (shape, np dtype) to sum/cast a gradient back to, or None
+    _pre_hooks = None    # {output_nr: [hook, ...]} from Tensor.register_hook / retain_grad
+    _post_hooks = None   # [hook(grad_inputs, grad_outputs)] from Node.register_hook
+    _trace = None        # anomaly mode: the stack where the forward op ran
+    num_outputs = 1
+
+    def grad(self, F, g, *saved):
+        raise NotImplementedError(f"{type(self).__name__} has no derivative")
+
+    def saved_output(self, F):
+        """The saved output: its array (first order) or a tensor whose grad_fn is this node
+        (create_graph), rebuilt on demand because holding the output itself would be a cycle."""
+        array, vc, _ = self._out
+        if not F.tensors:
+            return array
+        from ..tensor import _wrap
+
+        t = _wrap(array, (self, 0))
+        t._vc = vc
+        return t
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node computes its input gradients."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        return _Handle(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node; it may return replacement gradients."""
+        return self._add_pre_hook(-1, fn)
+
+    def _add_pre_hook(self, output_nr: int, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return _Handle(self._pre_hooks.setdefault(output_nr, []), fn)
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.__dict__.get("_metadata")
+        if meta is None:
+            meta = self._metadata = {}
+        return meta
+
+    def __call__(self, *grads):
+        from .engine import call_node
+
+        return call_node(self, grads)
+
+
+class _Handle:
+    """What register_hook returns: `remove()` takes the hook out again."""
+
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks: list, fn):
+        self._hooks, self._fn = hooks, fn
+        hooks.append(fn)
+
+    def remove(self) -> None:
+        try:
+            self._hooks.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+class AccumulateGrad(Node):
+    """The node behind a leaf that requires grad: adds incoming gradients into `.grad`.
+
+    It refers to its tensor weakly; the tensor holds it strongly, so no cycle forms."""
+
+    __slots__ = ("_variable",)
+
+    def __init__(self, tensor):
+        self.next_functions = ()
+        self._saved = None
+        self._variable = weakref.ref(tensor)
+
+    @property
+    def variable(self):
+        return self._variable()
+
+
+class GraphRoot(Node):
+    """The engine's start: passes the user's output gradients on to the roots."""
+
+    __slots__ = ()
+
+    def __init__(self, edges: tuple):
+        self.next_functions = edges
+        self._saved = None
+
+
+_CLASSES: dict[str, type] = {}
+
+
+def node_class(name: str, base: type = Node, **attrs) -> type:
+    """A Node subclass named as PyTorch names the grad_fn (one class per name)."""
+    cls = _CLASSES.get(name)
+    if cls is None:
+        cls = _CLASSES[name] = type(name, (base,), {"__slots__": (), **attrs})
+    return cls

@@ -1,0 +1,96 @@
+"""What every backend offers, written once against its array module `xp`.
+
+A Backend doubles as the array namespace that derivative formulas use in a first-order
+backward (`F.where`, `F.sum_to`, ...); autograd.tensor_math offers the same names on Tensors
+for `create_graph=True`. Subclasses supply only what differs between NumPy and CuPy:
+transfers, scatter-add, random generators and synchronisation.
+"""
+from __future__ import annotations
+
+DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed, so runs are repeatable by default
+
+
+class Backend:
+    name = "base"
+    tensors = False  # formulas get arrays from a backend (tensor_math sets True)
+    xp = None
+    device = None
+
+    def __init__(self):
+        xp = self.xp
+        self.ndarray = xp.ndarray
+        # The formula namespace: plain array-module functions under the names formulas use.
+        for fn in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "matmul",
+                   "broadcast_to", "reshape", "swapaxes", "expand_dims", "zeros_like",
+                   "ones_like", "maximum", "minimum", "concatenate", "isnan", "log1p"):
+            setattr(self, fn, getattr(xp, fn))
+        self.permute = xp.transpose
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.device}>"
+
+    # -- formula namespace (array mode) ---------------------------------------------------
+    @staticmethod
+    def sum_to(x, shape: tuple):
+        """Sum a broadcast gradient back to `shape` (the inverse of broadcasting)."""
+        if x.shape == shape:
+            return x
+        lead = x.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
+        y = x.sum(axis=axes, keepdims=True)
+        return y.reshape(shape) if lead or y.shape != shape else y
+
+    def where(self, cond, a, b):
+        return self.xp.where(cond, a, b)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return x.sum(axis=axis, keepdims=keepdims)
+
+    def index_add(self, shape: tuple, index, values, accumulate: bool = True):
+        """zeros(shape) with `values` put at `index` (added, when indices may repeat)."""
+        out = self.xp.zeros(shape, values.dtype)
+        if accumulate:
+            self.scatter_add(out, index, values)
+        else:
+            out[index] = values
+        return out
+
+    def cast(self, x, np_dtype):
+        return x if x.dtype == np_dtype else x.astype(np_dtype)
+
+    def to(self, x, backend: "Backend", np_dtype):
+        """Move an array of this backend's kind to `backend` and cast it (ToCopy's backward)."""
+        if backend is not self:
+            x = backend.asarray(x)
+        return backend.cast(x, np_dtype)
+
+    # -- creation -------------------------------------------------------------------------
+    def asarray(self, obj, dtype=None):
+        raise NotImplementedError
+
+    def to_host(self, array):
+        raise NotImplementedError
+
+    def scatter_add(self, target, index, values) -> None:
+        raise NotImplementedError
+
+    def synchronize(self) -> None:
+        pass
+
+    # -- random numbers -------------------------------------------------------------------
+    def new_generator(self, seed: int):
+        raise NotImplementedError
+
+    def rand(self, gen, shape, np_dtype):
+        raise NotImplementedError
+
+    def randn(self, gen, shape, np_dtype):
+        raise NotImplementedError
+
+    def randint(self, gen, low, high, shape, np_dtype):
+        raise NotImplementedError
+
+    def randperm(self, gen, n, np_dtype):
+        raise NotImplementedError

@@ -1,0 +1,104 @@
+"""The CuPy backend: devices `cuda:N`. Imported only when a CUDA device is asked for."""
+from __future__ import annotations
+
+import numpy as np
+
+from .._device import device
+from .base import Backend
+
+INSTALL_HINT = ("Install CuPy for your CUDA version with pip install 'autograd-gpu[cuda12]' "
+                "(CUDA 12) or pip install 'autograd-gpu[cuda13]' (CUDA 13).")
+
+
+def cuda_unavailable_reason() -> str | None:
+    """Why CUDA cannot be used here, or None when CuPy sees at least one GPU. Never raises."""
+    try:
+        import cupy
+    except Exception as exc:  # ImportError, or a broken CuPy install
+        return f"CuPy is not installed or failed to import ({exc})"
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # no driver, no device, incompatible driver
+        return f"CuPy is installed but sees no GPU ({exc})"
+    if count == 0:
+        return "CuPy is installed but sees no GPU (0 devices)"
+    return None
+
+
+def require_cupy():
+    reason = cuda_unavailable_reason()
+    if reason is not None:
+        raise RuntimeError(f"CUDA is not available: {reason}. {INSTALL_HINT}")
+    import cupy
+
+    return cupy
+
+
+class CupyBackend(Backend):
+    name = "cupy"
+
+    def __init__(self, index: int):
+        import cupy
+
+        count = cupy.cuda.runtime.getDeviceCount()
+        if index >= count:
+            raise RuntimeError(f"CUDA error: invalid device ordinal: cuda:{index} was asked for, "
+                               f"but this machine has {count} GPU(s) (cuda:0 to cuda:{count - 1})")
+        self.xp = cupy
+        self.index = index
+        self.device = device("cuda", index)
+        self._cuda_device = cupy.cuda.Device(index)
+        with self._cuda_device:
+            super().__init__()
+
+    def asarray(self, obj, dtype=None):
+        with self._cuda_device:
+            return self.xp.asarray(obj, dtype=dtype)
+
+    def to_host(self, array):
+        return array.get()
+
+    def where(self, cond, a, b):
+        # CuPy turns a Python scalar into a 0-d int64/float64 array, which would promote
+        # float32 gradients; give scalars the other operand's dtype instead.
+        if not hasattr(a, "dtype"):
+            a = self.xp.asarray(a, dtype=b.dtype)
+        elif not hasattr(b, "dtype"):
+            b = self.xp.asarray(b, dtype=a.dtype)
+        return self.xp.where(cond, a, b)
+
+    def index_add(self, shape, index, values, accumulate=True):
+        with self._cuda_device:
+            return super().index_add(shape, index, values, accumulate)
+
+    def scatter_add(self, target, index, values) -> None:
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
+
+    def synchronize(self) -> None:
+        self._cuda_device.synchronize()
+
+    def new_generator(self, seed: int):
+        with self._cuda_device:
+            return self.xp.random.RandomState(seed)
+
+    def rand(self, gen, shape, np_dtype):
+        with self._cuda_device:
+            if np_dtype in (np.float32, np.float64):
+                return gen.random_sample(shape, dtype=np_dtype)
+            return gen.random_sample(shape, dtype=np.float32).astype(np_dtype)
+
+    def randn(self, gen, shape, np_dtype):
+        with self._cuda_device:
+            if np_dtype in (np.float32, np.float64):
+                return gen.standard_normal(shape, dtype=np_dtype)
+            return gen.standard_normal(shape, dtype=np.float32).astype(np_dtype)
+
+    def randint(self, gen, low, high, shape, np_dtype):
+        with self._cuda_device:
+            return gen.randint(low, high, size=shape, dtype=np_dtype)
+
+    def randperm(self, gen, n, np_dtype):
+        with self._cuda_device:
+            return gen.permutation(n).astype(np_dtype, copy=False)

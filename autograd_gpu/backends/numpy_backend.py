@@ -1,0 +1,45 @@
+"""The NumPy backend: device `cpu`."""
+from __future__ import annotations
+
+import numpy as np
+
+from .._device import CPU
+from .base import Backend
+
+
+class NumpyBackend(Backend):
+    name = "numpy"
+    xp = np
+    device = CPU
+
+    def asarray(self, obj, dtype=None):
+        if not isinstance(obj, np.ndarray) and hasattr(obj, "get"):  # a CuPy array
+            obj = obj.get()
+        return np.asarray(obj, dtype=dtype)
+
+    def to_host(self, array):
+        return array
+
+    def scatter_add(self, target, index, values) -> None:
+        np.add.at(target, index, values)
+
+    def new_generator(self, seed: int):
+        return np.random.Generator(np.random.PCG64(seed))
+
+    @staticmethod
+    def _real(gen_fn, shape, np_dtype):
+        if np_dtype in (np.float32, np.float64):
+            return gen_fn(shape, dtype=np_dtype)
+        return gen_fn(shape, dtype=np.float32).astype(np_dtype)
+
+    def rand(self, gen, shape, np_dtype):
+        return self._real(gen.random, shape, np_dtype)
+
+    def randn(self, gen, shape, np_dtype):
+        return self._real(gen.standard_normal, shape, np_dtype)
+
+    def randint(self, gen, low, high, shape, np_dtype):
+        return gen.integers(low, high, size=shape, dtype=np_dtype)
+
+    def randperm(self, gen, n, np_dtype):
+        return gen.permutation(n).astype(np_dtype, copy=False)

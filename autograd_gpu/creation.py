@@ -1,0 +1,406 @@
+"""Tensor factories with PyTorch's signatures and dtype defaults.
+
+Python floats give the default float dtype (float32), Python ints int64, bools bool; a NumPy
+array keeps its dtype. Each factory takes dtype=, device= and requires_grad=.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtypes, backends
+from .backends.base import DEFAULT_SEED
+from .tensor import Size, Tensor, _wrap
+
+
+def _finish(data, requires_grad: bool) -> Tensor:
+    t = _wrap(data)
+    if requires_grad:
+        t._set_requires_grad(True)
+    return t
+
+
+def _np_dtype(dtype, default=None):
+    if dtype is None:
+        return None if default is None else default.np
+    return _dtypes.to_dtype(dtype).np
+
+
+def _host_array(data):
+    """Nested Python data (numbers, lists, Tensors, arrays) as a NumPy array, typed as
+    PyTorch would type it."""
+    if isinstance(data, Tensor):
+        return backends.of(data._data).to_host(data._data)
+    if isinstance(data, np.ndarray):
+        return data
+    if isinstance(data, (list, tuple)):
+        items = [_host_array(x) if isinstance(x, (Tensor, list, tuple)) else x for x in data]
+        try:
+            arr = np.array(items)
+        except ValueError as exc:
+            raise ValueError(f"expected sequence of equal-length lists ({exc})") from None
+        if arr.dtype == object:
+            raise TypeError("tensor(): nested data must be numbers, lists or tensors of equal "
+                            "length")
+        return _python_typed(arr, items)
+    if isinstance(data, np.generic):
+        return np.asarray(data)
+    if isinstance(data, numbers.Number):
+        return np.asarray(data, dtype=_dtypes.scalar_dtype(data).np)
+    if hasattr(data, "__array__") or hasattr(data, "__cuda_array_interface__"):
+        return data
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _python_typed(arr, items):
+    if arr.dtype.kind == "f" and not _has_numpy_float(items):
+        return arr.astype(_dtypes.get_default_dtype().np)
+    if arr.dtype.kind in "iu" and arr.dtype != np.int64 and not _has_array(items):
+        return arr.astype(np.int64)
+    return arr
+
+
+def _has_numpy_float(items) -> bool:
+    return any(isinstance(x, (np.floating, np.ndarray)) and getattr(x, "dtype", None) is not None
+               and x.dtype.kind == "f" and x.dtype != np.float64 or isinstance(x, np.float64)
+               for x in items)
+
+
+def _has_array(items) -> bool:
+    return any(isinstance(x, np.ndarray) for x in items)
+
+
+def _target_backend(data, device):
+    if device is not None:
+        return backends.get(device)
+    if isinstance(data, Tensor):
+        return backends.of(data._data)
+    if hasattr(data, "__cuda_array_interface__"):
+        return backends.of(data)
+    return backends.numpy_backend
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
+                      ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    backend = _target_backend(data, device)
+    arr = _host_array(data) if not isinstance(data, Tensor) else data._data
+    if not isinstance(arr, backend.ndarray) and not isinstance(arr, np.ndarray):
+        arr = np.asarray(arr)
+    _dtypes.from_numpy_dtype(arr.dtype)  # rejects unsupported dtypes with PyTorch's message
+    np_dtype = _np_dtype(dtype) or arr.dtype
+    out = backend.asarray(arr, dtype=np_dtype)
+    if out is arr or (isinstance(data, Tensor) and out is data._data) or _shares(out, arr):
+        out = out.copy()
+    return _finish(out, requires_grad)
+
+
+def _shares(out, arr) -> bool:
+    return isinstance(out, np.ndarray) and isinstance(arr, np.ndarray) and (
+        out.base is arr or (arr.base is not None and out.base is arr.base))
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    if isinstance(data, Tensor):
+        return data.to(device=device if device is not None else data.device,
+                       dtype=dtype if dtype is not None else data.dtype)
+    backend = _target_backend(data, device)
+    if isinstance(data, backend.ndarray):
+        np_dtype = _np_dtype(dtype) or data.dtype
+        _dtypes.from_numpy_dtype(np_dtype)
+        return _wrap(data if data.dtype == np_dtype else data.astype(np_dtype))
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray) -> Tensor:
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtypes.from_numpy_dtype(ndarray.dtype)
+    return _wrap(ndarray)
+
+
+def legacy_tensor(cls, *args, device=None, dtype=None, requires_grad=False):
+    """torch.Tensor(...): sizes give an uninitialised float tensor, data a float copy."""
+    np_dtype = _np_dtype(dtype, _dtypes.get_default_dtype())
+    if len(args) == 1 and not isinstance(args[0], int):
+        return tensor(args[0], dtype=np_dtype, device=device, requires_grad=requires_grad)
+    return empty(*args, dtype=np_dtype, device=device, requires_grad=requires_grad)
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    shape = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = int(s.item())
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"expected a sequence of integers or a single integer as size, got "
+                            f"{type(s).__name__}")
+        shape.append(int(s))
+    if any(s < 0 for s in shape):
+        bad = next(s for s in shape if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {shape}")
+    return tuple(shape)
+
+
+def _filled(fill: str, size, dtype, device, requires_grad):
+    backend = backends.get(device)
+    np_dtype = _np_dtype(dtype, _dtypes.get_default_dtype())
+    xp = backend.xp
+    with _on(backend):
+        data = getattr(xp, fill)(_size(size), dtype=np_dtype)
+    return _finish(data, requires_grad)
+
+
+class _on:
+    """Run array creation on the backend's device (a no-op for NumPy)."""
+
+    def __init__(self, backend):
+        self.ctx = getattr(backend, "_cuda_device", None)
+
+    def __enter__(self):
+        if self.ctx is not None:
+            self.ctx.__enter__()
+
+    def __exit__(self, *exc):
+        if self.ctx is not None:
+            self.ctx.__exit__(*exc)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None,
+          requires_grad: bool = False) -> Tensor:
+    return _filled("zeros", size, dtype, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None,
+         requires_grad: bool = False) -> Tensor:
+    return _filled("ones", size, dtype, device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
+          pin_memory: bool = False, memory_format=None) -> Tensor:
+    return _filled("empty", size, dtype, device, requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
+         requires_grad: bool = False) -> Tensor:
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    d = _dtypes.to_dtype(dtype) if dtype is not None else _dtypes.scalar_dtype(fill_value)
+    backend = backends.get(device)
+    with _on(backend):
+        data = backend.xp.full(_size((size,) if isinstance(size, int) else (size,)), fill_value,
+                               dtype=d.np)
+    return _finish(data, requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype=None, device=None,
+        requires_grad: bool = False) -> Tensor:
+    backend = backends.get(device)
+    with _on(backend):
+        data = backend.xp.eye(n, n if m is None else m,
+                              dtype=_np_dtype(dtype, _dtypes.get_default_dtype()))
+    return _finish(data, requires_grad)
+
+
+def _num(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None,
+           requires_grad: bool = False) -> Tensor:
+    start, end, step = _num(start), _num(end), _num(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"upper bound and larger bound inconsistent with step sign")
+    is_float = any(isinstance(v, float) for v in (start, end, step))
+    d = _dtypes.to_dtype(dtype) if dtype is not None else (
+        _dtypes.get_default_dtype() if is_float else _dtypes.int64)
+    n = max(0, math.ceil((end - start) / step))
+    backend = backends.get(device)
+    with _on(backend):
+        data = (backend.xp.arange(n, dtype=np.float64) * step + start).astype(d.np) \
+            if is_float or d.is_floating_point else backend.xp.arange(start, end, step, d.np)
+    return _finish(data, requires_grad)
+
+
+def linspace(start, end, steps: int, *, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    backend = backends.get(device)
+    with _on(backend):
+        data = backend.xp.linspace(_num(start), _num(end), int(steps)).astype(
+            _np_dtype(dtype, _dtypes.get_default_dtype()))
+    return _finish(data, requires_grad)
+
+
+def _like(input: Tensor, dtype, device):
+    return (dtype if dtype is not None else input.dtype,
+            device if device is not None else input.device)
+
+
+def zeros_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False,
+               layout=None, memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return zeros(input._data.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def ones_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False,
+              layout=None, memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return ones(input._data.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False,
+               layout=None, memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return empty(input._data.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(input: Tensor, fill_value, *, dtype=None, device=None,
+              requires_grad: bool = False, layout=None, memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return full(input._data.shape, fill_value, dtype=dtype, device=device,
+                requires_grad=requires_grad)
+
+
+# -- random ------------------------------------------------------------------------------------
+class Generator:
+    """A seeded random stream on one device (torch.Generator)."""
+
+    def __init__(self, device="cpu"):
+        self._backend = backends.get(device)
+        self.device = self._backend.device
+        self.manual_seed(DEFAULT_SEED)
+
+    def manual_seed(self, seed: int) -> "Generator":
+        seed = int(seed)
+        if seed < 0:
+            seed += 1 << 64
+        self._seed = seed
+        self._rng = self._backend.new_generator(seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def seed(self) -> int:
+        seed = int(np.random.SeedSequence().entropy % (1 << 63))
+        self.manual_seed(seed)
+        return seed
+
+
+_default_generators: dict = {}
+
+
+def default_generator(backend) -> Generator:
+    gen = _default_generators.get(backend)
+    if gen is None:
+        gen = _default_generators[backend] = Generator.__new__(Generator)
+        gen._backend, gen.device = backend, backend.device
+        gen.manual_seed(_seed_state["seed"])
+    return gen
+
+
+_seed_state = {"seed": DEFAULT_SEED}
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed every device's default generator (CPU and each CUDA device, now and later)."""
+    _seed_state["seed"] = int(seed)
+    for backend in backends.all_created():
+        default_generator(backend).manual_seed(seed)
+    return default_generator(backends.numpy_backend)
+
+
+def initial_seed() -> int:
+    return default_generator(backends.numpy_backend).initial_seed()
+
+
+def seed() -> int:
+    return default_generator(backends.numpy_backend).seed()
+
+
+def _random(kind: str, size, generator, dtype, device, requires_grad, *extra):
+    if generator is not None:
+        backend = generator._backend
+        if device is not None and backends.get(device) is not backend:
+            raise RuntimeError(f"Expected a '{backends.get(device).device.type}' device type "
+                               f"for generator but found '{backend.device.type}'")
+    else:
+        backend = backends.get(device)
+        generator = default_generator(backend)
+    default = _dtypes.int64 if kind == "randint" else _dtypes.get_default_dtype()
+    np_dtype = _np_dtype(dtype, default)
+    if kind != "randint" and np.dtype(np_dtype).kind != "f":
+        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for "
+                           f"'{_dtypes.from_numpy_dtype(np_dtype).name}'")
+    data = getattr(backend, kind)(generator._rng, *extra, _size(size), np_dtype)
+    return _finish(data, requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False,
+         out=None, layout=None, pin_memory=False) -> Tensor:
+    return _random("rand", size, generator, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False,
+          out=None, layout=None, pin_memory=False) -> Tensor:
+    return _random("randn", size, generator, dtype, device, requires_grad)
+
+
+def randint(*args, size=None, generator=None, dtype=None, device=None,
+            requires_grad: bool = False, out=None, layout=None) -> Tensor:
+    """randint(high, size) or randint(low, high, size)."""
+    args = list(args)
+    if size is None:
+        size = args.pop()
+    low, high = (0, args[0]) if len(args) == 1 else tuple(args)
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                           f">= to={high}")
+    return _random("randint", (size,) if isinstance(size, int) else tuple(size), generator,
+                   dtype, device, requires_grad, int(low), int(high))
+
+
+def randperm(n: int, *, generator=None, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    backend = generator._backend if generator is not None else backends.get(device)
+    gen = generator or default_generator(backend)
+    data = backend.randperm(gen._rng, int(n), _np_dtype(dtype, _dtypes.int64))
+    return _finish(data, requires_grad)
+
+
+def rand_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False,
+              generator=None, layout=None, memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return rand(input._data.shape, generator=generator, dtype=dtype, device=device,
+                requires_grad=requires_grad)
+
+
+def randn_like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False,
+               generator=None, layout=None, memory_format=None) -> Tensor:
+    dtype, device = _like(input, dtype, device)
+    return randn(input._data.shape, generator=generator, dtype=dtype, device=device,
+                 requires_grad=requires_grad)
+
+
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype=None,
+                 device=None, requires_grad: bool = False) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    dtype, device = _like(input, dtype, device)
+    return randint(low, high, input._data.shape, dtype=dtype, device=device,
+                   requires_grad=requires_grad)

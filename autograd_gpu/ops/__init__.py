@@ -1,0 +1,23 @@
+"""The op table: every differentiable op, its forward and its derivative side by side.
+
+Importing this package attaches the ops to Tensor as methods and operators.
+"""
+from . import (activation, conversion, indexing, inplace, linalg, pointwise,  # noqa: F401
+               reduction, shape)
+from ._core import REGISTRY
+from .activation import log_softmax, softmax
+from .conversion import clone, to
+from .indexing import gather, masked_fill, nonzero
+from .linalg import bmm, dot, matmul, mm, mv
+from .pointwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
+                        cos, div, eq, exp, floor_divide, ge, gt, isfinite, isinf, isnan, le,
+                        log, log1p, logical_and, logical_not, logical_or, lt, maximum, minimum,
+                        mul, ne, neg, pow, reciprocal, relu, remainder, rsub, sigmoid, sign,
+                        sin, sqrt, square, sub, tanh, where)
+from .reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, max, mean, min,
+                        prod, std, sum, var)
+from .shape import (broadcast_tensors, broadcast_to, cat, chunk, expand, flatten, permute,
+                    reshape, split, squeeze, stack, t, transpose, unbind, unflatten, unsqueeze,
+                    view)
+
+__all__ = [n for n in dir() if not n.startswith("_")] + ["REGISTRY"]

@@ -1,0 +1,148 @@
+"""What every op shares: recording a node, device checks, PyTorch's dtype promotion.
+
+An op computes its output on raw arrays, then, only when grad mode is on and an input
+requires grad, records one node that points at its inputs' edges and saves what its
+derivative needs. Nothing else happens per op, so recording stays cheap.
+"""
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from .. import _dtypes, backends
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import NO_EDGE, Node
+from ..tensor import Tensor, _wrap
+
+_new = object.__new__
+REGISTRY: dict[str, object] = {}
+
+
+def register(name: str | None = None):
+    """Add an op to the table the tests walk (each op there needs a spec)."""
+    def deco(fn):
+        REGISTRY[name or fn.__name__] = fn
+        return fn
+    return deco
+
+
+def method(*names: str):
+    """Also expose a function as Tensor methods."""
+    def deco(fn):
+        for n in names:
+            setattr(Tensor, n, fn)
+        return fn
+    return deco
+
+
+def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
+           versions: tuple | None = None) -> Tensor:
+    """Wrap `out` as the output of a new `cls` node whose inputs are `inputs` (Tensors).
+
+    `saved`: Tensors the derivative reads (their versions are checked at backward, except
+    where `versions` holds None). Call only when recording is on.
+    """
+    node = _new(cls)
+    node.next_functions = tuple([t._edge for t in inputs])
+    node._saved = saved
+    if saved is not None:
+        node._versions = versions if versions is not None else tuple([t._vc[0] for t in saved])
+    if grad_state.anomaly:
+        node._trace = traceback.format_stack()[:-2]
+    return _wrap(out, (node, 0))
+
+
+def recording(*tensors) -> bool:
+    if not grad_state.enabled:
+        return False
+    for t in tensors:
+        if t._edge is not NO_EDGE:
+            return True
+    return False
+
+
+def save_output(node: Node, result: Tensor) -> None:
+    """Keep the output's array for the derivative without keeping the output (no cycle)."""
+    node._out = (result._data, result._vc, result._vc[0])
+    if node._saved is None:
+        node._saved = ()
+        node._versions = ()
+
+
+def describe(t: Tensor) -> str:
+    return f"{t.device} (shape {tuple(t._data.shape)})"
+
+
+def device_error(op: str, tensors) -> RuntimeError:
+    devs = [str(t.device) for t in tensors]
+    uniq = list(dict.fromkeys(devs))
+    detail = ", ".join(f"operand {i} on {describe(t)}" for i, t in enumerate(tensors))
+    return RuntimeError(
+        f"Expected all tensors to be on the same device, but found at least two devices, "
+        f"{uniq[0]} and {uniq[1]}! (in {op}: {detail}). Move them to one device first, e.g. "
+        f"with .to('{uniq[0]}') or .to('{uniq[1]}').")
+
+
+def same_device(op: str, tensors) -> None:
+    """Raise the mixed-device error unless every tensor's array lives on one device."""
+    first = tensors[0]._data
+    cls = first.__class__
+    for t in tensors[1:]:
+        d = t._data
+        if d.__class__ is not cls or (cls is not np.ndarray and d.device != first.device):
+            raise device_error(op, tensors)
+
+
+def as_array_of(t: Tensor, value):
+    """An operand for an op on `t`: a Tensor's array (device-checked by the caller)."""
+    return value._data if isinstance(value, Tensor) else value
+
+
+def cast_operands(op: str, a: Tensor, b):
+    """Arrays of `a` and `b` (a Tensor or Python scalar) in PyTorch's result dtype."""
+    rt = _dtypes.result_type(a, b)
+    ad = a._data
+    if ad.dtype != rt.np:
+        ad = ad.astype(rt.np)
+    if isinstance(b, Tensor):
+        bd = b._data
+        if bd.dtype != rt.np:
+            bd = bd.astype(rt.np)
+        return ad, bd
+    return ad, b
+
+
+def float_dtype_of(t: Tensor):
+    """The floating dtype an op like exp or mean computes in (ints -> the default float)."""
+    d = t._data.dtype
+    return d if d.kind == "f" else _dtypes.get_default_dtype().np
+
+
+def to_float(a):
+    return a if a.dtype.kind == "f" else a.astype(_dtypes.get_default_dtype().np)
+
+
+def tensor_like(t: Tensor, value) -> Tensor:
+    """A Python scalar or array as a tensor on t's device with t's dtype."""
+    if isinstance(value, Tensor):
+        return value
+    return _wrap(backends.of(t._data).asarray(value, dtype=t._data.dtype))
+
+
+def wrap_dims(dim, ndim: int) -> tuple:
+    from ..tensor import _wrap_dim
+
+    if isinstance(dim, (list, tuple)):
+        dims = tuple(_wrap_dim(d, ndim) for d in dim)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+        return dims
+    return (_wrap_dim(dim, ndim),)
+
+
+def reduce_info(a_shape, b_shape, out_shape, a_dtype, b_dtype, out_dtype):
+    """Per input, (shape, dtype) to bring its gradient back to, or None when nothing to do."""
+    ra = None if a_shape == out_shape and a_dtype == out_dtype else (a_shape, a_dtype)
+    rb = None if b_shape == out_shape and b_dtype == out_dtype else (b_shape, b_dtype)
+    return None if ra is None and rb is None else (ra, rb)

@@ -1,0 +1,137 @@
+"""Copies and moves: to(device | dtype), clone, contiguous, float()/double()/long()/..."""
+from __future__ import annotations
+
+from .. import _dtypes, backends
+from .._device import device as Device
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap
+from ._core import method, record, recording, register
+
+
+class ToCopyBackward0(Node):
+    """The gradient goes back to the source's device and dtype."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.to(g, self.backend, self.np_dtype),)
+
+
+def _parse_to(args, kwargs):
+    dev = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, Tensor):
+            dev, dtype = a.device, a.dtype
+        elif isinstance(a, _dtypes.dtype):
+            dtype = a
+        elif isinstance(a, (str, Device, int)) and not isinstance(a, bool):
+            dev = a
+        elif a is None:
+            continue
+        elif isinstance(a, bool):
+            copy = a if dtype is not None or dev is not None else copy
+        else:
+            dtype = _dtypes.to_dtype(a)
+    return dev, dtype, copy
+
+
+@register("to")
+@method("to")
+def to(input: Tensor, *args, **kwargs) -> Tensor:
+    dev, dtype, copy = _parse_to(args, dict(kwargs))
+    src = backends.of(input._data)
+    dst = src if dev is None else backends.get(dev)
+    np_dtype = input._data.dtype if dtype is None else _dtypes.to_dtype(dtype).np
+    if dst is src and np_dtype == input._data.dtype and not copy:
+        return input
+    data = input._data if dst is src else dst.asarray(input._data)
+    data = data.astype(np_dtype) if data.dtype != np_dtype else (
+        data.copy() if data is input._data else data)
+    if recording(input):
+        if np_dtype.kind != "f":
+            return _wrap(data)  # integer results do not require grad
+        res = record(ToCopyBackward0, data, (input,))
+        res._edge[0].backend, res._edge[0].np_dtype = src, input._data.dtype
+        return res
+    return _wrap(data)
+
+
+def _cast(name: str, dtype):
+    def fn(self: Tensor, memory_format=None) -> Tensor:
+        return to(self, dtype)
+
+    fn.__name__ = name
+    fn.__doc__ = f"self.to({dtype})"
+    return fn
+
+
+for _name, _dt in (("float", _dtypes.float32), ("double", _dtypes.float64),
+                   ("half", _dtypes.float16), ("long", _dtypes.int64), ("int", _dtypes.int32),
+                   ("short", _dtypes.int16), ("bool", _dtypes.bool_), ("byte", _dtypes.uint8),
+                   ("char", _dtypes.int8)):
+    method(_name)(_cast(_name, _dt))
+
+
+@method("cpu")
+def cpu(self: Tensor, memory_format=None) -> Tensor:
+    return to(self, "cpu")
+
+
+@method("cuda")
+def cuda(self: Tensor, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
+    if device is None:
+        return to(self, "cuda")
+    return to(self, device if not isinstance(device, int) else f"cuda:{device}")
+
+
+@method("type_as")
+def type_as(self: Tensor, other: Tensor) -> Tensor:
+    return to(self, other.dtype)
+
+
+_LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+           "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+           "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+@method("type")
+def type_(self: Tensor, dtype=None, non_blocking: bool = False):
+    """Without an argument, the legacy type name (autograd_gpu.FloatTensor); with one, a cast."""
+    if dtype is None:
+        where = "cuda." if self.device.type == "cuda" else ""
+        return f"autograd_gpu.{where}{_LEGACY[self.dtype.name]}"
+    if isinstance(dtype, str):
+        name = dtype.rsplit(".", 1)[-1]
+        inverse = {v: k for k, v in _LEGACY.items()}
+        return to(self, getattr(_dtypes, inverse[name] if inverse[name] != "bool" else "bool_"),
+                  device="cuda" if ".cuda." in dtype else self.device)
+    return to(self, dtype)
+
+
+class CloneBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (g,)
+
+
+@register()
+@method("clone")
+def clone(input: Tensor, *, memory_format=None) -> Tensor:
+    out = input._data.copy()
+    if recording(input):
+        return record(CloneBackward0, out, (input,))
+    return _wrap(out)
+
+
+@method("contiguous")
+def contiguous(input: Tensor, memory_format=None) -> Tensor:
+    if input._data.flags.c_contiguous:
+        return input
+    return clone(input)

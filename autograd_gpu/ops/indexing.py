@@ -1,0 +1,185 @@
+"""Indexing: `x[idx]` with ints, slices, None, Ellipsis, integer arrays and boolean masks.
+
+Basic indexing returns a view (as in PyTorch, even `x[0, 0]`); advanced indexing copies. The
+gradient scatters back into zeros of the input's shape; repeated indices accumulate.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backends
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap
+from ._core import method, record, recording, register
+from .shape import view_of
+
+
+def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
+    """Index components as the array library wants them, and whether any is advanced."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    backend = backends.of(x._data)
+    out, advanced = [], False
+    for item in index:
+        if isinstance(item, Tensor):
+            arr = item._data
+            if arr.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors")
+            if arr.ndim == 0 and arr.dtype.kind in "iu":
+                out.append(int(arr.item()))
+                continue
+            if type(arr) is not type(x._data):
+                if not isinstance(arr, np.ndarray):
+                    raise RuntimeError(f"indices should be either on cpu or on the same device "
+                                       f"as the indexed tensor ({x.device})")
+                arr = backend.asarray(arr)
+            out.append(arr)
+            advanced = True
+        elif isinstance(item, (list, np.ndarray)) or (hasattr(item, "__cuda_array_interface__")):
+            arr = backend.asarray(item)
+            if arr.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors")
+            out.append(arr)
+            advanced = True
+        elif item is None or item is Ellipsis or isinstance(item, slice):
+            out.append(_int_slice(item) if isinstance(item, slice) else item)
+        elif isinstance(item, (bool, np.bool_)):
+            out.append(bool(item))
+            advanced = True
+        else:
+            try:
+                out.append(int(item.__index__()))
+            except AttributeError:
+                raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long "
+                                 f"or byte Variables are valid indices (got "
+                                 f"{type(item).__name__})") from None
+    return tuple(out), advanced
+
+
+def _int_slice(s: slice) -> slice:
+    if s.step is not None and int(s.step) <= 0:
+        raise ValueError("step must be greater than zero")
+    return slice(*(None if v is None else int(v.__index__()) for v in (s.start, s.stop,
+                                                                      s.step)))
+
+
+def _check_bounds(x: Tensor, index: tuple) -> None:
+    shape, dim = x._data.shape, 0
+    n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
+    for item in index:
+        if item is Ellipsis:
+            dim += len(shape) - n_real
+            continue
+        if item is None:
+            continue
+        if isinstance(item, int) and not isinstance(item, bool):
+            if dim >= len(shape):
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            if not -shape[dim] <= item < shape[dim]:
+                raise IndexError(f"index {item} is out of bounds for dimension {dim} with size "
+                                 f"{shape[dim]}")
+        dim += 1 if not hasattr(item, "ndim") or item.dtype != np.bool_ else item.ndim
+
+
+class IndexBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.index_add(self.shape, self.index, g, self.accumulate),)
+
+
+def _kind(index: tuple, advanced: bool) -> str:
+    if advanced:
+        return "IndexBackward0"
+    for item in reversed(index):
+        if isinstance(item, int):
+            return "SelectBackward0"
+        if item is None:
+            return "UnsqueezeBackward0"
+        if isinstance(item, slice) and item != slice(None):
+            return "SliceBackward0"
+    return "AliasBackward0"
+
+
+_CLASSES = {n: type(n, (IndexBackward0,), {"__slots__": ()}) for n in (
+    "IndexBackward0", "SelectBackward0", "UnsqueezeBackward0", "SliceBackward0",
+    "AliasBackward0")}
+
+
+@register("getitem")
+@method("__getitem__")
+def getitem(x: Tensor, index) -> Tensor:
+    idx, advanced = normalize_index(x, index)
+    _check_bounds(x, idx)
+    data = x._data
+    if not advanced:
+        if Ellipsis not in idx:
+            idx = idx + (Ellipsis,)  # keeps x[0, 0] a 0-d view rather than a NumPy scalar
+        out = data[idx]
+        return view_of(x, out, _CLASSES[_kind(idx, False)], shape=data.shape, index=idx,
+                       accumulate=False)
+    try:
+        out = data[idx]
+    except IndexError as exc:
+        raise IndexError(str(exc).replace("array", "tensor")) from None
+    if recording(x):
+        res = record(_CLASSES["IndexBackward0"], out, (x,))
+        node = res._edge[0]
+        node.shape, node.index, node.accumulate = data.shape, idx, True
+        return res
+    return _wrap(out)
+
+
+class IndexPutBackward0(Node):
+    """zeros(shape) with values added at an index: the gradient of indexing, differentiable
+    again (its own gradient is indexing)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (g[self.index],)
+
+
+@register()
+def index_add_zeros(shape: tuple, index: tuple, values: Tensor, accumulate: bool) -> Tensor:
+    out = backends.of(values._data).index_add(shape, index, values._data, accumulate)
+    if recording(values):
+        res = record(IndexPutBackward0, out, (values,))
+        res._edge[0].index = index
+        return res
+    return _wrap(out)
+
+
+@method("nonzero")
+def nonzero(input: Tensor, *, as_tuple: bool = False):
+    xp = backends.of(input._data).xp
+    if as_tuple:
+        data = input._data if input._data.ndim else input._data.reshape(1)
+        return tuple(_wrap(i.astype(np.int64)) for i in xp.nonzero(data))
+    return _wrap(xp.argwhere(input._data).astype(np.int64))
+
+
+@method("masked_fill")
+def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
+    from .pointwise import where
+
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
+    if isinstance(value, Tensor):
+        return where(mask, value.to(input.dtype), input)
+    return where(mask, _wrap(backends.of(input._data).xp.asarray(value, input._data.dtype)),
+                 input)
+
+
+@method("gather")
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    from ..tensor import _wrap_dim
+
+    d = _wrap_dim(dim, input._data.ndim)
+    xp = backends.of(input._data).xp
+    grid = list(xp.indices(index._data.shape, sparse=True))
+    grid[d] = index._data
+    return getitem(input, tuple(_wrap(g) if i == d else g for i, g in enumerate(grid)))

@@ -1,0 +1,368 @@
+"""In-place ops (`add_`, `mul_`, `+=`, `x[i] = v`, ...): they write into the tensor's array and
+bump its version counter.
+
+When nothing is recorded (grad mode off, or nothing requires grad) the write is one in-place
+array operation: this is the optimizer's path. When recording, the out-of-place op runs on a
+snapshot of the tensor's old value and history, and the tensor takes the new node as its
+history, as PyTorch rebases a tensor after an in-place op.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtypes, backends
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import NO_EDGE, Node
+from ..tensor import Tensor, _wrap
+from . import pointwise
+from ._core import method, record, same_device
+from .indexing import normalize_index
+
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _records(t: Tensor, others) -> bool:
+    if not grad_state.enabled:
+        return False
+    if t._edge is not NO_EDGE:
+        return True
+    return any(isinstance(o, Tensor) and o._edge is not NO_EDGE for o in others)
+
+
+def _check_target(t: Tensor, recording: bool) -> None:
+    if not grad_state.enabled:
+        return
+    if t._edge is not NO_EDGE and t.is_leaf:
+        raise RuntimeError(LEAF_INPLACE)
+    view = t._view
+    if view is not None and recording:
+        base = view[0]
+        if base._edge is not NO_EDGE and base.is_leaf:
+            raise RuntimeError(VIEW_OF_LEAF)
+        raise RuntimeError(
+            "in-place operation on a view of another tensor while recording gradients: "
+            "autograd_gpu cannot yet rewrite the base tensor's history, so the gradient would "
+            "be wrong. Use the out-of-place op (e.g. y = x.clone(); y[idx] = ...) or .clone() "
+            "the view first.")
+
+
+def _check_cast(t: Tensor, result_dtype, name: str) -> None:
+    tdt = _dtypes.FROM_NUMPY[t._data.dtype]
+    if result_dtype._category > tdt._category:
+        raise RuntimeError(f"result type {_legacy(result_dtype)} can't be cast to the desired "
+                           f"output type {_legacy(tdt)}")
+
+
+def _legacy(d) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}[d.name]
+
+
+def _write(t: Tensor, array, name: str) -> None:
+    try:
+        t._data[...] = array
+    except ValueError as exc:
+        if "read-only" in str(exc):
+            raise RuntimeError("unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.") from None
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast "
+                           f"shape {list(np.broadcast_shapes(t._data.shape, array.shape))}"
+                           ) from None
+    _bump(t, name)
+
+
+def _bump(t: Tensor, name: str) -> None:
+    vc = t._vc
+    vc[0] += 1
+    vc[1] = name
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    """t's old value and history, for the recorded out-of-place op to read."""
+    old = _wrap(t._data.copy())
+    old._edge = t._edge
+    return old
+
+
+def _check_result(t: Tensor, result: Tensor, name: str) -> None:
+    _check_cast(t, _dtypes.FROM_NUMPY[result._data.dtype], name)
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the "
+                           f"broadcast shape {list(result._data.shape)}")
+
+
+def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
+    """t = op(t, *others) in place: the shared path of every in-place op."""
+    recording = _records(t, others)
+    _check_target(t, recording)
+    for o in others:
+        if isinstance(o, Tensor):
+            same_device(name, (t, o))
+    if not recording:
+        prev = grad_state.enabled
+        grad_state.enabled = False
+        try:
+            result = op(t, *others, **kwargs)
+        finally:
+            grad_state.enabled = prev
+        _check_result(t, result, name)
+        _write(t, result._data, name)
+        return t
+    result = op(_snapshot(t), *others, **kwargs)
+    _check_result(t, result, name)
+    _write(t, result._data, name)
+    t._edge = result._edge
+    node = t._edge[0]
+    if node is not None and result._data.dtype != t._data.dtype:
+        # the recorded op computed in a wider dtype; its gradient is this tensor's dtype
+        from .conversion import ToCopyBackward0
+
+        cast = _wrap(t._data, t._edge)
+        conv = record(ToCopyBackward0, t._data, (cast,))
+        conv._edge[0].backend, conv._edge[0].np_dtype = backends.of(t._data), result._data.dtype
+        t._edge = conv._edge
+    return t
+
+
+def _fast_arith(t: Tensor, other, ufunc, name: str):
+    """The unrecorded path of add_/sub_/mul_/div_: one in-place array op."""
+    if isinstance(other, Tensor):
+        same_device(name, (t, other))
+        rt = _dtypes.result_type(t, other)
+        b = other._data
+    else:
+        b = pointwise._scalar(other)
+        rt = _dtypes.result_type(t, b)
+    _check_cast(t, rt, name)
+    try:
+        ufunc(t._data, b, out=t._data, casting="unsafe")
+    except ValueError:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the "
+                           f"broadcast shape {list(np.broadcast_shapes(t._data.shape, b.shape))}"
+                           ) from None
+    _bump(t, name)
+    return t
+
+
+def _arith(name: str, op, ufunc_name: str):
+    def fn(self: Tensor, other, *, alpha=1) -> Tensor:
+        if alpha != 1:
+            other = other * alpha
+        if not _records(self, (other,)):
+            _check_target(self, False)
+            if name != "div_" or self._data.dtype.kind == "f":
+                xp = backends.of(self._data).xp
+                return _fast_arith(self, other, getattr(xp, ufunc_name), name)
+        return apply(self, name, op, other)
+
+    fn.__name__ = name
+    return fn
+
+
+add_ = method("add_")(_arith("add_", pointwise.add, "add"))
+sub_ = method("sub_", "subtract_")(_arith("sub_", pointwise.sub, "subtract"))
+mul_ = method("mul_", "multiply_")(_arith("mul_", pointwise.mul, "multiply"))
+div_ = method("div_", "divide_")(_arith("div_", pointwise.div, "true_divide"))
+
+
+def _iop(fn):
+    def dunder(self, other):
+        return fn(self, other)
+
+    return dunder
+
+
+Tensor.__iadd__ = _iop(add_)
+Tensor.__isub__ = _iop(sub_)
+Tensor.__imul__ = _iop(mul_)
+Tensor.__itruediv__ = _iop(div_)
+
+
+def _unary_inplace(name: str, op):
+    def fn(self: Tensor, *args, **kwargs) -> Tensor:
+        return apply(self, name, op, *args, **kwargs)
+
+    fn.__name__ = name
+    return method(name)(fn)
+
+
+pow_ = _unary_inplace("pow_", pointwise.pow)
+clamp_ = _unary_inplace("clamp_", pointwise.clamp)
+clip_ = _unary_inplace("clip_", pointwise.clamp)
+neg_ = _unary_inplace("neg_", pointwise.neg)
+exp_ = _unary_inplace("exp_", pointwise.exp)
+log_ = _unary_inplace("log_", pointwise.log)
+sqrt_ = _unary_inplace("sqrt_", pointwise.sqrt)
+abs_ = _unary_inplace("abs_", pointwise.abs)
+relu_ = _unary_inplace("relu_", pointwise.relu)
+sigmoid_ = _unary_inplace("sigmoid_", pointwise.sigmoid)
+tanh_ = _unary_inplace("tanh_", pointwise.tanh)
+Tensor.__ipow__ = _iop(pow_)
+
+
+class FillBackward0(Node):
+    """fill_/zero_ overwrite everything: no gradient reaches the old value."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (None,)
+
+
+class ZeroBackward0(FillBackward0):
+    __slots__ = ()
+
+
+class FillBackward1(Node):
+    """fill_ with a 0-d tensor value: the value gets the sum of the gradient."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (None, F.sum(g))
+
+
+def _overwrite(t: Tensor, name: str, array, cls: type, value=None) -> Tensor:
+    recording = _records(t, (value,))
+    _check_target(t, recording)
+    _write(t, array, name)
+    if recording:
+        node = record(cls, t._data, (t,) if value is None else (t, value))._edge[0]
+        t._edge = (node, 0)
+    return t
+
+
+@method("fill_")
+def fill_(self: Tensor, value) -> Tensor:
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value._data.ndim} dimensions.")
+        return _overwrite(self, "fill_", backends.of(self._data).asarray(
+            value._data, dtype=self._data.dtype), FillBackward1, value)
+    return _overwrite(self, "fill_", pointwise._scalar(value), FillBackward0)
+
+
+@method("zero_")
+def zero_(self: Tensor) -> Tensor:
+    return _overwrite(self, "zero_", 0, ZeroBackward0)
+
+
+class CopyBackwards(Node):
+    """copy_: the gradient goes to the source (summed to its shape, in its dtype/device)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return None, F.to(F.sum_to(g, self.src_shape), self.src_backend, self.src_dtype)
+
+
+@method("copy_")
+def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+    recording = _records(self, (src,))
+    _check_target(self, recording)
+    backend = backends.of(self._data)
+    data = src._data if backends.of(src._data) is backend else backend.asarray(src._data)
+    try:
+        np.broadcast_shapes(data.shape, self._data.shape)
+        if np.broadcast_shapes(data.shape, self._data.shape) != self._data.shape:
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {list(src._data.shape)}") from None
+    _write(self, data, "copy_")
+    if recording:
+        node = record(CopyBackwards, self._data, (self, src))._edge[0]
+        node.src_shape, node.src_dtype = src._data.shape, src._data.dtype
+        node.src_backend = backends.of(src._data)
+        self._edge = (node, 0)
+    return self
+
+
+class CopySlices(Node):
+    """x[idx] = v: the old x gets the gradient outside the written region, v the inside."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        g_old = F.where(self.mask, 0.0, g)
+        g_val = None
+        if self.next_functions[1][0] is not None:
+            g_val = F.cast(F.sum_to(g[self.index], self.value_shape), self.value_dtype)
+        return g_old, g_val
+
+
+@method("__setitem__")
+def setitem(self: Tensor, index, value) -> None:
+    idx, _ = normalize_index(self, index)
+    backend = backends.of(self._data)
+    is_tensor = isinstance(value, Tensor)
+    if is_tensor:
+        if value._data.ndim > 0 or not isinstance(value._data, np.ndarray):
+            same_device("index_put_", (self, value))
+        data = backend.asarray(value._data) if not isinstance(
+            value._data, backend.ndarray) else value._data
+    else:
+        data = pointwise._scalar(value) if not isinstance(value, (list, tuple)) else \
+            backend.asarray(value, dtype=self._data.dtype)
+    recording = _records(self, (value,) if is_tensor else ())
+    _check_target(self, recording)
+    old_edge = self._edge
+    try:
+        self._data[idx] = data
+    except ValueError as exc:
+        if "read-only" in str(exc):
+            _write(self, self._data, "__setitem__")  # raises the read-only message
+        raise RuntimeError(f"shape mismatch: value tensor of shape "
+                           f"{list(getattr(data, 'shape', ()))} cannot be broadcast to indexing "
+                           f"result of shape {list(self._data[idx].shape)}") from None
+    except IndexError as exc:
+        raise IndexError(str(exc).replace("array", "tensor")) from None
+    _bump(self, "__setitem__")
+    if recording:
+        mask = backend.xp.zeros(self._data.shape, dtype=bool)
+        mask[idx] = True
+        node = Node.__new__(CopySlices)
+        node.next_functions = (old_edge, value._edge if is_tensor else NO_EDGE)
+        node._saved = None
+        node.mask, node.index = mask, idx
+        if is_tensor:
+            node.value_shape, node.value_dtype = value._data.shape, value._data.dtype
+        self._edge = (node, 0)
+
+
+@method("masked_fill_")
+def masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
+    from .indexing import masked_fill
+
+    return apply(self, "masked_fill_", masked_fill, mask, value)
+
+
+def _random_fill(name: str):
+    def fn(self: Tensor, *args, generator=None) -> Tensor:
+        from .. import creation
+
+        backend = backends.of(self._data)
+        gen = generator or creation.default_generator(backend)
+        shape, np_dtype = self._data.shape, self._data.dtype
+        if name == "uniform_":
+            lo, hi = (args + (0.0, 1.0)[len(args):])[:2]
+            data = backend.rand(gen._rng, shape, np_dtype) * (hi - lo) + lo
+        else:
+            mean, std = (args + (0.0, 1.0)[len(args):])[:2]
+            data = backend.randn(gen._rng, shape, np_dtype) * std + mean
+        _check_target(self, False)
+        _write(self, data.astype(np_dtype, copy=False), name)
+        return self
+
+    fn.__name__ = name
+    return method(name)(fn)
+
+
+uniform_ = _random_fill("uniform_")
+normal_ = _random_fill("normal_")

@@ -1,0 +1,132 @@
+"""Matrix products: matmul (1-D, 2-D, batched with broadcasting) and mm."""
+from __future__ import annotations
+
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap
+from ._core import device_error, method, record, recording, register
+
+
+class MmBackward0(Node):
+    """One formula for every matmul form: vectors are made matrices, batch dims summed."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, a, b):
+        (fa, _), (fb, _) = self.next_functions
+        a2 = a if a.ndim > 1 else F.reshape(a, (1, a.shape[0]))
+        b2 = b if b.ndim > 1 else F.reshape(b, (b.shape[0], 1))
+        if a.ndim == 1:
+            g = F.expand_dims(g, -2)
+        if b.ndim == 1:
+            g = F.expand_dims(g, -1)
+        ga = gb = None
+        if fa is not None:
+            ga = F.reshape(F.sum_to(F.matmul(g, F.swapaxes(b2, -1, -2)), a2.shape), a.shape)
+        if fb is not None:
+            gb = F.reshape(F.sum_to(F.matmul(F.swapaxes(a2, -1, -2), g), b2.shape), b.shape)
+        return ga, gb
+
+
+def _named(name: str) -> type:
+    return type(name, (MmBackward0,), {"__slots__": ()})
+
+
+DotBackward0 = _named("DotBackward0")
+MvBackward0 = _named("MvBackward0")
+BmmBackward0 = _named("BmmBackward0")
+UnsafeViewBackward0 = _named("UnsafeViewBackward0")
+SqueezeBackward4 = _named("SqueezeBackward4")
+
+
+def _node_class(na: int, nb: int) -> type:
+    if na == 2 and nb == 2:
+        return MmBackward0
+    if na == 1 and nb == 1:
+        return DotBackward0
+    if na == 2 and nb == 1:
+        return MvBackward0
+    if na == 1:
+        return SqueezeBackward4
+    if na == 3 and nb == 3:
+        return BmmBackward0
+    return UnsafeViewBackward0
+
+
+def _c_name(np_dtype) -> str:
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "bool": "bool"}.get(np_dtype.name, np_dtype.name)
+
+
+def _shape_error(a, b) -> RuntimeError:
+    sa, sb = tuple(a._data.shape), tuple(b._data.shape)
+    if len(sa) == 2 and len(sb) == 2:
+        return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and "
+                            f"{sb[0]}x{sb[1]})")
+    if len(sa) == 1 and len(sb) == 1:
+        return RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src "
+                            f"[{sb[0]}] to have the same number of elements, but got {sa[0]} "
+                            f"and {sb[0]} elements respectively")
+    return RuntimeError(f"matmul: shapes {list(sa)} and {list(sb)} cannot be multiplied (the "
+                        f"last dimension of the first must equal the "
+                        f"{'first' if len(sb) == 1 else 'second-to-last'} of the second)")
+
+
+@register()
+@method("matmul", "__matmul__")
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
+    ad, bd = input._data, other._data
+    if ad.__class__ is not bd.__class__ or (ad.__class__.__module__ != "numpy"
+                                           and ad.device != bd.device):
+        raise device_error("matmul", (input, other))
+    if ad.ndim == 0 or bd.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{ad.ndim}D and {bd.ndim}D")
+    if ad.dtype != bd.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_c_name(ad.dtype)} != {_c_name(bd.dtype)} (convert one with "
+                           f".to({other.dtype if ad.dtype.kind != 'f' else input.dtype}))")
+    try:
+        out = ad @ bd
+    except ValueError:
+        raise _shape_error(input, other) from None
+    if recording(input, other):
+        res = record(_node_class(ad.ndim, bd.ndim), out, (input, other), (input, other))
+        return res
+    return _wrap(out)
+
+
+@register()
+@method("mm")
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input._data.ndim != 2:
+        raise RuntimeError(f"self must be a matrix, got {input._data.ndim}-D tensor")
+    if mat2._data.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {mat2._data.ndim}-D tensor")
+    return matmul(input, mat2)
+
+
+@method("__rmatmul__")
+def _rmatmul(self: Tensor, other: Tensor) -> Tensor:
+    return matmul(other, self)
+
+
+@method("bmm")
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input._data.ndim != 3 or mat2._data.ndim != 3:
+        raise RuntimeError("batch1 and batch2 must be 3D tensors")
+    return matmul(input, mat2)
+
+
+@method("dot")
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
+                           f"{other._data.ndim}D tensors")
+    return matmul(input, other)
+
+
+@method("mv")
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    return matmul(input, vec)

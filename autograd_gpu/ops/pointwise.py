@@ -1,0 +1,762 @@
+"""Elementwise ops: arithmetic (broadcasting, PyTorch promotion), unary math, comparisons.
+
+Each derivative sits under its forward and reuses the output where it can (exp, tanh,
+sigmoid). Gradients of broadcast inputs are summed back to their shapes by the engine from
+the node's `_reduce` record.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .. import _dtypes, backends
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import NO_EDGE, Node
+from ..tensor import Tensor, _wrap
+from ._core import (cast_operands, device_error, method, record, recording, reduce_info,
+                    register, same_device, save_output, to_float)
+
+_PY_SCALARS = (int, float, bool)
+
+
+def _broadcast_error(a: Tensor, b: Tensor) -> RuntimeError:
+    sa, sb = tuple(a._data.shape), tuple(b._data.shape)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor b "
+                                f"({pb[i]}) at non-singleton dimension {i} (shapes {list(sa)} "
+                                f"and {list(sb)} do not broadcast)")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} do not broadcast")
+
+
+def _scalar(value):
+    """A Python number stays a (weak) Python number; NumPy scalars become Python ones."""
+    if value.__class__ in _PY_SCALARS:
+        return value
+    if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
+        return value.item()
+    raise TypeError(f"unsupported operand type: {type(value).__name__} (expected a Tensor or "
+                    f"a Python number)")
+
+
+def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -> Tensor:
+    """Forward of a broadcasting binary op; `b` may be a Python scalar (kept in node.c)."""
+    ad = a._data
+    if isinstance(b, Tensor):
+        bd = b._data
+        if ad.__class__ is not bd.__class__ or (ad.__class__ is not np.ndarray
+                                               and ad.device != bd.device):
+            raise device_error(op, (a, b))
+        if ad.dtype is not bd.dtype:
+            ad, bd = cast_operands(op, a, b)
+        try:
+            out = fn(ad, bd)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+        if grad_state.enabled and (a._edge is not NO_EDGE or b._edge is not NO_EDGE):
+            res = record(cls, out, (a, b), (a, b) if save else None)
+            if ad.shape != bd.shape or ad is not a._data or bd is not b._data:
+                res._edge[0]._reduce = reduce_info(a._data.shape, b._data.shape, out.shape,
+                                                   a._data.dtype, b._data.dtype, out.dtype)
+            return res
+        return _wrap(out)
+    b = _scalar(b)
+    if ad.dtype.kind != "f":
+        ad, b = cast_operands(op, a, b)
+    out = fn(ad, b)
+    if grad_state.enabled and a._edge is not NO_EDGE:
+        res = record(scalar_cls, out, (a,), (a,) if save else None)
+        res._edge[0].c = b
+        if ad is not a._data:
+            res._edge[0]._reduce = ((a._data.shape, a._data.dtype),)
+        return res
+    return _wrap(out)
+
+
+def _pair(name: str, grad, scalar_grad, **attrs):
+    """Node classes for tensor-tensor and tensor-scalar forms (PyTorch shows one name)."""
+    cls = type(name, (Node,), {"__slots__": (), "grad": grad, **attrs})
+    scls = type(name, (Node,), {"__slots__": (), "grad": scalar_grad})
+    return cls, scls
+
+
+# -- add / sub ---------------------------------------------------------------------------------
+def _add_grad(self, F, g):
+    return g, (g if self.alpha == 1 else g * self.alpha)
+
+
+def _sub_grad(self, F, g):
+    return g, (-g if self.alpha == 1 else g * -self.alpha)
+
+
+AddBackward0, AddScalar = _pair("AddBackward0", _add_grad, lambda self, F, g: (g,), alpha=1)
+SubBackward0, SubScalar = _pair("SubBackward0", _sub_grad, lambda self, F, g: (g,), alpha=1)
+
+
+def _check_sub(a, b):
+    if a._data.dtype == np.bool_ and (getattr(b, "dtype", None) is _dtypes.bool_
+                                      or isinstance(b, bool)):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+
+
+def _scaled(b, alpha):
+    if alpha == 1:
+        return b
+    return b * alpha
+
+
+@register()
+@method("add")
+def add(input: Tensor, other, *, alpha=1) -> Tensor:
+    if not isinstance(input, Tensor):
+        return add(other, input)
+    if alpha == 1:
+        return binary(AddBackward0, AddScalar, operator.add, "add", input, other, False)
+    if not isinstance(other, Tensor):
+        return binary(AddBackward0, AddScalar, operator.add, "add", input, other * alpha, False)
+    out = binary(AddBackward0, AddScalar, lambda x, y: x + y * alpha, "add", input, other, False)
+    if out.grad_fn is not None:
+        out.grad_fn.alpha = alpha
+    return out
+
+
+@register()
+@method("sub", "subtract")
+def sub(input: Tensor, other, *, alpha=1) -> Tensor:
+    if not isinstance(input, Tensor):
+        return rsub(other, input)
+    _check_sub(input, other)
+    if not isinstance(other, Tensor):
+        return binary(SubBackward0, SubScalar, operator.sub, "sub", input, other * alpha, False)
+    out = binary(SubBackward0, SubScalar,
+                 operator.sub if alpha == 1 else (lambda x, y: x - y * alpha),
+                 "sub", input, other, False)
+    if alpha != 1 and out.grad_fn is not None:
+        out.grad_fn.alpha = alpha
+    return out
+
+
+RsubBackward1 = type("RsubBackward1", (Node,), {
+    "__slots__": (), "alpha": 1, "grad": lambda s, F, g: (-g if s.alpha == 1 else g * -s.alpha,)})
+
+
+@register()
+def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
+    """other - alpha * input (PyTorch's torch.rsub)."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    _check_sub(input, other)
+    ad, c = cast_operands("rsub", input, _scalar(other))
+    out = c - (ad if alpha == 1 else ad * alpha)
+    if recording(input):
+        res = record(RsubBackward1, out, (input,))
+        res._edge[0].alpha = alpha
+        return res
+    return _wrap(out)
+
+
+# -- mul / div ---------------------------------------------------------------------------------
+MulBackward0, MulScalar = _pair("MulBackward0", lambda self, F, g, a, b: (g * b, g * a),
+                                lambda self, F, g, a: (g * self.c,))
+DivBackward0, DivScalar = _pair("DivBackward0",
+                                lambda self, F, g, a, b: (g / b, -g * a / (b * b)),
+                                lambda self, F, g, a: (g / self.c,))
+
+
+@register()
+@method("mul", "multiply")
+def mul(input: Tensor, other) -> Tensor:
+    if not isinstance(input, Tensor):
+        return mul(other, input)
+    if isinstance(other, Tensor):
+        return binary(MulBackward0, MulScalar, operator.mul, "mul", input, other, True)
+    return binary(MulBackward0, MulScalar, operator.mul, "mul", input, other, False)
+
+
+@register()
+@method("div", "divide", "true_divide")
+def div(input: Tensor, other, *, rounding_mode: str | None = None) -> Tensor:
+    if not isinstance(input, Tensor):
+        return rdiv(other, input)
+    if rounding_mode is not None:
+        return _div_rounded(input, other, rounding_mode)
+    if input._data.dtype.kind != "f" and (not isinstance(other, Tensor)
+                                          or other._data.dtype.kind != "f"):
+        input = input.to(_dtypes.get_default_dtype())  # true division of integers is a float
+    if isinstance(other, Tensor):
+        return binary(DivBackward0, DivScalar, operator.truediv, "div", input, other, True)
+    return binary(DivBackward0, DivScalar, operator.truediv, "div", input, other, False)
+
+
+def _div_rounded(input, other, mode):
+    if mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{mode}'")
+    with _no_grad():
+        if isinstance(other, Tensor):
+            same_device("div", (input, other))
+        ad, bd = cast_operands("div", input, other)
+        bd = bd._data if isinstance(bd, Tensor) else bd
+        if ad.dtype.kind == "f":
+            q = ad / bd
+            out = np.trunc(q) if mode == "trunc" else np.floor(q)
+            out = backends.of(ad).xp.asarray(out) if not isinstance(ad, np.ndarray) else out
+        else:
+            out = ad // bd if mode == "floor" else _trunc_int_div(ad, bd)
+    result = _wrap(out)
+    if recording(input) or (isinstance(other, Tensor) and recording(other)):
+        return record(ZeroGradBackward, out, (input,) + ((other,) if isinstance(other, Tensor)
+                                                         else ()))
+    return result
+
+
+def _trunc_int_div(a, b):
+    xp = backends.of(a).xp
+    q = xp.abs(a) // xp.abs(b)
+    return xp.where((a < 0) != (b < 0), -q, q).astype(a.dtype)
+
+
+class ZeroGradBackward(Node):
+    """Ops that are piecewise constant (rounding): the gradient is zero everywhere."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return tuple(F.zeros_like(g) if fn is not None else None
+                     for fn, _ in self.next_functions)
+
+
+MulBackward0_rdiv = type("MulBackward0", (Node,), {
+    "__slots__": (),
+    "grad": lambda self, F, g, x: (-g * self.c / (x * x),)})
+
+
+@register()
+def rdiv(input: Tensor, other) -> Tensor:
+    """other / input for a Python scalar `other` (PyTorch records reciprocal-then-mul)."""
+    x = input if input._data.dtype.kind == "f" else input.to(_dtypes.get_default_dtype())
+    c = _scalar(other)
+    out = c / x._data
+    if recording(x):
+        res = record(MulBackward0_rdiv, out, (x,), (x,))
+        res._edge[0].c = c
+        return res
+    return _wrap(out)
+
+
+# -- pow ---------------------------------------------------------------------------------------
+def _pow_scalar_grad(self, F, g, x):
+    c = self.c
+    if c == 0:
+        return (g * 0,)
+    return (g * c * x ** (c - 1),)
+
+
+def _pow_grad(self, F, g, x, y):
+    out = x ** y
+    gx = F.where(y == 0, 0.0, g * y * x ** (y - 1))
+    gy = g * F.where((x == 0) & (y >= 0), 0.0, out * F.log(x))
+    return gx, gy
+
+
+PowBackward1 = type("PowBackward1", (Node,), {"__slots__": (), "grad": _pow_grad})
+PowBackward0 = type("PowBackward0", (Node,), {"__slots__": (), "grad": _pow_scalar_grad})
+
+
+def _pow_base_grad(self, F, g, x):
+    c = self.c
+    if c == 0:
+        return (g * 0,)
+    return (g * (c ** x) * float(np.log(c)),)
+
+
+PowBackward2 = type("PowBackward2", (Node,), {"__slots__": (), "grad": _pow_base_grad})
+
+
+def _check_int_pow(base_kind: str, exponent) -> None:
+    if base_kind in "iu":
+        neg = (exponent < 0) if not isinstance(exponent, Tensor) else bool(
+            (exponent._data < 0).any()) and exponent._data.dtype.kind in "iu"
+        if neg and (not isinstance(exponent, float)):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+@register()
+@method("pow")
+def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
+    if not isinstance(input, Tensor):
+        return rpow(exponent, input)
+    if isinstance(exponent, Tensor):
+        _check_int_pow(input._data.dtype.kind, exponent)
+        return binary(PowBackward1, PowBackward0, operator.pow, "pow", input, exponent, True)
+    _check_int_pow(input._data.dtype.kind, exponent)
+    return binary(PowBackward1, PowBackward0, operator.pow, "pow", input, exponent, True)
+
+
+@register()
+def rpow(input: Tensor, base) -> Tensor:
+    """base ** input for a Python scalar base."""
+    c = _scalar(base)
+    x = input if (input._data.dtype.kind == "f" or isinstance(c, int)) else input.to(
+        _dtypes.get_default_dtype())
+    out = c ** x._data
+    if not isinstance(out, np.ndarray) and isinstance(out, np.generic):
+        out = np.asarray(out)
+    if recording(x):
+        res = record(PowBackward2, out, (x,), (x,))
+        res._edge[0].c = c
+        return res
+    return _wrap(out)
+
+
+@method("square")
+@register()
+def square(input: Tensor) -> Tensor:
+    return pow(input, 2)
+
+
+# -- unary math --------------------------------------------------------------------------------
+def unary(cls: type, fn, x: Tensor, save_input: bool = False, save_out: bool = False,
+          floating: bool = True) -> Tensor:
+    """Forward of an elementwise unary op (integer inputs give the default float)."""
+    xd = to_float(x._data) if floating else x._data
+    out = fn(xd)
+    if grad_state.enabled and x._edge is not NO_EDGE:
+        res = record(cls, out, (x,), (x,) if save_input else None)
+        if save_out:
+            save_output(res._edge[0], res)
+        return res
+    return _wrap(out)
+
+
+def _xp(t: Tensor):
+    return backends.of(t._data).xp
+
+
+def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, floating=True,
+               alias: tuple = ()):
+    cls = type(node, (Node,), {"__slots__": (), "grad": formula})
+
+    def op(input: Tensor) -> Tensor:
+        xp = backends.of(input._data).xp
+        return unary(cls, getattr(xp, name), input, save_input, save_out, floating)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name}, differentiable ({node})."
+    register(name)(op)
+    method(name, *alias)(op)
+    return op, cls
+
+
+def _out(self, F):
+    """The saved output: an array (first order) or a tensor on this node (create_graph)."""
+    return self.saved_output(F)
+
+
+exp, ExpBackward0 = _def_unary("exp", "ExpBackward0", lambda s, F, g: (g * _out(s, F),),
+                               save_out=True)
+log, LogBackward0 = _def_unary("log", "LogBackward0", lambda s, F, g, x: (g / x,),
+                               save_input=True)
+log1p, Log1PBackward0 = _def_unary("log1p", "Log1PBackward0",
+                                   lambda s, F, g, x: (g / (x + 1),), save_input=True)
+sqrt, SqrtBackward0 = _def_unary("sqrt", "SqrtBackward0",
+                                 lambda s, F, g: (g / (2 * _out(s, F)),), save_out=True)
+sin, SinBackward0 = _def_unary("sin", "SinBackward0", lambda s, F, g, x: (g * F.cos(x),),
+                               save_input=True)
+cos, CosBackward0 = _def_unary("cos", "CosBackward0", lambda s, F, g, x: (-g * F.sin(x),),
+                               save_input=True)
+tanh, TanhBackward0 = _def_unary(
+    "tanh", "TanhBackward0", lambda s, F, g: (g * (1 - _out(s, F) * _out(s, F)),),
+    save_out=True)
+abs, AbsBackward0 = _def_unary("abs", "AbsBackward0",  # noqa: A001
+                               lambda s, F, g, x: (g * F.sign(x),), save_input=True,
+                               floating=False, alias=("absolute",))
+
+
+def _sigmoid_np(x):
+    xp = backends.of(x).xp
+    # Split by sign so exp never overflows: 1/(1+e^-x) for x >= 0, e^x/(1+e^x) otherwise.
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+SigmoidBackward0 = type("SigmoidBackward0", (Node,), {
+    "__slots__": (),
+    "grad": lambda s, F, g: (g * _out(s, F) * (1 - _out(s, F)),)})
+
+
+@register()
+@method("sigmoid")
+def sigmoid(input: Tensor) -> Tensor:
+    return unary(SigmoidBackward0, _sigmoid_np, input, save_out=True)
+
+
+ReluBackward0 = type("ReluBackward0", (Node,), {
+    "__slots__": (),
+    # relu is where(x > 0, x, 0), so its gradient at 0 is 0, as in PyTorch
+    "grad": lambda s, F, g: (F.where(_out(s, F) > 0, g, 0.0),)})
+
+
+@register()
+@method("relu")
+def relu(input: Tensor) -> Tensor:
+    xd = input._data
+    if xd.dtype == np.bool_:
+        raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
+    return unary(ReluBackward0, lambda a: a * (a > 0), input, save_out=True, floating=False)
+
+
+NegBackward0 = type("NegBackward0", (Node,), {"__slots__": (), "grad": lambda s, F, g: (-g,)})
+
+
+@register()
+@method("neg", "negative", "__neg__")
+def neg(input: Tensor) -> Tensor:
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return unary(NegBackward0, operator.neg, input, floating=False)
+
+
+ReciprocalBackward0 = type("ReciprocalBackward0", (Node,), {
+    "__slots__": (), "grad": lambda s, F, g: (-g * _out(s, F) * _out(s, F),)})
+
+
+@register()
+@method("reciprocal")
+def reciprocal(input: Tensor) -> Tensor:
+    return unary(ReciprocalBackward0, lambda a: 1 / a, input, save_out=True)
+
+
+class SignBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (g * 0,)
+
+
+@register()
+@method("sign")
+def sign(input: Tensor) -> Tensor:
+    return unary(SignBackward0, _xp(input).sign, input, floating=False)
+
+
+# -- clamp, maximum, minimum, where ------------------------------------------------------------
+class ClampBackward1(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        lo, hi = self.lo, self.hi
+        mask = (x >= lo) if hi is None else (x <= hi) if lo is None else (x >= lo) & (x <= hi)
+        return (F.where(mask, g, 0.0),)
+
+
+class ClampBackward0(Node):
+    """clamp with tensor bounds: the gradient goes to whichever of x, min, max was chosen."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, lo, hi):
+        below = x < lo if lo is not None else False
+        above = x > hi if hi is not None else False
+        gx = F.where(~(below | above) if lo is not None and hi is not None
+                     else ~below if lo is not None else ~above, g, 0.0)
+        if hi is not None and lo is not None:
+            above = above | (lo > hi)
+            below = below & ~(lo > hi)
+        glo = F.where(below, g, 0.0) if lo is not None else None
+        ghi = F.where(above, g, 0.0) if hi is not None else None
+        return gx, glo, ghi
+
+
+@register()
+@method("clamp", "clip")
+def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_tensor(input, min, max)
+    xp = backends.of(input._data).xp
+    lo, hi = (None if v is None else _scalar(v) for v in (min, max))
+    xd = input._data
+    if xd.dtype.kind != "f" and any(isinstance(v, float) for v in (lo, hi)):
+        xd = to_float(xd)
+    out = xd
+    if lo is not None:
+        out = xp.maximum(out, xp.asarray(lo, dtype=xd.dtype)) if not isinstance(
+            xd, np.ndarray) else np.maximum(out, lo)
+    if hi is not None:
+        out = xp.minimum(out, xp.asarray(hi, dtype=xd.dtype)) if not isinstance(
+            xd, np.ndarray) else np.minimum(out, hi)
+    if out is xd:
+        out = xd.copy()
+    if recording(input):
+        res = record(ClampBackward1, out, (input,), (input,))
+        res._edge[0].lo, res._edge[0].hi = lo, hi
+        return res
+    return _wrap(out)
+
+
+def _clamp_tensor(input, lo, hi):
+    from .. import creation
+
+    lo = lo if lo is None or isinstance(lo, Tensor) else creation.full_like(input, lo)
+    hi = hi if hi is None or isinstance(hi, Tensor) else creation.full_like(input, hi)
+    ts = [t for t in (input, lo, hi) if t is not None]
+    same_device("clamp", ts)
+    xp = backends.of(input._data).xp
+    out = input._data
+    if lo is not None:
+        out = xp.maximum(out, lo._data)
+    if hi is not None:
+        out = xp.minimum(out, hi._data)
+    if recording(*ts):
+        bounds = (input, lo, hi)
+        res = record(ClampBackward0, out, ())
+        node = res._edge[0]
+        node.next_functions = tuple(t._edge if t is not None else NO_EDGE for t in bounds)
+        node._saved = bounds
+        node._versions = tuple(t._vc[0] if t is not None else None for t in bounds)
+        node._reduce = tuple(None if t is None or t._data.shape == out.shape
+                             else (t._data.shape, t._data.dtype) for t in bounds)
+        return res
+    return _wrap(out)
+
+
+class MaximumBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, a, b):
+        half = F.where(a == b, g / 2, g)
+        return F.where(a < b, 0.0, half), F.where(a > b, 0.0, half)
+
+
+class MinimumBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, a, b):
+        half = F.where(a == b, g / 2, g)
+        return F.where(a > b, 0.0, half), F.where(a < b, 0.0, half)
+
+
+def _minmax(cls, name, input, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' must be Tensor, not "
+                        f"{type(other).__name__}")
+    xp = backends.of(input._data).xp
+    fn = xp.maximum if cls is MaximumBackward0 else xp.minimum
+    return binary(cls, None, fn, name, input, other, True)
+
+
+@register()
+@method("maximum")
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return _minmax(MaximumBackward0, "maximum", input, other)
+
+
+@register()
+@method("minimum")
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return _minmax(MinimumBackward0, "minimum", input, other)
+
+
+class WhereBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        cond = self.cond
+        return None, F.where(cond, g, 0.0), F.where(cond, 0.0, g)
+
+
+@register()
+@method("where")
+def where(condition: Tensor, input=None, other=None) -> Tensor:
+    if input is None and other is None:
+        from .indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor):
+        raise TypeError("where(): argument 'condition' must be Tensor")
+    if condition._data.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype.name.capitalize()}")
+    tensors = [t for t in (condition, input, other) if isinstance(t, Tensor)]
+    same_device("where", tensors)
+    rt = _dtypes.result_type(*[v for v in (input, other)])
+    xp = backends.of(condition._data).xp
+    arrs = [v._data.astype(rt.np, copy=False) if isinstance(v, Tensor)
+            else xp.asarray(v, dtype=rt.np) for v in (input, other)]
+    try:
+        out = xp.where(condition._data, arrs[0], arrs[1])
+    except ValueError:
+        raise RuntimeError(f"where: shapes {[list(t.shape) for t in tensors]} do not "
+                           f"broadcast") from None
+    ins = [v for v in (input, other) if isinstance(v, Tensor)]
+    if recording(*ins):
+        res = record(WhereBackward0, out, ())
+        node = res._edge[0]
+        node.next_functions = (NO_EDGE,) + tuple(v._edge if isinstance(v, Tensor) else NO_EDGE
+                                                 for v in (input, other))
+        node.cond = condition._data
+        node._reduce = (None,) + tuple(
+            (v._data.shape, v._data.dtype) if isinstance(v, Tensor) and (
+                v._data.shape != out.shape or v._data.dtype != out.dtype) else None
+            for v in (input, other))
+        return res
+    return _wrap(out)
+
+
+# -- comparisons and logic (no gradient) -------------------------------------------------------
+def _compare(fn, name):
+    def op(input, other) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' must be Tensor")
+        if isinstance(other, Tensor):
+            same_device(name, (input, other))
+            ad, bd = cast_operands(name, input, other)
+        else:
+            ad, bd = cast_operands(name, input, _scalar(other))
+        try:
+            return _wrap(fn(ad, bd))
+        except ValueError:
+            raise _broadcast_error(input, other) from None
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+eq = _compare(operator.eq, "eq")
+ne = _compare(operator.ne, "ne")
+lt = _compare(operator.lt, "lt")
+le = _compare(operator.le, "le")
+gt = _compare(operator.gt, "gt")
+ge = _compare(operator.ge, "ge")
+for _name, _fn in (("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge)):
+    method(_name, f"__{_name}__")(_fn)
+method("greater")(gt)
+method("less")(lt)
+method("greater_equal")(ge)
+method("less_equal")(le)
+method("not_equal")(ne)
+
+
+def _logical(fn, name, bitwise_only=True):
+    def op(input, other=None) -> Tensor:
+        if other is None:
+            return _wrap(fn(input._data))
+        if isinstance(other, Tensor):
+            same_device(name, (input, other))
+            ad, bd = cast_operands(name, input, other)
+        else:
+            ad, bd = cast_operands(name, input, _scalar(other))
+        if ad.dtype.kind == "f":
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        return _wrap(fn(ad, bd))
+
+    op.__name__ = name
+    return op
+
+
+bitwise_and = _logical(operator.and_, "bitwise_and")
+bitwise_or = _logical(operator.or_, "bitwise_or")
+bitwise_xor = _logical(operator.xor, "bitwise_xor")
+method("bitwise_and", "__and__", "__rand__")(bitwise_and)
+method("bitwise_or", "__or__", "__ror__")(bitwise_or)
+method("bitwise_xor", "__xor__", "__rxor__")(bitwise_xor)
+
+
+@method("bitwise_not", "__invert__")
+def bitwise_not(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "f":
+        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+    return _wrap(~input._data)
+
+
+@method("logical_not")
+def logical_not(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.logical_not(input._data))
+
+
+@method("logical_and")
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    same_device("logical_and", (input, other))
+    return _wrap(backends.of(input._data).xp.logical_and(input._data, other._data))
+
+
+@method("logical_or")
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
+    same_device("logical_or", (input, other))
+    return _wrap(backends.of(input._data).xp.logical_or(input._data, other._data))
+
+
+@method("isnan")
+def isnan(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.isnan(input._data))
+
+
+@method("isinf")
+def isinf(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.isinf(input._data))
+
+
+@method("isfinite")
+def isfinite(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.isfinite(input._data))
+
+
+class _no_grad_ctx:  # a local no_grad, to avoid importing autograd in a cycle
+    def __enter__(self):
+        self.prev = grad_state.enabled
+        grad_state.enabled = False
+
+    def __exit__(self, *exc):
+        grad_state.enabled = self.prev
+
+
+def _no_grad():
+    return _no_grad_ctx()
+
+
+@method("floor_divide", "__floordiv__")
+def floor_divide(input: Tensor, other) -> Tensor:
+    return _div_rounded(input, other, "floor")
+
+
+@method("remainder", "__mod__")
+def remainder(input: Tensor, other) -> Tensor:
+    ad, bd = cast_operands("remainder", input, other if not isinstance(other, Tensor) else other)
+    bd = bd._data if isinstance(bd, Tensor) else bd
+    return _wrap(ad % bd)
+
+
+# -- operator dunders --------------------------------------------------------------------------
+def _radd(self, other):
+    return add(self, other)
+
+
+def _rmul(self, other):
+    return mul(self, other)
+
+
+def _rsub_dunder(self, other):
+    return rsub(self, other)
+
+
+def _rtruediv(self, other):
+    return rdiv(self, other)
+
+
+def _rpow(self, other):
+    return rpow(self, other)
+
+
+for _n, _f in (("__add__", add), ("__radd__", _radd), ("__sub__", sub),
+               ("__rsub__", _rsub_dunder), ("__mul__", mul), ("__rmul__", _rmul),
+               ("__truediv__", div), ("__rtruediv__", _rtruediv), ("__pow__", pow),
+               ("__rpow__", _rpow), ("__abs__", abs)):
+    setattr(Tensor, _n, _f)

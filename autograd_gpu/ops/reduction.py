@@ -1,0 +1,390 @@
+"""Reductions: sum, mean, prod, var, std, max/min (with indices), amax/amin, argmax/argmin.
+
+`dim=None` reduces everything; `keepdim` as PyTorch. A gradient is reshaped to the kept
+dimensions and broadcast back over the input.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from .. import _dtypes, backends
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap
+from ._core import method, record, recording, register, save_output, wrap_dims
+
+
+def _dims(dim, ndim: int) -> tuple:
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(ndim))
+    return wrap_dims(dim, ndim) if ndim else ()
+
+
+def _kept_shape(shape: tuple, dims: tuple) -> tuple:
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def _expand_back(F, g, shape, dims, keepdim):
+    """A reduced gradient broadcast back to the input's shape."""
+    if not keepdim:
+        g = F.reshape(g, _kept_shape(shape, dims))
+    return F.broadcast_to(g, shape)
+
+
+class SumBackward0(Node):
+    __slots__ = ()
+    keepdim = False
+
+    def grad(self, F, g):
+        return (_expand_back(F, g, self.shape, self.dims, self.keepdim),)
+
+
+class SumBackward1(SumBackward0):
+    __slots__ = ()
+
+
+def _reduce(cls, out, input, dims, keepdim, saved=None, **attrs):
+    if recording(input):
+        res = record(cls, out, (input,), saved)
+        node = res._edge[0]
+        node.shape, node.dims, node.keepdim = input._data.shape, dims, keepdim
+        node.__dict__.update(attrs)
+        return res
+    return _wrap(out)
+
+
+@register()
+@method("sum")
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+    x = input._data
+    if dtype is not None:
+        x = x.astype(_dtypes.to_dtype(dtype).np)
+    elif x.dtype.kind in "biu":
+        x = x.astype(np.int64)  # PyTorch sums integers and bools as int64
+    dims = _dims(dim, x.ndim)
+    out = x.sum(axis=dims, keepdims=keepdim)
+    cls = SumBackward0 if dim is None else SumBackward1
+    res = _reduce(cls, out, input, dims, keepdim)
+    if res.grad_fn is not None and out.dtype != input._data.dtype:
+        res.grad_fn._reduce = ((input._data.shape, input._data.dtype),)
+    return res
+
+
+class MeanBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (_expand_back(F, g, self.shape, self.dims, self.keepdim) / self.count,)
+
+
+class MeanBackward1(MeanBackward0):
+    __slots__ = ()
+
+
+def _count(shape, dims) -> int:
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+@register()
+@method("mean")
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    x = input._data
+    if dtype is not None:
+        x = x.astype(_dtypes.to_dtype(dtype).np)
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: "
+                           f"{_legacy_name(input.dtype)}")
+    dims = _dims(dim, x.ndim)
+    out = x.mean(axis=dims, keepdims=keepdim) if x.size else _empty_mean(x, dims, keepdim)
+    cls = MeanBackward0 if dim is None else MeanBackward1
+    return _reduce(cls, out, input, dims, keepdim, count=_count(x.shape, dims))
+
+
+def _empty_mean(x, dims, keepdim):
+    xp = backends.of(x).xp
+    return xp.full(x.sum(axis=dims, keepdims=keepdim).shape, np.nan, x.dtype)
+
+
+def _legacy_name(d) -> str:
+    return {"int64": "Long", "int32": "Int", "bool": "Bool", "int16": "Short", "int8": "Char",
+            "uint8": "Byte"}.get(d.name, d.name)
+
+
+class ProdBackward0(Node):
+    """Product rule with zeros handled: an element's gradient is the product of the others."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        shape, dims, keepdim = self.shape, self.dims, self.keepdim
+        zero = x == 0
+        nonzero = F.where(zero, 1.0, x)
+        prod_nz = F.broadcast_to(F.prod(nonzero, dims, True), shape)
+        zeros = F.broadcast_to(F.sum(zero * 1, dims, True), shape)
+        others = F.where(zeros == 0, prod_nz / nonzero,
+                         F.where((zeros == 1) & zero, prod_nz, 0.0))
+        return (_expand_back(F, g, shape, dims, keepdim) * others,)
+
+
+class ProdBackward1(ProdBackward0):
+    __slots__ = ()
+
+
+@register()
+@method("prod")
+def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    x = input._data
+    if dtype is not None:
+        x = x.astype(_dtypes.to_dtype(dtype).np)
+    elif x.dtype.kind in "biu":
+        x = x.astype(np.int64)
+    if dim is not None and isinstance(dim, (tuple, list)):
+        raise TypeError("prod(): argument 'dim' must be int, not tuple")
+    dims = _dims(dim, x.ndim)
+    out = x.prod(axis=dims, keepdims=keepdim)
+    cls = ProdBackward0 if dim is None else ProdBackward1
+    return _reduce(cls, out, input, dims, keepdim, saved=(input,))
+
+
+class VarBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        centered = x - F.broadcast_to(F.sum(x, self.dims, True) / self.count, self.shape)
+        scale = 2.0 / max(self.count - self.correction, 0)
+        return (_expand_back(F, g, self.shape, self.dims, self.keepdim) * centered * scale,)
+
+
+class StdBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        out = self.saved_output(F)
+        if not self.keepdim:
+            out = F.reshape(out, _kept_shape(self.shape, self.dims))
+        centered = x - F.broadcast_to(F.sum(x, self.dims, True) / self.count, self.shape)
+        denom = max(self.count - self.correction, 0)
+        gk = _expand_back(F, g, self.shape, self.dims, self.keepdim)
+        return (gk * centered / (F.broadcast_to(out, self.shape) * denom),)
+
+
+def _correction(unbiased, correction) -> float:
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def _var_args(dim, unbiased, keepdim, correction):
+    # var(dim, unbiased, keepdim) and var(unbiased) are both PyTorch signatures.
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return dim, _correction(unbiased, correction), keepdim
+
+
+def _moment(cls, input, dim, unbiased, keepdim, correction, sqrt):
+    dim, corr, keepdim = _var_args(dim, unbiased, keepdim, correction)
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"std and var only support floating point and complex dtypes")
+    dims = _dims(dim, x.ndim)
+    n = _count(x.shape, dims)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = x.mean(axis=dims, keepdims=True)
+        ss = ((x - m) ** 2).sum(axis=dims, keepdims=keepdim)
+        # PyTorch divides by max(n - correction, 0): inf or nan when that is 0
+        out = ss / float(max(n - corr, 0))
+        if sqrt:
+            out = backends.of(x).xp.sqrt(out)
+    out = out.astype(x.dtype, copy=False)
+    res = _reduce(cls, out, input, dims, keepdim, saved=(input,), count=n, correction=corr)
+    if sqrt and res.grad_fn is not None:
+        save_output(res.grad_fn, res)
+    return res
+
+
+@register()
+@method("var")
+def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *,
+        correction=None) -> Tensor:
+    return _moment(VarBackward0, input, dim, unbiased, keepdim, correction, False)
+
+
+@register()
+@method("std")
+def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *,
+        correction=None) -> Tensor:
+    return _moment(StdBackward0, input, dim, unbiased, keepdim, correction, True)
+
+
+# -- max / min ---------------------------------------------------------------------------------
+class AmaxBackward0(Node):
+    """Ties share the gradient evenly (PyTorch's evenly_distribute_backward)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        out = self.saved_output(F)
+        if not self.keepdim:
+            out = F.reshape(out, _kept_shape(self.shape, self.dims))
+        mask = x == F.broadcast_to(out, self.shape)
+        count = F.broadcast_to(F.sum(mask * 1.0, self.dims, True), self.shape)
+        return (F.where(mask, _expand_back(F, g, self.shape, self.dims, self.keepdim) / count,
+                        0.0),)
+
+
+class AminBackward0(AmaxBackward0):
+    __slots__ = ()
+
+
+class MaxBackward1(AmaxBackward0):
+    __slots__ = ()
+
+
+class MinBackward1(AmaxBackward0):
+    __slots__ = ()
+
+
+class MaxBackward0(Node):
+    """max(dim): the gradient goes to the element whose index was returned."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        shape, d = self.shape, self.dims[0]
+        idx = self.indices if self.keepdim else backends.of(self.indices).xp.expand_dims(
+            self.indices, d)
+        xp = backends.of(self.indices).xp
+        pos = xp.arange(shape[d]).reshape((-1,) + (1,) * (len(shape) - d - 1))
+        hit = pos == idx
+        return (F.where(hit, _expand_back(F, g, shape, self.dims, self.keepdim), 0.0),)
+
+
+class MinBackward0(MaxBackward0):
+    __slots__ = ()
+
+
+_values_indices = {}
+
+
+def _return_type(name):
+    if name not in _values_indices:
+        cls = namedtuple(name, ["values", "indices"])
+        cls.__module__ = "autograd_gpu.return_types"
+        _values_indices[name] = cls
+    return _values_indices[name]
+
+
+def _extreme(input, dim, keepdim, is_max, name):
+    x = input._data
+    if x.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    xp = backends.of(x).xp
+    if dim is None:
+        out = x.max() if is_max else x.min()
+        cls = MaxBackward1 if is_max else MinBackward1
+        res = _reduce(cls, out, input, tuple(range(x.ndim)), False, saved=(input,))
+        if res.grad_fn is not None:
+            save_output(res.grad_fn, res)
+        return res
+    d = wrap_dims(dim, x.ndim)[0] if x.ndim else 0
+    if x.ndim == 0:
+        return _return_type(name)(input.clone(), _wrap(xp.zeros((), np.int64)))
+    idx = (xp.argmax if is_max else xp.argmin)(_nan_first(x, xp, is_max), axis=d,
+                                                keepdims=keepdim)
+    vals = xp.take_along_axis(x, idx if keepdim else xp.expand_dims(idx, d), axis=d)
+    if not keepdim:
+        vals = vals.squeeze(d)
+    cls = MaxBackward0 if is_max else MinBackward0
+    res = _reduce(cls, vals, input, (d,), keepdim, indices=idx)
+    return _return_type(name)(res, _wrap(idx.astype(np.int64, copy=False)))
+
+
+def _nan_first(x, xp, is_max):
+    # PyTorch propagates NaN in max/min: a NaN is the extreme value.
+    if x.dtype.kind == "f":
+        nan = xp.isnan(x)
+        if bool(nan.any()):
+            return xp.where(nan, xp.asarray(np.inf if is_max else -np.inf, x.dtype), x)
+    return x
+
+
+def _max_like(is_max: bool, name: str):
+    def op(input: Tensor, dim=None, keepdim: bool = False):
+        if isinstance(dim, Tensor):
+            from .pointwise import maximum, minimum
+
+            return maximum(input, dim) if is_max else minimum(input, dim)
+        return _extreme(input, dim, keepdim, is_max, name)
+
+    op.__name__ = name
+    return op
+
+
+max = register("max")(method("max")(_max_like(True, "max")))  # noqa: A001
+min = register("min")(method("min")(_max_like(False, "min")))  # noqa: A001
+
+
+def _amax_like(is_max: bool, name: str):
+    def op(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+        x = input._data
+        dims = _dims(dim, x.ndim)
+        out = x.max(axis=dims, keepdims=keepdim) if is_max else x.min(axis=dims,
+                                                                     keepdims=keepdim)
+        cls = AmaxBackward0 if is_max else AminBackward0
+        res = _reduce(cls, out, input, dims, keepdim, saved=(input,))
+        if res.grad_fn is not None:
+            save_output(res.grad_fn, res)
+        return res
+
+    op.__name__ = name
+    return op
+
+
+amax = register("amax")(method("amax")(_amax_like(True, "amax")))
+amin = register("amin")(method("amin")(_amax_like(False, "amin")))
+
+
+def _arg_like(is_max: bool, name: str):
+    def op(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+        x = input._data
+        xp = backends.of(x).xp
+        fn = xp.argmax if is_max else xp.argmin
+        xs = _nan_first(x, xp, is_max)
+        if dim is None:
+            out = fn(xs.reshape(-1))
+            if keepdim:
+                out = xp.asarray(out).reshape((1,) * x.ndim)
+        else:
+            out = fn(xs, axis=wrap_dims(dim, x.ndim)[0] if x.ndim else None, keepdims=keepdim)
+        return _wrap(xp.asarray(out, dtype=np.int64))
+
+    op.__name__ = name
+    return op
+
+
+argmax = method("argmax")(_arg_like(True, "argmax"))
+argmin = method("argmin")(_arg_like(False, "argmin"))
+
+
+@method("all")
+def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    dims = None if dim is None else _dims(dim, input._data.ndim)
+    return _wrap(input._data.astype(bool).all(axis=dims, keepdims=keepdim))
+
+
+@method("any")
+def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    dims = None if dim is None else _dims(dim, input._data.ndim)
+    return _wrap(input._data.astype(bool).any(axis=dims, keepdims=keepdim))
+
+
+@method("count_nonzero")
+def count_nonzero(input: Tensor, dim=None) -> Tensor:
+    dims = None if dim is None else _dims(dim, input._data.ndim)
+    return _wrap(backends.of(input._data).xp.asarray(
+        (input._data != 0).sum(axis=dims), dtype=np.int64))

@@ -1,0 +1,429 @@
+"""Shape ops: views (reshape, transpose, permute, squeeze, expand, ...) and cat/stack.
+
+A view shares its input's array and version counter (an in-place write through either is
+seen by both, and by the version checks) and remembers its base in `_view`.
+"""
+from __future__ import annotations
+
+from .. import backends
+from ..autograd.node import Node
+from ..tensor import Size, Tensor, _wrap, _wrap_dim
+from ._core import method, record, recording, register, same_device, wrap_dims
+
+
+def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
+    """Wrap `out` (an array viewing base's) as a view tensor, recorded as `cls` if needed."""
+    if cls is not None and recording(base):
+        res = record(cls, out, (base,))
+        res._edge[0].__dict__.update(attrs)
+    else:
+        res = _wrap(out)
+    res._vc = base._vc
+    res._view = base if base._view is None else base._view
+    return res
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def _infer_shape(shape: tuple, numel: int, src: tuple) -> tuple:
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel} "
+                           f"(the input has shape {list(src)})")
+    return shape
+
+
+class ViewBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.reshape(g, self.shape),)
+
+
+class UnsafeViewBackward0(ViewBackward0):
+    __slots__ = ()
+
+
+@register()
+@method("reshape")
+def reshape(input: Tensor, *shape) -> Tensor:
+    shape = _infer_shape(_shape_arg(shape), input._data.size, input._data.shape)
+    out = input._data.reshape(shape)
+    if out.base is not None and _shares(out, input._data):
+        return view_of(input, out, ViewBackward0, shape=input._data.shape)
+    if recording(input):
+        res = record(UnsafeViewBackward0, out, (input,))
+        res._edge[0].shape = input._data.shape
+        return res
+    return _wrap(out)
+
+
+def _shares(out, src) -> bool:
+    base = src if src.base is None else src.base
+    return out.base is base or out.base is src
+
+
+@register()
+@method("view")
+def view(input: Tensor, *shape) -> Tensor:
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, Size)):
+        return _view_dtype(input, shape[0])
+    shape = _infer_shape(_shape_arg(shape), input._data.size, input._data.shape)
+    try:
+        out = input._data.view()
+        out.shape = shape  # NumPy refuses (AttributeError) rather than copy, like torch.view
+    except AttributeError:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                           "(at least one dimension spans across two contiguous subspaces). "
+                           "Use .reshape(...) instead.") from None
+    return view_of(input, out, ViewBackward0, shape=input._data.shape)
+
+
+def _view_dtype(input, dtype):
+    from .._dtypes import to_dtype
+
+    return _wrap(input._data.view(to_dtype(dtype).np))
+
+
+@method("view_as")
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    return view(input, other._data.shape)
+
+
+@method("reshape_as")
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    return reshape(input, other._data.shape)
+
+
+@register()
+@method("flatten")
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, (1,))
+    s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for d in shape[s:e + 1]:
+        n *= d
+    return reshape(input, shape[:s] + (n,) + shape[e + 1:])
+
+
+@method("unflatten")
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    d = _wrap_dim(dim, input._data.ndim)
+    shape = input._data.shape
+    sizes = _infer_shape(tuple(sizes), shape[d], (shape[d],))
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+class PermuteBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        return (F.permute(g, tuple(inverse)),)
+
+
+class TransposeBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.swapaxes(g, self.dim0, self.dim1),)
+
+
+class TBackward0(TransposeBackward0):
+    __slots__ = ()
+    dim0, dim1 = 0, -1
+
+
+@register()
+@method("permute")
+def permute(input: Tensor, *dims) -> Tensor:
+    dims = _shape_arg(dims)
+    nd = input._data.ndim
+    if len(dims) != nd:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}"
+                           .replace("(sparse_coo)", ""))
+    dims = wrap_dims(dims, nd) if dims else ()
+    return view_of(input, input._data.transpose(dims), PermuteBackward0, dims=dims)
+
+
+@register()
+@method("transpose", "swapaxes", "swapdims")
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    nd = input._data.ndim
+    if nd == 0:
+        return view_of(input, input._data, TransposeBackward0, dim0=0, dim1=0)
+    d0, d1 = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
+    return view_of(input, input._data.swapaxes(d0, d1), TransposeBackward0, dim0=d0, dim1=d1)
+
+
+@register()
+@method("t")
+def t(input: Tensor) -> Tensor:
+    nd = input._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    if nd < 2:
+        return view_of(input, input._data, TBackward0, dim0=0, dim1=0)
+    return view_of(input, input._data.T, TBackward0)
+
+
+def _T(self: Tensor) -> Tensor:
+    nd = self._data.ndim
+    if nd == 2:
+        return view_of(self, self._data.T, PermuteBackward0, dims=(1, 0))
+    if nd < 2:
+        return view_of(self, self._data, None)
+    import warnings
+
+    warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                  "is deprecated and it will throw an error in a future release. Consider "
+                  "`x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
+                  "1, -1, -1))` to reverse the dimensions of a tensor.", UserWarning,
+                  stacklevel=2)
+    return permute(self, tuple(range(nd - 1, -1, -1)))
+
+
+def _mT(self: Tensor) -> Tensor:
+    if self._data.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+Tensor.T = property(_T)
+Tensor.mT = property(_mT)
+
+
+class UnsqueezeBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.reshape(g, self.shape),)
+
+
+class SqueezeBackward0(UnsqueezeBackward0):
+    __slots__ = ()
+
+
+class SqueezeBackward1(UnsqueezeBackward0):
+    __slots__ = ()
+
+
+@register()
+@method("unsqueeze")
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    d = _wrap_dim(dim, input._data.ndim + 1)
+    out = backends.of(input._data).xp.expand_dims(input._data, d)
+    return view_of(input, out, UnsqueezeBackward0, shape=input._data.shape)
+
+
+@register()
+@method("squeeze")
+def squeeze(input: Tensor, dim=None) -> Tensor:
+    shape = input._data.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+        cls = SqueezeBackward0
+    else:
+        dims = wrap_dims(dim, len(shape)) if shape else ()
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+        cls = SqueezeBackward1
+    return view_of(input, input._data.reshape(new), cls, shape=shape)
+
+
+class ExpandBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.sum_to(g, self.shape),)
+
+
+@register()
+@method("expand")
+def expand(input: Tensor, *sizes) -> Tensor:
+    sizes = _shape_arg(sizes)
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): "
+                           f"the number of sizes provided ({len(sizes)}) must be greater or "
+                           f"equal to the number of dimensions in the tensor ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = tuple(shape[i - lead] if s == -1 and i >= lead else s
+                   for i, s in enumerate(sizes))
+    if any(s == -1 for s in target[:lead]):
+        raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
+    for i, s in enumerate(shape):
+        if s != 1 and s != target[i + lead]:
+            raise RuntimeError(f"The expanded size of the tensor ({target[i + lead]}) must match "
+                               f"the existing size ({s}) at non-singleton dimension "
+                               f"{i + lead}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(shape)}")
+    out = backends.of(input._data).xp.broadcast_to(input._data, target)
+    return view_of(input, out, ExpandBackward0, shape=shape)
+
+
+@method("expand_as")
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, other._data.shape)
+
+
+@register()
+def broadcast_to(input: Tensor, size) -> Tensor:
+    return expand(input, tuple(size))
+
+
+method("broadcast_to")(broadcast_to)
+
+
+def broadcast_tensors(*tensors):
+    shape = backends.of(tensors[0]._data).xp.broadcast_shapes(*(t._data.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+# -- cat / stack -------------------------------------------------------------------------------
+class CatBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        grads, start = [], 0
+        lead = (slice(None),) * self.dim
+        for size in self.sizes:
+            grads.append(g[lead + (slice(start, start + size),)])
+            start += size
+        return tuple(grads)
+
+
+class StackBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        lead = (slice(None),) * self.dim
+        return tuple(g[lead + (i,)] for i in range(self.n))
+
+
+def _check_seq(tensors, name: str) -> list:
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    same_device(name, tensors)
+    return tensors
+
+
+def _common(tensors):
+    from .._dtypes import result_type
+
+    rt = result_type(*tensors)
+    return [t._data if t._data.dtype == rt.np else t._data.astype(rt.np) for t in tensors]
+
+
+@register()
+def cat(tensors, dim: int = 0) -> Tensor:
+    tensors = _check_seq(tensors, "cat")
+    nd = max(t._data.ndim for t in tensors)
+    # PyTorch skips 1-D empty tensors in cat, whatever the other shapes.
+    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors
+    d = _wrap_dim(dim, nd)
+    ref = kept[0]._data.shape
+    for i, t in enumerate(kept):
+        s = t._data.shape
+        if len(s) != len(ref):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} "
+                               f"and {len(s)}")
+        for k in range(len(s)):
+            if k != d and s[k] != ref[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
+                                   f"Expected size {ref[k]} but got size {s[k]} for tensor "
+                                   f"number {i} in the list.")
+    xp = backends.of(kept[0]._data).xp
+    out = xp.concatenate(_common(kept), axis=d)
+    if recording(*kept):
+        res = record(CatBackward0, out, tuple(kept))
+        res._edge[0].dim, res._edge[0].sizes = d, [t._data.shape[d] for t in kept]
+        _reduce_dtypes(res, kept, out)
+        return res
+    return _wrap(out)
+
+
+def _reduce_dtypes(res, tensors, out):
+    if any(t._data.dtype != out.dtype for t in tensors):
+        res._edge[0]._reduce = tuple((t._data.shape, t._data.dtype) for t in tensors)
+
+
+@register()
+def stack(tensors, dim: int = 0) -> Tensor:
+    tensors = _check_seq(tensors, "stack")
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(ref)} at entry 0 and {list(t._data.shape)} at entry {i}")
+    d = _wrap_dim(dim, len(ref) + 1)
+    xp = backends.of(tensors[0]._data).xp
+    out = xp.stack(_common(tensors), axis=d)
+    if recording(*tensors):
+        res = record(StackBackward0, out, tuple(tensors))
+        res._edge[0].dim, res._edge[0].n = d, len(tensors)
+        _reduce_dtypes(res, tensors, out)
+        return res
+    return _wrap(out)
+
+
+@method("split")
+def split(input: Tensor, split_size_or_sections, dim: int = 0):
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={sizes}")
+    lead = (slice(None),) * d
+    out, start = [], 0
+    for s in sizes:
+        out.append(input[lead + (slice(start, start + s),)])
+        start += s
+    return tuple(out)
+
+
+@method("chunk")
+def chunk(input: Tensor, chunks: int, dim: int = 0):
+    n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
+    return split(input, max(1, -(-n // chunks)), dim)
+
+
+@method("unbind")
+def unbind(input: Tensor, dim: int = 0):
+    d = _wrap_dim(dim, input._data.ndim)
+    lead = (slice(None),) * d
+    return tuple(input[lead + (i,)] for i in range(input._data.shape[d]))

@@ -1,0 +1,370 @@
+"""Tensor: an array of a backend (NumPy or CuPy) plus its autograd state.
+
+Invariants: `_data` is always an ndarray of the tensor's backend (never a NumPy scalar);
+`_edge` is where gradients for this tensor go: (grad_fn, output_nr) for a computed tensor,
+(AccumulateGrad, 0) for a leaf that requires grad, NO_EDGE otherwise, so `requires_grad` is
+`_edge is not NO_EDGE`; `_vc` is the version counter [version, last in-place op], shared
+with views and `detach()`; `.grad` has the tensor's device, dtype and shape.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import _dtypes, backends
+from ._device import device as _device_cls
+from .autograd.grad_mode import state as _grad_state
+from .autograd.node import NO_EDGE, AccumulateGrad
+
+_object_new = object.__new__
+_np_generic = np.generic
+_np_asarray = np.asarray
+
+LEAF_FLAG_ERROR = "you can only change requires_grad flags of leaf variables."
+DETACH_HINT = (" If you want to use a computed variable in a subgraph that doesn't require "
+               "differentiation use var_no_grad = var.detach().")
+FLOAT_ONLY = "only Tensors of floating point and complex dtype can require gradients"
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.")
+
+
+class Size(tuple):
+    """A shape, printed as PyTorch prints torch.Size."""
+
+    def __repr__(self) -> str:
+        return f"autograd_gpu.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Tensor:
+    __slots__ = ("_data", "_edge", "_vc", "__dict__", "__weakref__")
+    # Defaults for rarely-set state (kept in __dict__ when set, so creation stays cheap).
+    _grad = None
+    _view = None           # (base tensor, view step) for views that in-place ops must rebase
+    _retains_grad = False
+    _is_param = False
+    __array_priority__ = 1000  # NumPy defers `ndarray * tensor` to Tensor.__rmul__
+
+    def __new__(cls, *args, **kwargs):
+        # Legacy torch.Tensor(data) / torch.Tensor(2, 3): float32, like PyTorch.
+        from .creation import legacy_tensor
+
+        return legacy_tensor(cls, *args, **kwargs)
+
+    # -- autograd state ---------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._edge is not NO_EDGE
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if not self.is_leaf:
+            raise RuntimeError(LEAF_FLAG_ERROR + ("" if flag else DETACH_HINT))
+        self._set_requires_grad(bool(flag))
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if not self.is_leaf:
+            if not requires_grad:
+                raise RuntimeError(LEAF_FLAG_ERROR + DETACH_HINT)
+            return self
+        self._set_requires_grad(bool(requires_grad))
+        return self
+
+    def _set_requires_grad(self, flag: bool) -> None:
+        if flag == (self._edge is not NO_EDGE):
+            return
+        if flag:
+            if self._data.dtype.kind != "f":
+                raise RuntimeError(f"{FLOAT_ONLY} (got a tensor of dtype {self.dtype})")
+            self._edge = (AccumulateGrad(self), 0)
+        else:
+            self._edge = NO_EDGE
+
+    @property
+    def grad_fn(self):
+        fn = self._edge[0]
+        return None if fn is None or fn.__class__ is AccumulateGrad else fn
+
+    @property
+    def is_leaf(self) -> bool:
+        fn = self._edge[0]
+        return fn is None or fn.__class__ is AccumulateGrad
+
+    @property
+    def output_nr(self) -> int:
+        return self._edge[1]
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0]
+
+    @property
+    def grad(self):
+        if not self.is_leaf and not self._retains_grad and self.requires_grad:
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            checks = (("device", "located on a different device", self.device, value.device),
+                      ("dtype", "of a different type", self.dtype, value.dtype),
+                      ("shape", "of a different size", self.shape, value.shape))
+            for what, wording, mine, theirs in checks:
+                if mine != theirs:
+                    raise RuntimeError(f"assigned grad has data {wording}: the tensor's {what} "
+                                       f"is {mine} but the grad's is {theirs}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def data(self) -> "Tensor":
+        """A tensor sharing storage but not history or version counter with this one."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    def backward(self, gradient=None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs=None) -> None:
+        """Accumulate the gradient of this tensor w.r.t. graph leaves into their .grad."""
+        from .autograd.api import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        """hook(grad) runs when this tensor's gradient is computed; it may return a
+        replacement. Returns a handle with remove()."""
+        if self._edge is NO_EDGE:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        fn, nr = self._edge
+        return fn._add_pre_hook(nr if not self.is_leaf else 0, hook)
+
+    def retain_grad(self) -> None:
+        """Populate .grad for this non-leaf tensor during backward (a no-op on leaves)."""
+        if self._edge is NO_EDGE:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf or self._retains_grad:
+            return
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def retain(grad):
+            t = ref()
+            if t is not None:
+                from .autograd.engine import accumulate_into
+
+                accumulate_into(t, grad if grad.requires_grad else grad._data,
+                                grad.requires_grad)
+
+        retain._retains_grad = True
+        self._retains_grad = True
+        fn, nr = self._edge
+        fn._add_pre_hook(nr, retain)
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing storage and version counter, outside the graph."""
+        t = _wrap(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> "Tensor":
+        self._edge = NO_EDGE
+        self._view = None
+        return self
+
+    # -- metadata ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self) -> _dtypes.dtype:
+        return _dtypes.FROM_NUMPY[self._data.dtype]
+
+    @property
+    def device(self) -> _device_cls:
+        return backends.of(self._data).device
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    def stride(self, dim: int | None = None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+
+    def get_device(self) -> int:
+        return -1 if self.device.type == "cpu" else self.device.index
+
+    # -- conversions ------------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               f"to Scalar")
+        return self._data.item()
+
+    def tolist(self):
+        return backends.of(self._data).to_host(self._data).tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if force:
+            return np.array(backends.of(self._data).to_host(self._data))
+        if self.device.type != "cpu":
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                            f"Tensor.cpu() to copy the tensor to host memory first.")
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.device.type != "cpu":
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                            f"Tensor.cpu() to copy the tensor to host memory first.")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def _scalar(self, kind: str):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               f"to Scalar")
+        return self._data.item()
+
+    def __float__(self) -> float:
+        return float(self._scalar("float"))
+
+    def __int__(self) -> int:
+        return int(self._scalar("int"))
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self._data.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.item())
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex"))
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self._data.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self) -> str:
+        from ._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("autograd_gpu tensors are not pickled; use autograd_gpu.save (a .npz "
+                        "file that cannot run code on load)")
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        new = _wrap(self._data.copy())
+        new.__class__ = self.__class__
+        if self.requires_grad:
+            new._set_requires_grad(True)
+        if self._grad is not None:
+            new._grad = _wrap(self._grad._data.copy())
+        memo[id(self)] = new
+        return new
+
+
+def _wrap(data, edge=NO_EDGE) -> Tensor:
+    """A new tensor around a backend array (turns NumPy scalars into 0-d arrays)."""
+    if isinstance(data, _np_generic):
+        data = _np_asarray(data)
+    t = _object_new(Tensor)
+    t._data = data
+    t._edge = edge
+    t._vc = [0, None]
+    return t
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+def grad_enabled() -> bool:
+    return _grad_state.enabled
