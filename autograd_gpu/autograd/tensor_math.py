@@ -92,6 +92,10 @@ def cast(x, np_dtype):
     return x if x._data.dtype == np_dtype else x.to(from_numpy_dtype(np_dtype))
 
 
+def cast_like(x, ref):
+    return x.to(ref.dtype)
+
+
 def to(x, backend, np_dtype):
     from .._dtypes import from_numpy_dtype
 

@@ -46,6 +46,8 @@ def of(array) -> Backend:
     """The backend that owns an array (NumPy or CuPy)."""
     backend = _BY_TYPE.get(type(array))
     if backend is None:
+        if isinstance(array, np.generic):  # NumPy turns 0-d results into scalars
+            return numpy_backend
         raise TypeError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
     if backend is numpy_backend:
         return backend

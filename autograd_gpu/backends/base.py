@@ -48,6 +48,15 @@ class Backend:
     def sum(x, axis=None, keepdims=False):
         return x.sum(axis=axis, keepdims=keepdims)
 
+    @staticmethod
+    def prod(x, axis=None, keepdims=False):
+        return x.prod(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def cast_like(x, ref):
+        """x in ref's dtype (a count or mask joining a gradient keeps the gradient's dtype)."""
+        return x.astype(ref.dtype, copy=False)
+
     def index_add(self, shape: tuple, index, values, accumulate: bool = True):
         """zeros(shape) with `values` put at `index` (added, when indices may repeat)."""
         out = self.xp.zeros(shape, values.dtype)

@@ -13,6 +13,8 @@ class MmBackward0(Node):
 
     def grad(self, F, g, a, b):
         (fa, _), (fb, _) = self.next_functions
+        if a.ndim == 1 and b.ndim == 1:
+            return g * b, g * a
         a2 = a if a.ndim > 1 else F.reshape(a, (1, a.shape[0]))
         b2 = b if b.ndim > 1 else F.reshape(b, (b.shape[0], 1))
         if a.ndim == 1:

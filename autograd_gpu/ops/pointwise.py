@@ -161,10 +161,10 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
 
 # -- mul / div ---------------------------------------------------------------------------------
 MulBackward0, MulScalar = _pair("MulBackward0", lambda self, F, g, a, b: (g * b, g * a),
-                                lambda self, F, g, a: (g * self.c,))
+                                lambda self, F, g: (g * self.c,))
 DivBackward0, DivScalar = _pair("DivBackward0",
                                 lambda self, F, g, a, b: (g / b, -g * a / (b * b)),
-                                lambda self, F, g, a: (g / self.c,))
+                                lambda self, F, g: (g / self.c,))
 
 
 @register()

@@ -5,6 +5,7 @@ dimensions and broadcast back over the input.
 """
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -156,7 +157,7 @@ class VarBackward0(Node):
 
     def grad(self, F, g, x):
         centered = x - F.broadcast_to(F.sum(x, self.dims, True) / self.count, self.shape)
-        scale = 2.0 / max(self.count - self.correction, 0)
+        scale = 2.0 / builtins.max(self.count - self.correction, 0)
         return (_expand_back(F, g, self.shape, self.dims, self.keepdim) * centered * scale,)
 
 
@@ -168,7 +169,7 @@ class StdBackward0(Node):
         if not self.keepdim:
             out = F.reshape(out, _kept_shape(self.shape, self.dims))
         centered = x - F.broadcast_to(F.sum(x, self.dims, True) / self.count, self.shape)
-        denom = max(self.count - self.correction, 0)
+        denom = builtins.max(self.count - self.correction, 0)
         gk = _expand_back(F, g, self.shape, self.dims, self.keepdim)
         return (gk * centered / (F.broadcast_to(out, self.shape) * denom),)
 
@@ -197,7 +198,7 @@ def _moment(cls, input, dim, unbiased, keepdim, correction, sqrt):
         m = x.mean(axis=dims, keepdims=True)
         ss = ((x - m) ** 2).sum(axis=dims, keepdims=keepdim)
         # PyTorch divides by max(n - correction, 0): inf or nan when that is 0
-        out = ss / float(max(n - corr, 0))
+        out = ss / float(builtins.max(n - corr, 0))
         if sqrt:
             out = backends.of(x).xp.sqrt(out)
     out = out.astype(x.dtype, copy=False)
@@ -232,7 +233,7 @@ class AmaxBackward0(Node):
         if not self.keepdim:
             out = F.reshape(out, _kept_shape(self.shape, self.dims))
         mask = x == F.broadcast_to(out, self.shape)
-        count = F.broadcast_to(F.sum(mask * 1.0, self.dims, True), self.shape)
+        count = F.broadcast_to(F.cast_like(F.sum(mask, self.dims, True), g), self.shape)
         return (F.where(mask, _expand_back(F, g, self.shape, self.dims, self.keepdim) / count,
                         0.0),)
 

@@ -1,0 +1,73 @@
+"""The op table drives forward checks against NumPy and float64 gradient checks (first and
+second order) for every op, on every available device."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as ag
+from autograd_gpu.autograd import gradcheck, gradgradcheck
+from autograd_gpu.ops import REGISTRY
+
+from .conftest import host
+from .op_specs import SPECS
+
+CASES = [(name, i) for name, cases in SPECS.items() for i in range(len(cases))]
+
+
+def test_every_registered_op_has_a_spec():
+    missing = sorted(set(REGISTRY) - set(SPECS))
+    assert not missing, f"ops without a spec in tests/op_specs.py: {missing}"
+
+
+def _inputs(case, rng):
+    if case.make is not None:
+        return [np.asarray(a, np.float64) for a in case.make(rng)]
+    return [rng.uniform(case.low, case.high, s) for s in case.shapes]
+
+
+def _tensors(arrays, device, requires_grad=True):
+    return [ag.tensor(a, dtype=ag.float64, device=device, requires_grad=requires_grad)
+            for a in arrays]
+
+
+@pytest.mark.parametrize("name,i", CASES)
+def test_forward_matches_numpy(name, i, device, rng):
+    case = SPECS[name][i]
+    arrays = _inputs(case, rng)
+    out = case.fn(*_tensors(arrays, device, requires_grad=False))
+    np.testing.assert_allclose(host(out), case.ref(*arrays), rtol=1e-12, atol=1e-12)
+    assert out.device == ag.device(device if device == "cpu" else "cuda:0")
+
+
+@pytest.mark.parametrize("name,i", CASES)
+def test_forward_float32_keeps_dtype(name, i, device, rng):
+    case = SPECS[name][i]
+    arrays = _inputs(case, rng)
+    ts = [ag.tensor(a, dtype=ag.float32, device=device, requires_grad=True) for a in arrays]
+    out = case.fn(*ts)
+    assert out.dtype == ag.float32
+    np.testing.assert_allclose(host(out), case.ref(*arrays), rtol=2e-5, atol=2e-5)
+    if out.requires_grad:
+        out.backward(ag.ones_like(out))
+        for t in ts:
+            if t.grad is not None:
+                assert t.grad.dtype == ag.float32 and t.grad.shape == t.shape
+                assert t.grad.device == t.device
+
+
+@pytest.mark.parametrize("name,i", CASES)
+def test_gradient_matches_finite_differences(name, i, device, rng):
+    case = SPECS[name][i]
+    if not case.grad:
+        pytest.skip("not differentiable")
+    assert gradcheck(case.fn, _tensors(_inputs(case, rng), device), eps=case.eps)
+
+
+@pytest.mark.parametrize("name,i", CASES)
+def test_second_derivative_matches_finite_differences(name, i, device, rng):
+    case = SPECS[name][i]
+    if not case.second:
+        pytest.skip("second derivative not defined at these inputs (exact zeros)")
+    assert gradgradcheck(case.fn, _tensors(_inputs(case, rng), device), eps=case.eps,
+                         atol=1e-4)
