@@ -37,15 +37,18 @@ def _host_array(data):
     if isinstance(data, np.ndarray):
         return data
     if isinstance(data, (list, tuple)):
-        items = [_host_array(x) if isinstance(x, (Tensor, list, tuple)) else x for x in data]
+        typed = []  # dtypes carried by NumPy values or tensors inside the data
+        plain = _plain(data, typed)
         try:
-            arr = np.array(items)
+            arr = np.array(plain)
         except ValueError as exc:
             raise ValueError(f"expected sequence of equal-length lists ({exc})") from None
         if arr.dtype == object:
             raise TypeError("tensor(): nested data must be numbers, lists or tensors of equal "
                             "length")
-        return _python_typed(arr, items)
+        if typed:
+            return arr.astype(np.result_type(*typed)) if arr.size else arr
+        return _python_typed(arr)
     if isinstance(data, np.generic):
         return np.asarray(data)
     if isinstance(data, numbers.Number):
@@ -55,22 +58,30 @@ def _host_array(data):
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _python_typed(arr, items):
-    if arr.dtype.kind == "f" and not _has_numpy_float(items):
+def _plain(data, typed: list):
+    out = []
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            out.append(_plain(x, typed))
+        elif isinstance(x, Tensor):
+            typed.append(x._data.dtype)
+            out.append(backends.of(x._data).to_host(x._data))
+        elif isinstance(x, (np.ndarray, np.generic)):
+            typed.append(x.dtype)
+            out.append(x)
+        else:
+            out.append(x)
+    return out
+
+
+def _python_typed(arr):
+    if arr.dtype.kind == "f":
         return arr.astype(_dtypes.get_default_dtype().np)
-    if arr.dtype.kind in "iu" and arr.dtype != np.int64 and not _has_array(items):
+    if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
+    if arr.size == 0:
+        return arr.astype(_dtypes.get_default_dtype().np)
     return arr
-
-
-def _has_numpy_float(items) -> bool:
-    return any(isinstance(x, (np.floating, np.ndarray)) and getattr(x, "dtype", None) is not None
-               and x.dtype.kind == "f" and x.dtype != np.float64 or isinstance(x, np.float64)
-               for x in items)
-
-
-def _has_array(items) -> bool:
-    return any(isinstance(x, np.ndarray) for x in items)
 
 
 def _target_backend(data, device):

@@ -24,7 +24,7 @@ _np_asarray = np.asarray
 LEAF_FLAG_ERROR = "you can only change requires_grad flags of leaf variables."
 DETACH_HINT = (" If you want to use a computed variable in a subgraph that doesn't require "
                "differentiation use var_no_grad = var.detach().")
-FLOAT_ONLY = "only Tensors of floating point and complex dtype can require gradients"
+FLOAT_ONLY = "Only Tensors of floating point and complex dtype can require gradients"
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
@@ -120,13 +120,21 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
                                 f"type {type(value).__name__}")
-            checks = (("device", "located on a different device", self.device, value.device),
-                      ("dtype", "of a different type", self.dtype, value.dtype),
-                      ("shape", "of a different size", self.shape, value.shape))
-            for what, wording, mine, theirs in checks:
-                if mine != theirs:
-                    raise RuntimeError(f"assigned grad has data {wording}: the tensor's {what} "
-                                       f"is {mine} but the grad's is {theirs}")
+            if value.device != self.device:
+                raise RuntimeError(f"attempting to assign a gradient located on device "
+                                   f"'{value.device}' to a tensor located on device "
+                                   f"'{self.device}'. Please ensure that the gradient and the "
+                                   f"tensor are on the same device")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype "
+                                   f"'{value.dtype}' to a tensor with dtype '{self.dtype}'. "
+                                   f"Please ensure that the gradient and the tensor have the "
+                                   f"same dtype")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size "
+                                   f"'{list(value.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient and "
+                                   f"the tensor are the same size")
         self._grad = value
 
     @grad.deleter

@@ -108,12 +108,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     targets = [_input_edge(t, i) for i, t in enumerate(ins)]
     found = engine.execute(edges, seeds, retain_graph, create_graph, targets)
     result = []
-    for t, g in zip(ins, found):
+    for i, (t, g) in enumerate(zip(ins, found)):
         if g is None:
             if not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the "
-                                   "desired behavior.")
+                raise RuntimeError(f"One of the differentiated Tensors appears to not have been "
+                                   f"used in the graph (the differentiated Tensor at index {i}). "
+                                   f"Set allow_unused=True if this is the desired behavior.")
             if materialize_grads:
                 g = backends.of(t._data).xp.zeros_like(t._data)
                 result.append(_wrap(g))

@@ -271,7 +271,7 @@ def accumulate_into(t, g, create_graph: bool) -> None:
     if create_graph:
         if t._grad is None:
             # a fresh tensor: never alias another leaf's gradient
-            t._grad = g * 1 if g.requires_grad else _wrap(g._data.copy())
+            t._grad = g.clone() if g.requires_grad else _wrap(g._data.copy())
         else:
             t._grad = t._grad + g
         return

@@ -35,9 +35,8 @@ def _check_target(t: Tensor, recording: bool) -> None:
         return
     if t._edge is not NO_EDGE and t.is_leaf:
         raise RuntimeError(LEAF_INPLACE)
-    view = t._view
-    if view is not None and recording:
-        base = view[0]
+    base = t._view
+    if base is not None and recording:
         if base._edge is not NO_EDGE and base.is_leaf:
             raise RuntimeError(VIEW_OF_LEAF)
         raise RuntimeError(

@@ -35,7 +35,6 @@ def _named(name: str) -> type:
 
 DotBackward0 = _named("DotBackward0")
 MvBackward0 = _named("MvBackward0")
-BmmBackward0 = _named("BmmBackward0")
 UnsafeViewBackward0 = _named("UnsafeViewBackward0")
 SqueezeBackward4 = _named("SqueezeBackward4")
 
@@ -49,8 +48,6 @@ def _node_class(na: int, nb: int) -> type:
         return MvBackward0
     if na == 1:
         return SqueezeBackward4
-    if na == 3 and nb == 3:
-        return BmmBackward0
     return UnsafeViewBackward0
 
 

@@ -38,8 +38,8 @@ def _scalar(value):
         return value
     if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
         return value.item()
-    raise TypeError(f"unsupported operand type: {type(value).__name__} (expected a Tensor or "
-                    f"a Python number)")
+    raise TypeError(f"unsupported operand type(s): 'Tensor' and '{type(value).__name__}' "
+                    f"(expected a Tensor or a Python number)")
 
 
 def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -> Tensor:
@@ -69,9 +69,11 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
     out = fn(ad, b)
     if grad_state.enabled and a._edge is not NO_EDGE:
         res = record(scalar_cls, out, (a,), (a,) if save else None)
-        res._edge[0].c = b
+        node = res._edge[0]
+        node.next_functions = (a._edge, NO_EDGE)  # the scalar shows as (None, 0), as in PyTorch
+        node.c = b
         if ad is not a._data:
-            res._edge[0]._reduce = ((a._data.shape, a._data.dtype),)
+            node._reduce = ((a._data.shape, a._data.dtype),)
         return res
     return _wrap(out)
 

@@ -273,10 +273,15 @@ _values_indices = {}
 
 
 def _return_type(name):
+    """A (values, indices) named tuple printed as PyTorch's torch.return_types.max."""
     if name not in _values_indices:
-        cls = namedtuple(name, ["values", "indices"])
-        cls.__module__ = "autograd_gpu.return_types"
-        _values_indices[name] = cls
+        base = namedtuple(name, ["values", "indices"])
+
+        def __repr__(self):
+            return (f"autograd_gpu.return_types.{name}(\nvalues={self.values!r},\n"
+                    f"indices={self.indices!r})")
+
+        _values_indices[name] = type(name, (base,), {"__slots__": (), "__repr__": __repr__})
     return _values_indices[name]
 
 
