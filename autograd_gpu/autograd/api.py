@@ -112,8 +112,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
         if g is None:
             if not allow_unused:
                 raise RuntimeError(f"One of the differentiated Tensors appears to not have been "
-                                   f"used in the graph (the differentiated Tensor at index {i}). "
-                                   f"Set allow_unused=True if this is the desired behavior.")
+                                   f"used in the graph. Set allow_unused=True if this is the "
+                                   f"desired behavior. (The differentiated Tensor at index {i} "
+                                   f"is the unused one.)")
             if materialize_grads:
                 g = backends.of(t._data).xp.zeros_like(t._data)
                 result.append(_wrap(g))

@@ -1,0 +1,419 @@
+"""The autograd rules of the seed and the core issue, one test each, errors included."""
+from __future__ import annotations
+
+import gc
+import threading
+import warnings
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu.autograd import AccumulateGrad
+
+from .conftest import host
+
+
+def leaf(values, device, dtype=torch.float32):
+    return torch.tensor(values, dtype=dtype, device=device, requires_grad=True)
+
+
+def test_output_requires_grad_iff_an_input_does(device):
+    a = leaf([1.0, 2.0], device)
+    b = torch.tensor([3.0, 4.0], device=device)
+    assert (a + b).requires_grad and (a * b).grad_fn is not None
+    assert not (b * b).requires_grad and (b * b).grad_fn is None
+
+
+def test_requires_grad_on_non_leaf(device):
+    c = leaf([1.0], device) * 2
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
+        c.requires_grad_(False)
+    assert c.requires_grad_(True) is c
+    with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf"):
+        c.requires_grad = True
+
+
+def test_integer_tensors_cannot_require_grad(device):
+    msg = "Only Tensors of floating point and complex dtype can require gradients"
+    with pytest.raises(RuntimeError, match=msg):
+        torch.tensor([1, 2], requires_grad=True, device=device)
+    with pytest.raises(RuntimeError, match=msg):
+        torch.zeros(2, dtype=torch.int64, device=device).requires_grad_()
+    with pytest.raises(RuntimeError, match=msg):
+        torch.ones(2, dtype=torch.bool, device=device).requires_grad = True
+
+
+def test_grad_fn_names_and_next_functions(device):
+    x = leaf([1.0, 2.0], device)
+    y = x * torch.tensor([3.0, 4.0], device=device)
+    assert type(y.grad_fn).__name__ == "MulBackward0" and y.grad_fn.name() == "MulBackward0"
+    (acc, nr), (none, nr2) = y.grad_fn.next_functions
+    assert isinstance(acc, AccumulateGrad) and acc.variable is x and nr == 0
+    assert none is None and nr2 == 0
+    z = (y + 1).sum()
+    assert type(z.grad_fn).__name__ == "SumBackward0"
+    assert type(z.grad_fn.next_functions[0][0]).__name__ == "AddBackward0"
+    assert type((x @ x).grad_fn).__name__ == "DotBackward0"
+    m = leaf([[1.0, 2.0], [3.0, 4.0]], device)
+    assert type((m @ m).grad_fn).__name__ == "MmBackward0"
+    assert x.grad_fn is None and x.is_leaf and not y.is_leaf
+
+
+def test_detach_shares_storage_and_version(device):
+    x = leaf([1.0, 2.0], device)
+    c = x * 1
+    d = c.detach()
+    assert not d.requires_grad and d.is_leaf
+    d[0] = 5.0
+    assert host(c)[0] == 5.0
+    assert c._version == d._version == 1
+
+
+def test_data_shares_storage_not_version(device):
+    x = leaf([1.0, 2.0], device)
+    y = x * x
+    x.data.zero_()
+    assert x._version == 0
+    y.sum().backward()  # .data edits are invisible to autograd, as in PyTorch
+    np.testing.assert_array_equal(host(x.grad), [0.0, 0.0])
+
+
+def test_detach_inplace(device):
+    x = leaf([1.0], device)
+    y = x * 2
+    y.detach_()
+    assert y.grad_fn is None and not y.requires_grad and y.is_leaf
+
+
+def test_no_grad_is_a_context_manager_and_decorator(device):
+    x = leaf([1.0], device)
+    with torch.no_grad():
+        assert not torch.is_grad_enabled()
+        assert not (x * 2).requires_grad
+        with torch.enable_grad():
+            assert (x * 2).requires_grad
+    assert torch.is_grad_enabled()
+
+    @torch.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad and torch.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_call_and_context():
+    torch.set_grad_enabled(False)
+    try:
+        assert not torch.is_grad_enabled()
+    finally:
+        torch.set_grad_enabled(True)
+    with torch.set_grad_enabled(False):
+        assert not torch.is_grad_enabled()
+    assert torch.is_grad_enabled()
+
+
+def test_grad_mode_is_thread_local():
+    seen = []
+    with torch.no_grad():
+        t = threading.Thread(target=lambda: seen.append(torch.is_grad_enabled()))
+        t.start()
+        t.join()
+    assert seen == [True]
+
+
+def test_backward_accumulates(device):
+    x = leaf([1.0, 2.0, 3.0], device)
+    for k in range(1, 4):
+        (x * x).sum().backward()
+        np.testing.assert_allclose(host(x.grad), 2 * k * np.array([1.0, 2.0, 3.0]))
+
+
+def test_accumulation_keeps_grad_object(device):
+    x = leaf([1.0, 2.0], device)
+    (x * 3).sum().backward()
+    g = x.grad
+    (x * 3).sum().backward()
+    assert x.grad is g and host(g).tolist() == [6.0, 6.0]
+
+
+def test_grad_none_before_backward_and_zeroing(device):
+    x = leaf([1.0, 2.0], device)
+    assert x.grad is None
+    (x * 2).sum().backward()
+    x.grad.zero_()
+    assert host(x.grad).tolist() == [0.0, 0.0]
+    x.grad = None
+    (x * 2).sum().backward()
+    assert host(x.grad).tolist() == [2.0, 2.0]
+
+
+def test_grad_lives_with_its_tensor(device):
+    for dtype in (torch.float16, torch.float32, torch.float64):
+        x = torch.ones(2, 3, dtype=dtype, device=device, requires_grad=True)
+        (x * 2.5).sum().backward()
+        assert x.grad.dtype == dtype and x.grad.shape == x.shape and x.grad.device == x.device
+
+
+def test_second_backward_raises_unless_retained(device):
+    x = leaf([1.0, 2.0], device)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.backward()
+    np.testing.assert_allclose(host(x.grad), [4.0, 8.0])
+
+
+def test_graph_without_saved_tensors_can_backward_twice(device):
+    x = leaf([1.0, 2.0], device)
+    y = (x + 1).sum()
+    y.backward()
+    y.backward()
+    assert host(x.grad).tolist() == [2.0, 2.0]
+
+
+def test_non_scalar_backward_needs_gradient(device):
+    x = leaf([1.0, 2.0], device)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar"):
+        y.backward()
+    y.backward(torch.tensor([1.0, 10.0], device=device))
+    assert host(x.grad).tolist() == [2.0, 20.0]
+
+
+def test_gradient_shape_mismatch(device):
+    y = leaf([1.0, 2.0], device) * 2
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of"):
+        y.backward(torch.ones(3, device=device))
+
+
+def test_backward_on_tensor_without_grad(device):
+    with pytest.raises(RuntimeError, match="element 0 of tensors does not require grad and "
+                                           "does not have a grad_fn"):
+        torch.ones(2, device=device).sum().backward()
+
+
+def test_backward_inputs_accumulates_only_named(device):
+    a, b = leaf([1.0, 2.0], device), leaf([3.0, 4.0], device)
+    (a * b).sum().backward(inputs=[a])
+    assert host(a.grad).tolist() == [3.0, 4.0] and b.grad is None
+    with pytest.raises(RuntimeError, match="cannot be empty"):
+        (a * b).sum().backward(inputs=[])
+
+
+def test_autograd_backward_function(device):
+    x = leaf([1.0, 2.0], device)
+    y1, y2 = x * 2, (x * x).sum()
+    torch.autograd.backward([y1, y2], [torch.ones(2, device=device), None])
+    assert host(x.grad).tolist() == [4.0, 6.0]
+
+
+def test_autograd_grad_does_not_touch_dot_grad(device):
+    x = leaf([1.0, 2.0], device)
+    (g,) = torch.autograd.grad((x ** 3).sum(), x)
+    assert x.grad is None
+    np.testing.assert_allclose(host(g), [3.0, 12.0])
+
+
+def test_autograd_grad_unused(device):
+    x, z = leaf([1.0], device), leaf([2.0], device)
+    with pytest.raises(RuntimeError, match="appears to not have been used in the graph. Set "
+                                           "allow_unused=True"):
+        torch.autograd.grad((x * 2).sum(), [x, z])
+    gx, gz = torch.autograd.grad((x * 2).sum(), [x, z], allow_unused=True)
+    assert gz is None and host(gx).tolist() == [2.0]
+    gx, gz = torch.autograd.grad((x * 2).sum(), [x, z], materialize_grads=True)
+    assert host(gz).tolist() == [0.0]
+
+
+def test_autograd_grad_of_non_leaf(device):
+    x = leaf([1.0, 2.0], device)
+    h = x * 3
+    (g,) = torch.autograd.grad((h * h).sum(), h)
+    np.testing.assert_allclose(host(g), 2 * host(h))
+
+
+def test_grad_assignment_checks(device):
+    x = leaf([1.0, 2.0], device)
+    with pytest.raises(RuntimeError, match="size"):
+        x.grad = torch.zeros(3, device=device)
+    with pytest.raises(RuntimeError, match="dtype"):
+        x.grad = torch.zeros(2, dtype=torch.float64, device=device)
+    x.grad = torch.ones(2, device=device)
+    assert host(x.grad).tolist() == [1.0, 1.0]
+
+
+def test_non_leaf_grad_access_warns(device):
+    y = leaf([1.0], device) * 2
+    with pytest.warns(UserWarning, match="is not a leaf Tensor"):
+        assert y.grad is None
+
+
+def test_inplace_on_leaf_requiring_grad(device):
+    w = leaf([1.0, 2.0], device)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
+                                           "in an in-place operation."):
+        w += 1
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        w.mul_(2)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        w[0:1].mul_(2)
+    assert host(w).tolist() == [1.0, 2.0] and w._version == 0
+    (w * w).sum().backward()
+    with torch.no_grad():
+        w -= 0.5 * w.grad
+    assert host(w).tolist() == [0.0, 0.0] and w.is_leaf and w.requires_grad
+
+
+def test_inplace_bumps_version(device):
+    x = torch.zeros(3, device=device)
+    versions = [x._version]
+    for op in (lambda: x.add_(1), lambda: x.sub_(1, alpha=2), lambda: x.mul_(2),
+               lambda: x.div_(2), lambda: x.zero_(), lambda: x.fill_(3),
+               lambda: x.copy_(torch.ones(3, device=device)), lambda: x.clamp_(0, 0.5),
+               lambda: x.__iadd__(1), lambda: x.__isub__(1), lambda: x.__imul__(2),
+               lambda: x.__itruediv__(2), lambda: x.__setitem__(0, 7.0)):
+        op()
+        versions.append(x._version)
+    assert versions == list(range(14))
+    assert host(x).tolist() == [7.0, 0.5, 0.5]
+
+
+def test_modified_saved_tensor_raises(device):
+    x = leaf([1.0, 2.0], device)
+    y = x * 2
+    z = y * y
+    y.add_(1)
+    with pytest.raises(RuntimeError) as err:
+        z.sum().backward()
+    msg = str(err.value)
+    assert "one of the variables needed for gradient computation has been modified by an " \
+           "inplace operation" in msg
+    assert "is at version 1; expected version 0 instead" in msg
+    assert "saved for MulBackward0" in msg and "add_()" in msg
+
+
+def test_modified_saved_output_raises(device):
+    x = leaf([1.0, 2.0], device)
+    y = x.exp()
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_inplace_on_non_leaf_is_differentiated(device):
+    x = leaf([1.0, 2.0, 3.0], device)
+    y = x * 2
+    y.mul_(x)  # y = 2x^2
+    y.add_(x, alpha=3)
+    y.sum().backward()
+    np.testing.assert_allclose(host(x.grad), 4 * np.array([1.0, 2.0, 3.0]) + 3)
+    assert type(y.grad_fn).__name__ == "AddBackward0"
+    y = x * 2
+    y.mul_(y)  # the op saved y as its own operand, then modified it: PyTorch refuses too
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_setitem_records_copyslices(device):
+    x = leaf([[1.0, 2.0], [3.0, 4.0]], device)
+    v = leaf(3.0, device)
+    y = x * 1
+    y[0] = v
+    y[:, 1] = torch.tensor([7.0, 8.0], device=device)
+    assert type(y.grad_fn).__name__ == "CopySlices"
+    (y * y).sum().backward()
+    np.testing.assert_allclose(host(x.grad), [[0.0, 0.0], [6.0, 0.0]])
+    np.testing.assert_allclose(host(v.grad), 6.0)  # y[0, 0] = v survives; y[0, 1] was rewritten
+
+
+def test_mixed_dtype_inplace_errors(device):
+    x = torch.zeros(2, dtype=torch.int64, device=device)
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                           "output type Long"):
+        x += 1.5
+    assert host(x).tolist() == [0, 0]
+
+
+def test_failed_op_leaves_inputs_and_grads_unchanged(device):
+    x = leaf([1.0, 2.0], device)
+    (x * 2).sum().backward()
+    before = host(x.grad).copy()
+    with pytest.raises(RuntimeError):
+        x + torch.ones(3, device=device)
+    with pytest.raises(RuntimeError):
+        x @ torch.ones(3, 2, device=device)
+    y = torch.ones(2, device=device)
+    with pytest.raises(RuntimeError):
+        y.add_(torch.ones(2, 2, device=device))
+    assert host(y).tolist() == [1.0, 1.0] and y._version == 0
+    np.testing.assert_array_equal(host(x.grad), before)
+    assert host(x).tolist() == [1.0, 2.0]
+
+
+def test_shape_errors_name_both_shapes(device):
+    a, b = torch.ones(2, 3, device=device), torch.ones(3, 2, device=device)
+    with pytest.raises(RuntimeError, match=r"size of tensor a \(3\) must match the size of "
+                                           r"tensor b \(2\).*\[2, 3\] and \[3, 2\]"):
+        a + b
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied "
+                                           r"\(2x3 and 2x3\)"):
+        a @ torch.ones(2, 3, device=device)
+
+
+def test_deep_chain_has_no_recursion_limit():
+    x = torch.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.item() == 1.0
+
+
+def test_saved_arrays_released_after_backward():
+    x = torch.randn(50, 50, requires_grad=True)
+    h = torch.tanh(x @ x)
+    out = h.exp().sum()
+    ref_h = weakref.ref(h._data)
+    node = weakref.ref(out.grad_fn)
+    del h
+    out.backward()
+    del out
+    gc.collect()
+    assert ref_h() is None and node() is None
+
+
+def test_graph_has_no_reference_cycles():
+    gc.collect()
+    gc.disable()
+    try:
+        x = torch.randn(4, requires_grad=True)
+        y = (x.exp() * x).tanh().sum()
+        node = weakref.ref(y.grad_fn)
+        del y
+        assert node() is None  # freed by reference counting alone: no cycle
+    finally:
+        gc.enable()
+
+
+def test_leaf_accumulator_does_not_keep_tensor_alive():
+    x = torch.randn(3, requires_grad=True)
+    ref = weakref.ref(x)
+    y = (x * 2).sum()
+    del x
+    assert ref() is None  # the graph holds its leaf weakly
+    y.backward()  # and backward still runs; the gradient has nowhere to go
+
+
+def test_int_tensor_ops_keep_pytorch_dtypes(device):
+    i = torch.tensor([1, 2], device=device)
+    assert (i + 1).dtype == torch.int64
+    assert (i / 2).dtype == torch.float32
+    assert (i * 1.5).dtype == torch.float32
+    assert (i + torch.tensor([1.0], dtype=torch.float64, device=device)).dtype == torch.float64
+    assert (torch.tensor([1.0], device=device) + i).dtype == torch.float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert torch.tensor([1.0], device=device).sum().dtype == torch.float32
