@@ -45,7 +45,7 @@ def get_device_name(device=None) -> str:
 def synchronize(device=None) -> None:
     """Wait for all work queued on a CUDA device (the current one by default)."""
     _require()
-    backends.cupy_backend(None if device is None else _index(device)).synchronize()
+    backends.cuda_backend(None if device is None else _index(device)).synchronize()
 
 
 def manual_seed(seed: int) -> None:

@@ -17,7 +17,7 @@ _BY_TYPE: dict[type, Backend] = {np.ndarray: numpy_backend}
 _CUDA: dict[int, Backend] = {}
 
 
-def cupy_backend(index: int | None = None) -> Backend:
+def cuda_backend(index: int | None = None) -> Backend:
     """The CuPy backend for cuda:index; raises a RuntimeError saying how to get CUDA if absent."""
     from . import cupy_backend as cb
 
@@ -39,7 +39,7 @@ def get(dev) -> Backend:
         dev = device(dev)
     if dev.type == "cpu":
         return numpy_backend
-    return cupy_backend(dev.index)
+    return cuda_backend(dev.index)
 
 
 def of(array) -> Backend:
@@ -48,14 +48,16 @@ def of(array) -> Backend:
     if backend is None:
         if isinstance(array, np.generic):  # NumPy turns 0-d results into scalars
             return numpy_backend
+        if type(array).__module__.startswith("cupy"):  # before any CUDA tensor was made
+            return cuda_backend(array.device.id)
         raise TypeError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
     if backend is numpy_backend:
         return backend
-    return _CUDA.get(array.device.id) or cupy_backend(array.device.id)
+    return _CUDA.get(array.device.id) or cuda_backend(array.device.id)
 
 
 def all_created() -> list[Backend]:
     return [numpy_backend, *_CUDA.values()]
 
 
-__all__ = ["Backend", "CPU", "get", "of", "numpy_backend", "cupy_backend", "all_created"]
+__all__ = ["Backend", "CPU", "get", "of", "numpy_backend", "cuda_backend", "all_created"]

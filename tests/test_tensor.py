@@ -1,0 +1,196 @@
+"""Tensor creation, dtypes and promotion, properties, conversions and printing."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+
+from .conftest import host
+
+
+def test_default_dtypes(device):
+    assert torch.tensor([1.5, 2.0], device=device).dtype == torch.float32
+    assert torch.tensor([1, 2], device=device).dtype == torch.int64
+    assert torch.tensor([True], device=device).dtype == torch.bool
+    assert torch.tensor(np.array([1.0, 2.0]), device=device).dtype == torch.float64
+    assert torch.tensor(np.array([1, 2], np.int32), device=device).dtype == torch.int32
+    assert torch.tensor([[1, 2.5]], device=device).dtype == torch.float32
+    assert torch.tensor([], device=device).dtype == torch.float32
+    assert torch.tensor(3, device=device).dtype == torch.int64
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: torch.zeros(2, 3, device=d), lambda d: torch.ones((2, 3), device=d),
+    lambda d: torch.empty([2, 3], device=d), lambda d: torch.rand(2, 3, device=d),
+    lambda d: torch.randn(2, 3, device=d), lambda d: torch.full((2, 3), 1.5, device=d),
+    lambda d: torch.zeros_like(torch.ones(2, 3, device=d)),
+    lambda d: torch.randn_like(torch.ones(2, 3, device=d)),
+    lambda d: torch.rand_like(torch.ones(2, 3, device=d)),
+    lambda d: torch.full_like(torch.ones(2, 3, device=d), 7.0),
+    lambda d: torch.ones_like(torch.ones(2, 3, device=d))])
+def test_float_factories(make, device):
+    t = make(device)
+    assert t.shape == (2, 3) and t.dtype == torch.float32 and t.device.type == device
+
+
+def test_factories_take_dtype_device_requires_grad(device):
+    t = torch.zeros(3, dtype=torch.float64, device=device, requires_grad=True)
+    assert t.dtype == torch.float64 and t.requires_grad and t.is_leaf
+    assert torch.arange(5, device=device).dtype == torch.int64
+    assert torch.arange(0, 1, 0.25, device=device).tolist() == [0.0, 0.25, 0.5, 0.75]
+    assert torch.linspace(0, 1, 5, device=device).tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert torch.eye(2, 3, device=device).tolist() == [[1, 0, 0], [0, 1, 0]]
+    assert torch.full((2,), 3, device=device).dtype == torch.int64
+    assert torch.full((2,), True, device=device).dtype == torch.bool
+    r = torch.randint(0, 5, (100,), device=device)
+    assert r.dtype == torch.int64 and 0 <= r.min().item() and r.max().item() < 5
+    assert torch.randint(3, (2, 2), device=device).shape == (2, 2)
+    with pytest.raises(RuntimeError, match="negative dimension"):
+        torch.zeros(-1, 2, device=device)
+
+
+def test_manual_seed_repeats_random_numbers(device):
+    torch.manual_seed(7)
+    a = torch.randn(5, device=device)
+    torch.manual_seed(7)
+    b = torch.randn(5, device=device)
+    assert host(a).tolist() == host(b).tolist()
+    g = torch.Generator(device).manual_seed(3)
+    c = torch.rand(4, generator=g, device=device)
+    g.manual_seed(3)
+    assert host(c).tolist() == host(torch.rand(4, generator=g, device=device)).tolist()
+
+
+def test_as_tensor_and_from_numpy_share_memory():
+    a = np.arange(3.0)
+    t = torch.from_numpy(a)
+    a[0] = 10
+    assert t[0].item() == 10 and t.dtype == torch.float64
+    s = torch.as_tensor(a)
+    s[1] = 20.0
+    assert a[1] == 20
+    c = torch.tensor(a)
+    c[2] = 30.0
+    assert a[2] == 2.0
+    assert t.numpy() is a
+    with pytest.raises(TypeError, match="expected np.ndarray"):
+        torch.from_numpy([1, 2])
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ((torch.float32, 1), (torch.float64, 1), torch.float64),
+    ((torch.float32, 1), (torch.int64, 1), torch.float32),
+    ((torch.float16, 1), (torch.int64, 1), torch.float16),
+    ((torch.int32, 1), (torch.int64, 1), torch.int64),
+    ((torch.bool, 1), (torch.int32, 1), torch.int32),
+    ((torch.float32, 1), (torch.float64, 0), torch.float32),
+    ((torch.int64, 1), (torch.float64, 0), torch.float64),
+    ((torch.int32, 1), (torch.int64, 0), torch.int32)])
+def test_promotion_like_pytorch(a, b, expected, device):
+    x = torch.ones((2,) * a[1], dtype=a[0], device=device)
+    y = torch.ones((2,) * b[1], dtype=b[0], device=device)
+    assert (x + y).dtype == expected and (y * x).dtype == expected
+    assert torch.result_type(x, y) == expected
+
+
+def test_python_scalars_do_not_promote(device):
+    h = torch.ones(2, dtype=torch.float16, device=device)
+    assert (h * 2.5).dtype == torch.float16 and (2.5 - h).dtype == torch.float16
+    assert (torch.ones(2, dtype=torch.int32, device=device) + 2).dtype == torch.int32
+    assert (torch.ones(2, dtype=torch.int32, device=device) * 2.5).dtype == torch.float32
+    assert (torch.ones(2, dtype=torch.bool, device=device) + 1).dtype == torch.int64
+    x = torch.ones(2, device=device, requires_grad=True)
+    (x * 0.1).sum().backward()
+    assert x.grad.dtype == torch.float32
+
+
+def test_properties(device):
+    t = torch.zeros(2, 3, 4, device=device)
+    assert t.shape == torch.Size([2, 3, 4]) and t.size() == (2, 3, 4) and t.size(-1) == 4
+    assert t.dim() == t.ndim == 3 and t.numel() == 24
+    assert t.is_cuda == (device == "cuda")
+    assert t.T.shape == (4, 3, 2) if False else t.permute(2, 1, 0).shape == (4, 3, 2)
+    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device)
+    assert m.T.tolist() == [[1.0, 3.0], [2.0, 4.0]]
+    assert m[1, 0].item() == 3.0 and isinstance(m.sum().item(), float)
+    assert m.long().dtype == torch.int64 and m.double().dtype == torch.float64
+    assert m.float().dtype == torch.float32 and m.half().dtype == torch.float16
+    assert m.to(torch.float64).dtype == torch.float64 and m.to(device) is m
+    assert m.to(m) is m and m.to("cpu").device.type == "cpu"
+    c = m.clone()
+    c[0, 0] = 9.0
+    assert m[0, 0].item() == 1.0 and m.t().contiguous().is_contiguous()
+
+
+def test_item_and_numpy_errors(device):
+    with pytest.raises(RuntimeError, match="a Tensor with 2 elements cannot be converted to "
+                                           "Scalar"):
+        torch.ones(2, device=device).item()
+    with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires "
+                                           "grad"):
+        torch.ones(2, requires_grad=True).numpy()
+    with pytest.raises(RuntimeError, match="Boolean value of Tensor with more than one value"):
+        bool(torch.ones(2, device=device))
+    with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
+        len(torch.tensor(1.0, device=device))
+
+
+def test_repr_matches_pytorch():
+    assert repr(torch.tensor([[111.0, 1.0], [1.0, 2.0]])) == (
+        "tensor([[111.,   1.],\n        [  1.,   2.]])")
+    assert repr(torch.tensor([1.5, -2.25])) == "tensor([ 1.5000, -2.2500])"
+    assert repr(torch.tensor([1, 2])) == "tensor([1, 2])"
+    assert repr(torch.tensor([1.0], dtype=torch.float64)) == (
+        "tensor([1.], dtype=autograd_gpu.float64)")
+    assert repr(torch.tensor([1.0, 2.0], requires_grad=True)) == (
+        "tensor([1., 2.], requires_grad=True)")
+    assert repr(torch.tensor([1e-5, 1.0])) == "tensor([1.0000e-05, 1.0000e+00])"
+    assert repr(torch.tensor(3.5)) == "tensor(3.5000)"
+    assert repr(torch.tensor([True, False])) == "tensor([ True, False])"
+    assert repr(torch.zeros(0, 3)) == "tensor([], size=(0, 3))"
+    assert repr(torch.arange(2000.0)) == (
+        "tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n"
+        "        1.9990e+03])")
+    assert f"{torch.tensor(2.0):.2f}" == "2.00"
+
+
+def test_dtype_and_device_objects():
+    assert repr(torch.float32) == "autograd_gpu.float32"
+    assert torch.float is torch.float32 and torch.double is torch.float64
+    assert torch.long is torch.int64 and torch.half is torch.float16
+    d = torch.device("cuda:1")
+    assert (d.type, d.index) == ("cuda", 1) and str(d) == "cuda:1"
+    assert repr(torch.device("cpu")) == "device(type='cpu')"
+    assert torch.device("cuda", 0) == "cuda:0" and torch.device("cuda") != torch.device("cuda:0")
+    with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
+        torch.device("gpu")
+
+
+def test_cuda_unavailable_is_clean():
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    assert torch.cuda.device_count() == 0
+    with pytest.raises(RuntimeError, match=r"pip install 'autograd-gpu\[cuda12\]'"):
+        torch.zeros(2, device="cuda")
+    with pytest.raises(RuntimeError, match="CUDA is not available"):
+        torch.ones(2).cuda()
+    with pytest.raises(RuntimeError, match="CUDA is not available"):
+        torch.cuda.synchronize()
+
+
+def test_indexing_views_and_copies(device):
+    x = torch.arange(12.0, device=device).reshape(3, 4)
+    v = x[1]
+    v[0] = -1.0
+    assert x[1, 0].item() == -1.0  # basic indexing is a view
+    c = x[[0, 2]]
+    c[0, 0] = 99.0
+    assert x[0, 0].item() == 0.0  # advanced indexing copies
+    assert x[x > 8].tolist() == [9.0, 10.0, 11.0]
+    assert x[:, None, 1].shape == (3, 1) and x[..., -1].tolist() == [3.0, 7.0, 11.0]
+    with pytest.raises(IndexError, match="index 3 is out of bounds for dimension 0 with size 3"):
+        x[3]
+    s = x[0, 0]
+    s += 5
+    assert x[0, 0].item() == 5.0 and s.dim() == 0
