@@ -8,6 +8,8 @@ graph is kept.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import backends
 from . import tensor_math
 from .grad_mode import state
@@ -69,6 +71,8 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
     buffers = {}
     prev = state.enabled
     state.enabled = create_graph
+    errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    errstate.__enter__()  # inf/nan in a gradient are values, as in PyTorch, not warnings
     try:
         ready = [root]
         while ready:
@@ -103,6 +107,7 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                     ready.append(nxt)
     finally:
         state.enabled = prev
+        errstate.__exit__(None, None, None)
     return captured
 
 

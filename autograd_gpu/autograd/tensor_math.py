@@ -86,6 +86,10 @@ def index_add(shape, index, values, accumulate=True):
     return _ops().indexing.index_add_zeros(tuple(shape), index, values, accumulate)
 
 
+def take(g, index_map):
+    return g.reshape(-1)[index_map]
+
+
 def cast(x, np_dtype):
     from .._dtypes import from_numpy_dtype
 

@@ -66,6 +66,24 @@ class Backend:
             out[index] = values
         return out
 
+    @staticmethod
+    def take(g, index_map):
+        """g's elements at flat positions `index_map` (shaped like the result)."""
+        return g.reshape(-1)[index_map]
+
+    def index_map(self, view, base):
+        """For a view of `base`'s memory: each view element's flat (C-order) index in base,
+        or None when base is not dense (so strides cannot be read back as indices)."""
+        xp = self.xp
+        marker = xp.empty_like(base, dtype=xp.int64)
+        scale = 8 // base.itemsize
+        if 8 % base.itemsize or marker.strides != tuple(s * scale for s in base.strides):
+            return None
+        marker[...] = xp.arange(base.size).reshape(base.shape)
+        offset = (self._address(view) - self._address(base)) * scale
+        strides = tuple(s * scale for s in view.strides)
+        return self._strided(marker, view.shape, strides, offset).copy()
+
     def cast(self, x, np_dtype):
         return x if x.dtype == np_dtype else x.astype(np_dtype)
 

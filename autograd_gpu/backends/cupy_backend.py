@@ -71,6 +71,13 @@ class CupyBackend(Backend):
         with self._cuda_device:
             return super().index_add(shape, index, values, accumulate)
 
+    @staticmethod
+    def _address(a) -> int:
+        return a.data.ptr
+
+    def _strided(self, buffer, shape, strides, offset):
+        return self.xp.ndarray(shape, buffer.dtype, memptr=buffer.data + offset, strides=strides)
+
     def scatter_add(self, target, index, values) -> None:
         import cupyx
 

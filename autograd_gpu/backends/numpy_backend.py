@@ -20,6 +20,14 @@ class NumpyBackend(Backend):
     def to_host(self, array):
         return array
 
+    @staticmethod
+    def _address(a) -> int:
+        return a.__array_interface__["data"][0]
+
+    @staticmethod
+    def _strided(buffer, shape, strides, offset):
+        return np.ndarray(shape, buffer.dtype, buffer=buffer, offset=offset, strides=strides)
+
     def scatter_add(self, target, index, values) -> None:
         np.add.at(target, index, values)
 

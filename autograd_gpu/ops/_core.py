@@ -44,7 +44,15 @@ def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
     where `versions` holds None). Call only when recording is on.
     """
     node = _new(cls)
-    node.next_functions = tuple([t._edge for t in inputs])
+    edges = []
+    for t in inputs:
+        view = t._view
+        if view is not None and view[1] != t._vc[0]:
+            from .views import refresh
+
+            refresh(t)  # its base was modified in place after the view was taken
+        edges.append(t._edge)
+    node.next_functions = tuple(edges)
     node._saved = saved
     if saved is not None:
         node._versions = versions if versions is not None else tuple([t._vc[0] for t in saved])

@@ -16,6 +16,7 @@ from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
 from . import pointwise
 from ._core import method, record, same_device
+from . import views
 from .indexing import normalize_index
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -35,15 +36,17 @@ def _check_target(t: Tensor, recording: bool) -> None:
         return
     if t._edge is not NO_EDGE and t.is_leaf:
         raise RuntimeError(LEAF_INPLACE)
-    base = t._view
-    if base is not None and recording:
-        if base._edge is not NO_EDGE and base.is_leaf:
-            raise RuntimeError(VIEW_OF_LEAF)
-        raise RuntimeError(
-            "in-place operation on a view of another tensor while recording gradients: "
-            "autograd_gpu cannot yet rewrite the base tensor's history, so the gradient would "
-            "be wrong. Use the out-of-place op (e.g. y = x.clone(); y[idx] = ...) or .clone() "
-            "the view first.")
+    view = t._view
+    if view is not None and view[0]._edge is not NO_EDGE and view[0].is_leaf:
+        raise RuntimeError(VIEW_OF_LEAF)
+
+
+def _commit(t: Tensor, edge: tuple) -> None:
+    """Give t, just written in place, the history `edge` (rewriting its base's if a view)."""
+    if t._view is not None:
+        views.rebase(t, edge)
+    else:
+        t._edge = edge
 
 
 def _check_cast(t: Tensor, result_dtype, name: str) -> None:
@@ -113,16 +116,15 @@ def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
     result = op(_snapshot(t), *others, **kwargs)
     _check_result(t, result, name)
     _write(t, result._data, name)
-    t._edge = result._edge
-    node = t._edge[0]
-    if node is not None and result._data.dtype != t._data.dtype:
+    edge = result._edge
+    if edge[0] is not None and result._data.dtype != t._data.dtype:
         # the recorded op computed in a wider dtype; its gradient is this tensor's dtype
         from .conversion import ToCopyBackward0
 
-        cast = _wrap(t._data, t._edge)
-        conv = record(ToCopyBackward0, t._data, (cast,))
+        conv = record(ToCopyBackward0, t._data, (_wrap(t._data, edge),))
         conv._edge[0].backend, conv._edge[0].np_dtype = backends.of(t._data), result._data.dtype
-        t._edge = conv._edge
+        edge = conv._edge
+    _commit(t, edge)
     return t
 
 
@@ -230,7 +232,7 @@ def _overwrite(t: Tensor, name: str, array, cls: type, value=None) -> Tensor:
     _write(t, array, name)
     if recording:
         node = record(cls, t._data, (t,) if value is None else (t, value))._edge[0]
-        t._edge = (node, 0)
+        _commit(t, (node, 0))
     return t
 
 
@@ -279,7 +281,7 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
         node = record(CopyBackwards, self._data, (self, src))._edge[0]
         node.src_shape, node.src_dtype = src._data.shape, src._data.dtype
         node.src_backend = backends.of(src._data)
-        self._edge = (node, 0)
+        _commit(self, (node, 0))
     return self
 
 
@@ -311,6 +313,14 @@ def setitem(self: Tensor, index, value) -> None:
             backend.asarray(value, dtype=self._data.dtype)
     recording = _records(self, (value,) if is_tensor else ())
     _check_target(self, recording)
+    if recording and self._view is not None:
+        # through a view: write into a copy, then copy that back through the view machinery
+        from .conversion import clone
+
+        updated = clone(self)
+        setitem(updated, index, value)
+        copy_(self, updated)
+        return
     old_edge = self._edge
     try:
         self._data[idx] = data

@@ -19,7 +19,7 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
     else:
         res = _wrap(out)
     res._vc = base._vc
-    res._view = base if base._view is None else base._view
+    res._view = (base if base._view is None else base._view[0], base._vc[0])
     return res
 
 
