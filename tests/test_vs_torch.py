@@ -538,8 +538,8 @@ def _summary(value):
     if isinstance(value, (torch.Tensor, autograd_gpu.Tensor)):
         arr = value.detach().cpu().numpy()
         values = np.round(arr.astype(np.float64), 4)
-        return ("tensor", str(value.dtype).split(".")[-1], tuple(value.shape),
-                np.where(np.isnan(values), -12345.0, values)  # NaN compares equal to NaN.tolist(),
+        values = np.where(np.isnan(values), -12345.0, values)  # so NaN compares equal to NaN
+        return ("tensor", str(value.dtype).split(".")[-1], tuple(value.shape), values.tolist(),
                 value.requires_grad)
     if isinstance(value, (tuple, list)):
         return type(value).__name__, [_summary(v) for v in value]
