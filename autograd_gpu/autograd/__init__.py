@@ -1,5 +1,8 @@
 """autograd: graph nodes, the backward engine, grad modes (PyTorch's torch.autograd)."""
+from . import functional
+from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .api import backward, grad
+from .function import Function, FunctionCtx, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                         set_grad_enabled)
@@ -7,4 +10,6 @@ from .node import AccumulateGrad, Node
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "inference_mode", "Node", "AccumulateGrad",
-           "gradcheck", "gradgradcheck", "GradcheckError"]
+           "gradcheck", "gradgradcheck", "GradcheckError", "Function", "FunctionCtx",
+           "once_differentiable", "functional", "detect_anomaly", "set_detect_anomaly",
+           "is_anomaly_enabled"]

@@ -169,8 +169,7 @@ def call_node(fn, g, create_graph: bool = False):
     if fn.num_outputs == 1:
         grads = fn.grad(F, g, *saved)
     else:
-        grads = fn.grad(F, *g, *saved) if not fn.__dict__.get("_grads_as_list") else fn.grad(
-            F, g, *saved)
+        grads = fn.grad(F, *g, *saved)
     reduce = fn._reduce
     if reduce is not None:
         grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
@@ -184,8 +183,8 @@ def call_node(fn, g, create_graph: bool = False):
 
 def _materialize(fn, g, create_graph):
     """Multi-output nodes get zeros for outputs that received no gradient."""
-    if g is None:
-        return None
+    if g is None or not getattr(fn, "materialize_grads", True):
+        return g
     shapes = fn.output_meta
     template = next(x for x in g if x is not None)
     out = []
@@ -255,7 +254,7 @@ def _check_anomaly(fn, grads, F) -> None:
         xp = backends.of(arr).xp
         if arr.dtype.kind == "f" and not bool(xp.isfinite(arr).all()):
             bad = "nan" if bool(xp.isnan(arr).any()) else "inf"
-            where = "".join(fn._trace or ["(the forward ran before anomaly mode was on)\n"])
+            where = "".join(fn._trace or ["  (the forward op ran before anomaly mode was on)\n"])
             raise RuntimeError(f"Function '{fn.name()}' returned {bad} values in its {i}th "
                                f"output. Its forward op was created here (most recent call "
                                f"last):\n{where}")

@@ -57,8 +57,17 @@ def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
     if saved is not None:
         node._versions = versions if versions is not None else tuple([t._vc[0] for t in saved])
     if grad_state.anomaly:
-        node._trace = traceback.format_stack()[:-2]
+        node._trace = user_stack()
     return _wrap(out, (node, 0))
+
+
+_PACKAGE_DIR = __file__.rsplit("/ops/", 1)[0]
+
+
+def user_stack() -> list:
+    """The forward call's stack without this library's own frames (for anomaly mode)."""
+    frames = traceback.extract_stack()[:-1]
+    return traceback.format_list([f for f in frames if not f.filename.startswith(_PACKAGE_DIR)])
 
 
 def recording(*tensors) -> bool:
