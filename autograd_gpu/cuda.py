@@ -74,3 +74,69 @@ def _require():
     import cupy
 
     return cupy
+
+
+# -- memory stats from CuPy's memory pool -------------------------------------------------------
+class _PeakHook:
+    """Records the pool's peak used bytes; installed on first use (hooks cost per malloc)."""
+
+    def __init__(self):
+        import cupy
+
+        class Hook(cupy.cuda.MemoryHook):
+            name = "autograd_gpu_peak"
+
+            def __init__(self, pool):
+                super().__init__()
+                self.pool, self.peak = pool, pool.used_bytes()
+
+            def malloc_postprocess(self, **kwargs):
+                self.peak = max(self.peak, self.pool.used_bytes())
+
+        self.hook = Hook(cupy.get_default_memory_pool())
+        self.hook.__enter__()
+
+
+_peak: _PeakHook | None = None
+
+
+def _pool():
+    cupy = _require()
+    return cupy.get_default_memory_pool()
+
+
+def _peak_hook():
+    global _peak
+    if _peak is None:
+        _peak = _PeakHook()
+    return _peak.hook
+
+
+def memory_allocated(device=None) -> int:
+    """Bytes of GPU memory held by tensors (CuPy's pool: used bytes)."""
+    return _pool().used_bytes()
+
+
+def memory_reserved(device=None) -> int:
+    """Bytes of GPU memory the pool holds, used or cached."""
+    return _pool().total_bytes()
+
+
+def max_memory_allocated(device=None) -> int:
+    """The peak of memory_allocated() since the first call or reset_peak_memory_stats()."""
+    hook = _peak_hook()
+    hook.peak = max(hook.peak, memory_allocated())
+    return hook.peak
+
+
+def reset_peak_memory_stats(device=None) -> None:
+    _peak_hook().peak = memory_allocated()
+
+
+def empty_cache() -> None:
+    """Give cached, unused blocks of the pool back to the driver."""
+    if is_available():
+        import cupy
+
+        cupy.get_default_memory_pool().free_all_blocks()
+        cupy.get_default_pinned_memory_pool().free_all_blocks()

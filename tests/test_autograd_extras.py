@@ -1,0 +1,252 @@
+"""Higher-order gradients, custom Functions, hooks, anomaly mode, functional API, pictures."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu.autograd import Function, functional, gradcheck, gradgradcheck
+
+from .conftest import host
+
+
+def f64(values, device):
+    return torch.tensor(values, dtype=torch.float64, device=device, requires_grad=True)
+
+
+class LegendrePolynomial3(Function):
+    """PyTorch's custom-Function example, unchanged."""
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return 0.5 * (5 * input ** 3 - 3 * input)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input ** 2 - 1)
+
+
+class MyReLU(Function):
+    """PyTorch's hand-written ReLU example, unchanged."""
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return input.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, = ctx.saved_tensors
+        grad_input = grad_output.clone()
+        grad_input[input < 0] = 0
+        return grad_input
+
+
+class MulAdd(Function):
+    """Two tensor inputs, a non-tensor argument, two outputs, needs_input_grad."""
+
+    @staticmethod
+    def forward(ctx, a, b, k):
+        ctx.save_for_backward(a, b)
+        ctx.k = k
+        return a * b * k, a + b
+
+    @staticmethod
+    def backward(ctx, g_prod, g_sum):
+        a, b = ctx.saved_tensors
+        ga = g_prod * b * ctx.k + g_sum if ctx.needs_input_grad[0] else None
+        gb = g_prod * a * ctx.k + g_sum if ctx.needs_input_grad[1] else None
+        return ga, gb, None
+
+
+def test_third_derivative(device):
+    x = f64(2.0, device)
+    (g,) = torch.autograd.grad(x ** 4, x, create_graph=True)
+    (g2,) = torch.autograd.grad(g, x, create_graph=True)
+    (g3,) = torch.autograd.grad(g2, x)
+    assert (g.item(), g2.item(), g3.item()) == (32.0, 48.0, 48.0)
+
+
+def test_hessian_vector_product(device):
+    x = f64([1.0, 2.0, 3.0], device)
+    v = torch.tensor([1.0, 0.0, -1.0], dtype=torch.float64, device=device)
+    loss = (x ** 2).sum() * x[0]
+    (g,) = torch.autograd.grad(loss, x, create_graph=True)
+    (hv,) = torch.autograd.grad((g * v).sum(), x)
+    hess = np.array([[6.0, 4.0, 6.0], [4.0, 2.0, 0.0], [6.0, 0.0, 2.0]])
+    np.testing.assert_allclose(host(hv), hess @ [1.0, 0.0, -1.0])
+
+
+def test_backward_create_graph_keeps_grad_graph(device):
+    x = f64([1.0, 2.0], device)
+    (x ** 3).sum().backward(create_graph=True)
+    assert x.grad.requires_grad
+    gx = x.grad
+    x.grad = None
+    gx.sum().backward()
+    np.testing.assert_allclose(host(x.grad), [6.0, 12.0])
+
+
+def test_custom_functions_match_pytorch_examples(device):
+    x = f64([-1.0, 0.5, 2.0], device)
+    y = LegendrePolynomial3.apply(x)
+    assert type(y.grad_fn).__name__ == "LegendrePolynomial3Backward"
+    y.sum().backward()
+    np.testing.assert_allclose(host(x.grad), 1.5 * (5 * np.array([-1.0, 0.5, 2.0]) ** 2 - 1))
+    assert gradcheck(LegendrePolynomial3.apply, (x,))
+    assert gradgradcheck(LegendrePolynomial3.apply, (x,))
+    x.grad = None
+    MyReLU.apply(x).sum().backward()
+    assert host(x.grad).tolist() == [0.0, 1.0, 1.0]
+
+
+def test_custom_function_multiple_outputs_and_needs_input_grad(device):
+    a, b = f64([1.0, 2.0], device), torch.tensor([3.0, 4.0], dtype=torch.float64,
+                                                 device=device)
+    prod, total = MulAdd.apply(a, b, 2.0)
+    assert prod.grad_fn is total.grad_fn and prod.grad_fn.needs_input_grad == (True, False,
+                                                                             False)
+    prod.sum().backward()  # total gets no gradient: materialised as zeros
+    assert host(a.grad).tolist() == [6.0, 8.0]
+    b.requires_grad_()
+    assert gradcheck(lambda p, q: MulAdd.apply(p, q, 3.0), (a, b))
+
+
+def test_custom_function_wrong_gradient_count(device):
+    class Bad(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    y = Bad.apply(f64([1.0], device), f64([2.0], device))
+    with pytest.raises(RuntimeError, match="returned an incorrect number of gradients "
+                                           r"\(expected 2, got 1\)"):
+        y.sum().backward()
+
+
+def test_custom_function_saved_tensors_freed(device):
+    x = f64([1.0], device)
+    y = LegendrePolynomial3.apply(x)
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.sum().backward()
+
+
+def test_retain_grad(device):
+    x = f64([1.0, 2.0], device)
+    y = x * 3
+    y.retain_grad()
+    assert y.retains_grad
+    (y * y).sum().backward()
+    np.testing.assert_allclose(host(y.grad), [6.0, 12.0])
+    np.testing.assert_allclose(host(x.grad), [18.0, 36.0])
+
+
+def test_register_hook_replaces_and_removes(device):
+    x = f64([1.0, 2.0], device)
+    seen = []
+    h1 = x.register_hook(lambda g: seen.append(host(g).tolist()))
+    h2 = x.register_hook(lambda g: g * 10)
+    (x * x).sum().backward()
+    assert seen == [[2.0, 4.0]] and host(x.grad).tolist() == [20.0, 40.0]
+    h1.remove()
+    h2.remove()
+    x.grad = None
+    (x * x).sum().backward()
+    assert seen == [[2.0, 4.0]] and host(x.grad).tolist() == [2.0, 4.0]
+    y = x * 2
+    y.register_hook(lambda g: g + 1)
+    x.grad = None
+    y.sum().backward()
+    assert host(x.grad).tolist() == [4.0, 4.0]
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        torch.ones(2).register_hook(lambda g: g)
+
+
+def test_anomaly_mode_names_function_and_source_line(device):
+    x = f64([0.0, 1.0], device)
+    with torch.autograd.detect_anomaly():
+        y = x.sqrt()  # the line the error must point at
+        with pytest.raises(RuntimeError) as err:
+            (y * 0).sum().backward()
+    msg = str(err.value)
+    assert "Function 'SqrtBackward0' returned nan values in its 0th output" in msg
+    assert "y = x.sqrt()  # the line the error must point at" in msg
+    assert not torch.autograd.is_anomaly_enabled()
+    x.grad = None
+    (x.sqrt() * 0).sum().backward()  # outside anomaly mode the nan is a value, not an error
+    assert np.isnan(host(x.grad)[0])
+
+
+def test_functional_api(device):
+    x = f64([1.0, 2.0, 3.0], device)
+
+    def g(t):
+        return t.exp() * t.sum()
+
+    jac = functional.jacobian(g, x)
+    e = np.exp([1.0, 2.0, 3.0])
+    expected = np.diag(e * 6.0) + e[:, None]
+    np.testing.assert_allclose(host(jac), expected)
+    rows = np.stack([host(torch.autograd.grad(g(x)[i], x)[0]) for i in range(3)])
+    np.testing.assert_allclose(rows, expected)  # the same Jacobian, row by row
+    v = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64, device=device)
+    np.testing.assert_allclose(host(functional.vjp(g, x, v)[1]), v.tolist() @ expected)
+    np.testing.assert_allclose(host(functional.jvp(g, x, v)[1]), expected @ v.tolist())
+    h = functional.hessian(lambda t: (t ** 2).sum() * t[0], x)
+    np.testing.assert_allclose(host(h), [[6.0, 4.0, 6.0], [4.0, 2.0, 0.0], [6.0, 0.0, 2.0]])
+    _, hv = functional.hvp(lambda t: (t ** 2).sum() * t[0], x, v)
+    np.testing.assert_allclose(host(hv), [12.0, 4.0, 8.0])
+
+
+def test_gradcheck_reports_worst_element():
+    class Wrong(Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a * a
+
+        @staticmethod
+        def backward(ctx, g):
+            (a,) = ctx.saved_tensors
+            return g * a * 3  # should be 2
+
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    with pytest.raises(torch.autograd.GradcheckError, match="worst at output element 1, input "
+                                                            "element 1: analytical 6"):
+        gradcheck(Wrong.apply, (x,))
+    assert gradcheck(Wrong.apply, (x,), raise_exception=False) is False
+
+
+def test_to_dot_draws_tensors_and_functions():
+    x = torch.randn(3, 4, requires_grad=True)
+    y = torch.randn(3, 4)
+    c = torch.sum(x * y + 1)
+    dot = torch.viz.to_dot(c, params={"x": x})
+    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    for box in ("SumBackward0", "AddBackward0", "MulBackward0"):
+        assert f'shape=box, style=filled, fillcolor=lightgrey, label="{box}"' in dot
+    assert 'fillcolor=lightblue, label="x\\n(3, 4) float32 cpu"' in dot
+    assert "saved" in dot
+
+
+def test_render_without_graphviz_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    c = (torch.ones(2, requires_grad=True) * 2).sum()
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        torch.viz.render(c, tmp_path / "g.svg")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_render_writes_svg(tmp_path):
+    c = (torch.ones(2, requires_grad=True) * 2).sum()
+    path = torch.viz.render(c, tmp_path / "g.svg")
+    assert path.read_text().lstrip().startswith("<?xml") and "MulBackward0" in path.read_text()
