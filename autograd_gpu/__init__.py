@@ -4,7 +4,7 @@
 ops with their derivatives, on the device each tensor lives on.
 """
 from . import ops as _ops  # attaches the ops to Tensor
-from . import autograd, backends, cuda, viz
+from . import autograd, backends, cuda, nn, optim, viz
 from ._device import device
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,

@@ -50,6 +50,9 @@ class CupyBackend(Backend):
         self._cuda_device = cupy.cuda.Device(index)
         with self._cuda_device:
             super().__init__()
+        from cupyx.scipy.special import erf
+
+        self.erf = erf
 
     def asarray(self, obj, dtype=None):
         with self._cuda_device:

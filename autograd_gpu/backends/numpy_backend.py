@@ -7,10 +7,22 @@ from .._device import CPU
 from .base import Backend
 
 
+def _erf():
+    try:
+        from scipy.special import erf
+    except ImportError:  # NumPy alone has no erf: the exact scalar one, elementwise
+        import math
+
+        vec = np.vectorize(math.erf, otypes=[np.float64])
+        return lambda x: vec(x).astype(x.dtype, copy=False)
+    return erf
+
+
 class NumpyBackend(Backend):
     name = "numpy"
     xp = np
     device = CPU
+    erf = staticmethod(_erf())
 
     def asarray(self, obj, dtype=None):
         if not isinstance(obj, np.ndarray) and hasattr(obj, "get"):  # a CuPy array

@@ -2,13 +2,14 @@
 
 Importing this package attaches the ops to Tensor as methods and operators.
 """
-from . import (activation, conversion, indexing, inplace, linalg, pointwise,  # noqa: F401
-               reduction, shape)
+from . import (activation, conversion, indexing, inplace, linalg, nn_ops,  # noqa: F401
+               pointwise, reduction, shape, views)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
 from .conversion import clone, to
 from .indexing import gather, masked_fill, nonzero
 from .linalg import bmm, dot, matmul, mm, mv
+from .nn_ops import erf
 from .pointwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
                         cos, div, eq, exp, floor_divide, ge, gt, isfinite, isinf, isnan, le,
                         log, log1p, logical_and, logical_not, logical_or, lt, maximum, minimum,

@@ -127,6 +127,15 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(input, shape[:s] + (n,) + shape[e + 1:])
 
 
+@method("movedim", "moveaxis")
+def movedim(input: Tensor, source: int, destination: int) -> Tensor:
+    nd = input._data.ndim
+    s, d = _wrap_dim(source, nd), _wrap_dim(destination, nd)
+    order = [i for i in range(nd) if i != s]
+    order.insert(d, s)
+    return permute(input, tuple(order))
+
+
 @method("unflatten")
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     d = _wrap_dim(dim, input._data.ndim)

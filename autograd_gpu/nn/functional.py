@@ -1,0 +1,396 @@
+"""nn.functional: layers and losses as functions, built from differentiable ops (so every one
+has first and higher derivatives) with PyTorch's signatures, defaults and errors."""
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import creation
+from ..autograd.grad_mode import no_grad
+from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmoid, softmax,
+                   tanh, where)
+from ..ops._core import register
+from ..ops.nn_ops import _pairs, erf, fold, pad, unfold
+from ..tensor import Tensor
+
+__all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",
+           "silu", "tanh", "sigmoid", "softmax", "log_softmax", "dropout", "batch_norm",
+           "layer_norm", "embedding", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot", "pad",
+           "unfold", "fold", "flatten"]
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+@register()
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    if input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({math.prod(input.shape[:-1])}x{input.shape[-1]} and "
+                           f"{weight.shape[1]}x{weight.shape[0]}) (linear: input "
+                           f"{list(input.shape)}, weight {list(weight.shape)})")
+    out = matmul(input, weight.t())
+    return out if bias is None else out + bias
+
+
+@register()
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    """Convolution as im2col (one copy per kernel offset) and one matrix product."""
+    unbatched = input.dim() == 3
+    if unbatched:
+        input = input.unsqueeze(0)
+    if input.dim() != 4:
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
+                           f"input of size: {list(input.shape)}")
+    n, c, h, w = input.shape
+    o, cg, kh, kw = weight.shape
+    if c != cg * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have {cg * groups} channels, "
+                           f"but got {c} channels instead")
+    if isinstance(padding, str):
+        padding = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
+    args = ((kh, kw), dilation, padding, stride)
+    outs = []
+    for g in range(groups):
+        x = input if groups == 1 else input[:, g * cg:(g + 1) * cg]
+        wg = weight if groups == 1 else weight[g * (o // groups):(g + 1) * (o // groups)]
+        cols = unfold(x, *args)
+        outs.append(matmul(wg.reshape(wg.shape[0], -1), cols))
+    out = outs[0] if groups == 1 else cat(outs, 1)
+    (_, _, dh, dw, ph, pw, sh, sw) = (kh, kw, *_pairs(dilation), *_pairs(padding),
+                                      *_pairs(stride))
+    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    out = out.reshape(n, o, oh, ow)
+    if bias is not None:
+        out = out + bias.reshape(1, o, 1, 1)
+    return out.squeeze(0) if unbatched else out
+
+
+def _same_padding(mode, kernel, dilation, stride):
+    if mode == "valid":
+        return 0
+    if mode != "same":
+        raise ValueError(f"Invalid padding string '{mode}', should be one of {{'valid', 'same'}}")
+    if any(s != 1 for s in stride):
+        raise ValueError("padding='same' is not supported for strided convolutions")
+    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    if any(t % 2 for t in total):
+        raise NotImplementedError("padding='same' with an even kernel needs asymmetric padding")
+    return tuple(t // 2 for t in total)
+
+
+def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
+    if input.dim() == 3:
+        return input.unsqueeze(0), True
+    if input.dim() != 4:
+        raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got "
+                           f"{input.dim()}D")
+    return input, False
+
+
+def _windows(input: Tensor, kernel_size, stride, padding, dilation, fill):
+    """(N*C, kh*kw, oh, ow) windows of an (N, C, H, W) input, padded with `fill`."""
+    n, c, h, w = input.shape
+    stride = kernel_size if stride is None or stride == [] else stride
+    ph, pw = _pairs(padding)
+    kh, kw = _pairs(kernel_size)
+    if ph > kh // 2 or pw > kw // 2:
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                           f"pad={padding}, kernel_size={kernel_size}")
+    x = input.reshape(n * c, 1, h, w)
+    if ph or pw:
+        x = pad(x, (pw, pw, ph, ph), value=fill)
+    cols = unfold(x, kernel_size, dilation, 0, stride)
+    sh, sw = _pairs(stride)
+    dh, dw = _pairs(dilation)
+    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    return cols, (n, c, oh, ow)
+
+
+@register()
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    if ceil_mode:
+        raise NotImplementedError("max_pool2d: ceil_mode=True is not supported")
+    x, unbatched = _pool_input(input, "max_pool2d")
+    cols, shape = _windows(x, kernel_size, stride, padding, dilation, -math.inf)
+    out = cols.max(1).values.reshape(shape)
+    out = out.squeeze(0) if unbatched else out
+    if return_indices:
+        raise NotImplementedError("max_pool2d: return_indices=True is not supported")
+    return out
+
+
+@register()
+def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override=None) -> Tensor:
+    if ceil_mode:
+        raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported")
+    x, unbatched = _pool_input(input, "avg_pool2d")
+    cols, shape = _windows(x, kernel_size, stride, padding, 1, 0.0)
+    if divisor_override:
+        out = cols.sum(1) / divisor_override
+    elif count_include_pad or padding in (0, (0, 0)):
+        out = cols.mean(1)
+    else:
+        ones = creation.ones(1, 1, *x.shape[2:], dtype=x.dtype, device=x.device)
+        counts, _ = _windows(ones, kernel_size, stride, padding, 1, 0.0)
+        out = cols.sum(1) / counts.sum(1)
+    out = out.reshape(shape)
+    return out.squeeze(0) if unbatched else out
+
+
+@register()
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    return where(input > 0, input, input * negative_slope)
+
+
+@register()
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    if approximate == "tanh":
+        inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input ** 3)
+        return 0.5 * input * (1.0 + tanh(inner))
+    if approximate != "none":
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return 0.5 * input * (1.0 + erf(input * (1.0 / math.sqrt(2.0))))
+
+
+@register()
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    return input * sigmoid(input)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return input.flatten(start_dim, end_dim)
+
+
+@register()
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator=None) -> Tensor:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    keep = creation.rand(*input.shape, dtype=input.dtype, device=input.device,
+                         generator=generator) >= p
+    return input * keep / (1.0 - p)
+
+
+@register()
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    dims = (0,) + tuple(range(2, input.dim()))
+    shape = (1, input.shape[1]) + (1,) * (input.dim() - 2)
+    if training:
+        n = input.numel() // input.shape[1]
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                             f"size {list(input.shape)}")
+        mean = input.mean(dims)
+        var = input.var(dims, unbiased=False)
+        if running_mean is not None:
+            with no_grad():
+                running_mean.mul_(1 - momentum).add_(mean.detach() * momentum)
+                running_var.mul_(1 - momentum).add_(var.detach() * (momentum * n / (n - 1)))
+    else:
+        mean, var = running_mean, running_var
+    out = (input - mean.reshape(shape)) / (var.reshape(shape) + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+@register()
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    normalized_shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) \
+        else tuple(normalized_shape)
+    if tuple(input.shape[-len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(input.shape)}")
+    dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
+    mean = input.mean(dims, keepdim=True)
+    var = input.var(dims, unbiased=False, keepdim=True)
+    out = (input - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+@register()
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    if input.dtype.is_floating_point:
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           "following scalar types: Long, Int; but got a floating point "
+                           "tensor instead (while checking arguments for embedding)")
+    out = weight[input]
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += weight.shape[0]
+        keep = (input != padding_idx).unsqueeze(-1)
+        out = where(keep, out, out.detach())  # the padding row gets no gradient
+    return out
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    if tensor.dtype.is_floating_point:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+    if tensor.numel() and (tensor.min().item() < 0 or tensor.max().item() >= num_classes):
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    classes = creation.arange(num_classes, device=tensor.device)
+    return (tensor.unsqueeze(-1) == classes).long()
+
+
+def _class_last(input: Tensor, target: Tensor):
+    """(N, C, d1, ...) scores and (N, d1, ...) targets as (M, C) and (M,)."""
+    if input.dim() == 1:
+        return input.unsqueeze(0), target.reshape(1), ()
+    c = input.shape[1]
+    rest = tuple(input.shape[2:])
+    if input.dim() > 2:
+        input = input.movedim(1, -1).reshape(-1, c)
+    return input, target.reshape(-1), rest
+
+
+@register()
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    if target.dtype.is_floating_point:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype.name}")
+    batch_shape = tuple(target.shape)
+    scores, tgt, _ = _class_last(input, target)
+    if scores.shape[0] != tgt.shape[0]:
+        raise ValueError(f"Expected input batch_size ({scores.shape[0]}) to match target "
+                         f"batch_size ({tgt.shape[0]}).")
+    n, c = scores.shape
+    valid = tgt != ignore_index
+    safe = where(valid, tgt, 0)
+    if tgt.device.type == "cpu" and n:
+        bad = (safe < 0) | (safe >= c)
+        if bool(bad.any()):
+            raise IndexError(f"Target {int(safe[bad][0].item())} is out of bounds.")
+    picked = -scores[creation.arange(n, device=scores.device), safe]
+    w = valid.to(scores.dtype)
+    if weight is not None:
+        w = w * weight[safe]
+    loss = picked * w
+    if reduction == "mean":
+        return loss.sum() / w.sum()
+    if reduction == "none":
+        return loss.reshape(batch_shape)
+    return _reduce(loss, reduction)
+
+
+@register()
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    logp = log_softmax(input, 1 if input.dim() > 1 else 0)
+    if target.dtype.is_floating_point:  # class probabilities
+        c = input.shape[1] if input.dim() > 1 else input.shape[0]
+        probs = target * (1 - label_smoothing) + label_smoothing / c
+        w = weight.reshape((1, c) + (1,) * (input.dim() - 2)) if weight is not None else 1.0
+        loss = -(logp * probs * w).sum(1 if input.dim() > 1 else 0)
+        return _reduce(loss, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    scores, tgt, _ = _class_last(logp, target)
+    c = scores.shape[1]
+    valid = (tgt != ignore_index).to(scores.dtype)
+    per_class = scores if weight is None else scores * weight
+    smooth = -per_class.sum(1) * valid
+    if reduction == "mean":
+        denom = valid.sum() if weight is None else (
+            weight[where(tgt != ignore_index, tgt, 0)] * valid).sum()
+        smooth = smooth.sum() / denom
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    else:
+        smooth = smooth.reshape(tuple(target.shape))
+    return (1 - label_smoothing) * nll + label_smoothing * smooth / c
+
+
+def _check_sizes(input: Tensor, target: Tensor, name: str) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due to "
+                      f"broadcasting. Please ensure they have the same size.", UserWarning,
+                      stacklevel=3)
+
+
+@register()
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+             reduction: str = "mean") -> Tensor:
+    _check_sizes(input, target, "mse_loss")
+    return _reduce((input - target) ** 2, reduction)
+
+
+@register()
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+            reduction: str = "mean") -> Tensor:
+    _check_sizes(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction)
+
+
+@register()
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         f"size.")
+    if input.device.type == "cpu" and bool(((input < 0) | (input > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss
+    loss = -(target * clamp(log(input), min=-100) + (1 - target) * clamp(log(1 - input),
+                                                                           min=-100))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+@register()
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Tensor | None = None, size_average=None,
+                                     reduce=None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    # log(1 + e^-|x|) + max(-x, 0) is log(1 + e^-x) without overflow
+    log_sig_neg = log1p(exp(-input.abs())) + relu(-input)
+    if pos_weight is not None:
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_sig_neg
+    else:
+        loss = (1 - target) * input + log_sig_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+

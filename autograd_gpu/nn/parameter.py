@@ -1,0 +1,43 @@
+"""nn.Parameter: a leaf tensor that modules register as trainable."""
+from __future__ import annotations
+
+from ..tensor import Tensor, _wrap
+
+
+class Parameter(Tensor):
+    """Parameter(data, requires_grad=True): shares data's array; a leaf."""
+
+    __slots__ = ()
+
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
+        if data is None:
+            from ..creation import empty
+
+            data = empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Parameter(): data must be a Tensor, got {type(data).__name__}")
+        t = _wrap(data._data)
+        t.__class__ = cls
+        t._vc = data._vc
+        t._set_requires_grad(requires_grad)
+        return t
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo):
+        new = Parameter(_wrap(self._data.copy()), self.requires_grad)
+        memo[id(self)] = new
+        return new
+
+
+class Buffer(Tensor):
+    """Marker type for nn.Buffer(tensor): registered as a buffer when assigned to a module."""
+
+    __slots__ = ()
+
+    def __new__(cls, data: Tensor, persistent: bool = True):
+        t = _wrap(data._data)
+        t.__class__ = cls
+        t._persistent = persistent
+        return t

@@ -1,0 +1,191 @@
+"""SGD, Adam, AdamW, RMSprop, Adagrad with PyTorch's update rules (same numbers for the same
+inputs), written once against the parameter's array module."""
+from __future__ import annotations
+
+import math
+
+from .. import backends
+from ..tensor import Tensor
+from .optimizer import Optimizer, zeros_state
+
+
+def _check(name: str, value, low: float = 0.0) -> None:
+    if not value >= low:
+        raise ValueError(f"Invalid {name}: {value}")
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach=None, differentiable: bool = False, fused=None):
+        for name, v in (("learning rate", lr), ("momentum value", momentum),
+                        ("weight_decay value", weight_decay)):
+            _check(name, v)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov,
+                                      maximize=maximize))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p._data
+        momentum = group["momentum"]
+        if momentum:
+            st = self._state(p, momentum_buffer=None)
+            buf = st["momentum_buffer"]
+            if buf is None:
+                buf = st["momentum_buffer"] = _wrap_copy(g)
+            else:
+                b = buf._data
+                b *= momentum
+                b += (1 - group["dampening"]) * g
+            g = g + momentum * buf._data if group["nesterov"] else buf._data
+        p._data -= group["lr"] * g
+
+
+def _wrap_copy(a) -> Tensor:
+    from ..tensor import _wrap
+
+    return _wrap(a.copy())
+
+
+def _scalar_step(p: Tensor):
+    """The step count: a float32 0-d tensor on the CPU, as PyTorch keeps it."""
+    import numpy as np
+
+    from ..tensor import _wrap
+
+    return lambda: _wrap(np.zeros((), np.float32))
+
+
+class Adam(Optimizer):
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
+                 maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused=None, decoupled_weight_decay=False):
+        _check("learning rate", lr)
+        _check("epsilon value", eps)
+        for i, b in enumerate(betas):
+            if not 0.0 <= b < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+        _check("weight_decay value", weight_decay)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize,
+                                      decoupled_weight_decay=decoupled_weight_decay))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        xp = backends.of(p._data).xp
+        if group["maximize"]:
+            g = -g
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
+            group["weight_decay"]
+        if wd:
+            if group["decoupled_weight_decay"]:
+                p._data *= 1 - lr * wd
+            else:
+                g = g + wd * p._data
+        st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
+                         exp_avg_sq=zeros_state(p),
+                         **({"max_exp_avg_sq": zeros_state(p)} if group["amsgrad"] else {}))
+        st["step"]._data += 1
+        step = float(st["step"]._data)
+        m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+        m += (g - m) * (1 - beta1)  # lerp, as PyTorch writes it
+        v *= beta2
+        v += (1 - beta2) * g * g
+        bc1 = 1 - beta1 ** step
+        bc2_sqrt = math.sqrt(1 - beta2 ** step)
+        if group["amsgrad"]:
+            vmax = st["max_exp_avg_sq"]._data
+            xp.maximum(vmax, v, out=vmax)
+            denom = xp.sqrt(vmax) / bc2_sqrt + eps
+        else:
+            denom = xp.sqrt(v) / bc2_sqrt + eps
+        p._data -= (lr / bc1) * (m / denom)
+
+
+class AdamW(Adam):
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach=None, capturable: bool = False, differentiable: bool = False,
+                 fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)
+
+
+class RMSprop(Optimizer):
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach=None, maximize: bool = False,
+                 differentiable: bool = False):
+        for name, v in (("learning rate", lr), ("epsilon value", eps),
+                        ("momentum value", momentum), ("weight_decay value", weight_decay),
+                        ("alpha value", alpha)):
+            _check(name, v)
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered, maximize=maximize))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        xp = backends.of(p._data).xp
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p._data
+        alpha = group["alpha"]
+        init = dict(step=_scalar_step(p), square_avg=zeros_state(p))
+        if group["momentum"] > 0:
+            init["momentum_buffer"] = zeros_state(p)
+        if group["centered"]:
+            init["grad_avg"] = zeros_state(p)
+        st = self._state(p, **init)
+        st["step"]._data += 1
+        sq = st["square_avg"]._data
+        sq *= alpha
+        sq += (1 - alpha) * g * g
+        if group["centered"]:
+            ga = st["grad_avg"]._data
+            ga += (g - ga) * (1 - alpha)
+            avg = xp.sqrt(sq - ga * ga) + group["eps"]
+        else:
+            avg = xp.sqrt(sq) + group["eps"]
+        if group["momentum"] > 0:
+            buf = st["momentum_buffer"]._data
+            buf *= group["momentum"]
+            buf += g / avg
+            p._data -= group["lr"] * buf
+        else:
+            p._data -= group["lr"] * (g / avg)
+
+
+class Adagrad(Optimizer):
+    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach=None, *,
+                 maximize: bool = False, differentiable: bool = False, fused=None):
+        for name, v in (("learning rate", lr), ("lr_decay value", lr_decay),
+                        ("weight_decay value", weight_decay), ("epsilon value", eps),
+                        ("initial_accumulator_value value", initial_accumulator_value)):
+            _check(name, v)
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value,
+                                      eps=eps, maximize=maximize))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        xp = backends.of(p._data).xp
+        if group["maximize"]:
+            g = -g
+        init_value = group["initial_accumulator_value"]
+        st = self._state(p, step=_scalar_step(p),
+                         sum=lambda: _wrap_copy(p._data * 0 + init_value))
+        st["step"]._data += 1
+        step = float(st["step"]._data)
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p._data
+        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        acc = st["sum"]._data
+        acc += g * g
+        p._data -= clr * (g / (xp.sqrt(acc) + group["eps"]))
+
