@@ -4,7 +4,7 @@
 ops with their derivatives, on the device each tensor lives on.
 """
 from . import ops as _ops  # attaches the ops to Tensor
-from . import autograd, backends, cuda, nn, optim, viz
+from . import autograd, backends, cuda, datasets, nn, optim, utils, viz
 from ._device import device
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
@@ -16,7 +16,8 @@ from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, fro
                        tensor, zeros, zeros_like)
 from .ops import *  # noqa: F401,F403
 from .ops import abs, all, any, max, min, pow, sum  # noqa: A004 - PyTorch's names
-from .tensor import Size, Tensor
+from .serialization import load, save
+from .tensor import Size, Tensor, from_dlpack
 
 __version__ = "0.1.0"
 

@@ -376,3 +376,29 @@ def _wrap_dim(dim: int, ndim: int) -> int:
 
 def grad_enabled() -> bool:
     return _grad_state.enabled
+
+
+def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    if self.requires_grad:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    return self._data.__dlpack__() if stream is None else self._data.__dlpack__(stream=stream)
+
+
+def _dlpack_device(self):
+    return self._data.__dlpack_device__()
+
+
+Tensor.__dlpack__ = _dlpack
+Tensor.__dlpack_device__ = _dlpack_device
+
+
+def from_dlpack(ext) -> Tensor:
+    """A tensor sharing memory with a DLPack-capable array (NumPy, CuPy, PyTorch, ...)."""
+    kind, _ = ext.__dlpack_device__()
+    if int(kind) == 1:  # kDLCPU
+        return _wrap(np.from_dlpack(ext))
+    if int(kind) in (2, 3):  # kDLCUDA, kDLCUDAHost
+        from .backends.cupy_backend import require_cupy
+
+        return _wrap(require_cupy().from_dlpack(ext))
+    raise RuntimeError(f"from_dlpack: unsupported DLPack device type {kind}")

@@ -1,0 +1,161 @@
+"""Dataset, TensorDataset, DataLoader (batching, seeded shuffling, drop_last, collate that
+stacks tensors, optional transfer of each batch to a device)."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import creation
+from ..ops import stack
+from ..tensor import Tensor
+
+
+class Dataset:
+    def __getitem__(self, index):
+        raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+
+    def __add__(self, other: "Dataset") -> "ConcatDataset":
+        return ConcatDataset([self, other])
+
+
+class TensorDataset(Dataset):
+    def __init__(self, *tensors: Tensor):
+        if any(t.shape[0] != tensors[0].shape[0] for t in tensors):
+            raise ValueError("Size mismatch between tensors")
+        self.tensors = tensors
+
+    def __getitem__(self, index):
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]
+
+
+class ConcatDataset(Dataset):
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        self.cumulative = np.cumsum([len(d) for d in self.datasets]).tolist()
+
+    def __len__(self) -> int:
+        return self.cumulative[-1] if self.cumulative else 0
+
+    def __getitem__(self, index: int):
+        if index < 0:
+            index += len(self)
+        k = int(np.searchsorted(self.cumulative, index, side="right"))
+        start = self.cumulative[k - 1] if k else 0
+        return self.datasets[k][index - start]
+
+
+class Subset(Dataset):
+    def __init__(self, dataset: Dataset, indices):
+        self.dataset, self.indices = dataset, list(indices)
+
+    def __getitem__(self, index):
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def default_collate(batch):
+    """Stack tensors, numbers and arrays along a new first dimension, recursively."""
+    first = batch[0]
+    if isinstance(first, Tensor):
+        return stack(batch)
+    if isinstance(first, np.ndarray):
+        return creation.as_tensor(np.stack(batch))
+    if isinstance(first, bool):
+        return creation.tensor(batch)
+    if isinstance(first, numbers.Number):
+        return creation.tensor(batch)
+    if isinstance(first, (str, bytes)):
+        return list(batch)
+    if isinstance(first, dict):
+        return {k: default_collate([b[k] for b in batch]) for k in first}
+    if isinstance(first, (tuple, list)):
+        return type(first)(default_collate(list(items)) for items in zip(*batch)) if \
+            isinstance(first, tuple) else [default_collate(list(items)) for items in zip(*batch)]
+    raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, "
+                    f"dicts or lists; found {type(first).__name__}")
+
+
+class DataLoader:
+    """Batches of a dataset. A TensorDataset is sliced whole batches at a time (one gather per
+    tensor, no per-sample Python loop); other datasets go through collate_fn."""
+
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False,
+                 sampler=None, batch_sampler=None, num_workers: int = 0, collate_fn=None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn=None, generator=None, *, device=None, **_ignored):
+        if batch_size is not None and batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size}")
+        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
+        self.drop_last, self.generator, self.device = drop_last, generator, device
+        self.collate_fn = collate_fn or default_collate
+        self.sampler = sampler
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        if self.batch_size is None:
+            return n
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def _order(self):
+        n = len(self.dataset)
+        if self.sampler is not None:
+            return list(iter(self.sampler))
+        if not self.shuffle:
+            return np.arange(n)
+        gen = self.generator
+        if gen is None:
+            seed = int(creation.randint(0, 2**62, (1,)).item())
+            return np.random.default_rng(seed).permutation(n)
+        return creation.randperm(n, generator=gen).numpy(force=True)
+
+    def __iter__(self):
+        order = self._order()
+        if self.batch_size is None:
+            for i in order:
+                yield self._to_device(self.dataset[int(i)])
+            return
+        stop = len(order) - (len(order) % self.batch_size if self.drop_last else 0)
+        for start in range(0, stop, self.batch_size):
+            idx = order[start:start + self.batch_size]
+            yield self._to_device(self._batch(idx))
+
+    def _batch(self, idx):
+        if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
+            index = creation.as_tensor(np.asarray(idx, dtype=np.int64))
+            return tuple(t[index.to(t.device)] for t in self.dataset.tensors)
+        return self.collate_fn([self.dataset[int(i)] for i in idx])
+
+    def _to_device(self, batch):
+        if self.device is None:
+            return batch
+        if isinstance(batch, Tensor):
+            return batch.to(self.device)
+        if isinstance(batch, (tuple, list)):
+            return type(batch)(self._to_device(b) for b in batch)
+        if isinstance(batch, dict):
+            return {k: self._to_device(v) for k, v in batch.items()}
+        return batch
+
+
+def random_split(dataset: Dataset, lengths, generator=None):
+    n = len(dataset)
+    if all(0 < x < 1 for x in lengths) and abs(sum(lengths) - 1) < 1e-9:
+        sizes = [int(n * f) for f in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        lengths = sizes
+    if sum(lengths) != n:
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    perm = creation.randperm(n, generator=generator).tolist()
+    out, start = [], 0
+    for size in lengths:
+        out.append(Subset(dataset, perm[start:start + size]))
+        start += size
+    return out
