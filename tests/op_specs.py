@@ -174,3 +174,111 @@ SPECS: dict[str, list[Case]] = {
                 make=lambda rng: (np.array([0.5, -1.25, 2.0]),), eps=0.25)],
     "clone": [Case(ag.clone, np.copy, ((2, 3),))],
 }
+
+
+# -- nn: layers and losses (NumPy references written out plainly) -----------------------------
+F = ag.nn.functional
+
+
+def _np_conv2d(x, w, b=None, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    out = np.zeros((n, o, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            out[:, :, i, j] = np.einsum("nchw,ochw->no", patch, w)
+    return out if b is None else out + b[None, :, None, None]
+
+
+def _np_pool(x, k, s, reduce):
+    n, c, h, w = x.shape
+    oh, ow = (h - k) // s + 1, (w - k) // s + 1
+    out = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            out[:, :, i, j] = reduce(x[:, :, i * s:i * s + k, j * s:j * s + k], axis=(2, 3))
+    return out
+
+
+def _np_unfold(x, k):
+    n, c, h, w = x.shape
+    cols = [x[:, :, i:i + h - k + 1, j:j + w - k + 1] for i in range(k) for j in range(k)]
+    return np.stack(cols, 2).reshape(n, c * k * k, -1)
+
+
+def _np_log_softmax(x, axis=1):
+    m = x.max(axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis, keepdims=True))
+
+
+_TARGET = np.array([2, 0, 1, 2])
+_T = lambda: ag.tensor(_TARGET)  # noqa: E731
+_GELU = np.vectorize(lambda v: 0.5 * v * (1 + __import__("math").erf(v / np.sqrt(2))))
+
+SPECS.update({
+    "erf": [Case(ag.erf, np.vectorize(__import__("math").erf), ((3, 4),))],
+    "pad": [Case(lambda a: F.pad(a, (1, 2, 0, 1)), lambda a: np.pad(a, ((0, 1), (1, 2))),
+                 ((2, 3),)),
+            Case(lambda a: F.pad(a, (1, 1), value=0.5), lambda a: np.pad(
+                a, ((0, 0), (1, 1)), constant_values=0.5), ((2, 2),))],
+    "unfold": [Case(lambda a: F.unfold(a, 2), lambda a: _np_unfold(a, 2), ((2, 2, 3, 3),))],
+    "fold": [Case(lambda a: F.fold(a, (3, 3), 2), None, ((1, 8, 4),), second=True)],
+    "linear": [Case(F.linear, lambda x, w, b: x @ w.T + b, ((4, 3), (2, 3), (2,))),
+               Case(lambda x, w: F.linear(x, w), lambda x, w: x @ w.T, ((2, 5, 3), (4, 3)))],
+    "conv2d": [Case(F.conv2d, _np_conv2d, ((2, 2, 5, 5), (3, 2, 3, 3), (3,))),
+               Case(lambda x, w: F.conv2d(x, w, stride=2, padding=1),
+                    lambda x, w: _np_conv2d(x, w, stride=2, padding=1),
+                    ((1, 1, 5, 4), (2, 1, 2, 2)))],
+    "max_pool2d": [Case(lambda x: F.max_pool2d(x, 2), lambda x: _np_pool(x, 2, 2, np.max),
+                        ((2, 2, 4, 4),), make=lambda rng: (_away_from_ties(rng, (2, 2, 4, 4)),)),
+                   Case(lambda x: F.max_pool2d(x, 3, 1), lambda x: _np_pool(x, 3, 1, np.max),
+                        ((1, 1, 4, 5),), make=lambda rng: (_away_from_ties(rng, (1, 1, 4, 5)),))],
+    "avg_pool2d": [Case(lambda x: F.avg_pool2d(x, 2), lambda x: _np_pool(x, 2, 2, np.mean),
+                        ((2, 3, 4, 4),))],
+    "leaky_relu": [Case(lambda x: F.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
+                        ((3, 4),), make=lambda rng: (
+                            rng.uniform(0.2, 2, (3, 4)) * rng.choice([-1, 1], (3, 4)),))],
+    "gelu": [Case(F.gelu, _GELU, ((3, 4),)),
+             Case(lambda x: F.gelu(x, approximate="tanh"), lambda x: 0.5 * x * (1 + np.tanh(
+                 np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3))), ((5,),))],
+    "silu": [Case(F.silu, lambda x: x / (1 + np.exp(-x)), ((3, 4),))],
+    "dropout": [Case(lambda x: F.dropout(x, 0.3, training=False), lambda x: x, ((3, 4),)),
+                Case(lambda x: F.dropout(x, 0.0), lambda x: x, ((4,),))],
+    "batch_norm": [Case(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+                        lambda x, w, b: (x - x.mean((0, 2, 3), keepdims=True)) / np.sqrt(
+                            x.var((0, 2, 3), keepdims=True) + 1e-5) * w[None, :, None, None]
+                        + b[None, :, None, None], ((3, 2, 2, 2), (2,), (2,)))],
+    "layer_norm": [Case(lambda x, w, b: F.layer_norm(x, (4,), w, b), lambda x, w, b: (
+        x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5) * w + b,
+        ((3, 4), (4,), (4,)))],
+    "embedding": [Case(lambda w: F.embedding(ag.tensor([[0, 2], [2, 3]], device=w.device), w),
+                       lambda w: w[np.array([[0, 2], [2, 3]])], ((4, 3),))],
+    "nll_loss": [Case(lambda x: F.nll_loss(x, _T().to(x.device)),
+                      lambda x: -x[np.arange(4), _TARGET].mean(), ((4, 3),))],
+    "cross_entropy": [
+        Case(lambda x: F.cross_entropy(x, _T().to(x.device)),
+             lambda x: -_np_log_softmax(x)[np.arange(4), _TARGET].mean(), ((4, 3),)),
+        Case(lambda x: F.cross_entropy(x, _T().to(x.device), reduction="sum",
+                                       label_smoothing=0.2),
+             lambda x: (0.8 * -_np_log_softmax(x)[np.arange(4), _TARGET]
+                        + 0.2 * -_np_log_softmax(x).mean(1)).sum(), ((4, 3),)),
+        Case(lambda x: F.cross_entropy(x, ag.tensor([2, -100, 1, 2], device=x.device),
+                                       reduction="none"),
+             lambda x: np.where([True, False, True, True], -_np_log_softmax(x)[
+                 np.arange(4), [2, 0, 1, 2]], 0.0), ((4, 3),))],
+    "mse_loss": [Case(F.mse_loss, lambda a, b: ((a - b) ** 2).mean(), ((3, 4), (3, 4)))],
+    "l1_loss": [Case(lambda a, b: F.l1_loss(a, b, reduction="sum"),
+                     lambda a, b: np.abs(a - b).sum(), ((3, 4), (3, 4)),
+                     make=lambda rng: (rng.uniform(-1, 1, (3, 4)), rng.uniform(2, 3, (3, 4))))],
+    "binary_cross_entropy": [Case(F.binary_cross_entropy, lambda p, t: -(
+        t * np.log(p) + (1 - t) * np.log(1 - p)).mean(), ((5,), (5,)), make=lambda rng: (
+        rng.uniform(0.1, 0.9, 5), rng.uniform(0, 1, 5)))],
+    "binary_cross_entropy_with_logits": [Case(
+        F.binary_cross_entropy_with_logits, lambda x, t: (
+            -(t * np.log(1 / (1 + np.exp(-x))) + (1 - t) * np.log(1 - 1 / (1 + np.exp(-x))))
+        ).mean(), ((5,), (5,)), make=lambda rng: (rng.uniform(-3, 3, 5), rng.uniform(0, 1, 5)))],
+})

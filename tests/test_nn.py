@@ -1,0 +1,213 @@
+"""nn.Module mechanics, layers (default init, train/eval behaviour) and their agreement with
+PyTorch when it is installed."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu import nn
+
+from .conftest import host
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.act = nn.ReLU()
+        self.blocks = nn.ModuleList([nn.Linear(8, 8), nn.Linear(8, 8)])
+        self.heads = nn.ModuleDict({"a": nn.Linear(8, 2)})
+        self.scale = nn.Parameter(torch.ones(1))
+        self.register_buffer("steps", torch.zeros((), dtype=torch.int64))
+
+    def forward(self, x):
+        h = self.act(self.fc1(x))
+        for b in self.blocks:
+            h = self.act(b(h))
+        return self.heads["a"](h) * self.scale
+
+
+def test_registration_and_traversal():
+    net = Net()
+    names = [n for n, _ in net.named_parameters()]
+    assert names == ["scale", "fc1.weight", "fc1.bias", "blocks.0.weight", "blocks.0.bias",
+                     "blocks.1.weight", "blocks.1.bias", "heads.a.weight", "heads.a.bias"]
+    assert [n for n, _ in net.named_buffers()] == ["steps"]
+    assert len(list(net.children())) == 4 and len(list(net.modules())) == 8
+    assert isinstance(net.fc1.weight, nn.Parameter) and net.fc1.weight.is_leaf
+    net.eval()
+    assert not net.training and not net.blocks[1].training
+    net.train()
+    assert all(m.training for m in net.modules())
+    sd = net.state_dict()
+    assert list(sd) == ["scale", "steps", "fc1.weight", "fc1.bias", "blocks.0.weight",
+                        "blocks.0.bias", "blocks.1.weight", "blocks.1.bias", "heads.a.weight",
+                        "heads.a.bias"]
+    assert not sd["fc1.weight"].requires_grad
+
+
+def test_forward_backward_zero_grad(device):
+    net = Net().to(device)
+    out = net(torch.randn(5, 4, device=device))
+    assert out.shape == (5, 2) and out.device == torch.device(device if device == "cpu"
+                                                              else "cuda:0")
+    out.sum().backward()
+    assert all(p.grad is not None and p.grad.device == p.device for p in net.parameters())
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_load_state_dict_errors():
+    net = Net()
+    sd = net.state_dict()
+    other = Net()
+    other.load_state_dict(sd)
+    assert host(other.fc1.weight).tolist() == host(net.fc1.weight).tolist()
+    bad = dict(sd)
+    del bad["fc1.bias"]
+    bad["extra"] = torch.zeros(1)
+    with pytest.raises(RuntimeError, match=r'Missing key\(s\) in state_dict: "fc1.bias"'):
+        other.load_state_dict(bad)
+    with pytest.raises(RuntimeError, match=r'Unexpected key\(s\) in state_dict: "extra"'):
+        other.load_state_dict(bad)
+    result = other.load_state_dict(bad, strict=False)
+    assert result.missing_keys == ["fc1.bias"] and result.unexpected_keys == ["extra"]
+    wrong = dict(sd)
+    wrong["fc1.weight"] = torch.zeros(3, 3)
+    with pytest.raises(RuntimeError, match="size mismatch for fc1.weight: copying a param with "
+                                           "shape"):
+        other.load_state_dict(wrong)
+
+
+def test_to_moves_parameters_grads_and_buffers_in_place(device):
+    net = Net()
+    params = list(net.parameters())
+    net(torch.randn(2, 4)).sum().backward()
+    net.to(device)
+    assert list(net.parameters()) == params  # the same Parameter objects (optimizers keep them)
+    for p in net.parameters():
+        assert p.device.type == device and p.grad.device.type == device
+    assert net.steps.device.type == device
+    net.double()
+    assert net.fc1.weight.dtype == torch.float64 and net.steps.dtype == torch.int64
+
+
+def test_sequential_indexing_and_repr():
+    seq = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    assert isinstance(seq[0], nn.Linear) and isinstance(seq[-1], nn.Linear) and len(seq) == 3
+    assert isinstance(seq[1:], nn.Sequential) and len(seq[1:]) == 2
+    assert repr(seq) == ("Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n"
+                         "  (1): Tanh()\n  (2): Linear(in_features=3, out_features=1, bias=True)"
+                         "\n)")
+    assert repr(nn.Conv2d(1, 8, 3, padding=1)) == (
+        "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))")
+    assert repr(nn.Parameter(torch.zeros(2))) == (
+        "Parameter containing:\ntensor([0., 0.], requires_grad=True)")
+
+
+def test_default_init_bounds():
+    torch.manual_seed(0)
+    lin = nn.Linear(100, 50)
+    bound = 1 / math.sqrt(100)
+    assert host(lin.weight).max() <= bound and host(lin.weight).min() >= -bound
+    assert host(lin.weight).std() > bound / 2  # uniform over the whole range
+    conv = nn.Conv2d(4, 6, 3)
+    b2 = 1 / math.sqrt(4 * 9)
+    assert np.abs(host(conv.weight)).max() <= b2 and np.abs(host(conv.bias)).max() <= b2
+    w = torch.empty(200, 300)
+    nn.init.xavier_uniform_(w)
+    assert np.abs(host(w)).max() <= math.sqrt(6 / 500)
+    nn.init.kaiming_normal_(w, nonlinearity="relu")
+    assert abs(host(w).std() - math.sqrt(2 / 300)) < 0.005
+    emb = nn.Embedding(10, 3, padding_idx=0)
+    assert host(emb.weight)[0].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_batchnorm_running_stats_and_eval(device):
+    bn = nn.BatchNorm1d(3).to(device)
+    x = torch.randn(64, 3, device=device) * 2 + 5
+    y = bn(x)
+    np.testing.assert_allclose(host(y).mean(0), 0, atol=1e-5)
+    np.testing.assert_allclose(host(bn.running_mean), 0.1 * host(x).mean(0), rtol=1e-5)
+    np.testing.assert_allclose(host(bn.running_var), 0.9 + 0.1 * host(x).var(0, ddof=1),
+                               rtol=1e-4)
+    assert bn.num_batches_tracked.item() == 1
+    bn.eval()
+    z = bn(x)
+    expected = (host(x) - host(bn.running_mean)) / np.sqrt(host(bn.running_var) + 1e-5)
+    np.testing.assert_allclose(host(z), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_dropout_modes(device):
+    drop = nn.Dropout(0.5)
+    x = torch.ones(1000, device=device)
+    y = host(drop(x))
+    assert set(np.unique(y)) <= {0.0, 2.0} and 0.4 < (y == 0).mean() < 0.6
+    drop.eval()
+    assert drop(x) is x
+
+
+def test_cross_entropy_errors():
+    with pytest.raises(IndexError, match="Target 5 is out of bounds"):
+        nn.functional.cross_entropy(torch.randn(2, 3), torch.tensor([0, 5]))
+    with pytest.raises(ValueError, match="Expected input batch_size"):
+        nn.functional.cross_entropy(torch.randn(2, 3), torch.tensor([0, 1, 2]))
+    with pytest.raises(RuntimeError, match="to have 1 channels, but got 3 channels instead"):
+        nn.Conv2d(1, 2, 3)(torch.randn(1, 3, 5, 5))
+
+
+def test_layers_match_pytorch():
+    T = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
+    tconv = T.nn.Conv2d(3, 4, 3, stride=2, padding=1, dilation=1)
+    conv = nn.Conv2d(3, 4, 3, stride=2, padding=1)
+    conv.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in
+                          tconv.state_dict().items()})
+    tx, ax = T.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    for tf, af in [(lambda v: tconv(v), lambda v: conv(v)),
+                   (lambda v: T.nn.functional.max_pool2d(v, 3, 2, 1),
+                    lambda v: nn.functional.max_pool2d(v, 3, 2, 1)),
+                   (lambda v: T.nn.functional.avg_pool2d(v, 2, 1, 1, count_include_pad=False),
+                    lambda v: nn.functional.avg_pool2d(v, 2, 1, 1, count_include_pad=False)),
+                   (lambda v: T.nn.functional.gelu(v), lambda v: nn.functional.gelu(v)),
+                   (lambda v: T.nn.functional.layer_norm(v, (7, 6)),
+                    lambda v: nn.functional.layer_norm(v, (7, 6)))]:
+        tx.grad, ax.grad = None, None
+        t_out, a_out = tf(tx), af(ax)
+        np.testing.assert_allclose(host(a_out), t_out.detach().numpy(), rtol=1e-4, atol=1e-5)
+        w = rng.standard_normal(tuple(t_out.shape)).astype(np.float32)
+        (t_out * T.tensor(w)).sum().backward()
+        (a_out * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(host(ax.grad), tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_losses_match_pytorch():
+    T = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    logits = rng.standard_normal((6, 4)).astype(np.float32)
+    target = np.array([0, 3, 1, -100, 2, 3])
+    weight = np.array([1.0, 2.0, 0.5, 1.5], np.float32)
+    for kw in [dict(), dict(reduction="sum"), dict(label_smoothing=0.1),
+               dict(weight="w"), dict(weight="w", label_smoothing=0.2),
+               dict(reduction="none", label_smoothing=0.3)]:
+        def args(mod):
+            k = dict(kw)
+            if k.get("weight") == "w":
+                k["weight"] = mod.tensor(weight)
+            return k
+
+        t = T.nn.functional.cross_entropy(T.tensor(logits), T.tensor(target), **args(T))
+        a = nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(target),
+                                        **args(torch))
+        np.testing.assert_allclose(host(a), t.numpy(), rtol=1e-5, atol=1e-6)
+    p = rng.uniform(0.05, 0.95, (5,)).astype(np.float32)
+    tgt = rng.uniform(0, 1, (5,)).astype(np.float32)
+    for name in ("binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
+                 "l1_loss"):
+        t = getattr(T.nn.functional, name)(T.tensor(p), T.tensor(tgt))
+        a = getattr(nn.functional, name)(torch.tensor(p), torch.tensor(tgt))
+        np.testing.assert_allclose(host(a), t.numpy(), rtol=1e-5)
