@@ -1,0 +1,139 @@
+"""Data loading, bundled datasets, saving/loading checkpoints, interop and the command."""
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu import cli
+from autograd_gpu.utils.data import DataLoader, Dataset, TensorDataset
+
+from .conftest import host
+
+
+def test_dataloader_batches_shuffle_and_drop_last():
+    ds = TensorDataset(torch.arange(10.0).reshape(10, 1), torch.arange(10))
+    batches = list(DataLoader(ds, batch_size=4))
+    assert [b[1].tolist() for b in batches] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert len(DataLoader(ds, batch_size=4, drop_last=True)) == 2
+    order = lambda seed: [y.tolist() for _, y in DataLoader(  # noqa: E731
+        ds, batch_size=5, shuffle=True, generator=torch.Generator().manual_seed(seed))]
+    assert order(1) == order(1) and order(1) != order(2)
+    assert sorted(sum(order(1), [])) == list(range(10))
+
+
+def test_dataloader_collates_python_datasets():
+    class Squares(Dataset):
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, i):
+            return torch.tensor([float(i)]), i * i
+
+    x, y = next(iter(DataLoader(Squares(), batch_size=3)))
+    assert x.shape == (3, 1) and y.tolist() == [0, 1, 4] and y.dtype == torch.int64
+
+
+def test_datasets():
+    train, test = torch.datasets.digits()
+    assert (len(train), len(test)) == (1437, 360)
+    x, y = train[0]
+    assert x.shape == (1, 8, 8) and x.dtype == torch.float32 and 0 <= x.min().item()
+    assert x.max().item() <= 1 and y.dtype == torch.int64
+    flat, _ = torch.datasets.digits(flatten=True)
+    assert flat[0][0].shape == (64,)
+    labels = host(train.tensors[1])
+    assert set(np.unique(labels)) == set(range(10))
+    a, _ = torch.datasets.spirals(seed=3)
+    b, _ = torch.datasets.spirals(seed=3)
+    assert host(a.tensors[0]).tolist() == host(b.tensors[0]).tolist()
+    m, mt = torch.datasets.moons(n_samples=100)
+    assert len(m) + len(mt) == 100 and m.tensors[0].shape[1] == 2
+
+
+def test_save_load_roundtrip(tmp_path, device):
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).to(device)
+    opt = torch.optim.Adam(model.parameters())
+    model(torch.randn(4, 3, device=device)).sum().backward()
+    opt.step()
+    ck = {"model": model.state_dict(), "opt": opt.state_dict(), "epoch": 7,
+          "meta": ("a", 1.5, None, [True, 2])}
+    torch.save(ck, tmp_path / "ck.npz")
+    back = torch.load(tmp_path / "ck.npz", map_location="cpu")
+    assert back["epoch"] == 7 and back["meta"] == ("a", 1.5, None, [True, 2])
+    for k, v in model.state_dict().items():
+        assert back["model"][k].device.type == "cpu"
+        np.testing.assert_array_equal(host(back["model"][k]), host(v))
+    assert set(back["opt"]["state"]) == {0, 1, 2, 3}
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    twin.load_state_dict(back["model"])
+    buf = io.BytesIO()
+    torch.save({"x": torch.arange(3)}, buf)
+    buf.seek(0)
+    assert torch.load(buf)["x"].tolist() == [0, 1, 2]
+
+
+def test_load_rejects_truncated_and_foreign_files(tmp_path):
+    good = tmp_path / "good.npz"
+    torch.save({"w": torch.ones(100)}, good)
+    (tmp_path / "cut.npz").write_bytes(good.read_bytes()[:200])
+    with pytest.raises(RuntimeError, match="not an autograd_gpu checkpoint, or a truncated"):
+        torch.load(tmp_path / "cut.npz")
+    np.savez(tmp_path / "foreign.npz", a=np.zeros(2))
+    with pytest.raises(RuntimeError, match="no manifest"):
+        torch.load(tmp_path / "foreign.npz")
+    np.save(tmp_path / "obj.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(RuntimeError, match="not an autograd_gpu checkpoint"):
+        torch.load(tmp_path / "obj.npy")  # never unpickled
+    with pytest.raises(TypeError, match="can store tensors"):
+        torch.save({"f": lambda: 0}, tmp_path / "x.npz")
+
+
+def test_numpy_interop_shares_memory():
+    a = np.zeros(3, np.float32)
+    t = torch.from_numpy(a)
+    t.add_(1)
+    assert a.tolist() == [1.0, 1.0, 1.0] and t.numpy() is a
+    d = torch.from_dlpack(a)
+    d[0] = 5.0
+    assert a[0] == 5.0
+    back = np.from_dlpack(t)
+    assert back[0] == 5.0
+    assert np.asarray(torch.tensor([1.0, 2.0])).tolist() == [1.0, 2.0]
+    assert np.add(torch.tensor([1.0]), 1).tolist() == [2.0]
+
+
+def test_dlpack_with_pytorch():
+    T = pytest.importorskip("torch")
+    src = T.arange(4.0)
+    mine = torch.from_dlpack(src)
+    mine[1] = 7.0
+    assert src[1].item() == 7.0
+    assert T.from_dlpack(torch.arange(3.0)).tolist() == [0.0, 1.0, 2.0]
+
+
+def test_cli_train_json(capsys):
+    assert cli.main(["train", "--data", "moons", "--epochs", "5", "--json", "--device",
+                     "cpu"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(summary) >= {"test_accuracy", "final_loss", "epochs", "seconds", "device"}
+    assert summary["epochs"] == 5 and summary["device"] == "cpu"
+    assert summary["test_accuracy"] > 0.8
+
+
+def test_cli_train_digits_reaches_target(capsys, tmp_path):
+    assert cli.main(["train", "--device", "cpu", "--json", "--save",
+                     str(tmp_path / "m.npz")]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["test_accuracy"] >= 0.97
+    state = torch.load(tmp_path / "m.npz")
+    assert "0.weight" in state and state["0.weight"].shape == (128, 64)
+
+
+def test_cli_info(capsys):
+    assert cli.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "autograd_gpu" in out and "NumPy" in out and "devices: cpu" in out
