@@ -282,3 +282,9 @@ SPECS.update({
             -(t * np.log(1 / (1 + np.exp(-x))) + (1 - t) * np.log(1 - 1 / (1 + np.exp(-x))))
         ).mean(), ((5,), (5,)), make=lambda rng: (rng.uniform(-3, 3, 5), rng.uniform(0, 1, 5)))],
 })
+
+SPECS["unfold"].append(Case(lambda a: F.unfold(a, 2, padding=1, batch_last=True),
+                            lambda a: _np_unfold(np.pad(a, ((0, 0), (0, 0), (1, 1), (1, 1))), 2)
+                            .transpose(1, 0, 2).reshape(2 * 4, -1), ((2, 2, 2, 3),)))
+SPECS["fold"].append(Case(lambda a: F.fold(a, (3, 3), 2, batch_last=True, n=2), None,
+                          ((8, 8),)))

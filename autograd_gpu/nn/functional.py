@@ -60,18 +60,19 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     if isinstance(padding, str):
         padding = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
     args = ((kh, kw), dilation, padding, stride)
+    (dh, dw), (ph, pw), (sh, sw) = _pairs(dilation), _pairs(padding), _pairs(stride)
+    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     outs = []
     for g in range(groups):
         x = input if groups == 1 else input[:, g * cg:(g + 1) * cg]
         wg = weight if groups == 1 else weight[g * (o // groups):(g + 1) * (o // groups)]
-        cols = unfold(x, *args)
-        outs.append(matmul(wg.reshape(wg.shape[0], -1), cols))
+        # columns (C*kh*kw, N*L): the whole batch is one GEMM, for the forward and for
+        # both gradients
+        cols = unfold(x, *args, batch_last=True)
+        og = wg.shape[0]
+        outs.append(matmul(wg.reshape(og, -1), cols).reshape(og, n, oh, ow).permute(1, 0, 2, 3))
     out = outs[0] if groups == 1 else cat(outs, 1)
-    (_, _, dh, dw, ph, pw, sh, sw) = (kh, kw, *_pairs(dilation), *_pairs(padding),
-                                      *_pairs(stride))
-    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    out = out.reshape(n, o, oh, ow)
     if bias is not None:
         out = out + bias.reshape(1, o, 1, 1)
     return out.squeeze(0) if unbatched else out
@@ -125,8 +126,16 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     if ceil_mode:
         raise NotImplementedError("max_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "max_pool2d")
-    cols, shape = _windows(x, kernel_size, stride, padding, dilation, -math.inf)
-    out = cols.max(1).values.reshape(shape)
+    n, c, h, w = x.shape
+    (kh, kw), st = _pairs(kernel_size), _pairs(kernel_size if stride in (None, []) else stride)
+    if st == (kh, kw) and padding in (0, (0, 0)) and dilation in (1, (1, 1)) and \
+            h % kh == 0 and w % kw == 0:
+        # non-overlapping windows: a reshape, and the max over one contiguous axis
+        windows = x.reshape(n, c, h // kh, kh, w // kw, kw).permute(0, 1, 2, 4, 3, 5)
+        out = windows.reshape(n, c, h // kh, w // kw, kh * kw).max(-1).values
+    else:
+        cols, shape = _windows(x, kernel_size, stride, padding, dilation, -math.inf)
+        out = cols.max(1).values.reshape(shape)
     out = out.squeeze(0) if unbatched else out
     if return_indices:
         raise NotImplementedError("max_pool2d: return_indices=True is not supported")

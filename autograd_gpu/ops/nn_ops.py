@@ -82,82 +82,102 @@ def _offsets(geom):
                          slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
 
 
-def im2col(x, geom):
-    """(N, C, H, W) array -> (N, C*kh*kw, oh*ow) columns (one copy per kernel offset)."""
+def _padded(x, ph: int, pw: int):
+    if not (ph or pw):
+        return x
+    n, c, h, w = x.shape
+    out = backends.of(x).xp.zeros((n, c, h + 2 * ph, w + 2 * pw), x.dtype)
+    out[:, :, ph:ph + h, pw:pw + w] = x
+    return out
+
+
+def im2col(x, geom, batch_last: bool = False):
+    """(N, C, H, W) array -> columns (one strided copy per kernel offset): (N, C*kh*kw, L),
+    or (C*kh*kw, N*L) with batch_last, the layout that makes a convolution one GEMM."""
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(x).xp
     n, c = x.shape[:2]
-    if ph or pw:
-        x = xp.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    x = _padded(x, ph, pw)
+    if batch_last:
+        cols = xp.empty((c, kh, kw, n, oh, ow), x.dtype)
+        for i, j, (rows, cs) in _offsets(geom):
+            cols[:, i, j] = x[:, :, rows, cs].transpose(1, 0, 2, 3)
+        return cols.reshape(c * kh * kw, n * oh * ow)
     cols = xp.empty((n, c, kh, kw, oh, ow), x.dtype)
     for i, j, (rows, cs) in _offsets(geom):
         cols[:, :, i, j] = x[:, :, rows, cs]
     return cols.reshape(n, c * kh * kw, oh * ow)
 
 
-def col2im(cols, size: tuple, geom):
+def col2im(cols, size: tuple, geom, batch_last: bool = False, n: int | None = None):
     """The adjoint of im2col: columns summed back into (N, C, H, W)."""
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(cols).xp
-    n = cols.shape[0]
     h, w = size
-    c = cols.shape[1] // (kh * kw)
-    cols = cols.reshape(n, c, kh, kw, oh, ow)
+    if batch_last:
+        c = cols.shape[0] // (kh * kw)
+        cols = cols.reshape(c, kh, kw, n, oh, ow)
+        pick = lambda i, j: cols[:, i, j].transpose(1, 0, 2, 3)  # noqa: E731
+    else:
+        n, c = cols.shape[0], cols.shape[1] // (kh * kw)
+        cols = cols.reshape(n, c, kh, kw, oh, ow)
+        pick = lambda i, j: cols[:, :, i, j]  # noqa: E731
     out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), cols.dtype)
     for i, j, (rows, cs) in _offsets(geom):
-        out[:, :, rows, cs] += cols[:, :, i, j]
-    return out[:, :, ph:ph + h, pw:pw + w]
+        out[:, :, rows, cs] += pick(i, j)
+    return out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out
 
 
 class Im2ColBackward0(Node):
     __slots__ = ()
+    batch_last = False
 
     def grad(self, F, g):
-        return (_fold_any(F, g, self.size, self.args),)
+        if F.tensors:
+            return (fold(g, self.size, *self.args, batch_last=self.batch_last, n=self.n),)
+        geom = _geometry(*self.size, *self.args)
+        return (col2im(g, self.size, geom, self.batch_last, self.n),)
 
 
 class Col2ImBackward0(Node):
     __slots__ = ()
+    batch_last = False
 
     def grad(self, F, g):
-        return (_unfold_any(F, g, self.args),)
-
-
-def _fold_any(F, g, size, args):
-    if F.tensors:
-        return fold(g, size, *args)
-    return col2im(g, size, _geometry(*size, *args))
-
-
-def _unfold_any(F, g, args):
-    if F.tensors:
-        return unfold(g, *args)
-    return im2col(g, _geometry(*g.shape[2:], *args))
+        if F.tensors:
+            return (unfold(g, *self.args, batch_last=self.batch_last),)
+        return (im2col(g, _geometry(*g.shape[2:], *self.args), self.batch_last),)
 
 
 @register()
-def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """F.unfold: sliding (N, C, H, W) blocks as columns (N, C*kh*kw, L)."""
+def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1, *,
+           batch_last: bool = False) -> Tensor:
+    """F.unfold: sliding (N, C, H, W) blocks as columns (N, C*kh*kw, L); with batch_last
+    (not in PyTorch) as (C*kh*kw, N*L), so that a convolution is one matrix product."""
     if input.dim() != 4:
         raise RuntimeError(f"Input Error: Only 4D input Tensors are supported (got "
                            f"{input.dim()}D)")
     args = (kernel_size, dilation, padding, stride)
-    out = im2col(input._data, _geometry(*input._data.shape[2:], *args))
+    out = im2col(input._data, _geometry(*input._data.shape[2:], *args), batch_last)
     if recording(input):
         res = record(Im2ColBackward0, out, (input,))
-        res._edge[0].size, res._edge[0].args = tuple(input._data.shape[2:]), args
+        node = res._edge[0]
+        node.size, node.args = tuple(input._data.shape[2:]), args
+        node.batch_last, node.n = batch_last, input._data.shape[0]
         return res
     return _wrap(out)
 
 
 @register()
-def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """F.fold: columns (N, C*kh*kw, L) summed back into (N, C, H, W)."""
+def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1, *,
+         batch_last: bool = False, n: int | None = None) -> Tensor:
+    """F.fold: columns (N, C*kh*kw, L) summed back into (N, C, H, W) (with batch_last the
+    columns are (C*kh*kw, N*L) and `n` gives N)."""
     size = _pairs(output_size)
     args = (kernel_size, dilation, padding, stride)
-    out = col2im(input._data, size, _geometry(*size, *args))
+    out = col2im(input._data, size, _geometry(*size, *args), batch_last, n)
     if recording(input):
         res = record(Col2ImBackward0, out, (input,))
-        res._edge[0].args = args
+        res._edge[0].args, res._edge[0].batch_last = args, batch_last
         return res
     return _wrap(out)
