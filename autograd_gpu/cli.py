@@ -152,6 +152,12 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench_cli import main as bench_main
+
+    return bench_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograd-gpu", description="Train toy models and "
                                      "inspect the installation.")
@@ -173,6 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_train)
     i = sub.add_parser("info", help="versions, devices, extras and known install problems")
     i.set_defaults(func=cmd_info)
+    b = sub.add_parser("bench", help="time the workloads on NumPy and CuPy (and PyTorch)")
+    b.add_argument("--device", default="all", help="cpu, cuda or all (default)")
+    b.add_argument("--workloads", nargs="+", metavar="NAME",
+                   help="op_overhead mlp_step toy_mlp_step conv_step size_sweep (default: all)")
+    b.add_argument("--vs-torch", action="store_true", help="add PyTorch reference rows")
+    b.add_argument("--json", metavar="PATH", help="write results and the machine to JSON")
+    b.add_argument("--plot", metavar="PATH", help="draw the size sweep (log-log) to a PNG")
+    b.add_argument("--quick", action="store_true", help="few rounds, small sweep (smoke test)")
+    b.set_defaults(func=cmd_bench)
     return parser
 
 
