@@ -11,10 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backends
+from ..tensor import Tensor, _wrap
 from . import tensor_math
 from .grad_mode import state
 from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot
 
+_numpy = backends.numpy_backend
+_ndarray = np.ndarray
 VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
                 "its gradient, with torch.autograd.set_detect_anomaly(True).")
 
@@ -95,12 +98,17 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                 out_grads = call_node(fn, g, create_graph) if g is not None else None
                 if not keep_graph:
                     release(fn)
-            for i, (nxt, nr) in enumerate(fn.next_functions):
+            if out_grads is None:
+                out_grads = (None,) * len(fn.next_functions)
+            for (nxt, nr), gi in zip(fn.next_functions, out_grads):
                 if nxt is None:
                     continue
-                gi = out_grads[i] if out_grads is not None else None
                 if gi is not None:
-                    _add_to_buffer(buffers, nxt, nr, gi)
+                    if nxt.num_outputs == 1:
+                        prev_g = buffers.get(nxt)
+                        buffers[nxt] = gi if prev_g is None else prev_g + gi
+                    else:
+                        _add_to_buffer(buffers, nxt, nr, gi)
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
@@ -138,8 +146,6 @@ def _unpack(fn, F):
             raise _version_error(fn, t, v)
     out = fn._out
     if out is not None and out[1][0] != out[2]:
-        from ..tensor import _wrap
-
         t = _wrap(out[0], (fn, 0))
         t._vc = out[1]
         raise _version_error(fn, t, out[2])
@@ -162,14 +168,19 @@ def _version_error(fn, t, expected: int) -> RuntimeError:
 
 def call_node(fn, g, create_graph: bool = False):
     """Run one node's derivative on its output gradient(s); returns input gradients."""
-    if fn.num_outputs > 1:
+    single = fn.num_outputs == 1
+    if not single:
         g = _materialize(fn, g, create_graph)
-    F = tensor_math if create_graph else backends.of(g if fn.num_outputs == 1 else g[0])
-    saved = _unpack(fn, F) if fn._saved is not None else ()
-    if fn.num_outputs == 1:
-        grads = fn.grad(F, g, *saved)
+    if create_graph:
+        F = tensor_math
     else:
-        grads = fn.grad(F, *g, *saved)
+        first = g if single else g[0]
+        F = _numpy if first.__class__ is _ndarray else backends.of(first)
+    saved = fn._saved
+    if single:
+        grads = fn.grad(F, g) if saved is None else fn.grad(F, g, *_unpack(fn, F))
+    else:
+        grads = fn.grad(F, *g, *(() if saved is None else _unpack(fn, F)))
     reduce = fn._reduce
     if reduce is not None:
         grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
@@ -197,8 +208,6 @@ def _materialize(fn, g, create_graph):
 
 
 def _as_tensor(g):
-    from ..tensor import Tensor, _wrap
-
     return g if isinstance(g, Tensor) else _wrap(g)
 
 
@@ -270,8 +279,6 @@ def accumulate(t, g, create_graph: bool) -> None:
 def accumulate_into(t, g, create_graph: bool) -> None:
     """Add `g` into t.grad: a copy the first time, in place after (out of place, keeping the
     graph, under create_graph)."""
-    from ..tensor import Tensor, _wrap
-
     if create_graph:
         if t._grad is None:
             # a fresh tensor: never alias another leaf's gradient
