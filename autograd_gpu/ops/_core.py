@@ -81,10 +81,10 @@ def recording(*tensors) -> bool:
 
 def save_output(node: Node, result: Tensor) -> None:
     """Keep the output's array for the derivative without keeping the output (no cycle)."""
-    node._out = (result._data, result._vc, result._vc[0])
+    vc = result._vc
+    node._out = (result._data, vc, vc[0])
     if node._saved is None:
-        node._saved = ()
-        node._versions = ()
+        node._saved = node._versions = ()
 
 
 def describe(t: Tensor) -> str:

@@ -325,7 +325,9 @@ def square(input: Tensor) -> Tensor:
 def unary(cls: type, fn, x: Tensor, save_input: bool = False, save_out: bool = False,
           floating: bool = True) -> Tensor:
     """Forward of an elementwise unary op (integer inputs give the default float)."""
-    xd = to_float(x._data) if floating else x._data
+    xd = x._data
+    if floating and xd.dtype.kind != "f":
+        xd = to_float(xd)
     out = fn(xd)
     if grad_state.enabled and x._edge is not NO_EDGE:
         res = record(cls, out, (x,), (x,) if save_input else None)
@@ -343,9 +345,12 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
                alias: tuple = ()):
     cls = type(node, (Node,), {"__slots__": (), "grad": formula})
 
+    np_fn = getattr(np, name)  # bound once: the CPU path looks nothing up per call
+
     def op(input: Tensor) -> Tensor:
-        xp = backends.of(input._data).xp
-        return unary(cls, getattr(xp, name), input, save_input, save_out, floating)
+        data = input._data
+        fn = np_fn if data.__class__ is np.ndarray else getattr(backends.of(data).xp, name)
+        return unary(cls, fn, input, save_input, save_out, floating)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name}, differentiable ({node})."
