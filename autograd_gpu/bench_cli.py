@@ -103,6 +103,9 @@ def _libs(device: str, vs_torch: bool):
 
     libs = [("autograd_gpu", autograd_gpu)]
     if vs_torch:
+        # PyTorch's OpenMP workers otherwise spin after each op and take the second core
+        # from whatever is timed next in this process.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import torch
 

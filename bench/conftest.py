@@ -1,6 +1,8 @@
 """Benchmark fixtures: the device, a synchronising runner, and PyTorch when installed."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import autograd_gpu as ag
@@ -26,4 +28,6 @@ def synchronized(step, device: str, lib=ag):
 
 
 def torch_or_skip():
+    # PyTorch's OpenMP workers otherwise spin after each op and slow the rows timed next
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return pytest.importorskip("torch", reason="PyTorch is not installed: no reference row")
