@@ -417,3 +417,38 @@ def test_int_tensor_ops_keep_pytorch_dtypes(device):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert torch.tensor([1.0], device=device).sum().dtype == torch.float32
+
+
+def test_leaf_grads_never_alias_each_other_or_user_arrays(device):
+    a, b = leaf([1.0, 2.0], device), leaf([3.0, 4.0], device)
+    (a + b).sum().backward()  # AddBackward hands the same array to both leaves
+    a.grad.add_(10)
+    assert host(b.grad).tolist() == [1.0, 1.0]
+    x = leaf([1.0, 2.0], device)
+    v = torch.tensor([5.0, 6.0], device=device)
+    (x * 1).backward(v)  # the user's gradient reaches the leaf unchanged
+    x.grad.zero_()
+    assert host(v).tolist() == [5.0, 6.0]
+    y = leaf([1.0, 2.0], device)
+    keep = torch.tensor([7.0, 7.0], device=device)
+    y.register_hook(lambda g: keep)
+    (y * 2).sum().backward()
+    y.grad.add_(1)
+    assert host(keep).tolist() == [7.0, 7.0]
+
+    class ReturnsSaved(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t, other):
+            ctx.save_for_backward(other)
+            return t * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            (o,) = ctx.saved_tensors
+            return o, None
+
+    z = leaf([1.0, 1.0], device)
+    other = torch.tensor([3.0, 3.0], device=device)
+    ReturnsSaved.apply(z, other).sum().backward()
+    z.grad.add_(1)
+    assert host(other).tolist() == [3.0, 3.0]

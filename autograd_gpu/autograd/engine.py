@@ -17,6 +17,9 @@ from .grad_mode import state
 from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot
 
 _numpy = backends.numpy_backend
+# Arrays a leaf may not take as its .grad without a copy during the current backward: the
+# user's own (root gradients, hook and custom-Function results) and those already taken.
+_protected: set = set()
 _ndarray = np.ndarray
 VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
                 "its gradient, with torch.autograd.set_detect_anomaly(True).")
@@ -72,6 +75,8 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
         leads = _leading(root, wanted)
         captured = [None] * len(targets)
     buffers = {}
+    global _protected
+    outer_protected, _protected = _protected, {id(g) for g in grads}
     prev = state.enabled
     state.enabled = create_graph
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
@@ -115,6 +120,7 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                     ready.append(nxt)
     finally:
         state.enabled = prev
+        _protected = outer_protected
         errstate.__exit__(None, None, None)
     return captured
 
@@ -187,6 +193,8 @@ def call_node(fn, g, create_graph: bool = False):
                       for gi, r in zip(grads, reduce))
     if fn._post_hooks is not None:
         grads = _run_post_hooks(fn, grads, g, create_graph)
+    if fn._user_grads and not create_graph:
+        _protected.update(id(x) for x in grads if x is not None)
     if state.anomaly:
         _check_anomaly(fn, grads, F)
     return grads
@@ -212,7 +220,10 @@ def _as_tensor(g):
 
 
 def _as_grad(value, create_graph: bool):
-    return value if create_graph else value._data
+    if create_graph:
+        return value
+    _protected.add(id(value._data))  # the user's tensor: never taken over by a leaf
+    return value._data
 
 
 def _run_pre_hooks(fn, g, create_graph):
@@ -227,7 +238,7 @@ def _run_pre_hooks(fn, g, create_graph):
         for hook in list(hooks):
             res = hook(_as_tensor(cur))
             if res is not None:
-                cur = res if create_graph else res._data
+                cur = _as_grad(res, create_graph)
         if multi:
             g[nr] = cur
         else:
@@ -290,7 +301,13 @@ def accumulate_into(t, g, create_graph: bool) -> None:
         g = g._data
     grad = t._grad
     if grad is None:
-        t._grad = _wrap(g.copy())
+        # take the engine's own fresh array when nothing else can see it (as PyTorch steals
+        # a gradient whose reference count says it is unshared); copy otherwise
+        if g.__class__ is _ndarray and g.flags.owndata and id(g) not in _protected:
+            _protected.add(id(g))
+        else:
+            g = g.copy()
+        t._grad = _wrap(g)
     else:
         grad._data += g
         grad._vc[0] += 1

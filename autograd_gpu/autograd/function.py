@@ -18,6 +18,7 @@ class FunctionCtx(Node):
     """The `ctx` of forward and backward; also the graph node of one apply()."""
 
     __slots__ = ()
+    _user_grads = True
     materialize_grads = True
     _to_save = ()
     _non_differentiable = frozenset()

@@ -30,6 +30,7 @@ class Node:
     _post_hooks = None   # [hook(grad_inputs, grad_outputs)] from Node.register_hook
     _trace = None        # anomaly mode: the stack where the forward op ran
     num_outputs = 1
+    _user_grads = False  # custom Functions: their gradients may be the user's own arrays
 
     def grad(self, F, g, *saved):
         raise NotImplementedError(f"{type(self).__name__} has no derivative")

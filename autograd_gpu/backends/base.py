@@ -32,14 +32,15 @@ class Backend:
     # -- formula namespace (array mode) ---------------------------------------------------
     @staticmethod
     def sum_to(x, shape: tuple):
-        """Sum a broadcast gradient back to `shape` (the inverse of broadcasting)."""
+        """Sum a broadcast gradient back to `shape` (the inverse of broadcasting). Every
+        result is a fresh array, never a view, so a leaf can take it as its .grad."""
         if x.shape == shape:
             return x
         lead = x.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
-        y = x.sum(axis=axes, keepdims=True)
-        return y.reshape(shape) if lead or y.shape != shape else y
+        if lead:
+            x = x.sum(axis=tuple(range(lead)))
+        axes = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
+        return x.sum(axis=axes, keepdims=True) if axes else x
 
     def where(self, cond, a, b):
         return self.xp.where(cond, a, b)

@@ -10,6 +10,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmoid, softmax,
                    tanh, where)
 from ..ops._core import register
+from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import _pairs, erf, fold, pad, unfold
 from ..tensor import Tensor
 
@@ -32,13 +33,7 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 @register()
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    if input.shape[-1] != weight.shape[-1]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                           f"({math.prod(input.shape[:-1])}x{input.shape[-1]} and "
-                           f"{weight.shape[1]}x{weight.shape[0]}) (linear: input "
-                           f"{list(input.shape)}, weight {list(weight.shape)})")
-    out = matmul(input, weight.t())
-    return out if bias is None else out + bias
+    return _linear(input, weight, bias)
 
 
 @register()

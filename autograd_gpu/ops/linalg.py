@@ -23,9 +23,11 @@ class MmBackward0(Node):
             g = F.expand_dims(g, -1)
         ga = gb = None
         if fa is not None:
-            ga = F.reshape(F.sum_to(F.matmul(g, F.swapaxes(b2, -1, -2)), a2.shape), a.shape)
+            ga = F.sum_to(F.matmul(g, F.swapaxes(b2, -1, -2)), a2.shape)
+            ga = ga if a.ndim > 1 else F.reshape(ga, a.shape)
         if fb is not None:
-            gb = F.reshape(F.sum_to(F.matmul(F.swapaxes(a2, -1, -2), g), b2.shape), b.shape)
+            gb = F.sum_to(F.matmul(F.swapaxes(a2, -1, -2), g), b2.shape)
+            gb = gb if b.ndim > 1 else F.reshape(gb, b.shape)
         return ga, gb
 
 
@@ -129,3 +131,59 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
 @method("mv")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     return matmul(input, vec)
+
+
+class AddmmBackward0(Node):
+    """linear: out = x @ W.T + b, one node, so W's gradient is one fresh GEMM (g.T @ x)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, w):
+        (fx, _), (fw, _), (fb, _) = self.next_functions
+        lead = g.shape[:-1]
+        g2 = g if g.ndim == 2 else F.reshape(g, (-1, g.shape[-1]))
+        x2 = x if x.ndim == 2 else F.reshape(x, (-1, x.shape[-1]))
+        gx = gw = gb = None
+        if fx is not None:
+            gx = F.matmul(g2, w)
+            gx = gx if x.ndim == 2 else F.reshape(gx, tuple(lead) + (w.shape[1],))
+        if fw is not None:
+            gw = F.matmul(F.swapaxes(g2, 0, 1), x2)
+        if fb is not None:
+            gb = F.sum(g2, 0)
+        return gx, gw, gb
+
+
+MmBackward0_linear = type("MmBackward0", (AddmmBackward0,), {"__slots__": ()})
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ W.T (+ b) as one recorded op (AddmmBackward0, or MmBackward0 without a bias)."""
+    xd, wd = input._data, weight._data
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    first = xd.__class__
+    if any(t._data.__class__ is not first for t in tensors[1:]) or (
+            first.__module__ != "numpy" and any(t._data.device != xd.device
+                                                for t in tensors[1:])):
+        raise device_error("linear", tensors)
+    if any(t._data.dtype != xd.dtype for t in tensors[1:]):
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_c_name(xd.dtype)} != {_c_name(wd.dtype)}")
+    if xd.ndim == 0 or xd.shape[-1] != wd.shape[-1] or wd.ndim != 2:
+        rows = xd.size // xd.shape[-1] if xd.ndim else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({rows}x{xd.shape[-1] if xd.ndim else 1} and "
+                           f"{wd.shape[-1]}x{wd.shape[0]})")
+    out = xd @ wd.T
+    if bias is not None:
+        out += bias._data
+    if recording(*tensors):
+        cls = AddmmBackward0 if bias is not None else MmBackward0_linear
+        res = record(cls, out, (input, weight), (input, weight))
+        node = res._edge[0]
+        node.next_functions = (input._edge, weight._edge,
+                               bias._edge if bias is not None else (None, 0))
+        if bias is not None and bias._data.shape != (wd.shape[0],):
+            node._reduce = (None, None, (bias._data.shape, bias._data.dtype))
+        return res
+    return _wrap(out)
