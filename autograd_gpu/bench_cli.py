@@ -259,6 +259,7 @@ def main(args) -> int:
     report = run(devices, names, args.vs_torch, args.quick, progress)
     print(format_table(report))
     if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)
     if args.plot:
