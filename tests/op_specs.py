@@ -288,3 +288,12 @@ SPECS["unfold"].append(Case(lambda a: F.unfold(a, 2, padding=1, batch_last=True)
                             .transpose(1, 0, 2).reshape(2 * 4, -1), ((2, 2, 2, 3),)))
 SPECS["fold"].append(Case(lambda a: F.fold(a, (3, 3), 2, batch_last=True, n=2), None,
                           ((8, 8),)))
+
+SPECS["max_pool2d"].append(Case(lambda x: F.max_pool2d(x, 3, 2, padding=1),
+                                lambda x: _np_pool(np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)),
+                                                          constant_values=-np.inf), 3, 2, np.max),
+                                ((1, 2, 5, 5),),
+                                make=lambda rng: (_away_from_ties(rng, (1, 2, 5, 5)),)))
+SPECS["max_pool2d_op"] = [Case(lambda x: ag.ops.nn_ops.max_pool2d_op(x, 2, 1, 0, 1),
+                               lambda x: _np_pool(x, 2, 1, np.max), ((2, 1, 3, 4),),
+                               make=lambda rng: (_away_from_ties(rng, (2, 1, 3, 4)),))]

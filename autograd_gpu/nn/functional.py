@@ -11,7 +11,7 @@ from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmo
                    tanh, where)
 from ..ops._core import register
 from ..ops.linalg import linear as _linear
-from ..ops.nn_ops import _pairs, erf, fold, pad, unfold
+from ..ops.nn_ops import _pairs, erf, fold, max_pool2d_op, pad, unfold
 from ..tensor import Tensor
 
 __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",
@@ -121,16 +121,13 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     if ceil_mode:
         raise NotImplementedError("max_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "max_pool2d")
-    n, c, h, w = x.shape
-    (kh, kw), st = _pairs(kernel_size), _pairs(kernel_size if stride in (None, []) else stride)
-    if st == (kh, kw) and padding in (0, (0, 0)) and dilation in (1, (1, 1)) and \
-            h % kh == 0 and w % kw == 0:
-        # non-overlapping windows: a reshape, and the max over one contiguous axis
-        windows = x.reshape(n, c, h // kh, kh, w // kw, kw).permute(0, 1, 2, 4, 3, 5)
-        out = windows.reshape(n, c, h // kh, w // kw, kh * kw).max(-1).values
-    else:
-        cols, shape = _windows(x, kernel_size, stride, padding, dilation, -math.inf)
-        out = cols.max(1).values.reshape(shape)
+    stride = kernel_size if stride is None or stride == [] else stride
+    kh, kw = _pairs(kernel_size)
+    ph, pw = _pairs(padding)
+    if ph > kh // 2 or pw > kw // 2:
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                           f"pad={padding}, kernel_size={kernel_size}")
+    out = max_pool2d_op(x, kernel_size, stride, padding, dilation)
     out = out.squeeze(0) if unbatched else out
     if return_indices:
         raise NotImplementedError("max_pool2d: return_indices=True is not supported")

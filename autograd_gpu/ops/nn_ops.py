@@ -181,3 +181,65 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
         res._edge[0].args, res._edge[0].batch_last = args, batch_last
         return res
     return _wrap(out)
+
+
+class MaxPool2DWithIndicesBackward0(Node):
+    """The gradient goes to the first maximum of each window (PyTorch's choice on ties)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        if F.tensors:  # differentiable again: scatter by the flat index of each maximum
+            flat = index_add_zeros_op((self.numel,), (self.flat_index.reshape(-1),),
+                                      g.reshape(-1), True)
+            return (flat.reshape(self.shape),)
+        geom, winner = self.geom, self.winner
+        xp = backends.of(g).xp
+        n, c, h, w = self.shape
+        kh, kw, dh, dw, ph, pw = geom[:6]
+        out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), g.dtype)
+        for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
+            out[:, :, rows, cs] += xp.where(winner == k, g, 0)
+        return (out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out,)
+
+
+def index_add_zeros_op(shape, index, values, accumulate):
+    from .indexing import index_add_zeros
+
+    return index_add_zeros(shape, index, values, accumulate)
+
+
+@register()
+def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation) -> Tensor:
+    """Max-pooling as kh*kw elementwise maxima over strided views (no im2col, no argmax
+    over a short axis); records which offset won each window for the backward."""
+    x = input._data
+    n, c, h, w = x.shape
+    geom = _geometry(h, w, kernel_size, dilation, padding, stride)
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    xp = backends.of(x).xp
+    if ph or pw:
+        padded = xp.full((n, c, h + 2 * ph, w + 2 * pw), -xp.inf, x.dtype)
+        padded[:, :, ph:ph + h, pw:pw + w] = x
+        x = padded
+    best = winner = None
+    for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
+        s = x[:, :, rows, cs]
+        if best is None:
+            best, winner = s.copy(), xp.zeros(s.shape, xp.uint8)
+            continue
+        # strictly greater keeps the first maximum; a NaN wins, as PyTorch propagates it
+        better = (s > best) | (s != s)
+        best = xp.where(better, s, best)
+        winner = xp.where(better, xp.uint8(k), winner)
+    if recording(input):
+        res = record(MaxPool2DWithIndicesBackward0, best, (input,))
+        node = res._edge[0]
+        node.geom, node.winner, node.shape, node.numel = geom, winner, (n, c, h, w), n * c * h * w
+        ki, kj = winner // kw, winner % kw
+        rows = xp.arange(oh).reshape(-1, 1) * sh + ki * dh - ph
+        cols = xp.arange(ow).reshape(1, -1) * sw + kj * dw - pw
+        base = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
+        node.flat_index = (base + rows * w + cols).astype(xp.int64)
+        return res
+    return _wrap(best)
