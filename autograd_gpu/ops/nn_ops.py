@@ -190,7 +190,7 @@ class MaxPool2DWithIndicesBackward0(Node):
 
     def grad(self, F, g):
         if F.tensors:  # differentiable again: scatter by the flat index of each maximum
-            flat = index_add_zeros_op((self.numel,), (self.flat_index.reshape(-1),),
+            flat = index_add_zeros_op((self.numel,), (self._flat_index().reshape(-1),),
                                       g.reshape(-1), True)
             return (flat.reshape(self.shape),)
         geom, winner = self.geom, self.winner
@@ -201,6 +201,19 @@ class MaxPool2DWithIndicesBackward0(Node):
         for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
             out[:, :, rows, cs] += xp.where(winner == k, g, 0)
         return (out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out,)
+
+
+    def _flat_index(self):
+        """The flat input index of each window's maximum (only create_graph needs it)."""
+        n, c, h, w = self.shape
+        kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = self.geom
+        winner = self.winner
+        xp = backends.of(winner).xp
+        ki, kj = winner // kw, winner % kw
+        rows = xp.arange(oh).reshape(-1, 1) * sh + ki * dh - ph
+        cols = xp.arange(ow).reshape(1, -1) * sw + kj * dw - pw
+        base = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
+        return (base + rows * w + cols).astype(xp.int64)
 
 
 def index_add_zeros_op(shape, index, values, accumulate):
@@ -230,16 +243,11 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation) -> Tens
             continue
         # strictly greater keeps the first maximum; a NaN wins, as PyTorch propagates it
         better = (s > best) | (s != s)
-        best = xp.where(better, s, best)
-        winner = xp.where(better, xp.uint8(k), winner)
+        xp.copyto(best, s, where=better)
+        xp.copyto(winner, k, where=better)
     if recording(input):
         res = record(MaxPool2DWithIndicesBackward0, best, (input,))
         node = res._edge[0]
         node.geom, node.winner, node.shape, node.numel = geom, winner, (n, c, h, w), n * c * h * w
-        ki, kj = winner // kw, winner % kw
-        rows = xp.arange(oh).reshape(-1, 1) * sh + ki * dh - ph
-        cols = xp.arange(ow).reshape(1, -1) * sw + kj * dw - pw
-        base = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-        node.flat_index = (base + rows * w + cols).astype(xp.int64)
         return res
     return _wrap(best)
