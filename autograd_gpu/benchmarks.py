@@ -95,10 +95,14 @@ def _mlp(lib, device, sizes, act: str, batch: int, lr: float = 0.01):
     opt = lib.optim.SGD(model.parameters(), lr=lr)
     x_np, y_np = _data(batch, sizes[0], sizes[-1])
     x, y = lib.tensor(x_np, device=device), lib.tensor(y_np, device=device)
+    return _train_step(lib, model, opt, x, y)
 
+
+def _train_step(lib, model, opt, x, y):
+    """One SGD step on a classification loss; returns the gradients it used."""
     def step():
         opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
+        loss = lib.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         grads = [p.grad for p in model.parameters()]
         opt.step()
@@ -182,16 +186,7 @@ def conv_step(lib, device, lr: float = 0.01):
     x_np, y_np = _data(32, 28 * 28, 10)
     x = lib.tensor(x_np.reshape(32, 1, 28, 28), device=device)
     y = lib.tensor(y_np, device=device)
-
-    def step():
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        grads = [p.grad for p in model.parameters()]
-        opt.step()
-        return grads
-
-    return step
+    return _train_step(lib, model, opt, x, y)
 
 
 def conv_step_floor(lr: float = 0.01):

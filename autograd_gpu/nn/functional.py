@@ -95,15 +95,21 @@ def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
     return input, False
 
 
-def _windows(input: Tensor, kernel_size, stride, padding, dilation, fill):
-    """(N*C, kh*kw, oh, ow) windows of an (N, C, H, W) input, padded with `fill`."""
-    n, c, h, w = input.shape
-    stride = kernel_size if stride is None or stride == [] else stride
-    ph, pw = _pairs(padding)
-    kh, kw = _pairs(kernel_size)
+def _pool_args(kernel_size, stride, padding):
+    """Pooling's stride (the kernel by default) after PyTorch's padding check."""
+    (kh, kw), (ph, pw) = _pairs(kernel_size), _pairs(padding)
     if ph > kh // 2 or pw > kw // 2:
         raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                            f"pad={padding}, kernel_size={kernel_size}")
+    return kernel_size if stride is None or stride == [] else stride
+
+
+def _windows(input: Tensor, kernel_size, stride, padding, dilation, fill):
+    """(N*C, kh*kw, oh, ow) windows of an (N, C, H, W) input, padded with `fill`."""
+    n, c, h, w = input.shape
+    stride = _pool_args(kernel_size, stride, padding)
+    ph, pw = _pairs(padding)
+    kh, kw = _pairs(kernel_size)
     x = input.reshape(n * c, 1, h, w)
     if ph or pw:
         x = pad(x, (pw, pw, ph, ph), value=fill)
@@ -121,12 +127,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     if ceil_mode:
         raise NotImplementedError("max_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "max_pool2d")
-    stride = kernel_size if stride is None or stride == [] else stride
-    kh, kw = _pairs(kernel_size)
-    ph, pw = _pairs(padding)
-    if ph > kh // 2 or pw > kw // 2:
-        raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                           f"pad={padding}, kernel_size={kernel_size}")
+    stride = _pool_args(kernel_size, stride, padding)
     out = max_pool2d_op(x, kernel_size, stride, padding, dilation)
     out = out.squeeze(0) if unbatched else out
     if return_indices:
