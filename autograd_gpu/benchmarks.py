@@ -108,7 +108,7 @@ def _train_step(lib, model, opt, x, y):
         opt.step()
         return grads
 
-    step.model = model
+    step.model, step.batch = model, (x, y)
     return step
 
 

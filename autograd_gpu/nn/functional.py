@@ -291,10 +291,10 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
     n, c = scores.shape
     valid = tgt != ignore_index
     safe = where(valid, tgt, 0)
-    if tgt.device.type == "cpu" and n:
-        bad = (safe < 0) | (safe >= c)
-        if bool(bad.any()):
-            raise IndexError(f"Target {int(safe[bad][0].item())} is out of bounds.")
+    if tgt.device.type == "cpu" and n:  # on a GPU this check would wait for the device
+        bad = (safe._data < 0) | (safe._data >= c)
+        if bad.any():
+            raise IndexError(f"Target {int(safe._data[bad][0])} is out of bounds.")
     picked = -scores[creation.arange(n, device=scores.device), safe]
     w = valid.to(scores.dtype)
     if weight is not None:
@@ -368,7 +368,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          f"size.")
-    if input.device.type == "cpu" and bool(((input < 0) | (input > 1)).any()):
+    if input.device.type == "cpu" and ((input._data < 0) | (input._data > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
     # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss
     loss = -(target * clamp(log(input), min=-100) + (1 - target) * clamp(log(1 - input),

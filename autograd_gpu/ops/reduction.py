@@ -311,11 +311,10 @@ def _extreme(input, dim, keepdim, is_max, name):
 
 
 def _nan_first(x, xp, is_max):
-    # PyTorch propagates NaN in max/min: a NaN is the extreme value.
+    # PyTorch propagates NaN in max/min: a NaN is the extreme value. Always the `where`, never
+    # a test of whether a NaN is there: that test would wait for the GPU.
     if x.dtype.kind == "f":
-        nan = xp.isnan(x)
-        if bool(nan.any()):
-            return xp.where(nan, xp.asarray(np.inf if is_max else -np.inf, x.dtype), x)
+        return xp.where(xp.isnan(x), xp.asarray(np.inf if is_max else -np.inf, x.dtype), x)
     return x
 
 
