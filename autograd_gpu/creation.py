@@ -234,7 +234,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError(f"upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     is_float = any(isinstance(v, float) for v in (start, end, step))
     d = _dtypes.to_dtype(dtype) if dtype is not None else (
         _dtypes.get_default_dtype() if is_float else _dtypes.int64)

@@ -3,7 +3,6 @@ first and second order against finite differences on every available device."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -165,7 +165,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input ** 3)
         return 0.5 * input * (1.0 + tanh(inner))
     if approximate != "none":
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return 0.5 * input * (1.0 + erf(input * (1.0 / math.sqrt(2.0))))
 
 

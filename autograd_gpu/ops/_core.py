@@ -10,7 +10,7 @@ import traceback
 
 import numpy as np
 
-from .. import _dtypes, backends
+from .. import _dtypes
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
@@ -111,10 +111,6 @@ def same_device(op: str, tensors) -> None:
             raise device_error(op, tensors)
 
 
-def as_array_of(t: Tensor, value):
-    """An operand for an op on `t`: a Tensor's array (device-checked by the caller)."""
-    return value._data if isinstance(value, Tensor) else value
-
 
 def cast_operands(op: str, a: Tensor, b):
     """Arrays of `a` and `b` (a Tensor or Python scalar) in PyTorch's result dtype."""
@@ -130,21 +126,10 @@ def cast_operands(op: str, a: Tensor, b):
     return ad, b
 
 
-def float_dtype_of(t: Tensor):
-    """The floating dtype an op like exp or mean computes in (ints -> the default float)."""
-    d = t._data.dtype
-    return d if d.kind == "f" else _dtypes.get_default_dtype().np
-
 
 def to_float(a):
     return a if a.dtype.kind == "f" else a.astype(_dtypes.get_default_dtype().np)
 
-
-def tensor_like(t: Tensor, value) -> Tensor:
-    """A Python scalar or array as a tensor on t's device with t's dtype."""
-    if isinstance(value, Tensor):
-        return value
-    return _wrap(backends.of(t._data).asarray(value, dtype=t._data.dtype))
 
 
 def wrap_dims(dim, ndim: int) -> tuple:

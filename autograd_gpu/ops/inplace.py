@@ -20,7 +20,8 @@ from . import views
 from .indexing import normalize_index
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = ("a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.")
 
 
 def _records(t: Tensor, others) -> bool:

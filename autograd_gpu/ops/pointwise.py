@@ -105,11 +105,6 @@ def _check_sub(a, b):
                            "supported. Use the `^` or `logical_xor()` operator instead.")
 
 
-def _scaled(b, alpha):
-    if alpha == 1:
-        return b
-    return b * alpha
-
 
 @register()
 @method("add")

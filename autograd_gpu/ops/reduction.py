@@ -191,7 +191,7 @@ def _moment(cls, input, dim, unbiased, keepdim, correction, sqrt):
     dim, corr, keepdim = _var_args(dim, unbiased, keepdim, correction)
     x = input._data
     if x.dtype.kind != "f":
-        raise RuntimeError(f"std and var only support floating point and complex dtypes")
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(dim, x.ndim)
     n = _count(x.shape, dims)
     with np.errstate(divide="ignore", invalid="ignore"):
