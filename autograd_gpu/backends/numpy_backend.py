@@ -32,6 +32,15 @@ class NumpyBackend(Backend):
     def to_host(self, array):
         return array
 
+    def where(self, cond, a, b):
+        # NumPy's where is ~10x slower than a multiply; masking a finite gradient with a
+        # multiply gives the same values (a NaN or inf in `a` still takes the exact path).
+        if b.__class__ is float and b == 0.0 and a.__class__ is np.ndarray and \
+                cond.__class__ is np.ndarray and cond.dtype == np.bool_ and \
+                a.shape == np.broadcast_shapes(a.shape, cond.shape) and np.isfinite(a).all():
+            return a * cond
+        return np.where(cond, a, b)
+
     @staticmethod
     def _address(a) -> int:
         return a.__array_interface__["data"][0]

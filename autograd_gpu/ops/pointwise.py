@@ -409,7 +409,11 @@ def relu(input: Tensor) -> Tensor:
     xd = input._data
     if xd.dtype == np.bool_:
         raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
-    return unary(ReluBackward0, lambda a: a * (a > 0), input, save_out=True, floating=False)
+    return unary(ReluBackward0, _relu, input, save_out=True, floating=False)
+
+
+def _relu(a):
+    return a * (a > 0)  # NaN stays NaN, as in PyTorch, and one pass faster than maximum
 
 
 NegBackward0 = type("NegBackward0", (Node,), {"__slots__": (), "grad": lambda s, F, g: (-g,)})
