@@ -29,6 +29,10 @@ int = int32  # noqa: A001
 short = int16
 
 
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    return input.outer(vec2)
+
+
 def is_tensor(obj) -> "builtins.bool":  # noqa: F821
     return isinstance(obj, Tensor)
 

@@ -297,3 +297,21 @@ SPECS["max_pool2d"].append(Case(lambda x: F.max_pool2d(x, 3, 2, padding=1),
 SPECS["max_pool2d_op"] = [Case(lambda x: ag.ops.nn_ops.max_pool2d_op(x, 2, 1, 0, 1),
                                lambda x: _np_pool(x, 2, 1, np.max), ((2, 1, 3, 4),),
                                make=lambda rng: (_away_from_ties(rng, (2, 1, 3, 4)),))]
+
+SPECS.update({
+    "rsqrt": [Case(ag.rsqrt, lambda a: 1 / np.sqrt(a), ((3,),), make=_pos((3,)))],
+    "expm1": [Case(ag.expm1, np.expm1, ((2, 3),))],
+    "repeat": [Case(lambda a: a.repeat(2, 3), lambda a: np.tile(a, (2, 3)), ((2, 2),)),
+               Case(lambda a: a.repeat(2, 1, 2), lambda a: np.tile(a, (2, 1, 2)), ((3,),))],
+    "flip": [Case(lambda a: a.flip(0), lambda a: a[::-1], ((3, 2),)),
+             Case(lambda a: ag.flip(a, (0, 1)), lambda a: a[::-1, ::-1], ((2, 3),))],
+    "cumsum": [Case(lambda a: a.cumsum(1), lambda a: np.cumsum(a, 1), ((2, 4),))],
+    "triu": [Case(lambda a: a.triu(1), lambda a: np.triu(a, 1), ((3, 4),))],
+    "tril": [Case(lambda a: ag.tril(a), np.tril, ((3, 3),))],
+    "outer": [Case(ag.outer, np.outer, ((3,), (2,)))],
+    "norm": [Case(lambda a: a.norm(), np.linalg.norm, ((3, 4),)),
+             Case(lambda a: a.norm(dim=1, keepdim=True),
+                  lambda a: np.linalg.norm(a, axis=1, keepdims=True), ((3, 4),)),
+             Case(lambda a: a.norm(p=1), lambda a: np.abs(a).sum(), ((5,),), make=lambda rng: (
+                 rng.uniform(0.2, 2, 5) * rng.choice([-1, 1], 5),))],
+})

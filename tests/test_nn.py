@@ -211,3 +211,16 @@ def test_losses_match_pytorch():
         t = getattr(T.nn.functional, name)(T.tensor(p), T.tensor(tgt))
         a = getattr(nn.functional, name)(torch.tensor(p), torch.tensor(tgt))
         np.testing.assert_allclose(host(a), t.numpy(), rtol=1e-5)
+
+
+def test_clip_grad_norm_and_value():
+    a = torch.zeros(3, requires_grad=True)
+    b = torch.zeros(4, requires_grad=True)
+    (a * torch.tensor([3.0, 0.0, 0.0]) + 0).sum().backward()
+    (b * torch.tensor([0.0, 4.0, 0.0, 0.0])).sum().backward()
+    total = nn.utils.clip_grad_norm_([a, b], max_norm=1.0)
+    assert total.item() == pytest.approx(5.0)
+    assert host(a.grad).tolist() == pytest.approx([0.6, 0, 0], abs=1e-6)
+    assert host(b.grad)[1] == pytest.approx(0.8, abs=1e-6)
+    nn.utils.clip_grad_value_([a, b], 0.7)
+    assert host(b.grad)[1] == pytest.approx(0.7)

@@ -133,6 +133,14 @@ for _name in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "log1p"
     setattr(sys.modules[__name__], _name, _unary(_name))
 
 
+def flip(x, dims):
+    return _ops().flip(x, dims)
+
+
+def cumsum(x, axis):
+    return _ops().cumsum(x, axis)
+
+
 def maximum(a, b):
     return _ops().maximum(a, b)
 

@@ -22,7 +22,8 @@ class Backend:
         # The formula namespace: plain array-module functions under the names formulas use.
         for fn in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "matmul",
                    "broadcast_to", "reshape", "swapaxes", "expand_dims", "zeros_like",
-                   "ones_like", "maximum", "minimum", "concatenate", "isnan", "log1p"):
+                   "ones_like", "maximum", "minimum", "concatenate", "isnan", "log1p",
+                   "expm1", "cumsum", "flip", "tril", "triu"):
             setattr(self, fn, getattr(xp, fn))
         self.permute = xp.transpose
 

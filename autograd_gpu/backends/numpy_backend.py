@@ -38,7 +38,9 @@ class NumpyBackend(Backend):
         if b.__class__ is float and b == 0.0 and a.__class__ is np.ndarray and \
                 cond.__class__ is np.ndarray and cond.dtype == np.bool_ and \
                 a.shape == np.broadcast_shapes(a.shape, cond.shape) and np.isfinite(a).all():
-            return a * cond
+            out = a * cond
+            out += 0.0  # -0.0 (a negative value masked out) prints as 0, as np.where gives
+            return out
         return np.where(cond, a, b)
 
     @staticmethod

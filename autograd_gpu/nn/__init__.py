@@ -1,5 +1,5 @@
 """nn: modules, layers, losses, initialisers (PyTorch's torch.nn)."""
-from . import functional, init
+from . import functional, init, utils
 from .modules.container import ModuleDict, ModuleList, Sequential
 from .modules.layers import (GELU, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout,
                              Embedding, Flatten, Identity, LayerNorm, LeakyReLU, Linear,
@@ -9,7 +9,7 @@ from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,
 from .modules.module import Module
 from .parameter import Buffer, Parameter
 
-__all__ = ["functional", "init", "Module", "Parameter", "Buffer", "Sequential", "ModuleList",
+__all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequential", "ModuleList",
            "ModuleDict", "Identity", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten",
            "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "GELU", "SiLU", "Softmax", "LogSoftmax",
            "Dropout", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "MSELoss",

@@ -2,18 +2,21 @@
 
 Importing this package attaches the ops to Tensor as methods and operators.
 """
-from . import (activation, conversion, indexing, inplace, linalg, nn_ops,  # noqa: F401
-               pointwise, reduction, shape, views)
+from . import (activation, conversion, extra, indexing, inplace, linalg,  # noqa: F401
+               nn_ops, pointwise, reduction, shape, views)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
 from .conversion import clone, to
+from .extra import (allclose, cumsum, equal, flip, isclose, norm, outer, repeat, tril,
+                    triu)
 from .indexing import gather, masked_fill, nonzero
 from .linalg import bmm, dot, matmul, mm, mv
 from .nn_ops import erf
 from .pointwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
                         cos, div, eq, exp, floor_divide, ge, gt, isfinite, isinf, isnan, le,
-                        log, log1p, logical_and, logical_not, logical_or, lt, maximum, minimum,
-                        mul, ne, neg, pow, reciprocal, relu, remainder, rsub, sigmoid, sign,
+                        expm1, log, log1p, logical_and, logical_not, logical_or, lt, maximum, minimum,
+                        mul, ne, neg, pow, reciprocal, relu, remainder, rsqrt, rsub, sigmoid,
+                        sign,
                         sin, sqrt, square, sub, tanh, where)
 from .reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, max, mean, min,
                         prod, std, sum, var)

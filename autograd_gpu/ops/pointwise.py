@@ -337,14 +337,16 @@ def _xp(t: Tensor):
 
 
 def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, floating=True,
-               alias: tuple = ()):
+               alias: tuple = (), kernel=None):
+    """Define an elementwise op `name` from the array module's function of that name (or
+    kernel(xp)), with its node class and formula."""
     cls = type(node, (Node,), {"__slots__": (), "grad": formula})
-
-    np_fn = getattr(np, name)  # bound once: the CPU path looks nothing up per call
+    kernel = kernel or (lambda xp: getattr(xp, name))
+    np_fn = kernel(np)  # bound once: the CPU path looks nothing up per call
 
     def op(input: Tensor) -> Tensor:
         data = input._data
-        fn = np_fn if data.__class__ is np.ndarray else getattr(backends.of(data).xp, name)
+        fn = np_fn if data.__class__ is np.ndarray else kernel(backends.of(data).xp)
         return unary(cls, fn, input, save_input, save_out, floating)
 
     op.__name__ = op.__qualname__ = name
@@ -381,9 +383,9 @@ abs, AbsBackward0 = _def_unary("abs", "AbsBackward0",  # noqa: A001
 
 def _sigmoid_np(x):
     xp = backends.of(x).xp
-    # Split by sign so exp never overflows: 1/(1+e^-x) for x >= 0, e^x/(1+e^x) otherwise.
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    # 1 / (1 + e^-x), as PyTorch computes it: e^-x overflowing to inf gives exactly 0
+    with np.errstate(over="ignore"):
+        return 1 / (1 + xp.exp(-x))
 
 
 SigmoidBackward0 = type("SigmoidBackward0", (Node,), {
@@ -413,7 +415,7 @@ def relu(input: Tensor) -> Tensor:
 
 
 def _relu(a):
-    return a * (a > 0)  # NaN stays NaN, as in PyTorch, and one pass faster than maximum
+    return backends.of(a).xp.maximum(a, 0)  # NaN stays NaN and -1 gives 0 (not -0), as PyTorch
 
 
 NegBackward0 = type("NegBackward0", (Node,), {"__slots__": (), "grad": lambda s, F, g: (-g,)})
@@ -427,6 +429,13 @@ def neg(input: Tensor) -> Tensor:
                            "you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
     return unary(NegBackward0, operator.neg, input, floating=False)
+
+
+rsqrt, RsqrtBackward0 = _def_unary(
+    "rsqrt", "RsqrtBackward0", lambda s, F, g: (g * -0.5 * _out(s, F) ** 3,), save_out=True,
+    kernel=lambda xp: (lambda a: 1 / xp.sqrt(a)))
+expm1, Expm1Backward0 = _def_unary("expm1", "Expm1Backward0",
+                                   lambda s, F, g: (g * (_out(s, F) + 1),), save_out=True)
 
 
 ReciprocalBackward0 = type("ReciprocalBackward0", (Node,), {

@@ -1,0 +1,202 @@
+"""More of PyTorch's tensor API, built on the table's ops where that keeps them
+differentiable to any order: repeat, flip, cumsum, tril/triu, outer, norm, new_* factories,
+and comparisons of whole tensors."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backends, creation
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap, _wrap_dim
+from ._core import method, record, recording, register, same_device, save_output
+from .pointwise import where
+
+
+@register()
+@method("repeat")
+def repeat(input: Tensor, *sizes) -> Tensor:
+    """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
+    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) \
+        else tuple(sizes)
+    if len(sizes) < input.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    shape = (1,) * (len(sizes) - input.dim()) + tuple(input.shape)
+    x = input.reshape(shape)
+    inter = tuple(d for pair in zip((1,) * len(shape), shape) for d in pair)
+    tiled = tuple(d for pair in zip(sizes, shape) for d in pair)
+    out = x.reshape(inter).expand(tiled)
+    return out.reshape(tuple(r * s for r, s in zip(sizes, shape)))
+
+
+class FlipBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.flip(g, self.dims),)
+
+
+@register()
+@method("flip")
+def flip(input: Tensor, dims) -> Tensor:
+    dims = tuple(_wrap_dim(d, input.dim()) for d in ((dims,) if isinstance(dims, int)
+                                                        else dims))
+    out = backends.of(input._data).xp.flip(input._data, dims).copy()
+    if recording(input):
+        res = record(FlipBackward0, out, (input,))
+        res._edge[0].dims = dims
+        return res
+    return _wrap(out)
+
+
+class CumsumBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        d = self.dim
+        return (F.flip(F.cumsum(F.flip(g, (d,)), d), (d,)),)
+
+
+@register()
+@method("cumsum")
+def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    d = _wrap_dim(dim, input.dim())
+    data = input._data
+    if dtype is not None:
+        from .._dtypes import to_dtype
+
+        data = data.astype(to_dtype(dtype).np)
+    elif data.dtype.kind in "bi" and data.dtype != np.int64:
+        data = data.astype(np.int64)
+    out = backends.of(data).xp.cumsum(data, axis=d) if data.ndim else data.copy()
+    if recording(input):
+        res = record(CumsumBackward0, out, (input,))
+        res._edge[0].dim = d
+        return res
+    return _wrap(out)
+
+
+def _tri(upper: bool):
+    def op(input: Tensor, diagonal: int = 0) -> Tensor:
+        if input.dim() < 2:
+            raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at "
+                               f"least 2 dimensions")
+        xp = backends.of(input._data).xp
+        n, m = input.shape[-2:]
+        rows = xp.arange(n).reshape(-1, 1)
+        cols = xp.arange(m).reshape(1, -1)
+        keep = (cols - rows >= diagonal) if upper else (cols - rows <= diagonal)
+        return where(_wrap(keep), input, _wrap(xp.zeros((), input._data.dtype)))
+
+    op.__name__ = "triu" if upper else "tril"
+    return register(op.__name__)(method(op.__name__)(op))
+
+
+triu = _tri(True)
+tril = _tri(False)
+
+
+@register()
+@method("outer", "ger")
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+class NormBackward1(Node):
+    """The 2-norm; at zero the gradient is 0 (a subgradient), as in PyTorch."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        out = self.saved_output(F)
+        if not self.keepdim and self.dims is not None:
+            shape = tuple(1 if i in self.dims else s for i, s in enumerate(x.shape))
+            out, g = F.reshape(out, shape), F.reshape(g, shape)
+        scale = F.where(out == 0, 0.0, g / F.where(out == 0, 1.0, out))
+        return (x * scale,)
+
+
+@register()
+@method("norm")
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+    if p not in ("fro", 2, 2.0):
+        if p in (1, 1.0):
+            return input.abs().sum(dim, keepdim=keepdim) if dim is not None else \
+                input.abs().sum()
+        if p in (float("inf"), "inf"):
+            return input.abs().amax(dim if dim is not None else (), keepdim=keepdim)
+        return (input.abs() ** p).sum(dim if dim is not None else None,
+                                      keepdim=keepdim) ** (1.0 / p)
+    x = input._data
+    dims = None if dim is None else tuple(_wrap_dim(d, x.ndim) for d in (
+        (dim,) if isinstance(dim, int) else dim))
+    xp = backends.of(x).xp
+    out = xp.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+    out = xp.asarray(out, dtype=x.dtype)
+    if recording(input):
+        res = record(NormBackward1, out, (input,), (input,))
+        res._edge[0].dims, res._edge[0].keepdim = dims, keepdim
+        save_output(res._edge[0], res)
+        return res
+    return _wrap(out)
+
+
+def _new(kind: str):
+    def fn(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False,
+           **_ignored):
+        size = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        dtype = dtype if dtype is not None else self.dtype
+        device = device if device is not None else self.device
+        if kind == "full":
+            *size, value = size
+            return creation.full(tuple(size[0]) if len(size) == 1 and isinstance(
+                size[0], (tuple, list)) else tuple(size), value, dtype=dtype, device=device,
+                requires_grad=requires_grad)
+        return getattr(creation, kind)(*size, dtype=dtype, device=device,
+                                       requires_grad=requires_grad)
+
+    fn.__name__ = f"new_{kind}"
+    return method(fn.__name__)(fn)
+
+
+new_zeros = _new("zeros")
+new_ones = _new("ones")
+new_empty = _new("empty")
+
+
+@method("new_full")
+def new_full(self: Tensor, size, fill_value, *, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    return creation.full(tuple(size), fill_value, dtype=dtype or self.dtype,
+                         device=device or self.device, requires_grad=requires_grad)
+
+
+@method("new_tensor")
+def new_tensor(self: Tensor, data, *, dtype=None, device=None,
+               requires_grad: bool = False) -> Tensor:
+    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                           requires_grad=requires_grad)
+
+
+@method("allclose")
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    same_device("allclose", (input, other))
+    xp = backends.of(input._data).xp
+    return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+@method("isclose")
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    same_device("isclose", (input, other))
+    xp = backends.of(input._data).xp
+    return _wrap(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+@method("equal")
+def equal(input: Tensor, other: Tensor) -> bool:
+    same_device("equal", (input, other))
+    return input.shape == other.shape and bool((input._data == other._data).all())
