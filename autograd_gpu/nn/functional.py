@@ -10,6 +10,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmoid, softmax,
                    tanh, where)
 from ..ops._core import register
+from ..ops.activation import cross_entropy_indices
 from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import _pairs, erf, fold, max_pool2d_op, pad, unfold
 from ..tensor import Tensor
@@ -313,13 +314,17 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    logp = log_softmax(input, 1 if input.dim() > 1 else 0)
-    if target.dtype.is_floating_point:  # class probabilities
+    if target.dtype.is_floating_point:
+        logp = log_softmax(input, 1 if input.dim() > 1 else 0)
         c = input.shape[1] if input.dim() > 1 else input.shape[0]
         probs = target * (1 - label_smoothing) + label_smoothing / c
         w = weight.reshape((1, c) + (1,) * (input.dim() - 2)) if weight is not None else 1.0
         loss = -(logp * probs * w).sum(1 if input.dim() > 1 else 0)
         return _reduce(loss, reduction)
+    if label_smoothing == 0.0 and weight is None and input.dim() == 2 and \
+            input.shape[0] == target.shape[0] and target.dim() == 1:
+        return cross_entropy_indices(input, target, ignore_index, reduction)
+    logp = log_softmax(input, 1 if input.dim() > 1 else 0)
     nll = nll_loss(logp, target, weight, ignore_index, reduction)
     if label_smoothing == 0.0:
         return nll

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
@@ -69,3 +71,53 @@ def softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
 @method("log_softmax")
 def log_softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
     return _softmax(LogSoftmaxBackward0, input, dim, dtype, True)
+
+
+class NllLossBackward0(Node):
+    """cross_entropy with class indices as one node: the gradient is
+    (softmax(x) - onehot(target)) * g / count, rows with ignore_index masked out."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        const = _wrap if F.tensors else (lambda a: a)  # saved arrays are constants here
+        shifted = x - const(self.row_max)
+        p = F.exp(shifted - F.log(F.sum(F.exp(shifted), 1, True)))
+        g = g if self.reduction != "none" else F.reshape(g, (-1, 1))
+        return ((p - const(self.onehot)) * (g * const(self.row_weight)),)
+
+
+def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
+                          reduction: str) -> Tensor:
+    """Fused log_softmax + nll_loss for (N, C) scores and (N,) class indices."""
+    x, t = input._data, target._data
+    xp = backends.of(x).xp
+    n, c = x.shape
+    m = x.max(axis=1, keepdims=True)
+    shifted = x - m
+    lse = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+    valid = t != ignore_index
+    safe = xp.where(valid, t, 0)
+    if x.__class__ is np.ndarray and n and ((safe < 0) | (safe >= c)).any():
+        raise IndexError(f"Target {int(safe[(safe < 0) | (safe >= c)][0])} is out of bounds.")
+    picked = (shifted[xp.arange(n), safe] - lse[:, 0]) * valid
+    count = valid.sum()
+    if reduction == "mean":
+        out = -(picked.sum() / count).astype(x.dtype)
+        row_weight = (valid / count).astype(x.dtype).reshape(-1, 1)
+    elif reduction == "sum":
+        out = -picked.sum()
+        row_weight = valid.astype(x.dtype).reshape(-1, 1)
+    else:
+        out = -picked
+        row_weight = valid.astype(x.dtype).reshape(-1, 1)
+    out = xp.asarray(out, dtype=x.dtype)
+    if recording(input):
+        res = record(NllLossBackward0, out, (input,), (input,))
+        node = res._edge[0]
+        onehot = xp.zeros((n, c), x.dtype)
+        onehot[xp.arange(n), safe] = 1
+        node.onehot, node.row_max, node.row_weight = onehot, m, row_weight
+        node.reduction = reduction
+        return res
+    return _wrap(out)
