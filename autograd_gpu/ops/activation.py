@@ -84,7 +84,10 @@ class NllLossBackward0(Node):
         shifted = x - const(self.row_max)
         p = F.exp(shifted - F.log(F.sum(F.exp(shifted), 1, True)))
         g = g if self.reduction != "none" else F.reshape(g, (-1, 1))
-        return ((p - const(self.onehot)) * (g * const(self.row_weight)),)
+        grad = (p - const(self.onehot)) * (g * const(self.row_weight))
+        if not F.tensors:
+            grad += 0.0  # ignored rows: 0, not -0 (as PyTorch prints them)
+        return (grad,)
 
 
 def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
