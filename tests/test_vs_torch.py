@@ -167,6 +167,164 @@ EXPRESSIONS = [
     'torch.tensor([1., 2, 3]).gather(0, torch.tensor([2, 0]))',
     'torch.tensor([1., 2]).type()',
     'torch.tensor([1, 2]).type()',
+    'torch.arange(12.).reshape(3, 4).sum(dim=1, keepdim=True)',
+    'torch.arange(12.).reshape(3, 4).mean((0, 1))',
+    'torch.arange(12).reshape(3, 4).sum(0)',
+    'torch.arange(12.).reshape(3, 4).max(dim=-1)',
+    'torch.arange(12.).reshape(3, 4).min(0)',
+    'torch.arange(12.).reshape(3, 4).argmax(dim=0, keepdim=True)',
+    'torch.arange(12.).reshape(3, 4).std(dim=0, keepdim=True)',
+    'torch.arange(12.).reshape(3, 4).var(1, correction=0)',
+    'torch.arange(12.).reshape(3, 4).prod(1)',
+    'torch.arange(12.).reshape(3, 4)[1:, ::2]',
+    'torch.arange(12.).reshape(3, 4)[[0, 2], [1, 3]]',
+    'torch.arange(12.).reshape(3, 4)[:, torch.tensor([True, False, True, False])]',
+    'torch.arange(12.).reshape(3, 4)[..., 1]',
+    'torch.arange(12.).reshape(3, 4)[None, 1, None].shape',
+    'torch.arange(12.).reshape(3, 4)[-1]',
+    'torch.arange(12.).reshape(3, 4)[torch.tensor(1)]',
+    'torch.arange(12.).reshape(3, 4)[5]',
+    'torch.arange(12.).reshape(3, 4)[:, 4]',
+    'torch.arange(6.).reshape(2, 3).t().contiguous().view(-1)',
+    'torch.arange(6.).reshape(2, 3).unsqueeze(0).squeeze(0).shape',
+    'torch.arange(6.).reshape(2, 3).expand(2, 2, 3).shape',
+    'torch.arange(6.).reshape(2, 3).transpose(0, 1).is_contiguous()',
+    'torch.cat([torch.ones(2), torch.zeros(3)])',
+    'torch.cat((torch.ones(2, 1), torch.zeros(2, 2)), dim=1)',
+    'torch.stack([torch.ones(2), torch.zeros(2)], dim=1)',
+    'torch.zeros(2, 3).size()',
+    'torch.zeros(2, 3).numel()',
+    'torch.zeros(2, 3).dim()',
+    'torch.ones(2, 2) @ torch.ones(2)',
+    'torch.ones(3).dot(torch.ones(3))',
+    'torch.mm(torch.ones(2, 3), torch.ones(3, 1))',
+    'torch.matmul(torch.ones(4, 2, 3), torch.ones(3))',
+    'torch.exp(torch.tensor([0., 1.]))',
+    'torch.log(torch.tensor([1., 0.]))',
+    'torch.sqrt(torch.tensor([4., -1.]))',
+    'torch.sigmoid(torch.tensor([0., 100., -100.]))',
+    'torch.tanh(torch.tensor([0.5]))',
+    'torch.relu(torch.tensor([-1., 0., 2.]))',
+    'torch.abs(torch.tensor([-1, 2]))',
+    'torch.clamp(torch.tensor([-2., 0.5, 3.]), min=-1, max=1)',
+    'torch.clamp(torch.tensor([1, 5, 9]), 2, 6)',
+    'torch.maximum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))',
+    'torch.minimum(torch.tensor([1, 5]), torch.tensor([3, 2]))',
+    'torch.where(torch.tensor([1., -1.]) > 0, torch.tensor([1., 2.]), torch.tensor([3., 4.]))',
+    'torch.softmax(torch.tensor([1., 2., 3.]), dim=0)',
+    'torch.log_softmax(torch.tensor([[1., 2., 3.]]), dim=-1)',
+    'torch.pow(torch.tensor([2., 3.]), 2)',
+    'torch.pow(2, torch.tensor([2., 3.]))',
+    'torch.tensor([1., 2.]) ** torch.tensor([2., 0.5])',
+    'torch.tensor([1, 2]) * 1.5',
+    'torch.tensor([1, 2]) // 2',
+    'torch.tensor([5., -5.]) // 2',
+    'torch.tensor([5, -5]) % 3',
+    'torch.tensor([5., -5.]) % 3',
+    'torch.tensor([True, False]) & torch.tensor([True, True])',
+    '~torch.tensor([True, False])',
+    'torch.tensor([1, 2]) == torch.tensor([1, 3])',
+    'torch.tensor([1., 2.]) != 2',
+    'torch.tensor([1., 2.]) >= torch.tensor(1.5)',
+    'torch.tensor([[1., 2.], [3., 4.]]).T @ torch.tensor([[1.], [1.]])',
+    'torch.tensor(2.5).item()',
+    'torch.tensor([2]).item()',
+    'torch.tensor([[1, 2]]).tolist()',
+    'torch.full((2, 2), 7).dtype',
+    'torch.eye(3)[1]',
+    'torch.linspace(-1, 1, 3)',
+    'torch.arange(1, 10, 3)',
+    'torch.arange(5, 0, -2)',
+    'torch.zeros(2, dtype=torch.float64).dtype',
+    'torch.ones(2).double().dtype',
+    'torch.ones(2).to(dtype=torch.int64)',
+    'torch.ones(2).int()',
+    'torch.ones(2).bool()',
+    'torch.ones(2, requires_grad=True).detach().requires_grad',
+    'torch.ones(2, requires_grad=True).clone().grad_fn',
+    'torch.ones(2).requires_grad_().is_leaf',
+    'torch.ones(2, 3).flatten().shape',
+    'torch.ones(2, 3, 4).flatten(1).shape',
+    'torch.ones(2, 3, 4).permute(2, 0, 1).shape',
+    'torch.ones(2, 3).reshape(-1, 2).shape',
+    'torch.ones(2, 3).view(3, -1).shape',
+    'torch.ones(2, 3).view(-1, -1)',
+    'torch.ones(2, 3).reshape(4, -1)',
+    'torch.ones(2, 3).sum(dim=2)',
+    'torch.ones(2, 3).permute(0)',
+    'torch.ones(2, 3).squeeze(1).shape',
+    'torch.ones(2, 3).unsqueeze(3)',
+    'torch.ones(2, 3).transpose(0, 2)',
+    'torch.ones(2, 3).split(2, dim=1)',
+    'torch.ones(5).chunk(2)',
+    'torch.tensor([3., 1., 2.]).argmin()',
+    'torch.tensor([[3., 1.], [0., 2.]]).amax(dim=0)',
+    'torch.tensor([[3., 1.], [0., 2.]]).amin(dim=(0, 1))',
+    "torch.tensor([1., float('nan')]).max()",
+    "torch.tensor([1., float('nan'), 3.]).argmax()",
+    'torch.tensor([]).sum()',
+    'torch.tensor([]).mean()',
+    'torch.zeros(0, 3).sum(0)',
+    'torch.tensor([1., 2.]).mean(dtype=torch.float64)',
+    'torch.tensor([1, 2]).float().mean()',
+    'torch.tensor([[1.]]).expand(2, -1)',
+    'torch.tensor([1., 2.]).unsqueeze(1) * torch.tensor([1., 2., 3.])',
+    'torch.tensor([1., 2.]) + torch.tensor([[1.], [2.]])',
+    'torch.nn.functional.one_hot(torch.tensor([0, 2]), 3)',
+    'torch.nn.functional.relu(torch.tensor([-1., 1.]))',
+    'torch.nn.functional.softmax(torch.tensor([[1., 2.]]), dim=1)',
+    'torch.nn.functional.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))',
+    'torch.nn.functional.cross_entropy(torch.tensor([[1., 2., 3.]]), torch.tensor([2]))',
+    'torch.nn.functional.pad(torch.ones(1, 2), (1, 1))',
+    'torch.nn.functional.leaky_relu(torch.tensor([-1., 1.]), 0.2)',
+    'torch.nn.functional.gelu(torch.tensor([-1., 1.]))',
+    'torch.nn.functional.silu(torch.tensor([-1., 1.]))',
+    'torch.nn.functional.dropout(torch.ones(3), 0.5, training=False)',
+    'torch.nn.functional.layer_norm(torch.tensor([[1., 2., 3.]]), (3,))',
+    'torch.nn.functional.binary_cross_entropy(torch.tensor([0.5, 0.9]), torch.tensor([1., 0.]))',
+    'torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([0.5, -3.]), torch.tensor([1., 0.]))',
+    'torch.nn.functional.nll_loss(torch.tensor([[-1., -2.]]), torch.tensor([1]))',
+    "torch.nn.functional.l1_loss(torch.tensor([1., 2.]), torch.tensor([0., 0.]), reduction='sum')",
+    'torch.nn.functional.avg_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)',
+    'torch.nn.functional.max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)',
+    'torch.nn.Linear(2, 3).weight.shape',
+    'torch.nn.Linear(2, 3, bias=False).bias',
+    'torch.nn.ReLU()',
+    'torch.nn.Softmax(dim=-1)',
+    'torch.nn.MSELoss()',
+    'torch.nn.CrossEntropyLoss(label_smoothing=0.1)',
+    'torch.nn.Sequential(torch.nn.Linear(1, 1))[0]',
+    'len(list(torch.nn.Linear(2, 2).parameters()))',
+    'torch.is_tensor(torch.ones(1))',
+    'torch.numel(torch.ones(2, 3))',
+    'torch.get_default_dtype()',
+    'torch.tensor([1, 2], dtype=torch.float)',
+    'torch.tensor(np.float32(2.5)).dtype',
+    'torch.tensor([np.float32(1.0)]).dtype',
+    'torch.tensor(np.array(3)).dtype',
+    'torch.from_numpy(np.array([1, 2], dtype=np.int32)).dtype',
+    'torch.as_tensor([1.5]).dtype',
+    'torch.zeros((2, 3), dtype=torch.bool)',
+    'torch.ones(2, 2).sum().backward()',
+    'torch.ones(3)[torch.tensor([0, 0, 1])]',
+    'torch.ones(3, 4)[torch.tensor([[0, 1], [1, 2]])].shape',
+    'torch.tensor([[1, 2], [3, 4]])[torch.tensor([True, False])]',
+    'torch.ones(2, 3).mT.shape',
+    'torch.ones(2, 3).ndim',
+    'torch.ones(2, 3).shape[1]',
+    'torch.ones(2, 3).shape == (2, 3)',
+    'torch.randn(2, 3).shape',
+    'torch.rand(3).dtype',
+    'torch.randint(5, (2,)).dtype',
+    'torch.ones(2, 3).masked_fill(torch.tensor([True, False, True]), 0.)',
+    'torch.tensor([[1, 2, 3]]).gather(1, torch.tensor([[2, 0]]))',
+    'torch.ones(2).add(torch.ones(2), alpha=3)',
+    'torch.ones(2).sub(1, alpha=2)',
+    'torch.ones(2).mul(3).div(2)',
+    'torch.ones(2).neg()',
+    'torch.ones(2).reciprocal()',
+    'torch.tensor([1.5, -1.5]).sign()',
+    'torch.tensor([0.5]).sin().cos()',
 ]
 
 PROGRAMS = [r'''
@@ -529,6 +687,86 @@ y = x * 1
 y[1:][0] = 7.
 y.sum().backward()
 out = (y, x.grad)
+''', r'''
+torch.manual_seed(0)
+m = torch.nn.Linear(3, 2)
+with torch.no_grad():
+    m.weight.copy_(torch.tensor([[1., 2., 3.], [0., -1., 1.]])); m.bias.fill_(0.5)
+x = torch.tensor([[1., 0., 2.]], requires_grad=True)
+y = m(x)
+y.sum().backward()
+out = (y, m.weight.grad, m.bias.grad, x.grad, y.grad_fn.name())
+''', r'''
+t = torch.Tensor([1, 2])
+out = (t, t.dtype, torch.Tensor(2, 3).shape)
+''', r'''
+m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+out = (list(m.state_dict().keys()), [n for n, _ in m.named_modules()], m.training, m.eval().training)
+''', r'''
+p = torch.nn.Parameter(torch.ones(2))
+out = (p.requires_grad, p.is_leaf, isinstance(p, torch.Tensor), (p * 2).requires_grad, type(p * 2).__name__)
+''', r'''
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+loss = torch.nn.functional.cross_entropy(x, torch.tensor([1, 0]))
+loss.backward()
+out = (loss, x.grad)
+''', r'''
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+loss = torch.nn.CrossEntropyLoss(reduction='none')(x, torch.tensor([1, -100]))
+loss.sum().backward()
+out = (loss, x.grad)
+''', r'''
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+(g,) = torch.autograd.grad(torch.nn.functional.cross_entropy(x, torch.tensor([1, 0])), x, create_graph=True)
+(h,) = torch.autograd.grad(g.sum(), x)
+out = (g, h)
+''', r'''
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+bn = torch.nn.BatchNorm1d(2)
+y = bn(x)
+y.pow(2).sum().backward()
+out = (y, x.grad, bn.running_mean, bn.running_var, bn.num_batches_tracked)
+''', r'''
+emb = torch.nn.Embedding(4, 2, padding_idx=1)
+with torch.no_grad():
+    emb.weight.copy_(torch.arange(8.).reshape(4, 2))
+y = emb(torch.tensor([[1, 2], [1, 3]]))
+y.sum().backward()
+out = (y, emb.weight.grad)
+''', r'''
+w = torch.tensor([1., 2.], requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+for _ in range(3):
+    opt.zero_grad(); (w ** 2).sum().backward(); opt.step()
+out = (w, opt.state_dict()['param_groups'][0]['lr'], list(opt.state_dict()['state'][0].keys()))
+''', r'''
+w = torch.tensor([1., 2.], requires_grad=True)
+opt = torch.optim.Adam([w], lr=0.1)
+for _ in range(3):
+    opt.zero_grad(); (w ** 2).sum().backward(); opt.step()
+out = (w, sorted(opt.state_dict()['state'][0].keys()), opt.state_dict()['state'][0]['step'])
+''', r'''
+x = torch.arange(16.).reshape(1, 1, 4, 4).requires_grad_()
+conv = torch.nn.Conv2d(1, 2, 3, padding=1, bias=False)
+with torch.no_grad():
+    conv.weight.copy_(torch.arange(18.).reshape(2, 1, 3, 3) / 10)
+y = torch.nn.functional.max_pool2d(conv(x).relu(), 2)
+y.sum().backward()
+out = (y, x.grad, conv.weight.grad)
+''', r'''
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = x.clone()
+y[1] = y[1] * 10
+y.sum().backward()
+out = (y, x.grad)
+''', r'''
+a = torch.zeros(3)
+b = torch.tensor([1., 2., 3.], requires_grad=True)
+a[0:2] = b[1:]
+a.sum().backward()
+out = (a, b.grad, a.requires_grad)
+''', r'''
+out = torch.nn.functional.softmax(torch.tensor([[1., 2.], [3., 5.]]))
 ''',
 ]
 
