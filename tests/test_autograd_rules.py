@@ -452,3 +452,13 @@ def test_leaf_grads_never_alias_each_other_or_user_arrays(device):
     ReturnsSaved.apply(z, other).sum().backward()
     z.grad.add_(1)
     assert host(other).tolist() == [3.0, 3.0]
+
+
+def test_no_grad_as_bare_decorator():
+    @torch.no_grad
+    def f(t):
+        return t * 2
+
+    x = torch.ones(2, requires_grad=True)
+    assert not f(x).requires_grad and torch.is_grad_enabled()
+    torch.backends.cudnn.benchmark = True  # PyTorch scripts set it; it must not fail

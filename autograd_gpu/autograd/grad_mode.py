@@ -38,11 +38,24 @@ class _Mode:
         return wrapper
 
 
-class no_grad(_Mode):  # noqa: N801 - PyTorch's spelling
+class _BareDecorator(_Mode):
+    """Also usable as a bare decorator (@no_grad), as recent PyTorch allows."""
+
+    def __new__(cls, fn=None):
+        self = super().__new__(cls)
+        if fn is not None and callable(fn):
+            return self(fn)
+        return self
+
+    def __init__(self, fn=None):
+        pass
+
+
+class no_grad(_BareDecorator):  # noqa: N801 - PyTorch's spelling
     mode = False
 
 
-class enable_grad(_Mode):  # noqa: N801
+class enable_grad(_BareDecorator):  # noqa: N801
     mode = True
 
 

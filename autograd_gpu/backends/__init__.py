@@ -56,6 +56,20 @@ def of(array) -> Backend:
     return _CUDA.get(array.device.id) or cuda_backend(array.device.id)
 
 
+class _Flags:
+    """PyTorch's torch.backends.cudnn switches. CuPy here uses cuBLAS and its own kernels,
+    not cuDNN, so they only record what a script sets (scripts written for PyTorch set them)."""
+
+    def __init__(self, **flags):
+        self.__dict__.update(flags)
+
+    def is_available(self) -> bool:
+        return False
+
+
+cudnn = _Flags(enabled=True, benchmark=False, deterministic=False, allow_tf32=True)
+
+
 def all_created() -> list[Backend]:
     return [numpy_backend, *_CUDA.values()]
 

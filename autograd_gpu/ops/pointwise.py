@@ -517,6 +517,16 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     return _wrap(out)
 
 
+@method("clamp_min")
+def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
+    return clamp(input, min=min)
+
+
+@method("clamp_max")
+def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
+    return clamp(input, max=max)
+
+
 def _clamp_tensor(input, lo, hi):
     from .. import creation
 
