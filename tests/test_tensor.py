@@ -194,3 +194,16 @@ def test_indexing_views_and_copies(device):
     s = x[0, 0]
     s += 5
     assert x[0, 0].item() == 5.0 and s.dim() == 0
+
+
+def test_sort_topk_argsort(device):
+    x = torch.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], device=device, requires_grad=True)
+    values, indices = x.sort(1, descending=True)
+    assert host(values).tolist() == [[3.0, 2.0, 1.0], [5.0, 4.0, 0.0]]
+    assert host(indices).tolist() == [[0, 2, 1], [1, 2, 0]]
+    top, where = x.topk(2)
+    assert host(top).tolist() == [[3.0, 2.0], [5.0, 4.0]] and host(where).tolist() == [[0, 2],
+                                                                                       [1, 2]]
+    (values[:, 0] * 2 + top.sum()).sum().backward()
+    assert host(x.grad).tolist() == [[4.0, 0.0, 2.0], [0.0, 4.0, 2.0]]
+    assert host(x.argsort(0)).tolist() == [[1, 0, 0], [0, 1, 1]]

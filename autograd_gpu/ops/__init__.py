@@ -7,8 +7,8 @@ from . import (activation, conversion, extra, indexing, inplace, linalg,  # noqa
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
 from .conversion import clone, to
-from .extra import (allclose, cumsum, equal, flip, isclose, norm, outer, repeat, tril,
-                    triu)
+from .extra import (allclose, argsort, cumsum, equal, flip, isclose, norm, outer, repeat,
+                    sort, topk, tril, triu)
 from .indexing import gather, masked_fill, nonzero
 from .linalg import bmm, dot, matmul, mm, mv
 from .nn_ops import erf

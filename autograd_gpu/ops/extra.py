@@ -200,3 +200,41 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 def equal(input: Tensor, other: Tensor) -> bool:
     same_device("equal", (input, other))
     return input.shape == other.shape and bool((input._data == other._data).all())
+
+
+def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
+    xp = backends.of(input._data).xp
+    x = input._data
+    key = -x if descending and x.dtype.kind in "fi" else x
+    idx = xp.argsort(key, axis=dim, kind="stable")
+    if descending and x.dtype.kind not in "fi":
+        idx = xp.flip(idx, axis=dim)
+    return _wrap(idx.astype(np.int64))
+
+
+@method("sort")
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    """(values, indices) along dim; values carry the gradient back through the indices."""
+    from .reduction import _return_type
+
+    d = _wrap_dim(dim, input.dim())
+    idx = _sorted_indices(input, d, descending, stable)
+    return _return_type("sort")(input.gather(d, idx), idx)
+
+
+@method("argsort")
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    return _sorted_indices(input, _wrap_dim(dim, input.dim()), descending, stable)
+
+
+@method("topk")
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+    from .reduction import _return_type
+
+    d = _wrap_dim(dim, input.dim())
+    if not 0 <= k <= input.shape[d]:
+        raise RuntimeError("selected index k out of range")
+    idx = _sorted_indices(input, d, largest, True)
+    lead = (slice(None),) * d
+    idx = idx[lead + (slice(0, k),)]
+    return _return_type("topk")(input.gather(d, idx), idx)
