@@ -260,10 +260,7 @@ class Tensor:
 
     # -- conversions ------------------------------------------------------------------------
     def item(self):
-        if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
-                               f"to Scalar")
-        return self._data.item()
+        return self._scalar()
 
     def tolist(self):
         return backends.of(self._data).to_host(self._data).tolist()
@@ -285,17 +282,17 @@ class Tensor:
                             f"Tensor.cpu() to copy the tensor to host memory first.")
         return self._data if dtype is None else self._data.astype(dtype)
 
-    def _scalar(self, kind: str):
+    def _scalar(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                f"to Scalar")
         return self._data.item()
 
     def __float__(self) -> float:
-        return float(self._scalar("float"))
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self._scalar("int"))
+        return int(self._scalar())
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -309,7 +306,7 @@ class Tensor:
         return bool(self._data.item())
 
     def __complex__(self) -> complex:
-        return complex(self._scalar("complex"))
+        return complex(self._scalar())
 
     def __len__(self) -> int:
         if self._data.ndim == 0:

@@ -11,6 +11,7 @@ import operator
 import numpy as np
 
 from .. import _dtypes, backends
+from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
@@ -193,7 +194,7 @@ def _div_rounded(input, other, mode):
     if mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{mode}'")
-    with _no_grad():
+    with no_grad():
         if isinstance(other, Tensor):
             same_device("div", (input, other))
         ad, bd = cast_operands("div", input, other)
@@ -732,19 +733,6 @@ def isinf(input: Tensor) -> Tensor:
 @method("isfinite")
 def isfinite(input: Tensor) -> Tensor:
     return _wrap(backends.of(input._data).xp.isfinite(input._data))
-
-
-class _no_grad_ctx:  # a local no_grad, to avoid importing autograd in a cycle
-    def __enter__(self):
-        self.prev = grad_state.enabled
-        grad_state.enabled = False
-
-    def __exit__(self, *exc):
-        grad_state.enabled = self.prev
-
-
-def _no_grad():
-    return _no_grad_ctx()
 
 
 @method("floor_divide", "__floordiv__")
