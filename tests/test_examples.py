@@ -12,6 +12,7 @@ import autograd_gpu as torch
 
 @pytest.fixture
 def xy(device):
+    torch.manual_seed(0)  # the examples' random starting points, fixed
     x = torch.linspace(-math.pi, math.pi, 2000, device=device)
     return x, torch.sin(x)
 
@@ -77,7 +78,7 @@ def test_optimizers(device, xy, name, lr):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    assert loss.item() < min(first / 5, 200.0)
+    assert loss.item() < first / 20  # from a random start, whatever the device's generator
 
 
 class Polynomial3(torch.nn.Module):

@@ -1,6 +1,8 @@
 """Matrix products: matmul (1-D, 2-D, batched with broadcasting) and mm."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ._core import device_error, method, record, recording, register
@@ -160,13 +162,13 @@ MmBackward0_linear = type("MmBackward0", (AddmmBackward0,), {"__slots__": ()})
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """x @ W.T (+ b) as one recorded op (AddmmBackward0, or MmBackward0 without a bias)."""
     xd, wd = input._data, weight._data
+    bd = wd if bias is None else bias._data
     tensors = (input, weight) if bias is None else (input, weight, bias)
-    first = xd.__class__
-    if any(t._data.__class__ is not first for t in tensors[1:]) or (
-            first.__module__ != "numpy" and any(t._data.device != xd.device
-                                                for t in tensors[1:])):
+    if wd.__class__ is not xd.__class__ or bd.__class__ is not xd.__class__ or (
+            xd.__class__ is not np.ndarray and (wd.device != xd.device
+                                                or bd.device != xd.device)):
         raise device_error("linear", tensors)
-    if any(t._data.dtype != xd.dtype for t in tensors[1:]):
+    if wd.dtype is not xd.dtype or bd.dtype is not xd.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_c_name(xd.dtype)} != {_c_name(wd.dtype)}")
     if xd.ndim == 0 or xd.shape[-1] != wd.shape[-1] or wd.ndim != 2:
