@@ -100,11 +100,13 @@ def _mlp(lib, device, sizes, act: str, batch: int, lr: float = 0.01):
 
 def _train_step(lib, model, opt, x, y):
     """One SGD step on a classification loss; returns the gradients it used."""
+    params = list(model.parameters())  # listed once: the floor has no module tree to walk
+
     def step():
         opt.zero_grad()
         loss = lib.nn.functional.cross_entropy(model(x), y)
         loss.backward()
-        grads = [p.grad for p in model.parameters()]
+        grads = [p.grad for p in params]
         opt.step()
         return grads
 
