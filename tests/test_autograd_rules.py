@@ -462,3 +462,29 @@ def test_no_grad_as_bare_decorator():
     x = torch.ones(2, requires_grad=True)
     assert not f(x).requires_grad and torch.is_grad_enabled()
     torch.backends.cudnn.benchmark = True  # PyTorch scripts set it; it must not fail
+
+
+def test_backward_inputs_never_alias_grads(device):
+    a, b = leaf([1.0, 2.0], device), leaf([3.0, 4.0], device)
+    (a + b).sum().backward(inputs=[a, b])
+    a.grad.add_(5)
+    assert host(b.grad).tolist() == [1.0, 1.0]
+
+
+def test_concurrent_backward_in_threads():
+    import threading
+
+    results = []
+
+    def work():
+        x = torch.ones(50, requires_grad=True)
+        for _ in range(50):
+            (x * x).sum().backward()
+        results.append(host(x.grad).tolist())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [[100.0] * 50] * 4

@@ -17,9 +17,6 @@ from .grad_mode import state
 from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot
 
 _numpy = backends.numpy_backend
-# Arrays a leaf may not take as its .grad without a copy during the current backward: the
-# user's own (root gradients, hook and custom-Function results) and those already taken.
-_protected: set = set()
 _ndarray = np.ndarray
 VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
                 "its gradient, with torch.autograd.set_detect_anomaly(True).")
@@ -75,8 +72,9 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
         leads = _leading(root, wanted)
         captured = [None] * len(targets)
     buffers = {}
-    global _protected
-    outer_protected, _protected = _protected, {id(g) for g in grads}
+    # Arrays a leaf may not take as its .grad without a copy during this backward: the user's
+    # own (root gradients, hook and custom-Function results) and those already taken.
+    outer_protected, state.protected = state.protected, {id(g) for g in grads}
     prev = state.enabled
     state.enabled = create_graph
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
@@ -120,7 +118,7 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                     ready.append(nxt)
     finally:
         state.enabled = prev
-        _protected = outer_protected
+        state.protected = outer_protected
         errstate.__exit__(None, None, None)
     return captured
 
@@ -194,7 +192,7 @@ def call_node(fn, g, create_graph: bool = False):
     if fn._post_hooks is not None:
         grads = _run_post_hooks(fn, grads, g, create_graph)
     if fn._user_grads and not create_graph:
-        _protected.update(id(x) for x in grads if x is not None)
+        state.protected.update(id(x) for x in grads if x is not None)
     if state.anomaly:
         _check_anomaly(fn, grads, F)
     return grads
@@ -222,7 +220,8 @@ def _as_tensor(g):
 def _as_grad(value, create_graph: bool):
     if create_graph:
         return value
-    _protected.add(id(value._data))  # the user's tensor: never taken over by a leaf
+    if state.protected is not None:
+        state.protected.add(id(value._data))  # the user's tensor: never taken by a leaf
     return value._data
 
 
@@ -303,8 +302,10 @@ def accumulate_into(t, g, create_graph: bool) -> None:
     if grad is None:
         # take the engine's own fresh array when nothing else can see it (as PyTorch steals
         # a gradient whose reference count says it is unshared); copy otherwise
-        if g.__class__ is _ndarray and g.flags.owndata and id(g) not in _protected:
-            _protected.add(id(g))
+        protected = state.protected  # None outside a backward pass: always copy there
+        if protected is not None and g.__class__ is _ndarray and g.flags.owndata and \
+                id(g) not in protected:
+            protected.add(id(g))
         else:
             g = g.copy()
         t._grad = _wrap(g)

@@ -8,6 +8,7 @@ import threading
 class _State(threading.local):
     enabled = True  # a class attribute: every new thread starts with grad mode on
     anomaly = False
+    protected = None  # the engine's set of arrays leaves must copy (during a backward only)
 
 
 state = _State()
