@@ -137,3 +137,9 @@ def test_cli_info(capsys):
     assert cli.main(["info"]) == 0
     out = capsys.readouterr().out
     assert "autograd_gpu" in out and "NumPy" in out and "devices: cpu" in out
+
+
+def test_cli_train_cnn_reaches_target(capsys):
+    assert cli.main(["train", "--model", "cnn", "--device", "cpu", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["test_accuracy"] >= 0.98 and summary["epochs"] == 30
