@@ -140,3 +140,18 @@ def test_optimizers_match_pytorch():
                 opt.step()
             out.append(w.detach().numpy().copy())
         np.testing.assert_allclose(out[0], out[1], rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_optimizer_state_follows_its_parameter(device):
+    model = torch.nn.Linear(3, 2)
+    opt = torch.optim.Adam(model.parameters(), lr=0.1)
+    model(torch.randn(4, 3)).sum().backward()
+    opt.step()
+    model.to(device).double()
+    opt.zero_grad()
+    model(torch.randn(4, 3, device=device, dtype=torch.float64)).sum().backward()
+    opt.step()
+    for p in model.parameters():
+        st = opt.state[p]
+        assert st["exp_avg"].dtype == torch.float64 and st["exp_avg"].device == p.device
+        assert p.dtype == torch.float64

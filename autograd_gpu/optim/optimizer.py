@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
+
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap
+
+
+_np_ndarray = np.ndarray
 
 
 class _Required:
@@ -64,10 +69,18 @@ class Optimizer:
                     p._grad.zero_()
 
     def _state(self, p: Tensor, **init) -> dict:
-        """The parameter's state, created on first use on the parameter's device."""
+        """The parameter's state, created on first use on the parameter's device, and moved
+        with it when the parameter has moved (model.to("cuda"), model.double())."""
         st = self.state.get(p)
         if st is None:
             st = self.state[p] = {k: (v() if callable(v) else v) for k, v in init.items()}
+            return st
+        data = p._data
+        for k, v in st.items():
+            if k != "step" and isinstance(v, Tensor) and (
+                    v._data.__class__ is not data.__class__ or v._data.dtype != data.dtype
+                    or (data.__class__ is not _np_ndarray and v._data.device != data.device)):
+                st[k] = v.to(p.device, p.dtype)
         return st
 
     def step(self, closure=None):
