@@ -224,3 +224,14 @@ def test_clip_grad_norm_and_value():
     assert host(b.grad)[1] == pytest.approx(0.8, abs=1e-6)
     nn.utils.clip_grad_value_([a, b], 0.7)
     assert host(b.grad)[1] == pytest.approx(0.7)
+
+
+def test_assigning_a_plain_tensor_to_a_parameter_name_raises():
+    lin = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="cannot assign .* as parameter 'weight'"):
+        lin.weight = torch.zeros(2, 2)
+    assert "weight" in dict(lin.named_parameters())
+    lin.bias = None
+    assert [n for n, _ in lin.named_parameters()] == ["weight"]
+    lin.extra = nn.Parameter(torch.ones(1))
+    assert "extra" in dict(lin.named_parameters())

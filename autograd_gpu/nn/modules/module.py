@@ -54,11 +54,8 @@ class Module:
                                  "Module.__init__() call")
         params, buffers, modules = (self.__dict__.get(k) for k in
                                     ("_parameters", "_buffers", "_modules"))
-        for d in (params, buffers, modules):
-            if d is not None and name in d and not _fits(d, value, params, buffers, modules):
-                del d[name]
         if isinstance(value, Parameter):
-            self.__dict__.pop(name, None)
+            _forget(name, self.__dict__, buffers, modules)
             params[name] = value
         elif params is not None and name in params:
             if value is not None:
@@ -66,7 +63,7 @@ class Module:
                                 f"'{name}' (torch.nn.Parameter or None expected)")
             params[name] = None
         elif isinstance(value, Module):
-            self.__dict__.pop(name, None)
+            _forget(name, self.__dict__, params, buffers)
             modules[name] = value
         elif modules is not None and name in modules:
             if value is not None:
@@ -347,12 +344,10 @@ class Module:
                       | set(self._modules))
 
 
-def _fits(d, value, params, buffers, modules) -> bool:
-    if d is params:
-        return isinstance(value, Parameter) or value is None
-    if d is modules:
-        return isinstance(value, Module) or value is None
-    return isinstance(value, Tensor) or value is None
+def _forget(name: str, *places) -> None:
+    for d in places:
+        if d is not None:
+            d.pop(name, None)
 
 
 class _IncompatibleKeys(tuple):
