@@ -8,7 +8,9 @@ import numpy as np
 from .. import backends, creation
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import method, record, recording, register, same_device, save_output
+from ._core import (method, record, recording, register, same_device, save_output,
+                    wrap_dims)
+from .shape import _shape_arg
 from .pointwise import where
 
 
@@ -16,8 +18,7 @@ from .pointwise import where
 @method("repeat")
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
-    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) \
-        else tuple(sizes)
+    sizes = _shape_arg(sizes)
     if len(sizes) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
@@ -39,8 +40,7 @@ class FlipBackward0(Node):
 @register()
 @method("flip")
 def flip(input: Tensor, dims) -> Tensor:
-    dims = tuple(_wrap_dim(d, input.dim()) for d in ((dims,) if isinstance(dims, int)
-                                                        else dims))
+    dims = wrap_dims(dims, input.dim())
     out = backends.of(input._data).xp.flip(input._data, dims).copy()
     if recording(input):
         res = record(FlipBackward0, out, (input,))
