@@ -285,7 +285,7 @@ SPECS.update({
 
 SPECS["unfold"].append(Case(lambda a: F.unfold(a, 2, padding=1, batch_last=True),
                             lambda a: _np_unfold(np.pad(a, ((0, 0), (0, 0), (1, 1), (1, 1))), 2)
-                            .transpose(1, 0, 2).reshape(2 * 4, -1), ((2, 2, 2, 3),)))
+                            .transpose(1, 2, 0).reshape(2 * 4, -1), ((2, 2, 2, 3),)))
 SPECS["fold"].append(Case(lambda a: F.fold(a, (3, 3), 2, batch_last=True, n=2), None,
                           ((8, 8),)))
 
@@ -294,6 +294,21 @@ SPECS["max_pool2d"].append(Case(lambda x: F.max_pool2d(x, 3, 2, padding=1),
                                                           constant_values=-np.inf), 3, 2, np.max),
                                 ((1, 2, 5, 5),),
                                 make=lambda rng: (_away_from_ties(rng, (1, 2, 5, 5)),)))
+# pools of a convolution's output, whose memory is laid out (C, H, W, N): the pool's forward
+# and backward keep that layout, and a gradient arriving in another layout (from flatten and
+# linear) is handled too
+SPECS["max_pool2d"] += [
+    Case(lambda x, w: F.max_pool2d(F.conv2d(x, w, padding=1), 2),
+         lambda x, w: _np_pool(_np_conv2d(x, w, padding=1), 2, 2, np.max),
+         ((3, 2, 4, 4), (3, 2, 3, 3))),
+    Case(lambda x, w: F.max_pool2d(F.conv2d(x, w, padding=1), 3, 2, padding=1),
+         lambda x, w: _np_pool(np.pad(_np_conv2d(x, w, padding=1),
+                                      ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=-np.inf),
+                               3, 2, np.max), ((2, 2, 5, 5), (3, 2, 3, 3))),
+    Case(lambda x, w, v: F.linear(F.max_pool2d(F.conv2d(x, w, padding=1), 2).flatten(1), v),
+         lambda x, w, v: _np_pool(_np_conv2d(x, w, padding=1), 2, 2, np.max).reshape(3, -1)
+         @ v.T, ((3, 2, 4, 4), (3, 2, 3, 3), (2, 12))),
+]
 SPECS["max_pool2d_op"] = [Case(lambda x: ag.ops.nn_ops.max_pool2d_op(x, 2, 1, 0, 1),
                                lambda x: _np_pool(x, 2, 1, np.max), ((2, 1, 3, 4),),
                                make=lambda rng: (_away_from_ties(rng, (2, 1, 3, 4)),))]

@@ -159,6 +159,43 @@ def test_cross_entropy_errors():
         nn.Conv2d(1, 2, 3)(torch.randn(1, 3, 5, 5))
 
 
+def _leaf_and_input(a: np.ndarray, device, layout: str):
+    """A leaf holding `a` (N, C, H, W), and the tensor to feed a layer: the leaf itself, or
+    with layout="conv_output" a view of a (C, H, W, N) leaf, the memory conv2d's outputs have."""
+    if layout == "contiguous":
+        leaf = torch.tensor(a, device=device, requires_grad=True)
+        return leaf, leaf
+    leaf = torch.tensor(np.ascontiguousarray(a.transpose(1, 2, 3, 0)), device=device,
+                        requires_grad=True)
+    return leaf, leaf.permute(3, 0, 1, 2)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "conv_output"])
+def test_max_pool_ties_nans_and_infinite_gradients(device, layout):
+    """PyTorch's rules: a tie sends the gradient to the first maximum of a window, a NaN is
+    the maximum (the last NaN gets the gradient), and an infinite gradient reaches only the
+    winners (the rest stay exactly 0, not NaN); overlapping windows add up."""
+    nan = np.nan
+
+    def run(a, g, *args):
+        leaf, x = _leaf_and_input(a, device, layout)
+        out = nn.functional.max_pool2d(x, *args)
+        out.backward(torch.tensor(g, device=device))
+        grad = leaf.grad if leaf is x else leaf.grad.permute(3, 0, 1, 2)
+        return host(out), host(grad)
+
+    ties = np.zeros((1, 1, 2, 4))
+    out, grad = run(ties, np.array([[[[2.0, 3.0]]]]), 2)
+    np.testing.assert_array_equal(grad[0, 0], [[2, 0, 3, 0], [0, 0, 0, 0]])
+    out, grad = run(np.array([[[[1.0, nan], [2.0, nan]]]]), np.ones((1, 1, 1, 1)), 2)
+    assert np.isnan(out).all()
+    np.testing.assert_array_equal(grad[0, 0], [[0, 0], [0, 1]])
+    out, grad = run(ties, np.full((1, 1, 1, 2), np.inf), 2)
+    np.testing.assert_array_equal(grad[0, 0], [[np.inf, 0, np.inf, 0], [0, 0, 0, 0]])
+    out, grad = run(np.zeros((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), 2, 1)
+    np.testing.assert_array_equal(grad[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
+
+
 def test_layers_match_pytorch():
     T = pytest.importorskip("torch")
     rng = np.random.default_rng(0)

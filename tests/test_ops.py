@@ -84,3 +84,19 @@ def test_fold_is_unfold_adjoint(device, rng):
     u = host(fx.unfold(ag.tensor(x, device=device), 2))
     f = host(fx.fold(ag.tensor(c, device=device), (5, 4), 2))
     assert np.isclose((u * c).sum(), (x * f).sum(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("args", [(2, 1, 0, 1), (3, 2, 1, 2), (2, 1, 2, 3)])
+def test_batch_last_columns_are_unfold_reordered(device, rng, args):
+    """unfold(batch_last=True) holds unfold's columns ordered (C*kh*kw, L*N), and fold with
+    batch_last undoes it: conv2d's layout carries exactly PyTorch's unfold values."""
+    x = rng.standard_normal((3, 2, 7, 6))
+    fx = ag.nn.functional
+    plain = host(fx.unfold(ag.tensor(x, device=device), *args))
+    last = host(fx.unfold(ag.tensor(x, device=device), *args, batch_last=True))
+    np.testing.assert_array_equal(last, plain.transpose(1, 2, 0).reshape(plain.shape[1], -1))
+    c = rng.standard_normal(last.shape)
+    folded = host(fx.fold(ag.tensor(c, device=device), (7, 6), *args, batch_last=True, n=3))
+    reference = host(fx.fold(ag.tensor(c.reshape(c.shape[0], -1, 3).transpose(2, 0, 1),
+                                       device=device), (7, 6), *args))
+    np.testing.assert_allclose(folded, reference, rtol=1e-12, atol=1e-12)

@@ -63,11 +63,12 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     for g in range(groups):
         x = input if groups == 1 else input[:, g * cg:(g + 1) * cg]
         wg = weight if groups == 1 else weight[g * (o // groups):(g + 1) * (o // groups)]
-        # columns (C*kh*kw, N*L): the whole batch is one GEMM, for the forward and for
-        # both gradients
+        # columns (C*kh*kw, L*N): the whole batch is one GEMM, for the forward and for
+        # both gradients, and the output's memory is (O, oh, ow, N), which the next conv or
+        # pool reads with long contiguous runs
         cols = unfold(x, *args, batch_last=True)
         og = wg.shape[0]
-        outs.append(matmul(wg.reshape(og, -1), cols).reshape(og, n, oh, ow).permute(1, 0, 2, 3))
+        outs.append(matmul(wg.reshape(og, -1), cols).reshape(og, oh, ow, n).permute(3, 0, 1, 2))
     out = outs[0] if groups == 1 else cat(outs, 1)
     if bias is not None:
         out = out + bias.reshape(1, o, 1, 1)

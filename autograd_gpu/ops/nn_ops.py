@@ -82,27 +82,50 @@ def _offsets(geom):
                          slice(j * dw, j * dw + sw * (ow - 1) + 1, sw))
 
 
-def _padded(x, ph: int, pw: int):
-    if not (ph or pw):
-        return x
+def _axis_order(a) -> list:
+    """a's axes from the slowest-varying in memory to the fastest."""
+    return sorted(range(a.ndim), key=lambda d: -abs(a.strides[d]))
+
+
+def _laid_out_like(xp, ref, shape, dtype, fill=0):
+    """A new array of `shape` filled with `fill` (None: uninitialised) whose memory runs in
+    the same axis order as `ref`'s (NumPy's loops are only fast when the operands of an op
+    share a layout)."""
+    order = _axis_order(ref)
+    shape = tuple(shape[a] for a in order)
+    out = xp.empty(shape, dtype) if fill is None else xp.full(shape, fill, dtype)
+    return out.transpose([order.index(a) for a in range(ref.ndim)])
+
+
+def _spatial_first(x, ph: int, pw: int):
+    """(N, C, H, W) -> padded (C, H+2ph, W+2pw, N): batch innermost, so that every kernel
+    offset's window is a copy with long contiguous runs (a view when nothing needs doing)."""
     n, c, h, w = x.shape
-    out = backends.of(x).xp.zeros((n, c, h + 2 * ph, w + 2 * pw), x.dtype)
-    out[:, :, ph:ph + h, pw:pw + w] = x
+    xt = x.transpose(1, 2, 3, 0)
+    if not (ph or pw) and xt.strides[3] == xt.itemsize:
+        return xt
+    out = backends.of(x).xp.zeros((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
+    out[:, ph:ph + h, pw:pw + w] = xt
     return out
 
 
 def im2col(x, geom, batch_last: bool = False):
     """(N, C, H, W) array -> columns (one strided copy per kernel offset): (N, C*kh*kw, L),
-    or (C*kh*kw, N*L) with batch_last, the layout that makes a convolution one GEMM."""
+    or (C*kh*kw, L*N) with batch_last (batch index fastest), the layout that makes a
+    convolution one GEMM whose result is already the next layer's (C, H, W, N) memory."""
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(x).xp
     n, c = x.shape[:2]
-    x = _padded(x, ph, pw)
     if batch_last:
-        cols = xp.empty((c, kh, kw, n, oh, ow), x.dtype)
+        xt = _spatial_first(x, ph, pw)
+        cols = xp.empty((c, kh, kw, oh, ow, n), x.dtype)
         for i, j, (rows, cs) in _offsets(geom):
-            cols[:, i, j] = x[:, :, rows, cs].transpose(1, 0, 2, 3)
-        return cols.reshape(c * kh * kw, n * oh * ow)
+            cols[:, i, j] = xt[:, rows, cs]
+        return cols.reshape(c * kh * kw, oh * ow * n)
+    if ph or pw:
+        padded = xp.zeros((n, c, x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), x.dtype)
+        padded[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]] = x
+        x = padded
     cols = xp.empty((n, c, kh, kw, oh, ow), x.dtype)
     for i, j, (rows, cs) in _offsets(geom):
         cols[:, :, i, j] = x[:, :, rows, cs]
@@ -110,21 +133,23 @@ def im2col(x, geom, batch_last: bool = False):
 
 
 def col2im(cols, size: tuple, geom, batch_last: bool = False, n: int | None = None):
-    """The adjoint of im2col: columns summed back into (N, C, H, W)."""
+    """The adjoint of im2col: columns summed back into (N, C, H, W) (with batch_last a view of
+    (C, H, W, N) memory)."""
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(cols).xp
     h, w = size
     if batch_last:
         c = cols.shape[0] // (kh * kw)
-        cols = cols.reshape(c, kh, kw, n, oh, ow)
-        pick = lambda i, j: cols[:, i, j].transpose(1, 0, 2, 3)  # noqa: E731
-    else:
-        n, c = cols.shape[0], cols.shape[1] // (kh * kw)
-        cols = cols.reshape(n, c, kh, kw, oh, ow)
-        pick = lambda i, j: cols[:, :, i, j]  # noqa: E731
+        cols = cols.reshape(c, kh, kw, oh, ow, n)
+        out = xp.zeros((c, h + 2 * ph, w + 2 * pw, n), cols.dtype)
+        for i, j, (rows, cs) in _offsets(geom):
+            out[:, rows, cs] += cols[:, i, j]
+        return out[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2)
+    n, c = cols.shape[0], cols.shape[1] // (kh * kw)
+    cols = cols.reshape(n, c, kh, kw, oh, ow)
     out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), cols.dtype)
     for i, j, (rows, cs) in _offsets(geom):
-        out[:, :, rows, cs] += pick(i, j)
+        out[:, :, rows, cs] += cols[:, :, i, j]
     return out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out
 
 
@@ -153,7 +178,7 @@ class Col2ImBackward0(Node):
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1, *,
            batch_last: bool = False) -> Tensor:
     """F.unfold: sliding (N, C, H, W) blocks as columns (N, C*kh*kw, L); with batch_last
-    (not in PyTorch) as (C*kh*kw, N*L), so that a convolution is one matrix product."""
+    (not in PyTorch) as (C*kh*kw, L*N), so that a convolution is one matrix product."""
     if input.dim() != 4:
         raise RuntimeError(f"Input Error: Only 4D input Tensors are supported (got "
                            f"{input.dim()}D)")
@@ -172,7 +197,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1, *,
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1, *,
          batch_last: bool = False, n: int | None = None) -> Tensor:
     """F.fold: columns (N, C*kh*kw, L) summed back into (N, C, H, W) (with batch_last the
-    columns are (C*kh*kw, N*L) and `n` gives N)."""
+    columns are (C*kh*kw, L*N) and `n` gives N)."""
     size = _pairs(output_size)
     args = (kernel_size, dilation, padding, stride)
     out = col2im(input._data, size, _geometry(*size, *args), batch_last, n)
@@ -196,12 +221,21 @@ class MaxPool2DWithIndicesBackward0(Node):
         geom, winner = self.geom, self.winner
         xp = backends.of(g).xp
         n, c, h, w = self.shape
-        kh, kw, dh, dw, ph, pw = geom[:6]
-        out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), g.dtype)
+        kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+        overlapping = sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
+        tiled = (dh, dw, sh, sw, oh * sh, ow * sw) == (1, 1, kh, kw, h + 2 * ph, w + 2 * pw)
+        out = _laid_out_like(xp, winner, (n, c, h + 2 * ph, w + 2 * pw), g.dtype,
+                             None if tiled else 0)  # tiled: every element is written below
+        if _axis_order(g) != _axis_order(winner):  # one copy, so the loops share a layout
+            g_laid_out = _laid_out_like(xp, winner, g.shape, g.dtype, None)
+            g_laid_out[...] = g
+            g = g_laid_out
         for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
-            out[:, :, rows, cs] += xp.where(winner == k, g, 0)
+            if overlapping:
+                out[:, :, rows, cs] += F.where(winner == k, g, 0.0)
+            else:  # each input element is in one window at most: no sum needed
+                out[:, :, rows, cs] = F.where(winner == k, g, 0.0)
         return (out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out,)
-
 
     def _flat_index(self):
         """The flat input index of each window's maximum (only create_graph needs it)."""
@@ -232,19 +266,24 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation) -> Tens
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(x).xp
     if ph or pw:
-        padded = xp.full((n, c, h + 2 * ph, w + 2 * pw), -xp.inf, x.dtype)
+        padded = _laid_out_like(xp, x, (n, c, h + 2 * ph, w + 2 * pw), x.dtype, -xp.inf)
         padded[:, :, ph:ph + h, pw:pw + w] = x
         x = padded
     best = winner = None
     for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
         s = x[:, :, rows, cs]
-        if best is None:
-            best, winner = s.copy(), xp.zeros(s.shape, xp.uint8)
+        if best is None:  # both in the input's memory layout (a conv's output is C, H, W, N)
+            best = _laid_out_like(xp, x, s.shape, x.dtype, None)
+            best[...] = s
+            winner = _laid_out_like(xp, x, s.shape, xp.uint8 if kh * kw < 256 else xp.int32)
             continue
-        # strictly greater keeps the first maximum; a NaN wins, as PyTorch propagates it
+        # strictly greater keeps the first maximum; a NaN wins, as PyTorch propagates it.
+        # Arithmetic, not masked copies: NumPy's masked assignment is ~10x slower.
         better = (s > best) | (s != s)
-        xp.copyto(best, s, where=better)
-        xp.copyto(winner, k, where=better)
+        xp.maximum(best, s, out=best)
+        step = xp.subtract(k, winner, dtype=winner.dtype)
+        step *= better
+        winner += step
     if recording(input):
         res = record(MaxPool2DWithIndicesBackward0, best, (input,))
         node = res._edge[0]
