@@ -94,18 +94,27 @@ class Adam(Optimizer):
         st["step"]._data += 1
         step = float(st["step"]._data)
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-        m += (g - m) * (1 - beta1)  # lerp, as PyTorch writes it
+        # PyTorch's single-tensor Adam, operation for operation (so the same float32
+        # numbers), in place with one scratch array
+        tmp = xp.subtract(g, m)
+        tmp *= 1 - beta1
+        m += tmp  # m.lerp_(g, 1 - beta1)
         v *= beta2
-        v += (1 - beta2) * g * g
+        xp.multiply(g, 1 - beta2, out=tmp)
+        tmp *= g
+        v += tmp  # v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
         bc1 = 1 - beta1 ** step
         bc2_sqrt = math.sqrt(1 - beta2 ** step)
         if group["amsgrad"]:
             vmax = st["max_exp_avg_sq"]._data
             xp.maximum(vmax, v, out=vmax)
-            denom = xp.sqrt(vmax) / bc2_sqrt + eps
-        else:
-            denom = xp.sqrt(v) / bc2_sqrt + eps
-        p._data -= (lr / bc1) * (m / denom)
+            v = vmax
+        xp.sqrt(v, out=tmp)
+        tmp /= bc2_sqrt
+        tmp += eps  # denom
+        xp.divide(m, tmp, out=tmp)
+        tmp *= lr / bc1
+        p._data -= tmp  # p.addcdiv_(m, denom, value=-lr / bc1)
 
 
 class AdamW(Adam):
