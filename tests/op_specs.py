@@ -204,6 +204,24 @@ def _np_pool(x, k, s, reduce):
     return out
 
 
+def _np_pool_ceil(x, k, s, p, reduce, fill):
+    """Pooling with ceil_mode written out: PyTorch's output length, and a last window cut
+    off where it reaches past the padding."""
+    n, c, h, w = x.shape
+
+    def size(d):
+        o = (d + 2 * p - k + s - 1) // s + 1
+        return o - 1 if (o - 1) * s >= d + p else o
+
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)), constant_values=fill)
+    out = np.zeros((n, c, size(h), size(w)))
+    for i in range(size(h)):
+        for j in range(size(w)):
+            out[:, :, i, j] = reduce(xp[:, :, i * s:min(i * s + k, h + 2 * p),
+                                        j * s:min(j * s + k, w + 2 * p)], axis=(2, 3))
+    return out
+
+
 def _np_unfold(x, k):
     n, c, h, w = x.shape
     cols = [x[:, :, i:i + h - k + 1, j:j + w - k + 1] for i in range(k) for j in range(k)]
@@ -224,7 +242,19 @@ SPECS.update({
     "pad": [Case(lambda a: F.pad(a, (1, 2, 0, 1)), lambda a: np.pad(a, ((0, 1), (1, 2))),
                  ((2, 3),)),
             Case(lambda a: F.pad(a, (1, 1), value=0.5), lambda a: np.pad(
-                a, ((0, 0), (1, 1)), constant_values=0.5), ((2, 2),))],
+                a, ((0, 0), (1, 1)), constant_values=0.5), ((2, 2),)),
+            Case(lambda a: F.pad(a, (-1, 2, 1, -1)),  # negative amounts crop
+                 lambda a: np.pad(a[:, :-1, 1:], ((0, 0), (1, 0), (0, 2))), ((2, 3, 4),)),
+            Case(lambda a: F.pad(a, (2, 1, 1, 2), mode="reflect"),
+                 lambda a: np.pad(a, ((0, 0), (0, 0), (1, 2), (2, 1)), mode="reflect"),
+                 ((2, 2, 3, 4),)),
+            Case(lambda a: F.pad(a, (3, 1), mode="replicate"),
+                 lambda a: np.pad(a, ((0, 0), (3, 1)), mode="edge"), ((3, 2),)),
+            Case(lambda a: F.pad(a, (3, 1, 0, 2), mode="circular"),
+                 lambda a: np.pad(a, ((0, 0), (0, 2), (3, 1)), mode="wrap"), ((2, 3, 3),)),
+            Case(lambda a: F.pad(a, (1, 1, 1, 1, 1, 1), mode="replicate"),
+                 lambda a: np.pad(a, ((0, 0), (1, 1), (1, 1), (1, 1)), mode="edge"),
+                 ((1, 2, 2, 2),))],
     "unfold": [Case(lambda a: F.unfold(a, 2), lambda a: _np_unfold(a, 2), ((2, 2, 3, 3),))],
     "fold": [Case(lambda a: F.fold(a, (3, 3), 2), None, ((1, 8, 4),), second=True)],
     "linear": [Case(F.linear, lambda x, w, b: x @ w.T + b, ((4, 3), (2, 3), (2,))),
@@ -238,7 +268,13 @@ SPECS.update({
                    Case(lambda x: F.max_pool2d(x, 3, 1), lambda x: _np_pool(x, 3, 1, np.max),
                         ((1, 1, 4, 5),), make=lambda rng: (_away_from_ties(rng, (1, 1, 4, 5)),))],
     "avg_pool2d": [Case(lambda x: F.avg_pool2d(x, 2), lambda x: _np_pool(x, 2, 2, np.mean),
-                        ((2, 3, 4, 4),))],
+                        ((2, 3, 4, 4),)),
+                   Case(lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True),
+                        lambda x: _np_pool_ceil(x, 3, 2, 1, np.mean, 0.0), ((2, 1, 6, 5),)),
+                   Case(lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True,
+                                               count_include_pad=False),
+                        lambda x: _np_pool_ceil(x, 3, 2, 1, np.nanmean, np.nan),
+                        ((1, 2, 6, 6),))],
     "leaky_relu": [Case(lambda x: F.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
                         ((3, 4),), make=lambda rng: (
                             rng.uniform(0.2, 2, (3, 4)) * rng.choice([-1, 1], (3, 4)),))],
@@ -308,6 +344,14 @@ SPECS["max_pool2d"] += [
     Case(lambda x, w, v: F.linear(F.max_pool2d(F.conv2d(x, w, padding=1), 2).flatten(1), v),
          lambda x, w, v: _np_pool(_np_conv2d(x, w, padding=1), 2, 2, np.max).reshape(3, -1)
          @ v.T, ((3, 2, 4, 4), (3, 2, 3, 3), (2, 12))),
+]
+SPECS["max_pool2d"] += [
+    Case(lambda x: F.max_pool2d(x, 2, ceil_mode=True),
+         lambda x: _np_pool_ceil(x, 2, 2, 0, np.max, -np.inf), ((1, 2, 5, 5),),
+         make=lambda rng: (_away_from_ties(rng, (1, 2, 5, 5)),)),
+    Case(lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True),
+         lambda x: _np_pool_ceil(x, 3, 2, 1, np.max, -np.inf), ((2, 1, 6, 7),),
+         make=lambda rng: (_away_from_ties(rng, (2, 1, 6, 7)),)),
 ]
 SPECS["max_pool2d_op"] = [Case(lambda x: ag.ops.nn_ops.max_pool2d_op(x, 2, 1, 0, 1),
                                lambda x: _np_pool(x, 2, 1, np.max), ((2, 1, 3, 4),),

@@ -272,3 +272,111 @@ def test_assigning_a_plain_tensor_to_a_parameter_name_raises():
     assert [n for n, _ in lin.named_parameters()] == ["weight"]
     lin.extra = nn.Parameter(torch.ones(1))
     assert "extra" in dict(lin.named_parameters())
+
+
+_NP_PAD_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap", "zeros": "constant"}
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+def test_conv_padding_modes_pad_the_input_as_numpy_does(device, mode):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 6, 5))
+    conv = nn.Conv2d(3, 4, 3, padding=(1, 2), padding_mode=mode).double().to(device)
+    expected = nn.functional.conv2d(
+        torch.tensor(np.pad(x, ((0, 0), (0, 0), (1, 1), (2, 2)), mode=_NP_PAD_MODE[mode]),
+                     device=device), conv.weight, conv.bias)
+    out = conv(torch.tensor(x, device=device))
+    assert out.shape == (2, 4, 6, 7)
+    np.testing.assert_allclose(host(out), host(expected), rtol=1e-12, atol=1e-12)
+    assert ("padding_mode=" in repr(conv)) == (mode != "zeros")
+    leaf = torch.tensor(x[:1, :, :4, :4], device=device, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda v: conv(v), (leaf,))
+    assert torch.autograd.gradgradcheck(lambda v: conv(v), (leaf,))
+
+
+def test_conv_bad_padding_mode_and_same_padding_with_even_kernels(device):
+    with pytest.raises(ValueError, match="padding_mode must be one of .*but got "
+                                         "padding_mode='wrap'"):
+        nn.Conv2d(1, 1, 3, padding_mode="wrap")
+    rng = np.random.default_rng(4)
+    x = torch.tensor(rng.standard_normal((1, 2, 5, 6)), device=device)
+    w = torch.tensor(rng.standard_normal((3, 2, 4, 2)), device=device)
+    out = nn.functional.conv2d(x, w, padding="same")
+    assert out.shape == (1, 3, 5, 6)  # total padding 3 and 1: one more after, as PyTorch
+    manual = nn.functional.conv2d(
+        torch.tensor(np.pad(host(x), ((0, 0), (0, 0), (1, 2), (0, 1))), device=device), w)
+    np.testing.assert_allclose(host(out), host(manual), rtol=1e-12, atol=1e-12)
+    reflect = nn.Conv2d(2, 3, (4, 2), padding="same", padding_mode="reflect", bias=False)
+    reflect.weight.data = w.float()
+    np.testing.assert_allclose(
+        host(reflect(x.float())), host(nn.functional.conv2d(torch.tensor(
+            np.pad(host(x), ((0, 0), (0, 0), (1, 2), (0, 1)), mode="reflect"),
+            device=device).float(), w.float())), rtol=1e-5, atol=1e-5)
+    assert "padding=same" in repr(reflect)
+
+
+def test_max_pool_ceil_mode_and_indices(device):
+    x = torch.arange(25.0, device=device).reshape(1, 1, 5, 5)
+    # windows of 2 over 5 with ceil_mode: [0, 2), [2, 4), [4, 5); the maximum of each is its
+    # last row's last column, whose value is also its flat index
+    expected = [[6, 8, 9], [16, 18, 19], [21, 23, 24]]
+    out, idx = nn.functional.max_pool2d(x, 2, ceil_mode=True, return_indices=True)
+    assert host(out)[0, 0].tolist() == expected and host(idx)[0, 0].tolist() == expected
+    assert idx.dtype == torch.int64 and not idx.requires_grad
+    assert nn.functional.max_pool2d(x, 2).shape == (1, 1, 2, 2)
+    pool = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)
+    out2, idx2 = pool(x[0])  # unbatched
+    assert out2.shape == idx2.shape == (1, 3, 3) and host(idx2)[0].tolist() == expected
+    assert repr(pool) == ("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, "
+                          "ceil_mode=True)")
+    # negated: the maximum is each window's first element, its index the window's start
+    _, idx = nn.functional.max_pool2d(-x, 3, 2, padding=1, ceil_mode=True, return_indices=True)
+    assert host(idx)[0, 0].tolist() == [[0, 1, 3], [5, 6, 8], [15, 16, 18]]
+    avg = nn.functional.avg_pool2d(x, 2, ceil_mode=True)
+    assert host(avg)[0, 0, 0].tolist() == [3.0, 5.0, 6.5]  # the last: mean of 4 and 9
+
+
+def test_padding_layers(device):
+    x = torch.arange(24.0, device=device).reshape(2, 3, 4)
+    for layer, np_mode in [(nn.ReflectionPad1d(2), "reflect"),
+                           (nn.ReplicationPad1d((0, 3)), "edge"),
+                           (nn.CircularPad1d((1, 2)), "wrap"), (nn.ZeroPad1d(1), "constant")]:
+        p = layer.padding
+        np.testing.assert_array_equal(host(layer(x)), np.pad(host(x), ((0, 0), (0, 0), p),
+                                                             mode=np_mode))
+    layer = nn.ConstantPad2d((1, 0, 0, 2), 3.5)
+    assert repr(layer) == "ConstantPad2d(padding=(1, 0, 0, 2), value=3.5)"
+    np.testing.assert_array_equal(host(layer(x)), np.pad(host(x), ((0, 0), (0, 2), (1, 0)),
+                                                          constant_values=3.5))
+    assert repr(nn.ReflectionPad2d(1)) == "ReflectionPad2d((1, 1, 1, 1))"
+    with pytest.raises(RuntimeError, match="Padding size should be less than the "
+                                           "corresponding input dimension"):
+        nn.ReflectionPad1d(4)(x)
+    with pytest.raises(RuntimeError, match="doesn't take in value argument"):
+        nn.functional.pad(x, (1, 1), mode="replicate", value=1.0)
+
+
+def test_pools_and_padding_modes_match_pytorch():
+    T = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    for shape in [(2, 3, 7, 6), (3, 5, 5)]:
+        x = rng.standard_normal(shape)
+        cases = [(f"max_pool2d(v, {a}, ceil_mode=True, return_indices=True)")
+                 for a in ("2", "3, 2, 1", "(3, 2), (2, 3), (1, 0)", "3, 3, 1, 2")]
+        cases += [f"avg_pool2d(v, {a}, ceil_mode=True, count_include_pad={c})"
+                  for a in ("2", "3, 2, 1", "(3, 2), (2, 3), (1, 0)") for c in (True, False)]
+        cases += [f"pad(v, {p}, mode='{m}')" for m in ("reflect", "replicate", "circular")
+                  for p in ("(1, 2, 1, 1)", "(2, 0, -1, 1)")]
+        for case in cases:
+            outs = []
+            for lib in (T, torch):
+                v = lib.tensor(x, requires_grad=True)
+                out = eval(f"lib.nn.functional.{case}", {"lib": lib, "v": v})
+                if isinstance(out, tuple):
+                    out, idx = out
+                    outs.append(idx.numpy())
+                out.backward(lib.tensor(np.cos(np.arange(out.numel())).reshape(out.shape)))
+                outs += [out.detach().numpy(), v.grad.numpy()]
+            half = len(outs) // 2
+            for a, b in zip(outs[:half], outs[half:]):
+                np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12, err_msg=case)

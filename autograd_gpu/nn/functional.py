@@ -12,7 +12,8 @@ from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmo
 from ..ops._core import register
 from ..ops.activation import cross_entropy_indices
 from ..ops.linalg import linear as _linear
-from ..ops.nn_ops import _pairs, erf, fold, max_pool2d_op, pad, unfold
+from ..ops.nn_ops import (_extent, _geometry, _pairs, erf, fold, max_pool2d_op, pad,
+                          unfold)
 from ..tensor import Tensor
 
 __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",
@@ -54,7 +55,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
                            f"expected input{list(input.shape)} to have {cg * groups} channels, "
                            f"but got {c} channels instead")
     if isinstance(padding, str):
-        padding = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
+        padding, after = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
+        if after != padding:  # an even kernel: the extra row and column go after
+            input = pad(input, (0, after[1] - padding[1], 0, after[0] - padding[0]))
+            n, c, h, w = input.shape
     args = ((kh, kw), dilation, padding, stride)
     (dh, dw), (ph, pw), (sh, sw) = _pairs(dilation), _pairs(padding), _pairs(stride)
     oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
@@ -75,17 +79,17 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return out.squeeze(0) if unbatched else out
 
 
-def _same_padding(mode, kernel, dilation, stride):
+def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:
+    """A padding string as (padding before, padding after) per spatial dimension: 'same'
+    with an even effective kernel pads one more after, as PyTorch does."""
     if mode == "valid":
-        return 0
+        return (0, 0), (0, 0)
     if mode != "same":
         raise ValueError(f"Invalid padding string '{mode}', should be one of {{'valid', 'same'}}")
     if any(s != 1 for s in stride):
         raise ValueError("padding='same' is not supported for strided convolutions")
     total = [d * (k - 1) for k, d in zip(kernel, dilation)]
-    if any(t % 2 for t in total):
-        raise NotImplementedError("padding='same' with an even kernel needs asymmetric padding")
-    return tuple(t // 2 for t in total)
+    return tuple(t // 2 for t in total), tuple(t - t // 2 for t in total)
 
 
 def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
@@ -106,54 +110,62 @@ def _pool_args(kernel_size, stride, padding):
     return kernel_size if stride is None or stride == [] else stride
 
 
-def _windows(input: Tensor, kernel_size, stride, padding, dilation, fill):
-    """(N*C, kh*kw, oh, ow) windows of an (N, C, H, W) input, padded with `fill`."""
+def _windows(input: Tensor, kernel_size, stride, padding, fill, ceil_mode: bool = False,
+             after_fill=None):
+    """(N*C, kh*kw, oh, ow) windows of an (N, C, H, W) input, padded with `fill` (and with
+    `after_fill` where ceil_mode's last windows reach past the padding)."""
     n, c, h, w = input.shape
     stride = _pool_args(kernel_size, stride, padding)
-    ph, pw = _pairs(padding)
-    kh, kw = _pairs(kernel_size)
+    geom = _geometry(h, w, kernel_size, 1, padding, stride, ceil_mode)
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    hp, wp = _extent(geom, h, w)
     x = input.reshape(n * c, 1, h, w)
     if ph or pw:
         x = pad(x, (pw, pw, ph, ph), value=fill)
-    cols = unfold(x, kernel_size, dilation, 0, stride)
-    sh, sw = _pairs(stride)
-    dh, dw = _pairs(dilation)
-    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    return cols, (n, c, oh, ow)
+    if (hp, wp) != (h + 2 * ph, w + 2 * pw):
+        x = pad(x, (0, wp - w - 2 * pw, 0, hp - h - 2 * ph),
+                value=fill if after_fill is None else after_fill)
+    return unfold(x, kernel_size, 1, 0, stride), (n, c, oh, ow)
 
 
 @register()
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
-    if ceil_mode:
-        raise NotImplementedError("max_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "max_pool2d")
     stride = _pool_args(kernel_size, stride, padding)
-    out = max_pool2d_op(x, kernel_size, stride, padding, dilation)
-    out = out.squeeze(0) if unbatched else out
-    if return_indices:
-        raise NotImplementedError("max_pool2d: return_indices=True is not supported")
+    out = max_pool2d_op(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    if unbatched:
+        return (out[0].squeeze(0), out[1].squeeze(0)) if return_indices else out.squeeze(0)
     return out
 
 
 @register()
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:
-    if ceil_mode:
-        raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported")
     x, unbatched = _pool_input(input, "avg_pool2d")
-    cols, shape = _windows(x, kernel_size, stride, padding, 1, 0.0)
+    cols, shape = _windows(x, kernel_size, stride, padding, 0.0, ceil_mode)
     if divisor_override:
         out = cols.sum(1) / divisor_override
-    elif count_include_pad or padding in (0, (0, 0)):
+    elif (count_include_pad or padding in (0, (0, 0))) and \
+            _exact_windows(x, kernel_size, stride, padding, ceil_mode):
         out = cols.mean(1)
-    else:
+    else:  # divide by the count of input (and, with count_include_pad, padding) elements
         ones = creation.ones(1, 1, *x.shape[2:], dtype=x.dtype, device=x.device)
-        counts, _ = _windows(ones, kernel_size, stride, padding, 1, 0.0)
+        counts, _ = _windows(ones, kernel_size, stride, padding,
+                             1.0 if count_include_pad else 0.0, ceil_mode, 0.0)
         out = cols.sum(1) / counts.sum(1)
     out = out.reshape(shape)
     return out.squeeze(0) if unbatched else out
+
+
+def _exact_windows(x: Tensor, kernel_size, stride, padding, ceil_mode: bool) -> bool:
+    """Whether every window lies inside the padded input (no ceil_mode overhang)."""
+    if not ceil_mode:
+        return True
+    geom = _geometry(*x.shape[2:], kernel_size, 1, padding,
+                     _pool_args(kernel_size, stride, padding), ceil_mode)
+    ph, pw = geom[4:6]
+    return _extent(geom, *x.shape[2:]) == (x.shape[2] + 2 * ph, x.shape[3] + 2 * pw)
 
 
 @register()

@@ -39,20 +39,34 @@ class ConstantPadNdBackward0(Node):
         return (g[self.crop],)
 
 
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
 @register()
 def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None = None) -> Tensor:
-    """F.pad, constant mode: `pad` lists (before, after) pairs from the last dimension back."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode '{mode}' is not supported (only 'constant')")
-    if len(pad) % 2 or len(pad) // 2 > input.dim():
-        raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number "
-                           f"of dimensions of the input, got {len(pad)} for a "
-                           f"{input.dim()}-D input")
+    """F.pad: `pad` lists (before, after) pairs from the last dimension back; a negative
+    amount crops. Modes: constant (`value`, 0 by default), reflect (mirror without repeating
+    the edge), replicate (repeat the edge), circular (wrap around)."""
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    pad = tuple(int(v) for v in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad)} and input of "
+                           f"dimension {input.dim()}")
     widths = [(0, 0)] * input.dim()
     for k in range(len(pad) // 2):
         widths[input.dim() - 1 - k] = (pad[2 * k], pad[2 * k + 1])
-    if any(a < 0 or b < 0 for a, b in widths):
-        raise NotImplementedError("pad: negative padding (cropping) is not supported")
+    if mode != "constant":
+        return _pad_by_index(input, widths, mode, value, len(pad) // 2)
+    if any(n + a + b < 0 for (a, b), n in zip(widths, input.shape)):
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if any(a < 0 or b < 0 for a, b in widths):  # crop first, then pad what is left
+        input = input[tuple(slice(max(-a, 0), n - max(-b, 0))
+                            for (a, b), n in zip(widths, input.shape))]
+        widths = [(max(a, 0), max(b, 0)) for a, b in widths]
     xp = backends.of(input._data).xp
     out = xp.pad(input._data, widths, constant_values=0 if value is None else value)
     if recording(input):
@@ -63,11 +77,67 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
     return _wrap(out)
 
 
-def _geometry(h: int, w: int, kernel, dilation, padding, stride) -> tuple:
+def _pad_by_index(input: Tensor, widths: list, mode: str, value, dims: int) -> Tensor:
+    """Reflect, replicate and circular padding as a gather along each padded dimension (so
+    the gradient, a scatter-add, and its own gradient come from indexing)."""
+    if value is not None:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if not input.dim() - 1 <= dims + 1 <= input.dim():  # PyTorch's supported combinations
+        raise NotImplementedError(
+            f"Padding size {2 * dims} is not supported for {input.dim()}D input tensor.\n"
+            f"Supported combinations for non-constant padding:\n"
+            f"  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            f"  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            f"  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if any(n == 0 for n in input.shape[input.dim() - dims:]):
+        raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with "
+                           f"possibly 0 batch size and other non-zero dimensions for input, "
+                           f"but got: {list(input.shape)}")
+    import numpy as np
+
+    out = input
+    for d in range(input.dim() - dims, input.dim()):
+        before, after = widths[d]
+        if (before, after) == (0, 0):
+            continue
+        n = input.shape[d]
+        start, stop = max(-before, 0), n - max(-after, 0)  # negative amounts crop first
+        size = stop - start
+        if mode == "reflect" and (before >= n or after >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the "
+                               f"corresponding input dimension, but got: padding "
+                               f"({before}, {after}) at dimension {d} of input "
+                               f"{list(input.shape)}")
+        if mode == "circular" and (before > size or after > size):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        i = np.arange(-max(before, 0), size + max(after, 0))
+        if mode == "reflect":
+            i = np.abs(i)
+            i = np.where(i > size - 1, 2 * (size - 1) - i, i)
+        elif mode == "replicate":
+            i = np.clip(i, 0, size - 1)
+        else:
+            i = i % size
+        index = (slice(None),) * d + (_wrap(np.asarray(i + start)).to(input.device),)
+        out = out[index]
+    return out
+
+
+def pooled_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool = False) -> int:
+    """PyTorch's output length of a sliding window (pooling_output_shape): with ceil_mode a
+    last, partial window counts if it starts inside the input or its left padding."""
+    out = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _geometry(h: int, w: int, kernel, dilation, padding, stride,
+              ceil_mode: bool = False) -> tuple:
     (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (kernel, dilation, padding,
                                                                    stride))
-    oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    oh = pooled_size(h, kh, sh, ph, dh, ceil_mode)
+    ow = pooled_size(w, kw, sw, pw, dw, ceil_mode)
     if oh <= 0 or ow <= 0:
         raise RuntimeError(f"Given input size per channel: ({h} x {w}). Calculated output size "
                            f"per channel: ({oh} x {ow}). Output size is too small")
@@ -222,9 +292,10 @@ class MaxPool2DWithIndicesBackward0(Node):
         xp = backends.of(g).xp
         n, c, h, w = self.shape
         kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+        hp, wp = _extent(geom, h, w)
         overlapping = sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
-        tiled = (dh, dw, sh, sw, oh * sh, ow * sw) == (1, 1, kh, kw, h + 2 * ph, w + 2 * pw)
-        out = _laid_out_like(xp, winner, (n, c, h + 2 * ph, w + 2 * pw), g.dtype,
+        tiled = (dh, dw, sh, sw, oh * sh, ow * sw) == (1, 1, kh, kw, hp, wp)
+        out = _laid_out_like(xp, winner, (n, c, hp, wp), g.dtype,
                              None if tiled else 0)  # tiled: every element is written below
         if _axis_order(g) != _axis_order(winner):  # one copy, so the loops share a layout
             g_laid_out = _laid_out_like(xp, winner, g.shape, g.dtype, None)
@@ -235,19 +306,14 @@ class MaxPool2DWithIndicesBackward0(Node):
                 out[:, :, rows, cs] += F.where(winner == k, g, 0.0)
             else:  # each input element is in one window at most: no sum needed
                 out[:, :, rows, cs] = F.where(winner == k, g, 0.0)
-        return (out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out,)
+        return (out[:, :, ph:ph + h, pw:pw + w] if (hp, wp) != (h, w) else out,)
 
     def _flat_index(self):
         """The flat input index of each window's maximum (only create_graph needs it)."""
         n, c, h, w = self.shape
-        kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = self.geom
-        winner = self.winner
-        xp = backends.of(winner).xp
-        ki, kj = winner // kw, winner % kw
-        rows = xp.arange(oh).reshape(-1, 1) * sh + ki * dh - ph
-        cols = xp.arange(ow).reshape(1, -1) * sw + kj * dw - pw
-        base = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-        return (base + rows * w + cols).astype(xp.int64)
+        xp = backends.of(self.winner).xp
+        base = xp.arange(n * c, dtype=xp.int64).reshape(n, c, 1, 1) * (h * w)
+        return base + _plane_index(self.winner, self.geom, w)
 
 
 def index_add_zeros_op(shape, index, values, accumulate):
@@ -257,16 +323,19 @@ def index_add_zeros_op(shape, index, values, accumulate):
 
 
 @register()
-def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation) -> Tensor:
+def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation,
+                  ceil_mode: bool = False, return_indices: bool = False):
     """Max-pooling as kh*kw elementwise maxima over strided views (no im2col, no argmax
-    over a short axis); records which offset won each window for the backward."""
+    over a short axis); records which offset won each window for the backward. With
+    return_indices also each maximum's flat index in its (H, W) plane, as PyTorch gives."""
     x = input._data
     n, c, h, w = x.shape
-    geom = _geometry(h, w, kernel_size, dilation, padding, stride)
+    geom = _geometry(h, w, kernel_size, dilation, padding, stride, ceil_mode)
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(x).xp
-    if ph or pw:
-        padded = _laid_out_like(xp, x, (n, c, h + 2 * ph, w + 2 * pw), x.dtype, -xp.inf)
+    hp, wp = _extent(geom, h, w)
+    if (hp, wp) != (h, w):  # -inf around it (and after it for ceil_mode's last windows)
+        padded = _laid_out_like(xp, x, (n, c, hp, wp), x.dtype, -xp.inf)
         padded[:, :, ph:ph + h, pw:pw + w] = x
         x = padded
     best = winner = None
@@ -288,5 +357,24 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation) -> Tens
         res = record(MaxPool2DWithIndicesBackward0, best, (input,))
         node = res._edge[0]
         node.geom, node.winner, node.shape, node.numel = geom, winner, (n, c, h, w), n * c * h * w
-        return res
-    return _wrap(best)
+    else:
+        res = _wrap(best)
+    return (res, _wrap(_plane_index(winner, geom, w))) if return_indices else res
+
+
+def _extent(geom, h: int, w: int) -> tuple[int, int]:
+    """The padded input the windows read: padding on both sides, and as much again after as
+    ceil_mode's last windows reach."""
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    return (max(h + 2 * ph, (oh - 1) * sh + dh * (kh - 1) + 1),
+            max(w + 2 * pw, (ow - 1) * sw + dw * (kw - 1) + 1))
+
+
+def _plane_index(winner, geom, w: int):
+    """Each window's maximum as a flat index into its unpadded (H, W) plane."""
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    xp = backends.of(winner).xp
+    ki, kj = winner // kw, winner % kw
+    rows = xp.arange(oh).reshape(-1, 1) * sh + ki * dh - ph
+    cols = xp.arange(ow).reshape(1, -1) * sw + kj * dw - pw
+    return (rows * w + cols).astype(xp.int64)
