@@ -9,6 +9,7 @@ from ._device import device
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
                       result_type as _result_type)
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, from_numpy, full,
                        full_like, initial_seed, linspace, manual_seed, ones, ones_like, rand,

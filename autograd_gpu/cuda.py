@@ -26,11 +26,36 @@ def current_device() -> int:
 
 
 def set_device(device) -> None:
-    from ._device import device as Device
+    index = _index(device)
+    if index >= 0:  # PyTorch: a negative index is a no-op
+        backends.cuda_backend(index).make_current()
 
-    cupy = _require()
-    index = device if isinstance(device, int) else Device(device).index or 0
-    cupy.cuda.runtime.setDevice(index)
+
+class device:  # noqa: N801 - PyTorch's spelling
+    """torch.cuda.device: makes a CUDA device the current one inside a `with` block (None or
+    -1: leaves it as it is)."""
+
+    def __init__(self, device):
+        self.idx = -1 if device is None else _index(device)
+        self.prev_idx = -1
+
+    def __enter__(self):
+        if self.idx != -1:
+            runtime = _require().cuda.runtime
+            self.prev_idx = runtime.getDevice()
+            if self.prev_idx != self.idx:
+                runtime.setDevice(self.idx)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.idx != -1 and self.prev_idx != self.idx:
+            _require().cuda.runtime.setDevice(self.prev_idx)
+        return False
+
+
+def device_of(obj) -> device:
+    """torch.cuda.device_of: the device context of a tensor (a no-op for a CPU tensor)."""
+    return device(obj.device.index if obj.device.type == "cuda" else None)
 
 
 def get_device_name(device=None) -> str:
@@ -60,11 +85,15 @@ manual_seed_all = manual_seed
 
 
 def _index(device) -> int:
+    """A CUDA device's index from an int, a string or a device; a CPU device is an error."""
     from ._device import device as Device
 
     if isinstance(device, int):
         return device
-    return Device(device).index or 0
+    dev = Device(device)
+    if dev.type != "cuda":
+        raise ValueError(f"Expected a cuda device, but got: {dev}")
+    return dev.index or 0
 
 
 def _require():

@@ -28,6 +28,7 @@ def cuda_backend(index: int | None = None) -> Backend:
     if backend is None:
         backend = _CUDA[index] = cb.CupyBackend(index)
         _BY_TYPE.setdefault(cupy.ndarray, backend)
+        apply_tf32()
     return backend
 
 
@@ -53,7 +54,10 @@ def of(array) -> Backend:
         raise TypeError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
     if backend is numpy_backend:
         return backend
-    return _CUDA.get(array.device.id) or cuda_backend(array.device.id)
+    backend = _CUDA.get(array.device.id) or cuda_backend(array.device.id)
+    if len(_CUDA) > 1:  # several GPUs in use: an op runs on its arrays' device, as PyTorch's
+        backend.make_current()  # device guard does (one GPU: nothing to switch)
+    return backend
 
 
 class _Flags:
@@ -70,8 +74,76 @@ class _Flags:
 cudnn = _Flags(enabled=True, benchmark=False, deterministic=False, allow_tf32=True)
 
 
+class _MatmulFlags:
+    """torch.backends.cuda.matmul: `allow_tf32` (off by default, as in PyTorch) lets float32
+    matrix products on CUDA run on TF32 tensor cores (about 10 mantissa bits in the
+    products instead of 23). It sets CuPy's cuBLAS compute type for float32."""
+
+    def __init__(self):
+        self._allow_tf32 = False
+        self.precision = "highest"  # torch.get_float32_matmul_precision()
+        self.allow_fp16_reduced_precision_reduction = True
+        self.allow_bf16_reduced_precision_reduction = True
+
+    @property
+    def allow_tf32(self) -> bool:
+        return self._allow_tf32
+
+    @allow_tf32.setter
+    def allow_tf32(self, value: bool) -> None:
+        self._allow_tf32 = bool(value)
+        self.precision = "high" if value else "highest"
+        if _CUDA:  # CuPy is loaded: apply now (a CUDA backend applies it when created)
+            apply_tf32()
+
+
+class _CudaFlags:
+    """torch.backends.cuda."""
+
+    def __init__(self):
+        self.matmul = _MatmulFlags()
+
+    @staticmethod
+    def is_built() -> bool:
+        from .cupy_backend import cuda_unavailable_reason
+
+        return cuda_unavailable_reason() is None
+
+
+cuda = _CudaFlags()
+
+
+def apply_tf32(linalg=None) -> int:
+    """Set CuPy's float32 matmul compute type from the switch; returns the type set. `linalg`
+    is cupy._core._routines_linalg (a parameter so the CPU suite can check the wiring)."""
+    if linalg is None:
+        from cupy._core import _routines_linalg as linalg
+    compute_type = (linalg.COMPUTE_TYPE_TF32 if cuda.matmul.allow_tf32
+                    else linalg.COMPUTE_TYPE_DEFAULT)
+    linalg.set_compute_type(np.float32, compute_type)
+    return compute_type
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    """torch.set_float32_matmul_precision: 'highest' keeps float32 products exact to float32;
+    'high' and 'medium' allow TF32."""
+    if precision not in ("highest", "high", "medium"):
+        import warnings
+
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      f"set_float32_matmul_precision call has no effect.", stacklevel=2)
+        return
+    cuda.matmul.allow_tf32 = precision != "highest"
+    cuda.matmul.precision = precision
+
+
+def get_float32_matmul_precision() -> str:
+    return cuda.matmul.precision
+
+
 def all_created() -> list[Backend]:
     return [numpy_backend, *_CUDA.values()]
 
 
-__all__ = ["Backend", "CPU", "get", "of", "numpy_backend", "cuda_backend", "all_created"]
+__all__ = ["Backend", "CPU", "get", "of", "numpy_backend", "cuda_backend", "all_created",
+           "cudnn", "cuda"]

@@ -54,6 +54,11 @@ class CupyBackend(Backend):
 
         self.erf = erf
 
+    def make_current(self) -> None:
+        runtime = self.xp.cuda.runtime
+        if runtime.getDevice() != self.index:
+            runtime.setDevice(self.index)
+
     def asarray(self, obj, dtype=None):
         with self._cuda_device:
             return self.xp.asarray(obj, dtype=dtype)

@@ -1,0 +1,91 @@
+"""torch.cuda and torch.backends.cuda: device contexts, the TF32 switch, and their errors.
+The GPU halves skip without CUDA; the switches' wiring to CuPy is checked on the CPU too."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu import backends
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+
+
+@pytest.fixture
+def tf32_restored():
+    before = torch.backends.cuda.matmul.allow_tf32
+    yield
+    torch.backends.cuda.matmul.allow_tf32 = before
+
+
+class _FakeLinalg:
+    """Stands in for cupy._core._routines_linalg: records the compute types set."""
+    COMPUTE_TYPE_DEFAULT, COMPUTE_TYPE_TF32 = 1, 7
+
+    def __init__(self):
+        self.calls = []
+
+    def set_compute_type(self, dtype, compute_type):
+        self.calls.append((np.dtype(dtype), compute_type))
+
+
+def test_tf32_is_off_by_default_and_the_switches_agree(tf32_restored):
+    assert torch.backends.cuda.matmul.allow_tf32 is False
+    assert torch.get_float32_matmul_precision() == "highest"
+    linalg = _FakeLinalg()
+    assert backends.apply_tf32(linalg) == linalg.COMPUTE_TYPE_DEFAULT
+    torch.set_float32_matmul_precision("medium")
+    assert torch.backends.cuda.matmul.allow_tf32 is True
+    assert torch.get_float32_matmul_precision() == "medium"
+    assert backends.apply_tf32(linalg) == linalg.COMPUTE_TYPE_TF32
+    assert linalg.calls == [(np.dtype(np.float32), 1), (np.dtype(np.float32), 7)]
+    torch.backends.cuda.matmul.allow_tf32 = False
+    assert torch.get_float32_matmul_precision() == "highest"
+    with pytest.warns(UserWarning, match="has no effect"):
+        torch.set_float32_matmul_precision("low")
+    assert torch.get_float32_matmul_precision() == "highest"
+
+
+def test_cuda_device_context_errors():
+    with pytest.raises(ValueError, match="Expected a cuda device, but got: cpu"):
+        torch.cuda.device("cpu")
+    with torch.cuda.device(None) as ctx:  # None (or -1) leaves the current device alone
+        assert ctx.idx == -1
+    assert torch.cuda.device_of(torch.ones(1)).idx == -1
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA is not available.*pip install"):
+            with torch.cuda.device(0):
+                pass
+
+
+@needs_cuda
+def test_cuda_device_context_and_bad_index():
+    count = torch.cuda.device_count()
+    with torch.cuda.device(0):
+        assert torch.cuda.current_device() == 0
+        t = torch.ones(2, device="cuda")
+    assert t.device == torch.device("cuda:0")
+    with pytest.raises(RuntimeError, match=f"invalid device ordinal.*has {count} GPU"):
+        torch.ones(1, device=f"cuda:{count}")
+
+
+@needs_cuda
+def test_tf32_switch_changes_float32_matmul_precision(tf32_restored):
+    import cupy
+
+    if int(cupy.cuda.Device(0).compute_capability) < 80:
+        pytest.skip("TF32 needs compute capability 8.0")
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 512, 512))
+    exact = a @ b
+
+    def error():
+        out = torch.tensor(a, device="cuda", dtype=torch.float32) @ torch.tensor(
+            b, device="cuda", dtype=torch.float32)
+        return np.abs(out.cpu().numpy() - exact).max() / np.abs(exact).max()
+
+    torch.backends.cuda.matmul.allow_tf32 = False
+    strict = error()
+    torch.backends.cuda.matmul.allow_tf32 = True
+    loose = error()
+    assert strict < 1e-5 and loose > 1e-4, (strict, loose)
