@@ -36,6 +36,12 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m pytest bench -q -p no:cac
     --benchmark-columns=min,median,iqr,max --benchmark-json="$out_dir/bench.json" \
     > "$out_dir/bench.log" 2>&1
 bench_rc=$?
+# the CUDA workloads again with the fused kernels on (backends/cuda_kernels.py)
+AUTOGRAD_GPU_FUSED_KERNELS=1 python -m pytest bench -q -p no:cacheprovider \
+    -k "cuda and not size_sweep and not train_epoch" \
+    --benchmark-columns=min,median,iqr,max --benchmark-json="$out_dir/bench-fused.json" \
+    > "$out_dir/bench-fused.log" 2>&1
+fused_rc=$?
 {
   cat "$report.head"
   echo
@@ -48,7 +54,12 @@ bench_rc=$?
   echo '```'
   grep -v '^$' "$out_dir/bench.log" | tail -n 60
   echo '```'
+  echo
+  echo "## CUDA benchmarks with AUTOGRAD_GPU_FUSED_KERNELS=1 (exit $fused_rc)"
+  echo '```'
+  grep -v '^$' "$out_dir/bench-fused.log" | tail -n 30
+  echo '```'
 } > "$report"
 rm -f "$report.head"
 cat "$report"
-exit $(( tests_rc != 0 || bench_rc != 0 ))
+exit $(( tests_rc != 0 || bench_rc != 0 || fused_rc != 0 ))

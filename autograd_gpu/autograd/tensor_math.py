@@ -129,7 +129,10 @@ def _unary(name):
     return fn
 
 
-for _name in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "log1p", "isnan"):
+fused_kernels: dict = {}  # a recorded backward runs the formulas (ops/fusable.py)
+
+for _name in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "log1p", "isnan",
+              "erf", "sigmoid"):
     setattr(sys.modules[__name__], _name, _unary(_name))
 
 

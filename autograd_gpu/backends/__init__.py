@@ -98,10 +98,16 @@ class _MatmulFlags:
 
 
 class _CudaFlags:
-    """torch.backends.cuda."""
+    """torch.backends.cuda, and `fused_kernels` (not in PyTorch): run the fused CUDA kernels
+    of backends/cuda_kernels.py in place of their multi-launch formulas. Off until a GPU run
+    of tests/test_fused.py has proven them on this code (see bench/RESULTS.md); the
+    environment variable AUTOGRAD_GPU_FUSED_KERNELS=1 turns them on at import."""
 
     def __init__(self):
+        import os
+
         self.matmul = _MatmulFlags()
+        self.fused_kernels = os.environ.get("AUTOGRAD_GPU_FUSED_KERNELS") == "1"
 
     @staticmethod
     def is_built() -> bool:

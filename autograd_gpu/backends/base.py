@@ -13,6 +13,7 @@ DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed, so runs are repeata
 class Backend:
     name = "base"
     tensors = False  # formulas get arrays from a backend (tensor_math sets True)
+    fused_kernels: dict = {}  # name -> kernel replacing a formula of ops/fusable.py
     xp = None
     device = None
 
@@ -45,6 +46,13 @@ class Backend:
 
     def where(self, cond, a, b):
         return self.xp.where(cond, a, b)
+
+    def sigmoid(self, x):
+        """1 / (1 + e^-x), as PyTorch computes it: e^-x overflowing to inf gives exactly 0."""
+        import numpy as np
+
+        with np.errstate(over="ignore"):
+            return 1 / (1 + self.xp.exp(-x))
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):

@@ -54,6 +54,16 @@ class CupyBackend(Backend):
 
         self.erf = erf
 
+    @property
+    def fused_kernels(self) -> dict:
+        from . import cuda
+
+        if not cuda.fused_kernels:
+            return {}
+        from .cuda_kernels import KERNELS
+
+        return KERNELS
+
     def make_current(self) -> None:
         runtime = self.xp.cuda.runtime
         if runtime.getDevice() != self.index:

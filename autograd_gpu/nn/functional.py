@@ -12,8 +12,8 @@ from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmo
 from ..ops._core import register
 from ..ops.activation import cross_entropy_indices
 from ..ops.linalg import linear as _linear
-from ..ops.nn_ops import (_extent, _geometry, _pairs, erf, fold, max_pool2d_op, pad,
-                          unfold)
+from ..ops.nn_ops import (_extent, _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad,
+                          silu_op, unfold)
 from ..tensor import Tensor
 
 __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",
@@ -180,12 +180,12 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         return 0.5 * input * (1.0 + tanh(inner))
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return 0.5 * input * (1.0 + erf(input * (1.0 / math.sqrt(2.0))))
+    return gelu_op(input)
 
 
 @register()
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    return input * sigmoid(input)
+    return silu_op(input)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:

@@ -9,6 +9,7 @@ from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, save_output
+from .fusable import fused
 
 
 class SoftmaxBackward0(Node):
@@ -80,14 +81,14 @@ class NllLossBackward0(Node):
     __slots__ = ()
 
     def grad(self, F, g, x):
-        const = _wrap if F.tensors else (lambda a: a)  # saved arrays are constants here
-        shifted = x - const(self.row_max)
-        p = F.exp(shifted - F.log(F.sum(F.exp(shifted), 1, True)))
         g = g if self.reduction != "none" else F.reshape(g, (-1, 1))
-        grad = (p - const(self.onehot)) * (g * const(self.row_weight))
-        if not F.tensors:
-            grad += 0.0  # ignored rows: 0, not -0 (as PyTorch prints them)
-        return (grad,)
+        if not F.tensors:  # the forward's row maxima and log-sum-exps give softmax(x)
+            return (fused(F, "cross_entropy_backward", g * self.row_weight, x, self.row_max,
+                          self.lse, self.onehot),)
+        # differentiable again: softmax recomputed from x (saved arrays are constants)
+        shifted = x - _wrap(self.row_max)
+        p = F.exp(shifted - F.log(F.sum(F.exp(shifted), 1, True)))
+        return ((p - _wrap(self.onehot)) * (g * _wrap(self.row_weight)),)
 
 
 def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
@@ -120,7 +121,7 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
         node = res._edge[0]
         onehot = xp.zeros((n, c), x.dtype)
         onehot[xp.arange(n), safe] = 1
-        node.onehot, node.row_max, node.row_weight = onehot, m, row_weight
+        node.onehot, node.row_max, node.row_weight, node.lse = onehot, m, row_weight, lse
         node.reduction = reduction
         return res
     return _wrap(out)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .. import backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ._core import method, record, recording, register, to_float
+from .fusable import fused
 
 
 class ErfBackward0(Node):
@@ -25,6 +28,40 @@ def erf(input: Tensor) -> Tensor:
     out = backends.of(x).erf(x)
     if recording(input):
         return record(ErfBackward0, out, (input,), (input,))
+    return _wrap(out)
+
+
+class GeluBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (fused(F, "gelu_backward", g, x),)
+
+
+def gelu_op(input: Tensor) -> Tensor:
+    """x * Phi(x) (the exact GELU) as one node; F.gelu's approximate='none'."""
+    x = to_float(input._data)
+    backend = backends.of(x)
+    out = 0.5 * x * (1.0 + backend.erf(x * (1.0 / math.sqrt(2.0))))
+    if recording(input):
+        return record(GeluBackward0, out.astype(x.dtype, copy=False), (input,), (input,))
+    return _wrap(out.astype(x.dtype, copy=False))
+
+
+class SiluBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (fused(F, "silu_backward", g, x),)
+
+
+def silu_op(input: Tensor) -> Tensor:
+    """x * sigmoid(x) as one node (F.silu), computed x / (1 + e^-x) as PyTorch does."""
+    x = to_float(input._data)
+    with np.errstate(over="ignore"):
+        out = x / (1 + backends.of(x).xp.exp(-x))
+    if recording(input):
+        return record(SiluBackward0, out, (input,), (input,))
     return _wrap(out)
 
 

@@ -17,6 +17,7 @@ from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
 from ._core import (cast_operands, device_error, method, record, recording, reduce_info,
                     register, same_device, save_output, to_float)
+from .fusable import fused
 
 _PY_SCALARS = (int, float, bool)
 
@@ -375,7 +376,7 @@ sin, SinBackward0 = _def_unary("sin", "SinBackward0", lambda s, F, g, x: (g * F.
 cos, CosBackward0 = _def_unary("cos", "CosBackward0", lambda s, F, g, x: (-g * F.sin(x),),
                                save_input=True)
 tanh, TanhBackward0 = _def_unary(
-    "tanh", "TanhBackward0", lambda s, F, g: (g * (1 - _out(s, F) * _out(s, F)),),
+    "tanh", "TanhBackward0", lambda s, F, g: (fused(F, "tanh_backward", g, _out(s, F)),),
     save_out=True)
 abs, AbsBackward0 = _def_unary("abs", "AbsBackward0",  # noqa: A001
                                lambda s, F, g, x: (g * F.sign(x),), save_input=True,
@@ -391,7 +392,7 @@ def _sigmoid_np(x):
 
 SigmoidBackward0 = type("SigmoidBackward0", (Node,), {
     "__slots__": (),
-    "grad": lambda s, F, g: (g * _out(s, F) * (1 - _out(s, F)),)})
+    "grad": lambda s, F, g: (fused(F, "sigmoid_backward", g, _out(s, F)),)})
 
 
 @register()
@@ -402,8 +403,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 ReluBackward0 = type("ReluBackward0", (Node,), {
     "__slots__": (),
-    # relu is where(x > 0, x, 0), so its gradient at 0 is 0, as in PyTorch
-    "grad": lambda s, F, g: (F.where(_out(s, F) > 0, g, 0.0),)})
+    "grad": lambda s, F, g: (fused(F, "relu_backward", g, _out(s, F)),)})
 
 
 @register()

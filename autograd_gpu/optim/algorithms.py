@@ -6,12 +6,27 @@ import math
 
 from .. import backends
 from ..tensor import Tensor
-from .optimizer import Optimizer, zeros_state
+from .optimizer import Optimizer, _np_ndarray, zeros_state
 
 
 def _check(name: str, value, low: float = 0.0) -> None:
     if not value >= low:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def _check_fused(fused, foreach) -> None:
+    if fused and foreach:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def _fused_kernels(p: Tensor, group: dict):
+    """The CUDA kernels module when this group asked for fused=True and p is on a GPU (on the
+    CPU a fused group runs the same update as the generic code)."""
+    if not group.get("fused") or p._data.__class__ is _np_ndarray:
+        return None
+    from ..backends import cuda_kernels
+
+    return cuda_kernels
 
 
 class SGD(Optimizer):
@@ -23,16 +38,28 @@ class SGD(Optimizer):
             _check(name, v)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        _check_fused(fused, foreach)
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
+        momentum = group["momentum"]
+        kernels = _fused_kernels(p, group) if momentum else None
+        if kernels is not None:
+            st = self._state(p, momentum_buffer=None)
+            if st["momentum_buffer"] is not None:  # (the first step copies the gradient)
+                kernels.sgd_momentum_step(
+                    p._data, g, st["momentum_buffer"]._data,
+                    sign=-1.0 if group["maximize"] else 1.0, l2=group["weight_decay"],
+                    momentum=momentum, dampening=group["dampening"],
+                    nesterov=bool(group["nesterov"]), lr=group["lr"])
+                return
         if group["maximize"]:
             g = -g
         if group["weight_decay"]:
             g = g + group["weight_decay"] * p._data
-        momentum = group["momentum"]
         if momentum:
             st = self._state(p, momentum_buffer=None)
             buf = st["momentum_buffer"]
@@ -72,28 +99,40 @@ class Adam(Optimizer):
             if not 0.0 <= b < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {b}")
         _check("weight_decay value", weight_decay)
+        _check_fused(fused, foreach)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize,
+                                      maximize=maximize, foreach=foreach,
+                                      capturable=capturable, differentiable=differentiable,
+                                      fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         xp = backends.of(p._data).xp
-        if group["maximize"]:
-            g = -g
         lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
             group["weight_decay"]
-        if wd:
-            if group["decoupled_weight_decay"]:
-                p._data *= 1 - lr * wd
-            else:
-                g = g + wd * p._data
         st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
                          exp_avg_sq=zeros_state(p),
                          **({"max_exp_avg_sq": zeros_state(p)} if group["amsgrad"] else {}))
         st["step"]._data += 1
         step = float(st["step"]._data)
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+        kernels = None if group["amsgrad"] else _fused_kernels(p, group)
+        if kernels is not None:  # maximize, weight decay and the update in one launch
+            kernels.adam_step(p._data, g, m, v, sign=-1.0 if group["maximize"] else 1.0,
+                              l2=0.0 if group["decoupled_weight_decay"] else wd,
+                              decay=1 - lr * wd if group["decoupled_weight_decay"] else 1.0,
+                              beta1=beta1, beta2=beta2, eps=eps,
+                              bc2_sqrt=math.sqrt(1 - beta2 ** step),
+                              step_size=lr / (1 - beta1 ** step))
+            return
+        if group["maximize"]:
+            g = -g
+        if wd:
+            if group["decoupled_weight_decay"]:
+                p._data *= 1 - lr * wd
+            else:
+                g = g + wd * p._data
         # PyTorch's single-tensor Adam, operation for operation (so the same float32
         # numbers), in place with one scratch array
         tmp = xp.subtract(g, m)
@@ -123,7 +162,8 @@ class AdamW(Adam):
                  foreach=None, capturable: bool = False, differentiable: bool = False,
                  fused=None):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
-                         decoupled_weight_decay=True)
+                         foreach=foreach, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
 
 
 class RMSprop(Optimizer):
@@ -136,7 +176,9 @@ class RMSprop(Optimizer):
                         ("alpha value", alpha)):
             _check(name, v)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered, maximize=maximize))
+                                      momentum=momentum, centered=centered, maximize=maximize,
+                                      foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         xp = backends.of(p._data).xp
@@ -180,7 +222,8 @@ class Adagrad(Optimizer):
             _check(name, v)
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
-                                      eps=eps, maximize=maximize))
+                                      eps=eps, maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         xp = backends.of(p._data).xp

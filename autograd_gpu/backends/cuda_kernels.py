@@ -1,0 +1,88 @@
+"""Fused CUDA kernels (CuPy ElementwiseKernels), each computing what a generic formula
+computes in several launches: activation backwards and the cross-entropy backward (the
+formulas in ops/fusable.py), and optimizer updates (SGD with momentum, Adam/AdamW; the
+formulas in optim/algorithms.py). Compiled on first use; CuPy caches the binaries on disk,
+so later runs skip compilation. tests/test_fused.py checks each against its formula."""
+from __future__ import annotations
+
+import functools
+
+# Scalars arrive as float64 and are cast to T first, so the arithmetic is T's, as in the
+# generic formulas.
+_ACTIVATIONS = {
+    "tanh_backward": ("T g, T y", "out = g * (T(1) - y * y)"),
+    "sigmoid_backward": ("T g, T y", "out = g * y * (T(1) - y)"),
+    "relu_backward": ("T g, T y", "out = y > T(0) ? g : T(0)"),
+    "gelu_backward": ("T g, T x", """
+        T cdf = T(0.5) * (T(1) + erf(x * T(0.70710678118654752440)));
+        T pdf = exp(T(-0.5) * (x * x)) * T(0.39894228040143267794);
+        out = g * (cdf + x * pdf)"""),
+    "silu_backward": ("T g, T x", """
+        T s = T(1) / (T(1) + exp(-x));
+        out = g * (s * (T(1) + x * (T(1) - s)))"""),
+    "cross_entropy_backward": ("T gw, T x, T row_max, T lse, T onehot",
+                               "out = (exp((x - row_max) - lse) - onehot) * gw + T(0)"),
+}
+
+_ADAM = """
+    T grad = T(sign) * g;
+    if (l2 != 0) grad = grad + T(l2) * p;
+    if (decay != 1) p = p * T(decay);
+    m = m + (grad - m) * T(1 - beta1);
+    v = v * T(beta2) + T(1 - beta2) * grad * grad;
+    T denom = sqrt(v) / T(bc2_sqrt) + T(eps);
+    p = p - T(step_size) * (m / denom);
+"""
+
+_SGD = """
+    T grad = T(sign) * g;
+    if (l2 != 0) grad = grad + T(l2) * p;
+    buf = buf * T(momentum) + T(1 - dampening) * grad;
+    T d = nesterov ? grad + T(momentum) * buf : buf;
+    p = p - T(lr) * d;
+"""
+
+
+@functools.lru_cache(maxsize=None)
+def _kernel(name: str):
+    import cupy
+
+    if name in _ACTIVATIONS:
+        params, body = _ACTIVATIONS[name]
+        return cupy.ElementwiseKernel(params, "T out", body, f"autograd_gpu_{name}")
+    if name == "adam_step":
+        return cupy.ElementwiseKernel(
+            "T g, float64 sign, float64 l2, float64 decay, float64 beta1, float64 beta2, "
+            "float64 eps, float64 bc2_sqrt, float64 step_size", "T p, T m, T v", _ADAM,
+            "autograd_gpu_adam_step")
+    if name == "sgd_momentum_step":
+        return cupy.ElementwiseKernel(
+            "T g, float64 sign, float64 l2, float64 momentum, float64 dampening, "
+            "bool nesterov, float64 lr", "T p, T buf", _SGD, "autograd_gpu_sgd_momentum_step")
+    raise KeyError(name)
+
+
+class _Table(dict):
+    """name -> callable running that kernel; only names with a kernel are present."""
+
+    def __init__(self):
+        super().__init__()
+        for name in _ACTIVATIONS:
+            self[name] = functools.partial(_launch, name)
+
+
+def _launch(name: str, *args):
+    return _kernel(name)(*args)
+
+
+def adam_step(p, g, m, v, *, sign, l2, decay, beta1, beta2, eps, bc2_sqrt, step_size):
+    """One Adam/AdamW update of p, m, v in place, in one launch."""
+    _kernel("adam_step")(g, sign, l2, decay, beta1, beta2, eps, bc2_sqrt, step_size, p, m, v)
+
+
+def sgd_momentum_step(p, g, buf, *, sign, l2, momentum, dampening, nesterov, lr):
+    """One SGD-with-momentum update of p and its momentum buffer in place, in one launch."""
+    _kernel("sgd_momentum_step")(g, sign, l2, momentum, dampening, nesterov, lr, p, buf)
+
+
+KERNELS = _Table()

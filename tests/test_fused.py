@@ -1,0 +1,113 @@
+"""Fused CUDA kernels against the formulas they replace (ops/fusable.py, optim/algorithms.py).
+The kernels need a GPU; the CPU suite checks the dispatch and that every fusable formula has
+a kernel, and that fused=True optimizers keep PyTorch's numbers where no kernel runs."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu import backends
+from autograd_gpu.backends import cuda_kernels
+from autograd_gpu.ops import fusable
+
+from .conftest import host
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+
+
+def test_every_fusable_formula_has_a_kernel():
+    assert set(cuda_kernels.KERNELS) == set(fusable.FORMULAS)
+
+
+def test_fused_runs_the_kernel_when_the_backend_has_one():
+    calls = []
+
+    class Namespace:
+        tensors = False
+        fused_kernels = {"tanh_backward": lambda g, y: calls.append((g, y)) or "kernel"}
+
+    assert fusable.fused(Namespace, "tanh_backward", 2.0, 0.5) == "kernel"
+    assert calls == [(2.0, 0.5)]
+    Namespace.fused_kernels = {}
+    assert fusable.fused(Namespace, "tanh_backward", 2.0, 0.5) == 2.0 * (1 - 0.25)
+    assert backends.numpy_backend.fused_kernels == {}  # the CPU always runs the formulas
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_fused_optimizers_keep_the_numbers(device, name):
+    kwargs = {"SGD": dict(momentum=0.9, nesterov=True, weight_decay=0.1),
+              "Adam": dict(weight_decay=0.1, maximize=True), "AdamW": dict()}[name]
+    results = []
+    for fused in (False, True):
+        p = torch.ones(7, device=device, requires_grad=True)
+        opt = getattr(torch.optim, name)([p], lr=0.05, fused=fused, **kwargs)
+        assert opt.param_groups[0]["fused"] is fused
+        for k in range(5):
+            p.grad = torch.tensor(np.sin(np.arange(7) + k).astype(np.float32), device=device)
+            opt.step()
+        results.append(host(p))
+    np.testing.assert_allclose(results[1], results[0], rtol=2e-6, atol=2e-7)
+    assert not np.array_equal(results[0], np.ones(7, np.float32))
+
+
+@pytest.fixture
+def fused_on():
+    before = backends.cuda.fused_kernels
+    backends.cuda.fused_kernels = True
+    yield
+    backends.cuda.fused_kernels = before
+
+
+def _special(rng, shape, dtype):
+    x = rng.standard_normal(shape).astype(dtype) * 4
+    x.flat[:6] = [0.0, -0.0, 30.0, -30.0, 1e-4, -1e-4]
+    return x
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(fusable.FORMULAS))
+def test_kernel_matches_its_formula(name, dtype, fused_on):
+    import cupy
+
+    backend = backends.cuda_backend(0)
+    rng = np.random.default_rng(1)
+    if name == "cross_entropy_backward":
+        x = rng.standard_normal((5, 7)).astype(dtype)
+        m = x.max(1, keepdims=True)
+        lse = np.log(np.exp(x - m).sum(1, keepdims=True))
+        onehot = np.eye(7, dtype=dtype)[[0, 3, 6, 1, 2]]
+        gw = np.array([[0.2], [0.0], [0.2], [0.2], [0.4]], dtype)
+        args = [gw, x, m, lse, onehot]
+    else:
+        g = rng.standard_normal((33, 17)).astype(dtype)
+        x = _special(rng, (33, 17), dtype)
+        saved = {"tanh_backward": np.tanh(x), "sigmoid_backward": 1 / (1 + np.exp(-x)),
+                 "relu_backward": np.maximum(x, 0)}.get(name, x)
+        args = [g, saved.astype(dtype)]
+    args = [cupy.asarray(a) for a in args]
+    got = backend.fused_kernels[name](*args)
+    want = fusable.FORMULAS[name](backend, *args)
+    assert got.dtype == want.dtype == dtype
+    tol = 2e-6 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(got.get(), want.get(), rtol=tol, atol=tol)
+    zeros = want.get() == 0
+    np.testing.assert_array_equal(np.signbit(got.get()[zeros]), np.signbit(want.get()[zeros]))
+
+
+@needs_cuda
+def test_training_step_with_fused_kernels_matches_and_does_not_sync(fused_on):
+    import cupyx
+
+    from autograd_gpu import benchmarks as B
+
+    grads = []
+    for on in (False, True):
+        backends.cuda.fused_kernels = on
+        step = B.toy_mlp_step(torch, "cuda")
+        with cupyx.allow_synchronize(False):
+            step()
+        grads.append([host(p.grad) for p in step.model.parameters()])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
