@@ -40,6 +40,11 @@ def _away_from_ties(rng, shape):
     return (rng.permutation(n) * 0.37 - n * 0.15).reshape(shape)
 
 
+def _off_integers(rng):
+    """Values a little off the jumps of floor, ceil, trunc and round (also at one decimal)."""
+    return (rng.integers(-30, 30, 6) / 10 + rng.uniform(0.02, 0.04, 6),)
+
+
 def _pos(shape, low=0.5, high=2.0):
     return lambda rng: (rng.uniform(low, high, shape),)
 
@@ -359,6 +364,25 @@ SPECS["max_pool2d_op"] = [Case(lambda x: ag.ops.nn_ops.max_pool2d_op(x, 2, 1, 0,
 
 SPECS.update({
     "rsqrt": [Case(ag.rsqrt, lambda a: 1 / np.sqrt(a), ((3,),), make=_pos((3,)))],
+    "tan": [Case(ag.tan, np.tan, ((3, 4),), low=-1.2, high=1.2)],
+    "sinh": [Case(ag.sinh, np.sinh, ((3, 4),))],
+    "cosh": [Case(lambda a: a.cosh(), np.cosh, ((3, 4),))],
+    "asin": [Case(ag.asin, np.arcsin, ((3, 4),), low=-0.9, high=0.9)],
+    "acos": [Case(lambda a: a.arccos(), np.arccos, ((3, 4),), low=-0.9, high=0.9)],
+    "atan": [Case(ag.arctan, np.arctan, ((3, 4),), low=-3, high=3)],
+    "asinh": [Case(ag.asinh, np.arcsinh, ((3, 4),), low=-3, high=3)],
+    "acosh": [Case(ag.acosh, np.arccosh, ((3, 4),), make=_pos((3, 4), 1.2, 3.0))],
+    "atanh": [Case(ag.atanh, np.arctanh, ((3, 4),), low=-0.9, high=0.9)],
+    "log2": [Case(ag.log2, np.log2, ((3, 4),), make=_pos((3, 4)))],
+    "log10": [Case(lambda a: a.log10(), np.log10, ((3, 4),), make=_pos((3, 4)))],
+    # piecewise constant: zero gradients, checked away from the jumps
+    "floor": [Case(ag.floor, np.floor, ((6,),), make=_off_integers)],
+    "ceil": [Case(lambda a: a.ceil(), np.ceil, ((6,),), make=_off_integers)],
+    "trunc": [Case(ag.trunc, np.trunc, ((6,),), make=_off_integers)],
+    "round": [Case(ag.round, np.round, ((6,),), make=_off_integers),
+              Case(lambda a: ag.round(a, decimals=1), lambda a: np.round(a, 1), ((6,),),
+                   make=_off_integers)],
+    "frac": [Case(ag.frac, lambda a: a - np.trunc(a), ((6,),), make=_off_integers)],
     "expm1": [Case(ag.expm1, np.expm1, ((2, 3),))],
     "repeat": [Case(lambda a: a.repeat(2, 3), lambda a: np.tile(a, (2, 3)), ((2, 2),)),
                Case(lambda a: a.repeat(2, 1, 2), lambda a: np.tile(a, (2, 1, 2)), ((3,),))],

@@ -131,8 +131,8 @@ def _unary(name):
 
 fused_kernels: dict = {}  # a recorded backward runs the formulas (ops/fusable.py)
 
-for _name in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "log1p", "isnan",
-              "erf", "sigmoid"):
+for _name in ("exp", "log", "sin", "cos", "sinh", "cosh", "sqrt", "sign", "abs", "tanh",
+              "log1p", "isnan", "erf", "sigmoid"):
     setattr(sys.modules[__name__], _name, _unary(_name))
 
 

@@ -21,7 +21,8 @@ class Backend:
         xp = self.xp
         self.ndarray = xp.ndarray
         # The formula namespace: plain array-module functions under the names formulas use.
-        for fn in ("exp", "log", "sin", "cos", "sqrt", "sign", "abs", "tanh", "matmul",
+        for fn in ("exp", "log", "sin", "cos", "sinh", "cosh", "sqrt", "sign", "abs", "tanh",
+                   "matmul",
                    "broadcast_to", "reshape", "swapaxes", "expand_dims", "zeros_like",
                    "ones_like", "maximum", "minimum", "concatenate", "isnan", "log1p",
                    "expm1", "cumsum", "flip", "tril", "triu"):

@@ -12,12 +12,14 @@ from .extra import (allclose, argsort, cumsum, equal, flip, isclose, norm, outer
 from .indexing import gather, masked_fill, nonzero
 from .linalg import bmm, dot, matmul, mm, mv
 from .nn_ops import erf
-from .pointwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
-                        cos, div, eq, exp, floor_divide, ge, gt, isfinite, isinf, isnan, le,
-                        expm1, log, log1p, logical_and, logical_not, logical_or, lt, maximum, minimum,
-                        mul, ne, neg, pow, reciprocal, relu, remainder, rsqrt, rsub, sigmoid,
-                        sign,
-                        sin, sqrt, square, sub, tanh, where)
+from .pointwise import (abs, acos, acosh, add, arccos, arccosh, arcsin, arcsinh, arctan,
+                        arctanh, asin, asinh, atan, atanh, bitwise_and, bitwise_not,
+                        bitwise_or, bitwise_xor, ceil, clamp, cos, cosh, div, eq, exp, expm1,
+                        fix, floor, floor_divide, frac, ge, gt, isfinite, isinf, isnan, le,
+                        log, log1p, log2, log10, logical_and, logical_not, logical_or, lt,
+                        maximum, minimum, mul, ne, neg, pow, reciprocal, relu, remainder, round,
+                        rsqrt, rsub, sigmoid, sign, sin, sinh, sqrt, square, sub, tan, tanh,
+                        trunc, where)
 from .reduction import (all, amax, amin, any, argmax, argmin, count_nonzero, max, mean, min,
                         prod, std, sum, var)
 from .shape import (broadcast_tensors, broadcast_to, cat, chunk, expand, flatten, permute,

@@ -439,6 +439,69 @@ expm1, Expm1Backward0 = _def_unary("expm1", "Expm1Backward0",
                                    lambda s, F, g: (g * (_out(s, F) + 1),), save_out=True)
 
 
+# -- the rest of the trigonometric and logarithm family (PyTorch's derivative formulas) --------
+_LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
+tan, TanBackward0 = _def_unary("tan", "TanBackward0",
+                               lambda s, F, g: (g * (1 + _out(s, F) * _out(s, F)),),
+                               save_out=True)
+sinh, SinhBackward0 = _def_unary("sinh", "SinhBackward0", lambda s, F, g, x: (g * F.cosh(x),),
+                                 save_input=True)
+cosh, CoshBackward0 = _def_unary("cosh", "CoshBackward0", lambda s, F, g, x: (g * F.sinh(x),),
+                                 save_input=True)
+asin, AsinBackward0 = _def_unary("asin", "AsinBackward0",
+                                 lambda s, F, g, x: (g / F.sqrt(1 - x * x),), save_input=True,
+                                 kernel=lambda xp: xp.arcsin, alias=("arcsin",))
+acos, AcosBackward0 = _def_unary("acos", "AcosBackward0",
+                                 lambda s, F, g, x: (-g / F.sqrt(1 - x * x),), save_input=True,
+                                 kernel=lambda xp: xp.arccos, alias=("arccos",))
+atan, AtanBackward0 = _def_unary("atan", "AtanBackward0",
+                                 lambda s, F, g, x: (g / (1 + x * x),), save_input=True,
+                                 kernel=lambda xp: xp.arctan, alias=("arctan",))
+asinh, AsinhBackward0 = _def_unary("asinh", "AsinhBackward0",
+                                   lambda s, F, g, x: (g / F.sqrt(x * x + 1),),
+                                   save_input=True, kernel=lambda xp: xp.arcsinh,
+                                   alias=("arcsinh",))
+acosh, AcoshBackward0 = _def_unary("acosh", "AcoshBackward0",
+                                   lambda s, F, g, x: (g / F.sqrt(x * x - 1),),
+                                   save_input=True, kernel=lambda xp: xp.arccosh,
+                                   alias=("arccosh",))
+atanh, AtanhBackward0 = _def_unary("atanh", "AtanhBackward0",
+                                   lambda s, F, g, x: (g / (1 - x * x),), save_input=True,
+                                   kernel=lambda xp: xp.arctanh, alias=("arctanh",))
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+log2, Log2Backward0 = _def_unary("log2", "Log2Backward0", lambda s, F, g, x: (g / (x * _LN2),),
+                                 save_input=True)
+log10, Log10Backward0 = _def_unary("log10", "Log10Backward0",
+                                   lambda s, F, g, x: (g / (x * _LN10),), save_input=True)
+
+
+# -- rounding: piecewise constant, so zero gradients (as PyTorch); integers pass through -------
+def _zero_grad(s, F, g):
+    return (g * 0,)
+
+
+floor, FloorBackward0 = _def_unary("floor", "FloorBackward0", _zero_grad, floating=False)
+ceil, CeilBackward0 = _def_unary("ceil", "CeilBackward0", _zero_grad, floating=False)
+trunc, TruncBackward0 = _def_unary("trunc", "TruncBackward0", _zero_grad, floating=False,
+                                   alias=("fix",))
+fix = trunc
+frac, FracBackward0 = _def_unary("frac", "FracBackward0", lambda s, F, g: (g,),
+                                 kernel=lambda xp: (lambda a: a - xp.trunc(a)))
+RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "grad": _zero_grad})
+
+
+@register()
+@method("round")
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Half to even, as PyTorch rounds; `decimals` rounds to that many decimal places."""
+    xp = _xp(input)
+    if decimals:
+        scale = 10.0 ** decimals
+        return unary(RoundBackward0, lambda a: xp.round(a * scale) / scale, input,
+                     floating=False)
+    return unary(RoundBackward0, xp.round, input, floating=False)
+
+
 ReciprocalBackward0 = type("ReciprocalBackward0", (Node,), {
     "__slots__": (), "grad": lambda s, F, g: (-g * _out(s, F) * _out(s, F),)})
 
