@@ -398,3 +398,77 @@ SPECS.update({
              Case(lambda a: a.norm(p=1), lambda a: np.abs(a).sum(), ((5,),), make=lambda rng: (
                  rng.uniform(0.2, 2, 5) * rng.choice([-1, 1], 5),))],
 })
+
+
+# -- composites (ops/composite.py): their derivatives come from the ops they are built of ----
+def _np_diag_embed(v, k):
+    n = len(v) + abs(k)
+    out = np.zeros((n, n))
+    out[np.arange(len(v)) + max(-k, 0), np.arange(len(v)) + max(k, 0)] = v
+    return out
+
+
+def _np_lerp(a, b, w):
+    return np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+SPECS.update({
+    "clip": [Case(lambda a: ag.clip(a, -0.5, 0.7), lambda a: np.clip(a, -0.5, 0.7), ((6,),),
+                  make=lambda rng: (np.array([-1.2, -0.6, -0.2, 0.3, 0.69, 1.1]),))],
+    "atan2": [Case(ag.atan2, np.arctan2, ((3, 4), (3, 4))),
+              Case(lambda a, b: a.arctan2(b), np.arctan2, ((3, 1), (4,)))],
+    "logsumexp": [Case(lambda a: ag.logsumexp(a, 1), lambda a: np.log(np.exp(a).sum(1)),
+                       ((3, 4),)),
+                  Case(lambda a: a.logsumexp((0, 1), keepdim=True),
+                       lambda a: np.log(np.exp(a).sum(keepdims=True)), ((3, 4),))],
+    "lerp": [Case(lambda a, b: ag.lerp(a, b, 0.3), lambda a, b: a + 0.3 * (b - a),
+                  ((3, 4), (3, 4))),
+             Case(lambda a, b: a.lerp(b, 0.8), lambda a, b: b - (b - a) * 0.2, ((4,), (4,))),
+             Case(ag.lerp, _np_lerp, ((3, 4), (3, 4), (3, 4)), low=-0.9, high=0.9)],
+    "addmm": [Case(lambda c, a, b: ag.addmm(c, a, b, beta=0.5, alpha=2),
+                   lambda c, a, b: 0.5 * c + 2 * a @ b, ((3, 5), (3, 4), (4, 5))),
+              Case(lambda c, a, b: c.addmm(a, b, beta=0), lambda c, a, b: a @ b,
+                   ((1, 5), (3, 4), (4, 5)))],
+    "addmv": [Case(ag.addmv, lambda c, a, b: c + a @ b, ((3,), (3, 4), (4,)))],
+    "baddbmm": [Case(lambda c, a, b: ag.baddbmm(c, a, b, alpha=0.5),
+                     lambda c, a, b: c + 0.5 * a @ b, ((2, 3, 5), (2, 3, 4), (2, 4, 5)))],
+    "index_select": [Case(lambda a: ag.index_select(a, 1, ag.tensor([0, 3, 3], device=a.device)),
+                          lambda a: a[:, [0, 3, 3]], ((3, 4),))],
+    "narrow": [Case(lambda a: a.narrow(1, -3, 2), lambda a: a[:, 1:3], ((3, 4),))],
+    "select": [Case(lambda a: ag.select(a, 0, -1), lambda a: a[-1], ((3, 4),))],
+    "movedim": [Case(lambda a: ag.movedim(a, (0, 1), (2, 0)),
+                     lambda a: np.moveaxis(a, (0, 1), (2, 0)), ((2, 3, 4),))],
+    "swapaxes": [Case(lambda a: a.swapdims(0, 2), lambda a: np.swapaxes(a, 0, 2), ((2, 3, 4),))],
+    "hstack": [Case(lambda a, b: ag.hstack([a, b]), lambda a, b: np.hstack([a, b]),
+                    ((3, 2), (3, 4)))],
+    "vstack": [Case(lambda a, b: ag.vstack([a, b]), lambda a, b: np.vstack([a, b]),
+                    ((3,), (2, 3)))],
+    "dstack": [Case(lambda a, b: ag.dstack([a, b]), lambda a, b: np.dstack([a, b]),
+                    ((3, 2), (3, 2)))],
+    "column_stack": [Case(lambda a, b: ag.column_stack([a, b]),
+                          lambda a, b: np.column_stack([a, b]), ((3,), (3, 2)))],
+    "tile": [Case(lambda a: a.tile((2, 1, 3)), lambda a: np.tile(a, (2, 1, 3)), ((2, 3),))],
+    "roll": [Case(lambda a: ag.roll(a, (1, -2), (0, 1)), lambda a: np.roll(a, (1, -2), (0, 1)),
+                  ((3, 4),)),
+             Case(lambda a: a.roll(5), lambda a: np.roll(a, 5), ((3, 4),))],
+    "diag": [Case(ag.diag, np.diag, ((4,),)),
+             Case(lambda a: ag.diag(a, -2), lambda a: _np_diag_embed(a, -2), ((3,),)),
+             Case(lambda a: a.diag(1), lambda a: np.diag(a, 1), ((3, 4),))],
+    "diagonal": [Case(lambda a: a.diagonal(1, 1, 2),
+                      lambda a: np.diagonal(a, 1, 1, 2), ((2, 3, 4),))],
+    "trace": [Case(ag.trace, np.trace, ((3, 4),))],
+    "take_along_dim": [Case(lambda a: ag.take_along_dim(a, ag.tensor([[2], [0], [1]],
+                                                                     device=a.device), 1),
+                            lambda a: np.take_along_axis(a, np.array([[2], [0], [1]]), 1),
+                            ((3, 4),))],
+    "repeat_interleave": [Case(lambda a: a.repeat_interleave(2, 0),
+                               lambda a: np.repeat(a, 2, 0), ((3, 2),)),
+                          Case(lambda a: ag.repeat_interleave(a, ag.tensor([1, 0, 3]), 0),
+                               lambda a: np.repeat(a, [1, 0, 3], 0), ((3, 2),))],
+    "nan_to_num": [Case(lambda a: ag.nan_to_num(a / (a > -5)), lambda a: a, ((3, 4),))],
+    "std_mean": [Case(lambda a: ag.std_mean(a, 1)[0] * 3 + ag.std_mean(a, 1)[1],
+                      lambda a: a.std(1, ddof=1) * 3 + a.mean(1), ((3, 4),))],
+    "var_mean": [Case(lambda a: sum(ag.var_mean(a, correction=0)),
+                      lambda a: a.var() + a.mean(), ((3, 4),))],
+    "dist": [Case(ag.dist, lambda a, b: np.linalg.norm(a - b), ((3, 4), (3, 4)))],
+})

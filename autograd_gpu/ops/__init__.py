@@ -2,10 +2,11 @@
 
 Importing this package attaches the ops to Tensor as methods and operators.
 """
-from . import (activation, conversion, extra, indexing, inplace, linalg,  # noqa: F401
-               nn_ops, pointwise, reduction, shape, views)
+from . import (activation, composite, conversion, extra, indexing, inplace,  # noqa: F401
+               linalg, nn_ops, pointwise, reduction, shape, views)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
+from .composite import *  # noqa: F403
 from .conversion import clone, to
 from .extra import (allclose, argsort, cumsum, equal, flip, isclose, norm, outer, repeat,
                     sort, topk, tril, triu)

@@ -1,0 +1,423 @@
+"""More of PyTorch's functions, each built from the op table's differentiable ops (so their
+first and higher derivatives come from those ops): clip, atan2, logsumexp, lerp, addmm and
+friends, index_select, narrow, select, movedim, the stacks, tile, roll, diag, diagonal,
+trace, take_along_dim, meshgrid, repeat_interleave, nan_to_num, std_mean, var_mean,
+aminmax, dist, logical_xor."""
+from __future__ import annotations
+
+import warnings
+from collections import namedtuple
+
+import numpy as np
+
+from .. import backends
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap, _wrap_dim
+from ._core import method, record, recording, register, same_device, to_float, wrap_dims
+from .pointwise import clamp, isinf, isnan, logical_and, logical_not, logical_or, where
+from .shape import _shape_arg, cat, stack
+
+
+def _tensor_like(value, like: Tensor) -> Tensor:
+    return value if isinstance(value, Tensor) else _wrap(
+        backends.of(like._data).xp.asarray(value, dtype=like._data.dtype))
+
+
+def _index(values, like: Tensor) -> Tensor:
+    """An int64 index tensor on like's device."""
+    return _wrap(backends.of(like._data).asarray(np.asarray(values, np.int64)))
+
+
+@register()
+@method("clip")
+def clip(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    return clamp(input, min, max)
+
+
+class Atan2Backward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, y, x):
+        denom = x * x + y * y
+        return F.sum_to(g * x / denom, tuple(y.shape)), F.sum_to(-g * y / denom, tuple(x.shape))
+
+
+@register()
+@method("atan2", "arctan2")
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    same_device("atan2", (input, other))
+    from .._dtypes import result_type
+
+    dt = result_type(input, other)
+    np_dt = dt.np if dt.is_floating_point else np.dtype(np.float32)
+    y, x = (to_float(t._data).astype(np_dt, copy=False) for t in (input, other))
+    out = backends.of(y).xp.arctan2(y, x)
+    if recording(input, other):
+        return record(Atan2Backward0, out, (input, other), (input, other))
+    return _wrap(out)
+
+
+arctan2 = atan2
+
+
+@register()
+@method("logsumexp")
+def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+    """log(sum(exp(x))) over dim, shifted by the (detached) maximum so it cannot overflow."""
+    x = input if input.is_floating_point() else input.float()
+    dims = tuple(wrap_dims(dim, x.dim())) if x.dim() else ()
+    shift = x.detach().amax(dims, keepdim=True) if x.numel() else x.detach().sum(
+        dims, keepdim=True)
+    shift = where(isinf(shift), 0.0, shift)
+    out = (x - shift).exp().sum(dims, keepdim=True).log() + shift
+    return out if keepdim or not dims else out.squeeze(dims)
+
+
+@register()
+@method("lerp")
+def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
+    """input + weight * (end - input), written as PyTorch does for weights of 0.5 and up
+    (end - (end - input) * (1 - weight)) so both ends are exact."""
+    diff = end - input
+    if not isinstance(weight, Tensor):
+        return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+    return where(weight.abs() < 0.5, input + weight * diff, end - diff * (1 - weight))
+
+
+def _scaled_sum(input: Tensor, product: Tensor, beta, alpha) -> Tensor:
+    """beta * input + alpha * product; beta == 0 ignores input (NaN in it does not spread)."""
+    product = product if alpha == 1 else product * alpha
+    if beta == 0:  # input's gradient is zero, and its values are not read
+        take = _wrap(backends.of(product._data).xp.ones((), bool))
+        return where(take, product, input)
+    return (input if beta == 1 else input * beta) + product
+
+
+@register()
+@method("addmm")
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    return _scaled_sum(input, mat1.mm(mat2), beta, alpha)
+
+
+@register()
+@method("addmv")
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    return _scaled_sum(input, mat.mv(vec), beta, alpha)
+
+
+@register()
+@method("baddbmm")
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    return _scaled_sum(input, batch1.bmm(batch2), beta, alpha)
+
+
+@register()
+@method("index_select")
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype.is_floating_point or index.dtype.is_complex:
+        raise RuntimeError(f"index_select(): Expected dtype int32/int64 for index but got: "
+                           f"{index.dtype}")
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    if input.dim() == 0:
+        return input[index.reshape(-1)].reshape(tuple(index.shape))
+    return input[(slice(None),) * d + (index.reshape(-1),)]
+
+
+@register()
+@method("narrow")
+def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    d = _wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    start = start + size if start < 0 else start
+    if length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
+    return input[(slice(None),) * d + (slice(start, start + length),)]
+
+
+@register()
+@method("select")
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    d = _wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    return input[(slice(None),) * d + (index,)]
+
+
+@register()
+@method("movedim", "moveaxis")
+def movedim(input: Tensor, source, destination) -> Tensor:
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(dst)} dims)")
+    n = input.dim()
+    src, dst = [_wrap_dim(d, n) for d in src], [_wrap_dim(d, n) for d in dst]
+    order = [d for d in range(n) if d not in src]
+    for s, t in sorted(zip(dst, src)):
+        order.insert(s, t)
+    return input.permute(*order)
+
+
+moveaxis = movedim
+
+
+@register()
+@method("swapaxes", "swapdims")
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    return input.transpose(axis0, axis1)
+
+
+swapdims = swapaxes
+
+
+def _atleast(t: Tensor, n: int) -> Tensor:
+    if t.dim() >= n:
+        return t
+    if n == 3 and t.dim() == 2:
+        return t.unsqueeze(-1)
+    if n == 3 and t.dim() == 1:
+        return t.reshape(1, -1, 1)
+    return t.reshape((1,) * (n - max(t.dim(), 1)) + (tuple(t.shape) or (1,)))
+
+
+def atleast_1d(*tensors):
+    out = [_atleast(t, 1) for t in _flat(tensors)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_2d(*tensors):
+    out = [_atleast(t, 2) for t in _flat(tensors)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_3d(*tensors):
+    out = [_atleast(t, 3) for t in _flat(tensors)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _flat(tensors):
+    return tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) \
+        else tensors
+
+
+@register()
+def hstack(tensors) -> Tensor:
+    ts = [_atleast(t, 1) for t in tensors]
+    return cat(ts, 0 if ts[0].dim() == 1 else 1)
+
+
+@register()
+def vstack(tensors) -> Tensor:
+    return cat([_atleast(t, 2) for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+@register()
+def dstack(tensors) -> Tensor:
+    return cat([_atleast(t, 3) for t in tensors], 2)
+
+
+@register()
+def column_stack(tensors) -> Tensor:
+    return cat([t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors], 1)
+
+
+@register()
+@method("tile")
+def tile(input: Tensor, dims) -> Tensor:
+    dims = _shape_arg((dims,)) if not isinstance(dims, int) else (dims,)
+    dims = (1,) * (input.dim() - len(dims)) + tuple(dims)
+    return input.repeat(*dims)
+
+
+@register()
+@method("roll")
+def roll(input: Tensor, shifts, dims=None) -> Tensor:
+    if dims is None:
+        return roll(input.flatten(), shifts, 0).view(tuple(input.shape))
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+                           f"{len(dims)}")
+    out = input
+    for shift, dim in zip(shifts, dims):
+        d = _wrap_dim(dim, input.dim())
+        n = input.shape[d]
+        if n:
+            out = index_select(out, d, _index((np.arange(n) - shift) % n, input))
+    return out
+
+
+@register()
+@method("diag")
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector on the k-th diagonal of a square matrix, or a matrix's k-th diagonal."""
+    if input.dim() == 2:
+        return input.diagonal(diagonal)
+    if input.dim() != 1:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.dim()}D")
+    k, n = abs(diagonal), input.shape[0]
+    size = n + k
+    from .. import creation
+
+    mask = creation.eye(size, dtype=input.dtype, device=input.device)
+    mask = mask.roll(diagonal, 1) if diagonal else mask
+    keep = np.triu(np.ones((size, size), bool), diagonal) & np.tril(np.ones((size, size),
+                                                                            bool), diagonal)
+    mask = mask * _wrap(backends.of(input._data).asarray(keep.astype(input._data.dtype)))
+    from .nn_ops import pad
+
+    padded = pad(input, (0, k))
+    return mask * (padded.unsqueeze(1) if diagonal >= 0 else padded.unsqueeze(0))
+
+
+@register()
+@method("diagonal")
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    n = input.dim()
+    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    x = movedim(input, (d1, d2), (-2, -1))
+    rows, cols = x.shape[-2], x.shape[-1]
+    start_r, start_c = max(-offset, 0), max(offset, 0)
+    length = max(0, min(rows - start_r, cols - start_c))
+    r = _index(np.arange(length) + start_r, input)
+    c = _index(np.arange(length) + start_c, input)
+    return x[(Ellipsis, r, c)]
+
+
+@register()
+@method("trace")
+def trace(input: Tensor) -> Tensor:
+    if input.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    return diagonal(input).sum()
+
+
+@register()
+@method("take_along_dim")
+def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:
+    if dim is None:
+        return input.reshape(-1).gather(0, indices.reshape(-1))
+    d = _wrap_dim(dim, input.dim())
+    shape = list(np.broadcast_shapes(
+        tuple(s for i, s in enumerate(input.shape) if i != d) or (1,),
+        tuple(s for i, s in enumerate(indices.shape) if i != d) or (1,)))
+    in_shape = shape[:d] + [input.shape[d]] + shape[d:]
+    idx_shape = shape[:d] + [indices.shape[d]] + shape[d:]
+    return input.expand(*in_shape).gather(d, indices.expand(*idx_shape))
+
+
+def meshgrid(*tensors, indexing: str | None = None):
+    tensors = _flat(tensors)
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass "
+                      "the indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+                           f"received: {indexing}")
+    ts = [t.reshape(-1) for t in tensors]
+    if indexing == "xy" and len(ts) >= 2:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(t.shape[0] for t in ts)
+    out = [t.reshape((1,) * i + (-1,) + (1,) * (len(ts) - i - 1)).expand(*shape)
+           for i, t in enumerate(ts)]
+    if indexing == "xy" and len(ts) >= 2:
+        out[0], out[1] = out[1], out[0]
+    return tuple(out)
+
+
+@register()
+@method("repeat_interleave")
+def repeat_interleave(input: Tensor, repeats=None, dim=None, *, output_size=None) -> Tensor:
+    if repeats is None:  # repeat_interleave(counts): each index repeated by its count
+        counts = input.detach().cpu().numpy()
+        return _index(np.repeat(np.arange(len(counts)), counts), input)
+    x = input.reshape(-1) if dim is None else input
+    d = 0 if dim is None else _wrap_dim(dim, input.dim())
+    n = x.shape[d]
+    reps = repeats.detach().cpu().numpy() if isinstance(repeats, Tensor) else repeats
+    reps = np.broadcast_to(np.asarray(reps, np.int64).reshape(-1), (n,))
+    return index_select(x, d, _index(np.repeat(np.arange(n), reps), input))
+
+
+@register()
+@method("nan_to_num")
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf=None, neginf=None) -> Tensor:
+    if not input.is_floating_point():
+        return input.clone()
+    info = np.finfo(input._data.dtype)
+    posinf = info.max if posinf is None else posinf
+    neginf = info.min if neginf is None else neginf
+    out = where(isnan(input), nan, input)
+    out = where(logical_and(isinf(input), input > 0), posinf, out)
+    return where(logical_and(isinf(input), input < 0), neginf, out)
+
+
+def _stat_mean(stat: str):
+    def fn(input: Tensor, dim=None, *, correction=1, keepdim: bool = False, unbiased=None):
+        if unbiased is not None:
+            correction = int(unbiased)
+        kw = dict(correction=correction, keepdim=keepdim)
+        value = getattr(input, stat)(dim, **kw) if dim is not None else getattr(input, stat)(
+            **kw)
+        mean = input.mean(dim, keepdim=keepdim) if dim is not None else (
+            input.mean().reshape((1,) * input.dim()) if keepdim else input.mean())
+        return value, mean
+
+    fn.__name__ = f"{stat}_mean"
+    fn.__doc__ = f"({stat}, mean) of input, as torch.{stat}_mean."
+    return register()(fn)
+
+
+std_mean = _stat_mean("std")
+var_mean = _stat_mean("var")
+
+_aminmax = namedtuple("aminmax", ["min", "max"])
+
+
+@method("aminmax")
+def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
+    if dim is None:
+        lo, hi = input.amin(), input.amax()
+        if keepdim:
+            lo, hi = lo.reshape((1,) * input.dim()), hi.reshape((1,) * input.dim())
+        return _aminmax(lo, hi)
+    return _aminmax(input.amin(dim, keepdim=keepdim), input.amax(dim, keepdim=keepdim))
+
+
+@register()
+@method("dist")
+def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
+    return (input - other).norm(p)
+
+
+@method("logical_xor")
+def logical_xor(input: Tensor, other) -> Tensor:
+    a, b = input != 0, (other != 0 if isinstance(other, Tensor) else bool(other))
+    return logical_or(logical_and(a, logical_not(b) if isinstance(b, Tensor) else not b),
+                      logical_and(logical_not(a), b))
+
+
+__all__ = ["clip", "atan2", "arctan2", "logsumexp", "lerp", "addmm", "addmv", "baddbmm",
+           "index_select", "narrow", "select", "movedim", "moveaxis", "swapaxes", "swapdims",
+           "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack",
+           "dstack", "column_stack", "tile", "roll", "diag", "diagonal", "trace",
+           "take_along_dim", "meshgrid", "repeat_interleave", "nan_to_num", "std_mean",
+           "var_mean", "aminmax", "dist", "logical_xor"]
