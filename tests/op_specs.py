@@ -472,3 +472,130 @@ SPECS.update({
                       lambda a: a.var() + a.mean(), ((3, 4),))],
     "dist": [Case(ag.dist, lambda a, b: np.linalg.norm(a - b), ((3, 4), (3, 4)))],
 })
+
+
+# -- the rest of nn.functional (nn/_functional_extra.py) -------------------------------------
+def _away(rng, shape, points, gap=0.05, low=-4, high=4):
+    """Uniform values kept `gap` away from the kinks at `points`."""
+    x = rng.uniform(low, high, shape)
+    for p in points:
+        near = np.abs(x - p) < gap
+        x[near] = p + np.sign(x[near] - p + 1e-12) * gap * 2
+    return x
+
+
+def _softplus_np(x, beta=1.0, threshold=20.0):
+    return np.where(x * beta > threshold, x, np.log1p(np.exp(x * beta)) / beta)
+
+
+def _np_adaptive_avg(x, oh, ow):
+    h, w = x.shape[-2:]
+    out = np.zeros(x.shape[:-2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            a, b = i * h // oh, -(-(i + 1) * h // oh)
+            c, d = j * w // ow, -(-(j + 1) * w // ow)
+            out[..., i, j] = x[..., a:b, c:d].mean((-2, -1))
+    return out
+
+
+def _np_conv1d(x, w):
+    return _np_conv2d(x[:, :, None], w[:, :, None])[:, :, 0]
+
+
+def _np_group_norm(x, g, eps=1e-5):
+    n = x.shape[0]
+    y = x.reshape(n, g, -1)
+    out = (y - y.mean(-1, keepdims=True)) / np.sqrt(y.var(-1, keepdims=True) + eps)
+    return out.reshape(x.shape)
+
+
+def _kinks(points, shape=(3, 4)):
+    return lambda rng: (_away(rng, shape, points),)
+
+
+SPECS.update({
+    "hardtanh": [Case(F.hardtanh, lambda x: np.clip(x, -1, 1), ((3, 4),), make=_kinks((-1, 1)))],
+    "relu6": [Case(F.relu6, lambda x: np.clip(x, 0, 6), ((3, 4),),
+                   make=lambda rng: (_away(rng, (3, 4), (0, 6), low=-2, high=8),))],
+    "elu": [Case(lambda x: F.elu(x, 0.5), lambda x: np.where(x > 0, x, 0.5 * np.expm1(x)),
+                 ((3, 4),), make=_kinks((0,)))],
+    "selu": [Case(F.selu, lambda x: 1.0507009873554805 * np.where(
+        x > 0, x, 1.6732632423543772 * np.expm1(x)), ((3, 4),), make=_kinks((0,)))],
+    "celu": [Case(lambda x: F.celu(x, 2.0), lambda x: np.where(x > 0, x, 2 * np.expm1(x / 2)),
+                  ((3, 4),), make=_kinks((0,)))],
+    "softplus": [Case(F.softplus, _softplus_np, ((3, 4),)),
+                 Case(lambda x: F.softplus(x, 2, 3), lambda x: _softplus_np(x, 2, 3), ((3, 4),),
+                      make=_kinks((1.5,)))],
+    "mish": [Case(F.mish, lambda x: x * np.tanh(_softplus_np(x)), ((3, 4),))],
+    "hardsigmoid": [Case(F.hardsigmoid, lambda x: np.clip(x / 6 + 0.5, 0, 1), ((3, 4),),
+                         make=_kinks((-3, 3)))],
+    "hardswish": [Case(F.hardswish, lambda x: x * np.clip(x + 3, 0, 6) / 6, ((3, 4),),
+                       make=_kinks((-3, 3)))],
+    "logsigmoid": [Case(F.logsigmoid, lambda x: -np.log1p(np.exp(-x)), ((3, 4),))],
+    "softsign": [Case(F.softsign, lambda x: x / (1 + np.abs(x)), ((3, 4),), make=_kinks((0,)))],
+    "softmin": [Case(lambda x: F.softmin(x, 1), lambda x: _softmax(-x, 1), ((3, 4),))],
+    "threshold": [Case(lambda x: F.threshold(x, 0.5, -2.0), lambda x: np.where(x > 0.5, x, -2.0),
+                       ((3, 4),), make=_kinks((0.5,)))],
+    "glu": [Case(lambda x: F.glu(x, 1), lambda x: x[:, :2] * _sig(x[:, 2:]), ((3, 4),))],
+    "tanhshrink": [Case(F.tanhshrink, lambda x: x - np.tanh(x), ((3, 4),))],
+    "softshrink": [Case(F.softshrink, lambda x: np.where(x > 0.5, x - 0.5, np.where(
+        x < -0.5, x + 0.5, 0.0)), ((3, 4),), make=_kinks((-0.5, 0.5)))],
+    "hardshrink": [Case(F.hardshrink, lambda x: np.where(np.abs(x) > 0.5, x, 0.0), ((3, 4),),
+                        make=_kinks((-0.5, 0.5)))],
+    "smooth_l1_loss": [Case(lambda a, b: F.smooth_l1_loss(a, b, beta=0.5),
+                            lambda a, b: np.where(np.abs(a - b) < 0.5, (a - b) ** 2,
+                                                  np.abs(a - b) - 0.25).mean(), ((3, 4), (3, 4)),
+                            make=lambda rng: (_away(rng, (3, 4), (-0.5, 0, 0.5)),
+                                              np.zeros((3, 4))))],
+    "huber_loss": [Case(lambda a, b: F.huber_loss(a, b, reduction="sum", delta=2.0),
+                        lambda a, b: np.where(np.abs(a - b) < 2, 0.5 * (a - b) ** 2,
+                                              2 * (np.abs(a - b) - 1)).sum(), ((3, 4), (3, 4)),
+                        make=lambda rng: (_away(rng, (3, 4), (-2, 0, 2)), np.zeros((3, 4))))],
+    "kl_div": [Case(lambda a, b: F.kl_div(a, b, reduction="batchmean"),
+                    lambda a, b: (b * (np.log(b) - a)).sum() / 3, ((3, 4), (3, 4)),
+                    make=lambda rng: (rng.uniform(-3, 0, (3, 4)), rng.uniform(0.1, 1, (3, 4)))),
+               Case(lambda a, b: F.kl_div(a, b, reduction="sum", log_target=True),
+                    lambda a, b: (np.exp(b) * (b - a)).sum(), ((3, 4), (3, 4)))],
+    "margin_ranking_loss": [Case(
+        lambda a, b: F.margin_ranking_loss(a, b, ag.tensor([1.0, -1, 1, -1], device=a.device),
+                                           0.1),
+        lambda a, b: np.maximum(-np.array([1.0, -1, 1, -1]) * (a - b) + 0.1, 0).mean(),
+        ((4,), (4,)), make=lambda rng: (np.array([0.5, 0.3, -1.0, 2.0]),
+                                        np.array([0.1, 0.9, 0.2, -0.5])))],
+    "soft_margin_loss": [Case(
+        lambda a: F.soft_margin_loss(a, ag.tensor([1.0, -1, 1, -1], device=a.device)),
+        lambda a: np.log1p(np.exp(-np.array([1.0, -1, 1, -1]) * a)).mean(), ((4,),))],
+    "normalize": [Case(F.normalize, lambda x: x / np.linalg.norm(x, axis=1, keepdims=True),
+                       ((3, 4),))],
+    "cosine_similarity": [Case(F.cosine_similarity, lambda a, b: (a * b).sum(1) / (
+        np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)), ((3, 4), (3, 4)))],
+    "pairwise_distance": [Case(F.pairwise_distance, lambda a, b: np.linalg.norm(
+        a - b + 1e-6, axis=-1), ((3, 4), (3, 4)))],
+    "adaptive_avg_pool2d": [Case(lambda x: F.adaptive_avg_pool2d(x, (3, 2)),
+                                 lambda x: _np_adaptive_avg(x, 3, 2), ((2, 2, 7, 5),)),
+                            Case(lambda x: F.adaptive_avg_pool2d(x, 1),
+                                 lambda x: x.mean((-2, -1), keepdims=True), ((2, 3, 4, 4),))],
+    "adaptive_max_pool2d": [Case(lambda x: F.adaptive_max_pool2d(x, (3, 2)),
+                                 lambda x: np.stack([np.stack([x[..., i * 5 // 3:-(-(i + 1) * 5 // 3),
+                                                                 j * 4 // 2:(j + 1) * 4 // 2]
+                                                               .max((-2, -1)) for j in range(2)],
+                                                              -1) for i in range(3)], -2),
+                                 ((1, 2, 5, 4),),
+                                 make=lambda rng: (_away_from_ties(rng, (1, 2, 5, 4)),))],
+    "conv1d": [Case(F.conv1d, _np_conv1d, ((2, 3, 7), (4, 3, 3)))],
+    "max_pool1d": [Case(lambda x: F.max_pool1d(x, 2), lambda x: x.reshape(2, 3, 3, 2).max(-1),
+                        ((2, 3, 6),), make=lambda rng: (_away_from_ties(rng, (2, 3, 6)),))],
+    "avg_pool1d": [Case(lambda x: F.avg_pool1d(x, 3), lambda x: x.reshape(2, 3, 2, 3).mean(-1),
+                        ((2, 3, 6),))],
+    "dropout1d": [Case(lambda x: F.dropout1d(x, 0.5, training=False), lambda x: x, ((2, 3, 4),))],
+    "dropout2d": [Case(lambda x: F.dropout2d(x, 0.0), lambda x: x, ((2, 3, 2, 2),))],
+    "group_norm": [Case(lambda x: F.group_norm(x, 2), lambda x: _np_group_norm(x, 2),
+                        ((2, 4, 3),))],
+    "interpolate": [Case(lambda x: F.interpolate(x, scale_factor=2),
+                         lambda x: x.repeat(2, -1).repeat(2, -2), ((1, 2, 2, 3),))],
+    "pixel_shuffle": [Case(lambda x: F.pixel_shuffle(x, 2), lambda x: x.reshape(
+        1, 2, 2, 2, 3).transpose(0, 3, 1, 4, 2).reshape(1, 4, 6), ((4, 2, 3),))],
+    "pixel_unshuffle": [Case(lambda x: F.pixel_unshuffle(x, 2), lambda x: x.reshape(
+        1, 2, 2, 3, 2).transpose(0, 2, 4, 1, 3).reshape(4, 2, 3), ((1, 4, 6),))],
+})

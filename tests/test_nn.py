@@ -380,3 +380,129 @@ def test_pools_and_padding_modes_match_pytorch():
             half = len(outs) // 2
             for a, b in zip(outs[:half], outs[half:]):
                 np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12, err_msg=case)
+
+
+FUNCTIONAL_CASES = [
+    "F.hardtanh(x)", "F.hardtanh(x, -2., 2.)", "F.relu6(x)", "F.elu(x, 0.5)", "F.selu(x)",
+    "F.celu(x, 2.0)", "F.softplus(x)", "F.softplus(x, 2, 3)", "F.mish(x)", "F.hardsigmoid(x)",
+    "F.hardswish(x)", "F.logsigmoid(x)", "F.softsign(x)", "F.softmin(x, 1)",
+    "F.threshold(x, 0.5, -2.)", "F.glu(x, 1)", "F.tanhshrink(x)", "F.softshrink(x)",
+    "F.hardshrink(x, 1.)", "F.smooth_l1_loss(x, t)",
+    "F.smooth_l1_loss(x, t, beta=0.5, reduction='sum')", "F.huber_loss(x, t, delta=2.)",
+    "F.kl_div(x, t, reduction='batchmean')", "F.kl_div(x, t.log(), log_target=True)",
+    "F.margin_ranking_loss(x, t, t.detach().sign())", "F.normalize(x)", "F.normalize(x, 1, -1)",
+    "F.cosine_similarity(x, t)", "F.cosine_similarity(x, t[:1], dim=-1)",
+    "F.pairwise_distance(x, t)", "F.adaptive_avg_pool2d(x, 1)",
+    "F.adaptive_avg_pool2d(x, (4, 3))", "F.adaptive_avg_pool2d(x, (None, 2))",
+    "F.adaptive_max_pool2d(x, (4, 3))", "F.adaptive_max_pool2d(x, (3, 5))", "F.conv1d(l, w)",
+    "F.conv1d(l, w, stride=2, padding=1)", "F.conv1d(l, w, padding='same', dilation=2)",
+    "F.max_pool1d(l, 2)", "F.max_pool1d(l, 3, 2, 1, ceil_mode=True)", "F.avg_pool1d(l, 3, 2, 1)",
+    "F.group_norm(x, 2)", "F.interpolate(x, scale_factor=2)", "F.interpolate(x, size=(4, 7))",
+    "F.interpolate(l, scale_factor=1.5)", "F.interpolate(x, scale_factor=(0.5, 1.7))",
+    "F.pixel_shuffle(x[:, :4], 2)", "F.pixel_unshuffle(x[:, :, :6, :4], 2)", "F.glu(x, 2)",
+    "F.glu(x[:, :3], 1)",
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("case", FUNCTIONAL_CASES)
+def test_more_functionals_match_pytorch(case):
+    """Values, gradients (through every input) and error types agree with PyTorch."""
+    T = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    arrays = dict(x=rng.standard_normal((2, 4, 6, 5)) * 3, t=rng.uniform(0.05, 1, (2, 4, 6, 5)),
+                  l=rng.standard_normal((2, 4, 7)), w=rng.standard_normal((3, 4, 3)))
+    arrays["x"].flat[:4] = [0.5, 6.5, -3.5, 3.5]
+    results = []
+    for lib in (T, torch):
+        leaves = {k: lib.tensor(v, requires_grad=True) for k, v in arrays.items()}
+        try:
+            out = eval(case, {"F": lib.nn.functional, **leaves})
+        except Exception as exc:
+            results.append(type(exc).__name__)
+            continue
+        out.backward(lib.tensor(np.cos(np.arange(out.numel())).reshape(tuple(out.shape))))
+        results.append([out.detach().numpy()] + [
+            None if v.grad is None else v.grad.numpy() for v in leaves.values()])
+    if isinstance(results[0], str) or isinstance(results[1], str):
+        assert results[1] == results[0]
+        return
+    for theirs, ours in zip(*results):
+        assert (theirs is None) == (ours is None)
+        if theirs is not None:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-7, atol=1e-9, err_msg=case)
+
+
+MODULE_REPRS = [
+    "ReLU6()", "ELU(alpha=0.5)", "SELU()", "CELU(2.0)", "Softplus(beta=2, threshold=10)",
+    "Mish()", "Hardtanh(-2, 2)", "Hardsigmoid()", "Hardswish()", "LogSigmoid()", "Softsign()",
+    "Softmin(dim=1)", "Threshold(0.1, 20)", "GLU()", "Tanhshrink()", "Softshrink()",
+    "Hardshrink(1.0)", "SmoothL1Loss()", "HuberLoss(delta=2.)", "KLDivLoss()",
+    "MarginRankingLoss()", "SoftMarginLoss()", "CosineSimilarity()", "PairwiseDistance()",
+    "AdaptiveAvgPool2d(1)", "AdaptiveAvgPool2d((None, 3))", "AdaptiveMaxPool2d(2)",
+    "Conv1d(2, 3, 3, stride=2, padding=1, bias=False)",
+    "Conv1d(2, 4, 3, padding='same', padding_mode='circular', groups=2)", "MaxPool1d(2)",
+    "AvgPool1d(3)", "Dropout1d()", "Dropout2d(0.3)", "GroupNorm(2, 4)",
+    "Upsample(scale_factor=2)", "Upsample(size=(4, 5))", "PixelShuffle(2)", "PixelUnshuffle(2)",
+    "Unflatten(1, (2, 2))",
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("spec", MODULE_REPRS)
+def test_more_modules_print_and_compute_as_pytorch(spec):
+    T = pytest.importorskip("torch")
+    theirs, ours = eval(f"T.nn.{spec}"), eval(f"torch.nn.{spec}")
+    assert repr(ours) == repr(theirs)
+    ours.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in
+                          theirs.state_dict().items()})
+    theirs.eval(), ours.eval()
+    rng = np.random.default_rng(1)
+    shape = (2, 2, 7) if "1d" in spec else (2, 4, 6, 6)
+    inputs = [rng.standard_normal(shape).astype(np.float32)
+              for _ in range(3 if "Ranking" in spec else 2 if any(
+                  k in spec for k in ("Loss", "Similarity", "Distance")) else 1)]
+    if "Ranking" in spec:
+        inputs[2] = np.sign(inputs[2])
+    if "KLDiv" in spec:
+        inputs[1] = np.abs(inputs[1])
+    t_out = theirs(*[T.tensor(a) for a in inputs])
+    a_out = ours(*[torch.tensor(a) for a in inputs])
+    np.testing.assert_allclose(host(a_out), t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_parameter_containers_register_their_parameters():
+    plist = nn.ParameterList([torch.zeros(2), nn.Parameter(torch.ones(2, 3))])
+    plist.append(torch.ones(1))
+    assert len(plist) == 3 and all(isinstance(p, nn.Parameter) for p in plist)
+    assert [n for n, _ in plist.named_parameters()] == ["0", "1", "2"]
+    assert "(1): Parameter containing: [autograd_gpu.float32 of size 2x3]" in repr(plist)
+    pdict = nn.ParameterDict({"a": torch.zeros(2)})
+    pdict["b"] = torch.ones(3)
+    assert list(pdict.keys()) == ["a", "b"] and "b" in pdict and len(pdict) == 2
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ws = nn.ParameterList([torch.ones(2)])
+
+    net = Net()
+    opt = torch.optim.SGD(net.parameters(), lr=0.5)
+    net.ws[0].sum().backward()
+    opt.step()
+    assert host(net.ws[0]).tolist() == [0.5, 0.5]
+    assert list(net.state_dict()) == ["ws.0"]
+
+
+def test_new_layers_on_a_device(device):
+    """The layers run on every device and keep the output there (values are compared with
+    PyTorch above)."""
+    x = torch.randn(2, 4, 6, 6, device=device)
+    for layer in [nn.AdaptiveAvgPool2d((3, 2)), nn.GroupNorm(2, 4), nn.Upsample(scale_factor=2),
+                  nn.PixelShuffle(2), nn.Hardswish(), nn.Dropout2d(0.5)]:
+        out = layer.to(device)(x)
+        assert out.device == x.device
+    conv = nn.Conv1d(4, 2, 3, padding=1).to(device)
+    assert conv(x[:, :, 0]).shape == (2, 2, 6) and conv(x[:, :, 0]).device == x.device
+    with pytest.raises(RuntimeError, match="Halving dimension must be even"):
+        nn.functional.glu(x[:, :3], 1)

@@ -155,3 +155,86 @@ def test_optimizer_state_follows_its_parameter(device):
         st = opt.state[p]
         assert st["exp_avg"].dtype == torch.float64 and st["exp_avg"].device == p.device
         assert p.dtype == torch.float64
+
+
+def _lrs(make, steps: int, lib=torch, metrics=None, opt_name: str = "SGD"):
+    """The learning rate (and momentum or beta1) seen by each of `steps` optimizer steps."""
+    w = lib.zeros(1, requires_grad=True)
+    opt = getattr(lib.optim, opt_name)([w], lr=1.0, **(
+        {"momentum": 0.9} if opt_name == "SGD" else {}))
+    sched = make(lib.optim.lr_scheduler, opt)
+    seen = []
+    for k in range(steps):
+        group = opt.param_groups[0]
+        seen.append((group["lr"], group.get("momentum", group.get("betas", (None,))[0])))
+        opt.step()
+        sched.step(*([] if metrics is None else [metrics[k]]))
+    return seen
+
+
+def test_more_schedulers_follow_their_formulas():
+    lr = lambda seen: [s[0] for s in seen]  # noqa: E731
+    np.testing.assert_allclose(lr(_lrs(lambda S, o: S.ExponentialLR(o, 0.9), 5)),
+                               [0.9 ** k for k in range(5)])
+    np.testing.assert_allclose(lr(_lrs(lambda S, o: S.MultiStepLR(o, [2, 4, 4], 0.5), 6)),
+                               [1, 1, 0.5, 0.5, 0.125, 0.125])
+    np.testing.assert_allclose(lr(_lrs(lambda S, o: S.ConstantLR(o, 0.25, 3), 5)),
+                               [0.25, 0.25, 0.25, 1, 1])
+    np.testing.assert_allclose(lr(_lrs(lambda S, o: S.LinearLR(o, 0.2, 1.0, 4), 6)),
+                               [0.2 + 0.8 * min(k, 4) / 4 for k in range(6)])
+    np.testing.assert_allclose(lr(_lrs(lambda S, o: S.MultiplicativeLR(o, lambda e: 0.5), 4)),
+                               [1, 0.5, 0.25, 0.125])
+    # warm restarts: periods 2, 4, 8, ... (T_mult=2); inside one, cosine from 1 to eta_min
+    t_cur = [0, 1, 0, 1, 2, 3, 0]
+    t_i = [2, 2, 4, 4, 4, 4, 8]
+    np.testing.assert_allclose(
+        lr(_lrs(lambda S, o: S.CosineAnnealingWarmRestarts(o, 2, 2, 0.1), 7)),
+        [0.1 + 0.9 * (1 + math.cos(math.pi * c / i)) / 2 for c, i in zip(t_cur, t_i)])
+
+
+def test_one_cycle_and_plateau():
+    seen = _lrs(lambda S, o: S.OneCycleLR(o, max_lr=2.0, total_steps=10), 10)
+    lrs, moms = [s[0] for s in seen], [s[1] for s in seen]
+    assert lrs[0] == pytest.approx(2.0 / 25) and max(lrs) == pytest.approx(2.0)
+    assert lrs.index(max(lrs)) == 2  # the peak is at pct_start * total_steps - 1
+    assert lrs[-1] == pytest.approx(2.0 / 25 / 1e4)
+    assert moms[0] == pytest.approx(0.95) and moms[2] == pytest.approx(0.85)
+    adam = _lrs(lambda S, o: S.OneCycleLR(o, 1.0, epochs=2, steps_per_epoch=3), 6,
+                opt_name="Adam")
+    assert adam[0][1] == pytest.approx(0.95)  # Adam's beta1 cycles instead of momentum
+    with pytest.raises(ValueError, match="total_steps OR"):
+        torch.optim.lr_scheduler.OneCycleLR(torch.optim.SGD([torch.zeros(1)], lr=1), 1.0)
+    # the metric stops improving after step 1: 2 bad steps are tolerated, the third cuts
+    # the rate, then one step of cooldown
+    metrics = [1.0, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]
+    got = [s[0] for s in _lrs(lambda S, o: S.ReduceLROnPlateau(o, patience=2, cooldown=1),
+                              9, metrics=metrics)]
+    assert got == pytest.approx([1, 1, 1, 1, 1, 0.1, 0.1, 0.1, 0.1])
+    with pytest.raises(ValueError, match="Factor should be < 1.0."):
+        torch.optim.lr_scheduler.ReduceLROnPlateau(torch.optim.SGD([torch.zeros(1)], lr=1),
+                                                   factor=2)
+
+
+SCHEDULES = [
+    ("lambda S, o: S.MultiStepLR(o, [3, 7, 7], 0.5)", None, "SGD"),
+    ("lambda S, o: S.ExponentialLR(o, 0.9)", None, "SGD"),
+    ("lambda S, o: S.ConstantLR(o, 0.5, 4)", None, "SGD"),
+    ("lambda S, o: S.LinearLR(o, 0.2, 0.9, 6)", None, "SGD"),
+    ("lambda S, o: S.CosineAnnealingWarmRestarts(o, 4, 2, 0.001)", None, "SGD"),
+    ("lambda S, o: S.OneCycleLR(o, 1.0, total_steps=25)", None, "SGD"),
+    ("lambda S, o: S.OneCycleLR(o, 1.0, epochs=5, steps_per_epoch=5, three_phase=True, "
+     "anneal_strategy='linear')", None, "Adam"),
+    ("lambda S, o: S.ReduceLROnPlateau(o, patience=2, cooldown=1, min_lr=0.002)",
+     [1, 0.9, 0.95, 0.95, 0.95, 0.95, 0.8, 0.85] * 4, "SGD"),
+    ("lambda S, o: S.ReduceLROnPlateau(o, 'max', 0.5, 1, 0.01, 'abs')",
+     [1, 0.9, 0.95, 0.95, 1.2, 0.95, 0.8, 0.85] * 4, "SGD"),
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("make,metrics,opt_name", SCHEDULES)
+def test_more_schedulers_match_pytorch(make, metrics, opt_name):
+    T = pytest.importorskip("torch")
+    theirs = _lrs(eval(make), 25, T, metrics, opt_name)
+    ours = _lrs(eval(make), 25, torch, metrics, opt_name)
+    np.testing.assert_allclose(np.array(ours, float), np.array(theirs, float), rtol=1e-12)

@@ -1,11 +1,18 @@
 """nn: modules, layers, losses, initialisers (PyTorch's torch.nn)."""
 from . import functional, init, utils
-from .modules.container import ModuleDict, ModuleList, Sequential
-from .modules.layers import (GELU, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout,
-                             Embedding, Flatten, Identity, LayerNorm, LeakyReLU, Linear,
-                             LogSoftmax, MaxPool2d, ReLU, Sigmoid, SiLU, Softmax, Tanh)
-from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss,
-                           NLLLoss)
+from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .modules.layers import (CELU, ELU, GELU, GLU, SELU, AdaptiveAvgPool2d, AdaptiveMaxPool2d,
+                             AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
+                             CosineSimilarity, Dropout, Dropout1d, Dropout2d, Embedding,
+                             Flatten, GroupNorm, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,
+                             Identity, LayerNorm, LeakyReLU, Linear, LogSigmoid, LogSoftmax,
+                             MaxPool1d, MaxPool2d, Mish, PairwiseDistance, PixelShuffle,
+                             PixelUnshuffle, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin,
+                             Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold,
+                             Unflatten, Upsample)
+from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss,
+                           L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
+                           SoftMarginLoss)
 from .modules.module import Module
 from .modules.padding import *  # noqa: F403
 from .modules.padding import __all__ as _padding_layers
@@ -16,4 +23,10 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "GELU", "SiLU", "Softmax", "LogSoftmax",
            "Dropout", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "MSELoss",
            "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
-           *_padding_layers]
+           "CELU", "ELU", "GLU", "SELU", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d",
+           "Conv1d", "CosineSimilarity", "Dropout1d", "Dropout2d", "GroupNorm", "Hardshrink",
+           "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "MaxPool1d", "Mish",
+           "PairwiseDistance", "PixelShuffle", "PixelUnshuffle", "ReLU6", "Softmin", "Softplus",
+           "Softshrink", "Softsign", "Tanhshrink", "Threshold", "Unflatten", "Upsample",
+           "HuberLoss", "KLDivLoss", "MarginRankingLoss", "SmoothL1Loss", "SoftMarginLoss",
+           "ParameterList", "ParameterDict", *_padding_layers]

@@ -414,3 +414,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         loss = loss * weight
     return _reduce(loss, reduction)
 
+
+
+from ._functional_extra import *  # noqa: E402,F403 - the rest of torch.nn.functional
+from ._functional_extra import __all__ as _extra
+
+__all__ += _extra

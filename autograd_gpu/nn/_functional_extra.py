@@ -1,0 +1,421 @@
+"""More of torch.nn.functional, each built from differentiable ops (so every one has first and
+higher derivatives): the rest of PyTorch's activations, more losses, distances, adaptive and
+1-d pooling, conv1d, group norm, channel dropout, nearest-neighbour interpolation and pixel
+shuffle. nn.functional re-exports all of it."""
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import creation
+from ..ops import abs, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
+from ..ops._core import register
+from ..ops.composite import index_select
+from ..tensor import Tensor, _wrap
+from .functional import _check_sizes, _pairs, _reduce, avg_pool2d, conv2d, max_pool2d
+
+
+def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
+    return (x > lo) & (x < hi)
+
+
+# -- activations ----------------------------------------------------------------------------
+@register()
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """clamp, but with PyTorch's hardtanh gradient: 0 at the two bounds as well."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return where(_inside(input, min_val, max_val), input,
+                 clamp(input.detach(), min_val, max_val))
+
+
+@register()
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    return hardtanh(input, 0.0, 6.0)
+
+
+@register()
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return where(input > 0, input, alpha * input.expm1())
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+@register()
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _SELU_SCALE * where(input > 0, input, _SELU_ALPHA * input.expm1())
+
+
+@register()
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return where(input > 0, input, alpha * (input / alpha).expm1())
+
+
+@register()
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (as PyTorch)."""
+    scaled = input * beta
+    big = scaled > threshold
+    safe = where(big, 0.0, scaled)  # so exp cannot overflow in the branch not taken
+    return where(big, input, log1p(exp(safe)) / beta)
+
+
+@register()
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    return input * tanh(softplus(input))
+
+
+@register()
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    return relu6(input + 3.0) / 6.0
+
+
+@register()
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    return input * relu6(input + 3.0) / 6.0
+
+
+@register()
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|), stable for any x."""
+    return minimum(input, input.detach() * 0) - log1p(exp(-abs(input)))
+
+
+@register()
+def softsign(input: Tensor) -> Tensor:
+    return input / (1 + abs(input))
+
+
+@register()
+def softmin(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    return softmax(-input, dim, dtype=dtype)
+
+
+@register()
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    return where(input > threshold, input, value)
+
+
+@register()
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim % input.dim()
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
+                           f"{input.shape[d]}")
+    a, b = input.chunk(2, d)
+    return a * sigmoid(b)
+
+
+@register()
+def tanhshrink(input: Tensor) -> Tensor:
+    return input - tanh(input)
+
+
+@register()
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+
+
+@register()
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    return where((input > lambd) | (input < -lambd), input, 0.0)
+
+
+# -- losses -----------------------------------------------------------------------------------
+@register()
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    _check_sizes(input, target, "smooth_l1_loss")
+    d = abs(input - target)
+    if beta == 0:
+        return _reduce(d, reduction)
+    return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+@register()
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+               delta: float = 1.0) -> Tensor:
+    _check_sizes(input, target, "huber_loss")
+    d = abs(input - target)
+    return _reduce(where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+@register()
+def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """target * (log(target) - input) pointwise (0 where target is 0), input being
+    log-probabilities; 'batchmean' divides the sum by the batch size."""
+    if log_target:
+        loss = exp(target) * (target - input)
+    else:
+        positive = target > 0
+        loss = where(positive, target * where(positive, target, 1.0).log(), 0.0) - \
+            target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.dim() else 1)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns "
+                      "with the KL div math definition.'mean' will be changed to behave the "
+                      "same as 'batchmean' in the next major release.", UserWarning,
+                      stacklevel=2)
+    return _reduce(loss, reduction)
+
+
+@register()
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    loss = -target * (input1 - input2) + margin
+    return _reduce(where(loss > 0, loss, 0.0), reduction)
+
+
+@register()
+def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                     reduction: str = "mean") -> Tensor:
+    return _reduce(log1p(exp(-target * input)), reduction)
+
+
+# -- distances ---------------------------------------------------------------------------------
+@register()
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out=None) -> Tensor:
+    norm = input.norm(p, dim, keepdim=True)
+    return input / clamp(norm, min=eps).expand_as(input)
+
+
+@register()
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    shape = tuple(_broadcast(x1, x2))
+    x1, x2 = x1.expand(*shape), x2.expand(*shape)
+    n1 = clamp(x1.norm(2, dim, keepdim=True), min=eps)
+    n2 = clamp(x2.norm(2, dim, keepdim=True), min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def _broadcast(a: Tensor, b: Tensor) -> tuple:
+    import numpy as np
+
+    return np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+
+
+@register()
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    return (x1 - x2 + eps).norm(p, -1, keepdim=keepdim)
+
+
+# -- pooling, convolution and normalisation in other shapes ------------------------------------
+def _adaptive_sizes(input: Tensor, output_size) -> tuple[int, int]:
+    sizes = _pairs(output_size)
+    return tuple(input.shape[-2 + i] if s is None else int(s) for i, s in enumerate(sizes))
+
+
+def _windows_1d(n_in: int, n_out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive windows: [floor(i n_in / n_out), ceil((i + 1) n_in / n_out))."""
+    return [(i * n_in // n_out, -(-(i + 1) * n_in // n_out)) for i in range(n_out)]
+
+
+def _averaging_matrix(n_in: int, n_out: int, like: Tensor) -> Tensor:
+    import numpy as np
+
+    m = np.zeros((n_out, n_in))
+    for i, (a, b) in enumerate(_windows_1d(n_in, n_out)):
+        m[i, a:b] = 1.0 / (b - a)
+    return creation.tensor(m, dtype=like.dtype, device=like.device)
+
+
+@register()
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    """Averages over PyTorch's adaptive windows, as two small matrix products (rows, then
+    columns): exact window means, and differentiable to any order."""
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
+                           f"{list(input.shape)}")
+    oh, ow = _adaptive_sizes(input, output_size)
+    h, w = input.shape[-2:]
+    if (h, w) == (oh, ow):
+        return input * 1
+    if h % oh == 0 and w % ow == 0:
+        return avg_pool2d(input, (h // oh, w // ow))
+    cols = matmul(input, _averaging_matrix(w, ow, input).t())
+    return matmul(_averaging_matrix(h, oh, input), cols)
+
+
+@register()
+def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got "
+                           f"{list(input.shape)}")
+    oh, ow = _adaptive_sizes(input, output_size)
+    h, w = input.shape[-2:]
+    if h % oh == 0 and w % ow == 0:
+        return max_pool2d(input, (h // oh, w // ow), return_indices=return_indices)
+    if return_indices:
+        raise NotImplementedError("adaptive_max_pool2d: return_indices=True needs windows "
+                                  "that divide the input evenly")
+    from ..ops.shape import stack
+
+    rows = [stack([input[..., a:b, c:d].amax((-2, -1)) for c, d in _windows_1d(w, ow)], -1)
+            for a, b in _windows_1d(h, oh)]
+    return stack(rows, -2)
+
+
+def _as_2d(input: Tensor, name: str) -> Tensor:
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"{name}: Expected 2D (unbatched) or 3D (batched) input, but got "
+                           f"input of size: {list(input.shape)}")
+    return input.unsqueeze(-2)
+
+
+@register()
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    x = _as_2d(input, "conv1d")
+    padding = padding if isinstance(padding, str) else (0, _pairs(padding, 1)[0])
+    out = conv2d(x, weight.unsqueeze(-2), bias, (1, _pairs(stride, 1)[0]), padding,
+                 (1, _pairs(dilation, 1)[0]), groups)
+    return out.squeeze(-2)
+
+
+@register()
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    one = lambda v: (1, _pairs(v, 1)[0])  # noqa: E731
+    out = max_pool2d(_as_2d(input, "max_pool1d"), one(kernel_size),
+                     None if stride is None else one(stride), (0, _pairs(padding, 1)[0]),
+                     one(dilation), ceil_mode, return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+@register()
+def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    one = lambda v: (1, _pairs(v, 1)[0])  # noqa: E731
+    return avg_pool2d(_as_2d(input, "avg_pool1d"), one(kernel_size),
+                      None if stride is None else one(stride), (0, _pairs(padding, 1)[0]),
+                      ceil_mode, count_include_pad).squeeze(-2)
+
+
+def _channel_dropout(input: Tensor, p: float, training: bool, spatial: int) -> Tensor:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    batched = input.dim() == spatial + 2
+    shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
+    keep = creation.rand(*shape, dtype=input.dtype, device=input.device) >= p
+    return input * keep / (1.0 - p) if p < 1 else input * 0.0
+
+
+@register()
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zeroes whole channels of (N, C, L) or (C, L) input."""
+    return _channel_dropout(input, p, training, 1)
+
+
+@register()
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zeroes whole channels of (N, C, H, W) or (C, H, W) input."""
+    return _channel_dropout(input, p, training, 2)
+
+
+@register()
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    x = input.reshape(n, num_groups, -1)
+    mean = x.mean(-1, keepdim=True)
+    var = x.var(-1, unbiased=False, keepdim=True)
+    out = ((x - mean) / (var + eps).sqrt()).reshape(tuple(input.shape))
+    affine = (1, c) + (1,) * (input.dim() - 2)
+    if weight is not None:
+        out = out * weight.reshape(affine)
+    if bias is not None:
+        out = out + bias.reshape(affine)
+    return out
+
+
+@register()
+def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
+                align_corners=None, recompute_scale_factor=None, antialias: bool = False):
+    """Nearest-neighbour resizing of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input: output
+    index i reads input index floor(i * scale), as PyTorch's 'nearest' does."""
+    if mode != "nearest":
+        raise NotImplementedError(f"interpolate: mode '{mode}' is not supported (only "
+                                  f"'nearest')")
+    spatial = input.dim() - 2
+    if spatial < 1:
+        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+                         f"{input.dim()}D) for the modes: nearest")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined")
+    in_sizes = tuple(input.shape[2:])
+    if size is not None:
+        out_sizes = _pairs(size, spatial)
+        scales = [i / o for i, o in zip(in_sizes, out_sizes)]
+    else:
+        factors = _pairs(scale_factor, spatial)
+        out_sizes = tuple(int(math.floor(i * f)) for i, f in zip(in_sizes, factors))
+        scales = [1.0 / f if not recompute_scale_factor else i / o
+                  for i, o, f in zip(in_sizes, out_sizes, factors)]
+    import numpy as np
+
+    out = input
+    for k, (n_in, n_out, scale) in enumerate(zip(in_sizes, out_sizes, scales)):
+        src = np.minimum(np.floor(np.arange(n_out) * np.float32(scale)).astype(np.int64),
+                         n_in - 1)
+        out = index_select(out, 2 + k, _wrap(np.asarray(src)).to(input.device))
+    return out
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+@register()
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    r = upscale_factor
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {r * r}")
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    k = len(lead)
+    x = x.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+@register()
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    r = downscale_factor
+    *lead, c, h, w = input.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by "
+                           f"downscale_factor, but got {h}x{w} and {r}")
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    k = len(lead)
+    x = x.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
+
+
+__all__ = ["hardtanh", "relu6", "elu", "selu", "celu", "softplus", "mish", "hardsigmoid",
+           "hardswish", "logsigmoid", "softsign", "softmin", "threshold", "glu", "tanhshrink",
+           "softshrink", "hardshrink", "smooth_l1_loss", "huber_loss", "kl_div",
+           "margin_ranking_loss", "soft_margin_loss", "normalize", "cosine_similarity",
+           "pairwise_distance", "adaptive_avg_pool2d", "adaptive_max_pool2d", "conv1d",
+           "max_pool1d", "avg_pool1d", "dropout1d", "dropout2d", "group_norm", "interpolate",
+           "upsample", "pixel_shuffle", "pixel_unshuffle"]
