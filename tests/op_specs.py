@@ -599,3 +599,23 @@ SPECS.update({
     "pixel_unshuffle": [Case(lambda x: F.pixel_unshuffle(x, 2), lambda x: x.reshape(
         1, 2, 2, 3, 2).transpose(0, 2, 4, 1, 3).reshape(4, 2, 3), ((1, 4, 6),))],
 })
+
+SPECS["einsum"] = [
+    Case(lambda a, b: ag.einsum("bij,bjk->bik", a, b),
+         lambda a, b: np.einsum("bij,bjk->bik", a, b), ((2, 3, 4), (2, 4, 5))),
+    Case(lambda a, b: ag.einsum("ij,ij", [a, b]), lambda a, b: np.einsum("ij,ij", a, b),
+         ((3, 4), (3, 4))),
+    Case(lambda a: ag.einsum("iij->ji", a), lambda a: np.einsum("iij->ji", a), ((3, 3, 2),)),
+    Case(lambda a, b: ag.einsum("...ij,j->...", a, b), lambda a, b: np.einsum(
+        "...ij,j->...", a, b), ((2, 3, 4), (4,))),
+    Case(lambda a, b, c: ag.einsum("i,j,k->ijk", a, b, c),
+         lambda a, b, c: np.einsum("i,j,k->ijk", a, b, c), ((2,), (3,), (2,))),
+]
+
+SPECS["cumprod"] = [
+    Case(lambda a: a.cumprod(1), lambda a: np.cumprod(a, 1), ((3, 4),)),
+    # a polynomial, so finite differences hold at exact zeros too (one, and two, per row)
+    Case(lambda a: ag.cumprod(a, 1), lambda a: np.cumprod(a, 1), ((3, 5),),
+         make=lambda rng: (rng.uniform(0.5, 1.5, (3, 5)) * np.array(
+             [[1, 1, 0, 1, 1], [0, 1, 1, 0, 1], [1, 1, 1, 1, 0]]),)),
+]

@@ -62,6 +62,10 @@ def matmul(a, b):
     return a @ b
 
 
+def einsum(equation, *operands):
+    return _ops().einsum(equation, *operands)
+
+
 def where(cond, a, b):
     like = a if hasattr(a, "_edge") else b
     return _ops().where(_t(cond, like), _t(a, like), _t(b, like))
@@ -138,6 +142,10 @@ for _name in ("exp", "log", "sin", "cos", "sinh", "cosh", "sqrt", "sign", "abs",
 
 def flip(x, dims):
     return _ops().flip(x, dims)
+
+
+def cumprod(x, axis):
+    return _ops().cumprod(x, axis)
 
 
 def cumsum(x, axis):

@@ -25,7 +25,7 @@ class Backend:
                    "matmul",
                    "broadcast_to", "reshape", "swapaxes", "expand_dims", "zeros_like",
                    "ones_like", "maximum", "minimum", "concatenate", "isnan", "log1p",
-                   "expm1", "cumsum", "flip", "tril", "triu"):
+                   "expm1", "cumsum", "cumprod", "flip", "tril", "triu"):
             setattr(self, fn, getattr(xp, fn))
         self.permute = xp.transpose
 
@@ -47,6 +47,9 @@ class Backend:
 
     def where(self, cond, a, b):
         return self.xp.where(cond, a, b)
+
+    def einsum(self, equation: str, *arrays):
+        return self.xp.einsum(equation, *arrays)
 
     def sigmoid(self, x):
         """1 / (1 + e^-x), as PyTorch computes it: e^-x overflowing to inf gives exactly 0."""

@@ -32,6 +32,13 @@ class NumpyBackend(Backend):
     def to_host(self, array):
         return array
 
+    @staticmethod
+    def einsum(equation: str, *arrays):
+        # NumPy's einsum contracts in C loops; its optimizer routes large products to BLAS
+        # (tensordot), which only pays off beyond a few thousand elements
+        big = len(arrays) > 1 and sum(a.size for a in arrays) > 4096
+        return np.einsum(equation, *arrays, optimize=big)
+
     def where(self, cond, a, b):
         # NumPy's where is ~10x slower than a multiply; masking a finite gradient with a
         # multiply gives the same values (a NaN or inf in `a` still takes the exact path).

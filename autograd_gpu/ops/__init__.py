@@ -8,10 +8,10 @@ from ._core import REGISTRY
 from .activation import log_softmax, softmax
 from .composite import *  # noqa: F403
 from .conversion import clone, to
-from .extra import (allclose, argsort, cumsum, equal, flip, isclose, norm, outer, repeat,
+from .extra import (allclose, argsort, cumprod, cumsum, equal, flip, isclose, norm, outer, repeat,
                     sort, topk, tril, triu)
 from .indexing import gather, masked_fill, nonzero
-from .linalg import bmm, dot, matmul, mm, mv
+from .linalg import bmm, dot, einsum, matmul, mm, mv
 from .nn_ops import erf
 from .pointwise import (abs, acos, acosh, add, arccos, arccosh, arcsin, arcsinh, arctan,
                         arctanh, asin, asinh, atan, atanh, bitwise_and, bitwise_not,

@@ -76,6 +76,49 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     return _wrap(out)
 
 
+class CumprodBackward0(Node):
+    """d out_k / d x_j = prod_{i <= k, i != j} x_i, summed over k >= j against g, with zeros
+    handled as PyTorch does: before a slice's first zero it is revcumsum(g * out) / x; at the
+    first zero it uses the product with that zero left out; after it, 0."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        d = self.dim
+        out = self.saved_output(F)
+
+        def revcumsum(a):
+            return F.flip(F.cumsum(F.flip(a, (d,)), d), (d,))
+
+        zero = x == 0
+        zeros_so_far = F.cumsum(F.cast_like(zero, x), d)
+        first = zero & (zeros_so_far == 1)
+        before = zeros_so_far == 0
+        safe = F.where(zero, 1.0, x)
+        at_first = revcumsum(g * F.cumprod(F.where(first, 1.0, x), d))
+        return (F.where(before, revcumsum(g * out) / safe, F.where(first, at_first, 0.0)),)
+
+
+@register()
+@method("cumprod")
+def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    d = _wrap_dim(dim, input.dim())
+    data = input._data
+    if dtype is not None:
+        from .._dtypes import to_dtype
+
+        data = data.astype(to_dtype(dtype).np)
+    elif data.dtype.kind in "bi" and data.dtype != np.int64:
+        data = data.astype(np.int64)
+    out = backends.of(data).xp.cumprod(data, axis=d) if data.ndim else data.copy()
+    if recording(input):
+        res = record(CumprodBackward0, out, (input,), (input,))
+        res._edge[0].dim = d
+        save_output(res._edge[0], res)
+        return res
+    return _wrap(out)
+
+
 def _tri(upper: bool):
     def op(input: Tensor, diagonal: int = 0) -> Tensor:
         if input.dim() < 2:

@@ -5,7 +5,8 @@ import numpy as np
 
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
-from ._core import device_error, method, record, recording, register
+from .. import backends
+from ._core import device_error, method, record, recording, register, same_device
 
 
 class MmBackward0(Node):
@@ -189,3 +190,104 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             node._reduce = (None, None, (bias._data.shape, bias._data.dtype))
         return res
     return _wrap(out)
+
+
+# -- einsum ----------------------------------------------------------------------------------
+class EinsumBackward0(Node):
+    """Each operand's gradient is itself an einsum: the output's gradient contracted with the
+    other operands, onto that operand's letters (broadcast over letters only it has)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, *ops):
+        subs, out = self.subs, self.out
+        grads = []
+        for k, (sub, fn) in enumerate(zip(subs, self.next_functions)):
+            if fn[0] is None:
+                grads.append(None)
+                continue
+            others = [s for i, s in enumerate(subs) if i != k]
+            seen = set(out).union(*others) if others else set(out)
+            keep = "".join(c for c in sub if c in seen)
+            eq = ",".join([out, *others]) + "->" + keep
+            part = F.einsum(eq, g, *[o for i, o in enumerate(ops) if i != k])
+            if keep != sub:  # letters summed within this operand alone: broadcast back
+                shape = tuple(ops[k].shape[i] if c in seen else 1 for i, c in enumerate(sub))
+                part = F.broadcast_to(F.reshape(part, shape), tuple(ops[k].shape))
+                if not F.tensors:
+                    part = part.copy()
+            grads.append(part)
+        return tuple(grads)
+
+
+def _einsum_parse(equation: str, operands) -> tuple[list[str], str]:
+    """Subscripts with '...' replaced by letters, and the output (implicit: the letters seen
+    once, in order), as torch.einsum reads them."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    if len(subs) != len(operands):
+        raise RuntimeError(f"einsum(): more operands were provided than specified in the "
+                         f"equation" if len(operands) > len(subs) else
+                         "einsum(): fewer operands were provided than specified in the equation")
+    used = set(c for c in eq if c.isalpha())
+    spare = [c for c in "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba" if c not in used]
+    ell_rank = 0
+    for s, t in zip(subs, operands):
+        if "..." in s:
+            ell_rank = max(ell_rank, t.dim() - len(s.replace("...", "")))
+    ell = "".join(spare[:ell_rank])[::-1]
+    subs = [s.replace("...", ell[len(ell) - (t.dim() - len(s.replace("...", ""))):]
+                      if "..." in s else "") for s, t in zip(subs, operands)]
+    for s, t in zip(subs, operands):
+        if len(s) != t.dim():
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation "
+                               f"({len(s)}) does not match the number of dimensions "
+                               f"({t.dim()}) for operand {subs.index(s)}" + (
+                                   "" if "..." in equation else " and no ellipsis was given"))
+    sizes = {}
+    for k, (s, t) in enumerate(zip(subs, operands)):
+        for c, n in zip(s, t.shape):
+            seen = sizes.setdefault(c, n)
+            if n != seen and 1 not in (n, seen):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} "
+                                   f"which does not broadcast with previously seen size {seen}")
+            sizes[c] = max(seen, n) if 1 in (n, seen) else n
+    if arrow:
+        out = rhs.replace("...", ell)
+        for c in out:
+            if c not in sizes:
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the "
+                                   f"equation for any input operand")
+    else:
+        counts = {c: "".join(subs).count(c) for c in "".join(subs)}
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    return subs, out
+
+
+@register()
+def einsum(equation: str, *operands) -> Tensor:
+    """torch.einsum: explicit or implicit output, '...' broadcasting, repeated letters
+    within an operand (its diagonal); differentiable to any order (the gradient is an
+    einsum)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    subs, out = _einsum_parse(equation, operands)
+    fixed = []
+    for s, t in zip(subs, operands):  # a letter twice in one operand: take that diagonal
+        while len(set(s)) != len(s):
+            c = next(c for c in s if s.count(c) > 1)
+            i = s.index(c)
+            j = s.index(c, i + 1)
+            t = t.diagonal(0, i, j)
+            s = s[:i] + s[i + 1:j] + s[j + 1:] + c
+        fixed.append((s, t))
+    subs, operands = [s for s, _ in fixed], [t for _, t in fixed]
+    same_device("einsum", operands)
+    arrays = [t._data for t in operands]
+    out_data = backends.of(arrays[0]).einsum(",".join(subs) + "->" + out, *arrays)
+    if recording(*operands):
+        res = record(EinsumBackward0, out_data, tuple(operands), tuple(operands))
+        res._edge[0].subs, res._edge[0].out = subs, out
+        return res
+    return _wrap(out_data)
