@@ -127,14 +127,17 @@ def test_optimizers_match_pytorch():
     configs = [("SGD", dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01)),
                ("Adam", dict(lr=0.05, amsgrad=True)), ("AdamW", dict(lr=0.05)),
                ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)),
-               ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.1))]
+               ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.1)),
+               ("Adamax", dict(lr=0.05, weight_decay=0.1)), ("NAdam", dict(lr=0.05)),
+               ("NAdam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True)),
+               ("RAdam", dict(lr=0.05, weight_decay=0.1)), ("Adadelta", dict(maximize=True))]
     x = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
     for name, kw in configs:
         out = []
         for mod in (torch, T):
             w = mod.tensor(np.array([[0.3, -0.2, 0.1]], np.float32), requires_grad=True)
             opt = getattr(mod.optim, name)([w], **kw)
-            for _ in range(6):
+            for _ in range(8):  # (RAdam rectifies from its 6th step on)
                 opt.zero_grad()
                 (mod.tanh(mod.tensor(x) @ w.t()) ** 2).sum().backward()
                 opt.step()
@@ -238,3 +241,30 @@ def test_more_schedulers_match_pytorch(make, metrics, opt_name):
     theirs = _lrs(eval(make), 25, T, metrics, opt_name)
     ours = _lrs(eval(make), 25, torch, metrics, opt_name)
     np.testing.assert_allclose(np.array(ours, float), np.array(theirs, float), rtol=1e-12)
+
+
+def test_more_optimizers_first_steps(device):
+    """First updates written out from each algorithm's definition (g = 2 everywhere)."""
+    def first(name, **kw):
+        w = torch.ones(3, device=device, requires_grad=True)
+        opt = getattr(torch.optim, name)([w], **kw)
+        w.grad = torch.full((3,), 2.0, device=device)
+        opt.step()
+        return host(w)[0], opt
+
+    eps = 1e-8
+    got, _ = first("Adamax", lr=0.1)  # m = 0.1 g, u = |g| + eps, step lr / 0.1
+    assert got == pytest.approx(1 - 0.1 / 0.1 * (0.1 * 2) / (2 + eps))
+    got, _ = first("RAdam", lr=0.1)  # rho_1 < 5: plain bias-corrected momentum
+    assert got == pytest.approx(1 - 0.1 * 2)
+    got, opt = first("Adadelta", lr=1.0, rho=0.9, eps=1e-6)
+    delta = np.sqrt(1e-6) / np.sqrt(0.1 * 4 + 1e-6) * 2
+    assert got == pytest.approx(1 - delta, rel=1e-6)
+    assert host(opt.state[opt.param_groups[0]["params"][0]]["acc_delta"])[0] == pytest.approx(
+        0.1 * delta * delta, rel=1e-5)
+    got, opt = first("NAdam", lr=0.1)
+    mu, mu_next = 0.9 * (1 - 0.5 * 0.96 ** 0.004), 0.9 * (1 - 0.5 * 0.96 ** 0.008)
+    denom = np.sqrt(0.001 * 4 / 0.001) + eps
+    want = 1 - 0.1 * (1 - mu) / (1 - mu) * 2 / denom - 0.1 * mu_next / (1 - mu * mu_next) * (
+        0.1 * 2) / denom
+    assert got == pytest.approx(want, rel=1e-6)

@@ -241,3 +241,149 @@ class Adagrad(Optimizer):
         acc += g * g
         p._data -= clr * (g / (xp.sqrt(acc) + group["eps"]))
 
+
+
+def _adam_like_init(params, lr, betas, eps, weight_decay, **extra):
+    _check("learning rate", lr)
+    _check("epsilon value", eps)
+    for i, b in enumerate(betas):
+        if not 0.0 <= b < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    _check("weight_decay value", weight_decay)
+    return dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, **extra)
+
+
+def _decay(p: Tensor, g, group: dict):
+    """maximize, then weight decay: decoupled (p shrinks) or L2 (added to the gradient)."""
+    if group["maximize"]:
+        g = -g
+    wd = group["weight_decay"]
+    if wd:
+        if group.get("decoupled_weight_decay"):
+            p._data *= 1 - group["lr"] * wd
+        else:
+            g = g + wd * p._data
+    return g
+
+
+class Adamax(Optimizer):
+    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, foreach=None, *, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False):
+        super().__init__(params, _adam_like_init(
+            params, lr, betas, eps, weight_decay, foreach=foreach, maximize=maximize,
+            differentiable=differentiable, capturable=capturable))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        xp = backends.of(p._data).xp
+        g = _decay(p, g, group)
+        (beta1, beta2), eps = group["betas"], group["eps"]
+        st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
+                         exp_inf=zeros_state(p))
+        st["step"]._data += 1
+        step = float(st["step"]._data)
+        m, u = st["exp_avg"]._data, st["exp_inf"]._data
+        m += (g - m) * (1 - beta1)
+        u *= beta2
+        xp.maximum(u, xp.abs(g) + eps, out=u)
+        p._data -= (group["lr"] / (1 - beta1 ** step)) * (m / u)
+
+
+class NAdam(Optimizer):
+    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach=None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False):
+        _check("momentum_decay value", momentum_decay)
+        super().__init__(params, _adam_like_init(
+            params, lr, betas, eps, weight_decay, momentum_decay=momentum_decay,
+            decoupled_weight_decay=decoupled_weight_decay, foreach=foreach, maximize=maximize,
+            capturable=capturable, differentiable=differentiable))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        import numpy as np
+
+        xp = backends.of(p._data).xp
+        g = _decay(p, g, group)
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        st = self._state(p, step=_scalar_step(p), mu_product=lambda: _wrap_copy(
+            np.ones((), np.float32)), exp_avg=zeros_state(p), exp_avg_sq=zeros_state(p))
+        st["step"]._data += 1
+        step = float(st["step"]._data)
+        decay = group["momentum_decay"]
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))
+        st["mu_product"]._data *= mu  # a float32 scalar, as PyTorch keeps it
+        mu_product = float(st["mu_product"]._data)
+        m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+        m += (g - m) * (1 - beta1)
+        v *= beta2
+        v += (1 - beta2) * g * g
+        denom = xp.sqrt(v / (1 - beta2 ** step))
+        denom += eps
+        p._data -= (lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
+        p._data -= (lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
+
+
+class RAdam(Optimizer):
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
+                 foreach=None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False):
+        super().__init__(params, _adam_like_init(
+            params, lr, betas, eps, weight_decay,
+            decoupled_weight_decay=decoupled_weight_decay, foreach=foreach, maximize=maximize,
+            capturable=capturable, differentiable=differentiable))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        xp = backends.of(p._data).xp
+        g = _decay(p, g, group)
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
+                         exp_avg_sq=zeros_state(p))
+        st["step"]._data += 1
+        step = float(st["step"]._data)
+        m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+        m += (g - m) * (1 - beta1)
+        v *= beta2
+        v += (1 - beta2) * g * g
+        bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
+        corrected = m / bc1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2 ** step) / bc2
+        if rho_t > 5.0:  # the variance is tractable: rectified adaptive step
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                    / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            adaptive = (bc2 ** 0.5) / (xp.sqrt(v) + eps)
+            p._data -= corrected * lr * adaptive * rect
+        else:  # early steps: momentum SGD
+            p._data -= corrected * lr
+
+
+class Adadelta(Optimizer):
+    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach=None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False):
+        _check("learning rate", lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        _check("epsilon value", eps)
+        _check("weight_decay value", weight_decay)
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                                      foreach=foreach, capturable=capturable,
+                                      maximize=maximize, differentiable=differentiable))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        xp = backends.of(p._data).xp
+        g = _decay(p, g, group)
+        rho, eps = group["rho"], group["eps"]
+        st = self._state(p, step=_scalar_step(p), square_avg=zeros_state(p),
+                         acc_delta=zeros_state(p))
+        st["step"]._data += 1
+        sq, acc = st["square_avg"]._data, st["acc_delta"]._data
+        sq *= rho
+        sq += (1 - rho) * g * g
+        delta = xp.sqrt(acc + eps) / xp.sqrt(sq + eps) * g
+        acc *= rho
+        acc += (1 - rho) * delta * delta
+        p._data -= group["lr"] * delta
