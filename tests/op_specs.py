@@ -619,3 +619,45 @@ SPECS["cumprod"] = [
          make=lambda rng: (rng.uniform(0.5, 1.5, (3, 5)) * np.array(
              [[1, 1, 0, 1, 1], [0, 1, 1, 0, 1], [1, 1, 1, 1, 0]]),)),
 ]
+
+
+def _np_scatter(x, s, idx, add=False):
+    out = x.copy()
+    for i in range(idx.shape[0]):
+        for j in range(idx.shape[1]):
+            if add:
+                out[i, idx[i, j]] += s[i, j]
+            else:
+                out[i, idx[i, j]] = s[i, j]
+    return out
+
+
+_IDX = np.array([[0, 2], [4, 3], [1, 0]])
+_IDX_DUP = np.array([[0, 2, 0], [4, 4, 4], [1, 0, 1]])
+
+
+def _np_index_add(x, s, idx, dim):
+    out = x.copy()
+    for k, i in enumerate(idx):
+        if dim == 0:
+            out[i] += s[k]
+        else:
+            out[:, i] += s[:, k]
+    return out
+
+
+SPECS.update({
+    "scatter": [Case(lambda x, s: x.scatter(1, ag.tensor(_IDX, device=x.device), s),
+                     lambda x, s: _np_scatter(x, s, _IDX), ((3, 5), (3, 2))),
+                Case(lambda x: ag.scatter(x, 1, ag.tensor(_IDX, device=x.device), value=2.5),
+                     lambda x: _np_scatter(x, np.full((3, 2), 2.5), _IDX), ((3, 5),))],
+    "scatter_add": [Case(lambda x, s: x.scatter_add(1, ag.tensor(_IDX_DUP, device=x.device), s),
+                         lambda x, s: _np_scatter(x, s, _IDX_DUP, add=True), ((3, 5), (3, 4)))],
+    "index_add": [Case(lambda x, s: x.index_add(1, ag.tensor([1, 1, 3], device=x.device), s,
+                                                alpha=0.5),
+                       lambda x, s: _np_index_add(x, 0.5 * s, [1, 1, 3], 1), ((3, 5), (3, 3)))],
+    "index_copy": [Case(lambda x, s: x.index_copy(0, ag.tensor([2, 0], device=x.device), s),
+                        lambda x, s: np.stack([s[1], x[1], s[0]]), ((3, 4), (2, 4)))],
+    "index_fill": [Case(lambda x: x.index_fill(1, ag.tensor([0, 3], device=x.device), -1.0),
+                        lambda x: np.where(np.isin(np.arange(4), [0, 3]), -1.0, x), ((3, 4),))],
+})

@@ -125,6 +125,118 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return input[(slice(None),) * d + (index.reshape(-1),)]
 
 
+# -- scatter and index_add families: put values at index positions, as differentiable
+# compositions (indexing, and the scatter-add that is its gradient) ---------------------------
+def _scatter_coords(input: Tensor, dim: int, index: Tensor, name: str, src=None):
+    """The full coordinates that scatter's (dim, index) address in input."""
+    xp = backends.of(input._data).xp
+    idx = index._data
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    if index.dtype.is_floating_point or idx.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    if idx.ndim != input.dim():
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    src_shape = tuple(src.shape) if isinstance(src, Tensor) else None
+    if any((k != d and idx.shape[k] > input.shape[k]) or (
+            src_shape is not None and idx.shape[k] > src_shape[k]) for k in range(idx.ndim)):
+        raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self "
+                           f"{list(input.shape)} apart from dimension {d}" + (
+                               f" and to be no larger size than src {list(src_shape)}"
+                               if src_shape is not None else ""))
+    n = input.shape[d]
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)][0]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+    grid = list(xp.indices(idx.shape, sparse=True))
+    grid[d] = idx
+    return tuple(grid), tuple(slice(0, k) for k in idx.shape)
+
+
+def _index_coords(input: Tensor, dim: int, index: Tensor, source_shape: tuple, name: str):
+    """Coordinates in input of each element of `source`, whose slice k along dim goes to
+    input's slice index[k] (index_add, index_copy)."""
+    xp = backends.of(input._data).xp
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    idx = index._data.reshape(-1)
+    if index.dim() > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if len(source_shape) and source_shape[d] != idx.shape[0]:
+        raise RuntimeError(f"{name}_(): Number of indices ({idx.shape[0]}) should be equal to "
+                           f"source.size(dim): ({source_shape[d]}), for dim: {d}")
+    n = input.shape[d] if input.dim() else 1
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = idx[(idx < -n) | (idx >= n)][0]
+        raise (IndexError if name == "index_fill" else RuntimeError)(
+            f"index {bad} is out of bounds for dimension {d} with size {n}")
+    grid = list(xp.indices(source_shape, sparse=True))
+    if grid:
+        shape = [1] * len(source_shape)
+        shape[d] = -1
+        grid[d] = idx.reshape(shape)
+    return tuple(grid)
+
+
+def _constant_mask(input: Tensor, coords) -> Tensor:
+    backend = backends.of(input._data)
+    ones = backend.xp.ones(np.broadcast_shapes(*[c.shape for c in coords]), bool)
+    return _wrap(backend.index_add(tuple(input.shape), coords, ones, accumulate=False))
+
+
+def _put(input: Tensor, coords, values, accumulate: bool) -> Tensor:
+    from .indexing import index_add_zeros
+
+    if not isinstance(values, Tensor):
+        values = _wrap(backends.of(input._data).xp.full(
+            np.broadcast_shapes(*[c.shape for c in coords]), values, input._data.dtype))
+    return index_add_zeros(tuple(input.shape), coords, values.to(input.dtype), accumulate)
+
+
+@register()
+@method("scatter")
+def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
+            reduce=None) -> Tensor:
+    """input with src (or a scalar value) written at index along dim."""
+    if reduce is not None:
+        raise NotImplementedError("scatter: reduce= is not supported; use scatter_add or "
+                                  "scatter_reduce")
+    src = value if src is None else src
+    coords, part = _scatter_coords(input, dim, index, "scatter", src)
+    values = src[part] if isinstance(src, Tensor) else src
+    return where(_constant_mask(input, coords), _put(input, coords, values, False), input)
+
+
+@register()
+@method("scatter_add")
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    coords, part = _scatter_coords(input, dim, index, "scatter_add", src)
+    return input + _put(input, coords, src[part], True)
+
+
+@register()
+@method("index_add")
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+    coords = _index_coords(input, dim, index, tuple(source.shape), "index_add")
+    added = _put(input, coords, source, True)
+    return input + (added if alpha == 1 else added * alpha)
+
+
+@register()
+@method("index_copy")
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    coords = _index_coords(input, dim, index, tuple(source.shape), "index_copy")
+    return where(_constant_mask(input, coords), _put(input, coords, source, False), input)
+
+
+@register()
+@method("index_fill")
+def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    shape = list(input.shape)
+    shape[d] = index.numel()
+    coords = _index_coords(input, d, index, tuple(shape), "index_fill")
+    return where(_constant_mask(input, coords), value, input)
+
+
 @register()
 @method("narrow")
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
@@ -415,7 +527,7 @@ def logical_xor(input: Tensor, other) -> Tensor:
                       logical_and(logical_not(a), b))
 
 
-__all__ = ["clip", "atan2", "arctan2", "logsumexp", "lerp", "addmm", "addmv", "baddbmm",
+__all__ = ["scatter", "scatter_add", "index_add", "index_copy", "index_fill", "clip", "atan2", "arctan2", "logsumexp", "lerp", "addmm", "addmv", "baddbmm",
            "index_select", "narrow", "select", "movedim", "moveaxis", "swapaxes", "swapdims",
            "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack",
            "dstack", "column_stack", "tile", "roll", "diag", "diagonal", "trace",

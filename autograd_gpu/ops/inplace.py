@@ -202,6 +202,16 @@ abs_ = _unary_inplace("abs_", pointwise.abs)
 relu_ = _unary_inplace("relu_", pointwise.relu)
 sigmoid_ = _unary_inplace("sigmoid_", pointwise.sigmoid)
 tanh_ = _unary_inplace("tanh_", pointwise.tanh)
+
+
+def _composite_inplace():
+    from . import composite
+
+    for name in ("scatter", "scatter_add", "index_add", "index_copy", "index_fill"):
+        _unary_inplace(name + "_", getattr(composite, name))
+
+
+_composite_inplace()
 Tensor.__ipow__ = _iop(pow_)
 
 
