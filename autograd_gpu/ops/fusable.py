@@ -50,7 +50,7 @@ FORMULAS = {f.__name__: f for f in (tanh_backward, sigmoid_backward, relu_backwa
 
 def fused(F, name: str, *args):
     """The backend's fused kernel `name` on args, or the formula when it has none."""
-    kernel = F.fused_kernels.get(name)
-    if kernel is not None:
-        return kernel(*args)
+    kernels = F.fused_kernels
+    if kernels:  # (an empty dict on the CPU: the formula, with nothing looked up)
+        return kernels[name](*args)
     return FORMULAS[name](F, *args)
