@@ -488,3 +488,24 @@ def test_concurrent_backward_in_threads():
     for t in threads:
         t.join()
     assert results == [[100.0] * 50] * 4
+
+
+@pytest.mark.parametrize("expr,frees", [
+    ("x * 2", True), ("2 * x", True), ("x / 2", True), ("x.mul(3)", True),
+    ("torch.where(x > 2, x, 0.)", True), ("x.masked_fill(x > 2, 0.)", True),
+    ("x + 1", False), ("1 - x", False), ("x.reshape(4)", False)])
+def test_second_backward_needs_retain_graph_where_pytorch_saves_something(expr, frees):
+    """As in PyTorch: a node that saved anything (even a scalar factor or a condition) frees
+    it after backward, so a second backward through it fails; add and reshape save nothing."""
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    z = eval(expr, {"torch": torch, "x": x})
+    z.sum().backward()
+    if frees:
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            z.sum().backward()
+    else:
+        z.sum().backward()
+        assert x.grad is not None
+    z2 = eval(expr, {"torch": torch, "x": x})
+    z2.sum().backward(retain_graph=True)
+    z2.sum().backward()  # retain_graph keeps it

@@ -70,7 +70,10 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
         ad, b = cast_operands(op, a, b)
     out = fn(ad, b)
     if grad_state.enabled and a._edge is not NO_EDGE:
-        res = record(scalar_cls, out, (a,), (a,) if save else None)
+        # PyTorch saves a multiplying or dividing scalar (as a wrapped tensor), so a second
+        # backward through the node fails without retain_graph: an empty saved tuple does that
+        res = record(scalar_cls, out, (a,), (a,) if save else (
+            () if scalar_cls in _SAVES_SCALAR else None))
         node = res._edge[0]
         node.next_functions = (a._edge, NO_EDGE)  # the scalar shows as (None, 0), as in PyTorch
         node.c = b
@@ -164,6 +167,7 @@ MulBackward0, MulScalar = _pair("MulBackward0", lambda self, F, g, a, b: (g * b,
 DivBackward0, DivScalar = _pair("DivBackward0",
                                 lambda self, F, g, a, b: (g / b, -g * a / (b * b)),
                                 lambda self, F, g: (g / self.c,))
+_SAVES_SCALAR = (MulScalar, DivScalar)
 
 
 @register()
@@ -687,7 +691,7 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
                            f"broadcast") from None
     ins = [v for v in (input, other) if isinstance(v, Tensor)]
     if recording(*ins):
-        res = record(WhereBackward0, out, ())
+        res = record(WhereBackward0, out, (), ())  # PyTorch saves the condition: freed after use
         node = res._edge[0]
         node.next_functions = (NO_EDGE,) + tuple(v._edge if isinstance(v, Tensor) else NO_EDGE
                                                  for v in (input, other))
