@@ -661,3 +661,16 @@ SPECS.update({
     "index_fill": [Case(lambda x: x.index_fill(1, ag.tensor([0, 3], device=x.device), -1.0),
                         lambda x: np.where(np.isin(np.arange(4), [0, 3]), -1.0, x), ((3, 4),))],
 })
+
+SPECS["remainder"] = [Case(lambda a, b: a % b, np.mod, ((3, 4), (3, 4)),
+                           make=lambda rng: (rng.uniform(-5, 5, (3, 4)) + 0.013,
+                                             rng.uniform(0.7, 1.9, (3, 4)) * rng.choice(
+                                                 [-1, 1], (3, 4)))),
+                      Case(lambda a: ag.remainder(a, 1.5), lambda a: np.mod(a, 1.5), ((5,),),
+                           make=lambda rng: (np.array([-2.9, -0.4, 0.2, 1.7, 4.1]),))]
+SPECS["fmod"] = [Case(ag.fmod, np.fmod, ((3, 4), (3, 4)),
+                      make=lambda rng: (rng.uniform(-5, 5, (3, 4)) + 0.013,
+                                        rng.uniform(0.7, 1.9, (3, 4)) * rng.choice([-1, 1],
+                                                                                   (3, 4)))),
+                 Case(lambda a: a.fmod(-1.5), lambda a: np.fmod(a, -1.5), ((5,),),
+                      make=lambda rng: (np.array([-2.9, -0.4, 0.2, 1.7, 4.1]),))]

@@ -250,3 +250,24 @@ def test_render_writes_svg(tmp_path):
     c = (torch.ones(2, requires_grad=True) * 2).sum()
     path = torch.viz.render(c, tmp_path / "g.svg")
     assert path.read_text().lstrip().startswith("<?xml") and "MulBackward0" in path.read_text()
+
+
+def test_remainder_and_fmod_gradients_and_integer_division_by_zero():
+    import numpy as np
+
+    import autograd_gpu as ag
+
+    x = ag.tensor([5.0, -5.0, 3.5], dtype=ag.float64, requires_grad=True)
+    y = ag.tensor([3.0, 3.0, -2.0], dtype=ag.float64, requires_grad=True)
+    assert ag.autograd.gradcheck(lambda a, b: a % b + ag.fmod(a, b), (x, y))
+    (x % y).sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), -np.floor(np.array([5, -5, 3.5])
+                                                            / np.array([3, 3, -2])))
+    for expr in (lambda: ag.tensor([1, 2]) // 0, lambda: ag.tensor([1, 2]) % ag.tensor([1, 0])):
+        try:
+            expr()
+        except RuntimeError as exc:
+            assert str(exc) == "ZeroDivisionError"
+        else:
+            raise AssertionError("integer division by zero must raise, as in PyTorch")
+    assert (ag.tensor([2, 1, -1, -1]) ** ag.tensor([-1, -3, -3, -2])).tolist() == [0, 1, -1, 1]

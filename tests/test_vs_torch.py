@@ -321,6 +321,18 @@ EXPRESSIONS = [
     'torch.is_tensor(torch.ones(1))',
     'torch.numel(torch.ones(2, 3))',
     'torch.get_default_dtype()',
+    'torch.nn.functional.cross_entropy(torch.ones(2, 3), torch.tensor([0., 1.]))',
+    'torch.ones(2, 2).masked_fill(torch.ones(2, 2), 0)',
+    'torch.ones(2).gather(0, torch.tensor([2]))',
+    'torch.nn.Embedding(3, 2)(torch.tensor([3]))',
+    'torch.ones(2, 3).unflatten(1, (2, 2))',
+    'torch.tensor([1, 2]) // 0',
+    'torch.tensor([1, 2]) % torch.tensor([1, 0])',
+    'torch.tensor([5, -5]) % 3',
+    'torch.fmod(torch.tensor([5., -5.]), 3)',
+    'torch.tensor([5.5, -5.5]) % -2',
+    'torch.tensor([2, 1, -1, -1, 3]) ** torch.tensor([-1, -3, -3, -2, 2])',
+    'torch.tensor(2) ** -1',
     'torch.zeros(3, 5).scatter(1, torch.tensor([[0, 2], [4, 4], [1, 0]]), torch.ones(3, 2))',
     'torch.zeros(3, 5).scatter(1, torch.tensor([[5]]), torch.ones(3, 5))',
     'torch.zeros(3, 5).scatter(1, torch.tensor([[0, 1, 2, 3, 4, 0]]), torch.ones(3, 5))',
@@ -407,6 +419,16 @@ EXPRESSIONS = [
 ]
 
 PROGRAMS = [r'''
+x = torch.tensor([5., -5., 3.5], requires_grad=True)
+y = torch.tensor([3., 3., -2.], requires_grad=True)
+z = (x % y) + torch.fmod(x, y) + x % 2
+z.sum().backward()
+out = (z, x.grad, y.grad)
+''', r'''
+y = torch.tensor([3., 3., -2.], requires_grad=True)
+(7 % y).sum().backward()
+out = y.grad
+''', r'''
 x = torch.tensor([1., 2, 3], requires_grad=True)
 y = (x * x).sum()
 y.backward()

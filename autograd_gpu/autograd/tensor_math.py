@@ -136,7 +136,7 @@ def _unary(name):
 fused_kernels: dict = {}  # a recorded backward runs the formulas (ops/fusable.py)
 
 for _name in ("exp", "log", "sin", "cos", "sinh", "cosh", "sqrt", "sign", "abs", "tanh",
-              "log1p", "isnan", "erf", "sigmoid"):
+              "log1p", "isnan", "erf", "sigmoid", "floor", "trunc"):
     setattr(sys.modules[__name__], _name, _unary(_name))
 
 

@@ -25,7 +25,7 @@ class Backend:
                    "matmul",
                    "broadcast_to", "reshape", "swapaxes", "expand_dims", "zeros_like",
                    "ones_like", "maximum", "minimum", "concatenate", "isnan", "log1p",
-                   "expm1", "cumsum", "cumprod", "flip", "tril", "triu"):
+                   "expm1", "cumsum", "cumprod", "flip", "tril", "triu", "floor", "trunc"):
             setattr(self, fn, getattr(xp, fn))
         self.permute = xp.transpose
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
+
 from .. import creation
 from ..autograd.grad_mode import no_grad
 from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmoid, softmax,
@@ -21,6 +23,9 @@ __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu",
            "layer_norm", "embedding", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot", "pad",
            "unfold", "fold", "flatten"]
+
+
+_C_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half"}
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -216,7 +221,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         n = input.numel() // input.shape[1]
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
-                             f"size {list(input.shape)}")
+                             f"size {input.shape}")
         mean = input.mean(dims)
         var = input.var(dims, unbiased=False)
         if running_mean is not None:
@@ -261,6 +266,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got a floating point "
                            "tensor instead (while checking arguments for embedding)")
+    idx = input._data
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0
+                                                    or idx.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
     out = weight[input]
     if padding_idx is not None:
         if padding_idx < 0:
@@ -327,6 +336,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if target.dtype.is_floating_point and target.dim() == input.dim() - 1:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_C_NAMES.get(target._data.dtype.name, target._data.dtype.name)}")
     if target.dtype.is_floating_point:
         logp = log_softmax(input, 1 if input.dim() > 1 else 0)
         c = input.shape[1] if input.dim() > 1 else input.shape[0]

@@ -16,7 +16,7 @@ from .nn_ops import erf
 from .pointwise import (abs, acos, acosh, add, arccos, arccosh, arcsin, arcsinh, arctan,
                         arctanh, asin, asinh, atan, atanh, bitwise_and, bitwise_not,
                         bitwise_or, bitwise_xor, ceil, clamp, cos, cosh, div, eq, exp, expm1,
-                        fix, floor, floor_divide, frac, ge, gt, isfinite, isinf, isnan, le,
+                        fix, floor, floor_divide, fmod, frac, ge, gt, isfinite, isinf, isnan, le,
                         log, log1p, log2, log10, logical_and, logical_not, logical_or, lt,
                         maximum, minimum, mul, ne, neg, pow, reciprocal, relu, remainder, round,
                         rsqrt, rsub, sigmoid, sign, sin, sinh, sqrt, square, sub, tan, tanh,

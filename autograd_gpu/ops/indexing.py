@@ -165,6 +165,11 @@ def nonzero(input: Tensor, *, as_tuple: bool = False):
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     from .pointwise import where
 
+    if mask._data.dtype != np.bool_:
+        from .linalg import _c_name
+
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_c_name(mask._data.dtype).replace('c10::Half', 'Half')}")
     if isinstance(value, Tensor) and value._data.ndim != 0:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
@@ -180,6 +185,10 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
     d = _wrap_dim(dim, input._data.ndim)
     xp = backends.of(input._data).xp
+    idx, n = index._data, input._data.shape[d] if input._data.ndim else 1
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)][0]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
     grid = list(xp.indices(index._data.shape, sparse=True))
     grid[d] = index._data
     return getitem(input, tuple(_wrap(g) if i == d else g for i, g in enumerate(grid)))

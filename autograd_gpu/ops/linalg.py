@@ -58,7 +58,8 @@ def _node_class(na: int, nb: int) -> type:
 
 def _c_name(np_dtype) -> str:
     return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "bool": "bool"}.get(np_dtype.name, np_dtype.name)
+            "int32": "int", "bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+            "int16": "short int"}.get(np_dtype.name, np_dtype.name)
 
 
 def _shape_error(a, b) -> RuntimeError:

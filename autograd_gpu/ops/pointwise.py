@@ -209,12 +209,22 @@ def _div_rounded(input, other, mode):
             out = np.trunc(q) if mode == "trunc" else np.floor(q)
             out = backends.of(ad).xp.asarray(out) if not isinstance(ad, np.ndarray) else out
         else:
+            _check_int_divisor(ad, bd)
             out = ad // bd if mode == "floor" else _trunc_int_div(ad, bd)
     result = _wrap(out)
     if recording(input) or (isinstance(other, Tensor) and recording(other)):
         return record(ZeroGradBackward, out, (input,) + ((other,) if isinstance(other, Tensor)
                                                          else ()))
     return result
+
+
+def _check_int_divisor(a, b) -> None:
+    """Integer division by zero is PyTorch's RuntimeError on the CPU (NumPy would warn and
+    give 0). On a GPU the check would need a host sync, so there it is left out."""
+    if a.dtype.kind in "iub" and getattr(b, "dtype", np.dtype(int)).kind in "iub" and (
+            (b.__class__ is np.ndarray and (b == 0).any()) or
+            (not hasattr(b, "shape") and b == 0) or (np.ndim(b) == 0 and b == 0)):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def _trunc_int_div(a, b):
@@ -281,11 +291,27 @@ PowBackward2 = type("PowBackward2", (Node,), {"__slots__": (), "grad": _pow_base
 
 
 def _check_int_pow(base_kind: str, exponent) -> None:
-    if base_kind in "iu":
-        neg = (exponent < 0) if not isinstance(exponent, Tensor) else bool(
-            (exponent._data < 0).any()) and exponent._data.dtype.kind in "iu"
-        if neg and (not isinstance(exponent, float)):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    """A negative Python-integer exponent of an integer tensor is PyTorch's error."""
+    if base_kind in "iu" and not isinstance(exponent, (Tensor, float)) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def _int_pow(a, b):
+    """Integer ** integer arrays as PyTorch computes them: a negative exponent gives 1 for a
+    base of 1, +-1 for -1 and 0 otherwise (NumPy refuses negative integer powers)."""
+    xp = backends.of(a).xp
+    if b.__class__ is np.ndarray and not (b < 0).any():
+        return a ** b
+    out = a ** xp.maximum(b, 0)
+    odd = (b % 2) != 0
+    neg = xp.where(a == 1, 1, xp.where(a == -1, xp.where(odd, -1, 1), 0)).astype(out.dtype)
+    return xp.where(b < 0, neg, out)
+
+
+def _pow_arrays(a, b):
+    if a.dtype.kind in "iu" and getattr(b, "dtype", None) is not None and b.dtype.kind in "iu":
+        return _int_pow(a, b)
+    return operator.pow(a, b)
 
 
 @register()
@@ -294,8 +320,7 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
     if not isinstance(input, Tensor):
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
-        _check_int_pow(input._data.dtype.kind, exponent)
-        return binary(PowBackward1, PowBackward0, operator.pow, "pow", input, exponent, True)
+        return binary(PowBackward1, PowBackward0, _pow_arrays, "pow", input, exponent, True)
     _check_int_pow(input._data.dtype.kind, exponent)
     return binary(PowBackward1, PowBackward0, operator.pow, "pow", input, exponent, True)
 
@@ -807,11 +832,79 @@ def floor_divide(input: Tensor, other) -> Tensor:
     return _div_rounded(input, other, "floor")
 
 
+class RemainderBackward0(Node):
+    """a - b * q with q = floor(a / b) (remainder) or trunc(a / b) (fmod), q piecewise
+    constant: the gradients are g and -g * q."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, a, b):
+        q = F.floor(a / b) if self.floor else F.trunc(a / b)
+        return g, -g * q
+
+
+class RemainderScalar(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (g,)
+
+
+def _mod(name: str, input: Tensor, other, floor: bool) -> Tensor:
+    if not isinstance(input, Tensor):
+        input = _wrap(backends.of(other._data).xp.asarray(input))
+    if isinstance(other, Tensor):
+        same_device(name, (input, other))
+    ad, bd = cast_operands(name, input, other)
+    bd = bd._data if isinstance(bd, Tensor) else bd
+    _check_int_divisor(ad, bd)
+    xp = backends.of(ad).xp
+    out = xp.mod(ad, bd) if floor else xp.fmod(ad, bd)
+    out = xp.asarray(out, dtype=out.dtype)
+    if isinstance(other, Tensor) and recording(input, other):
+        res = record(RemainderBackward0, out, (input, other), (input, other))
+        res._edge[0].floor = floor
+        if ad.shape != bd.shape or ad is not input._data or bd is not other._data:
+            res._edge[0]._reduce = reduce_info(input._data.shape, other._data.shape, out.shape,
+                                               input._data.dtype, other._data.dtype, out.dtype)
+        return res
+    if not isinstance(other, Tensor) and recording(input):
+        return record(RemainderScalar, out, (input,))
+    return _wrap(out)
+
+
+@register()
 @method("remainder", "__mod__")
 def remainder(input: Tensor, other) -> Tensor:
-    ad, bd = cast_operands("remainder", input, other if not isinstance(other, Tensor) else other)
-    bd = bd._data if isinstance(bd, Tensor) else bd
-    return _wrap(ad % bd)
+    """Python's modulo: the result takes the divisor's sign."""
+    return _mod("remainder", input, other, True)
+
+
+@register()
+@method("fmod")
+def fmod(input: Tensor, other) -> Tensor:
+    """C's fmod: the result takes the dividend's sign."""
+    return _mod("fmod", input, other, False)
+
+
+class NotImplementedBackward(Node):
+    """PyTorch defines no derivative here (a scalar modulo a tensor): backward says so."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+@method("__rmod__")
+def _rmod(self: Tensor, other) -> Tensor:
+    with no_grad():
+        out = remainder(other, self)
+    if recording(self):
+        res = record(NotImplementedBackward, out._data, (self,))
+        res._edge[0].op = "remainder"
+        return res
+    return out
 
 
 # -- operator dunders --------------------------------------------------------------------------

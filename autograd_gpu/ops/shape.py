@@ -5,6 +5,8 @@ seen by both, and by the version checks) and remembers its base in `_view`.
 """
 from __future__ import annotations
 
+import math
+
 from .. import backends
 from ..autograd.node import Node
 from ..tensor import Size, Tensor, _wrap, _wrap_dim
@@ -140,7 +142,11 @@ def movedim(input: Tensor, source: int, destination: int) -> Tensor:
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     d = _wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
-    sizes = _infer_shape(tuple(sizes), shape[d], (shape[d],))
+    sizes = tuple(sizes)
+    if -1 not in sizes and math.prod(sizes) != shape[d]:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shape[d]}) in the input tensor")
+    sizes = _infer_shape(sizes, shape[d], (shape[d],))
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
