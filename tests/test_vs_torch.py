@@ -304,6 +304,8 @@ EXPRESSIONS = [
     'torch.nn.Linear(2, 3).weight.shape',
     'torch.nn.Linear(2, 3, bias=False).bias',
     'torch.nn.ReLU()',
+    'torch.nn.ReLU(inplace=True)',
+    'torch.nn.LeakyReLU(0.2, True)',
     "torch.nn.Conv2d(1, 2, 3, padding='same', padding_mode='reflect')",
     "torch.nn.Conv2d(1, 2, 3, padding='valid')",
     "torch.nn.Conv2d(1, 2, 3, padding_mode='wrap')",

@@ -170,8 +170,10 @@ def _activation(name: str, fn, params: tuple = ()):
         return fn(input, **{p: getattr(self, p) for p, _ in params if p != "inplace"})
 
     def extra_repr(self) -> str:
-        shown = [(p, getattr(self, p)) for p, _ in params if p != "inplace"]
-        return ", ".join(f"{p}={v!r}" for p, v in shown)
+        shown = [f"{p}={getattr(self, p)!r}" for p, _ in params if p != "inplace"]
+        if getattr(self, "inplace", False):  # PyTorch shows inplace only when it is set
+            shown.append("inplace=True")
+        return ", ".join(shown)
 
     return type(name, (Module,), {"__init__": __init__, "forward": forward,
                                   "extra_repr": extra_repr})
