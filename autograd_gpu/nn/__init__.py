@@ -15,6 +15,7 @@ from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLo
                            SoftMarginLoss)
 from .modules.module import Module
 from .modules.padding import *  # noqa: F403
+from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .modules.padding import __all__ as _padding_layers
 from .parameter import Buffer, Parameter
 
@@ -29,4 +30,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "PairwiseDistance", "PixelShuffle", "PixelUnshuffle", "ReLU6", "Softmin", "Softplus",
            "Softshrink", "Softsign", "Tanhshrink", "Threshold", "Unflatten", "Upsample",
            "HuberLoss", "KLDivLoss", "MarginRankingLoss", "SmoothL1Loss", "SoftMarginLoss",
-           "ParameterList", "ParameterDict", *_padding_layers]
+           "ParameterList", "ParameterDict", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell",
+           "GRUCell", "RNNBase", *_padding_layers]
