@@ -12,7 +12,8 @@ from ..ops import abs, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tan
 from ..ops._core import register
 from ..ops.composite import index_select
 from ..tensor import Tensor, _wrap
-from .functional import _check_sizes, _pairs, _reduce, avg_pool2d, conv2d, max_pool2d
+from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d,
+                         max_pool2d)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -340,12 +341,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, unbiased=False, keepdim=True)
     out = ((x - mean) / (var + eps).sqrt()).reshape(tuple(input.shape))
-    affine = (1, c) + (1,) * (input.dim() - 2)
-    if weight is not None:
-        out = out * weight.reshape(affine)
-    if bias is not None:
-        out = out + bias.reshape(affine)
-    return out
+    return _affine(out, weight, bias, (1, c) + (1,) * (input.dim() - 2))
 
 
 @register()

@@ -231,6 +231,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     else:
         mean, var = running_mean, running_var
     out = (input - mean.reshape(shape)) / (var.reshape(shape) + eps).sqrt()
+    return _affine(out, weight, bias, shape)
+
+
+def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple) -> Tensor:
+    """A normalisation's per-channel scale and shift, each reshaped to broadcast as `shape`."""
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:

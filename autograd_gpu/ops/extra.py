@@ -57,9 +57,8 @@ class CumsumBackward0(Node):
         return (F.flip(F.cumsum(F.flip(g, (d,)), d), (d,)),)
 
 
-@register()
-@method("cumsum")
-def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+def _cumulative(input: Tensor, dim: int, dtype, name: str, node: type, save: bool) -> Tensor:
+    """cumsum / cumprod: integers accumulate in int64 unless a dtype is given, as PyTorch."""
     d = _wrap_dim(dim, input.dim())
     data = input._data
     if dtype is not None:
@@ -68,12 +67,20 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
         data = data.astype(to_dtype(dtype).np)
     elif data.dtype.kind in "bi" and data.dtype != np.int64:
         data = data.astype(np.int64)
-    out = backends.of(data).xp.cumsum(data, axis=d) if data.ndim else data.copy()
+    out = getattr(backends.of(data).xp, name)(data, axis=d) if data.ndim else data.copy()
     if recording(input):
-        res = record(CumsumBackward0, out, (input,))
+        res = record(node, out, (input,), (input,) if save else None)
         res._edge[0].dim = d
+        if save:
+            save_output(res._edge[0], res)
         return res
     return _wrap(out)
+
+
+@register()
+@method("cumsum")
+def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    return _cumulative(input, dim, dtype, "cumsum", CumsumBackward0, False)
 
 
 class CumprodBackward0(Node):
@@ -102,21 +109,7 @@ class CumprodBackward0(Node):
 @register()
 @method("cumprod")
 def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    d = _wrap_dim(dim, input.dim())
-    data = input._data
-    if dtype is not None:
-        from .._dtypes import to_dtype
-
-        data = data.astype(to_dtype(dtype).np)
-    elif data.dtype.kind in "bi" and data.dtype != np.int64:
-        data = data.astype(np.int64)
-    out = backends.of(data).xp.cumprod(data, axis=d) if data.ndim else data.copy()
-    if recording(input):
-        res = record(CumprodBackward0, out, (input,), (input,))
-        res._edge[0].dim = d
-        save_output(res._edge[0], res)
-        return res
-    return _wrap(out)
+    return _cumulative(input, dim, dtype, "cumprod", CumprodBackward0, True)
 
 
 def _tri(upper: bool):

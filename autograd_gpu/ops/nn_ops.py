@@ -31,11 +31,14 @@ def erf(input: Tensor) -> Tensor:
     return _wrap(out)
 
 
-class GeluBackward0(Node):
-    __slots__ = ()
+def _fused_node(name: str, formula: str) -> type:
+    """A node class whose derivative is the fusable formula `formula` of its saved input."""
+    return type(name, (Node,), {"__slots__": (),
+                                "grad": lambda s, F, g, x: (fused(F, formula, g, x),)})
 
-    def grad(self, F, g, x):
-        return (fused(F, "gelu_backward", g, x),)
+
+GeluBackward0 = _fused_node("GeluBackward0", "gelu_backward")
+SiluBackward0 = _fused_node("SiluBackward0", "silu_backward")
 
 
 def gelu_op(input: Tensor) -> Tensor:
@@ -46,13 +49,6 @@ def gelu_op(input: Tensor) -> Tensor:
     if recording(input):
         return record(GeluBackward0, out.astype(x.dtype, copy=False), (input,), (input,))
     return _wrap(out.astype(x.dtype, copy=False))
-
-
-class SiluBackward0(Node):
-    __slots__ = ()
-
-    def grad(self, F, g, x):
-        return (fused(F, "silu_backward", g, x),)
 
 
 def silu_op(input: Tensor) -> Tensor:

@@ -133,15 +133,7 @@ class Adam(Optimizer):
                 p._data *= 1 - lr * wd
             else:
                 g = g + wd * p._data
-        # PyTorch's single-tensor Adam, operation for operation (so the same float32
-        # numbers), in place with one scratch array
-        tmp = xp.subtract(g, m)
-        tmp *= 1 - beta1
-        m += tmp  # m.lerp_(g, 1 - beta1)
-        v *= beta2
-        xp.multiply(g, 1 - beta2, out=tmp)
-        tmp *= g
-        v += tmp  # v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        tmp = _moments(xp, m, v, g, beta1, beta2)
         bc1 = 1 - beta1 ** step
         bc2_sqrt = math.sqrt(1 - beta2 ** step)
         if group["amsgrad"]:
@@ -243,6 +235,19 @@ class Adagrad(Optimizer):
 
 
 
+def _moments(xp, m, v, g, beta1: float, beta2: float):
+    """Adam's moment updates, operation for operation as PyTorch's single-tensor code (so the
+    same float32 numbers), in place; returns the scratch array for the caller to reuse."""
+    tmp = xp.subtract(g, m)
+    tmp *= 1 - beta1
+    m += tmp  # m.lerp_(g, 1 - beta1)
+    v *= beta2
+    xp.multiply(g, 1 - beta2, out=tmp)
+    tmp *= g
+    v += tmp  # v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+    return tmp
+
+
 def _adam_like_init(params, lr, betas, eps, weight_decay, **extra):
     _check("learning rate", lr)
     _check("epsilon value", eps)
@@ -316,9 +321,7 @@ class NAdam(Optimizer):
         st["mu_product"]._data *= mu  # a float32 scalar, as PyTorch keeps it
         mu_product = float(st["mu_product"]._data)
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-        m += (g - m) * (1 - beta1)
-        v *= beta2
-        v += (1 - beta2) * g * g
+        _moments(xp, m, v, g, beta1, beta2)
         denom = xp.sqrt(v / (1 - beta2 ** step))
         denom += eps
         p._data -= (lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
@@ -344,9 +347,7 @@ class RAdam(Optimizer):
         st["step"]._data += 1
         step = float(st["step"]._data)
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
-        m += (g - m) * (1 - beta1)
-        v *= beta2
-        v += (1 - beta2) * g * g
+        _moments(xp, m, v, g, beta1, beta2)
         bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
         corrected = m / bc1
         rho_inf = 2 / (1 - beta2) - 1

@@ -89,46 +89,59 @@ class ModuleList(Module):
         self.extend(mods)
 
 
-class ModuleDict(Module):
+class _DictLike:
+    """The mapping methods of ModuleDict and ParameterDict over their own store."""
+
+    _store = ""
+
+    def _items(self) -> dict:
+        return getattr(self, self._store)
+
+    def __getitem__(self, key: str):
+        return self._items()[key]
+
+    def __delitem__(self, key: str) -> None:
+        del self._items()[key]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items()
+
+    def keys(self):
+        return self._items().keys()
+
+    def values(self):
+        return self._items().values()
+
+    def items(self):
+        return self._items().items()
+
+    def get(self, key: str, default=None):
+        return self._items().get(key, default)
+
+    def pop(self, key: str):
+        return self._items().pop(key)
+
+    def update(self, entries) -> None:
+        for k, v in (entries.items() if hasattr(entries, "items") else entries):
+            self[k] = v
+
+
+class ModuleDict(_DictLike, Module):
+    _store = "_modules"
+
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key: str) -> Module:
-        return self._modules[key]
-
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._modules
-
-    def keys(self):
-        return self._modules.keys()
-
-    def values(self):
-        return self._modules.values()
-
-    def items(self):
-        return self._modules.items()
-
-    def update(self, modules) -> None:
-        items = modules.items() if hasattr(modules, "items") else modules
-        for k, m in items:
-            self[k] = m
-
-    def pop(self, key: str) -> Module:
-        return self._modules.pop(key)
 
 
 def _as_parameter(value):
@@ -185,51 +198,18 @@ class ParameterList(Module):
         return "\n".join(f"({k}): {_describe(p)}" for k, p in self._parameters.items())
 
 
-class ParameterDict(Module):
+class ParameterDict(_DictLike, Module):
     """A dict of parameters registered under their keys; plain tensors become Parameters."""
+
+    _store = "_parameters"
 
     def __init__(self, parameters=None):
         super().__init__()
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key: str):
-        return self._parameters[key]
-
     def __setitem__(self, key: str, value) -> None:
         self.register_parameter(key, _as_parameter(value))
-
-    def __delitem__(self, key: str) -> None:
-        del self._parameters[key]
-
-    def __len__(self) -> int:
-        return len(self._parameters)
-
-    def __iter__(self):
-        return iter(self._parameters)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._parameters
-
-    def keys(self):
-        return self._parameters.keys()
-
-    def values(self):
-        return self._parameters.values()
-
-    def items(self):
-        return self._parameters.items()
-
-    def get(self, key: str, default=None):
-        return self._parameters.get(key, default)
-
-    def pop(self, key: str):
-        return self._parameters.pop(key)
-
-    def update(self, parameters) -> None:
-        items = parameters.items() if hasattr(parameters, "items") else parameters
-        for k, v in items:
-            self[k] = v
 
     def extra_repr(self) -> str:
         return "\n".join(f"({k}): {_describe(p)}" for k, p in self._parameters.items())

@@ -291,6 +291,15 @@ class BatchNorm2d(_BatchNorm):
     _dims = (4,)
 
 
+def _affine_parameters(module: Module, shape: tuple, affine: bool, bias: bool, device,
+                       dtype) -> None:
+    """A normalisation's weight (ones) and bias (zeros), or None where switched off."""
+    weight = Parameter(creation.ones(*shape, device=device, dtype=dtype)) if affine else None
+    module.register_parameter("weight", weight)
+    module.register_parameter("bias", Parameter(creation.zeros(
+        *shape, device=device, dtype=dtype)) if affine and bias else None)
+
+
 class LayerNorm(Module):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, device=None, dtype=None):
@@ -298,17 +307,7 @@ class LayerNorm(Module):
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
             else tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(creation.ones(*self.normalized_shape, device=device,
-                                                  dtype=dtype))
-            if bias:
-                self.bias = Parameter(creation.zeros(*self.normalized_shape, device=device,
-                                                     dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -475,15 +474,7 @@ class GroupNorm(Module):
         self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
                                                                      eps, affine)
         self._bias = bias
-        if affine:
-            self.weight = Parameter(creation.ones(num_channels, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(creation.zeros(num_channels, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, (num_channels,), affine, bias, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -512,28 +503,24 @@ class Upsample(Module):
         return f"{what}, mode={self.mode!r}"
 
 
-class PixelShuffle(Module):
-    def __init__(self, upscale_factor: int):
+class _Shuffle(Module):
+    _arg, _fn = "", None
+
+    def __init__(self, factor: int):
         super().__init__()
-        self.upscale_factor = upscale_factor
+        setattr(self, self._arg, factor)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.pixel_shuffle(input, self.upscale_factor)
+        return type(self)._fn(input, getattr(self, self._arg))
 
     def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
+        return f"{self._arg}={getattr(self, self._arg)}"
 
 
-class PixelUnshuffle(Module):
-    def __init__(self, downscale_factor: int):
-        super().__init__()
-        self.downscale_factor = downscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.pixel_unshuffle(input, self.downscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"downscale_factor={self.downscale_factor}"
+PixelShuffle = type("PixelShuffle", (_Shuffle,), {"_arg": "upscale_factor",
+                                                  "_fn": staticmethod(F.pixel_shuffle)})
+PixelUnshuffle = type("PixelUnshuffle", (_Shuffle,), {"_arg": "downscale_factor",
+                                                      "_fn": staticmethod(F.pixel_unshuffle)})
 
 
 class Unflatten(Module):
