@@ -15,7 +15,7 @@ from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, same_device, to_float, wrap_dims
 from .pointwise import clamp, isinf, isnan, logical_and, logical_not, logical_or, where
-from .shape import _shape_arg, cat, stack
+from .shape import _shape_arg, cat
 
 
 def _tensor_like(value, like: Tensor) -> Tensor:
