@@ -4,7 +4,7 @@
 ops with their derivatives, on the device each tensor lives on.
 """
 from . import ops as _ops  # attaches the ops to Tensor
-from . import autograd, backends, cuda, datasets, nn, optim, utils, viz
+from . import autograd, backends, cuda, datasets, linalg, nn, optim, utils, viz
 from ._device import device
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
@@ -48,6 +48,17 @@ def result_type(tensor1, tensor2) -> dtype:
 
 def can_cast(from_: dtype, to: dtype) -> "builtins.bool":  # noqa: F821
     return from_._category <= to._category
+
+
+def det(input: Tensor) -> Tensor:
+    return linalg.det(input)
+
+
+def inverse(input: Tensor) -> Tensor:
+    return linalg.inv(input)
+
+
+Tensor.det, Tensor.inverse = det, inverse
 
 
 def is_floating_point(input: Tensor) -> "builtins.bool":  # noqa: F821

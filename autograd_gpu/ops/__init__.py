@@ -27,4 +27,5 @@ from .shape import (broadcast_tensors, broadcast_to, cat, chunk, expand, flatten
                     reshape, split, squeeze, stack, t, transpose, unbind, unflatten, unsqueeze,
                     view)
 
-__all__ = [n for n in dir() if not n.startswith("_")] + ["REGISTRY"]
+__all__ = [n for n, v in list(globals().items())
+           if not n.startswith("_") and not isinstance(v, type(views))] + ["REGISTRY"]

@@ -15,6 +15,7 @@ from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, same_device, to_float, wrap_dims
 from .pointwise import clamp, isinf, isnan, logical_and, logical_not, logical_or, where
+from .reduction import _return_type
 from .shape import _shape_arg, cat
 
 
@@ -501,7 +502,10 @@ def _stat_mean(stat: str):
 std_mean = _stat_mean("std")
 var_mean = _stat_mean("var")
 
-_aminmax = namedtuple("aminmax", ["min", "max"])
+_aminmax = type("aminmax", (namedtuple("aminmax", ["min", "max"]),), {
+    "__slots__": (),
+    "__repr__": lambda self: (f"autograd_gpu.return_types.aminmax(\nmin={self.min!r},\n"
+                              f"max={self.max!r})")})
 
 
 @method("aminmax")
@@ -533,3 +537,201 @@ __all__ = ["scatter", "scatter_add", "index_add", "index_copy", "index_fill", "c
            "dstack", "column_stack", "tile", "roll", "diag", "diagonal", "trace",
            "take_along_dim", "meshgrid", "repeat_interleave", "nan_to_num", "std_mean",
            "var_mean", "aminmax", "dist", "logical_xor"]
+
+
+# -- selection, counting and search ------------------------------------------------------------
+_median, _kthvalue, _cummax, _cummin = (_return_type(n) for n in ("median", "kthvalue",
+                                                                    "cummax", "cummin"))
+
+
+def _kth(input: Tensor, k: int, dim: int, keepdim: bool):
+    """The k-th smallest (0-based) along dim, and its index; the value's gradient goes to
+    that element (a gather)."""
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    x = input if input.dim() else input.reshape(1)
+    xp = backends.of(x._data).xp
+    order = xp.argsort(x._data, axis=d, kind="stable")
+    idx = xp.take(order, [k], axis=d)
+    values = x.gather(d, _wrap(idx))
+    idx_t = _wrap(idx.astype(np.int64))
+    if not keepdim:
+        values, idx_t = values.squeeze(d), idx_t.squeeze(d)
+    return values, idx_t
+
+
+@method("median")
+def median(input: Tensor, dim=None, keepdim: bool = False):
+    """The lower median (PyTorch's choice for an even count); with dim also its index."""
+    if dim is None:
+        flat = input.reshape(-1)
+        return _kth(flat, (flat.numel() - 1) // 2, 0, False)[0]
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    n = input.shape[d] if input.dim() else 1
+    return _median(*_kth(input, (n - 1) // 2, d, keepdim))
+
+
+@method("kthvalue")
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    n = input.shape[d] if input.dim() else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    return _kthvalue(*_kth(input, k - 1, d, keepdim))
+
+
+def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    xp = backends.of(input._data).xp
+    data = input._data
+    n = data.shape[d] if data.ndim else 1
+    shape = [1] * data.ndim
+    if data.ndim:
+        shape[d] = n
+    positions = xp.arange(n).reshape(shape) if data.ndim else xp.zeros((), np.int64)
+    acc = (xp.maximum if larger else xp.minimum).accumulate(data, axis=d) if data.ndim else data
+    # the index of the latest element equal to the running extreme (PyTorch's tie rule)
+    hit = xp.where(data == acc, positions, -1)
+    idx = xp.maximum.accumulate(hit, axis=d) if data.ndim else xp.zeros((), np.int64)
+    idx_t = _wrap(idx.astype(np.int64))
+    return input.gather(d, idx_t) if data.ndim else input * 1, idx_t
+
+
+@method("cummax")
+def cummax(input: Tensor, dim: int):
+    return _cummax(*_cumulative_extreme(input, dim, True))
+
+
+@method("cummin")
+def cummin(input: Tensor, dim: int):
+    return _cummin(*_cumulative_extreme(input, dim, False))
+
+
+@method("masked_select")
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    if mask.dtype is not _bool_dtype():
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    return input.expand(*shape)[mask.expand(*shape)]
+
+
+def _bool_dtype():
+    from .._dtypes import bool_
+
+    return bool_
+
+
+@method("nansum")
+def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    clean = where(isnan(input), 0.0, input)
+    return clean.sum(dim, keepdim=keepdim, dtype=dtype) if dim is not None else clean.sum(
+        dtype=dtype)
+
+
+@method("nanmean")
+def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    count = logical_not(isnan(input)).to(input.dtype)
+    total = nansum(input, dim, keepdim)
+    n = count.sum(dim, keepdim=keepdim) if dim is not None else count.sum()
+    return total / n
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim=None):
+    """The distinct values (sorted), optionally with each element's position among them
+    and the counts; not differentiable, as in PyTorch."""
+    xp = backends.of(input._data).xp
+    if dim is not None:
+        raise NotImplementedError("unique: dim= is not supported")
+    values, inverse, counts = xp.unique(input._data, return_inverse=True, return_counts=True)
+    out = [_wrap(values)]
+    if return_inverse:
+        out.append(_wrap(inverse.reshape(input._data.shape).astype(np.int64)))
+    if return_counts:
+        out.append(_wrap(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    if input.dim() != 1 or input.dtype.is_floating_point:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    xp = backends.of(input._data).xp
+    w = None if weights is None else weights._data
+    out = xp.bincount(input._data, w, minlength)
+    return _wrap(out if w is not None else out.astype(np.int64))
+
+
+def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
+                 right: bool = False, side=None, sorter=None) -> Tensor:
+    xp = backends.of(sorted_sequence._data).xp
+    side = side or ("right" if right else "left")
+    values = input._data if isinstance(input, Tensor) else input
+    seq = sorted_sequence._data
+    if seq.ndim == 1:
+        out = xp.searchsorted(seq, values, side=side)
+    else:
+        out = xp.stack([xp.searchsorted(s, v, side=side) for s, v in zip(
+            seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1]))]).reshape(
+            values.shape)
+    return _wrap(xp.asarray(out).astype(np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def broadcast_shapes(*shapes):
+    from ..tensor import Size
+
+    try:
+        return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s)
+                                          for s in shapes]))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape. "
+                           f"Mismatch is between {list(shapes[0])} and {list(shapes[-1])}"
+                           ) from None
+
+
+@method("unfold")
+def _tensor_unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """Tensor.unfold: the windows of `size` every `step` along a dimension, as a new last
+    dimension (a gather, so differentiable)."""
+    d = _wrap_dim(dimension, max(input.dim(), 1))
+    n = input.shape[d] if input.dim() else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    starts = np.arange(0, n - size + 1, step)
+    idx = (starts[:, None] + np.arange(size)[None, :]).reshape(-1)
+    picked = index_select(input, d, _index(idx, input))
+    shape = list(input.shape)
+    shape[d:d + 1] = [len(starts), size]
+    return picked.reshape(*shape).movedim(d + 1, -1)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
+    """Pairwise distances between the rows of x1 and x2 (batched over leading dims); the
+    2-norm's gradient is 0 at zero distance, as PyTorch's."""
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return diff.norm(p, -1) if p != 2 else diff.norm(2, -1)
+
+
+def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
+    """torch.cross: with no dim, the first dimension of size 3 (PyTorch's old default)."""
+    from .. import linalg
+
+    if dim is None:
+        dim = next((i for i, s in enumerate(np.broadcast_shapes(tuple(input.shape),
+                                                                tuple(other.shape))) if s == 3),
+                   -1)
+    return linalg.cross(input, other, dim=dim)
+
+
+__all__ += ["median", "kthvalue", "cummax", "cummin", "masked_select", "nansum", "nanmean",
+            "unique", "bincount", "searchsorted", "bucketize", "broadcast_shapes", "cdist",
+            "cross"]
