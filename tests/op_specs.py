@@ -674,3 +674,60 @@ SPECS["fmod"] = [Case(ag.fmod, np.fmod, ((3, 4), (3, 4)),
                                                                                    (3, 4)))),
                  Case(lambda a: a.fmod(-1.5), lambda a: np.fmod(a, -1.5), ((5,),),
                       make=lambda rng: (np.array([-2.9, -0.4, 0.2, 1.7, 4.1]),))]
+
+
+def _np_conv_transpose2d(x, w, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    _, o, kh, kw = w.shape
+    full = np.zeros((n, o, (h - 1) * stride + kh, (wd - 1) * stride + kw))
+    for i in range(h):
+        for j in range(wd):
+            full[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.einsum(
+                "nc,cokl->nokl", x[:, :, i, j], w)
+    return full[:, :, padding:full.shape[2] - padding, padding:full.shape[3] - padding]
+
+
+def _np_pdist(a, b, p=2, eps=1e-6):
+    return (np.abs(a - b + eps) ** p).sum(-1) ** (1 / p)
+
+
+SPECS.update({
+    "conv_transpose2d": [Case(F.conv_transpose2d, lambda x, w: _np_conv_transpose2d(x, w),
+                              ((2, 3, 3, 4), (3, 2, 2, 3))),
+                         Case(lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1),
+                              lambda x, w: _np_conv_transpose2d(x, w, 2, 1),
+                              ((1, 2, 3, 3), (2, 2, 3, 3)))],
+    "prelu": [Case(F.prelu, lambda x, a: np.where(x > 0, x, a[None, :, None] * x),
+                   ((2, 3, 4), (3,)), make=lambda rng: (_away(rng, (2, 3, 4), (0,)),
+                                                        rng.uniform(0.1, 0.5, 3)))],
+    "rms_norm": [Case(lambda x, w: F.rms_norm(x, (4,), w, 1e-6),
+                      lambda x, w: x / np.sqrt((x * x).mean(-1, keepdims=True) + 1e-6) * w,
+                      ((3, 4), (4,)))],
+    "poisson_nll_loss": [Case(F.poisson_nll_loss, lambda i, t: (np.exp(i) - t * i).mean(),
+                              ((3, 4), (3, 4)))],
+    "gaussian_nll_loss": [Case(F.gaussian_nll_loss, lambda i, t, v: (0.5 * (
+        np.log(v) + (i - t) ** 2 / v)).mean(), ((3, 4), (3, 4), (3, 4)),
+        make=lambda rng: (rng.standard_normal((3, 4)), rng.standard_normal((3, 4)),
+                          rng.uniform(0.5, 2, (3, 4))))],
+    "hinge_embedding_loss": [Case(
+        lambda i: F.hinge_embedding_loss(i, ag.tensor([[1.0, -1, 1, -1]] * 3, device=i.device)),
+        lambda i: np.where(np.array([1, -1, 1, -1]) == 1, i, np.maximum(1 - i, 0)).mean(),
+        ((3, 4),), make=lambda rng: (_away(rng, (3, 4), (1,)),))],
+    "cosine_embedding_loss": [Case(
+        lambda a, b: F.cosine_embedding_loss(a, b, ag.tensor([1.0, -1, -1], device=a.device)),
+        lambda a, b: np.where(np.array([1, -1, -1]) == 1, 1 - (a * b).sum(1) / (
+            np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)), np.maximum(
+            (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)), 0)).mean(),
+        ((3, 4), (3, 4)), make=lambda rng: (np.array([[1.0, 2, 0.5, -1], [0.3, 1, 2, 1],
+                                                      [1, -2, 0.5, 1]]),
+                                            np.array([[0.5, 1, 1.5, 0.2], [1, 0.4, 1, 2],
+                                                      [0.9, -1, 1, 0.4]])))],
+    "triplet_margin_loss": [Case(F.triplet_margin_loss, lambda a, p, n: np.maximum(
+        _np_pdist(a, p) - _np_pdist(a, n) + 1, 0).mean(), ((3, 4), (3, 4), (3, 4)),
+        make=lambda rng: (np.zeros((3, 4)) + [[0.1], [0.2], [0.3]], rng.uniform(0.2, 0.5, (3, 4)),
+                          rng.uniform(0.3, 0.6, (3, 4))))],
+    "multilabel_soft_margin_loss": [Case(
+        lambda i: F.multilabel_soft_margin_loss(i, ag.tensor([[1.0, 0, 1]] * 2, device=i.device)),
+        lambda i: (-(np.array([1, 0, 1]) * np.log(_sig(i)) + (1 - np.array([1, 0, 1]))
+                     * np.log(_sig(-i)))).mean(-1).mean(), ((2, 3),))],
+})

@@ -400,7 +400,11 @@ FUNCTIONAL_CASES = [
     "F.group_norm(x, 2)", "F.interpolate(x, scale_factor=2)", "F.interpolate(x, size=(4, 7))",
     "F.interpolate(l, scale_factor=1.5)", "F.interpolate(x, scale_factor=(0.5, 1.7))",
     "F.pixel_shuffle(x[:, :4], 2)", "F.pixel_unshuffle(x[:, :, :6, :4], 2)", "F.glu(x, 2)",
-    "F.glu(x[:, :3], 1)",
+    "F.glu(x[:, :3], 1)", "F.conv_transpose2d(x, x[:, :3, :3, :3].transpose(0, 1))",
+    "F.conv_transpose2d(x, x[:, :2, :3, :2].transpose(0, 1), t[0, :4, 0, 0], 2, 1, 1, 2)",
+    "F.prelu(x, t[0, :4, 0, 0])", "F.rms_norm(x, (6, 5))", "F.poisson_nll_loss(x, t)",
+    "F.gaussian_nll_loss(x, t, t)", "F.triplet_margin_loss(x[0], t[0], t[1])",
+    "F.cosine_embedding_loss(x[0, 0], t[0, 0], t[0, 0, :, 0].detach().sign())",
 ]
 
 
@@ -444,7 +448,8 @@ MODULE_REPRS = [
     "Conv1d(2, 4, 3, padding='same', padding_mode='circular', groups=2)", "MaxPool1d(2)",
     "AvgPool1d(3)", "Dropout1d()", "Dropout2d(0.3)", "GroupNorm(2, 4)",
     "Upsample(scale_factor=2)", "Upsample(size=(4, 5))", "PixelShuffle(2)", "PixelUnshuffle(2)",
-    "Unflatten(1, (2, 2))",
+    "Unflatten(1, (2, 2))", "ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)",
+    "ConvTranspose2d(4, 2, (3, 2), groups=2, bias=False)", "PReLU(4)", "RMSNorm(6)",
 ]
 
 

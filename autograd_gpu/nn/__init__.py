@@ -9,10 +9,12 @@ from .modules.layers import (CELU, ELU, GELU, GLU, SELU, AdaptiveAvgPool2d, Adap
                              MaxPool1d, MaxPool2d, Mish, PairwiseDistance, PixelShuffle,
                              PixelUnshuffle, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin,
                              Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold,
-                             Unflatten, Upsample)
+                             Unflatten, Upsample, ConvTranspose2d, PReLU, RMSNorm)
 from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss,
                            L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
-                           SoftMarginLoss)
+                           SoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+                           HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
+                           MultiLabelSoftMarginLoss)
 from .modules.module import Module
 from .modules.padding import *  # noqa: F403
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
@@ -31,4 +33,6 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "Softshrink", "Softsign", "Tanhshrink", "Threshold", "Unflatten", "Upsample",
            "HuberLoss", "KLDivLoss", "MarginRankingLoss", "SmoothL1Loss", "SoftMarginLoss",
            "ParameterList", "ParameterDict", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell",
-           "GRUCell", "RNNBase", *_padding_layers]
+           "GRUCell", "RNNBase", "ConvTranspose2d", "PReLU", "RMSNorm", "PoissonNLLLoss",
+           "GaussianNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+           "MultiLabelSoftMarginLoss", *_padding_layers]

@@ -415,3 +415,134 @@ __all__ = ["hardtanh", "relu6", "elu", "selu", "celu", "softplus", "mish", "hard
            "pairwise_distance", "adaptive_avg_pool2d", "adaptive_max_pool2d", "conv1d",
            "max_pool1d", "avg_pool1d", "dropout1d", "dropout2d", "group_norm", "interpolate",
            "upsample", "pixel_shuffle", "pixel_unshuffle"]
+
+
+# -- transposed convolution, PReLU, RMS norm and more losses ------------------------------------
+@register()
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
+                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """The adjoint of conv2d: each input pixel scatters weight-scaled kernels into the output,
+    as one matrix product and a fold (col2im), so every derivative comes from those ops."""
+    from ..ops.shape import cat
+
+    unbatched = input.dim() == 3
+    x = input.unsqueeze(0) if unbatched else input
+    n, c_in, h, w = x.shape
+    _, c_out_g, kh, kw = weight.shape
+    if c_in != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected "
+                           f"input{list(x.shape)} to have {weight.shape[0]} channels, but got "
+                           f"{c_in} channels instead")
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = (_pairs(v) for v in (stride, padding,
+                                                                    output_padding, dilation))
+    out_h = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
+    out_w = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
+    from .functional import fold
+
+    outs = []
+    cg = c_in // groups
+    for g in range(groups):
+        xg = x[:, g * cg:(g + 1) * cg] if groups > 1 else x
+        wg = weight[g * cg:(g + 1) * cg] if groups > 1 else weight
+        cols = matmul(wg.reshape(cg, -1).t(), xg.reshape(n, cg, h * w))
+        outs.append(fold(cols, (out_h, out_w), (kh, kw), (dh, dw), (ph, pw), (sh, sw)))
+    out = outs[0] if groups == 1 else cat(outs, 1)
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1)
+    return out.squeeze(0) if unbatched else out
+
+
+@register()
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """max(0, x) + weight * min(0, x), one weight shared or one per channel (dim 1)."""
+    if weight.numel() != 1:
+        if input.dim() < 2 or input.shape[1] != weight.numel():
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {weight.numel()} and channel size = "
+                               f"{input.shape[1] if input.dim() >= 2 else 1}.")
+        weight = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
+    return where(input > 0, input, weight * input)
+
+
+@register()
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    if eps is None:
+        import numpy as np
+
+        eps = float(np.finfo(input._data.dtype).eps)
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+@register()
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,
+                     full: bool = False, size_average=None, eps: float = 1e-8, reduce=None,
+                     reduction: str = "mean") -> Tensor:
+    loss = exp(input) - target * input if log_input else input - target * (input + eps).log()
+    if full:  # Stirling's term for targets above 1
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+@register()
+def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    if isinstance(var, Tensor):  # clamped for the value only, as PyTorch (no_grad clamp_)
+        var = var + (clamp(var.detach(), min=eps) - var.detach())
+    else:
+        var = max(var, eps)
+    if isinstance(var, Tensor) and var.dim() == input.dim() - 1:
+        var = var.unsqueeze(-1)
+    d = input - target
+    loss = 0.5 * ((var.log() if isinstance(var, Tensor) else math.log(var)) + d * d / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+@register()
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    margin_part = clamp(margin - input, min=0.0)
+    loss = where(target == 1, input, 0.0) + where(target == -1, margin_part, 0.0)
+    return _reduce(loss, reduction)
+
+
+@register()
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    cos = cosine_similarity(input1, input2, -1, 1e-12)
+    loss = where(target == 1, 1 - cos, clamp(cos - margin, min=0.0))
+    return _reduce(loss, reduction)
+
+
+@register()
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
+                        margin: float = 1.0, p: float = 2, eps: float = 1e-6,
+                        swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean") -> Tensor:
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(clamp(d_pos - d_neg + margin, min=0.0), reduction)
+
+
+@register()
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average=None, reduce=None,
+                                reduction: str = "mean") -> Tensor:
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.mean(-1), reduction)
+
+
+__all__ += ["conv_transpose2d", "prelu", "rms_norm", "poisson_nll_loss", "gaussian_nll_loss",
+            "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+            "multilabel_soft_margin_loss"]

@@ -114,3 +114,33 @@ class MarginRankingLoss(_Loss):
 class SoftMarginLoss(_Loss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+def _simple_loss(name: str, fn, params: tuple = ()):
+    """A loss module forwarding its inputs and `params` (name, default) to fn."""
+    def __init__(self, *args, reduction: str = "mean", **kwargs):
+        _Loss.__init__(self, reduction=reduction)
+        values = dict(zip([p for p, _ in params], args))
+        for p, default in params:
+            setattr(self, p, kwargs.get(p, values.get(p, default)))
+
+    def forward(self, *inputs):
+        return fn(*inputs, **{p: getattr(self, p) for p, _ in params},
+                  reduction=self.reduction)
+
+    return type(name, (_Loss,), {"__init__": __init__, "forward": forward})
+
+
+PoissonNLLLoss = _simple_loss("PoissonNLLLoss", F.poisson_nll_loss,
+                              (("log_input", True), ("full", False), ("size_average", None),
+                               ("eps", 1e-8)))
+GaussianNLLLoss = _simple_loss("GaussianNLLLoss", F.gaussian_nll_loss,
+                               (("full", False), ("eps", 1e-6)))
+HingeEmbeddingLoss = _simple_loss("HingeEmbeddingLoss", F.hinge_embedding_loss,
+                                  (("margin", 1.0),))
+CosineEmbeddingLoss = _simple_loss("CosineEmbeddingLoss", F.cosine_embedding_loss,
+                                   (("margin", 0.0),))
+TripletMarginLoss = _simple_loss("TripletMarginLoss", F.triplet_margin_loss,
+                                 (("margin", 1.0), ("p", 2.0), ("eps", 1e-6), ("swap", False)))
+MultiLabelSoftMarginLoss = _simple_loss("MultiLabelSoftMarginLoss",
+                                        F.multilabel_soft_margin_loss, (("weight", None),))
