@@ -87,3 +87,68 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return normal_(tensor, 0.0, std, generator)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity on a 2-d tensor (ones on the diagonal of a non-square one too)."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .. import creation
+
+    with no_grad():
+        return tensor.copy_(creation.eye(*tensor.shape, dtype=tensor.dtype,
+                                         device=tensor.device))
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
+    """A (semi-)orthogonal matrix from the QR decomposition of a normal sample, with the
+    signs of R's diagonal folded in so the result is uniformly distributed (as PyTorch)."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    import numpy as np
+
+    from .. import creation
+
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = creation.randn(rows, cols, generator=generator).numpy().astype(np.float64)
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        return tensor.copy_(creation.tensor(q.reshape(tuple(tensor.shape)) * gain,
+                                            dtype=tensor.dtype, device=tensor.device))
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator=None) -> Tensor:
+    """Normal(mean, std) restricted to [a, b], by the inverse-CDF method PyTorch uses."""
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
+    with no_grad():
+        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
+        tensor.copy_(tensor.erfinv() if hasattr(tensor, "erfinv") else _erfinv(tensor))
+        tensor.mul_(std * math.sqrt(2.0)).add_(mean)
+        return tensor.clamp_(min=a, max=b)
+
+
+def _erfinv(t: Tensor) -> Tensor:
+    from .. import creation
+
+    try:
+        from scipy.special import erfinv
+    except ImportError:  # Newton's method on math.erf, elementwise
+        import numpy as np
+
+        def erfinv(y):
+            x = np.zeros_like(y)
+            for _ in range(60):
+                x = x - (np.vectorize(math.erf)(x) - y) / (2 / math.sqrt(math.pi)
+                                                           * np.exp(-x * x))
+            return x
+    return creation.tensor(erfinv(t.detach().cpu().numpy()), dtype=t.dtype, device=t.device)

@@ -95,10 +95,20 @@ class DataLoader:
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
         self.drop_last, self.generator, self.device = drop_last, generator, device
         self.collate_fn = collate_fn or default_collate
-        self.sampler = sampler
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
+                                          or drop_last):
+            raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                             "shuffle, sampler, and drop_last")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        self.sampler, self.batch_sampler = sampler, batch_sampler
+        if batch_sampler is not None:
+            self.batch_size = None
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         if self.batch_size is None:
             return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
@@ -116,6 +126,10 @@ class DataLoader:
         return creation.randperm(n, generator=gen).numpy(force=True)
 
     def __iter__(self):
+        if self.batch_sampler is not None:
+            for idx in self.batch_sampler:
+                yield self._to_device(self._batch(idx))
+            return
         order = self._order()
         if self.batch_size is None:
             for i in order:
@@ -142,6 +156,120 @@ class DataLoader:
         if isinstance(batch, dict):
             return {k: self._to_device(v) for k, v in batch.items()}
         return batch
+
+
+class Sampler:
+    """Yields dataset indices; DataLoader(sampler=...) batches them in order."""
+
+    def __init__(self, data_source=None):
+        pass
+
+    def __iter__(self):
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise TypeError(f"{type(self).__name__} has no length")
+
+
+class SequentialSampler(Sampler):
+    def __init__(self, data_source):
+        self.data_source = data_source
+
+    def __iter__(self):
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    """A random permutation (or num_samples draws, with replacement if asked)."""
+
+    def __init__(self, data_source, replacement: bool = False, num_samples=None,
+                 generator=None):
+        self.data_source, self.replacement, self.generator = data_source, replacement, generator
+        self._num_samples = num_samples
+        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got "
+                             f"num_samples={self.num_samples}")
+
+    @property
+    def num_samples(self) -> int:
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self):
+        n = len(self.data_source)
+        if self.replacement:
+            draws = creation.randint(0, n, (self.num_samples,), generator=self.generator)
+            return iter(draws.tolist())
+        out = []
+        while len(out) < self.num_samples:
+            out += creation.randperm(n, generator=self.generator).tolist()
+        return iter(out[:self.num_samples])
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class SubsetRandomSampler(Sampler):
+    """The given indices, in a random order."""
+
+    def __init__(self, indices, generator=None):
+        self.indices, self.generator = list(indices), generator
+
+    def __iter__(self):
+        perm = creation.randperm(len(self.indices), generator=self.generator).tolist()
+        return iter([self.indices[i] for i in perm])
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """num_samples indices drawn with probabilities proportional to weights."""
+
+    def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None):
+        if not isinstance(num_samples, int) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got "
+                             f"num_samples={num_samples}")
+        w = weights.detach().cpu().numpy() if isinstance(weights, Tensor) else np.asarray(
+            weights, np.float64)
+        self.weights = np.asarray(w, np.float64)
+        self.num_samples, self.replacement, self.generator = num_samples, replacement, generator
+
+    def __iter__(self):
+        seed = int(creation.randint(0, 2**62, (1,), generator=self.generator).item())
+        rng = np.random.default_rng(seed)
+        p = self.weights / self.weights.sum()
+        return iter(rng.choice(len(p), self.num_samples, replace=self.replacement,
+                               p=p).tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class BatchSampler(Sampler):
+    """Groups a sampler's indices into lists of batch_size."""
+
+    def __init__(self, sampler, batch_size: int, drop_last: bool):
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size}")
+        self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
+
+    def __iter__(self):
+        batch = []
+        for i in self.sampler:
+            batch.append(i)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        n = len(self.sampler)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
 
 def random_split(dataset: Dataset, lengths, generator=None):

@@ -42,3 +42,21 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     with no_grad():
         for g in _grads(parameters):
             g.clamp_(-clip_value, clip_value)
+
+
+def parameters_to_vector(parameters) -> Tensor:
+    """All parameters flattened into one vector (differentiable, as in PyTorch)."""
+    from ... import cat
+
+    return cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters) -> None:
+    """Copies consecutive slices of vec into the parameters' data."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    offset = 0
+    for p in parameters:
+        n = p.numel()
+        p.data = vec[offset:offset + n].view_as(p).data
+        offset += n
