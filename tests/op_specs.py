@@ -731,3 +731,16 @@ SPECS.update({
         lambda i: (-(np.array([1, 0, 1]) * np.log(_sig(i)) + (1 - np.array([1, 0, 1]))
                      * np.log(_sig(-i)))).mean(-1).mean(), ((2, 3),))],
 })
+
+
+def _np_sdpa(q, k, v, bias=0.0):
+    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1]) + bias
+    return _softmax(s, -1) @ v
+
+
+SPECS["scaled_dot_product_attention"] = [
+    Case(F.scaled_dot_product_attention, _np_sdpa, ((2, 3, 4), (2, 5, 4), (2, 5, 3))),
+    Case(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+         lambda q, k, v: _np_sdpa(q, k, v, np.where(np.tril(np.ones((4, 4))) > 0, 0, -np.inf)),
+         ((1, 4, 3), (1, 4, 3), (1, 4, 2))),
+]

@@ -15,6 +15,7 @@ from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLo
                            SoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                            HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
                            MultiLabelSoftMarginLoss)
+from .modules.attention import MultiheadAttention
 from .modules.module import Module
 from .modules.padding import *  # noqa: F403
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
@@ -35,4 +36,4 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "ParameterList", "ParameterDict", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell",
            "GRUCell", "RNNBase", "ConvTranspose2d", "PReLU", "RMSNorm", "PoissonNLLLoss",
            "GaussianNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-           "MultiLabelSoftMarginLoss", *_padding_layers]
+           "MultiLabelSoftMarginLoss", "MultiheadAttention", *_padding_layers]

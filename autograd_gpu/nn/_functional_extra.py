@@ -546,3 +546,86 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
 __all__ += ["conv_transpose2d", "prelu", "rms_norm", "poisson_nll_loss", "gaussian_nll_loss",
             "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
             "multilabel_soft_margin_loss"]
+
+
+# -- attention -----------------------------------------------------------------------------------
+def _mask_to_bias(mask: Tensor, like: Tensor, keep_where_true: bool) -> Tensor:
+    """A boolean mask as an additive float mask (0 or -inf); a float mask as it is."""
+    if mask.dtype.is_floating_point:
+        return mask.to(like.dtype)
+    blocked = mask.logical_not() if keep_where_true else mask
+    zeros = creation.zeros(tuple(mask.shape), dtype=like.dtype, device=like.device)
+    return zeros.masked_fill(blocked, float("-inf"))
+
+
+@register()
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask=None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale=None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """softmax(q k^T * scale + mask) v, as PyTorch's reference: a boolean attn_mask keeps the
+    positions where it is True; is_causal keeps each query's past."""
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
+                           "when is_causal=True")
+    length, source = query.shape[-2], key.shape[-2]
+    factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    weights = matmul(query, key.transpose(-2, -1)) * factor
+    if is_causal:
+        causal = creation.ones(length, source, dtype=creation.tensor(True).dtype,
+                               device=query.device).tril()
+        weights = weights + _mask_to_bias(causal, weights, keep_where_true=True)
+    if attn_mask is not None:
+        weights = weights + _mask_to_bias(attn_mask, weights, keep_where_true=True)
+    weights = softmax(weights, -1)
+    if dropout_p > 0.0:
+        from .functional import dropout
+
+        weights = dropout(weights, dropout_p, True)
+    return matmul(weights, value)
+
+
+def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias,
+                                 out_proj_weight, out_proj_bias, dropout_p=0.0,
+                                 training=True, key_padding_mask=None, need_weights=True,
+                                 attn_mask=None, average_attn_weights=True, is_causal=False):
+    """PyTorch's multi-head attention on (L, N, E) inputs: projections, per-head scaled dot
+    products (a boolean attn_mask or key_padding_mask blocks where True), output projection;
+    returns the output and, when asked, the attention weights (averaged over heads)."""
+    from .functional import dropout, linear
+
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    head_dim = embed_dim // num_heads
+    w_q, w_k, w_v = in_proj_weight.chunk(3)
+    b_q, b_k, b_v = in_proj_bias.chunk(3) if in_proj_bias is not None else (None,) * 3
+    q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
+    heads = lambda t, n: t.reshape(n, bsz * num_heads, head_dim).transpose(0, 1)  # noqa: E731
+    q, k, v = heads(q, tgt_len), heads(k, src_len), heads(v, src_len)
+    bias = None
+    if is_causal and attn_mask is None:
+        attn_mask = creation.ones(tgt_len, src_len, device=query.device).triu(1) > 0
+    if attn_mask is not None:
+        bias = _mask_to_bias(attn_mask, q, keep_where_true=False)
+        if bias.dim() == 2:
+            bias = bias.unsqueeze(0)
+    if key_padding_mask is not None:
+        pad = _mask_to_bias(key_padding_mask, q, keep_where_true=False)
+        pad = pad.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len).reshape(
+            bsz * num_heads, 1, src_len)
+        bias = pad if bias is None else bias + pad
+    q_scaled = q * math.sqrt(1.0 / float(head_dim))
+    scores = matmul(q_scaled, k.transpose(-2, -1))
+    if bias is not None:
+        scores = scores + bias
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0 and training:
+        weights = dropout(weights, dropout_p, True)
+    out = matmul(weights, v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed_dim)
+    if not need_weights:
+        return out, None
+    weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
+    return out, (weights.mean(1) if average_attn_weights else weights)
+
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]

@@ -1,0 +1,88 @@
+"""Scaled dot-product attention and nn.MultiheadAttention: the definition written out, second
+derivatives, and agreement with PyTorch (values, weights, gradients) when it is installed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu import nn
+
+from .conftest import host
+
+
+def _softmax(x):
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def test_multihead_attention_is_the_definition(device):
+    torch.manual_seed(0)
+    mha = nn.MultiheadAttention(4, 2).double().to(device)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 1, 4))  # (L, N, E)
+    mask = np.triu(np.ones((3, 3), bool), 1)  # True = may not attend
+    out, weights = mha(*(torch.tensor(x, device=device),) * 3,
+                       attn_mask=torch.tensor(mask, device=device))
+    w, b = host(mha.in_proj_weight), host(mha.in_proj_bias)
+    q, k, v = (x[:, 0] @ w[i * 4:(i + 1) * 4].T + b[i * 4:(i + 1) * 4] for i in range(3))
+    heads = []
+    per_head_weights = []
+    for h in range(2):
+        sl = slice(2 * h, 2 * h + 2)
+        s = q[:, sl] @ k[:, sl].T / np.sqrt(2) + np.where(mask, -np.inf, 0)
+        a = _softmax(s)
+        per_head_weights.append(a)
+        heads.append(a @ v[:, sl])
+    want = np.concatenate(heads, 1) @ host(mha.out_proj.weight).T + host(mha.out_proj.bias)
+    np.testing.assert_allclose(host(out)[:, 0], want, rtol=1e-10)
+    np.testing.assert_allclose(host(weights)[0], np.mean(per_head_weights, 0), rtol=1e-10)
+    assert [n for n, _ in mha.named_parameters()] == [
+        "in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]
+    assert np.all(host(mha.in_proj_bias) == 0) and np.all(host(mha.out_proj.bias) == 0)
+
+
+def test_attention_second_derivatives():
+    torch.manual_seed(1)
+    mha = nn.MultiheadAttention(4, 2).double()
+    x = torch.randn(3, 2, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda t: mha(t, t, t)[0], (x,))
+    with pytest.raises(AssertionError, match="embed_dim must be divisible by num_heads"):
+        nn.MultiheadAttention(5, 2)
+
+
+CASES = [("MultiheadAttention(8, 2)", {}, (5, 3, 8)),
+         ("MultiheadAttention(8, 4, batch_first=True)", {}, (3, 5, 8)),
+         ("MultiheadAttention(8, 2, bias=False)", dict(average_attn_weights=False), (5, 3, 8)),
+         ("MultiheadAttention(8, 2)", dict(key_padding_mask="padding"), (5, 3, 8)),
+         ("MultiheadAttention(8, 2)", dict(attn_mask="causal"), (5, 3, 8)),
+         ("MultiheadAttention(8, 2)", dict(need_weights=False, attn_mask="float"), (5, 3, 8)),
+         ("MultiheadAttention(8, 2)", {}, (5, 8))]
+
+
+@pytest.mark.parametrize("spec,kwargs,shape", CASES)
+def test_matches_pytorch(spec, kwargs, shape):
+    T = pytest.importorskip("torch")
+    theirs, ours = eval(f"T.nn.{spec}").double(), eval(f"nn.{spec}").double()
+    assert repr(ours) == repr(theirs)
+    ours.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in
+                          theirs.state_dict().items()})
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal(shape), rng.standard_normal(shape)
+    padding = rng.uniform(0, 1, (3, 5)) > 0.7
+    padding[:, 0] = False
+    masks = dict(padding=padding, causal=np.triu(np.ones((5, 5), bool), 1),
+                 float=rng.standard_normal((5, 5)))
+    results = []
+    for lib, module in ((T, theirs), (torch, ours)):
+        kw = {k: lib.tensor(masks[v]) if isinstance(v, str) else v for k, v in kwargs.items()}
+        xt, yt = lib.tensor(x, requires_grad=True), lib.tensor(y, requires_grad=True)
+        out, weights = module(xt, yt, yt, **kw)
+        (out.sum() + (0 if weights is None else weights.sum() * 0.5)).backward()
+        results.append([out.detach().numpy(), None if weights is None else
+                        weights.detach().numpy(), xt.grad.numpy(), yt.grad.numpy()] +
+                       [p.grad.numpy() for p in module.parameters()])
+    for a, b in zip(*results):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12)
