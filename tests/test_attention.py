@@ -86,3 +86,53 @@ def test_matches_pytorch(spec, kwargs, shape):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12)
+
+
+def test_encoder_layer_is_attention_then_feed_forward(device):
+    torch.manual_seed(3)
+    layer = nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0).double().to(device)
+    x = torch.randn(3, 2, 4, dtype=torch.float64, device=device)
+    attn = layer.self_attn(x, x, x, need_weights=False)[0]
+    h = layer.norm1(x + attn)
+    want = layer.norm2(h + layer.linear2(nn.functional.relu(layer.linear1(h))))
+    np.testing.assert_allclose(host(layer(x)), host(want), rtol=1e-12)
+    encoder = nn.TransformerEncoder(layer, 3, norm=nn.LayerNorm(4).double().to(device))
+    assert len(encoder.layers) == 3 and encoder.layers[0] is not layer
+    assert encoder.layers[1].linear1.weight is not encoder.layers[2].linear1.weight
+    assert encoder(x).shape == x.shape
+    assert "(0-2): 3 x TransformerEncoderLayer(" in repr(encoder)
+    with pytest.raises(RuntimeError, match="activation should be relu/gelu"):
+        nn.TransformerEncoderLayer(4, 2, activation="tanh")
+
+
+@pytest.mark.parametrize("spec,shape,mask", [
+    ("TransformerEncoderLayer(8, 2, 16, dropout=0.0)", (5, 3, 8), None),
+    ("TransformerEncoderLayer(8, 2, 16, 0.0, 'gelu', batch_first=True, norm_first=True)",
+     (3, 5, 8), None),
+    ("TransformerEncoderLayer(8, 2, 16, dropout=0.0)", (5, 3, 8), "causal"),
+    ("TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 2, "
+     "norm=nn.LayerNorm(8))", (5, 3, 8), "padding")])
+@pytest.mark.filterwarnings("ignore")
+def test_transformer_matches_pytorch(spec, shape, mask):
+    T = pytest.importorskip("torch")
+    theirs = eval(f"T.nn.{spec}", {"T": T, "nn": T.nn}).double()
+    ours = eval(f"nn.{spec}", {"nn": nn}).double()
+    assert repr(ours) == repr(theirs)
+    ours.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in
+                          theirs.state_dict().items()})
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(shape)
+    padding = rng.uniform(0, 1, (3, 5)) > 0.7
+    padding[:, 0] = False
+    results = []
+    for lib, module in ((T, theirs), (torch, ours)):
+        kw = {}
+        if mask == "causal":
+            kw["src_mask"] = lib.tensor(np.triu(np.ones((5, 5), bool), 1))
+        if mask == "padding":
+            kw["src_key_padding_mask"] = lib.tensor(padding)
+        xt = lib.tensor(x, requires_grad=True)
+        module(xt, **kw).pow(2).sum().backward()
+        results.append([xt.grad.numpy()] + [p.grad.numpy() for p in module.parameters()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=1e-8, atol=1e-11)

@@ -15,7 +15,8 @@ from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLo
                            SoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                            HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
                            MultiLabelSoftMarginLoss)
-from .modules.attention import MultiheadAttention
+from .modules.attention import (MultiheadAttention, TransformerEncoder,
+                                TransformerEncoderLayer)
 from .modules.module import Module
 from .modules.padding import *  # noqa: F403
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
@@ -36,4 +37,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "ParameterList", "ParameterDict", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell",
            "GRUCell", "RNNBase", "ConvTranspose2d", "PReLU", "RMSNorm", "PoissonNLLLoss",
            "GaussianNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-           "MultiLabelSoftMarginLoss", "MultiheadAttention", *_padding_layers]
+           "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
+           *_padding_layers]
