@@ -123,7 +123,14 @@ def apply_tf32(linalg=None) -> int:
     """Set CuPy's float32 matmul compute type from the switch; returns the type set. `linalg`
     is cupy._core._routines_linalg (a parameter so the CPU suite can check the wiring)."""
     if linalg is None:
-        from cupy._core import _routines_linalg as linalg
+        try:
+            from cupy._core import _routines_linalg as linalg
+        except ImportError:  # a CuPy without this (private) module: leave cuBLAS's default
+            import warnings
+
+            warnings.warn("this CuPy has no cupy._core._routines_linalg: "
+                          "backends.cuda.matmul.allow_tf32 has no effect", stacklevel=2)
+            return None
     compute_type = (linalg.COMPUTE_TYPE_TF32 if cuda.matmul.allow_tf32
                     else linalg.COMPUTE_TYPE_DEFAULT)
     linalg.set_compute_type(np.float32, compute_type)
