@@ -744,3 +744,25 @@ SPECS["scaled_dot_product_attention"] = [
          lambda q, k, v: _np_sdpa(q, k, v, np.where(np.tril(np.ones((4, 4))) > 0, 0, -np.inf)),
          ((1, 4, 3), (1, 4, 3), (1, 4, 2))),
 ]
+
+
+def _np_linear_resize(x, out, axis, align_corners):
+    n_in = x.shape[axis]
+    pos = np.arange(out, dtype=np.float64)
+    if align_corners:
+        src = pos * (n_in - 1) / (out - 1)
+    else:
+        src = np.maximum((pos + 0.5) * n_in / out - 0.5, 0)
+    lo = np.floor(src).astype(int)
+    hi = np.minimum(lo + 1, n_in - 1)
+    w = (src - lo).reshape([-1 if d == axis else 1 for d in range(x.ndim)])
+    return np.take(x, lo, axis) * (1 - w) + np.take(x, hi, axis) * w
+
+
+SPECS["interpolate"] += [
+    Case(lambda x: F.interpolate(x, size=(5, 3), mode="bilinear"),
+         lambda x: _np_linear_resize(_np_linear_resize(x, 5, 2, False), 3, 3, False),
+         ((1, 2, 3, 4),)),
+    Case(lambda x: F.interpolate(x, size=4, mode="linear", align_corners=True),
+         lambda x: _np_linear_resize(x, 4, 2, True), ((2, 1, 3),)),
+]

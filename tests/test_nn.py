@@ -405,6 +405,9 @@ FUNCTIONAL_CASES = [
     "F.prelu(x, t[0, :4, 0, 0])", "F.rms_norm(x, (6, 5))", "F.poisson_nll_loss(x, t)",
     "F.gaussian_nll_loss(x, t, t)", "F.triplet_margin_loss(x[0], t[0], t[1])",
     "F.cosine_embedding_loss(x[0, 0], t[0, 0], t[0, 0, :, 0].detach().sign())",
+    "F.interpolate(x, scale_factor=2, mode='bilinear')",
+    "F.interpolate(x, size=(3, 7), mode='bilinear', align_corners=True)",
+    "F.interpolate(l, scale_factor=1.5, mode='linear')", "F.interpolate(l, mode='bilinear')",
 ]
 
 
@@ -450,6 +453,7 @@ MODULE_REPRS = [
     "Upsample(scale_factor=2)", "Upsample(size=(4, 5))", "PixelShuffle(2)", "PixelUnshuffle(2)",
     "Unflatten(1, (2, 2))", "ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)",
     "ConvTranspose2d(4, 2, (3, 2), groups=2, bias=False)", "PReLU(4)", "RMSNorm(6)",
+    "Upsample(scale_factor=2, mode='bilinear')",
 ]
 
 

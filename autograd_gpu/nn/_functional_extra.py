@@ -344,20 +344,35 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     return _affine(out, weight, bias, (1, c) + (1,) * (input.dim() - 2))
 
 
+_LINEAR_MODES = {"linear": 1, "bilinear": 2, "trilinear": 3}
+
+
 @register()
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
                 align_corners=None, recompute_scale_factor=None, antialias: bool = False):
-    """Nearest-neighbour resizing of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input: output
-    index i reads input index floor(i * scale), as PyTorch's 'nearest' does."""
-    if mode != "nearest":
-        raise NotImplementedError(f"interpolate: mode '{mode}' is not supported (only "
-                                  f"'nearest')")
+    """Resizing of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input. 'nearest': output index
+    i reads input floor(i * scale); 'linear'/'bilinear'/'trilinear': each spatial dimension
+    in turn blends its two nearest inputs at PyTorch's source coordinate (half-pixel centres,
+    or the corners with align_corners). Gathers and weighted sums, so differentiable."""
+    import numpy as np
+
+    if mode not in ("nearest", *_LINEAR_MODES):
+        raise NotImplementedError(f"interpolate: mode '{mode}' is not supported (nearest, "
+                                  f"linear, bilinear, trilinear are)")
     spatial = input.dim() - 2
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if mode in _LINEAR_MODES and spatial != _LINEAR_MODES[mode]:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
+                                  f"{_LINEAR_MODES[mode] + 2}D input")
     if spatial < 1:
         raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                          f"{input.dim()}D) for the modes: nearest")
-    if (size is None) == (scale_factor is None):
-        raise ValueError("only one of size or scale_factor should be defined")
     in_sizes = tuple(input.shape[2:])
     if size is not None:
         out_sizes = _pairs(size, spatial)
@@ -367,13 +382,26 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         out_sizes = tuple(int(math.floor(i * f)) for i, f in zip(in_sizes, factors))
         scales = [1.0 / f if not recompute_scale_factor else i / o
                   for i, o, f in zip(in_sizes, out_sizes, factors)]
-    import numpy as np
-
+    real = np.float32 if input._data.dtype == np.float32 else np.float64
     out = input
     for k, (n_in, n_out, scale) in enumerate(zip(in_sizes, out_sizes, scales)):
-        src = np.minimum(np.floor(np.arange(n_out) * np.float32(scale)).astype(np.int64),
-                         n_in - 1)
-        out = index_select(out, 2 + k, _wrap(np.asarray(src)).to(input.device))
+        pos = np.arange(n_out, dtype=real)
+        if mode == "nearest":
+            src = np.minimum(np.floor(pos * real(scale)).astype(np.int64), n_in - 1)
+            out = index_select(out, 2 + k, _wrap(np.asarray(src)).to(input.device))
+            continue
+        if align_corners:
+            coord = pos * real((n_in - 1) / (n_out - 1)) if n_out > 1 else pos * 0
+        else:
+            coord = np.maximum(real(scale) * (pos + real(0.5)) - real(0.5), 0)
+        lo = np.floor(coord).astype(np.int64)
+        hi = np.minimum(lo + 1, n_in - 1)
+        shape = [1] * input.dim()
+        shape[2 + k] = n_out
+        w_hi = creation.tensor((coord - lo).reshape(shape), dtype=input.dtype,
+                               device=input.device)
+        take = lambda idx: index_select(out, 2 + k, _wrap(idx).to(input.device))  # noqa: E731
+        out = take(lo) * (1 - w_hi) + take(hi) * w_hi
     return out
 
 
