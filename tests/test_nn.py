@@ -515,3 +515,18 @@ def test_new_layers_on_a_device(device):
     assert conv(x[:, :, 0]).shape == (2, 2, 6) and conv(x[:, :, 0]).device == x.device
     with pytest.raises(RuntimeError, match="Halving dimension must be even"):
         nn.functional.glu(x[:, :3], 1)
+
+
+def test_views_of_convolution_outputs_work_as_in_pytorch(device):
+    """Conv outputs are (C, H, W, N) in memory here (contiguous in PyTorch): every view
+    PyTorch allows on them works, with the values of reshape; other non-contiguous tensors
+    still refuse a view as PyTorch does."""
+    conv, pool = nn.Conv2d(3, 6, 3).to(device), nn.MaxPool2d(2)
+    x = torch.randn(4, 3, 10, 10, device=device)
+    y = pool(torch.relu(conv(x)))
+    for shape in [(-1,), (4, -1), (24, 16), (4, 6, 16), (-1, 4, 4)]:
+        np.testing.assert_array_equal(host(y.view(*shape)), host(y).reshape(shape))
+    y.view(-1).sum().backward()
+    assert conv.weight.grad.shape == (6, 3, 3, 3)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        torch.ones(2, 3, device=device).t().view(6)

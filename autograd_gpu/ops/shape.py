@@ -90,10 +90,23 @@ def view(input: Tensor, *shape) -> Tensor:
         out = input._data.view()
         out.shape = shape  # NumPy refuses (AttributeError) rather than copy, like torch.view
     except AttributeError:
+        if _conv_layout(input._data):  # contiguous in PyTorch: a copy stands in for the view
+            return reshape(input, shape)
         raise RuntimeError("view size is not compatible with input tensor's size and stride "
                            "(at least one dimension spans across two contiguous subspaces). "
                            "Use .reshape(...) instead.") from None
     return view_of(input, out, ViewBackward0, shape=input._data.shape)
+
+
+def _conv_layout(a) -> bool:
+    """Whether a is an (N, C, H, W) array held densely in (C, H, W, N) memory: the layout this
+    library gives convolution outputs (and the ops that follow them), where PyTorch's would be
+    contiguous, so views PyTorch allows must work on it."""
+    if a.ndim != 4 or a.size == 0:
+        return False
+    n, c, h, w = a.shape
+    item = a.itemsize
+    return a.strides == (item, h * w * n * item, w * n * item, n * item)
 
 
 def _view_dtype(input, dtype):
