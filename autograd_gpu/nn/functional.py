@@ -88,7 +88,7 @@ def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:
     """A padding string as (padding before, padding after) per spatial dimension: 'same'
     with an even effective kernel pads one more after, as PyTorch does."""
     if mode == "valid":
-        return (0, 0), (0, 0)
+        return (0,) * len(kernel), (0,) * len(kernel)
     if mode != "same":
         raise ValueError(f"Invalid padding string '{mode}', should be one of {{'valid', 'same'}}")
     if any(s != 1 for s in stride):

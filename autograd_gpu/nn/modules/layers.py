@@ -53,27 +53,37 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
-class Conv2d(Module):
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None):
+class _ConvNd(Module):
+    """What Conv1d, Conv2d and ConvTranspose2d share: PyTorch's argument checks, parameters
+    (weight (out, in/groups, *k), or (in, out/groups, *k) when transposed), initialisation and
+    repr."""
+
+    _dims, _transposed = 2, False
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride, padding,
+                 dilation, groups: int, bias: bool, padding_mode: str, device, dtype,
+                 output_padding=0):
         super().__init__()
         if in_channels % groups or out_channels % groups:
             raise ValueError("in_channels and out_channels must be divisible by groups")
+        if self._transposed and padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for '
+                             f'{type(self).__name__}')
         if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
             raise ValueError(f"padding_mode must be one of {{'zeros', 'reflect', 'replicate', "
                              f"'circular'}}, but got padding_mode='{padding_mode}'")
-        self.padding_mode = padding_mode
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride = _pairs(kernel_size), _pairs(stride)
-        self.padding = padding if isinstance(padding, str) else _pairs(padding)
-        self.dilation, self.groups = _pairs(dilation), groups
-        self.weight = Parameter(creation.empty(out_channels, in_channels // groups,
-                                               *self.kernel_size, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(creation.empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        tup = lambda v: _pairs(v, self._dims)[:self._dims]  # noqa: E731
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.kernel_size, self.stride, self.dilation = tup(kernel_size), tup(stride), \
+            tup(dilation)
+        self.padding = padding if isinstance(padding, str) else tup(padding)
+        self.output_padding, self.padding_mode = tup(output_padding), padding_mode
+        shape = (in_channels, out_channels // groups) if self._transposed else (
+            out_channels, in_channels // groups)
+        self.weight = Parameter(creation.empty(*shape, *self.kernel_size, device=device,
+                                               dtype=dtype))
+        self.register_parameter("bias", Parameter(creation.empty(
+            out_channels, device=device, dtype=dtype)) if bias else None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -83,25 +93,27 @@ class Conv2d(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input: Tensor) -> Tensor:
-        if self.padding_mode == "zeros":
-            return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
-                            self.dilation, self.groups)
+    def _padded(self, input: Tensor) -> Tensor:
+        """The input padded by padding_mode (reflect, replicate, circular), for a conv with
+        padding 0; 'same' pads one more after for an even kernel, as PyTorch."""
         if isinstance(self.padding, str):
-            (ph, pw), (ah, aw) = F._same_padding(self.padding, self.kernel_size, self.dilation,
-                                                 self.stride)
+            before, after = F._same_padding(self.padding, self.kernel_size, self.dilation,
+                                            self.stride)
         else:
-            (ph, pw), (ah, aw) = self.padding, self.padding
-        return F.conv2d(F.pad(input, (pw, aw, ph, ah), mode=self.padding_mode), self.weight,
-                        self.bias, self.stride, 0, self.dilation, self.groups)
+            before = after = self.padding
+        amounts = [a for b, e in zip(reversed(before), reversed(after)) for a in (b, e)]
+        return F.pad(input, tuple(amounts), mode=self.padding_mode)
 
     def extra_repr(self) -> str:
+        zeros, ones = (0,) * self._dims, (1,) * self._dims
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
-        if self.padding != (0, 0):  # a string too, unquoted, as PyTorch prints it
+        if self.padding != zeros:  # a string too, unquoted, as PyTorch prints it
             s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != ones:
             s += f", dilation={self.dilation}"
+        if self.output_padding != zeros:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -109,6 +121,28 @@ class Conv2d(Module):
         if self.padding_mode != "zeros":
             s += f", padding_mode={self.padding_mode}"
         return s
+
+
+class _Conv(_ConvNd):
+    """Conv1d and Conv2d: PyTorch's signature; the forward pads by padding_mode first."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype)
+
+    def forward(self, input: Tensor) -> Tensor:
+        conv = F.conv2d if self._dims == 2 else F.conv1d
+        if self.padding_mode == "zeros":
+            return conv(input, self.weight, self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+        return conv(self._padded(input), self.weight, self.bias, self.stride, 0,
+                    self.dilation, self.groups)
+
+
+class Conv2d(_Conv):
+    _dims = 2
 
 
 class MaxPool2d(Module):
@@ -358,56 +392,8 @@ class Embedding(Module):
 
 # -- more layers: 1-d convolution and pooling, adaptive pooling, channel dropout, group norm,
 # resizing, and shape layers -----------------------------------------------------------------
-class Conv1d(Module):
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None):
-        super().__init__()
-        if in_channels % groups or out_channels % groups:
-            raise ValueError("in_channels and out_channels must be divisible by groups")
-        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
-            raise ValueError(f"padding_mode must be one of {{'zeros', 'reflect', 'replicate', "
-                             f"'circular'}}, but got padding_mode='{padding_mode}'")
-        one = lambda v: _pairs(v, 1)[:1]  # noqa: E731
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size, self.stride, self.dilation = one(kernel_size), one(stride), \
-            one(dilation)
-        self.padding = padding if isinstance(padding, str) else one(padding)
-        self.padding_mode = padding_mode
-        self.weight = Parameter(creation.empty(out_channels, in_channels // groups,
-                                               *self.kernel_size, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(creation.empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        Conv2d.reset_parameters(self)
-
-    def forward(self, input: Tensor) -> Tensor:
-        if self.padding_mode == "zeros":
-            return F.conv1d(input, self.weight, self.bias, self.stride, self.padding,
-                            self.dilation, self.groups)
-        if isinstance(self.padding, str):
-            (_, p), (_, a) = F._same_padding(self.padding, (1,) + self.kernel_size,
-                                             (1,) + self.dilation, (1,) + self.stride)
-        else:
-            p = a = self.padding[0]
-        return F.conv1d(F.pad(input, (p, a), mode=self.padding_mode), self.weight, self.bias,
-                        self.stride, 0, self.dilation, self.groups)
-
-    def extra_repr(self) -> str:
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0,):
-            s += f", padding={self.padding}"
-        if self.dilation != (1,):
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return s
+class Conv1d(_Conv):
+    _dims = 1
 
 
 class MaxPool1d(MaxPool2d):
@@ -553,28 +539,14 @@ class PairwiseDistance(Module):
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
 
 
-class ConvTranspose2d(Module):
+class ConvTranspose2d(_ConvNd):
+    _transposed = True
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
                  padding_mode: str = "zeros", device=None, dtype=None):
-        super().__init__()
-        if in_channels % groups or out_channels % groups:
-            raise ValueError("in_channels and out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for '
-                             f'{type(self).__name__}')
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size, self.stride, self.padding = (_pairs(kernel_size), _pairs(stride),
-                                                       _pairs(padding))
-        self.output_padding, self.dilation = _pairs(output_padding), _pairs(dilation)
-        self.padding_mode = padding_mode
-        self.weight = Parameter(creation.empty(in_channels, out_channels // groups,
-                                               *self.kernel_size, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(creation.empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        Conv2d.reset_parameters(self)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype, output_padding)
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         output_padding = self.output_padding
@@ -585,19 +557,6 @@ class ConvTranspose2d(Module):
             output_padding = tuple(int(o) - b for o, b in zip(tuple(output_size)[-2:], base))
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
                                   output_padding, self.groups, self.dilation)
-
-    def extra_repr(self) -> str:
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        for name, default in (("padding", (0, 0)), ("dilation", (1, 1)),
-                              ("output_padding", (0, 0))):
-            if getattr(self, name) != default:
-                s += f", {name}={getattr(self, name)}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
 
 
 class PReLU(Module):
