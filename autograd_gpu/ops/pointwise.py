@@ -223,7 +223,7 @@ def _check_int_divisor(a, b) -> None:
     give 0). On a GPU the check would need a host sync, so there it is left out."""
     if a.dtype.kind in "iub" and getattr(b, "dtype", np.dtype(int)).kind in "iub" and (
             (b.__class__ is np.ndarray and (b == 0).any()) or
-            (not hasattr(b, "shape") and b == 0) or (np.ndim(b) == 0 and b == 0)):
+            (isinstance(b, (int, np.integer)) and b == 0)):
         raise RuntimeError("ZeroDivisionError")
 
 
