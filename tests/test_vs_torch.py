@@ -443,6 +443,46 @@ EXPRESSIONS = [
 ]
 
 PROGRAMS = [r'''
+import numpy as np
+torch.manual_seed(0)
+rng = np.random.default_rng(0)
+def load(m):
+    m.load_state_dict({k: torch.tensor(rng.standard_normal(tuple(v.shape)).astype(np.float32) * 0.3) for k, v in m.state_dict().items()})
+    return m
+class AE(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, stride=2, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(4, 8, 3, stride=2, padding=1), torch.nn.ReLU())
+        self.dec = torch.nn.Sequential(torch.nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), torch.nn.ReLU(), torch.nn.ConvTranspose2d(4, 1, 3, stride=2, padding=1, output_padding=1), torch.nn.Sigmoid())
+    def forward(self, x): return self.dec(self.enc(x))
+ae = load(AE())
+opt = torch.optim.AdamW(ae.parameters(), lr=0.01)
+x = torch.tensor(rng.uniform(0, 1, (4, 1, 8, 8)).astype(np.float32))
+for _ in range(5):
+    opt.zero_grad(); loss = torch.nn.functional.mse_loss(ae(x), x); loss.backward(); opt.step()
+res = [loss.item()]
+lstm = load(torch.nn.LSTM(3, 5, num_layers=2, batch_first=True)); head = load(torch.nn.Linear(5, 2))
+opt = torch.optim.RMSprop(list(lstm.parameters()) + list(head.parameters()), lr=0.01)
+xs = torch.tensor(rng.standard_normal((4, 6, 3)).astype(np.float32)); ys = torch.tensor([0, 1, 1, 0])
+for _ in range(5):
+    opt.zero_grad(); out, (h, c) = lstm(xs); loss = torch.nn.functional.cross_entropy(head(out[:, -1]), ys); loss.backward()
+    torch.nn.utils.clip_grad_norm_(lstm.parameters(), 0.5); opt.step()
+res += [loss.item(), tuple(h.shape)]
+enc = load(torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 2))
+opt = torch.optim.SGD(enc.parameters(), lr=0.05, momentum=0.9, nesterov=True)
+sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=5)
+xt = torch.tensor(rng.standard_normal((2, 5, 8)).astype(np.float32))
+for _ in range(5):
+    opt.zero_grad(); loss = enc(xt).pow(2).mean(); loss.backward(); opt.step(); sched.step()
+res += [loss.item(), sched.get_last_lr()[0]]
+gru = load(torch.nn.GRU(2, 3, bidirectional=True)); emb = load(torch.nn.Embedding(10, 2))
+opt = torch.optim.NAdam(list(gru.parameters()) + list(emb.parameters()), lr=0.02)
+idx = torch.tensor([[1, 2, 3], [4, 5, 6]])
+for _ in range(4):
+    opt.zero_grad(); o, hn = gru(emb(idx)); loss = o.sum() + hn.pow(2).sum(); loss.backward(); opt.step()
+res += [loss.item()]
+out = torch.tensor([round(v, 4) if isinstance(v, float) else float(v[0]) for v in res])
+''', r'''
 x = torch.tensor([5., -5., 3.5], requires_grad=True)
 y = torch.tensor([3., 3., -2.], requires_grad=True)
 z = (x % y) + torch.fmod(x, y) + x % 2
