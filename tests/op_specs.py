@@ -766,3 +766,8 @@ SPECS["interpolate"] += [
     Case(lambda x: F.interpolate(x, size=4, mode="linear", align_corners=True),
          lambda x: _np_linear_resize(x, 4, 2, True), ((2, 1, 3),)),
 ]
+
+SPECS["adaptive_avg_pool1d"] = [Case(lambda x: F.adaptive_avg_pool1d(x, 4), lambda x: np.stack(
+    [x[..., i * 6 // 4:-(-(i + 1) * 6 // 4)].mean(-1) for i in range(4)], -1), ((2, 3, 6),))]
+SPECS["adaptive_max_pool1d"] = [Case(lambda x: F.adaptive_max_pool1d(x, 3), lambda x: x.reshape(
+    2, 3, 3, 2).max(-1), ((2, 3, 6),), make=lambda rng: (_away_from_ties(rng, (2, 3, 6)),))]

@@ -1,7 +1,8 @@
 """nn: modules, layers, losses, initialisers (PyTorch's torch.nn)."""
 from . import functional, init, utils
 from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .modules.layers import (CELU, ELU, GELU, GLU, SELU, AdaptiveAvgPool2d, AdaptiveMaxPool2d,
+from .modules.layers import (CELU, ELU, GELU, GLU, SELU, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+                             AdaptiveMaxPool1d, AdaptiveMaxPool2d,
                              AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
                              CosineSimilarity, Dropout, Dropout1d, Dropout2d, Embedding,
                              Flatten, GroupNorm, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,
@@ -38,4 +39,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "GRUCell", "RNNBase", "ConvTranspose2d", "PReLU", "RMSNorm", "PoissonNLLLoss",
            "GaussianNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
            "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
+           "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
            *_padding_layers]

@@ -657,3 +657,59 @@ def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, i
 
 
 __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+
+# -- small companions: in-place activations, *_with_indices, 1-d adaptive pools --------------
+def _inplace_activation(name: str, fn):
+    def op(input: Tensor, *args, **kwargs) -> Tensor:
+        from ..ops.inplace import apply
+
+        return apply(input, name, fn, *args, **kwargs)
+
+    op.__name__ = name
+    op.__doc__ = f"{fn.__name__}, writing the result into input (as torch.nn.functional.{name})."
+    return op
+
+
+relu_ = _inplace_activation("relu_", lambda x: x.relu())
+elu_ = _inplace_activation("elu_", elu)
+selu_ = _inplace_activation("selu_", selu)
+celu_ = _inplace_activation("celu_", celu)
+hardtanh_ = _inplace_activation("hardtanh_", hardtanh)
+threshold_ = _inplace_activation("threshold_", threshold)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    from ..ops.inplace import apply
+    from .functional import leaky_relu
+
+    return apply(input, "leaky_relu_", leaky_relu, negative_slope)
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode: bool = False, return_indices: bool = True):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode: bool = False, return_indices: bool = True):
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+@register()
+def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _pairs(output_size, 1)[0])).squeeze(-2)
+
+
+@register()
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, _pairs(output_size, 1)[0]),
+                              return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+__all__ += ["relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "leaky_relu_",
+            "max_pool2d_with_indices", "max_pool1d_with_indices", "adaptive_avg_pool1d",
+            "adaptive_max_pool1d"]

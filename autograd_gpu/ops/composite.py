@@ -735,3 +735,22 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
 __all__ += ["median", "kthvalue", "cummax", "cummin", "masked_select", "nansum", "nanmean",
             "unique", "bincount", "searchsorted", "bucketize", "broadcast_shapes", "cdist",
             "cross"]
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """Counts in `bins` equal bins over [min, max] (the data's range when both are 0),
+    values outside ignored, as torch.histc; not differentiable."""
+    xp = backends.of(input._data).xp
+    data = input._data.reshape(-1)
+    lo, hi = float(min), float(max)
+    if lo == hi == 0 and data.size:
+        lo, hi = float(data.min()), float(data.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError(f"torch.histogram(): max must be larger than min")
+    counts, _ = xp.histogram(data, bins=bins, range=(lo, hi))
+    return _wrap(counts.astype(input._data.dtype))
+
+
+__all__ += ["histc"]
