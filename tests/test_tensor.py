@@ -110,7 +110,9 @@ def test_properties(device):
     assert t.shape == torch.Size([2, 3, 4]) and t.size() == (2, 3, 4) and t.size(-1) == 4
     assert t.dim() == t.ndim == 3 and t.numel() == 24
     assert t.is_cuda == (device == "cuda")
-    assert t.T.shape == (4, 3, 2) if False else t.permute(2, 1, 0).shape == (4, 3, 2)
+    with pytest.warns(UserWarning, match="deprecated"):  # as PyTorch warns for ndim != 2
+        assert t.T.shape == (4, 3, 2)
+    assert t.permute(2, 1, 0).shape == (4, 3, 2)
     m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device)
     assert m.T.tolist() == [[1.0, 3.0], [2.0, 4.0]]
     assert m[1, 0].item() == 3.0 and isinstance(m.sum().item(), float)
