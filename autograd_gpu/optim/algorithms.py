@@ -111,11 +111,9 @@ class Adam(Optimizer):
         xp = backends.of(p._data).xp
         lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
             group["weight_decay"]
-        st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
-                         exp_avg_sq=zeros_state(p),
-                         **({"max_exp_avg_sq": zeros_state(p)} if group["amsgrad"] else {}))
-        st["step"]._data += 1
-        step = float(st["step"]._data)
+        st, step = self._stepped_state(
+            p, exp_avg=zeros_state(p), exp_avg_sq=zeros_state(p),
+            **({"max_exp_avg_sq": zeros_state(p)} if group["amsgrad"] else {}))
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
         kernels = None if group["amsgrad"] else _fused_kernels(p, group)
         if kernels is not None:  # maximize, weight decay and the update in one launch
@@ -179,13 +177,12 @@ class RMSprop(Optimizer):
         if group["weight_decay"]:
             g = g + group["weight_decay"] * p._data
         alpha = group["alpha"]
-        init = dict(step=_scalar_step(p), square_avg=zeros_state(p))
+        init = dict(square_avg=zeros_state(p))
         if group["momentum"] > 0:
             init["momentum_buffer"] = zeros_state(p)
         if group["centered"]:
             init["grad_avg"] = zeros_state(p)
-        st = self._state(p, **init)
-        st["step"]._data += 1
+        st, _ = self._stepped_state(p, **init)
         sq = st["square_avg"]._data
         sq *= alpha
         sq += (1 - alpha) * g * g
@@ -222,10 +219,7 @@ class Adagrad(Optimizer):
         if group["maximize"]:
             g = -g
         init_value = group["initial_accumulator_value"]
-        st = self._state(p, step=_scalar_step(p),
-                         sum=lambda: _wrap_copy(p._data * 0 + init_value))
-        st["step"]._data += 1
-        step = float(st["step"]._data)
+        st, step = self._stepped_state(p, sum=lambda: _wrap_copy(p._data * 0 + init_value))
         if group["weight_decay"]:
             g = g + group["weight_decay"] * p._data
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
@@ -283,10 +277,7 @@ class Adamax(Optimizer):
         xp = backends.of(p._data).xp
         g = _decay(p, g, group)
         (beta1, beta2), eps = group["betas"], group["eps"]
-        st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
-                         exp_inf=zeros_state(p))
-        st["step"]._data += 1
-        step = float(st["step"]._data)
+        st, step = self._stepped_state(p, exp_avg=zeros_state(p), exp_inf=zeros_state(p))
         m, u = st["exp_avg"]._data, st["exp_inf"]._data
         m += (g - m) * (1 - beta1)
         u *= beta2
@@ -311,10 +302,8 @@ class NAdam(Optimizer):
         xp = backends.of(p._data).xp
         g = _decay(p, g, group)
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        st = self._state(p, step=_scalar_step(p), mu_product=lambda: _wrap_copy(
+        st, step = self._stepped_state(p, mu_product=lambda: _wrap_copy(
             np.ones((), np.float32)), exp_avg=zeros_state(p), exp_avg_sq=zeros_state(p))
-        st["step"]._data += 1
-        step = float(st["step"]._data)
         decay = group["momentum_decay"]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))
@@ -342,10 +331,7 @@ class RAdam(Optimizer):
         xp = backends.of(p._data).xp
         g = _decay(p, g, group)
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        st = self._state(p, step=_scalar_step(p), exp_avg=zeros_state(p),
-                         exp_avg_sq=zeros_state(p))
-        st["step"]._data += 1
-        step = float(st["step"]._data)
+        st, step = self._stepped_state(p, exp_avg=zeros_state(p), exp_avg_sq=zeros_state(p))
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
         _moments(xp, m, v, g, beta1, beta2)
         bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
@@ -378,9 +364,7 @@ class Adadelta(Optimizer):
         xp = backends.of(p._data).xp
         g = _decay(p, g, group)
         rho, eps = group["rho"], group["eps"]
-        st = self._state(p, step=_scalar_step(p), square_avg=zeros_state(p),
-                         acc_delta=zeros_state(p))
-        st["step"]._data += 1
+        st, _ = self._stepped_state(p, square_avg=zeros_state(p), acc_delta=zeros_state(p))
         sq, acc = st["square_avg"]._data, st["acc_delta"]._data
         sq *= rho
         sq += (1 - rho) * g * g

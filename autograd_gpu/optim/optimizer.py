@@ -68,6 +68,15 @@ class Optimizer:
                     p._grad.detach_()
                     p._grad.zero_()
 
+    def _stepped_state(self, p: Tensor, **init) -> tuple[dict, float]:
+        """The state of an optimizer that counts steps ("step" first, then `init`), with this
+        step counted; returns the state and the step number."""
+        from .algorithms import _scalar_step
+
+        st = self._state(p, step=_scalar_step(p), **init)
+        st["step"]._data += 1
+        return st, float(st["step"]._data)
+
     def _state(self, p: Tensor, **init) -> dict:
         """The parameter's state, created on first use on the parameter's device, and moved
         with it when the parameter has moved (model.to("cuda"), model.double())."""
