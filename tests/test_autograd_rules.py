@@ -372,6 +372,32 @@ def test_deep_chain_has_no_recursion_limit():
     assert x.grad.item() == 1.0
 
 
+def test_node_runs_once_with_every_path_summed(device):
+    # x feeds `a`, which reaches the sum directly and through a 10-step branch: a's node
+    # must wait for the long branch (nodes run newest first) and run exactly once
+    x = leaf([1.0, -2.0], device)
+    a = x * 2
+    seen = []
+    a.register_hook(lambda g: seen.append(host(g).copy()))
+    b = a
+    for _ in range(10):
+        b = b * 1.5
+    (a + b).sum().backward()
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], [1 + 1.5 ** 10] * 2, rtol=1e-6)
+    np.testing.assert_allclose(host(x.grad), [2 * (1 + 1.5 ** 10)] * 2, rtol=1e-6)
+
+
+def test_engine_refuses_a_node_pointing_to_a_newer_one():
+    # the order is only right while nodes point to older nodes; a graph that breaks this
+    # (only possible by rewiring internals) stops with an error instead of a partial gradient
+    x = torch.tensor([1.0], requires_grad=True)
+    older, newer = x * x, x * 3
+    older.grad_fn.next_functions = (older.grad_fn.next_functions[0], (newer.grad_fn, 0))
+    with pytest.raises(RuntimeError, match="internal error: MulBackward0 points to the newer"):
+        (older + newer).backward()
+
+
 def test_saved_arrays_released_after_backward():
     x = torch.randn(50, 50, requires_grad=True)
     h = torch.tanh(x @ x)

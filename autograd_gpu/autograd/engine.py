@@ -1,12 +1,15 @@
 """The backward engine: iterative, so graph depth never meets the recursion limit.
 
-Gradients are summed per node in buffers the engine owns; a node runs once all nodes that
-feed it have run (dependency counts, as in PyTorch). Without `create_graph` the formulas run
+Gradients are summed per node in buffers the engine owns; nodes run newest first (by the
+number each takes when created), so a node runs only after every node that feeds it, without
+a pass to count dependencies first. Without `create_graph` the formulas run
 on raw arrays with grad mode off; with it they run on Tensors with grad mode on, so the
 backward pass is itself recorded. Saved tensors are released after each node unless the
 graph is kept.
 """
 from __future__ import annotations
+
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -20,20 +23,6 @@ _numpy = backends.numpy_backend
 _ndarray = np.ndarray
 VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
                 "its gradient, with torch.autograd.set_detect_anomaly(True).")
-
-
-def _dependencies(root) -> dict:
-    deps = {root: 0}
-    stack = [root]
-    while stack:
-        for nxt, _ in stack.pop().next_functions:
-            if nxt is not None:
-                if nxt in deps:
-                    deps[nxt] += 1
-                else:
-                    deps[nxt] = 1
-                    stack.append(nxt)
-    return deps
 
 
 def _leading(root, targets: dict) -> set:
@@ -62,7 +51,6 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
     """Run backward from `edges` seeded with `grads`. With `targets` (edges), return the
     gradient that reaches each target instead of accumulating into leaves' `.grad`."""
     root = GraphRoot(tuple(edges))
-    deps = _dependencies(root)
     wanted = leads = None
     captured = None
     if targets is not None:
@@ -71,7 +59,10 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
             wanted.setdefault(fn, []).append((nr, slot))
         leads = _leading(root, wanted)
         captured = [None] * len(targets)
+    # Gradients summed per node until it runs; a node is queued when its first gradient (or
+    # None) arrives and runs once every node numbered above it has run (see node.next_seq).
     buffers = {}
+    queue = [(-root._seq, root)]
     # Arrays a leaf may not take as its .grad without a copy during this backward: the user's
     # own (root gradients, hook and custom-Function results) and those already taken.
     outer_protected, state.protected = state.protected, {id(g) for g in grads}
@@ -80,13 +71,12 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
     errstate.__enter__()  # inf/nan in a gradient are values, as in PyTorch, not warnings
     try:
-        ready = [root]
-        while ready:
-            fn = ready.pop()
+        while queue:
+            fn = heappop(queue)[1]
             if fn is root:
                 g, out_grads = None, grads
             else:
-                g = buffers.pop(fn, None)
+                g = buffers.pop(fn)
                 if fn._pre_hooks is not None and g is not None:
                     g = _run_pre_hooks(fn, g, create_graph)
                 if wanted is not None and fn in wanted:
@@ -99,23 +89,31 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                 if leads is not None and not any(n in leads for n, _ in fn.next_functions):
                     continue
                 out_grads = call_node(fn, g, create_graph) if g is not None else None
-                if not keep_graph:
-                    release(fn)
+                if not keep_graph and fn._saved is not None:
+                    fn._saved = FREED
+                    if fn._out is not None:
+                        fn._out = None
             if out_grads is None:
                 out_grads = (None,) * len(fn.next_functions)
+            seq = fn._seq
             for (nxt, nr), gi in zip(fn.next_functions, out_grads):
                 if nxt is None:
                     continue
-                if gi is not None:
+                prev_g = buffers.get(nxt, _UNSEEN)
+                if prev_g is _UNSEEN:  # first reached: queue it
+                    if nxt._seq >= seq:
+                        raise _order_error(fn, nxt)
+                    heappush(queue, (-nxt._seq, nxt))
                     if nxt.num_outputs == 1:
-                        prev_g = buffers.get(nxt)
-                        buffers[nxt] = gi if prev_g is None else prev_g + gi
-                    else:
-                        _add_to_buffer(buffers, nxt, nr, gi)
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
+                        buffers[nxt] = gi
+                        continue
+                    prev_g = buffers[nxt] = [None] * nxt.num_outputs
+                if gi is None:
+                    continue
+                if nxt.num_outputs == 1:
+                    buffers[nxt] = gi if prev_g is None else prev_g + gi
+                else:
+                    prev_g[nr] = gi if prev_g[nr] is None else prev_g[nr] + gi
     finally:
         state.enabled = prev
         state.protected = outer_protected
@@ -123,39 +121,37 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
     return captured
 
 
-def _add_to_buffer(buffers: dict, fn, nr: int, g) -> None:
-    if fn.num_outputs == 1:
-        prev = buffers.get(fn)
-        buffers[fn] = g if prev is None else prev + g
-        return
-    slots = buffers.get(fn)
-    if slots is None:
-        slots = buffers[fn] = [None] * fn.num_outputs
-    slots[nr] = g if slots[nr] is None else slots[nr] + g
+_UNSEEN = object()
 
 
-def release(fn) -> None:
-    if fn._saved is not None:
-        fn._saved = FREED
-        if fn._out is not None:
-            fn._out = None
+def _order_error(fn, nxt) -> RuntimeError:
+    # The order is right only while every node points to older nodes (node.next_seq): a
+    # node reached after it ran would miss this gradient, so stop rather than lose it.
+    return RuntimeError(f"internal error: {fn.name()} points to the newer node {nxt.name()}; "
+                        f"its gradient would be incomplete. Please report this with the code "
+                        f"that built the graph.")
 
 
 def _unpack(fn, F):
+    """The saved tensors (their arrays in a first-order backward), checked unmodified."""
     saved = fn._saved
     if saved is FREED:
         raise RuntimeError(RETAIN_HINT)
-    for t, v in zip(saved, fn._versions):
-        if v is not None and t is not None and t._vc[0] != v:
-            raise _version_error(fn, t, v)
     out = fn._out
     if out is not None and out[1][0] != out[2]:
         t = _wrap(out[0], (fn, 0))
         t._vc = out[1]
         raise _version_error(fn, t, out[2])
-    if F.tensors:
-        return saved
-    return [t._data if t is not None else None for t in saved]
+    arrays = not F.tensors
+    unpacked = []  # (a loop: a comprehension is a function call in Python 3.11)
+    for t, v in zip(saved, fn._versions):
+        if t is not None:
+            if v is not None and t._vc[0] != v:
+                raise _version_error(fn, t, v)
+            if arrays:
+                t = t._data
+        unpacked.append(t)
+    return unpacked
 
 
 def _version_error(fn, t, expected: int) -> RuntimeError:
@@ -191,8 +187,6 @@ def call_node(fn, g, create_graph: bool = False):
                       for gi, r in zip(grads, reduce))
     if fn._post_hooks is not None:
         grads = _run_post_hooks(fn, grads, g, create_graph)
-    if fn._user_grads and not create_graph:
-        state.protected.update(id(x) for x in grads if x is not None)
     if state.anomaly:
         _check_anomaly(fn, grads, F)
     return grads

@@ -11,14 +11,13 @@ import functools
 
 from ..tensor import Tensor, _wrap
 from .grad_mode import no_grad, state
-from .node import FREED, NO_EDGE, RETAIN_HINT, Node
+from .node import FREED, NO_EDGE, RETAIN_HINT, Node, new_node
 
 
 class FunctionCtx(Node):
     """The `ctx` of forward and backward; also the graph node of one apply()."""
 
     __slots__ = ()
-    _user_grads = True
     materialize_grads = True
     _to_save = ()
     _non_differentiable = frozenset()
@@ -68,7 +67,10 @@ class FunctionCtx(Node):
             else:
                 raise RuntimeError(f"function {self.name()} returned an incorrect number of "
                                    f"gradients (expected {expected}, got {len(result)})")
-        return tuple(self._check_grad(i, r, F) for i, r in enumerate(result))
+        grads = tuple(self._check_grad(i, r, F) for i, r in enumerate(result))
+        if not F.tensors and state.protected is not None:  # the user's arrays: leaves copy them
+            state.protected.update(id(x) for x in grads if x is not None)
+        return grads
 
     def _check_grad(self, i, r, F):
         if r is None or self.next_functions[i][0] is None:
@@ -127,9 +129,8 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        ctx = Node.__new__(cls._backward_cls)
-        ctx._saved = None
-        ctx.next_functions = tuple(a._edge if isinstance(a, Tensor) else NO_EDGE for a in args)
+        ctx = new_node(cls._backward_cls,
+                       tuple(a._edge if isinstance(a, Tensor) else NO_EDGE for a in args))
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         separate = cls.setup_context is not Function.setup_context
         with no_grad():

@@ -9,10 +9,16 @@ as `grad(F, g, *saved)`: F is an array namespace (a Backend) in a first-order ba
 """
 from __future__ import annotations
 
+import itertools
 import weakref
 
 NO_EDGE = (None, 0)
 FREED = ("freed",)  # marks saved tensors released by a backward without retain_graph
+
+# Every node takes the next number when its edges are set, so a node's number is larger than
+# those of the nodes it points to: the engine runs nodes from the largest number down, and a
+# node's gradient is complete when it runs (PyTorch orders its ready queue the same way).
+next_seq = itertools.count().__next__
 
 RETAIN_HINT = ("Trying to backward through the graph a second time (or directly access saved "
                "tensors after they have already been freed). Saved intermediate values of the "
@@ -22,7 +28,7 @@ RETAIN_HINT = ("Trying to backward through the graph a second time (or directly 
 
 
 class Node:
-    __slots__ = ("next_functions", "_saved", "_versions", "__dict__", "__weakref__")
+    __slots__ = ("next_functions", "_seq", "_saved", "_versions", "__dict__", "__weakref__")
     # Rarely set, so kept out of the slots; instances override them in __dict__.
     _out = None          # (array, version counter, version) of a saved output
     _reduce = None       # per input: (shape, np dtype) to sum/cast a gradient back to, or None
@@ -30,7 +36,6 @@ class Node:
     _post_hooks = None   # [hook(grad_inputs, grad_outputs)] from Node.register_hook
     _trace = None        # anomaly mode: the stack where the forward op ran
     num_outputs = 1
-    _user_grads = False  # custom Functions: their gradients may be the user's own arrays
 
     def grad(self, F, g, *saved):
         raise NotImplementedError(f"{type(self).__name__} has no derivative")
@@ -112,6 +117,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, tensor):
         self.next_functions = ()
+        self._seq = next_seq()
         self._saved = None
         self._variable = weakref.ref(tensor)
 
@@ -127,7 +133,21 @@ class GraphRoot(Node):
 
     def __init__(self, edges: tuple):
         self.next_functions = edges
+        self._seq = next_seq()
         self._saved = None
+
+
+_new = object.__new__
+
+
+def new_node(cls: type, edges: tuple) -> Node:
+    """A node of class `cls` pointing at `edges` (their nodes must exist already), numbered
+    after them."""
+    node = _new(cls)
+    node.next_functions = edges
+    node._seq = next_seq()
+    node._saved = None
+    return node
 
 
 _CLASSES: dict[str, type] = {}

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtypes
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE, Node
+from ..autograd.node import NO_EDGE, Node, next_seq
 from ..tensor import Tensor, _wrap
 
 _new = object.__new__
@@ -43,7 +43,6 @@ def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
     `saved`: Tensors the derivative reads (their versions are checked at backward, except
     where `versions` holds None). Call only when recording is on.
     """
-    node = _new(cls)
     edges = []
     for t in inputs:
         view = t._view
@@ -52,10 +51,16 @@ def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
 
             refresh(t)  # its base was modified in place after the view was taken
         edges.append(t._edge)
+    node = _new(cls)  # (node.new_node's work, inline: this is every op's path)
     node.next_functions = tuple(edges)
+    node._seq = next_seq()  # after any refresh above made a newer node for an input
     node._saved = saved
     if saved is not None:
-        node._versions = versions if versions is not None else tuple([t._vc[0] for t in saved])
+        if versions is None:
+            versions = []  # (a loop: a comprehension is a function call in Python 3.11)
+            for t in saved:
+                versions.append(t._vc[0])
+        node._versions = tuple(versions)
     if grad_state.anomaly:
         node._trace = user_stack()
     return _wrap(out, (node, 0))

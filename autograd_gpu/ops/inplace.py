@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtypes, backends
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE, Node
+from ..autograd.node import NO_EDGE, Node, new_node
 from ..tensor import Tensor, _wrap
 from . import pointwise
 from ._core import method, record, same_device
@@ -347,9 +347,7 @@ def setitem(self: Tensor, index, value) -> None:
     if recording:
         mask = backend.xp.zeros(self._data.shape, dtype=bool)
         mask[idx] = True
-        node = Node.__new__(CopySlices)
-        node.next_functions = (old_edge, value._edge if is_tensor else NO_EDGE)
-        node._saved = None
+        node = new_node(CopySlices, (old_edge, value._edge if is_tensor else NO_EDGE))
         node.mask, node.index = mask, idx
         if is_tensor:
             node.value_shape, node.value_dtype = value._data.shape, value._data.dtype

@@ -387,25 +387,20 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
     return op, cls
 
 
-def _out(self, F):
-    """The saved output: an array (first order) or a tensor on this node (create_graph)."""
-    return self.saved_output(F)
-
-
-exp, ExpBackward0 = _def_unary("exp", "ExpBackward0", lambda s, F, g: (g * _out(s, F),),
+exp, ExpBackward0 = _def_unary("exp", "ExpBackward0", lambda s, F, g: (g * s.saved_output(F),),
                                save_out=True)
 log, LogBackward0 = _def_unary("log", "LogBackward0", lambda s, F, g, x: (g / x,),
                                save_input=True)
 log1p, Log1PBackward0 = _def_unary("log1p", "Log1PBackward0",
                                    lambda s, F, g, x: (g / (x + 1),), save_input=True)
 sqrt, SqrtBackward0 = _def_unary("sqrt", "SqrtBackward0",
-                                 lambda s, F, g: (g / (2 * _out(s, F)),), save_out=True)
+                                 lambda s, F, g: (g / (2 * s.saved_output(F)),), save_out=True)
 sin, SinBackward0 = _def_unary("sin", "SinBackward0", lambda s, F, g, x: (g * F.cos(x),),
                                save_input=True)
 cos, CosBackward0 = _def_unary("cos", "CosBackward0", lambda s, F, g, x: (-g * F.sin(x),),
                                save_input=True)
 tanh, TanhBackward0 = _def_unary(
-    "tanh", "TanhBackward0", lambda s, F, g: (fused(F, "tanh_backward", g, _out(s, F)),),
+    "tanh", "TanhBackward0", lambda s, F, g: (fused(F, "tanh_backward", g, s.saved_output(F)),),
     save_out=True)
 abs, AbsBackward0 = _def_unary("abs", "AbsBackward0",  # noqa: A001
                                lambda s, F, g, x: (g * F.sign(x),), save_input=True,
@@ -421,7 +416,7 @@ def _sigmoid_np(x):
 
 SigmoidBackward0 = type("SigmoidBackward0", (Node,), {
     "__slots__": (),
-    "grad": lambda s, F, g: (fused(F, "sigmoid_backward", g, _out(s, F)),)})
+    "grad": lambda s, F, g: (fused(F, "sigmoid_backward", g, s.saved_output(F)),)})
 
 
 @register()
@@ -432,7 +427,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
 ReluBackward0 = type("ReluBackward0", (Node,), {
     "__slots__": (),
-    "grad": lambda s, F, g: (fused(F, "relu_backward", g, _out(s, F)),)})
+    "grad": lambda s, F, g: (fused(F, "relu_backward", g, s.saved_output(F)),)})
 
 
 @register()
@@ -462,16 +457,16 @@ def neg(input: Tensor) -> Tensor:
 
 
 rsqrt, RsqrtBackward0 = _def_unary(
-    "rsqrt", "RsqrtBackward0", lambda s, F, g: (g * -0.5 * _out(s, F) ** 3,), save_out=True,
+    "rsqrt", "RsqrtBackward0", lambda s, F, g: (g * -0.5 * s.saved_output(F) ** 3,), save_out=True,
     kernel=lambda xp: (lambda a: 1 / xp.sqrt(a)))
 expm1, Expm1Backward0 = _def_unary("expm1", "Expm1Backward0",
-                                   lambda s, F, g: (g * (_out(s, F) + 1),), save_out=True)
+                                   lambda s, F, g: (g * (s.saved_output(F) + 1),), save_out=True)
 
 
 # -- the rest of the trigonometric and logarithm family (PyTorch's derivative formulas) --------
 _LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
 tan, TanBackward0 = _def_unary("tan", "TanBackward0",
-                               lambda s, F, g: (g * (1 + _out(s, F) * _out(s, F)),),
+                               lambda s, F, g: (g * (1 + s.saved_output(F) * s.saved_output(F)),),
                                save_out=True)
 sinh, SinhBackward0 = _def_unary("sinh", "SinhBackward0", lambda s, F, g, x: (g * F.cosh(x),),
                                  save_input=True)
@@ -532,7 +527,7 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorc
 
 
 ReciprocalBackward0 = type("ReciprocalBackward0", (Node,), {
-    "__slots__": (), "grad": lambda s, F, g: (-g * _out(s, F) * _out(s, F),)})
+    "__slots__": (), "grad": lambda s, F, g: (-g * s.saved_output(F) * s.saved_output(F),)})
 
 
 @register()

@@ -10,7 +10,7 @@ by any op works the same way.
 from __future__ import annotations
 
 from .. import backends
-from ..autograd.node import NO_EDGE, Node
+from ..autograd.node import NO_EDGE, Node, new_node
 from ..tensor import Tensor
 
 
@@ -49,9 +49,7 @@ def _index_map(view: Tensor, root: Tensor):
 
 
 def _as_strided_edge(view: Tensor, root: Tensor, fi) -> tuple:
-    node = Node.__new__(AsStridedBackward0)
-    node.next_functions = (root._edge,)
-    node._saved = None
+    node = new_node(AsStridedBackward0, (root._edge,))
     node.index_map, node.shape, node.numel = fi, root._data.shape, root._data.size
     return (node, 0)
 
@@ -64,9 +62,7 @@ def rebase(view: Tensor, new_edge: tuple) -> None:
     xp = backends.of(root._data).xp
     mask = xp.zeros(root._data.size, dtype=bool)
     mask[fi.reshape(-1)] = True
-    node = Node.__new__(CopySlices)
-    node.next_functions = (root._edge, new_edge)
-    node._saved = None
+    node = new_node(CopySlices, (root._edge, new_edge))
     node.mask, node.index_map = mask.reshape(root._data.shape), fi
     root._edge = (node, 0)
     view._edge = _as_strided_edge(view, root, fi)
