@@ -61,5 +61,47 @@ def inverse(input: Tensor) -> Tensor:
 Tensor.det, Tensor.inverse = det, inverse
 
 
+def logdet(input: Tensor) -> Tensor:
+    return linalg.logdet(input)
+
+
+def slogdet(input: Tensor):
+    return linalg.slogdet(input)
+
+
+def matrix_power(input: Tensor, n: "builtins.int") -> Tensor:  # noqa: F821
+    return linalg.matrix_power(input, n)
+
+
+def matrix_exp(input: Tensor) -> Tensor:
+    return linalg.matrix_exp(input)
+
+
+def pinverse(input: Tensor, rcond: "builtins.float" = 1e-15) -> Tensor:  # noqa: F821
+    return linalg.pinv(input, rtol=rcond)
+
+
+def cholesky(input: Tensor, upper: "builtins.bool" = False) -> Tensor:  # noqa: F821
+    return linalg.cholesky(input, upper=upper)
+
+
+def qr(input: Tensor, some: "builtins.bool" = True):  # noqa: F821
+    """The older torch.qr: reduced (some=True) or complete factors."""
+    return linalg.qr(input, "reduced" if some else "complete")
+
+
+def svd(input: Tensor, some: "builtins.bool" = True, compute_uv: "builtins.bool" = True):  # noqa: F821
+    """The older torch.svd: (U, S, V) with V (not V^T); zero U and V without compute_uv."""
+    U, S, Vh = linalg.svd(input, full_matrices=not some)
+    if not compute_uv:
+        return linalg.svd_result(U.new_zeros(tuple(U.shape)), S, Vh.new_zeros(tuple(Vh.shape)))
+    return linalg.svd_result(U, S, Vh.mT)
+
+
+for _name in ("logdet", "slogdet", "matrix_power", "matrix_exp", "pinverse", "cholesky", "qr",
+              "svd"):
+    setattr(Tensor, _name, globals()[_name])
+
+
 def is_floating_point(input: Tensor) -> "builtins.bool":  # noqa: F821
     return input.is_floating_point()

@@ -29,9 +29,10 @@ def _np_dtype(dtype, default=None):
     return _dtypes.to_dtype(dtype).np
 
 
-def _host_array(data):
+def _host_array(data, exact: bool = False):
     """Nested Python data (numbers, lists, Tensors, arrays) as a NumPy array, typed as
-    PyTorch would type it."""
+    PyTorch would type it (with `exact`, Python numbers stay in 64 bits: a dtype was asked for,
+    and the values must reach it without a detour through the default float32)."""
     if isinstance(data, Tensor):
         return backends.of(data._data).to_host(data._data)
     if isinstance(data, np.ndarray):
@@ -48,11 +49,12 @@ def _host_array(data):
                             "length")
         if typed:
             return arr.astype(np.result_type(*typed)) if arr.size else arr
-        return _python_typed(arr)
+        return arr if exact else _python_typed(arr)
     if isinstance(data, np.generic):
         return np.asarray(data)
     if isinstance(data, numbers.Number):
-        return np.asarray(data, dtype=_dtypes.scalar_dtype(data).np)
+        return np.asarray(data) if exact and not isinstance(data, complex) else \
+            np.asarray(data, dtype=_dtypes.scalar_dtype(data).np)
     if hasattr(data, "__array__") or hasattr(data, "__cuda_array_interface__"):
         return data
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
@@ -102,7 +104,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
                       ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
     backend = _target_backend(data, device)
-    arr = _host_array(data) if not isinstance(data, Tensor) else data._data
+    arr = _host_array(data, dtype is not None) if not isinstance(data, Tensor) else data._data
     if not isinstance(arr, backend.ndarray) and not isinstance(arr, np.ndarray):
         arr = np.asarray(arr)
     _dtypes.from_numpy_dtype(arr.dtype)  # rejects unsupported dtypes with PyTorch's message
@@ -251,9 +253,22 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     backend = backends.get(device)
+    np_dtype = _np_dtype(dtype, _dtypes.get_default_dtype())
+    xp = backend.xp
     with _on(backend):
-        data = backend.xp.linspace(_num(start), _num(end), int(steps)).astype(
-            _np_dtype(dtype, _dtypes.get_default_dtype()))
+        if np.dtype(np_dtype).kind != "f" or steps < 2:
+            data = xp.linspace(_num(start), _num(end), int(steps)).astype(np_dtype)
+        else:  # PyTorch's kernel: the step in the result's dtype, then from the start up to
+            # halfway and back from the end (so both ends are exact), each value rounded once
+            # (as its fused multiply-add does: here the arithmetic runs in float64)
+            # (half precision computes in float32, as PyTorch's opmath type)
+            calc = np.dtype(np.float32) if np_dtype == np.float16 else np.dtype(np_dtype)
+            wide = np.longdouble if calc == np.float64 else np.float64
+            lo, hi = calc.type(_num(start)), calc.type(_num(end))
+            step = wide((hi - lo) / calc.type(steps - 1))
+            i = np.arange(steps, dtype=wide)
+            host = np.where(i < steps // 2, wide(lo) + step * i, wide(hi) - step * (steps - 1 - i))
+            data = backend.asarray(host.astype(calc).astype(np_dtype))
     return _finish(data, requires_grad)
 
 

@@ -1,13 +1,18 @@
-"""autograd_gpu.linalg: PyTorch's torch.linalg for what small models use: norms, inverse,
-determinant, solve, cross and vecdot, with their derivatives (each differentiable again)."""
+"""autograd_gpu.linalg: PyTorch's torch.linalg: norms, inverse, determinant (and slogdet),
+solve, cross, vecdot, matrix_power, matrix_exp, and the decompositions cholesky, eigh, svd and
+qr with pinv, lstsq and matrix_rank built on them, each with its derivative (differentiable
+again: the decompositions' backward formulas are written with tensor ops)."""
 from __future__ import annotations
+
+from collections import namedtuple
 
 import numpy as np
 
 from . import backends
+from .autograd.grad_mode import no_grad
 from .autograd.node import Node
 from .ops import abs as _abs
-from .ops import matmul
+from .ops import matmul, where
 from .ops._core import record, recording, same_device, wrap_dims
 from .ops.composite import index_select
 from .tensor import Tensor, _wrap
@@ -152,5 +157,363 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 
 matmul = matmul
 
-__all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "solve", "cross", "vecdot",
-           "matmul"]
+class _LinAlgError(RuntimeError):
+    """A factorization failed (PyTorch's torch.linalg.LinAlgError, a RuntimeError)."""
+
+
+LinAlgError = _LinAlgError
+
+
+def _batched_eye(A: Tensor) -> Tensor:
+    from . import creation
+
+    return creation.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(tuple(A.shape))
+
+
+_slogdet_type = namedtuple("slogdet", ["sign", "logabsdet"])
+
+
+class LinalgSlogdetBackward0(Node):
+    """d log|det A| = tr(A^-1 dA): the gradient is g A^-T."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, a):
+        scale = F.expand_dims(F.expand_dims(g, -1), -1)
+        return (scale * _mT(F, _inverse(F, a)),)
+
+
+class _SlogdetSignBackward(Node):
+    """The sign is piecewise constant: its gradient is zero."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, a):
+        return (F.zeros_like(a),)
+
+
+_SlogdetSignBackward.__name__ = "LinalgSlogdetBackward0"
+
+
+def slogdet(A: Tensor):
+    """(sign of det A, log |det A|), accurate where det itself would under- or overflow."""
+    _square(A, "slogdet")
+    xp = backends.of(A._data).xp
+    sign, logabs = xp.linalg.slogdet(A._data)
+    sign = xp.asarray(sign, dtype=A._data.dtype)
+    logabs = xp.asarray(logabs, dtype=A._data.dtype)
+    if recording(A):
+        return _slogdet_type(record(_SlogdetSignBackward, sign, (A,), (A,)),
+                             record(LinalgSlogdetBackward0, logabs, (A,), (A,)))
+    return _slogdet_type(_wrap(sign), _wrap(logabs))
+
+
+def logdet(A: Tensor) -> Tensor:
+    """log det A: NaN where det A < 0, -inf where it is 0."""
+    sign, logabs = slogdet(A)
+    return where(sign < 0, float("nan"), where(sign == 0, float("-inf"), logabs))
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """A @ A @ ... (n times) by repeated squaring; the inverse's power for n < 0."""
+    if A.dim() < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"they are {A.shape[-2] if A.dim() >= 2 else 1} by {A.shape[-1]} "
+                           f"matrices")
+    if not isinstance(n, int):
+        raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
+    if n == 0:
+        return _batched_eye(A).clone()
+    base = inv(A) if n < 0 else A
+    n = abs(n)
+    result = None
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result if result is not A else A * 1
+
+
+def matrix_exp(A: Tensor) -> Tensor:
+    """e^A by scaling and squaring a degree-18 Taylor polynomial (differentiable through the
+    matrix products)."""
+    _square(A, "matrix_exp")
+    with no_grad():
+        norm = float(vector_norm(A.detach(), 1, (-2, -1)).max()) if A.numel() else 0.0
+    squarings = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0.5 else 0
+    X = A / (2 ** squarings) if squarings else A
+    eye = _batched_eye(A)
+    result, term = eye + X, X
+    for k in range(2, 19):
+        term = matmul(term, X) / k
+        result = result + term
+    for _ in range(squarings):
+        result = matmul(result, result)
+    return result
+
+
+# -- decompositions: autograd Functions (several differentiable outputs) -----------------------
+def _fn(name: str, forward, backward):
+    """A custom autograd Function whose grad_fn is named as PyTorch's (`name`)."""
+    from .autograd.function import Function
+
+    cls = type(name.replace("Backward0", ""), (Function,), {
+        "forward": staticmethod(forward), "backward": staticmethod(backward)})
+    cls._backward_cls.__name__ = cls._backward_cls.__qualname__ = name
+    return cls
+
+
+def _tril_half(X: Tensor) -> Tensor:
+    """The lower triangle with the diagonal halved."""
+    L = X.tril()
+    return L - 0.5 * L.diagonal(0, -2, -1).diag_embed()
+
+
+def _cholesky_forward(ctx, A, upper):
+    xp = backends.of(A._data).xp
+    try:
+        L = xp.linalg.cholesky(A._data)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(f"linalg.cholesky: The factorization could not be completed because "
+                          f"the input is not positive-definite (the leading minor of order "
+                          f"{_failing_minor(A._data)} is not positive-definite).") from None
+    L = _wrap(L)
+    ctx.save_for_backward(L)
+    ctx.upper = upper
+    return L.mT.contiguous() if upper else L
+
+
+def _failing_minor(a) -> int:
+    a = backends.of(a).to_host(a)
+    a = a.reshape((-1,) + a.shape[-2:])
+    for k in range(1, a.shape[-1] + 1):
+        for m in a:
+            try:
+                np.linalg.cholesky(m[:k, :k])
+            except np.linalg.LinAlgError:
+                return k
+    return a.shape[-1]
+
+
+def _cholesky_backward(ctx, gL):
+    """gA = sym(L^-T Phi(L^T gL) L^-1), Phi the lower triangle with the diagonal halved."""
+    L, = ctx.saved_tensors
+    if ctx.upper:
+        gL = gL.mT
+    L_inv = inv(L)
+    gA = L_inv.mT @ _tril_half(L.mT @ gL.tril()) @ L_inv
+    return 0.5 * (gA + gA.mT), None
+
+
+_Cholesky = _fn("LinalgCholeskyExBackward0", _cholesky_forward, _cholesky_backward)
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    """L lower triangular with A = L L^T (or U = L^T with upper=True), A symmetric positive
+    definite (only its lower triangle is read)."""
+    _square(A, "cholesky")
+    return _Cholesky.apply(A, upper)
+
+
+_eigh_type = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+
+
+def _eigh_forward(ctx, A, uplo):
+    xp = backends.of(A._data).xp
+    w, V = xp.linalg.eigh(A._data, UPLO=uplo)
+    w, V = _wrap(w), _wrap(V)
+    ctx.save_for_backward(w, V)
+    return w, V
+
+
+def _eigh_backward(ctx, gw, gV):
+    """gA = V (diag(gw) + skew(V^T gV) / (w_j - w_i)) V^T."""
+    w, V = ctx.saved_tensors
+    inner = V.mT @ gV
+    inner = 0.5 * (inner - inner.mT)
+    gap = w.unsqueeze(-2) - w.unsqueeze(-1)
+    gap = gap + _batched_eye(gap)  # 1 on the diagonal, where inner is 0
+    inner = inner / gap + gw.diag_embed()
+    return V @ inner @ V.mT, None
+
+
+_Eigh = _fn("LinalgEighBackward0", _eigh_forward, _eigh_backward)
+
+
+def eigh(A: Tensor, UPLO: str = "L"):
+    """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of symmetric A, read
+    from its lower (or upper) triangle."""
+    _square(A, "eigh")
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return _eigh_type(*_Eigh.apply(A, UPLO))
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
+    return eigh(A, UPLO).eigenvalues
+
+
+_svd_type = namedtuple("svd", ["U", "S", "Vh"])
+svd_result = namedtuple("svd", ["U", "S", "V"])  # the older torch.svd's
+
+
+def _svd_forward(ctx, A, full_matrices):
+    xp = backends.of(A._data).xp
+    U, S, Vh = (_wrap(x) for x in xp.linalg.svd(A._data, full_matrices=full_matrices))
+    ctx.save_for_backward(U, S, Vh)
+    ctx.full_matrices = full_matrices
+    ctx.set_materialize_grads(False)
+    return U, S, Vh
+
+
+def _svd_backward(ctx, gU, gS, gVh):
+    """Thin SVD A = U S V^T (Townsend's formula):
+    gA = U [(J S + S K) + diag(gS)] V^T + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T),
+    J = F o (U^T gU - gU^T U), K = F o (V^T gV - gV^T V), F_ij = 1 / (s_j^2 - s_i^2)."""
+    U, S, Vh = ctx.saved_tensors
+    k = S.shape[-1]
+    if ctx.full_matrices and (gU is not None or gVh is not None):
+        if U.shape[-1] != k or Vh.shape[-2] != k:
+            raise RuntimeError("linalg_svd_backward: Setting full_matrices=True in backward is "
+                               "not supported. Use full_matrices=False")
+    U, Vh = U[..., :, :k], Vh[..., :k, :]
+    V = Vh.mT
+    gA = None
+    if gS is not None:
+        gA = U @ gS.diag_embed() @ Vh
+    if gU is None and gVh is None:
+        return gA, None
+    S2 = S * S
+    gap = S2.unsqueeze(-2) - S2.unsqueeze(-1)  # s_j^2 - s_i^2
+    eye = _batched_eye(gap)
+    Fm = (1 - eye) / (gap + eye)
+    S_mat, S_inv = S.diag_embed(), (1 / S).diag_embed()
+    term = None
+    if gU is not None:
+        gU = gU[..., :, :k]
+        J = Fm * (U.mT @ gU - gU.mT @ U)
+        term = U @ (J @ S_mat) @ Vh
+        if U.shape[-2] > k:
+            proj = gU - U @ (U.mT @ gU)
+            term = term + proj @ S_inv @ Vh
+    if gVh is not None:
+        gV = gVh[..., :k, :].mT
+        K = Fm * (V.mT @ gV - gV.mT @ V)
+        part = U @ (S_mat @ K) @ Vh
+        if V.shape[-2] > k:
+            proj = gV - V @ (V.mT @ gV)
+            part = part + U @ S_inv @ proj.mT
+        term = part if term is None else term + part
+    return (term if gA is None else gA + term), None
+
+
+_Svd = _fn("LinalgSvdBackward0", _svd_forward, _svd_backward)
+
+
+def svd(A: Tensor, full_matrices: bool = True):
+    """A = U diag(S) Vh, singular values descending."""
+    if A.dim() < 2:
+        raise RuntimeError(f"linalg.svd: The input tensor A must have at least 2 dimensions.")
+    return _svd_type(*_Svd.apply(A, full_matrices))
+
+
+def svdvals(A: Tensor) -> Tensor:
+    return svd(A, full_matrices=False).S
+
+
+_qr_type = namedtuple("qr", ["Q", "R"])
+
+
+def _qr_forward(ctx, A, mode):
+    xp = backends.of(A._data).xp
+    Q, R = (_wrap(x) for x in xp.linalg.qr(A._data, mode=mode))
+    ctx.save_for_backward(Q, R)
+    ctx.set_materialize_grads(False)
+    ctx.mode = mode
+    return Q, R
+
+
+def _qr_backward(ctx, gQ, gR):
+    """A = QR with m >= n (reduced): M = R gR^T - gQ^T Q,
+    gA = (gQ + Q copyltu(M)) R^-T, copyltu(M) = tril(M) + tril(M, -1)^T."""
+    Q, R = ctx.saved_tensors
+    m, n = Q.shape[-2], R.shape[-1]
+    if m < n or (ctx.mode == "complete" and m > n):
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed "
+                           "when mode='r'. Please use linalg.qr(A, mode='reduced') if you are "
+                           "going to differentiate through linalg.qr." if ctx.mode == "r" else
+                           "The QR decomposition is not differentiable when mode='complete' "
+                           "and nrows > ncols." if m > n else
+                           "linalg.qr: the derivative is only implemented for m >= n")
+    gQ = Q.new_zeros(tuple(Q.shape)) if gQ is None else gQ
+    gR = R.new_zeros(tuple(R.shape)) if gR is None else gR
+    M = R @ gR.mT - gQ.mT @ Q
+    low = M.tril(-1)
+    sym = M.tril() + low.mT
+    return (gQ + Q @ sym) @ inv(R).mT, None
+
+
+_Qr = _fn("LinalgQrBackward0", _qr_forward, _qr_backward)
+
+
+def qr(A: Tensor, mode: str = "reduced"):
+    """A = QR, Q with orthonormal columns and R upper triangular."""
+    if A.dim() < 2:
+        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           f"'reduced' (default), 'r', or 'complete'")
+    if mode == "r":
+        R = _Qr.apply(A, "reduced")[1]
+        return _qr_type(A.new_empty((0,)), R)
+    return _qr_type(*_Qr.apply(A, mode))
+
+
+def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
+    """The Moore-Penrose pseudo-inverse from the thin SVD, singular values at or below
+    max(atol, rtol * largest) treated as zero."""
+    U, S, Vh = svd(A, full_matrices=False)
+    cutoff = _cutoff(A, S, atol, rtol)
+    keep = S > cutoff
+    S_inv = where(keep, 1 / where(keep, S, 1.0), 0.0)
+    return (Vh.mT * S_inv.unsqueeze(-2)) @ U.mT
+
+
+def _cutoff(A: Tensor, S: Tensor, atol, rtol):
+    with no_grad():
+        largest = S.amax(-1, keepdim=True) if S.shape[-1] else S.sum(-1, keepdim=True)
+        if rtol is None:
+            eps = float(np.finfo(A._data.dtype).eps)
+            rtol = eps * max(A.shape[-2:]) if atol is None or atol == 0 else 0.0
+        cut = largest * rtol
+        if atol is not None:
+            cut = cut.clamp(min=atol)
+        return cut
+
+
+def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
+    """The number of singular values above max(atol, rtol * largest)."""
+    with no_grad():
+        S = svdvals(A)
+        return (S > _cutoff(A, S, atol, rtol)).sum(-1)
+
+
+_lstsq_type = namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
+
+
+def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
+    """The least-squares solution X of A X = B (via the pseudo-inverse, differentiable)."""
+    same_device("linalg.lstsq", (A, B))
+    vector = B.dim() == A.dim() - 1
+    X = pinv(A, rtol=rcond) @ (B.unsqueeze(-1) if vector else B)
+    if vector:
+        X = X.squeeze(-1)
+    empty = A.new_empty((0,))
+    return _lstsq_type(X, empty, matrix_rank(A), empty)
+
+
+__all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "logdet", "solve",
+           "cross", "vecdot", "matmul", "matrix_power", "matrix_exp", "cholesky", "eigh",
+           "eigvalsh", "svd", "svdvals", "qr", "pinv", "matrix_rank", "lstsq", "LinAlgError"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
 import autograd_gpu as ag
@@ -771,3 +773,102 @@ SPECS["adaptive_avg_pool1d"] = [Case(lambda x: F.adaptive_avg_pool1d(x, 4), lamb
     [x[..., i * 6 // 4:-(-(i + 1) * 6 // 4)].mean(-1) for i in range(4)], -1), ((2, 3, 6),))]
 SPECS["adaptive_max_pool1d"] = [Case(lambda x: F.adaptive_max_pool1d(x, 3), lambda x: x.reshape(
     2, 3, 3, 2).max(-1), ((2, 3, 6),), make=lambda rng: (_away_from_ties(rng, (2, 3, 6)),))]
+
+
+# -- ops/numeric.py and ops/arrange.py -------------------------------------------------------
+def _np_erfinv(y):
+    """Bisection on math.erf: independent of the library's Newton iteration."""
+    lo, hi = np.full(y.shape, -6.0), np.full(y.shape, 6.0)
+    erf = np.vectorize(math.erf)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        below = erf(mid) < y
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def _np_logaddexp(a, b):
+    return np.logaddexp(a, b)
+
+
+def _np_quantile(x, q, axis=None, keepdims=False, method="linear"):
+    return np.quantile(x, q, axis=axis, keepdims=keepdims, method=method)
+
+
+def _distinct(shape, scale=0.37):
+    return lambda rng: (_away_from_ties(rng, shape) * scale,)
+
+
+SPECS.update({
+    "logit": [Case(ag.logit, lambda a: np.log(a / (1 - a)), ((3, 4),), make=_pos((3, 4), 0.1, 0.9)),
+              Case(lambda a: ag.logit(a, eps=0.2), lambda a: np.log(
+                  np.clip(a, 0.2, 0.8) / (1 - np.clip(a, 0.2, 0.8))), ((6,),),
+                  make=lambda rng: (np.array([0.05, 0.3, 0.5, 0.7, 0.93, 0.41]),), grad=False,
+                  second=False)],
+    "xlogy": [Case(ag.xlogy, lambda a, b: a * np.log(b), ((3, 4), (4,)),
+                   make=lambda rng: (rng.uniform(-2, 2, (3, 4)), rng.uniform(0.5, 2, (4,)))),
+              Case(lambda a: ag.xlogy(a, 2.5), lambda a: a * np.log(2.5), ((5,),))],
+    "hypot": [Case(ag.hypot, np.hypot, ((3, 4), (3, 4)))],
+    "logaddexp": [Case(ag.logaddexp, np.logaddexp, s) for s in B[:3]],
+    "logaddexp2": [Case(ag.logaddexp2, np.logaddexp2, ((3, 4), (3, 4)))],
+    "logcumsumexp": [Case(lambda a: ag.logcumsumexp(a, 1),
+                          lambda a: np.log(np.cumsum(np.exp(a), 1)), ((3, 4),)),
+                     Case(lambda a: a.logcumsumexp(-1), lambda a: np.log(np.cumsum(np.exp(a))),
+                          ((5,),), low=40.0, high=60.0)],
+    "exp2": [Case(ag.exp2, np.exp2, ((3, 4),))],
+    "erfc": [Case(ag.erfc, np.vectorize(math.erfc), ((3, 4),), low=-3, high=3)],
+    "erfinv": [Case(ag.erfinv, _np_erfinv, ((3, 4),), low=-0.95, high=0.95)],
+    "sinc": [Case(ag.sinc, np.sinc, ((3, 4),))],
+    "deg2rad": [Case(ag.deg2rad, np.deg2rad, ((3,),))],
+    "rad2deg": [Case(ag.rad2deg, np.rad2deg, ((3,),))],
+    "copysign": [Case(ag.copysign, np.copysign, ((3, 4), (4,)))],
+    "fmax": [Case(ag.fmax, np.fmax, ((3, 4), (3, 4)), make=lambda rng: (
+        _away_from_ties(rng, (3, 4)), _away_from_ties(rng, (3, 4)) + 0.1))],
+    "fmin": [Case(ag.fmin, np.fmin, ((2, 3), (3,)), make=lambda rng: (
+        _away_from_ties(rng, (2, 3)), _away_from_ties(rng, (3,)) + 0.05))],
+    "kron": [Case(ag.kron, np.kron, ((2, 3), (3, 2))), Case(ag.kron, np.kron, ((2,), (2, 3)))],
+    "diag_embed": [Case(ag.diag_embed, lambda a: np.stack([np.diag(r) for r in a]), ((2, 3),)),
+                   Case(lambda a: ag.diag_embed(a, -1), lambda a: np.diag(a, -1), ((3,),))],
+    "diagflat": [Case(lambda a: ag.diagflat(a, 1), lambda a: np.diagflat(a, 1), ((2, 2),))],
+    "diff": [Case(lambda a: ag.diff(a, 2, 1), lambda a: np.diff(a, 2, 1), ((3, 5),)),
+             Case(lambda a, b: ag.diff(a, append=b), lambda a, b: np.diff(a, append=b),
+                  ((4,), (2,)))],
+    "take": [Case(lambda a: ag.take(a, ag.tensor([[0, -1], [5, 2]])),
+                  lambda a: a.reshape(-1)[[[0, -1], [5, 2]]], ((2, 3),))],
+    "tensordot": [Case(lambda a, b: ag.tensordot(a, b, 2), lambda a, b: np.tensordot(a, b, 2),
+                       ((2, 3, 4), (3, 4, 2))),
+                  Case(lambda a, b: ag.tensordot(a, b, ([0], [1])),
+                       lambda a, b: np.tensordot(a, b, ([0], [1])), ((3, 2), (4, 3)))],
+    "inner": [Case(ag.inner, np.inner, ((2, 3), (4, 3)))],
+    "vdot": [Case(ag.vdot, np.vdot, ((4,), (4,)))],
+    "addcmul": [Case(lambda a, b, c: ag.addcmul(a, b, c, value=0.5), lambda a, b, c: a + 0.5 * b * c,
+                     ((3, 4), (4,), (3, 1)))],
+    "addcdiv": [Case(lambda a, b, c: ag.addcdiv(a, b, c, value=2), lambda a, b, c: a + 2 * b / c,
+                     ((3, 4), (3, 4), (4,)), make=lambda rng: (
+                         rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (3, 4)),
+                         rng.uniform(0.5, 2, (4,))))],
+    "addr": [Case(lambda a, b, c: ag.addr(a, b, c, beta=0.5, alpha=2),
+                  lambda a, b, c: 0.5 * a + 2 * np.outer(b, c), ((3, 2), (3,), (2,)))],
+    "cov": [Case(ag.cov, np.cov, ((3, 5),)),
+            Case(lambda a: ag.cov(a, correction=0), lambda a: np.cov(a, ddof=0), ((6,),)),
+            Case(lambda a, w: ag.cov(a, aweights=w), lambda a, w: np.cov(a, aweights=w),
+                 ((2, 4), (4,)), make=lambda rng: (rng.uniform(-1, 1, (2, 4)),
+                                                    rng.uniform(0.5, 2, (4,))))],
+    "corrcoef": [Case(ag.corrcoef, np.corrcoef, ((3, 5),))],
+    "quantile": [Case(lambda a: ag.quantile(a, 0.3, 1), lambda a: _np_quantile(a, 0.3, 1),
+                      ((3, 6),), make=_distinct((3, 6))),
+                 Case(lambda a: ag.quantile(a, ag.tensor([0.1, 0.75], dtype=ag.float64)),
+                      lambda a: _np_quantile(a, [0.1, 0.75]), ((4, 5),), make=_distinct((4, 5))),
+                 Case(lambda a: ag.quantile(a, 0.5, 0, keepdim=True, interpolation="midpoint"),
+                      lambda a: _np_quantile(a, 0.5, 0, True, "midpoint"), ((4, 3),),
+                      make=_distinct((4, 3)))],
+    "nanquantile": [Case(lambda a: ag.nanquantile(a, 0.4, 1),
+                         lambda a: np.nanquantile(a, 0.4, 1), ((3, 5),),
+                         make=lambda rng: (np.where(np.eye(3, 5) > 0, np.nan,
+                                                    _away_from_ties(rng, (3, 5))),))],
+    "trapezoid": [Case(ag.trapezoid, np.trapezoid, ((3, 5),)),
+                  Case(lambda y, x: ag.trapezoid(y, x), lambda y, x: np.trapezoid(y, x),
+                       ((2, 4), (4,)))],
+    "cumulative_trapezoid": [Case(lambda y: ag.cumulative_trapezoid(y, dx=0.5), lambda y: np.cumsum(
+        (y[..., 1:] + y[..., :-1]) / 2 * 0.5, -1), ((2, 5),))],
+})

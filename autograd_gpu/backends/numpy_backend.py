@@ -1,28 +1,53 @@
 """The NumPy backend: device `cpu`."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._device import CPU
 from .base import Backend
 
 
-def _erf():
+def _special(name: str, scalar_fn):
+    """scipy.special's `name` when SciPy is installed; else `scalar_fn` elementwise (NumPy
+    alone has no erf family)."""
     try:
-        from scipy.special import erf
-    except ImportError:  # NumPy alone has no erf: the exact scalar one, elementwise
-        import math
-
-        vec = np.vectorize(math.erf, otypes=[np.float64])
+        from scipy import special
+    except ImportError:
+        vec = np.vectorize(scalar_fn, otypes=[np.float64])
         return lambda x: vec(x).astype(x.dtype, copy=False)
-    return erf
+    fn = getattr(special, name)
+    return lambda x: fn(x).astype(x.dtype, copy=False)
+
+
+def _erfinv_scalar(y: float) -> float:
+    """Inverse erf by Newton's method (from 0 it climbs monotonically to the root)."""
+    if math.isnan(y) or abs(y) > 1:
+        return math.nan
+    if abs(y) == 1:
+        return math.copysign(math.inf, y)
+    x = 0.0
+    for _ in range(100):
+        step = (math.erf(x) - y) / (2 / math.sqrt(math.pi) * math.exp(-x * x))
+        x -= step
+        if abs(step) <= 1e-15 * max(1.0, abs(x)):
+            break
+    return x
+
+
+erf = _special("erf", math.erf)
+erfc = _special("erfc", math.erfc)
+erfinv = _special("erfinv", _erfinv_scalar)
 
 
 class NumpyBackend(Backend):
     name = "numpy"
     xp = np
     device = CPU
-    erf = staticmethod(_erf())
+    erf = staticmethod(erf)
+    erfc = staticmethod(erfc)
+    erfinv = staticmethod(erfinv)
 
     def asarray(self, obj, dtype=None):
         if not isinstance(obj, np.ndarray) and hasattr(obj, "get"):  # a CuPy array

@@ -132,23 +132,6 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
     with no_grad():
         tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        tensor.copy_(tensor.erfinv() if hasattr(tensor, "erfinv") else _erfinv(tensor))
+        tensor.copy_(tensor.erfinv())
         tensor.mul_(std * math.sqrt(2.0)).add_(mean)
         return tensor.clamp_(min=a, max=b)
-
-
-def _erfinv(t: Tensor) -> Tensor:
-    from .. import creation
-
-    try:
-        from scipy.special import erfinv
-    except ImportError:  # Newton's method on math.erf, elementwise
-        import numpy as np
-
-        def erfinv(y):
-            x = np.zeros_like(y)
-            for _ in range(60):
-                x = x - (np.vectorize(math.erf)(x) - y) / (2 / math.sqrt(math.pi)
-                                                           * np.exp(-x * x))
-            return x
-    return creation.tensor(erfinv(t.detach().cpu().numpy()), dtype=t.dtype, device=t.device)

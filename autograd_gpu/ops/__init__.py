@@ -2,10 +2,11 @@
 
 Importing this package attaches the ops to Tensor as methods and operators.
 """
-from . import (activation, composite, conversion, extra, indexing, inplace,  # noqa: F401
-               linalg, nn_ops, pointwise, reduction, shape, views)
+from . import (activation, arrange, composite, conversion, extra, indexing,  # noqa: F401
+               inplace, linalg, nn_ops, numeric, pointwise, reduction, shape, views)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
+from .arrange import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .conversion import clone, to
 from .extra import (allclose, argsort, cumprod, cumsum, equal, flip, isclose, norm, outer, repeat,
@@ -13,6 +14,7 @@ from .extra import (allclose, argsort, cumprod, cumsum, equal, flip, isclose, no
 from .indexing import gather, masked_fill, nonzero
 from .linalg import bmm, dot, einsum, matmul, mm, mv
 from .nn_ops import erf
+from .numeric import *  # noqa: F403
 from .pointwise import (abs, acos, acosh, add, arccos, arccosh, arcsin, arcsinh, arctan,
                         arctanh, asin, asinh, atan, atanh, bitwise_and, bitwise_not,
                         bitwise_or, bitwise_xor, ceil, clamp, cos, cosh, div, eq, exp, expm1,

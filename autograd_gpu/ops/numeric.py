@@ -1,0 +1,270 @@
+"""More of PyTorch's elementwise math: logit, xlogy, hypot, logaddexp(2), logcumsumexp, exp2,
+erfc, erfinv, sinc, deg2rad/rad2deg, copysign, float_power, fmax/fmin, heaviside, signbit.
+
+Most are written with the op table's differentiable ops, so their first and higher
+derivatives come from those ops; erfc and erfinv have their own node (NumPy has neither).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _dtypes, backends
+from ..autograd.grad_mode import no_grad
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap
+from ..backends import numpy_backend
+from ._core import method, record, recording, register, save_output, to_float, wrap_dims
+from .pointwise import NotImplementedBackward, isinf, isnan, maximum, where
+
+__all__ = ["logit", "xlogy", "hypot", "logaddexp", "logaddexp2", "logcumsumexp", "exp2", "erfc",
+           "erfinv", "sinc", "deg2rad", "rad2deg", "copysign", "float_power", "fmax", "fmin",
+           "heaviside", "signbit", "positive", "negative", "sgn"]
+
+
+def _as_tensor(value, like: Tensor) -> Tensor:
+    """A Python number as a 0-d tensor of like's (floating) dtype and device."""
+    if isinstance(value, Tensor):
+        return value
+    dt = like._data.dtype if like._data.dtype.kind == "f" else \
+        _dtypes.get_default_dtype().np
+    return _wrap(backends.of(like._data).xp.asarray(value, dtype=dt))
+
+
+def _pair(a, b):
+    if not isinstance(a, Tensor):
+        a = _as_tensor(a, b)
+    if not isinstance(b, Tensor):
+        b = _as_tensor(b, a)
+    return a, b
+
+
+def _floating(t: Tensor) -> Tensor:
+    return t if t.is_floating_point() else t.to(_dtypes.get_default_dtype())
+
+
+@register()
+@method("logit")
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """log(x / (1 - x)), x first clamped to [eps, 1 - eps] when eps is given."""
+    x = _floating(input)
+    if eps is not None:
+        x = x.clamp(eps, 1 - eps)
+    return (x / (1 - x)).log()
+
+
+@register()
+@method("xlogy")
+def xlogy(input, other) -> Tensor:
+    """x * log(y), 0 where x is 0 (unless y is NaN), with finite gradients there."""
+    x, y = _pair(input, other)
+    x, y = _floating(x), _floating(y)
+    with no_grad():
+        zero = (x == 0) & ~isnan(y)
+    return where(zero, 0.0, x * where(zero, 1.0, y).log())
+
+
+@register()
+@method("hypot")
+def hypot(input: Tensor, other: Tensor) -> Tensor:
+    return (input * input + other * other).sqrt()
+
+
+def _shift(x: Tensor, dims=None) -> Tensor:
+    """A detached maximum to subtract before exponentiating (0 where it is infinite)."""
+    with no_grad():
+        m = x.amax(dims, keepdim=True) if dims is not None else x
+        return where(isinf(m), 0.0, m)
+
+
+@register()
+@method("logaddexp")
+def logaddexp(input: Tensor, other: Tensor) -> Tensor:
+    """log(e^a + e^b) without overflow."""
+    a, b = _floating(input), _floating(other)
+    with no_grad():
+        m = _shift(maximum(a, b))
+    return ((a - m).exp() + (b - m).exp()).log() + m
+
+
+@register()
+@method("logaddexp2")
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+    """log2(2^a + 2^b) without overflow."""
+    ln2 = math.log(2.0)
+    return logaddexp(_floating(input) * ln2, _floating(other) * ln2) / ln2
+
+
+@register()
+@method("logcumsumexp")
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """log(cumsum(exp(x))) along dim, shifted by the (detached) maximum along dim."""
+    x = _floating(input)
+    if x.dim() == 0:
+        return x * 1
+    d = wrap_dims(dim, x.dim())[0]
+    m = _shift(x, d)
+    return (x - m).exp().cumsum(d).log() + m
+
+
+@register()
+@method("exp2")
+def exp2(input: Tensor) -> Tensor:
+    return 2.0 ** _floating(input)
+
+
+class ErfcBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (g * (F.exp(-(x * x)) * (-2.0 / math.sqrt(math.pi))),)
+
+
+class ErfinvBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        y = self.saved_output(F)
+        return (g * (F.exp(y * y) * (math.sqrt(math.pi) / 2.0)),)
+
+
+def _elementwise(cls, np_fn, cupy_name: str, input: Tensor, save_input: bool) -> Tensor:
+    x = to_float(input._data)
+    if x.__class__ is np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np_fn(x)
+    else:
+        from cupyx.scipy import special
+
+        out = getattr(special, cupy_name)(x)
+    if recording(input):
+        res = record(cls, out, (input,), (input,) if save_input else None)
+        if not save_input:
+            save_output(res._edge[0], res)
+        return res
+    return _wrap(out)
+
+
+@register()
+@method("erfc")
+def erfc(input: Tensor) -> Tensor:
+    """1 - erf(x), accurate where erf(x) is close to 1."""
+    return _elementwise(ErfcBackward0, numpy_backend.erfc, "erfc", input, True)
+
+
+@register()
+@method("erfinv")
+def erfinv(input: Tensor) -> Tensor:
+    """The inverse of erf on (-1, 1) (±inf at ±1, NaN outside)."""
+    return _elementwise(ErfinvBackward0, numpy_backend.erfinv, "erfinv", input, False)
+
+
+@register()
+@method("sinc")
+def sinc(input: Tensor) -> Tensor:
+    """sin(pi x) / (pi x), 1 at 0 (with derivative 0 there)."""
+    x = _floating(input)
+    with no_grad():
+        zero = x == 0
+    px = where(zero, 1.0, x) * math.pi
+    return where(zero, 1.0, px.sin() / px)
+
+
+@register()
+@method("deg2rad")
+def deg2rad(input: Tensor) -> Tensor:
+    return _floating(input) * (math.pi / 180.0)
+
+
+@register()
+@method("rad2deg")
+def rad2deg(input: Tensor) -> Tensor:
+    return _floating(input) * (180.0 / math.pi)
+
+
+@register()
+@method("copysign")
+def copysign(input: Tensor, other) -> Tensor:
+    """|input| with other's sign (-0.0 counts as negative); the gradient flows to input only,
+    0 where input is 0, as PyTorch's."""
+    a = _floating(input)
+    b = other if isinstance(other, Tensor) else _as_tensor(other, a)
+    with no_grad():
+        xp = backends.of(a._data).xp
+        flip = _wrap(xp.signbit(a._data) != xp.signbit(b._data))
+        zero = _wrap(xp.copysign(xp.zeros_like(a._data), b._data))
+    return where(a == 0, zero, where(flip, -a, a))
+
+
+@method("float_power")
+def float_power(input, exponent) -> Tensor:
+    """input ** exponent computed in float64."""
+    if isinstance(input, Tensor):
+        base = input.double()
+        return base ** (exponent.double() if isinstance(exponent, Tensor) else exponent)
+    return input ** exponent.double()
+
+
+def _nan_ignoring(a: Tensor, b: Tensor, larger: bool) -> Tensor:
+    with no_grad():
+        keep_a = isnan(b) | ((a >= b) if larger else (a <= b))
+    return where(keep_a, a, b)
+
+
+@register()
+@method("fmax")
+def fmax(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN)."""
+    return _nan_ignoring(input, other, True)
+
+
+@register()
+@method("fmin")
+def fmin(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise minimum that ignores NaN (NaN only where both are NaN)."""
+    return _nan_ignoring(input, other, False)
+
+
+@method("heaviside")
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """0 where input < 0, values where input == 0, 1 where input > 0 (no derivative, as in
+    PyTorch: backward through it raises)."""
+    if not isinstance(values, Tensor):
+        raise TypeError("heaviside(): argument 'values' must be Tensor, not "
+                        f"{type(values).__name__}")
+    if input.dtype != values.dtype:
+        raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
+                           f"dtypes ({input.dtype} and {values.dtype})")
+    xp = backends.of(input._data).xp
+    out = xp.heaviside(input._data, values._data).astype(input._data.dtype)
+    if recording(input, values):
+        res = record(NotImplementedBackward, out, (input, values))
+        res._edge[0].op = "heaviside"
+        return res
+    return _wrap(out)
+
+
+@method("signbit")
+def signbit(input: Tensor) -> Tensor:
+    """True where the sign bit is set (negative numbers and -0.0)."""
+    return _wrap(backends.of(input._data).xp.signbit(input._data))
+
+
+@method("positive")
+def positive(input: Tensor) -> Tensor:
+    if input.dtype is _dtypes.bool_:
+        raise TypeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def negative(input: Tensor) -> Tensor:
+    return -input
+
+
+def sgn(input: Tensor) -> Tensor:
+    return input.sign()
+
+
+Tensor.negative = Tensor.neg
+Tensor.sgn = Tensor.sign
