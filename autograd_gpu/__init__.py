@@ -4,7 +4,7 @@
 ops with their derivatives, on the device each tensor lives on.
 """
 from . import ops as _ops  # attaches the ops to Tensor
-from . import autograd, backends, cuda, datasets, linalg, nn, optim, utils, viz
+from . import autograd, backends, cuda, datasets, linalg, nn, optim, special, utils, viz
 from ._device import device
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
@@ -17,6 +17,7 @@ from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, fro
                        tensor, zeros, zeros_like)
 from .ops import *  # noqa: F401,F403
 from .ops import abs, all, any, max, min, pow, sum  # noqa: A004 - PyTorch's names
+from .sampling import bernoulli, multinomial, normal, poisson
 from .serialization import load, save
 from .tensor import Size, Tensor, from_dlpack
 
@@ -66,7 +67,7 @@ def logdet(input: Tensor) -> Tensor:
 
 
 def slogdet(input: Tensor):
-    return linalg.slogdet(input)
+    return linalg.slogdet_result(*linalg.slogdet(input))
 
 
 def matrix_power(input: Tensor, n: "builtins.int") -> Tensor:  # noqa: F821
@@ -87,7 +88,7 @@ def cholesky(input: Tensor, upper: "builtins.bool" = False) -> Tensor:  # noqa: 
 
 def qr(input: Tensor, some: "builtins.bool" = True):  # noqa: F821
     """The older torch.qr: reduced (some=True) or complete factors."""
-    return linalg.qr(input, "reduced" if some else "complete")
+    return linalg.qr_result(*linalg.qr(input, "reduced" if some else "complete"))
 
 
 def svd(input: Tensor, some: "builtins.bool" = True, compute_uv: "builtins.bool" = True):  # noqa: F821
@@ -97,6 +98,28 @@ def svd(input: Tensor, some: "builtins.bool" = True, compute_uv: "builtins.bool"
         return linalg.svd_result(U.new_zeros(tuple(U.shape)), S, Vh.new_zeros(tuple(Vh.shape)))
     return linalg.svd_result(U, S, Vh.mT)
 
+
+# Tensor methods PyTorch also offers as torch.<name>
+for _name in ("absolute", "multiply", "divide", "subtract", "true_divide", "clamp_min",
+              "clamp_max", "greater", "greater_equal", "less", "less_equal", "not_equal",
+              "detach", "detach_", "abs_", "clamp_", "clip_", "exp_", "fill_", "log_", "neg_",
+              "relu_", "sigmoid_", "sqrt_", "tanh_", "zero_", "index_put_", "get_device",
+              "square_", "rsqrt_", "cos_", "sin_", "ceil_", "floor_", "round_", "trunc_",
+              "frac_", "erf_", "erfc_", "exp2_", "expm1_", "log10_", "log1p_", "log2_",
+              "reciprocal_", "sinh_", "cosh_", "tan_", "acos_", "asin_", "atan_", "acosh_",
+              "asinh_", "atanh_", "arccos_", "arcsin_", "arctan_", "arccosh_", "arcsinh_",
+              "arctanh_", "deg2rad_", "rad2deg_", "fix_", "logit_", "xlogy_", "sinc_",
+              "negative_", "nan_to_num_"):
+    if not hasattr(Tensor, _name):
+        raise AttributeError(f"Tensor.{_name} is missing (autograd_gpu/__init__.py)")
+    globals().setdefault(_name, getattr(Tensor, _name))
+
+
+def concat(tensors, dim: "builtins.int" = 0) -> Tensor:  # noqa: F821
+    return cat(tensors, dim)
+
+
+concatenate = concat
 
 for _name in ("logdet", "slogdet", "matrix_power", "matrix_exp", "pinverse", "cholesky", "qr",
               "svd"):

@@ -170,7 +170,7 @@ def _batched_eye(A: Tensor) -> Tensor:
     return creation.eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(tuple(A.shape))
 
 
-_slogdet_type = namedtuple("slogdet", ["sign", "logabsdet"])
+_slogdet_type = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 
 
 class LinalgSlogdetBackward0(Node):
@@ -317,7 +317,7 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     return _Cholesky.apply(A, upper)
 
 
-_eigh_type = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+_eigh_type = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 
 
 def _eigh_forward(ctx, A, uplo):
@@ -355,7 +355,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     return eigh(A, UPLO).eigenvalues
 
 
-_svd_type = namedtuple("svd", ["U", "S", "Vh"])
+_svd_type = namedtuple("linalg_svd", ["U", "S", "Vh"])
 svd_result = namedtuple("svd", ["U", "S", "V"])  # the older torch.svd's
 
 
@@ -415,7 +415,7 @@ _Svd = _fn("LinalgSvdBackward0", _svd_forward, _svd_backward)
 def svd(A: Tensor, full_matrices: bool = True):
     """A = U diag(S) Vh, singular values descending."""
     if A.dim() < 2:
-        raise RuntimeError(f"linalg.svd: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
     return _svd_type(*_Svd.apply(A, full_matrices))
 
 
@@ -423,7 +423,9 @@ def svdvals(A: Tensor) -> Tensor:
     return svd(A, full_matrices=False).S
 
 
-_qr_type = namedtuple("qr", ["Q", "R"])
+_qr_type = namedtuple("linalg_qr", ["Q", "R"])
+qr_result = namedtuple("qr", ["Q", "R"])  # the older torch.qr's
+slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])  # torch.slogdet's
 
 
 def _qr_forward(ctx, A, mode):
@@ -500,7 +502,7 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> 
         return (S > _cutoff(A, S, atol, rtol)).sum(-1)
 
 
-_lstsq_type = namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
+_lstsq_type = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
 
 def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):

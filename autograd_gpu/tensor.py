@@ -385,6 +385,20 @@ def _dlpack_device(self):
     return self._data.__dlpack_device__()
 
 
+def _storage_offset(self) -> int:
+    """How many elements into its storage (the array it views, at the root) this starts."""
+    a = root = self._data
+    while getattr(root, "base", None) is not None and hasattr(root.base, "dtype"):
+        root = root.base
+    if root is a:
+        return 0
+    from . import backends
+
+    address = backends.of(a)._address
+    return (address(a) - address(root)) // a.itemsize
+
+
+Tensor.storage_offset = _storage_offset
 Tensor.__dlpack__ = _dlpack
 Tensor.__dlpack_device__ = _dlpack_device
 

@@ -800,7 +800,8 @@ def _distinct(shape, scale=0.37):
 
 
 SPECS.update({
-    "logit": [Case(ag.logit, lambda a: np.log(a / (1 - a)), ((3, 4),), make=_pos((3, 4), 0.1, 0.9)),
+    "logit": [Case(ag.logit, lambda a: np.log(a / (1 - a)), ((3, 4),),
+                   make=_pos((3, 4), 0.1, 0.9)),
               Case(lambda a: ag.logit(a, eps=0.2), lambda a: np.log(
                   np.clip(a, 0.2, 0.8) / (1 - np.clip(a, 0.2, 0.8))), ((6,),),
                   make=lambda rng: (np.array([0.05, 0.3, 0.5, 0.7, 0.93, 0.41]),), grad=False,
@@ -841,8 +842,8 @@ SPECS.update({
                        lambda a, b: np.tensordot(a, b, ([0], [1])), ((3, 2), (4, 3)))],
     "inner": [Case(ag.inner, np.inner, ((2, 3), (4, 3)))],
     "vdot": [Case(ag.vdot, np.vdot, ((4,), (4,)))],
-    "addcmul": [Case(lambda a, b, c: ag.addcmul(a, b, c, value=0.5), lambda a, b, c: a + 0.5 * b * c,
-                     ((3, 4), (4,), (3, 1)))],
+    "addcmul": [Case(lambda a, b, c: ag.addcmul(a, b, c, value=0.5),
+                     lambda a, b, c: a + 0.5 * b * c, ((3, 4), (4,), (3, 1)))],
     "addcdiv": [Case(lambda a, b, c: ag.addcdiv(a, b, c, value=2), lambda a, b, c: a + 2 * b / c,
                      ((3, 4), (3, 4), (4,)), make=lambda rng: (
                          rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (3, 4)),
@@ -869,6 +870,7 @@ SPECS.update({
     "trapezoid": [Case(ag.trapezoid, np.trapezoid, ((3, 5),)),
                   Case(lambda y, x: ag.trapezoid(y, x), lambda y, x: np.trapezoid(y, x),
                        ((2, 4), (4,)))],
-    "cumulative_trapezoid": [Case(lambda y: ag.cumulative_trapezoid(y, dx=0.5), lambda y: np.cumsum(
-        (y[..., 1:] + y[..., :-1]) / 2 * 0.5, -1), ((2, 5),))],
+    "cumulative_trapezoid": [Case(lambda y: ag.cumulative_trapezoid(y, dx=0.5),
+                                  lambda y: np.cumsum((y[..., 1:] + y[..., :-1]) / 2 * 0.5, -1),
+                                  ((2, 5),))],
 })

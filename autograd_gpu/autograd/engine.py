@@ -174,7 +174,8 @@ def call_node(fn, g, create_graph: bool = False):
     if create_graph:
         F = tensor_math
     else:
-        first = g if single else g[0]
+        # (a node that does not materialize missing gradients may get None first)
+        first = g if single else next(x for x in g if x is not None)
         F = _numpy if first.__class__ is _ndarray else backends.of(first)
     saved = fn._saved
     if single:

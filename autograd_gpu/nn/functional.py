@@ -403,8 +403,11 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          f"size.")
-    if input.device.type == "cpu" and ((input._data < 0) | (input._data > 1)).any():
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    if input.device.type == "cpu":  # (checked on the host only: on a GPU it would sync)
+        if ((input._data < 0) | (input._data > 1)).any():
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        if ((target._data < 0) | (target._data > 1)).any():
+            raise RuntimeError("all elements of target should be between 0 and 1")
     # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss
     loss = -(target * clamp(log(input), min=-100) + (1 - target) * clamp(log(1 - input),
                                                                            min=-100))

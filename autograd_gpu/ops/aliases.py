@@ -1,0 +1,62 @@
+"""PyTorch's other spellings: the in-place form `f_` of every elementwise or shape-keeping op
+`f` (written as `f` on the old value, then stored into the tensor, recorded as PyTorch
+rebases it), the in-place view ops (unsqueeze_, t_, ...), and the bit shifts."""
+from __future__ import annotations
+
+import operator
+
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import NO_EDGE
+from ..tensor import Tensor
+from ._core import method
+from .inplace import LEAF_INPLACE, _unary_inplace
+from .pointwise import _logical
+
+# ops whose result has the input's shape, so `t.f_(...)` can store `t.f(...)` into t
+_ELEMENTWISE = (
+    "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+    "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "addcdiv", "addcmul", "addmm", "addmv",
+    "addr", "baddbmm", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "ceil",
+    "clamp_max", "clamp_min", "copysign", "cos", "cosh", "cumprod", "cumsum", "deg2rad", "eq",
+    "erf", "erfc", "erfinv", "exp2", "expm1", "fix", "float_power", "floor", "floor_divide",
+    "fmod", "frac", "ge", "greater", "greater_equal", "gt", "heaviside", "hypot", "le", "lerp",
+    "less", "less_equal", "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "lt", "nan_to_num", "ne", "negative", "not_equal", "rad2deg",
+    "reciprocal", "remainder", "round", "rsqrt", "sgn", "sign", "sin", "sinc", "sinh", "square",
+    "tan", "tril", "triu", "true_divide", "trunc", "xlogy", "bitwise_left_shift",
+    "bitwise_right_shift")
+
+bitwise_left_shift = method("bitwise_left_shift", "__lshift__")(
+    _logical(operator.lshift, "bitwise_left_shift"))
+bitwise_right_shift = method("bitwise_right_shift", "__rshift__")(
+    _logical(operator.rshift, "bitwise_right_shift"))
+Tensor.__ilshift__ = Tensor.bitwise_left_shift_ = _unary_inplace(
+    "bitwise_left_shift_", bitwise_left_shift)
+Tensor.__irshift__ = Tensor.bitwise_right_shift_ = _unary_inplace(
+    "bitwise_right_shift_", bitwise_right_shift)
+
+for _base in _ELEMENTWISE:
+    if hasattr(Tensor, _base) and not hasattr(Tensor, _base + "_"):
+        _unary_inplace(_base + "_", getattr(Tensor, _base))
+
+
+def _view_inplace(name: str):
+    """t.f_(...): t itself becomes the view f(t) (its shape changes; its history, when it has
+    one, gains f's node)."""
+    out_of_place = getattr(Tensor, name[:-1])
+
+    def fn(self: Tensor, *args, **kwargs) -> Tensor:
+        if grad_state.enabled and self._edge is not NO_EDGE and self.is_leaf:
+            raise RuntimeError(LEAF_INPLACE)
+        out = out_of_place(self, *args, **kwargs)
+        self._data, self._edge = out._data, out._edge
+        return self
+
+    fn.__name__ = name
+    return method(name)(fn)
+
+
+for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "swapaxes_", "swapdims_"):
+    _view_inplace(_name)
+
+__all__ = ["bitwise_left_shift", "bitwise_right_shift"]

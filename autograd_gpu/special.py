@@ -1,0 +1,44 @@
+"""autograd_gpu.special: PyTorch's torch.special functions (real inputs), each differentiable
+through the ops it is written with."""
+from __future__ import annotations
+
+import math
+
+from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp, round,
+                  sigmoid, sinc, softmax, xlogy)
+from .ops.pointwise import where
+from .tensor import Tensor
+
+expit = sigmoid
+
+
+def ndtr(input: Tensor) -> Tensor:
+    """The standard normal CDF, 0.5 erfc(-x / sqrt 2)."""
+    return 0.5 * erfc(-input / math.sqrt(2.0))
+
+
+def ndtri(input: Tensor) -> Tensor:
+    """The inverse of ndtr, sqrt 2 erfinv(2p - 1)."""
+    return math.sqrt(2.0) * erfinv(2 * input - 1)
+
+
+def log_ndtr(input: Tensor) -> Tensor:
+    return ndtr(input).log()
+
+
+def entr(input: Tensor) -> Tensor:
+    """-x log x elementwise (0 at 0, -inf below 0)."""
+    x = input if input.is_floating_point() else input.float()
+    safe = where(x < 0, 1.0, x)
+    return where(x < 0, float("-inf"), 0.0 - xlogy(safe, safe))
+
+
+def xlog1py(input: Tensor, other) -> Tensor:
+    x = input
+    return where(x == 0, 0.0, x * log1p(other if isinstance(other, Tensor) else
+                                         x.new_tensor(other)))
+
+
+__all__ = ["expit", "logit", "xlogy", "xlog1py", "erf", "erfc", "erfinv", "exp2", "expm1",
+           "log1p", "logsumexp", "log_softmax", "softmax", "sinc", "ndtr", "ndtri", "log_ndtr",
+           "entr", "round"]

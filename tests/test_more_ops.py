@@ -1,0 +1,383 @@
+"""The functions added from PyTorch's wider API: linalg decompositions (values against NumPy,
+derivatives against finite differences, first and second order), the arranging and
+statistics functions that are not in the op table, in-place and view-in-place spellings,
+sampling, and the exactness of float64 creation."""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import autograd_gpu as ag
+from autograd_gpu.autograd import gradcheck, gradgradcheck
+
+from .conftest import host
+
+
+def f64(a, device, requires_grad=True):
+    return ag.tensor(np.asarray(a, np.float64), device=device, requires_grad=requires_grad)
+
+
+def _spd(rng, n):
+    a = rng.standard_normal((n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+# -- linalg decompositions ---------------------------------------------------------------------
+def test_cholesky_values_and_derivatives(device, rng):
+    a = _spd(rng, 4)
+    L = ag.linalg.cholesky(f64(a, device, False))
+    np.testing.assert_allclose(host(L), np.linalg.cholesky(a), rtol=1e-12)
+    np.testing.assert_allclose(host(ag.linalg.cholesky(f64(a, device, False), upper=True)),
+                               np.linalg.cholesky(a).T, rtol=1e-12)
+    x = f64(rng.standard_normal((3, 3)), device)
+
+    def fn(x):  # a symmetric positive definite function of x
+        return ag.linalg.cholesky(x @ x.mT + 3 * ag.eye(3, dtype=ag.float64, device=device))
+
+    assert gradcheck(fn, (x,)) and gradgradcheck(fn, (x,), atol=1e-4)
+    up = lambda x: ag.linalg.cholesky(x @ x.mT + 3 * ag.eye(  # noqa: E731
+        3, dtype=ag.float64, device=device), upper=True)
+    assert gradcheck(up, (x,))
+
+
+def test_cholesky_not_positive_definite_names_the_minor(device):
+    with pytest.raises(ag.linalg.LinAlgError, match="leading minor of order 2 is not "
+                                                    "positive-definite"):
+        ag.linalg.cholesky(ag.tensor([[1.0, 2.0], [2.0, 1.0]], device=device))
+    assert issubclass(ag.linalg.LinAlgError, RuntimeError)
+
+
+def test_eigh_values_and_derivatives(device, rng):
+    a = _spd(rng, 4)
+    w, V = ag.linalg.eigh(f64(a, device, False))
+    wn, Vn = np.linalg.eigh(a)
+    np.testing.assert_allclose(host(w), wn, rtol=1e-12)
+    np.testing.assert_allclose(np.abs(host(V)), np.abs(Vn), atol=1e-10)
+    np.testing.assert_allclose(host(ag.linalg.eigvalsh(f64(a, device, False))), wn, rtol=1e-12)
+    x = f64(rng.standard_normal((3, 3)), device)
+
+    def fn(x):  # eigenvectors enter through V * V: their signs do not matter
+        w, V = ag.linalg.eigh(x + x.mT)
+        return w, V * V
+
+    assert gradcheck(fn, (x,)) and gradgradcheck(fn, (x,), atol=1e-4)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (3, 3), (2, 4, 3)])
+def test_svd_values_and_derivatives(device, rng, shape):
+    a = rng.standard_normal(shape)
+    U, S, Vh = ag.linalg.svd(f64(a, device, False), full_matrices=False)
+    np.testing.assert_allclose(host(S), np.linalg.svd(a, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose(host(U @ (S.unsqueeze(-1) * Vh)), a, atol=1e-12)
+    np.testing.assert_allclose(host(ag.linalg.svdvals(f64(a, device, False))), host(S))
+    x = f64(a, device)
+
+    def fn(x):
+        U, S, Vh = ag.linalg.svd(x, full_matrices=False)
+        return S, U * U, Vh * Vh  # sign-free functions of the singular vectors
+
+    assert gradcheck(fn, (x,)) and gradgradcheck(fn, (x,), atol=1e-4)
+
+
+def test_svd_full_matrices_backward_through_vectors_is_refused(device, rng):
+    x = f64(rng.standard_normal((4, 2)), device)
+    U, S, Vh = ag.linalg.svd(x)  # full_matrices=True by default, as PyTorch
+    assert tuple(U.shape) == (4, 4)
+    S.sum().backward(retain_graph=True)  # singular values alone are fine
+    np.testing.assert_allclose(host(x.grad), host(U[:, :2] @ Vh), atol=1e-12)
+    with pytest.raises(RuntimeError, match="full_matrices=True in backward is not supported"):
+        U.sum().backward()
+
+
+def test_qr_values_and_derivatives(device, rng):
+    a = rng.standard_normal((4, 3))
+    Q, R = ag.linalg.qr(f64(a, device, False))
+    np.testing.assert_allclose(host(Q @ R), a, atol=1e-12)
+    np.testing.assert_allclose(host(Q.mT @ Q), np.eye(3), atol=1e-12)
+    assert np.allclose(np.tril(host(R), -1), 0)
+    assert tuple(ag.linalg.qr(f64(a, device, False), mode="complete").Q.shape) == (4, 4)
+    x = f64(a, device)
+    assert gradcheck(lambda x: ag.linalg.qr(x), (x,))
+    assert gradgradcheck(lambda x: ag.linalg.qr(x), (x,), atol=1e-4)
+    wide = f64(rng.standard_normal((2, 3)), device)
+    with pytest.raises(RuntimeError, match="only implemented for m >= n"):
+        ag.linalg.qr(wide).Q.sum().backward()
+
+
+def test_slogdet_logdet_pinv_lstsq_rank(device, rng):
+    a = rng.standard_normal((3, 3))
+    sign, logabs = ag.linalg.slogdet(f64(a, device, False))
+    ns, nl = np.linalg.slogdet(a)
+    assert host(sign) == ns and np.isclose(host(logabs), nl)
+    x = f64(a, device)
+    assert gradcheck(lambda x: ag.linalg.slogdet(x).logabsdet, (x,))
+    assert gradgradcheck(lambda x: ag.linalg.slogdet(x).logabsdet, (x,), atol=1e-4)
+    pd = _spd(rng, 3)
+    np.testing.assert_allclose(host(ag.logdet(f64(pd, device, False))), np.log(np.linalg.det(pd)))
+    neg = np.diag([1.0, -1.0])
+    assert np.isnan(host(ag.logdet(f64(neg, device, False))))
+    assert host(ag.logdet(f64(np.zeros((2, 2)), device, False))) == -np.inf
+    tall = rng.standard_normal((5, 3))
+    np.testing.assert_allclose(host(ag.linalg.pinv(f64(tall, device, False))),
+                               np.linalg.pinv(tall), atol=1e-12)
+    t = f64(tall, device)
+    assert gradcheck(ag.linalg.pinv, (t,)) and gradgradcheck(ag.linalg.pinv, (t,), atol=1e-4)
+    b = rng.standard_normal((5, 2))
+    sol = ag.linalg.lstsq(f64(tall, device, False), f64(b, device, False)).solution
+    np.testing.assert_allclose(host(sol), np.linalg.lstsq(tall, b, rcond=None)[0], atol=1e-12)
+    low_rank = np.outer([1.0, 2, 3], [1.0, 0, 1])
+    assert int(host(ag.linalg.matrix_rank(f64(low_rank, device, False)))) == 1
+    assert int(host(ag.linalg.matrix_rank(f64(tall, device, False)))) == 3
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, -2])
+def test_matrix_power(device, rng, n):
+    a = rng.standard_normal((2, 3, 3)) + 2 * np.eye(3)
+    out = ag.linalg.matrix_power(f64(a, device, False), n)
+    np.testing.assert_allclose(host(out), np.linalg.matrix_power(a, n), rtol=1e-10, atol=1e-12)
+    if n:
+        x = f64(a, device)
+        assert gradcheck(lambda x: ag.linalg.matrix_power(x, n), (x,))
+
+
+def test_matrix_exp_against_a_series_and_derivatives(device, rng):
+    def series(m, terms=60):
+        out, term = np.eye(m.shape[-1]), np.eye(m.shape[-1])
+        for k in range(1, terms):
+            term = term @ m / k
+            out = out + term
+        return out
+
+    for scale in (0.1, 3.0):
+        a = rng.standard_normal((3, 3)) * scale
+        np.testing.assert_allclose(host(ag.linalg.matrix_exp(f64(a, device, False))),
+                                   series(a), rtol=1e-10)
+    rot = np.array([[0.0, -np.pi / 2], [np.pi / 2, 0.0]])  # e^rot rotates by 90 degrees
+    np.testing.assert_allclose(host(ag.matrix_exp(f64(rot, device, False))), [[0, -1], [1, 0]],
+                               atol=1e-12)
+    x = f64(rng.standard_normal((3, 3)), device)
+    assert gradcheck(ag.linalg.matrix_exp, (x,))
+
+
+# -- functions outside the op table ------------------------------------------------------------
+def test_mode_and_nanmedian(device):
+    m = ag.mode(ag.tensor([[1, 2, 2, 1], [3, 3, 1, 1]], device=device))
+    assert host(m.values).tolist() == [1, 1] and host(m.indices).tolist() == [3, 3]
+    x = ag.tensor([5.0, 1.0, 5.0, 1.0, 2.0], device=device, requires_grad=True)
+    v, i = ag.mode(x)
+    v.backward()
+    assert v.item() == 1 and i.item() == 3 and host(x.grad).tolist() == [0, 0, 0, 1, 0]
+    k = ag.mode(ag.tensor([[1.0, 2.0], [1.0, 3.0], [0.0, 3.0]], device=device), 0, keepdim=True)
+    assert host(k.values).tolist() == [[1.0, 3.0]] and host(k.indices).tolist() == [[1, 2]]
+    nan = float("nan")
+    r = ag.nanmedian(ag.tensor([[1.0, nan, 3.0, 2.0], [nan, nan, nan, nan]], device=device), 1)
+    assert host(r.values)[0] == 2.0 and np.isnan(host(r.values)[1])
+    assert host(r.indices)[0] == 3
+    assert ag.tensor([4.0, nan, 1.0, 3.0], device=device).nanmedian().item() == 3.0
+
+
+def test_index_grids_and_combinations(device):
+    assert host(ag.tril_indices(3, 4, 1, device=device)).tolist() == [
+        list(a) for a in np.tril_indices(3, 1, 4)]
+    assert host(ag.triu_indices(4, 3, -1)).tolist() == [list(a) for a in np.triu_indices(4, -1, 3)]
+    x = ag.tensor([1, 2, 3, 4], device=device)
+    assert host(ag.combinations(x, 3)).tolist() == [list(c) for c in itertools.combinations(
+        [1, 2, 3, 4], 3)]
+    assert host(ag.combinations(x[:2], with_replacement=True)).tolist() == [[1, 1], [1, 2], [2, 2]]
+    assert host(ag.cartesian_prod(x[:2], x[2:])).tolist() == [[1, 3], [1, 4], [2, 3], [2, 4]]
+    w = ag.tensor([1.0, 2.0, 3.0], device=device, requires_grad=True)
+    (ag.combinations(w) ** 2).sum().backward()  # each element appears in two pairs
+    np.testing.assert_allclose(host(w.grad), [4.0, 8.0, 12.0])
+
+
+def test_block_diag_vander_rot90_flips(device):
+    a = ag.ones(2, 2, device=device, requires_grad=True)
+    out = ag.block_diag(a, ag.tensor([[5.0, 6.0]], device=device), ag.tensor(7.0, device=device))
+    ref = np.zeros((4, 5))
+    ref[:2, :2], ref[2, 2:4], ref[3, 4] = 1, [5, 6], 7
+    np.testing.assert_array_equal(host(out), ref)
+    (out * ag.arange(20.0, device=device).reshape(4, 5)).sum().backward()
+    np.testing.assert_array_equal(host(a.grad), [[0, 1], [5, 6]])
+    assert ag.block_diag(ag.ones(1, 1, dtype=ag.int64), ag.ones(1, 1)).dtype == ag.float32
+    np.testing.assert_array_equal(host(ag.vander(ag.tensor([1, 2, 3]), N=4)),
+                                  np.vander([1, 2, 3], 4))
+    np.testing.assert_array_equal(host(ag.vander(ag.tensor([1.0, 2.0]), increasing=True)),
+                                  np.vander([1.0, 2.0], increasing=True))
+    m = np.arange(24).reshape(2, 3, 4)
+    for k, dims in ((1, (0, 1)), (2, (1, 2)), (3, (0, 2)), (-1, (2, 0)), (4, (0, 1))):
+        np.testing.assert_array_equal(host(ag.rot90(ag.tensor(m), k, dims)), np.rot90(m, k, dims))
+    np.testing.assert_array_equal(host(ag.tensor(m[0]).fliplr()), np.fliplr(m[0]))
+    np.testing.assert_array_equal(host(ag.tensor(m[0]).flipud()), np.flipud(m[0]))
+    with pytest.raises(RuntimeError, match="Input must be >= 2-d"):
+        ag.fliplr(ag.ones(3))
+
+
+def test_logspace_isin_splits_take(device):
+    np.testing.assert_allclose(host(ag.logspace(-1, 2, 4, device=device)),
+                               np.logspace(-1, 2, 4), rtol=1e-6)
+    assert host(ag.logspace(0, 3, 4, base=2, dtype=ag.int32)).tolist() == [1, 2, 4, 8]
+    x = ag.tensor([[1, 2], [3, 4]], device=device)
+    assert host(ag.isin(x, ag.tensor([2, 3], device=device))).tolist() == [[False, True],
+                                                                            [True, False]]
+    assert host(ag.isin(x, 2, invert=True)).tolist() == [[True, False], [True, True]]
+    parts = ag.tensor_split(ag.arange(7), 3)
+    assert [host(p).tolist() for p in parts] == [[0, 1, 2], [3, 4], [5, 6]]
+    parts = ag.tensor_split(ag.arange(10), ag.tensor([2, 7]))
+    assert [p.numel() for p in parts] == [2, 5, 3]
+    m = ag.arange(12).reshape(3, 4)
+    assert [tuple(p.shape) for p in ag.hsplit(m, 2)] == [(3, 2), (3, 2)]
+    assert [tuple(p.shape) for p in ag.vsplit(m, [1])] == [(1, 4), (2, 4)]
+    with pytest.raises(RuntimeError, match="not divisible by the split_size 3"):
+        ag.hsplit(m, 3)
+    with pytest.raises(IndexError, match="out of range: tried to access index 12"):
+        ag.take(m, ag.tensor([12]))
+    assert host(ag.ravel(m.t())).tolist() == np.arange(12).reshape(3, 4).T.ravel().tolist()
+    assert host(ag.msort(ag.tensor([[3.0, 1.0], [1.0, 2.0]]))).tolist() == [[1, 1], [3, 2]]
+    assert host(ag.argwhere(ag.tensor([[0, 1], [1, 0]]))).tolist() == [[0, 1], [1, 0]]
+
+
+def test_index_put_accumulates_repeated_indices(device):
+    x = ag.zeros(3, 2, device=device)
+    x.index_put_((ag.tensor([0, 0, 2], device=device),), ag.tensor([1.0, 2.0], device=device),
+                 accumulate=True)
+    assert host(x).tolist() == [[2, 4], [0, 0], [1, 2]]
+    y = ag.zeros(3, 2, device=device).index_put(
+        (ag.tensor([0, 2], device=device), ag.tensor([1, 0], device=device)),
+        ag.tensor(5.0, device=device))
+    assert host(y).tolist() == [[0, 5], [0, 0], [5, 0]]
+
+
+def test_elementwise_extras_without_derivatives(device):
+    x = ag.tensor([-1.0, -0.0, 0.0, 2.0], device=device)
+    assert host(ag.signbit(x)).tolist() == [True, True, False, False]
+    h = ag.heaviside(x, ag.tensor([0.5], device=device))
+    assert host(h).tolist() == [0.0, 0.5, 0.5, 1.0]
+    g = ag.tensor([1.0, 0.0], device=device, requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
+        ag.heaviside(g, ag.tensor([0.5], device=device)).sum().backward()
+    with pytest.raises(RuntimeError, match="different dtypes"):
+        ag.heaviside(x, ag.tensor([1], device=device))
+    fp = ag.float_power(ag.tensor([2, 3], device=device), 2)
+    assert fp.dtype == ag.float64 and host(fp).tolist() == [4.0, 9.0]
+    assert host(ag.positive(ag.tensor([1, -2]))).tolist() == [1, -2]
+    assert host(ag.tensor([1, 2]) << 1).tolist() == [2, 4]
+    assert host(ag.tensor([8, -8]) >> 2).tolist() == [2, -2]
+    nan = float("nan")
+    fm = ag.fmax(ag.tensor([1.0, nan, nan]), ag.tensor([nan, 2.0, nan]))
+    assert host(fm)[:2].tolist() == [1.0, 2.0] and np.isnan(host(fm)[2])
+
+
+def test_erfinv_and_erfc_edges(device):
+    y = host(ag.erfinv(ag.tensor([-1.0, 1.0, 0.0, 2.0, 0.5], device=device, dtype=ag.float64)))
+    assert y[0] == -np.inf and y[1] == np.inf and y[2] == 0 and np.isnan(y[3])
+    assert math.isclose(math.erf(y[4]), 0.5, rel_tol=1e-14)
+    assert host(ag.erfc(ag.tensor([5.0], dtype=ag.float64)))[0] == pytest.approx(math.erfc(5.0),
+                                                                               rel=1e-12)
+
+
+def test_inplace_spellings_write_and_record(device):
+    x = ag.tensor([0.5, 2.0], device=device)
+    assert x.cos_() is x
+    np.testing.assert_allclose(host(x), np.cos([0.5, 2.0]), rtol=1e-6)
+    y = ag.tensor([1.0, 3.0], device=device)
+    y.eq_(ag.tensor([1.0, 2.0], device=device))
+    assert y.dtype == ag.float32 and host(y).tolist() == [1.0, 0.0]
+    w = ag.tensor([0.3, 0.6], device=device, requires_grad=True)
+    z = w * 1
+    z.sin_()
+    z.sum().backward()
+    np.testing.assert_allclose(host(w.grad), np.cos([0.3, 0.6]), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w.exp2_()
+    v = w * 2
+    v.unsqueeze_(0)
+    assert tuple(v.shape) == (1, 2) and v.grad_fn is not None
+    w.grad = None
+    v.sum().backward()
+    assert host(w.grad).tolist() == [2.0, 2.0]
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w.unsqueeze_(0)
+    m = ag.ones(2, 3)
+    m.t_()
+    assert tuple(m.shape) == (3, 2)
+
+
+def test_storage_offset_of_views():
+    x = ag.arange(12.0).reshape(3, 4)
+    assert [x.storage_offset(), x[1].storage_offset(), x[1:, 2:].storage_offset(),
+            x.t()[1].storage_offset()] == [0, 4, 6, 1]
+
+
+def test_special_namespace(device):
+    x = ag.tensor([0.0, 0.5, -1.0], device=device, dtype=ag.float64)
+    assert host(ag.special.expit(x)).tolist() == host(ag.sigmoid(x)).tolist()
+    np.testing.assert_allclose(host(ag.special.ndtr(x)),
+                               [0.5 * math.erfc(-v / math.sqrt(2)) for v in (0.0, 0.5, -1.0)])
+    np.testing.assert_allclose(host(ag.special.ndtri(ag.special.ndtr(x))), host(x), atol=1e-12)
+    e = host(ag.special.entr(x))
+    assert e[0] == 0 and not np.signbit(e[0]) and e[2] == -np.inf
+    assert e[1] == pytest.approx(-0.5 * math.log(0.5))
+
+
+def test_float64_creation_keeps_python_values_exact():
+    assert ag.tensor([0.1], dtype=ag.float64).item() == 0.1
+    assert ag.tensor(0.1, dtype=ag.float64).item() == 0.1
+    assert ag.tensor([[1.7, -1.7]], dtype=ag.int64).tolist() == [[1, -1]]
+    assert ag.tensor([0.1]).dtype == ag.float32  # without a dtype: the default, as PyTorch
+
+
+def test_linspace_ends_exact_and_symmetric():
+    for lo, hi, n in ((-3.0, 5.0, 11), (0.0, 1.0, 100), (0.1, 0.7, 7)):
+        for dt in (ag.float32, ag.float64):
+            v = host(ag.linspace(lo, hi, n, dtype=dt))
+            assert v[0] == np.asarray(lo, v.dtype) and v[-1] == np.asarray(hi, v.dtype)
+            np.testing.assert_allclose(v, np.linspace(lo, hi, n), rtol=1e-6, atol=1e-6)
+
+
+# -- sampling ----------------------------------------------------------------------------------
+def test_normal_forms_and_gradients(device):
+    ag.manual_seed(0)
+    s = ag.normal(2.0, 3.0, (20000,), device=device)
+    assert abs(s.mean().item() - 2.0) < 0.1 and abs(s.std().item() - 3.0) < 0.1
+    mean = ag.zeros(3, device=device, requires_grad=True)
+    std = ag.full((3,), 2.0, device=device, requires_grad=True)
+    y = ag.normal(mean, std)
+    y.sum().backward()
+    assert host(mean.grad).tolist() == [1.0, 1.0, 1.0]
+    np.testing.assert_allclose(host(std.grad), host(y.detach() / 2.0), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="std >= 0.0"):
+        ag.normal(ag.zeros(2), -1.0)
+
+
+def test_bernoulli_multinomial_poisson(device):
+    g = ag.Generator(device).manual_seed(1)
+    b = ag.bernoulli(ag.full((20000,), 0.3, device=device), generator=g)
+    assert set(np.unique(host(b)).tolist()) <= {0.0, 1.0} and abs(b.mean().item() - 0.3) < 0.02
+    with pytest.raises(RuntimeError, match="p_in >= 0 && p_in <= 1"):
+        ag.bernoulli(ag.tensor([1.5]))
+    draws = ag.multinomial(ag.tensor([0.1, 0.0, 0.9], device=device), 5000, True, generator=g)
+    counts = np.bincount(host(draws), minlength=3)
+    assert counts[1] == 0 and abs(counts[2] / 5000 - 0.9) < 0.03
+    rows = ag.multinomial(ag.tensor([[1.0, 2.0, 3.0, 4.0]] * 3, device=device), 4, generator=g)
+    assert all(sorted(r) == [0, 1, 2, 3] for r in host(rows).tolist())  # no repeats
+    with pytest.raises(RuntimeError, match="cannot sample n_sample > prob_dist.size"):
+        ag.multinomial(ag.ones(3), 4)
+    g.manual_seed(5)
+    first = host(ag.multinomial(ag.ones(10, device=device), 5, generator=g))
+    g.manual_seed(5)
+    assert host(ag.multinomial(ag.ones(10, device=device), 5, generator=g)).tolist() == \
+        first.tolist()
+    p = ag.poisson(ag.full((20000,), 4.0, device=device), generator=g)
+    assert abs(p.mean().item() - 4.0) < 0.1 and p.dtype == ag.float32
+    e = ag.empty(20000, device=device).exponential_(2.0, generator=g)
+    assert abs(e.mean().item() - 0.5) < 0.02 and e.min().item() >= 0
+    r = ag.empty(1000, device=device).random_(3, 7, generator=g)
+    assert set(np.unique(host(r)).tolist()) == {3.0, 4.0, 5.0, 6.0}
+
+
+def test_binary_cross_entropy_checks_the_target_range():
+    with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
+        ag.nn.functional.binary_cross_entropy(ag.tensor([0.5]), ag.tensor([2.0]))
