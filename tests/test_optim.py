@@ -268,3 +268,113 @@ def test_more_optimizers_first_steps(device):
     want = 1 - 0.1 * (1 - mu) / (1 - mu) * 2 / denom - 0.1 * mu_next / (1 - mu * mu_next) * (
         0.1 * 2) / denom
     assert got == pytest.approx(want, rel=1e-6)
+
+
+def test_rprop_follows_its_update_rule(device):
+    traj, grads = _quadratic_steps(device, lambda p: torch.optim.Rprop(p, lr=0.1), steps=6)
+    w = np.full(3, 0.5, np.float32)
+    prev, size = np.zeros(3, np.float32), np.full(3, 0.1, np.float32)
+    for g, got in zip(grads, traj):
+        sign = np.sign(g * prev)
+        factor = np.where(sign > 0, 1.2, np.where(sign < 0, 0.5, 1.0)).astype(np.float32)
+        size = np.clip(size * factor, 1e-6, 50)
+        g = np.where(factor == 0.5, 0, g)
+        w = w - np.sign(g) * size
+        prev = g
+        np.testing.assert_allclose(got, w, rtol=1e-6)
+
+
+def test_asgd_follows_its_update_rule_and_averages(device):
+    traj, grads = _quadratic_steps(device, lambda p: torch.optim.ASGD(p, lr=0.1, t0=2),
+                                   steps=6)
+    w, ax, eta, mu = np.full(3, 0.5), np.zeros(3), 0.1, 1.0
+    for step, (g, got) in enumerate(zip(grads, traj), 1):
+        w = w * (1 - 1e-4 * eta) - eta * g
+        ax = w.copy() if mu == 1 else ax + (w - ax) * mu
+        eta = 0.1 / (1 + 1e-4 * 0.1 * step) ** 0.75
+        mu = 1 / max(1, step - 2)
+        np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)  # (float32 against float64)
+    assert mu < 1  # averaging started
+
+
+@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+def test_lbfgs_minimises_rosenbrock(device, line_search):
+    w = torch.tensor([-1.2, 1.0], dtype=torch.float64, device=device, requires_grad=True)
+    opt = torch.optim.LBFGS([w], lr=1 if line_search else 0.5, max_iter=100,
+                            line_search_fn=line_search, history_size=10)
+
+    def closure():
+        opt.zero_grad()
+        loss = (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
+        loss.backward()
+        return loss
+
+    first = closure().item()
+    for _ in range(5 if line_search else 30):
+        opt.step(closure)
+    assert closure().item() < 1e-8 < first
+    np.testing.assert_allclose(host(w), [1.0, 1.0], atol=1e-4)
+    assert opt.state[w]["func_evals"] > opt.state[w]["n_iter"] > 0
+    with pytest.raises(RuntimeError, match="LBFGS requires a closure"):
+        opt.step(None)
+
+
+def test_polynomial_cyclic_sequential_chained_schedulers():
+    def sgd(lr=1.0, **kw):
+        return torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr, **kw)
+
+    def run(sched, opt, n):
+        out = []
+        for _ in range(n):
+            opt.step()
+            sched.step()
+            out.append(sched.get_last_lr()[0])
+        return out
+
+    opt = sgd(0.1)
+    lrs = run(torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0), opt, 6)
+    np.testing.assert_allclose(lrs, [0.1 * (1 - min(t, 4) / 4) ** 2 for t in range(1, 7)],
+                               atol=1e-12)
+    opt = sgd(momentum=0.9)
+    sched = torch.optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=3,
+                                              mode="triangular2")
+    lrs, moms = [], []
+    for _ in range(12):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+        moms.append(opt.param_groups[0]["momentum"])
+    want = []
+    for t in range(1, 13):
+        cycle = math.floor(1 + t / 6)
+        x = abs(t / 3 - 2 * cycle + 1)
+        want.append(0.01 + 0.09 * max(0.0, 1 - x) / 2 ** (cycle - 1))
+    np.testing.assert_allclose(lrs, want, atol=1e-12)
+    assert max(moms) == pytest.approx(0.9) and min(moms) == pytest.approx(0.8)
+    opt = sgd(1.0)
+    warm = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=3)
+    decay = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    seq = torch.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[3])
+    assert seq.get_last_lr()[0] == pytest.approx(0.1)
+    np.testing.assert_allclose(run(seq, opt, 6), [0.4, 0.7, 1.0, 0.5, 0.25, 0.125])
+    opt = sgd(1.0)
+    chain = torch.optim.lr_scheduler.ChainedScheduler([
+        torch.optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2),
+        torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+    # 0.1 * 0.9, then ConstantLR's factor lifted at its step 2 (x10), then 0.9 each step
+    np.testing.assert_allclose(run(chain, opt, 4), [0.09, 0.81, 0.729, 0.6561])
+    with pytest.raises(ValueError, match="one more than the number of milestone"):
+        torch.optim.lr_scheduler.SequentialLR(warm.optimizer, [warm, decay], milestones=[1, 2])
+    with pytest.raises(ValueError, match="expects all schedulers to belong to the same"):
+        torch.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[3])
+
+
+def test_step_with_an_epoch_uses_the_closed_form():
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 2, 5], gamma=0.5)
+    got = []
+    with pytest.warns(UserWarning, match="epoch parameter in `scheduler.step\\(\\)`"):
+        for epoch in (1, 3, 6, 0):
+            sched.step(epoch)
+            got.append(sched.get_last_lr()[0])
+    assert got == [1.0, 0.25, 0.125, 1.0]

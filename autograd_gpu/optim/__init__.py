@@ -2,7 +2,8 @@
 from . import lr_scheduler
 from .algorithms import (SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam,
                          RMSprop)
+from .more import ASGD, LBFGS, Rprop
 from .optimizer import Optimizer
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam",
-           "RAdam", "Adadelta", "lr_scheduler"]
+           "RAdam", "Adadelta", "Rprop", "ASGD", "LBFGS", "lr_scheduler"]

@@ -19,6 +19,78 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
+class IterableDataset(Dataset):
+    """A stream of samples (`__iter__`); DataLoader batches it in the order it yields."""
+
+    def __iter__(self):
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __getitem__(self, index):
+        raise TypeError(f"{type(self).__name__} is an IterableDataset: iterate over it "
+                        f"instead of indexing it")
+
+    def __add__(self, other: "Dataset") -> "ChainDataset":
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after another."""
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self.datasets)
+
+
+class StackDataset(Dataset):
+    """Samples of several datasets side by side: a tuple (positional) or a dict (keywords)."""
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        self.datasets = args or kwargs
+        lengths = {len(d) for d in (args or kwargs.values())}
+        if len(lengths) > 1:
+            raise ValueError("Size mismatch between datasets")
+        self._length = lengths.pop() if lengths else 0
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def get_worker_info():
+    """None: batches are always loaded in the main process here."""
+    return None
+
+
+def default_convert(data):
+    """NumPy arrays (also inside lists, tuples and dicts) as tensors; anything else as is."""
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
+        return creation.as_tensor(data)
+    if isinstance(data, np.generic) and data.dtype.kind in "biuf":
+        return creation.as_tensor(data)
+    if isinstance(data, dict):
+        return {k: default_convert(v) for k, v in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(v) for v in data))
+    if isinstance(data, (list, tuple)):  # a list, for tuples too (as PyTorch)
+        return [default_convert(v) for v in data]
+    return data
+
+
 class TensorDataset(Dataset):
     def __init__(self, *tensors: Tensor):
         if any(t.shape[0] != tensors[0].shape[0] for t in tensors):
@@ -74,9 +146,10 @@ def default_collate(batch):
         return list(batch)
     if isinstance(first, dict):
         return {k: default_collate([b[k] for b in batch]) for k in first}
-    if isinstance(first, (tuple, list)):
-        return type(first)(default_collate(list(items)) for items in zip(*batch)) if \
-            isinstance(first, tuple) else [default_collate(list(items)) for items in zip(*batch)]
+    if isinstance(first, tuple) and hasattr(first, "_fields"):  # a named tuple stays one
+        return type(first)(*(default_collate(list(items)) for items in zip(*batch)))
+    if isinstance(first, (tuple, list)):  # a list, for tuples too (as PyTorch)
+        return [default_collate(list(items)) for items in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, "
                     f"dicts or lists; found {type(first).__name__}")
 
@@ -101,11 +174,24 @@ class DataLoader:
                              "shuffle, sampler, and drop_last")
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
+        if isinstance(dataset, IterableDataset) and (shuffle or sampler is not None
+                                                     or batch_sampler is not None):
+            which = "shuffle" if shuffle else "sampler" if sampler is not None else \
+                "batch_sampler"
+            raise ValueError(f"DataLoader with IterableDataset: expected unspecified {which} "
+                             f"option, but got {which}={shuffle if shuffle else 'given'}")
+        if collate_fn is None and batch_size is None and batch_sampler is None:
+            self.collate_fn = default_convert
         self.sampler, self.batch_sampler = sampler, batch_sampler
         if batch_sampler is not None:
             self.batch_size = None
 
     def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            n = len(self.dataset)  # (a TypeError when the stream has no length, as PyTorch)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         n = len(self.sampler) if self.sampler is not None else len(self.dataset)
@@ -125,7 +211,25 @@ class DataLoader:
             return np.random.default_rng(seed).permutation(n)
         return creation.randperm(n, generator=gen).numpy(force=True)
 
+    def _stream(self):
+        """Batches of an IterableDataset, in the order it yields its samples."""
+        if self.batch_size is None:
+            for sample in self.dataset:
+                yield self._to_device(self.collate_fn(sample))
+            return
+        batch = []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield self._to_device(self.collate_fn(batch))
+                batch = []
+        if batch and not self.drop_last:
+            yield self._to_device(self.collate_fn(batch))
+
     def __iter__(self):
+        if isinstance(self.dataset, IterableDataset):
+            yield from self._stream()
+            return
         if self.batch_sampler is not None:
             for idx in self.batch_sampler:
                 yield self._to_device(self._batch(idx))
@@ -133,7 +237,7 @@ class DataLoader:
         order = self._order()
         if self.batch_size is None:
             for i in order:
-                yield self._to_device(self.dataset[int(i)])
+                yield self._to_device(self.collate_fn(self.dataset[int(i)]))
             return
         stop = len(order) - (len(order) % self.batch_size if self.drop_last else 0)
         for start in range(0, stop, self.batch_size):
@@ -143,7 +247,7 @@ class DataLoader:
     def _batch(self, idx):
         if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
             index = creation.as_tensor(np.asarray(idx, dtype=np.int64))
-            return tuple(t[index.to(t.device)] for t in self.dataset.tensors)
+            return [t[index.to(t.device)] for t in self.dataset.tensors]  # (collate's list)
         return self.collate_fn([self.dataset[int(i)] for i in idx])
 
     def _to_device(self, batch):
