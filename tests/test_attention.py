@@ -136,3 +136,57 @@ def test_transformer_matches_pytorch(spec, shape, mask):
         results.append([xt.grad.numpy()] + [p.grad.numpy() for p in module.parameters()])
     for a, b in zip(*results):
         np.testing.assert_allclose(b, a, rtol=1e-8, atol=1e-11)
+
+
+def test_decoder_layer_attends_causally_and_to_memory(device):
+    torch.manual_seed(0)
+    layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0).double().to(
+        device)
+    rng = np.random.default_rng(0)
+    tgt = torch.tensor(rng.standard_normal((4, 2, 8)), device=device, requires_grad=True)
+    mem = torch.tensor(rng.standard_normal((5, 2, 8)), device=device, requires_grad=True)
+    mask = nn.Transformer.generate_square_subsequent_mask(4, device=device,
+                                                          dtype=torch.float64)
+    out = layer(tgt, mem, tgt_mask=mask)
+    changed = tgt.detach().clone()
+    changed[3] += 1.0  # a later target position cannot change earlier outputs ...
+    out2 = layer(changed, mem, tgt_mask=mask)
+    np.testing.assert_allclose(host(out2[:3]), host(out[:3]), atol=1e-12)
+    assert not np.allclose(host(out2[3]), host(out[3]))
+    mem2 = mem.detach().clone()
+    mem2[0] += 1.0  # ... but every output reads the memory
+    assert not np.allclose(host(layer(tgt, mem2, tgt_mask=mask)[0]), host(out[0]))
+    fn = lambda t, m: layer(t, m, tgt_mask=mask)  # noqa: E731
+    assert torch.autograd.gradcheck(fn, (tgt, mem))
+
+
+@pytest.mark.parametrize("norm_first,batch_first", [(False, False), (True, True)])
+def test_full_transformer_matches_pytorch(norm_first, batch_first):
+    T = pytest.importorskip("torch")
+    T.manual_seed(0)
+    kw = dict(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+              dim_feedforward=16, dropout=0.0, batch_first=batch_first, norm_first=norm_first)
+    ref, ours = T.nn.Transformer(**kw).double(), nn.Transformer(**kw).double()
+    assert list(ref.state_dict()) == list(ours.state_dict())
+    ours.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ref.state_dict().items()})
+    rng = np.random.default_rng(1)
+    src, tgt = rng.standard_normal((3, 5, 8)), rng.standard_normal((3, 4, 8))
+    if not batch_first:
+        src, tgt = src.transpose(1, 0, 2).copy(), tgt.transpose(1, 0, 2).copy()
+    pad = np.zeros((3, 5), bool)
+    pad[1, 3:] = True
+    outs = []
+    for lib, model in ((T, ref), (torch, ours)):
+        s, t = lib.tensor(src, requires_grad=True), lib.tensor(tgt, requires_grad=True)
+        mask = type(model).generate_square_subsequent_mask(4, dtype=lib.float64)
+        out = model(s, t, tgt_mask=mask, src_key_padding_mask=lib.tensor(pad),
+                    memory_key_padding_mask=lib.tensor(pad))
+        (out ** 2).sum().backward()
+        outs.append([out.detach().numpy(), s.grad.numpy(), t.grad.numpy()]
+                    + [p.grad.numpy() for p in model.parameters()])
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(b, a, atol=1e-10)
+    narrow = [torch.zeros(*((3, n, 4) if batch_first else (n, 3, 4)), dtype=torch.float64)
+              for n in (5, 4)]
+    with pytest.raises(RuntimeError, match="feature number of src and tgt must be equal"):
+        ours(*narrow)

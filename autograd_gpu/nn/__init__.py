@@ -16,7 +16,8 @@ from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLo
                            SoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                            HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
                            MultiLabelSoftMarginLoss)
-from .modules.attention import (MultiheadAttention, TransformerEncoder,
+from .modules.attention import (MultiheadAttention, Transformer, TransformerDecoder,
+                                TransformerDecoderLayer, TransformerEncoder,
                                 TransformerEncoderLayer)
 from .modules.module import Module
 from .modules.padding import *  # noqa: F403
@@ -39,5 +40,6 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "GRUCell", "RNNBase", "ConvTranspose2d", "PReLU", "RMSNorm", "PoissonNLLLoss",
            "GaussianNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
            "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
-           "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
+           "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Transformer", "TransformerDecoder",
+           "TransformerDecoderLayer",
            *_padding_layers]
