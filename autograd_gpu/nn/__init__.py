@@ -20,6 +20,8 @@ from .modules.attention import (MultiheadAttention, Transformer, TransformerDeco
                                 TransformerDecoderLayer, TransformerEncoder,
                                 TransformerEncoderLayer)
 from .modules.module import Module
+from .modules.more import *  # noqa: F403
+from .modules.more import __all__ as _more_layers
 from .modules.padding import *  # noqa: F403
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .modules.padding import __all__ as _padding_layers
@@ -42,4 +44,4 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
            "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Transformer", "TransformerDecoder",
            "TransformerDecoderLayer",
-           *_padding_layers]
+           *_padding_layers, *_more_layers]

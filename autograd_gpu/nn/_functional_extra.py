@@ -463,6 +463,11 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                            f"{c_in} channels instead")
     (sh, sw), (ph, pw), (oph, opw), (dh, dw) = (_pairs(v) for v in (stride, padding,
                                                                     output_padding, dilation))
+    if (oph >= sh and oph >= dh) or (opw >= sw and opw >= dw):
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, "
+                           f"but got output_padding_height: {oph} output_padding_width: {opw} "
+                           f"stride_height: {sh} stride_width: {sw} dilation_height: {dh} "
+                           f"dilation_width: {dw}")
     out_h = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     out_w = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
     from .functional import fold

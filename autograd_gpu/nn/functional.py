@@ -440,3 +440,7 @@ from ._functional_extra import *  # noqa: E402,F403 - the rest of torch.nn.funct
 from ._functional_extra import __all__ as _extra
 
 __all__ += _extra
+from ._functional_more import *  # noqa: E402,F403
+from ._functional_more import __all__ as _more
+
+__all__ += _more

@@ -1,0 +1,171 @@
+"""The added torch.nn layers and functions: values against NumPy definitions, derivatives
+against finite differences (float64), and their argument errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as ag
+from autograd_gpu import nn
+from autograd_gpu.autograd import gradcheck, gradgradcheck
+from autograd_gpu.nn import functional as F
+
+from .conftest import host
+
+
+def t64(a, device, grad=True):
+    return ag.tensor(np.asarray(a, np.float64), device=device, requires_grad=grad)
+
+
+def test_instance_norm_normalises_each_sample_and_channel(device, rng):
+    x = rng.standard_normal((2, 3, 5))
+    out = host(F.instance_norm(t64(x, device, False)))
+    ref = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(out, ref, atol=1e-12)
+    m = nn.InstanceNorm1d(3, affine=True, track_running_stats=True).double().to(device)
+    m(t64(x, device, False))
+    np.testing.assert_allclose(host(m.running_mean), 0.1 * x.mean(-1).mean(0), atol=1e-12)
+    np.testing.assert_allclose(host(m.running_var),
+                               0.9 + 0.1 * x.var(-1, ddof=1).mean(0), atol=1e-12)
+    m.eval()
+    rm, rv = host(m.running_mean), host(m.running_var)
+    np.testing.assert_allclose(host(m(t64(x, device, False))),
+                               (x - rm[:, None]) / np.sqrt(rv[:, None] + 1e-5), atol=1e-12)
+    with pytest.raises(ValueError, match="expected 2D or 3D input"):
+        m(t64(np.ones((1, 3, 2, 2)), device, False))
+    with pytest.raises(ValueError, match="to match num_features \\(3\\), but got: 4"):
+        m(t64(np.ones((1, 4, 2)), device, False))
+    xg = t64(rng.standard_normal((2, 2, 3, 3)), device)
+    w, b = t64(rng.uniform(0.5, 1.5, 2), device), t64(rng.standard_normal(2), device)
+    fn = lambda x, w, b: F.instance_norm(x, weight=w, bias=b)  # noqa: E731
+    assert gradcheck(fn, (xg, w, b)) and gradgradcheck(fn, (xg, w, b), atol=1e-4)
+
+
+def test_local_response_norm_is_its_definition(device, rng):
+    x = rng.standard_normal((2, 5, 3))
+    out = host(F.local_response_norm(t64(x, device, False), 3, alpha=0.1, beta=0.5, k=2.0))
+    pad = np.pad(x * x, ((0, 0), (1, 1), (0, 0)))
+    avg = (pad[:, :-2] + pad[:, 1:-1] + pad[:, 2:]) / 3
+    np.testing.assert_allclose(out, x / (2.0 + 0.1 * avg) ** 0.5, atol=1e-12)
+    xg = t64(rng.standard_normal((1, 4, 2, 2)), device)
+    assert gradcheck(lambda x: F.local_response_norm(x, 2), (xg,))
+
+
+def test_bilinear_and_its_module(device, rng):
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    w, bias = rng.standard_normal((5, 3, 2)), rng.standard_normal(5)
+    out = F.bilinear(t64(a, device), t64(b, device), t64(w, device), t64(bias, device))
+    np.testing.assert_allclose(host(out), np.einsum("ni,oij,nj->no", a, w, b) + bias,
+                               atol=1e-12)
+    assert gradcheck(F.bilinear, tuple(t64(v, device) for v in (a, b, w, bias)))
+    m = nn.Bilinear(3, 2, 5)
+    bound = 1 / np.sqrt(3)
+    assert tuple(m.weight.shape) == (5, 3, 2) and host(m.weight).max() <= bound
+    assert tuple(m(ag.ones(7, 3), ag.ones(7, 2)).shape) == (7, 5)
+
+
+def test_pooling_family(device, rng):
+    x = rng.uniform(0.1, 2, (1, 2, 6))
+    out = host(F.lp_pool1d(t64(x, device, False), 2, 3))
+    ref = np.sqrt((x ** 2).reshape(1, 2, 2, 3).sum(-1))
+    np.testing.assert_allclose(out, ref, atol=1e-12)
+    xg = t64(rng.uniform(0.5, 2, (1, 1, 4, 4)), device)
+    assert gradcheck(lambda x: F.lp_pool2d(x, 3, 2), (xg,))
+    x = t64(rng.permutation(32).reshape(1, 2, 4, 4).astype(float), device)
+    pooled, idx = F.max_pool2d(x, 2, return_indices=True)
+    restored = F.max_unpool2d(pooled, idx, 2)
+    h = host(x)
+    keep = h == h.reshape(1, 2, 2, 2, 2, 2).max((3, 5)).repeat(2, 2).repeat(2, 3)
+    np.testing.assert_array_equal(host(restored), np.where(keep, h, 0))
+    assert gradcheck(lambda p: F.max_unpool2d(p, idx, 2), (pooled.detach().requires_grad_(),))
+    with pytest.raises(ValueError, match="invalid output_size"):
+        F.max_unpool2d(pooled, idx, 2, output_size=(9, 4))
+
+
+def test_embedding_bag_modes(device):
+    w = ag.arange(15.0, dtype=ag.float64, device=device).reshape(5, 3).requires_grad_()
+    idx = ag.tensor([1, 2, 4, 4, 0], device=device)
+    out = F.embedding_bag(idx, w, ag.tensor([0, 2, 2], device=device), mode="sum")
+    W = host(w)
+    np.testing.assert_allclose(host(out), [W[1] + W[2], np.zeros(3), W[4] + W[4] + W[0]])
+    means = F.embedding_bag(ag.tensor([[1, 2], [4, 0]], device=device), w, mode="mean")
+    np.testing.assert_allclose(host(means), [(W[1] + W[2]) / 2, (W[4] + W[0]) / 2])
+    maxes = F.embedding_bag(ag.tensor([[1, 2], [4, 0]], device=device), w, mode="max")
+    np.testing.assert_allclose(host(maxes), [W[2], W[4]])
+    assert gradcheck(lambda w: F.embedding_bag(idx, w, ag.tensor([0, 2], device=device),
+                                               mode="sum", per_sample_weights=ag.tensor(
+                                                   [1.0, 2, 0.5, -1, 3], dtype=ag.float64,
+                                                   device=device)), (w,))
+    with pytest.raises(NotImplementedError, match="only supported for mode='sum'"):
+        F.embedding_bag(idx, w, ag.tensor([0]), per_sample_weights=ag.ones(5), mode="max")
+
+
+def test_conv_transpose1d_is_the_adjoint_of_conv1d(device, rng):
+    x, w = rng.standard_normal((2, 3, 7)), rng.standard_normal((3, 2, 3))
+    y = rng.standard_normal((2, 2, 14))
+    up = F.conv_transpose1d(t64(x, device, False), t64(w, device, False), stride=2, padding=1,
+                            output_padding=1)
+    assert tuple(up.shape) == (2, 2, 14)
+    down = F.conv1d(t64(y, device, False), t64(w, device, False), stride=2, padding=1)
+    # <conv_transpose(x), y> = <x, conv(y)> for the same weight, stride and padding
+    assert np.isclose((host(up) * y).sum(), (x * host(down)[..., :7]).sum())
+    assert gradcheck(lambda x, w: F.conv_transpose1d(x, w, stride=2),
+                     (t64(x, device), t64(w, device)))
+    with pytest.raises(RuntimeError, match="output padding must be smaller than either stride"):
+        F.conv_transpose1d(t64(x, device), t64(w, device), stride=2, output_padding=2)
+    m = nn.ConvTranspose1d(3, 4, 3, stride=2)
+    assert tuple(m(ag.ones(1, 3, 5), output_size=[12]).shape) == (1, 4, 12)
+
+
+def test_margin_losses(device, rng):
+    x = rng.standard_normal((3, 4))
+    y = np.array([3, 0, 2])
+    got = host(F.multi_margin_loss(t64(x, device, False), ag.tensor(y, device=device),
+                                   reduction="none"))
+    ref = [sum(max(0, 1 - x[n, y[n]] + x[n, i]) for i in range(4) if i != y[n]) / 4
+           for n in range(3)]
+    np.testing.assert_allclose(got, ref, atol=1e-12)
+    tgt = ag.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [0, -1, 2, 2]], device=device)
+    got = host(F.multilabel_margin_loss(t64(x, device, False), tgt, reduction="none"))
+    labels = [{3, 0}, {1, 2, 3}, {0}]
+    ref = [sum(max(0, 1 - (x[n, j] - x[n, i])) for j in labels[n] for i in range(4)
+               if i not in labels[n]) / 4 for n in range(3)]
+    np.testing.assert_allclose(got, ref, atol=1e-12)
+    xg = t64(x, device)
+    assert gradcheck(lambda x: F.multi_margin_loss(x, ag.tensor(y, device=device), p=2), (xg,))
+    assert gradcheck(lambda x: F.multilabel_margin_loss(x, tgt), (xg,))
+    a, p, n = (t64(rng.standard_normal((4, 3)), device) for _ in range(3))
+    got = F.triplet_margin_with_distance_loss(a, p, n, swap=True, reduction="none")
+    d = lambda u, v: np.linalg.norm(host(u) - host(v) + 1e-6, axis=1)  # noqa: E731
+    ref = np.maximum(d(a, p) - np.minimum(d(a, n), d(p, n)) + 1.0, 0)
+    np.testing.assert_allclose(host(got), ref, atol=1e-12)
+    with pytest.raises(ValueError, match="expected margin to be greater than 0"):
+        nn.TripletMarginWithDistanceLoss(margin=0)
+
+
+def test_small_layers(device, rng):
+    x = ag.arange(12.0, device=device).reshape(1, 6, 2)
+    shuffled = host(F.channel_shuffle(x, 3))
+    np.testing.assert_array_equal(shuffled[0, :, 0], [0, 4, 8, 2, 6, 10])
+    s = host(nn.Softmax2d()(ag.tensor(rng.standard_normal((2, 3, 2, 2)), device=device)))
+    np.testing.assert_allclose(s.sum(1), 1, atol=1e-6)
+    r = nn.RReLU(0.1, 0.3)
+    r.eval()
+    assert host(r(ag.tensor([-2.0, 3.0]))).tolist() == pytest.approx([-0.4, 3.0])
+    r.train()
+    slopes = host(r(ag.full((1000,), -1.0))) * -1
+    assert 0.1 <= slopes.min() and slopes.max() <= 0.3 and slopes.std() > 0.03
+    d = nn.AlphaDropout(0.3)
+    big = ag.tensor(rng.standard_normal(200000), dtype=ag.float64)
+    out = host(d(big))  # keeps (approximately) zero mean and unit variance
+    assert abs(out.mean()) < 0.02 and abs(out.std() - 1) < 0.02
+    d.eval()
+    assert d(big) is big
+    pd = host(F.pdist(ag.tensor([[0.0, 0.0], [3.0, 4.0], [1.0, 1.0]])))
+    np.testing.assert_allclose(pd, [5.0, np.sqrt(2), np.sqrt(13)])
+    g = F.gumbel_softmax(ag.tensor(rng.standard_normal((50, 4)), requires_grad=True), hard=True)
+    assert set(np.unique(host(g)).tolist()) == {0.0, 1.0} and host(g).sum(1).tolist() == [1] * 50
+    g.sum().backward()  # straight-through: a gradient flows
+    unf = nn.Unfold(2, stride=2)(ag.arange(32.0).reshape(1, 2, 4, 4))
+    np.testing.assert_array_equal(host(nn.Fold((4, 4), 2, stride=2)(unf)),
+                                  np.arange(32.0).reshape(1, 2, 4, 4))
