@@ -178,7 +178,7 @@ def _unpool_size(input, kernel, stride, padding, output_size, nd):
     for i in range(nd):
         lo, hi = default[i] - stride[i], default[i] + stride[i]
         if not lo < out[i] < hi:
-            raise ValueError(f"invalid output_size \"{list(output_size)}\" (dim {i} must be "
+            raise ValueError(f"invalid output_size \"{output_size}\" (dim {i} must be "
                              f"between {lo} and {hi})")
     return out
 
