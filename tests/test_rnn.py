@@ -141,3 +141,69 @@ def test_matches_pytorch(spec, batched):
                        [p.grad.numpy() for p in module.parameters()])
     for a, b in zip(*results):
         np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+
+
+def test_pad_and_pack_round_trip(device):
+    from autograd_gpu.nn.utils import rnn as R
+
+    seqs = [torch.arange(float(n), device=device).unsqueeze(1) + 10 * i
+            for i, n in enumerate((2, 4, 3))]
+    padded = R.pad_sequence(seqs, batch_first=True, padding_value=-1.0)
+    assert tuple(padded.shape) == (3, 4, 1) and host(padded)[0, 2:, 0].tolist() == [-1, -1]
+    left = R.pad_sequence(seqs, batch_first=True, padding_side="left")
+    assert host(left)[0, :, 0].tolist() == [0, 0, 0, 1]
+    packed = R.pack_sequence(seqs, enforce_sorted=False)
+    assert host(packed.batch_sizes).tolist() == [3, 3, 2, 1]
+    assert host(packed.sorted_indices).tolist() == [1, 2, 0]
+    assert host(packed.data[:3, 0]).tolist() == [10.0, 20.0, 0.0]  # step 0, longest first
+    back, lengths = R.pad_packed_sequence(packed, batch_first=True, total_length=6)
+    assert tuple(back.shape) == (3, 6, 1) and host(lengths).tolist() == [2, 4, 3]
+    for s, u in zip(seqs, R.unpack_sequence(packed)):
+        np.testing.assert_array_equal(host(u), host(s))
+    with pytest.raises(RuntimeError, match="must be sorted in decreasing order"):
+        R.pack_padded_sequence(padded, [2, 4, 3], batch_first=True)
+    with pytest.raises(RuntimeError, match="larger than or equal to the largest length 5"):
+        R.pack_padded_sequence(padded, [5, 4, 3], batch_first=True, enforce_sorted=False)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
+def test_packed_input_equals_each_sequence_alone(device, cls):
+    """A packed batch gives each sequence exactly what running it alone gives."""
+    from autograd_gpu.nn.utils import rnn as R
+
+    torch.manual_seed(0)
+    layer = getattr(nn, cls)(2, 3, num_layers=2, bidirectional=True).double().to(device)
+    rng = np.random.default_rng(0)
+    lengths = [3, 5, 1]
+    seqs = [torch.tensor(rng.standard_normal((n, 2)), device=device, requires_grad=True)
+            for n in lengths]
+    packed = R.pack_sequence(seqs, enforce_sorted=False)
+    out, state = layer(packed)
+    padded, _ = R.pad_packed_sequence(out)
+    h_n = state[0] if cls == "LSTM" else state
+    for b, s in enumerate(seqs):
+        alone, alone_state = layer(s.unsqueeze(1))
+        alone_h = alone_state[0] if cls == "LSTM" else alone_state
+        np.testing.assert_allclose(host(padded[:lengths[b], b]), host(alone[:, 0]), atol=1e-12)
+        assert np.all(host(padded[lengths[b]:, b]) == 0)
+        np.testing.assert_allclose(host(h_n[:, b]), host(alone_h[:, 0]), atol=1e-12)
+    (padded.sum() + h_n.sum()).backward()
+    grads = [host(s.grad).copy() for s in seqs]
+    for b, s in enumerate(seqs):
+        s.grad = None
+        alone, alone_state = layer(s.unsqueeze(1))
+        alone_h = alone_state[0] if cls == "LSTM" else alone_state
+        (alone.sum() + alone_h.sum()).backward()
+        np.testing.assert_allclose(grads[b], host(s.grad), atol=1e-12)
+
+
+def test_total_norm_and_clipping_with_it(device):
+    ps = [nn.Parameter(torch.ones(2, device=device)), nn.Parameter(torch.ones(3, device=device))]
+    (ps[0].sum() * 3 + (ps[1] * 4).sum()).backward()
+    total = nn.utils.get_total_norm([p.grad for p in ps])
+    assert total.item() == pytest.approx(np.sqrt(2 * 9 + 3 * 16))
+    nn.utils.clip_grads_with_norm_(ps, 1.0, total)
+    clipped = np.sqrt(sum((host(p.grad) ** 2).sum() for p in ps))
+    assert clipped == pytest.approx(1.0, rel=1e-5)
+    with pytest.warns(FutureWarning, match="clip_grad_norm_"):
+        nn.utils.clip_grad_norm(ps, 10.0)

@@ -7,7 +7,7 @@ import math
 import warnings
 
 from ... import creation
-from ...ops import cat, sigmoid, stack, tanh
+from ...ops import cat, sigmoid, stack, tanh, where
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -122,19 +122,34 @@ class RNNBase(Module):
             fixed.append(h)
         return tuple(fixed) if self.mode == "LSTM" else fixed[0]
 
-    def forward(self, input: Tensor, hx=None):
+    def forward(self, input, hx=None):
+        from ..utils.rnn import PackedSequence, _repack, pad_packed_sequence
+
+        if isinstance(input, PackedSequence):  # masked steps: each sequence stops at its end
+            padded, lengths = pad_packed_sequence(input)
+            out, state = self._run(padded, hx, lengths.tolist())
+            return _repack(out, input), state
+        return self._run(input, hx, None)
+
+    def _run(self, input: Tensor, hx, lengths):
+        """Time-major when `lengths` (a packed input, unpacked in the original batch order)
+        is given; then sequence b's state stops changing after lengths[b] steps."""
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got "
                              f"{input.dim()}D instead")
         batched = input.dim() == 3
         x = input if batched else input.unsqueeze(1)
-        if batched and self.batch_first:
+        if batched and self.batch_first and lengths is None:
             x = x.transpose(0, 1)
         if x.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {x.shape[-1]}")
         steps, batch = x.shape[0], x.shape[1]
         state = self._initial(hx, input, batch, batched)
+        running = None
+        if lengths is not None:  # running[t]: (B, 1), True while step t is inside sequence b
+            running = (creation.arange(steps, device=x.device).unsqueeze(1) < creation.tensor(
+                lengths, device=x.device).unsqueeze(0)).unsqueeze(-1)
         directions = 2 if self.bidirectional else 1
         finals_h, finals_c = [], []
         for layer in range(self.num_layers):
@@ -147,8 +162,16 @@ class RNNBase(Module):
                 seq = []
                 order = range(steps - 1, -1, -1) if d == 1 else range(steps)
                 for t in order:
-                    h = _cell(self.mode, projected[t], h, w_hh, b_hh)
-                    seq.append(h[0] if self.mode == "LSTM" else h)
+                    new = _cell(self.mode, projected[t], h, w_hh, b_hh)
+                    if running is not None:  # finished sequences keep their state, output 0
+                        keep = running[t]
+                        new = tuple(where(keep, a, b) for a, b in zip(new, h)) if \
+                            self.mode == "LSTM" else where(keep, new, h)
+                        out_t = (new[0] if self.mode == "LSTM" else new) * keep
+                    else:
+                        out_t = new[0] if self.mode == "LSTM" else new
+                    h = new
+                    seq.append(out_t)
                 if d == 1:
                     seq.reverse()
                 outputs.append(stack(seq, 0))
@@ -159,7 +182,7 @@ class RNNBase(Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         output = x
-        if batched and self.batch_first:
+        if batched and self.batch_first and lengths is None:
             output = output.transpose(0, 1)
         h_n = stack(finals_h, 0)
         if not batched:

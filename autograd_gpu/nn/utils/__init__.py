@@ -1,10 +1,12 @@
-"""nn.utils: gradient clipping."""
+"""nn.utils: gradient clipping, parameters as one vector, and `rnn` (padding and packing
+sequences)."""
 from __future__ import annotations
 
 import math
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
+from . import rnn  # noqa: F401
 
 
 def _grads(parameters):
@@ -13,29 +15,57 @@ def _grads(parameters):
     return [p.grad for p in parameters if p.grad is not None]
 
 
+def get_total_norm(tensors, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach=None) -> Tensor:
+    """The norm of the norms of the tensors (a tensor or an iterable of them)."""
+    from ... import creation, stack
+
+    tensors = [tensors] if isinstance(tensors, Tensor) else [t for t in tensors
+                                                              if t is not None]
+    if not tensors:
+        return creation.tensor(0.0)
+    with no_grad():
+        first = tensors[0].device
+        if norm_type in (math.inf, float("inf")):
+            total = stack([t.abs().max().to(first) for t in tensors]).max()
+        else:
+            total = stack([t.norm(norm_type).to(first) for t in tensors]).norm(norm_type)
+    if error_if_nonfinite and not bool(total.isfinite()):
+        raise RuntimeError(f"The total norm of order {float(norm_type)} for gradients from "
+                           f"`parameters` is non-finite, so it cannot be clipped. To disable "
+                           f"this error and scale the gradients by the non-finite norm "
+                           f"anyway, set `error_if_nonfinite=False`")
+    return total
+
+
+def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor,
+                          foreach=None) -> None:
+    """Scale the gradients by max_norm / (total_norm + 1e-6) when that is below 1."""
+    with no_grad():
+        coef = (max_norm / (total_norm + 1e-6)).clamp(max=1.0)
+        for g in _grads(parameters):
+            g.mul_(coef.to(g.device))
+
+
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False, foreach=None):
     """Scale gradients in place so their joint norm is at most max_norm; returns the norm."""
-    from ... import creation, stack
-
-    grads = _grads(parameters)
-    if not grads:
-        return creation.tensor(0.0)
-    with no_grad():
-        if norm_type in (math.inf, float("inf")):
-            total = stack([g.abs().max().to(grads[0].device) for g in grads]).max()
-        else:
-            total = stack([g.norm(norm_type).to(grads[0].device) for g in grads]).norm(
-                norm_type)
-        if error_if_nonfinite and not bool(total.isfinite()):
-            raise RuntimeError(f"The total norm of order {float(norm_type)} for gradients from "
-                               f"`parameters` is non-finite, so it cannot be clipped. To disable "
-                               f"this error and scale the gradients by the non-finite norm "
-                               f"anyway, set `error_if_nonfinite=False`")
-        coef = (max_norm / (total + 1e-6)).clamp(max=1.0)
-        for g in grads:
-            g.mul_(coef.to(g.device))
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    parameters = list(parameters)
+    total = get_total_norm(_grads(parameters), norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total)
     return total
+
+
+def clip_grad_norm(parameters, max_norm: float, norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach=None):
+    """Deprecated spelling of clip_grad_norm_ (PyTorch warns the same way)."""
+    import warnings
+
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite)
 
 
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
