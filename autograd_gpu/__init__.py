@@ -17,6 +17,7 @@ from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, fro
                        tensor, zeros, zeros_like)
 from .ops import *  # noqa: F401,F403
 from .ops import abs, all, any, max, min, pow, sum  # noqa: A004 - PyTorch's names
+from .runtime import *  # noqa: F403
 from .sampling import bernoulli, multinomial, normal, poisson
 from .serialization import load, save
 from .tensor import Size, Tensor, from_dlpack

@@ -8,6 +8,35 @@ import numpy as np
 from . import _dtypes, backends
 
 PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
+SCI_MODE = None  # None: chosen from the values; True/False: forced (set_printoptions)
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
+             "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None) -> None:
+    """How tensors print (PyTorch's torch.set_printoptions); a profile first, then the
+    options given."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"unknown printoptions profile {profile!r} (expected one of "
+                             f"{', '.join(_PROFILES)})")
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    if precision is not None:
+        PRECISION = int(precision)
+    if threshold is not None:
+        THRESHOLD = threshold
+    if edgeitems is not None:
+        EDGEITEMS = int(edgeitems)
+    if linewidth is not None:
+        LINEWIDTH = int(linewidth)
+    SCI_MODE = sci_mode
+
+
+def get_printoptions() -> dict:
+    return {"precision": PRECISION, "threshold": THRESHOLD, "edgeitems": EDGEITEMS,
+            "linewidth": LINEWIDTH, "sci_mode": SCI_MODE}
 
 
 class _Formatter:
@@ -33,6 +62,10 @@ class _Formatter:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
             fmt = (lambda v: f"{v:.{PRECISION}e}") if self.sci_mode else (
                 lambda v: f"{v:.{PRECISION}f}")
+        if SCI_MODE is not None:
+            self.sci_mode = SCI_MODE
+            if SCI_MODE:
+                fmt = lambda v: f"{v:.{PRECISION}e}"  # noqa: E731
         for v in finite.tolist():
             self.max_width = max(self.max_width, len(fmt(v)))
 

@@ -1,0 +1,299 @@
+"""PyTorch's process-level and informational functions: print options, thread counts, the
+random state, finfo/iinfo, tensor predicates, window functions and a few creation helpers."""
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+
+from . import _dtypes, backends, creation
+from ._tensor_str import get_printoptions, set_printoptions
+from .tensor import Tensor
+
+__all__ = ["set_printoptions", "get_printoptions", "get_num_threads", "set_num_threads",
+           "get_num_interop_threads", "set_num_interop_threads", "get_rng_state",
+           "set_rng_state", "finfo", "iinfo", "is_nonzero", "is_same_size", "is_complex",
+           "is_signed", "is_inference", "is_storage", "hann_window", "hamming_window",
+           "bartlett_window", "blackman_window", "kaiser_window", "unravel_index",
+           "scalar_tensor", "asarray", "empty_strided", "range", "typename"]
+
+_threads = {"intra": None, "inter": 1}
+
+
+def _threadpools():
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits
+
+
+def get_num_threads() -> int:
+    """The threads the CPU math (BLAS) runs on."""
+    if _threads["intra"] is not None:
+        return _threads["intra"]
+    try:
+        from threadpoolctl import threadpool_info
+
+        counts = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+        if counts:
+            return int(counts[0])
+    except ImportError:
+        pass
+    return os.cpu_count() or 1
+
+
+def set_num_threads(num: int) -> None:
+    """Limit the CPU math to `num` threads (through threadpoolctl, when installed)."""
+    if int(num) <= 0:
+        raise RuntimeError(f"set_num_threads expects a positive integer, but got {num}")
+    _threads["intra"] = int(num)
+    limits = _threadpools()
+    if limits is not None:
+        limits(limits=int(num), user_api="blas")
+
+
+def get_num_interop_threads() -> int:
+    return _threads["inter"]
+
+
+def set_num_interop_threads(num: int) -> None:
+    if int(num) <= 0:
+        raise RuntimeError(f"set_num_interop_threads expects a positive integer, but got {num}")
+    _threads["inter"] = int(num)
+
+
+def get_rng_state() -> Tensor:
+    """The CPU default generator's state, as a uint8 tensor (set_rng_state restores it)."""
+    gen = creation.default_generator(backends.numpy_backend)
+    state = {"seed": gen._seed, "bit_generator": gen._rng.bit_generator.state}
+    raw = np.frombuffer(json.dumps(state).encode(), dtype=np.uint8).copy()
+    return creation.from_numpy(raw)
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    if not isinstance(new_state, Tensor) or new_state.dtype is not _dtypes.uint8:
+        raise TypeError("expected a torch.ByteTensor, but got "
+                        f"{getattr(new_state, 'dtype', type(new_state).__name__)}")
+    try:
+        state = json.loads(bytes(new_state.numpy().tobytes()).decode())
+    except (UnicodeDecodeError, ValueError):
+        raise RuntimeError("set_rng_state: the tensor is not a state from get_rng_state()") \
+            from None
+    gen = creation.default_generator(backends.numpy_backend)
+    gen._seed = state["seed"]
+    gen._rng.bit_generator.state = state["bit_generator"]
+
+
+class finfo:  # noqa: N801 - PyTorch's spelling
+    """Machine limits of a floating dtype (bits, eps, max, min, tiny, resolution)."""
+
+    def __init__(self, type=None):  # noqa: A002
+        dt = _dtypes.get_default_dtype() if type is None else type
+        if not dt.is_floating_point:
+            raise TypeError(f"torch.finfo() requires a floating point input type. Use "
+                            f"torch.iinfo to handle '{dt.name}'")
+        info = np.finfo(dt.np)
+        self.bits, self.eps, self.max, self.min = info.bits, float(info.eps), float(
+            info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.tiny)
+        self.resolution, self.dtype = float(info.resolution), dt.name
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:  # noqa: N801 - PyTorch's spelling
+    """Limits of an integer dtype (bits, min, max)."""
+
+    def __init__(self, type):  # noqa: A002
+        if type.is_floating_point:
+            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo "
+                            f"to handle '{type.name}'")
+        if type.np.kind == "b":
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        info = np.iinfo(type.np)
+        self.bits = type.itemsize * 8
+        self.min, self.max = int(info.min), int(info.max)
+        self.dtype = type.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """The truth of a one-element tensor (an error for any other size, as PyTorch)."""
+    if input.numel() == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if input.numel() > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def is_complex(input: Tensor) -> bool:
+    return False  # no complex dtypes here
+
+
+def is_signed(input: Tensor) -> bool:
+    return input.dtype.is_signed
+
+
+def is_inference(input: Tensor) -> bool:
+    return False
+
+
+def is_storage(obj) -> bool:
+    return False
+
+
+def _window(values: np.ndarray, dtype, device, requires_grad) -> Tensor:
+    dt = dtype or _dtypes.get_default_dtype()
+    return creation.tensor(values.astype(dt.np), device=device, requires_grad=requires_grad)
+
+
+def _cosine_window(coeffs, window_length: int, periodic: bool, dtype, device,
+                   requires_grad) -> Tensor:
+    if window_length == 0:
+        return _window(np.zeros(0), dtype, device, requires_grad)
+    if window_length == 1:
+        return _window(np.ones(1), dtype, device, requires_grad)
+    n = window_length + 1 if periodic else window_length
+    k = np.arange(window_length, dtype=np.float64)
+    w = sum(((-1) ** i) * c * np.cos(2 * math.pi * i * k / (n - 1))
+            for i, c in enumerate(coeffs))
+    return _window(w, dtype, device, requires_grad)
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype=None, device=None,
+                requires_grad: bool = False, layout=None) -> Tensor:
+    return _cosine_window((0.5, 0.5), window_length, periodic, dtype, device, requires_grad)
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54,
+                   beta: float = 0.46, *, dtype=None, device=None,
+                   requires_grad: bool = False, layout=None) -> Tensor:
+    return _cosine_window((alpha, beta), window_length, periodic, dtype, device, requires_grad)
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype=None, device=None,
+                    requires_grad: bool = False, layout=None) -> Tensor:
+    return _cosine_window((0.42, 0.5, 0.08), window_length, periodic, dtype, device,
+                          requires_grad)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype=None, device=None,
+                    requires_grad: bool = False, layout=None) -> Tensor:
+    if window_length <= 1:
+        return _window(np.ones(window_length), dtype, device, requires_grad)
+    n = window_length + 1 if periodic else window_length
+    k = np.arange(window_length, dtype=np.float64)
+    w = 1 - np.abs(2 * k / (n - 1) - 1)
+    return _window(w, dtype, device, requires_grad)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *,
+                  dtype=None, device=None, requires_grad: bool = False, layout=None) -> Tensor:
+    if window_length <= 1:
+        return _window(np.ones(window_length), dtype, device, requires_grad)
+    n = window_length + 1 if periodic else window_length
+    k = np.arange(window_length, dtype=np.float64)
+    ratio = 2 * k / (n - 1) - 1
+    w = np.i0(beta * np.sqrt(np.clip(1 - ratio * ratio, 0, None))) / np.i0(beta)
+    return _window(w, dtype, device, requires_grad)
+
+
+def unravel_index(indices, shape) -> tuple:
+    """Flat indices as one index tensor per dimension of `shape`."""
+    idx = indices if isinstance(indices, Tensor) else creation.tensor(indices)
+    if idx.is_floating_point() or idx.dtype is _dtypes.bool_:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {idx.dtype}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    size = int(np.prod(shape))
+    host = idx.cpu().numpy()
+    if ((host < -size) | (host >= size)).any():
+        raise RuntimeError("'indices' must be in range [-prod(shape), prod(shape))")
+    parts = np.unravel_index(np.where(host < 0, host + size, host), shape)
+    return tuple(creation.tensor(p.astype(np.int64), device=idx.device) for p in parts)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return creation.tensor(s, dtype=dtype or _dtypes.get_default_dtype(), device=device,
+                           requires_grad=requires_grad)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of obj, sharing its memory when it can (copy=None) or never (copy=True)."""
+    if copy:
+        out = creation.tensor(obj, dtype=dtype, device=device)
+    else:
+        out = creation.as_tensor(obj, dtype=dtype, device=device)
+    return out.requires_grad_() if requires_grad else out
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad: bool = False,
+                  layout=None, pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor of `size` (laid out contiguously: strides are NumPy's here)."""
+    return creation.empty(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None,  # noqa: A001
+          requires_grad: bool = False) -> Tensor:
+    """Deprecated torch.range: like arange but including `end`, float by default."""
+    import warnings
+
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    n = int(math.floor((end - start) / step)) + 1
+    values = start + step * np.arange(n, dtype=np.float64)
+    return creation.tensor(values, dtype=dtype or _dtypes.get_default_dtype(), device=device,
+                           requires_grad=requires_grad)
+
+
+def typename(obj) -> str:
+    if isinstance(obj, Tensor):
+        return obj.type()
+    return type(obj).__module__ + "." + type(obj).__qualname__ if type(
+        obj).__module__ != "builtins" else type(obj).__qualname__
+
+
+# -- the same questions as Tensor methods and properties ----------------------------------------
+def _imag(self: Tensor):
+    raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+
+def _data_ptr(self: Tensor) -> int:
+    return backends.of(self._data)._address(self._data)
+
+
+def _real_view(self: Tensor) -> Tensor:
+    return self  # real dtypes only: conj, resolve_conj, resolve_neg and real are the tensor
+
+
+for _name, _fn in (("is_nonzero", is_nonzero), ("is_same_size", is_same_size),
+                   ("is_complex", is_complex), ("is_signed", is_signed),
+                   ("is_inference", is_inference), ("data_ptr", _data_ptr),
+                   ("conj", _real_view), ("resolve_conj", _real_view),
+                   ("resolve_neg", _real_view), ("conj_physical", _real_view),
+                   ("is_conj", lambda self: False), ("is_neg", lambda self: False),
+                   ("is_pinned", lambda self: False), ("pin_memory", _real_view),
+                   ("share_memory_", _real_view)):
+    setattr(Tensor, _name, _fn)
+Tensor.real = property(_real_view)
+Tensor.imag = property(_imag)
+Tensor.nbytes = property(lambda self: int(self._data.nbytes))
+Tensor.itemsize = property(lambda self: int(self._data.itemsize))
+Tensor.is_cpu = property(lambda self: self.device.type == "cpu")
+Tensor.mH = property(lambda self: self.mT)
+Tensor.adjoint = lambda self: self.mT
