@@ -874,3 +874,53 @@ SPECS.update({
                                   lambda y: np.cumsum((y[..., 1:] + y[..., :-1]) / 2 * 0.5, -1),
                                   ((2, 5),))],
 })
+
+
+# -- ops/placement.py --------------------------------------------------------------------------
+_SR_IDX = np.array([[0, 2, 0], [1, 1, 3]])
+
+
+def _np_scatter_reduce(x, s, reduce, include_self=True):
+    out = x.copy()
+    hit = np.zeros(x.shape, bool)
+    rows, cols = np.indices(_SR_IDX.shape)
+    hit[rows, _SR_IDX] = True
+    if not include_self:
+        out[hit] = {"sum": 0, "amax": -np.inf, "amin": np.inf, "mean": 0}[reduce]
+    if reduce in ("sum", "mean"):
+        np.add.at(out, (rows, _SR_IDX), s)
+        if reduce == "mean":
+            count = np.zeros(x.shape)
+            np.add.at(count, (rows, _SR_IDX), 1)
+            out = np.where(hit, out / (count + include_self), x)
+    else:
+        (np.maximum if reduce == "amax" else np.minimum).at(out, (rows, _SR_IDX), s)
+    return out
+
+
+def _distinct_pair(shape_a, shape_b):
+    def make(rng):
+        n = int(np.prod(shape_a)) + int(np.prod(shape_b))
+        vals = rng.permutation(n) * 0.37 - n * 0.15
+        return vals[:int(np.prod(shape_a))].reshape(shape_a), \
+            vals[int(np.prod(shape_a)):].reshape(shape_b)
+    return make
+
+
+SPECS.update({
+    "scatter_reduce": [
+        Case(lambda a, b, r=r, inc=inc: a.scatter_reduce(
+            1, ag.tensor(_SR_IDX, device=a.device), b, r, include_self=inc),
+             lambda a, b, r=r, inc=inc: _np_scatter_reduce(a, b, r, inc), ((2, 4), (2, 3)),
+             make=_distinct_pair((2, 4), (2, 3)))
+        for r, inc in (("sum", True), ("mean", True), ("mean", False), ("amax", True),
+                       ("amin", False))],
+    "renorm": [Case(lambda a: ag.renorm(a, 2, 0, 1.5), lambda a: a * np.where(
+        np.linalg.norm(a, axis=1, keepdims=True) > 1.5,
+        1.5 / (np.linalg.norm(a, axis=1, keepdims=True) + 1e-7), 1.0), ((3, 4),))],
+    "ldexp": [Case(lambda a: ag.ldexp(a, ag.tensor([2, -1, 0], device=a.device)),
+                   lambda a: np.ldexp(a, [2, -1, 0]), ((2, 3),))],
+    "addbmm": [Case(lambda a, b, c: ag.addbmm(a, b, c, beta=0.5, alpha=2),
+                    lambda a, b, c: 0.5 * a + 2 * np.einsum("bij,bjk->ik", b, c),
+                    ((2, 3), (4, 2, 5), (4, 5, 3)))],
+})

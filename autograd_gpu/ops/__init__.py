@@ -4,10 +4,12 @@ Importing this package attaches the ops to Tensor as methods and operators.
 """
 from . import (activation, arrange, composite, conversion, extra, indexing,  # noqa: F401
                inplace, linalg, nn_ops, numeric, pointwise, reduction, shape, views)
+from . import placement  # noqa: F401,E402
 from . import aliases  # noqa: F401,E402  (after every op it spells another way)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
 from .aliases import *  # noqa: F403
+from .placement import *  # noqa: F403
 from .arrange import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .conversion import clone, to

@@ -1,0 +1,301 @@
+"""Writing values into places, out of place and differentiably: scatter_reduce, index_reduce,
+masked_scatter, put, select/slice/diagonal_scatter, fill_diagonal_; and small math left
+over: renorm, ldexp, frexp, gcd, lcm, nextafter, isposinf, isneginf, isreal."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backends, creation
+from ..autograd.grad_mode import no_grad
+from ..autograd.node import Node
+from ..tensor import Tensor, _wrap, _wrap_dim
+from ._core import method, record, recording, register
+from .composite import scatter_add
+from .inplace import _unary_inplace
+
+__all__ = ["scatter_reduce", "index_reduce", "masked_scatter", "put", "select_scatter",
+           "slice_scatter", "diagonal_scatter", "renorm", "ldexp", "frexp", "gcd", "lcm",
+           "nextafter", "isposinf", "isneginf", "isreal", "addbmm", "chain_matmul"]
+
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+class ScatterReduceBackward0(Node):
+    """reduce='prod' has no derivative here: backward says so instead of a wrong one."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        raise RuntimeError("derivative of scatter_reduce with reduce='prod' is not implemented "
+                           "here; use reduce='sum', 'mean', 'amax' or 'amin', or compute the "
+                           "product as exp(sum(log(x))) for positive values")
+
+
+def _check(name: str, input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str):
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    if index.dtype.is_floating_point or index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if input.dtype != src.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+    return _wrap_dim(dim, max(input.dim(), 1))
+
+
+@register()
+@method("scatter_reduce")
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """input with src's elements reduced into the places index names along dim (sum, prod,
+    mean, amax or amin; with include_self the input's own value joins each reduction)."""
+    d = _check("scatter_reduce", input, dim, index, src, reduce)
+    from .pointwise import where
+
+    src = src[tuple(slice(0, n) for n in index.shape)]  # only the part index covers
+    hit = scatter_add(input.new_zeros(tuple(input.shape)), d, index,
+                      src.new_ones(tuple(index.shape))).detach()
+    reached = hit > 0  # places no index names keep the input, whatever include_self says
+    if reduce in ("sum", "mean"):
+        base = input if include_self else input.new_zeros(tuple(input.shape))
+        total = scatter_add(base, d, index, src)
+        if reduce == "sum":
+            return total if include_self else where(reached, total, input)
+        mean = total / (hit + (1 if include_self else 0)).clamp(min=1)
+        if not input.is_floating_point():  # PyTorch's mean of integers floors
+            mean = mean.floor().to(input.dtype)
+        return where(reached, mean, input)
+    xp = backends.of(input._data).xp
+    out = input._data.copy()
+    if not include_self:  # start the reached places from the reduction's identity
+        dt = out.dtype
+        big = np.inf if dt.kind == "f" else np.iinfo(dt).max
+        small = -np.inf if dt.kind == "f" else np.iinfo(dt).min
+        identity = {"prod": 1, "amax": small, "amin": big}[reduce]
+        out[reached._data] = identity
+    ufunc = {"prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum}[reduce]
+    grid = list(xp.indices(index._data.shape, sparse=True))
+    grid[d] = index._data
+    ufunc.at(out, tuple(grid), src._data)
+    if not recording(input, src):
+        return _wrap(out)
+    if reduce == "prod":
+        return record(ScatterReduceBackward0, out, (input, src))
+    # amax/amin: the gradient is shared evenly by every element equal to its place's result
+    result = _wrap(out)
+    with no_grad():
+        src_hit = (src == result.gather(d, index)).to(src.dtype)
+        self_hit = (input == result).to(input.dtype)
+        # (PyTorch counts an equal input among the ties even without include_self, and then
+        # gives it no share: the same numbers here)
+        ties = scatter_add(self_hit, d, index, src_hit)
+        w_src = src_hit / ties.gather(d, index).clamp(min=1)
+        w_self = self_hit / ties.clamp(min=1)
+        if not include_self:
+            w_self = where(reached, 0.0, w_self)
+    terms = scatter_add(input * w_self, d, index, src * w_src)
+    return result + (terms - terms.detach())
+
+
+@method("index_reduce")
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """input with source's slices along dim reduced into the slices index names."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    d = _wrap_dim(dim, max(input.dim(), 1))
+    shape = [1] * source.dim()
+    shape[d] = -1
+    full = index.reshape(shape).expand(tuple(source.shape))
+    return scatter_reduce(input, d, full, source, reduce, include_self=include_self)
+
+
+@method("masked_scatter")
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """input with the places where mask is True filled, in order, by source's elements."""
+    if mask.dtype.name != "bool":
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {str(mask.dtype).split('.')[-1]}")
+    full = mask.expand(tuple(input.shape)) if tuple(mask.shape) != tuple(input.shape) else mask
+    positions = full.reshape(-1).nonzero().reshape(-1)
+    k = positions.numel()
+    if k > source.numel():
+        raise RuntimeError("masked_scatter: expected source to have at least as many elements "
+                           "as the ones in mask")
+    flat = input.reshape(-1).scatter(0, positions, source.reshape(-1)[:k])
+    return flat.reshape(tuple(input.shape))
+
+
+@method("put")
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """input with its flat elements at `index` set to (or, accumulating, increased by)
+    source's elements."""
+    n = input.numel()
+    idx = index.reshape(-1)
+    host = idx.cpu().numpy()
+    if host.size and ((host >= n) | (host < -n)).any():
+        bad = int(host[(host >= n) | (host < -n)][0])
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                         f"elements.")
+    idx = _wrap(backends.of(idx._data).asarray(np.where(host < 0, host + n, host)))
+    flat = input.reshape(-1)
+    values = source.reshape(-1)
+    out = flat.index_add(0, idx, values) if accumulate else flat.scatter(0, idx, values)
+    return out.reshape(tuple(input.shape))
+
+
+def _written(input: Tensor, src: Tensor, view) -> Tensor:
+    out = input.clone()
+    target = view(out)
+    if tuple(target.shape) != tuple(src.shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size "
+                           f"= {list(src.shape)}, slice size = {list(target.shape)}")
+    target.copy_(src)
+    return out
+
+
+@method("select_scatter")
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    return _written(input, src, lambda t: t.select(dim, index))
+
+
+@method("slice_scatter")
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start=None, end=None,
+                  step: int = 1) -> Tensor:
+    d = _wrap_dim(dim, input.dim())
+    where = tuple([slice(None)] * d + [slice(start, end, step)])
+    return _written(input, src, lambda t: t[where])
+
+
+@method("diagonal_scatter")
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:
+    d1, d2 = _wrap_dim(dim1, input.dim()), _wrap_dim(dim2, input.dim())
+    rest = [i for i in range(input.dim()) if i not in (d1, d2)]
+    rows_n, cols_n = input.shape[d1], input.shape[d2]
+    n = max(0, min(rows_n, cols_n - offset) if offset >= 0 else min(rows_n + offset, cols_n))
+    rows = np.arange(n) + max(-offset, 0)
+    cols = np.arange(n) + max(offset, 0)
+    out = input.clone()
+    if tuple(src.shape) != tuple(input.shape[i] for i in rest) + (n,):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size "
+                           f"= {list(src.shape)}, slice size = "
+                           f"{[input.shape[i] for i in rest] + [n]}")
+    view = out.permute(rest + [d1, d2])  # the diagonal's two dims last, adjacent
+    index = (Ellipsis, creation.tensor(rows, device=input.device),
+             creation.tensor(cols, device=input.device))
+    view[index] = src
+    return out
+
+
+def _fill_diagonal_(self: Tensor, fill_value, wrap: bool = False) -> Tensor:
+    """Write fill_value on the main diagonal (all indices equal), in place."""
+    if self.dim() < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if self.dim() > 2 and len(set(self.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    n = min(self.shape)
+    steps = [np.arange(n)] * self.dim()
+    if wrap and self.dim() == 2 and self.shape[0] > self.shape[1] + 1:
+        rows = np.arange(self.shape[0])
+        keep = rows % (self.shape[1] + 1) != self.shape[1]
+        rows = rows[keep]
+        steps = [rows, rows % (self.shape[1] + 1)]
+    index = tuple(creation.tensor(s.astype(np.int64), device=self.device) for s in steps)
+    self[index] = fill_value
+    return self
+
+
+Tensor.fill_diagonal_ = _fill_diagonal_
+
+
+@register()
+@method("renorm")
+def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+    """Each slice along dim whose p-norm exceeds maxnorm scaled down to norm maxnorm."""
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    d = _wrap_dim(dim, input.dim())
+    others = tuple(i for i in range(input.dim()) if i != d)
+    norm = input.norm(p, others, keepdim=True) if others else input.abs()
+    from .pointwise import where
+
+    return input * where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+
+
+@register()
+@method("ldexp")
+def ldexp(input: Tensor, other: Tensor) -> Tensor:
+    """input * 2 ** other."""
+    x = input if input.is_floating_point() else input.float()
+    return x * (2.0 ** other.to(x.dtype))
+
+
+@method("frexp")
+def frexp(input: Tensor):
+    """(mantissa in [0.5, 1), integer exponent) with input = mantissa * 2 ** exponent."""
+    if not input.is_floating_point():
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    from collections import namedtuple
+
+    m, e = backends.of(input._data).xp.frexp(input._data)
+    return namedtuple("frexp", ["mantissa", "exponent"])(_wrap(m), _wrap(e.astype(np.int32)))
+
+
+def _integer_op(name: str, ufunc_name: str):
+    def fn(input: Tensor, other: Tensor) -> Tensor:
+        if input.is_floating_point() or other.is_floating_point():
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        xp = backends.of(input._data).xp
+        return _wrap(getattr(xp, ufunc_name)(input._data, other._data))
+
+    fn.__name__ = name
+    return method(name)(fn)
+
+
+gcd = _integer_op("gcd", "gcd")
+lcm = _integer_op("lcm", "lcm")
+
+
+@method("nextafter")
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.nextafter(input._data, other._data))
+
+
+@method("isposinf")
+def isposinf(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.isposinf(input._data))
+
+
+@method("isneginf")
+def isneginf(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.isneginf(input._data))
+
+
+@method("isreal")
+def isreal(input: Tensor) -> Tensor:
+    return _wrap(backends.of(input._data).xp.ones(input._data.shape, dtype=bool))
+
+
+@register()
+@method("addbmm")
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * (sum over the batch of batch1[i] @ batch2[i])."""
+    prod = (batch1 @ batch2).sum(0)
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:
+        return prod + input.new_zeros(()).expand(tuple(input.shape))
+    return (input if beta == 1 else input * beta) + prod
+
+
+def chain_matmul(*matrices) -> Tensor:
+    out = matrices[0]
+    for m in matrices[1:]:
+        out = out @ m
+    return out
+
+
+for _name in ("scatter_reduce", "index_reduce", "masked_scatter", "put", "renorm", "ldexp",
+              "gcd", "lcm", "nextafter", "addbmm"):
+    _unary_inplace(_name + "_", globals()[_name])
