@@ -3,6 +3,8 @@
 `import autograd_gpu as torch` runs PyTorch-style code: tensors, the autograd engine, and
 ops with their derivatives, on the device each tensor lives on.
 """
+import builtins
+
 from . import ops as _ops  # attaches the ops to Tensor
 from . import autograd, backends, cuda, datasets, linalg, nn, optim, special, utils, viz
 from ._device import device
@@ -114,6 +116,60 @@ for _name in ("absolute", "multiply", "divide", "subtract", "true_divide", "clam
     if not hasattr(Tensor, _name):
         raise AttributeError(f"Tensor.{_name} is missing (autograd_gpu/__init__.py)")
     globals().setdefault(_name, getattr(Tensor, _name))
+
+
+# torch.<name> spellings of nn.functional ones with the same signature
+for _name in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "avg_pool1d",
+              "max_pool1d", "max_pool2d", "pixel_shuffle", "pixel_unshuffle", "prelu", "selu",
+              "celu", "threshold", "hardshrink", "rrelu", "channel_shuffle",
+              "native_channel_shuffle", "pdist", "pairwise_distance", "cosine_similarity",
+              "bilinear", "adaptive_avg_pool1d", "celu_", "selu_", "rrelu_", "threshold_"):
+    globals().setdefault(_name, getattr(nn.functional, _name))
+
+
+def _unique_method(self, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
+                   dim=None):
+    return unique(self, sorted, return_inverse, return_counts, dim)
+
+
+def _split_with_sizes(self, split_sizes, dim: "builtins.int" = 0):  # noqa: F821
+    return self.split(list(split_sizes), dim)
+
+
+def _sum_to_size(self, *size):
+    """Sum the broadcast dimensions away to reach `size` (which self must expand from)."""
+    from .autograd import tensor_math
+
+    shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], builtins.int) \
+        else tuple(size)
+    try:
+        if broadcast_shapes(shape, tuple(self.shape)) != tuple(self.shape):
+            raise ValueError
+    except (ValueError, RuntimeError):
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size "
+                           f"{{{list(self.shape)}}}.") from None
+    return tensor_math.sum_to(self, shape)
+
+
+def _new(self, *args, **kwargs):
+    """The legacy x.new(...): a tensor of x's dtype and device from data, or of a size."""
+    if len(args) == 1 and not isinstance(args[0], builtins.int):
+        return tensor(args[0], dtype=self.dtype, device=self.device)
+    return empty(*args, dtype=self.dtype, device=self.device)
+
+
+Tensor.unique = _unique_method
+Tensor.bincount = lambda self, weights=None, minlength=0: bincount(self, weights, minlength)
+Tensor.histc = lambda self, bins=100, min=0, max=0: histc(self, bins, min, max)  # noqa: A002
+Tensor.cross = lambda self, other, dim=None: cross(self, other, dim)
+Tensor.hardshrink = lambda self, lambd=0.5: nn.functional.hardshrink(self, lambd)
+Tensor.prelu = lambda self, weight: nn.functional.prelu(self, weight)
+Tensor.split_with_sizes = _split_with_sizes
+Tensor.unsafe_chunk = Tensor.chunk
+Tensor.unsafe_split = Tensor.split
+Tensor.narrow_copy = lambda self, dim, start, length: self.narrow(dim, start, length).clone()
+Tensor.sum_to_size = _sum_to_size
+Tensor.new = _new
 
 
 def concat(tensors, dim: "builtins.int" = 0) -> Tensor:  # noqa: F821

@@ -381,3 +381,43 @@ def test_bernoulli_multinomial_poisson(device):
 def test_binary_cross_entropy_checks_the_target_range():
     with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
         ag.nn.functional.binary_cross_entropy(ag.tensor([0.5]), ag.tensor([2.0]))
+
+
+def test_placement_ops_against_numpy(device, rng):
+    x = rng.standard_normal((2, 4))
+    src = rng.standard_normal((2, 3))
+    idx = np.array([[0, 2, 0], [1, 1, 3]])
+    got = host(ag.scatter_reduce(f64(x, device, False), 1, ag.tensor(idx, device=device),
+                                 f64(src, device, False), "amax", include_self=False))
+    ref = x.copy()
+    ref[[0, 0, 1, 1], [0, 2, 1, 3]] = -np.inf
+    np.maximum.at(ref, (np.indices(idx.shape)[0], idx), src)
+    np.testing.assert_allclose(got, ref)
+    prod = ag.scatter_reduce(f64(x, device), 1, ag.tensor(idx, device=device),
+                             f64(src, device), "prod")
+    ref = x.copy()
+    np.multiply.at(ref, (np.indices(idx.shape)[0], idx), src)
+    np.testing.assert_allclose(host(prod), ref)
+    with pytest.raises(RuntimeError, match="reduce='prod' is not implemented"):
+        prod.sum().backward()
+    m = np.array([[True, False, True], [False, True, False]])
+    ms = ag.masked_scatter(ag.zeros(2, 3, device=device), ag.tensor(m, device=device),
+                           ag.arange(1.0, 7.0, device=device))
+    assert host(ms).tolist() == [[1, 0, 2], [0, 3, 0]]
+    p = ag.zeros(2, 3, device=device).put(ag.tensor([0, -1, 0], device=device),
+                                          ag.tensor([1.0, 2.0, 3.0], device=device), True)
+    assert host(p).tolist() == [[4, 0, 0], [0, 0, 2]]
+    d = ag.diagonal_scatter(ag.zeros(3, 4, device=device), ag.ones(3, device=device), 1)
+    np.testing.assert_array_equal(host(d), np.eye(3, 4, 1))
+    f = ag.zeros(7, 3, device=device).fill_diagonal_(5.0, wrap=True)
+    ref = np.zeros((7, 3))
+    ref[[0, 1, 2, 4, 5, 6], [0, 1, 2, 0, 1, 2]] = 5
+    np.testing.assert_array_equal(host(f), ref)
+    s = ag.slice_scatter(ag.zeros(4, 4, device=device), ag.ones(4, 2, device=device), 1, 0,
+                         4, 2)
+    assert host(s)[:, ::2].sum() == 8 and host(s)[:, 1::2].sum() == 0
+    t = ag.ones(2, 3, 4, dtype=ag.float64, requires_grad=True)
+    y = t.sum_to_size(3, 1)
+    assert tuple(y.shape) == (3, 1) and host(y).tolist() == [[8.0]] * 3
+    with pytest.raises(RuntimeError, match="is not expandable to size"):
+        ag.ones(2, 3).sum_to_size(4)
