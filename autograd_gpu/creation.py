@@ -93,7 +93,7 @@ def _target_backend(data, device):
         return backends.of(data._data)
     if hasattr(data, "__cuda_array_interface__"):
         return backends.of(data)
-    return backends.numpy_backend
+    return backends.get(None)  # the default device
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,

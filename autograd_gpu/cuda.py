@@ -169,3 +169,25 @@ def empty_cache() -> None:
 
         cupy.get_default_memory_pool().free_all_blocks()
         cupy.get_default_pinned_memory_pool().free_all_blocks()
+
+
+class _AmpNamespace:
+    """torch.cuda.amp: the older spellings of torch.amp.autocast("cuda") and GradScaler."""
+
+    @staticmethod
+    def autocast(enabled: bool = True, dtype=None, cache_enabled=True):
+        from .amp import autocast
+
+        return autocast("cuda", dtype=dtype, enabled=enabled)
+
+    @staticmethod
+    def GradScaler(init_scale: float = 2.0 ** 16, growth_factor: float = 2.0,  # noqa: N802
+                   backoff_factor: float = 0.5, growth_interval: int = 2000,
+                   enabled: bool = True):
+        from .amp import GradScaler
+
+        return GradScaler("cuda", init_scale, growth_factor, backoff_factor, growth_interval,
+                          enabled)
+
+
+amp = _AmpNamespace()

@@ -17,7 +17,10 @@ __all__ = ["set_printoptions", "get_printoptions", "get_num_threads", "set_num_t
            "set_rng_state", "finfo", "iinfo", "is_nonzero", "is_same_size", "is_complex",
            "is_signed", "is_inference", "is_storage", "hann_window", "hamming_window",
            "bartlett_window", "blackman_window", "kaiser_window", "unravel_index",
-           "scalar_tensor", "asarray", "empty_strided", "range", "typename"]
+           "scalar_tensor", "asarray", "empty_strided", "range", "typename", "compile",
+           "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+           "is_deterministic_algorithms_warn_only_enabled", "set_default_device",
+           "get_default_device"]
 
 _threads = {"intra": None, "inter": 1}
 
@@ -266,6 +269,47 @@ def typename(obj) -> str:
         return obj.type()
     return type(obj).__module__ + "." + type(obj).__qualname__ if type(
         obj).__module__ != "builtins" else type(obj).__qualname__
+
+
+def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor",  # noqa: A001
+            mode=None, options=None, disable: bool = False):
+    """torch.compile: here the model or function itself (nothing to compile to), so code
+    written for PyTorch 2 runs unchanged; usable as a decorator, with or without arguments."""
+    if model is None:
+        return lambda fn: fn
+    return model
+
+
+_deterministic = {"on": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Recorded only: every operation here is deterministic already."""
+    _deterministic["on"], _deterministic["warn_only"] = bool(mode), bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _deterministic["on"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    return _deterministic["warn_only"]
+
+
+def set_default_device(device) -> None:
+    """Where creation functions put tensors when given no device (None: the CPU)."""
+    from ._device import device as _dev
+
+    if device is not None:
+        device = _dev(device)
+        backends.get(device)  # a CUDA device without CuPy or a GPU fails here, changing nothing
+    backends.default_device[0] = device
+
+
+def get_default_device():
+    from ._device import device as _dev
+
+    return backends.default_device[0] or _dev("cpu")
 
 
 # -- the same questions as Tensor methods and properties ----------------------------------------

@@ -378,3 +378,31 @@ def test_step_with_an_epoch_uses_the_closed_form():
             sched.step(epoch)
             got.append(sched.get_last_lr()[0])
     assert got == [1.0, 0.25, 0.125, 1.0]
+
+
+def test_grad_scaler_skips_inf_steps_and_adapts_the_scale():
+    w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    opt = torch.optim.SGD([w], lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=8.0, growth_interval=2)
+    history = []
+    for i in range(4):
+        opt.zero_grad()
+        with torch.autocast("cpu"):
+            loss = (w * w).sum() * (float("inf") if i == 1 else 1.0)
+        scaled = scaler.scale(loss)
+        assert scaled.item() == pytest.approx(loss.item() * scaler.get_scale())
+        scaled.backward()
+        before = host(w).copy()
+        scaler.step(opt)
+        after = host(w).copy()
+        if i == 1:
+            assert np.array_equal(before, after)  # an inf gradient: the step is skipped
+        else:  # the step used the unscaled gradient 2w
+            np.testing.assert_allclose(after, before - 0.1 * 2 * before, rtol=1e-6)
+        scaler.update()
+        history.append(scaler.get_scale())
+    assert history == [8.0, 4.0, 4.0, 8.0]  # backed off after the inf, grown after 2 good
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        off = torch.amp.GradScaler("cuda") if not torch.cuda.is_available() else None
+    if off is not None:
+        assert not off.is_enabled() and off.scale(w) is w

@@ -32,10 +32,16 @@ def cuda_backend(index: int | None = None) -> Backend:
     return backend
 
 
+default_device: list = [None]  # torch.set_default_device's choice (None: the CPU)
+
+
 def get(dev) -> Backend:
-    """The backend for a device, a device string or None (the CPU)."""
+    """The backend for a device, a device string or None (the default device: the CPU unless
+    set_default_device chose another)."""
     if dev is None:
-        return numpy_backend
+        dev = default_device[0]
+        if dev is None:
+            return numpy_backend
     if not isinstance(dev, device):
         dev = device(dev)
     if dev.type == "cpu":
