@@ -1,0 +1,435 @@
+"""torch.distributions: Normal, Uniform, Laplace, Exponential, Bernoulli, Categorical and
+OneHotCategorical with sample/rsample, log_prob, entropy, mean, variance and PyTorch's
+parameter checks, plus kl_divergence between members of the same family.
+
+Densities are written with tensor ops, so log_prob and entropy are differentiable in the
+parameters; rsample is the reparameterised sample (differentiable), sample is not."""
+from __future__ import annotations
+
+import math
+
+from . import creation, sampling
+from .autograd.grad_mode import no_grad
+from .ops import broadcast_shapes, where
+from .tensor import Tensor
+
+__all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Bernoulli",
+           "Categorical", "OneHotCategorical", "kl_divergence", "register_kl"]
+
+
+def _tensor(value, like=None) -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    dtype = like.dtype if isinstance(like, Tensor) and like.is_floating_point() else None
+    device = like.device if isinstance(like, Tensor) else None
+    return creation.tensor(float(value), dtype=dtype, device=device)
+
+
+class Distribution:
+    has_rsample = False
+    _validate_default = True
+
+    def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
+        self._batch_shape, self._event_shape = tuple(batch_shape), tuple(event_shape)
+        self._validate = self._validate_default if validate_args is None else validate_args
+
+    @staticmethod
+    def set_default_validate_args(value: bool) -> None:
+        Distribution._validate_default = bool(value)
+
+    @property
+    def batch_shape(self):
+        from .tensor import Size
+
+        return Size(self._batch_shape)
+
+    @property
+    def event_shape(self):
+        from .tensor import Size
+
+        return Size(self._event_shape)
+
+    def _extended(self, sample_shape) -> tuple:
+        return tuple(sample_shape) + self._batch_shape + self._event_shape
+
+    def sample(self, sample_shape=()) -> Tensor:
+        with no_grad():
+            return self.rsample(sample_shape) if self.has_rsample else self._sample(
+                sample_shape)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} has no rsample (its samples are not "
+                                  f"differentiable); use sample()")
+
+    def sample_n(self, n: int) -> Tensor:
+        return self.sample((n,))
+
+    @property
+    def stddev(self) -> Tensor:
+        return self.variance.sqrt()
+
+    def perplexity(self) -> Tensor:
+        return self.entropy().exp()
+
+    def _check(self, name: str, value: Tensor, ok: Tensor, constraint: str) -> None:
+        if self._validate and not bool(ok.all()):
+            raise ValueError(f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) "
+                             f"of distribution {self!r} to satisfy the constraint "
+                             f"{constraint}, but found invalid values:\n{value}")
+
+    def _check_sample(self, value: Tensor, ok: Tensor, support: str) -> None:
+        if self._validate and not bool(ok.all()):
+            raise ValueError(f"Expected value argument (Tensor of shape {tuple(value.shape)}) "
+                             f"to be within the support ({support}) of the distribution "
+                             f"{self!r}, but found invalid values:\n{value}")
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}: {tuple(v.shape) if v.dim() else v}" for k, v in
+                           self._params().items())
+        return f"{type(self).__name__}({params})"
+
+    def _params(self) -> dict:
+        return {}
+
+
+class Normal(Distribution):
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = _tensor(loc, scale), _tensor(scale, loc)
+        shape = broadcast_shapes(tuple(self.loc.shape), tuple(self.scale.shape))
+        self.loc, self.scale = self.loc.expand(shape), self.scale.expand(shape)
+        super().__init__(shape, (), validate_args)
+        self._check("loc", self.loc, self.loc.isfinite(), "Real()")
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+
+    def _params(self):
+        return {"loc": self.loc, "scale": self.scale}
+
+    mean = property(lambda self: self.loc)
+    mode = property(lambda self: self.loc)
+    variance = property(lambda self: self.scale ** 2)
+    stddev = property(lambda self: self.scale)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        eps = creation.randn(*self._extended(sample_shape), dtype=self.loc.dtype,
+                             device=self.loc.device)
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.loc)
+        var = self.scale ** 2
+        return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - math.log(
+            math.sqrt(2 * math.pi))
+
+    def cdf(self, value) -> Tensor:
+        value = _tensor(value, self.loc)
+        return 0.5 * (1 + ((value - self.loc) / (self.scale * math.sqrt(2))).erf())
+
+    def icdf(self, value) -> Tensor:
+        value = _tensor(value, self.loc)
+        return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
+
+    def entropy(self) -> Tensor:
+        return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
+
+
+class Uniform(Distribution):
+    has_rsample = True
+
+    def __init__(self, low, high, validate_args=None):
+        self.low, self.high = _tensor(low, high), _tensor(high, low)
+        shape = broadcast_shapes(tuple(self.low.shape), tuple(self.high.shape))
+        self.low, self.high = self.low.expand(shape), self.high.expand(shape)
+        super().__init__(shape, (), validate_args)
+        self._check("low", self.low, self.low < self.high,
+                    "LessThan(upper_bound=" + str(self.high) + ")")
+
+    def _params(self):
+        return {"low": self.low, "high": self.high}
+
+    mean = property(lambda self: (self.high + self.low) / 2)
+    variance = property(lambda self: (self.high - self.low) ** 2 / 12)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        u = creation.rand(*self._extended(sample_shape), dtype=self.low.dtype,
+                          device=self.low.device)
+        return self.low + u * (self.high - self.low)
+
+    def _in_support(self, value) -> Tensor:
+        value = _tensor(value, self.low)
+        self._check_sample(value, (value >= self.low) & (value < self.high),
+                           f"Interval(lower_bound={self.low}, upper_bound={self.high})")
+        return value
+
+    def log_prob(self, value) -> Tensor:
+        value = self._in_support(value)
+        return -(self.high - self.low).log() + value * 0
+
+    def cdf(self, value) -> Tensor:
+        value = self._in_support(value)
+        return ((value - self.low) / (self.high - self.low)).clamp(0, 1)
+
+    def entropy(self) -> Tensor:
+        return (self.high - self.low).log()
+
+
+class Laplace(Distribution):
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = _tensor(loc, scale), _tensor(scale, loc)
+        shape = broadcast_shapes(tuple(self.loc.shape), tuple(self.scale.shape))
+        self.loc, self.scale = self.loc.expand(shape), self.scale.expand(shape)
+        super().__init__(shape, (), validate_args)
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+
+    def _params(self):
+        return {"loc": self.loc, "scale": self.scale}
+
+    mean = property(lambda self: self.loc)
+    variance = property(lambda self: 2 * self.scale ** 2)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        finfo_eps = 1.1920928955078125e-07 if self.loc.dtype.itemsize == 4 else 2.22e-16
+        u = creation.rand(*self._extended(sample_shape), dtype=self.loc.dtype,
+                          device=self.loc.device) * (2 - 2 * finfo_eps) - (1 - finfo_eps)
+        return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.loc)
+        return -(2 * self.scale).log() - (value - self.loc).abs() / self.scale
+
+    def entropy(self) -> Tensor:
+        return 1 + (2 * self.scale).log()
+
+
+class Exponential(Distribution):
+    has_rsample = True
+
+    def __init__(self, rate, validate_args=None):
+        self.rate = _tensor(rate)
+        super().__init__(tuple(self.rate.shape), (), validate_args)
+        self._check("rate", self.rate, self.rate > 0, "GreaterThan(lower_bound=0.0)")
+
+    def _params(self):
+        return {"rate": self.rate}
+
+    mean = property(lambda self: 1 / self.rate)
+    variance = property(lambda self: self.rate ** -2)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        e = creation.empty(*self._extended(sample_shape), dtype=self.rate.dtype,
+                           device=self.rate.device)
+        with no_grad():
+            e.exponential_()
+        return e / self.rate
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.rate)
+        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        return self.rate.log() - self.rate * value
+
+    def entropy(self) -> Tensor:
+        return 1.0 - self.rate.log()
+
+
+def _probs_logits(probs, logits, binary: bool):
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    if probs is not None:
+        probs = _tensor(probs)
+        if binary:
+            eps = 1.1920928955078125e-07 if probs.dtype.itemsize == 4 else 2.220446049250313e-16
+            clamped = probs.clamp(eps, 1 - eps)
+            return probs, clamped.log() - (-clamped).log1p()
+        normalised = probs / probs.sum(-1, keepdim=True)
+        eps = 1.1920928955078125e-07 if probs.dtype.itemsize == 4 else 2.220446049250313e-16
+        return normalised, normalised.clamp(min=eps).log()
+    logits = _tensor(logits)
+    if binary:
+        return logits.sigmoid(), logits
+    logits = logits - logits.logsumexp(-1, keepdim=True)
+    return logits.exp(), logits
+
+
+class Bernoulli(Distribution):
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        given_probs = probs is not None
+        self.probs, self.logits = _probs_logits(probs, logits, True)
+        super().__init__(tuple(self.probs.shape), (), validate_args)
+        if given_probs:
+            self._check("probs", self.probs, (self.probs >= 0) & (self.probs <= 1),
+                        "Interval(lower_bound=0.0, upper_bound=1.0)")
+
+    def _params(self):
+        return {"probs": self.probs}
+
+    mean = property(lambda self: self.probs)
+    variance = property(lambda self: self.probs * (1 - self.probs))
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        shape = self._extended(sample_shape)
+        return sampling.bernoulli(self.probs.expand(shape).detach())
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.logits)
+        self._check_sample(value, (value == 0) | (value == 1), "Boolean()")
+        # -BCEWithLogits(logits, value)
+        x = self.logits
+        return -((-x.abs()).exp().log1p() + x.clamp(min=0) - x * value)
+
+    def entropy(self) -> Tensor:
+        x = self.logits
+        bce = (-x.abs()).exp().log1p() + x.clamp(min=0) - x * self.probs
+        return bce
+
+
+class Categorical(Distribution):
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        given_probs = probs is not None
+        self.probs, self.logits = _probs_logits(probs, logits, False)
+        if given_probs and probs is not None and self.probs.dim() < 1:
+            raise ValueError("`probs` parameter must be at least one-dimensional.")
+        self._num_events = self.probs.shape[-1]
+        super().__init__(tuple(self.probs.shape[:-1]), (), validate_args)
+        if given_probs:
+            raw = _tensor(probs)
+            self._check("probs", raw, (raw >= 0).all(-1) & (raw.sum(-1) > 0),
+                        "Simplex()")
+
+    def _params(self):
+        return {"probs": self.probs}
+
+    @property
+    def param_shape(self):
+        return self.probs.shape
+
+    mean = property(lambda self: self.probs.new_full(self._batch_shape, float("nan")))
+    variance = property(lambda self: self.probs.new_full(self._batch_shape, float("nan")))
+
+    @property
+    def mode(self) -> Tensor:
+        return self.probs.argmax(-1)
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        n = int(math.prod(sample_shape)) if sample_shape else 1
+        flat = self.probs.reshape(-1, self._num_events).detach()
+        draws = sampling.multinomial(flat, n, True)  # (batch, n)
+        out = draws.t().reshape(tuple(sample_shape) + self._batch_shape)
+        return out
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value).long()
+        self._check_sample(value, (value >= 0) & (value < self._num_events),
+                           f"IntegerInterval(lower_bound=0, upper_bound="
+                           f"{self._num_events - 1})")
+        shape = broadcast_shapes(tuple(value.shape), self._batch_shape)
+        logits = self.logits.expand(shape + (self._num_events,))
+        return logits.gather(-1, value.expand(shape).unsqueeze(-1)).squeeze(-1)
+
+    def entropy(self) -> Tensor:
+        eps_min = -3.4028234663852886e38 if self.logits.dtype.itemsize == 4 else -1.79e308
+        logits = self.logits.clamp(min=eps_min)
+        return -(logits * self.probs).sum(-1)
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        values = creation.arange(self._num_events, device=self.probs.device)
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((self._num_events,) + self._batch_shape) if expand else values
+
+
+class OneHotCategorical(Distribution):
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        self._categorical = Categorical(probs, logits, validate_args)
+        self.probs, self.logits = self._categorical.probs, self._categorical.logits
+        super().__init__(self._categorical._batch_shape, (self.probs.shape[-1],),
+                         validate_args)
+
+    def _params(self):
+        return {"probs": self.probs}
+
+    mean = property(lambda self: self.probs)
+    variance = property(lambda self: self.probs * (1 - self.probs))
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        from .nn.functional import one_hot
+
+        idx = self._categorical.sample(sample_shape)
+        return one_hot(idx, self.probs.shape[-1]).to(self.probs.dtype)
+
+    def log_prob(self, value) -> Tensor:
+        return self._categorical.log_prob(_tensor(value).argmax(-1))
+
+    def entropy(self) -> Tensor:
+        return self._categorical.entropy()
+
+
+_KL = {}
+
+
+def register_kl(type_p, type_q):
+    """Decorator: fn(p, q) is kl_divergence for p of type_p and q of type_q."""
+    def deco(fn):
+        _KL[(type_p, type_q)] = fn
+        return fn
+    return deco
+
+
+def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
+    """KL(p || q) for the pairs registered (same-family pairs here)."""
+    for (tp, tq), fn in _KL.items():
+        if isinstance(p, tp) and isinstance(q, tq):
+            return fn(p, q)
+    raise NotImplementedError(f"No KL(p || q) is implemented for p type {type(p).__name__} "
+                              f"and q type {type(q).__name__}")
+
+
+@register_kl(Normal, Normal)
+def _kl_normal(p, q):
+    var_ratio = (p.scale / q.scale) ** 2
+    t1 = ((p.loc - q.loc) / q.scale) ** 2
+    return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
+
+
+@register_kl(Categorical, Categorical)
+def _kl_categorical(p, q):
+    t = p.probs * (p.logits - q.logits)
+    t = where(q.probs == 0, float("inf"), t)
+    t = where(p.probs == 0, 0.0, t)
+    return t.sum(-1)
+
+
+@register_kl(Bernoulli, Bernoulli)
+def _kl_bernoulli(p, q):
+    from .nn.functional import softplus
+
+    t1 = p.probs * (softplus(-q.logits) - softplus(-p.logits))
+    t1 = where(q.probs == 0, float("inf"), t1)
+    t1 = where(p.probs == 0, 0.0, t1)
+    t2 = (1 - p.probs) * (softplus(q.logits) - softplus(p.logits))
+    t2 = where(q.probs == 1, float("inf"), t2)
+    t2 = where(p.probs == 1, 0.0, t2)
+    return t1 + t2
+
+
+@register_kl(Uniform, Uniform)
+def _kl_uniform(p, q):
+    result = ((q.high - q.low) / (p.high - p.low)).log()
+    return where((q.low > p.low) | (q.high < p.high), float("inf"), result)
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential(p, q):
+    ratio = q.rate / p.rate
+    return -ratio.log() + ratio - 1
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace(p, q):
+    scale_ratio = p.scale / q.scale
+    loc_abs = (p.loc - q.loc).abs()
+    t1 = -scale_ratio.log()
+    t2 = loc_abs / q.scale
+    t3 = scale_ratio * (-loc_abs / p.scale).exp()
+    return t1 + t2 + t3 - 1
