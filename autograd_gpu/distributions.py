@@ -84,7 +84,7 @@ class Distribution:
                              f"{self!r}, but found invalid values:\n{value}")
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}: {tuple(v.shape) if v.dim() else v}" for k, v in
+        params = ", ".join(f"{k}: {v.shape if v.dim() else v}" for k, v in
                            self._params().items())
         return f"{type(self).__name__}({params})"
 

@@ -421,3 +421,19 @@ def test_placement_ops_against_numpy(device, rng):
     assert tuple(y.shape) == (3, 1) and host(y).tolist() == [[8.0]] * 3
     with pytest.raises(RuntimeError, match="is not expandable to size"):
         ag.ones(2, 3).sum_to_size(4)
+
+
+def test_compile_returns_the_model_and_default_device():
+    model = ag.nn.Linear(2, 1)
+    assert ag.compile(model) is model
+    assert ag.compile(mode="max-autotune")(abs) is abs
+    assert str(ag.get_default_device()) == "cpu"
+    ag.set_default_device("cpu")
+    try:
+        assert ag.zeros(1).device.type == "cpu"
+    finally:
+        ag.set_default_device(None)
+    if not ag.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA is not available"):
+            ag.set_default_device("cuda")
+        assert ag.ones(1).device.type == "cpu"  # the failed call changed nothing
