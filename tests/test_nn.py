@@ -530,3 +530,30 @@ def test_views_of_convolution_outputs_work_as_in_pytorch(device):
     assert conv.weight.grad.shape == (6, 3, 3, 3)
     with pytest.raises(RuntimeError, match="view size is not compatible"):
         torch.ones(2, 3, device=device).t().view(6)
+
+
+def test_full_backward_hooks_see_the_modules_own_gradients(device):
+    lin = torch.nn.Linear(3, 2).to(device)
+    seen = []
+    handle = lin.register_full_backward_hook(lambda m, gi, go: seen.append(
+        (m, [host(g) for g in gi], [host(g) for g in go])))
+    x = torch.tensor([[1.0, 2.0, 3.0]], device=device, requires_grad=True)
+    z = x * 1
+    y = lin(z)
+    (y * torch.tensor([[2.0, -1.0]], device=device)).sum().backward(retain_graph=True)
+    assert len(seen) == 1 and seen[0][0] is lin
+    np.testing.assert_allclose(seen[0][2][0], [[2.0, -1.0]])
+    w = host(lin.weight)
+    np.testing.assert_allclose(seen[0][1][0], [[2.0, -1.0]] @ w, rtol=1e-6)  # dL/dz only
+    handle.remove()
+    y.sum().backward()
+    assert len(seen) == 1  # removed
+    lin.register_full_backward_hook(lambda m, gi, go: (gi[0] * 0,))
+    x.grad = None
+    z = x * 1
+    (lin(z).sum() + z.sum()).backward()
+    np.testing.assert_allclose(host(x.grad), np.ones((1, 3)))  # only the module's share zeroed
+    pre = torch.nn.Linear(3, 1).to(device)
+    pre.register_full_backward_pre_hook(lambda m, go: (go[0] * 3,))
+    pre(torch.ones(1, 3, device=device)).sum().backward()
+    assert host(pre.bias.grad).tolist() == [3.0]

@@ -22,6 +22,8 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
@@ -33,6 +35,8 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        if self._backward_hooks or self._backward_pre_hooks:
+            return self._call_with_backward_hooks(args, kwargs)
         out = self.forward(*args, **kwargs)
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
@@ -41,8 +45,34 @@ class Module:
                     out = res
         return out
 
+    def _call_with_backward_hooks(self, args, kwargs):
+        """Inputs and outputs pass through identity nodes, so the module's own share of the
+        gradient reaches its backward hooks (as PyTorch's BackwardHookFunction)."""
+        from ..utils.hooks import wrap_inputs, wrap_outputs
+
+        args, call = wrap_inputs(self, args)
+        out = self.forward(*args, **kwargs)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                res = hook(self, args, out)
+                if res is not None:
+                    out = res
+        return wrap_outputs(self, out, call)
+
     def register_forward_hook(self, hook):
         return _DictHandle(self._forward_hooks, hook)
+
+    def register_full_backward_hook(self, hook):
+        """hook(module, grad_input, grad_output), after the gradients with respect to the
+        module's inputs are computed; it may return replacement grad_input."""
+        return _DictHandle(self._backward_hooks, hook)
+
+    register_backward_hook = register_full_backward_hook
+
+    def register_full_backward_pre_hook(self, hook):
+        """hook(module, grad_output), before the module's gradients are computed; it may
+        return replacement grad_output."""
+        return _DictHandle(self._backward_pre_hooks, hook)
 
     def register_forward_pre_hook(self, hook):
         return _DictHandle(self._forward_pre_hooks, hook)
