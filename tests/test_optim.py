@@ -406,3 +406,19 @@ def test_grad_scaler_skips_inf_steps_and_adapts_the_scale():
         off = torch.amp.GradScaler("cuda") if not torch.cuda.is_available() else None
     if off is not None:
         assert not off.is_enabled() and off.scale(w) is w
+
+
+def test_step_hooks_run_around_every_optimizers_step():
+    for make in (lambda p: torch.optim.SGD(p, lr=0.1), lambda p: torch.optim.Adam(p),
+                 lambda p: torch.optim.Rprop(p)):
+        w = torch.nn.Parameter(torch.ones(2))
+        opt = make([w])
+        calls = []
+        pre = opt.register_step_pre_hook(lambda o, a, k: calls.append(("pre", host(w)[0])))
+        opt.register_step_post_hook(lambda o, a, k: calls.append(("post", host(w)[0])))
+        w.sum().backward()
+        opt.step()
+        pre.remove()
+        opt.step()
+        assert [c[0] for c in calls] == ["pre", "post", "post"]
+        assert calls[0][1] == 1.0 and calls[1][1] < 1.0  # before, then after the update

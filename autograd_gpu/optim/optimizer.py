@@ -92,6 +92,24 @@ class Optimizer:
                 st[k] = v.to(p.device, p.dtype)
         return st
 
+    def register_step_pre_hook(self, hook):
+        """hook(optimizer, args, kwargs) before each step; may return new (args, kwargs)."""
+        from ..nn.modules.module import _DictHandle
+
+        return _DictHandle(self.__dict__.setdefault("_step_hooks", ({}, {}))[0], hook)
+
+    def register_step_post_hook(self, hook):
+        """hook(optimizer, args, kwargs) after each step."""
+        from ..nn.modules.module import _DictHandle
+
+        return _DictHandle(self.__dict__.setdefault("_step_hooks", ({}, {}))[1], hook)
+
+    def __init_subclass__(cls, **kwargs):
+        """Every optimizer's step runs the step hooks, as PyTorch wraps step()."""
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _with_step_hooks(cls.__dict__["step"])
+
     def step(self, closure=None):
         loss = None
         if closure is not None:
@@ -148,6 +166,32 @@ class Optimizer:
             for k in sorted(k for k in group if k != "params"):
                 lines.append(f"    {k}: {group[k]}")
         return "\n".join(lines) + "\n)"
+
+
+def _with_step_hooks(step):
+    import functools
+
+    @functools.wraps(step)
+    def wrapper(self, *args, **kwargs):
+        hooks = self.__dict__.get("_step_hooks")
+        if hooks is None:  # (the common case: nothing registered)
+            return step(self, *args, **kwargs)
+        pre, post = hooks
+        if pre:
+            for hook in list(pre.values()):
+                res = hook(self, args, kwargs)
+                if res is not None:
+                    args, kwargs = res
+        out = step(self, *args, **kwargs)
+        if post:
+            for hook in list(post.values()):
+                hook(self, args, kwargs)
+        return out
+
+    return wrapper
+
+
+Optimizer.step = _with_step_hooks(Optimizer.step)
 
 
 def zeros_state(p: Tensor):

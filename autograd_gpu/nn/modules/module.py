@@ -218,6 +218,40 @@ class Module:
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return mod._parameters[name]
 
+    def get_buffer(self, target: str) -> Tensor:
+        mod_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(mod_path)
+        if name not in mod._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return mod._buffers[name]
+
+    def set_submodule(self, target: str, module: "Module", strict: bool = False) -> None:
+        """Replace (or, unless strict, add) the submodule at dotted path `target`."""
+        if not target:
+            raise ValueError("Cannot set the submodule without a target name!")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and name not in parent._modules:
+            raise AttributeError(f"{type(parent).__name__} has no attribute `{name}`")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        setattr(parent, name, module)
+
+    def share_memory(self) -> "Module":
+        return self  # one process here: nothing to share
+
+    def compile(self, *args, **kwargs) -> None:
+        """Module.compile: nothing to compile to here; the module runs as it is."""
+
+    def type(self, dst_type) -> "Module":  # noqa: A003
+        return self._cast(dst_type)
+
+    def to_empty(self, *, device=None, recurse: bool = True) -> "Module":
+        """Parameters and buffers replaced by uninitialised ones on `device`."""
+        from ... import creation
+
+        return self._apply(lambda t: creation.empty_like(t, device=device))
+
     # -- modes and moves --------------------------------------------------------------------
     def train(self, mode: bool = True) -> "Module":
         if not isinstance(mode, bool):
