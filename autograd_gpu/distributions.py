@@ -17,6 +17,13 @@ __all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Berno
            "Categorical", "OneHotCategorical", "kl_divergence", "register_kl"]
 
 
+def _pair(a, b) -> tuple:
+    """Two parameters as tensors of one broadcast shape (numbers take the other's dtype)."""
+    a, b = _tensor(a, b), _tensor(b, a)
+    shape = broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    return a.expand(shape), b.expand(shape), shape
+
+
 def _tensor(value, like=None) -> Tensor:
     if isinstance(value, Tensor):
         return value
@@ -96,9 +103,7 @@ class Normal(Distribution):
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = _tensor(loc, scale), _tensor(scale, loc)
-        shape = broadcast_shapes(tuple(self.loc.shape), tuple(self.scale.shape))
-        self.loc, self.scale = self.loc.expand(shape), self.scale.expand(shape)
+        self.loc, self.scale, shape = _pair(loc, scale)
         super().__init__(shape, (), validate_args)
         self._check("loc", self.loc, self.loc.isfinite(), "Real()")
         self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
@@ -138,9 +143,7 @@ class Uniform(Distribution):
     has_rsample = True
 
     def __init__(self, low, high, validate_args=None):
-        self.low, self.high = _tensor(low, high), _tensor(high, low)
-        shape = broadcast_shapes(tuple(self.low.shape), tuple(self.high.shape))
-        self.low, self.high = self.low.expand(shape), self.high.expand(shape)
+        self.low, self.high, shape = _pair(low, high)
         super().__init__(shape, (), validate_args)
         self._check("low", self.low, self.low < self.high,
                     "LessThan(upper_bound=" + str(self.high) + ")")
@@ -178,9 +181,7 @@ class Laplace(Distribution):
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = _tensor(loc, scale), _tensor(scale, loc)
-        shape = broadcast_shapes(tuple(self.loc.shape), tuple(self.scale.shape))
-        self.loc, self.scale = self.loc.expand(shape), self.scale.expand(shape)
+        self.loc, self.scale, shape = _pair(loc, scale)
         super().__init__(shape, (), validate_args)
         self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
 

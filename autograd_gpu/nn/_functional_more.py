@@ -183,22 +183,23 @@ def _unpool_size(input, kernel, stride, padding, output_size, nd):
     return out
 
 
+def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd: int):
+    batched = input.dim() == nd + 2
+    x, i = (input, indices) if batched else (input.unsqueeze(0), indices.unsqueeze(0))
+    out = _unpool(x, i, _unpool_size(x, kernel_size, stride, padding, output_size, nd))
+    return out if batched else out.squeeze(0)
+
+
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
                  output_size=None) -> Tensor:
     """max_pool1d's partial inverse: each value back at its recorded index, zeros elsewhere."""
-    batched = input.dim() == 3
-    x, i = (input, indices) if batched else (input.unsqueeze(0), indices.unsqueeze(0))
-    out = _unpool(x, i, _unpool_size(x, kernel_size, stride, padding, output_size, 1))
-    return out if batched else out.squeeze(0)
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1)
 
 
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
                  output_size=None) -> Tensor:
     """max_pool2d's partial inverse: each value back at its recorded index, zeros elsewhere."""
-    batched = input.dim() == 4
-    x, i = (input, indices) if batched else (input.unsqueeze(0), indices.unsqueeze(0))
-    out = _unpool(x, i, _unpool_size(x, kernel_size, stride, padding, output_size, 2))
-    return out if batched else out.squeeze(0)
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2)
 
 
 _SELU_ALPHA_PRIME = -1.7580993408473766  # -scale * alpha of SELU

@@ -38,11 +38,13 @@ class Module:
         if self._backward_hooks or self._backward_pre_hooks:
             return self._call_with_backward_hooks(args, kwargs)
         out = self.forward(*args, **kwargs)
-        if self._forward_hooks:
-            for hook in list(self._forward_hooks.values()):
-                res = hook(self, args, out)
-                if res is not None:
-                    out = res
+        return self._after_forward(args, out) if self._forward_hooks else out
+
+    def _after_forward(self, args, out):
+        for hook in list(self._forward_hooks.values()):
+            res = hook(self, args, out)
+            if res is not None:
+                out = res
         return out
 
     def _call_with_backward_hooks(self, args, kwargs):
@@ -51,12 +53,7 @@ class Module:
         from ..utils.hooks import wrap_inputs, wrap_outputs
 
         args, call = wrap_inputs(self, args)
-        out = self.forward(*args, **kwargs)
-        if self._forward_hooks:
-            for hook in list(self._forward_hooks.values()):
-                res = hook(self, args, out)
-                if res is not None:
-                    out = res
+        out = self._after_forward(args, self.forward(*args, **kwargs))
         return wrap_outputs(self, out, call)
 
     def register_forward_hook(self, hook):
