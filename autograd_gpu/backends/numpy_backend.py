@@ -9,36 +9,47 @@ from .._device import CPU
 from .base import Backend
 
 
-def _special(name: str, scalar_fn):
-    """scipy.special's `name` when SciPy is installed; else `scalar_fn` elementwise (NumPy
-    alone has no erf family)."""
+def _special(name: str, fallback):
+    """scipy.special's `name` when SciPy is installed; else `fallback` (a scalar math function,
+    applied elementwise, or an array one): NumPy alone has no erf family."""
     try:
         from scipy import special
     except ImportError:
-        vec = np.vectorize(scalar_fn, otypes=[np.float64])
+        vec = fallback if fallback is _erfinv_numpy else np.vectorize(fallback,
+                                                                    otypes=[np.float64])
         return lambda x: vec(x).astype(x.dtype, copy=False)
     fn = getattr(special, name)
     return lambda x: fn(x).astype(x.dtype, copy=False)
 
 
-def _erfinv_scalar(y: float) -> float:
-    """Inverse erf by Newton's method (from 0 it climbs monotonically to the root)."""
-    if math.isnan(y) or abs(y) > 1:
-        return math.nan
-    if abs(y) == 1:
-        return math.copysign(math.inf, y)
-    x = 0.0
-    for _ in range(100):
-        step = (math.erf(x) - y) / (2 / math.sqrt(math.pi) * math.exp(-x * x))
-        x -= step
-        if abs(step) <= 1e-15 * max(1.0, abs(x)):
-            break
-    return x
+_GILES_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
+                  0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+_GILES_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
+               0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+
+
+def _erfinv_numpy(y):
+    """Inverse erf without SciPy: Giles' polynomial start, then Newton steps on math.erf."""
+    y = np.asarray(y, np.float64)
+    inside = np.abs(y) < 1
+    t = np.where(inside, y, 0.0)
+    w = -np.log((1 - t) * (1 + t))
+    central = w < 5
+    u = np.where(central, w - 2.5, np.sqrt(w) - 3)
+    p = np.zeros_like(u)
+    for c_mid, c_tail in zip(_GILES_CENTRAL, _GILES_TAIL):
+        p = np.where(central, c_mid, c_tail) + p * u
+    x = p * t
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    for _ in range(3):
+        x = x - (erf(x) - t) / (2 / math.sqrt(math.pi) * np.exp(-x * x))
+    x = np.where(np.abs(y) == 1, np.copysign(np.inf, y), x)
+    return np.where(inside | (np.abs(y) == 1), x, np.nan)
 
 
 erf = _special("erf", math.erf)
 erfc = _special("erfc", math.erfc)
-erfinv = _special("erfinv", _erfinv_scalar)
+erfinv = _special("erfinv", _erfinv_numpy)
 
 
 class NumpyBackend(Backend):
