@@ -12,6 +12,7 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register
 from .composite import scatter_add
 from .inplace import _unary_inplace
+from .pointwise import _logical
 
 __all__ = ["scatter_reduce", "index_reduce", "masked_scatter", "put", "select_scatter",
            "slice_scatter", "diagonal_scatter", "renorm", "ldexp", "frexp", "gcd", "lcm",
@@ -242,19 +243,14 @@ def frexp(input: Tensor):
     return namedtuple("frexp", ["mantissa", "exponent"])(_wrap(m), _wrap(e.astype(np.int32)))
 
 
-def _integer_op(name: str, ufunc_name: str):
-    def fn(input: Tensor, other: Tensor) -> Tensor:
-        if input.is_floating_point() or other.is_floating_point():
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
-        xp = backends.of(input._data).xp
-        return _wrap(getattr(xp, ufunc_name)(input._data, other._data))
-
-    fn.__name__ = name
-    return method(name)(fn)
+def _integer_op(ufunc_name: str):
+    """gcd/lcm: integer-only binary ops sharing the bitwise ops' checks and promotion."""
+    fn = _logical(lambda a, b: getattr(backends.of(a).xp, ufunc_name)(a, b), ufunc_name)
+    return method(ufunc_name)(fn)
 
 
-gcd = _integer_op("gcd", "gcd")
-lcm = _integer_op("lcm", "lcm")
+gcd = _integer_op("gcd")
+lcm = _integer_op("lcm")
 
 
 @method("nextafter")
