@@ -924,3 +924,43 @@ SPECS.update({
                     lambda a, b, c: 0.5 * a + 2 * np.einsum("bij,bjk->ik", b, c),
                     ((2, 3), (4, 2, 5), (4, 5, 3)))],
 })
+
+
+def _np_bicubic(x, out_h, out_w, align_corners=False):
+    """Keys' cubic convolution (A = -0.75) summed over the 4 x 4 neighbourhood directly."""
+    a = -0.75
+
+    def w(d):
+        d = abs(d)
+        if d <= 1:
+            return ((a + 2) * d - (a + 3)) * d * d + 1
+        if d < 2:
+            return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+        return 0.0
+
+    n, c, h, wd = x.shape
+    out = np.zeros((n, c, out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            if align_corners:
+                sy = i * (h - 1) / (out_h - 1) if out_h > 1 else 0.0
+                sx = j * (wd - 1) / (out_w - 1) if out_w > 1 else 0.0
+            else:
+                sy = (i + 0.5) * h / out_h - 0.5
+                sx = (j + 0.5) * wd / out_w - 0.5
+            y0, x0 = int(np.floor(sy)), int(np.floor(sx))
+            for dy in range(-1, 3):
+                for dx in range(-1, 3):
+                    yy, xx = min(max(y0 + dy, 0), h - 1), min(max(x0 + dx, 0), wd - 1)
+                    out[:, :, i, j] += w(sy - (y0 + dy)) * w(sx - (x0 + dx)) * x[:, :, yy, xx]
+    return out
+
+
+SPECS["interpolate"] += [
+    Case(lambda x: F.interpolate(x, size=(5, 7), mode="bicubic"),
+         lambda x: _np_bicubic(x, 5, 7), ((1, 2, 3, 4),)),
+    Case(lambda x: F.interpolate(x, size=(2, 5), mode="bicubic", align_corners=True),
+         lambda x: _np_bicubic(x, 2, 5, True), ((1, 1, 4, 3),)),
+    Case(lambda x: F.interpolate(x, size=(2, 3), mode="area"),
+         lambda x: x.reshape(1, 2, 2, 2, 3, 2).mean((3, 5)), ((1, 2, 4, 6),)),
+]

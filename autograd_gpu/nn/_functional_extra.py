@@ -356,11 +356,14 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     or the corners with align_corners). Gathers and weighted sums, so differentiable."""
     import numpy as np
 
-    if mode not in ("nearest", *_LINEAR_MODES):
+    if mode not in ("nearest", "nearest-exact", "area", "bicubic", *_LINEAR_MODES):
         raise NotImplementedError(f"interpolate: mode '{mode}' is not supported (nearest, "
-                                  f"linear, bilinear, trilinear are)")
+                                  f"nearest-exact, area, linear, bilinear, bicubic, trilinear "
+                                  f"are)")
     spatial = input.dim() - 2
-    if mode == "nearest" and align_corners is not None:
+    if mode == "bicubic" and spatial != 2:
+        raise NotImplementedError(f"Got {input.dim()}D input, but bicubic mode needs 4D input")
+    if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     if size is None and scale_factor is None:
@@ -386,14 +389,25 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     out = input
     for k, (n_in, n_out, scale) in enumerate(zip(in_sizes, out_sizes, scales)):
         pos = np.arange(n_out, dtype=real)
-        if mode == "nearest":
-            src = np.minimum(np.floor(pos * real(scale)).astype(np.int64), n_in - 1)
-            out = index_select(out, 2 + k, _wrap(np.asarray(src)).to(input.device))
+        take = lambda idx: index_select(out, 2 + k, _wrap(  # noqa: E731
+            np.asarray(idx, np.int64)).to(input.device))
+        if mode in ("nearest", "nearest-exact"):
+            shift = real(0.5) if mode == "nearest-exact" else real(0)
+            out = take(np.minimum(np.floor((pos + shift) * real(scale)), n_in - 1))
+            continue
+        if mode == "area":  # adaptive average pooling, one dimension at a time
+            m = _averaging_matrix(n_in, n_out, input).t()
+            out = (out.movedim(2 + k, -1) @ m).movedim(-1, 2 + k)
             continue
         if align_corners:
             coord = pos * real((n_in - 1) / (n_out - 1)) if n_out > 1 else pos * 0
+        elif mode == "bicubic":  # (no clamping at 0: the cubic kernel reaches outside)
+            coord = real(scale) * (pos + real(0.5)) - real(0.5)
         else:
             coord = np.maximum(real(scale) * (pos + real(0.5)) - real(0.5), 0)
+        if mode == "bicubic":
+            out = _cubic_blend(out, 2 + k, coord, n_in, take, input)
+            continue
         lo = np.floor(coord).astype(np.int64)
         hi = np.minimum(lo + 1, n_in - 1)
         shape = [1] * input.dim()
@@ -403,6 +417,28 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         take = lambda idx: index_select(out, 2 + k, _wrap(idx).to(input.device))  # noqa: E731
         out = take(lo) * (1 - w_hi) + take(hi) * w_hi
     return out
+
+
+def _cubic_blend(out: Tensor, dim: int, coord, n_in: int, take, like: Tensor) -> Tensor:
+    """Keys' cubic convolution (A = -0.75, as PyTorch) of the four inputs around each source
+    coordinate along one dimension, indices clamped to the edge."""
+    import numpy as np
+
+    a = -0.75
+    base = np.floor(coord)
+    t = (coord - base).astype(np.float64)
+    near = lambda x: ((a + 2) * x - (a + 3)) * x * x + 1  # noqa: E731 - |x| <= 1
+    far = lambda x: ((a * x - 5 * a) * x + 8 * a) * x - 4 * a  # noqa: E731 - 1 < |x| < 2
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    shape = [1] * out.dim()
+    shape[dim] = len(coord)
+    total = None
+    for offset, w in zip((-1, 0, 1, 2), weights):
+        idx = np.clip(base.astype(np.int64) + offset, 0, n_in - 1)
+        term = take(idx) * creation.tensor(w.reshape(shape), dtype=like.dtype,
+                                           device=like.device)
+        total = term if total is None else total + term
+    return total
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
