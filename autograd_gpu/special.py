@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
-from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp, round,
-                  sigmoid, sinc, softmax, xlogy)
+from .ops import (digamma, erf, erfc, erfinv, exp2, expm1, lgamma, log1p, log_softmax, logit,
+                  logsumexp, polygamma, round, sigmoid, sinc, softmax, xlogy)
 from .ops.pointwise import where
 from .tensor import Tensor
 
 expit = sigmoid
+psi = digamma
+gammaln = lgamma
 
 
 def ndtr(input: Tensor) -> Tensor:
@@ -41,4 +43,4 @@ def xlog1py(input: Tensor, other) -> Tensor:
 
 __all__ = ["expit", "logit", "xlogy", "xlog1py", "erf", "erfc", "erfinv", "exp2", "expm1",
            "log1p", "logsumexp", "log_softmax", "softmax", "sinc", "ndtr", "ndtri", "log_ndtr",
-           "entr", "round"]
+           "entr", "round", "digamma", "psi", "gammaln", "polygamma"]

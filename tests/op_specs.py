@@ -964,3 +964,14 @@ SPECS["interpolate"] += [
     Case(lambda x: F.interpolate(x, size=(2, 3), mode="area"),
          lambda x: x.reshape(1, 2, 2, 2, 3, 2).mean((3, 5)), ((1, 2, 4, 6),)),
 ]
+
+# digamma and polygamma: values checked by identities in test_more_ops.py; here their
+# derivatives (each the next polygamma) against finite differences, to second order
+SPECS.update({
+    "lgamma": [Case(ag.lgamma, np.vectorize(math.lgamma), ((3, 4),), make=_pos((3, 4), 0.3, 6)),
+               Case(ag.lgamma, np.vectorize(math.lgamma), ((4,),),
+                    make=lambda rng: (np.array([-2.5, -0.5, 1.5, 3.25]),))],
+    "digamma": [Case(ag.digamma, None, ((3, 4),), make=_pos((3, 4), 0.3, 6))],
+    "polygamma": [Case(lambda a: ag.polygamma(1, a), None, ((3,),), make=_pos((3,), 0.5, 4)),
+                  Case(lambda a: ag.polygamma(2, a), None, ((3,),), make=_pos((3,), 0.5, 4))],
+})

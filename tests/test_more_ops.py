@@ -437,3 +437,18 @@ def test_compile_returns_the_model_and_default_device():
         with pytest.raises(RuntimeError, match="CUDA is not available"):
             ag.set_default_device("cuda")
         assert ag.ones(1).device.type == "cpu"  # the failed call changed nothing
+
+
+def test_gamma_family_identities(device):
+    x = ag.tensor([0.3, 1.0, 2.5, 7.2, -1.5], dtype=ag.float64, device=device)
+    psi, psi1 = host(ag.digamma(x)), host(ag.digamma(x + 1))
+    np.testing.assert_allclose(psi1, psi + 1 / host(x), rtol=1e-10)  # psi(x+1) = psi(x) + 1/x
+    assert host(ag.digamma(ag.tensor([1.0], dtype=ag.float64)))[0] == pytest.approx(
+        -0.5772156649015329, rel=1e-12)  # -Euler's gamma
+    assert host(ag.polygamma(1, ag.tensor([1.0], dtype=ag.float64)))[0] == pytest.approx(
+        math.pi ** 2 / 6, rel=1e-12)
+    p2 = host(ag.polygamma(2, x[:4])) - host(ag.polygamma(2, x[:4] + 1))
+    np.testing.assert_allclose(p2, -2 / host(x[:4]) ** 3, rtol=1e-9)  # recurrence
+    assert np.isinf(host(ag.lgamma(ag.tensor([0.0, -2.0])))).all()
+    with pytest.raises(RuntimeError, match="does not support negative n"):
+        ag.polygamma(-1, x)

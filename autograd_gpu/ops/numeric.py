@@ -268,3 +268,145 @@ def sgn(input: Tensor) -> Tensor:
 
 Tensor.negative = Tensor.neg
 Tensor.sgn = Tensor.sign
+
+
+# -- the gamma family ----------------------------------------------------------------------
+_BERNOULLI_2J = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730)
+
+
+def _np_digamma(x):
+    """psi(x): the reflection formula below 0, six unit shifts up, then the asymptotic
+    series (SciPy's psi when installed)."""
+    try:
+        from scipy.special import psi
+
+        return psi(x)
+    except ImportError:
+        pass
+    x = np.asarray(x, np.float64)
+    neg = x < 0
+    z = np.where(neg, 1 - x, np.where(x == 0, 1.0, x))
+    acc = np.zeros_like(z)
+    for _ in range(6):
+        small = z < 6
+        acc = acc - np.where(small, 1 / np.where(small, z, 1), 0)
+        z = np.where(small, z + 1, z)
+    inv2 = 1 / (z * z)
+    series = np.log(z) - 0.5 / z - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (
+        1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
+    out = acc + series
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(neg, out - math.pi / np.tan(math.pi * x), out)
+        out = np.where(x == 0, -np.inf, out)
+        out = np.where(neg & (x == np.floor(x)), np.nan, out)
+    return out
+
+
+def _np_polygamma(n: int, x):
+    """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1, the Hurwitz zeta by
+    Euler-Maclaurin (SciPy's polygamma when installed)."""
+    if n == 0:
+        return _np_digamma(x)
+    try:
+        from scipy.special import polygamma as sp_polygamma
+
+        return sp_polygamma(n, x)
+    except ImportError:
+        pass
+    x = np.asarray(x, np.float64)
+    poles = (x <= 0) & (x == np.floor(x))
+    x = np.where(poles, 0.5, x)
+    # enough direct terms that x + big_n is large for the asymptotic tail
+    s, big_n = n + 1.0, 10 + int(max(0.0, math.ceil(-float(x.min())))) if x.size else 10
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = sum((x + k) ** -s for k in range(big_n))
+        z = x + big_n
+        total = total + z ** (1 - s) / (s - 1) + 0.5 * z ** -s
+        rising, fact = s, 2.0
+        for j, b in enumerate(_BERNOULLI_2J, start=1):
+            total = total + b / fact * rising * z ** (-s - 2 * j + 1)
+            rising *= (s + 2 * j - 1) * (s + 2 * j)
+            fact *= (2 * j + 1) * (2 * j + 2)
+        out = (-1) ** (n + 1) * math.factorial(n) * total
+    return np.where(poles, np.inf, out)
+
+
+def _gamma_op(cls, np_fn, input: Tensor, n=None) -> Tensor:
+    x = to_float(input._data)
+    host = backends.of(x).to_host(x)
+    out = backends.of(x).asarray(np.asarray(np_fn(host), dtype=x.dtype))
+    if recording(input):
+        res = record(cls, out, (input,), (input,))
+        if n is not None:
+            res._edge[0].n = n
+        return res
+    return _wrap(out)
+
+
+class LgammaBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (g * _polygamma_in(F, 0, x),)
+
+
+class DigammaBackward0(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (g * _polygamma_in(F, 1, x),)
+
+
+class PolygammaBackward(Node):
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (g * _polygamma_in(F, self.n + 1, x),)
+
+
+def _polygamma_in(F, n: int, x):
+    """psi^(n)(x) in the formula namespace: a recorded op under create_graph (so derivatives
+    of any order), an array otherwise."""
+    if F.tensors:
+        return polygamma(n, x)
+    return polygamma(n, _wrap(x))._data
+
+
+def _np_lgamma(x):
+    try:
+        from scipy.special import gammaln
+
+        return gammaln(x)
+    except ImportError:
+        x = np.asarray(x, np.float64)
+        poles = (x <= 0) & (x == np.floor(x))
+        safe = np.vectorize(math.lgamma, otypes=[np.float64])(np.where(poles, 1.0, x))
+        return np.where(poles, np.inf, safe)
+
+
+@register()
+@method("lgamma")
+def lgamma(input: Tensor) -> Tensor:
+    """log |Gamma(x)|; its derivative is digamma."""
+    return _gamma_op(LgammaBackward0, _np_lgamma, input)
+
+
+@register()
+@method("digamma")
+def digamma(input: Tensor) -> Tensor:
+    """psi(x) = d/dx log Gamma(x); its derivative is polygamma(1, x)."""
+    return _gamma_op(DigammaBackward0, _np_digamma, input)
+
+
+@register()
+def polygamma(n: int, input: Tensor) -> Tensor:
+    """The n-th derivative of digamma (n >= 0); its derivative is polygamma(n + 1, x)."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if n == 0:
+        return digamma(input)
+    return _gamma_op(PolygammaBackward, lambda a: _np_polygamma(n, a), input, n)
+
+
+Tensor.polygamma = lambda self, n: polygamma(n, self)
+__all__ += ["lgamma", "digamma", "polygamma"]
