@@ -275,7 +275,7 @@ _BERNOULLI_2J = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730)
 
 
 def _np_digamma(x):
-    """psi(x): the reflection formula below 0, six unit shifts up, then the asymptotic
+    """psi(x): the reflection formula below 0, unit shifts up to 12, then the asymptotic
     series (SciPy's psi when installed)."""
     try:
         from scipy.special import psi
@@ -287,8 +287,8 @@ def _np_digamma(x):
     neg = x < 0
     z = np.where(neg, 1 - x, np.where(x == 0, 1.0, x))
     acc = np.zeros_like(z)
-    for _ in range(6):
-        small = z < 6
+    for _ in range(12):
+        small = z < 12
         acc = acc - np.where(small, 1 / np.where(small, z, 1), 0)
         z = np.where(small, z + 1, z)
     inv2 = 1 / (z * z)
