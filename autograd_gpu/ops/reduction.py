@@ -285,10 +285,23 @@ def _return_type(name):
     return _values_indices[name]
 
 
+def _empty_reduction(name: str, x, dim) -> None:
+    """PyTorch's errors for max/min/argmax/argmin over nothing (other empty dims are fine)."""
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                               f"input.numel() == 0." + (" Specify the reduction dim with the "
+                                                         "'dim' argument." if not
+                                                         name.startswith("arg") else ""))
+        return
+    d = wrap_dims(dim, x.ndim)[0] if x.ndim else 0
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def _extreme(input, dim, keepdim, is_max, name):
     x = input._data
-    if x.size == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+    _empty_reduction(name, x, dim)
     xp = backends.of(x).xp
     if dim is None:
         out = x.max() if is_max else x.min()
@@ -359,6 +372,12 @@ def _arg_like(is_max: bool, name: str):
         x = input._data
         xp = backends.of(x).xp
         fn = xp.argmax if is_max else xp.argmin
+        _empty_reduction(name, x, dim)
+        if x.size == 0:  # (NumPy refuses empty argmax even over a non-empty axis)
+            d = wrap_dims(dim, x.ndim)[0]
+            shape = tuple(1 if i == d else n for i, n in enumerate(x.shape)) if keepdim else \
+                x.shape[:d] + x.shape[d + 1:]
+            return _wrap(xp.zeros(shape, dtype=np.int64))
         xs = _nan_first(x, xp, is_max)
         if dim is None:
             out = fn(xs.reshape(-1))
