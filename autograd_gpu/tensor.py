@@ -70,22 +70,24 @@ class Tensor:
     def requires_grad(self, flag: bool) -> None:
         if not self.is_leaf:
             raise RuntimeError(LEAF_FLAG_ERROR + ("" if flag else DETACH_HINT))
-        self._set_requires_grad(bool(flag))
+        self._set_requires_grad(bool(flag), "o" + FLOAT_ONLY[1:])  # (as PyTorch: lower-case)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         if not self.is_leaf:
             if not requires_grad:
                 raise RuntimeError(LEAF_FLAG_ERROR + DETACH_HINT)
             return self
-        self._set_requires_grad(bool(requires_grad))
+        # (PyTorch words this path's error differently from the others)
+        self._set_requires_grad(bool(requires_grad),
+                                "only Tensors of floating point dtype can require gradients")
         return self
 
-    def _set_requires_grad(self, flag: bool) -> None:
+    def _set_requires_grad(self, flag: bool, message: str = FLOAT_ONLY) -> None:
         if flag == (self._edge is not NO_EDGE):
             return
         if flag:
             if self._data.dtype.kind != "f":
-                raise RuntimeError(f"{FLOAT_ONLY} (got a tensor of dtype {self.dtype})")
+                raise RuntimeError(f"{message} (got a tensor of dtype {self.dtype})")
             self._edge = (AccumulateGrad(self), 0)
         else:
             self._edge = NO_EDGE
