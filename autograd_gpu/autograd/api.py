@@ -111,10 +111,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     for i, (t, g) in enumerate(zip(ins, found)):
         if g is None:
             if not allow_unused:
-                raise RuntimeError(f"One of the differentiated Tensors appears to not have been "
-                                   f"used in the graph. Set allow_unused=True if this is the "
-                                   f"desired behavior. (The differentiated Tensor at index {i} "
-                                   f"is the unused one.)")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
+                                   f"been used in the graph. Set allow_unused=True if this is "
+                                   f"the desired behavior.")
             if materialize_grads:
                 g = backends.of(t._data).xp.zeros_like(t._data)
                 result.append(_wrap(g))
