@@ -12,7 +12,7 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register
 from .composite import scatter_add
 from .inplace import _unary_inplace
-from .pointwise import _logical
+from .pointwise import _logical, array_predicate
 
 __all__ = ["scatter_reduce", "index_reduce", "masked_scatter", "put", "select_scatter",
            "slice_scatter", "diagonal_scatter", "renorm", "ldexp", "frexp", "gcd", "lcm",
@@ -258,14 +258,8 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
     return _wrap(backends.of(input._data).xp.nextafter(input._data, other._data))
 
 
-@method("isposinf")
-def isposinf(input: Tensor) -> Tensor:
-    return _wrap(backends.of(input._data).xp.isposinf(input._data))
-
-
-@method("isneginf")
-def isneginf(input: Tensor) -> Tensor:
-    return _wrap(backends.of(input._data).xp.isneginf(input._data))
+isposinf = array_predicate("isposinf")
+isneginf = array_predicate("isneginf")
 
 
 @method("isreal")

@@ -807,19 +807,19 @@ def logical_or(input: Tensor, other: Tensor) -> Tensor:
     return _wrap(backends.of(input._data).xp.logical_or(input._data, other._data))
 
 
-@method("isnan")
-def isnan(input: Tensor) -> Tensor:
-    return _wrap(backends.of(input._data).xp.isnan(input._data))
+def array_predicate(name: str):
+    """A Tensor method and function `name`: the array module's elementwise test of that name
+    (a bool tensor, no derivative)."""
+    def fn(input: Tensor) -> Tensor:
+        return _wrap(getattr(backends.of(input._data).xp, name)(input._data))
+
+    fn.__name__ = fn.__qualname__ = name
+    return method(name)(fn)
 
 
-@method("isinf")
-def isinf(input: Tensor) -> Tensor:
-    return _wrap(backends.of(input._data).xp.isinf(input._data))
-
-
-@method("isfinite")
-def isfinite(input: Tensor) -> Tensor:
-    return _wrap(backends.of(input._data).xp.isfinite(input._data))
+isnan = array_predicate("isnan")
+isinf = array_predicate("isinf")
+isfinite = array_predicate("isfinite")
 
 
 @method("floor_divide", "__floordiv__")
