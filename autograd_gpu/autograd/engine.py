@@ -9,6 +9,7 @@ graph is kept.
 """
 from __future__ import annotations
 
+import re
 from heapq import heappop, heappush
 
 import numpy as np
@@ -22,7 +23,7 @@ from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot
 _numpy = backends.numpy_backend
 _ndarray = np.ndarray
 VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
-                "its gradient, with torch.autograd.set_detect_anomaly(True).")
+                "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def _leading(root, targets: dict) -> set:
@@ -66,8 +67,8 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
     # Arrays a leaf may not take as its .grad without a copy during this backward: the user's
     # own (root gradients, hook and custom-Function results) and those already taken.
     outer_protected, state.protected = state.protected, {id(g) for g in grads}
-    prev = state.enabled
-    state.enabled = create_graph
+    prev, outer_keep = state.enabled, state.keep_graph
+    state.enabled, state.keep_graph = create_graph, keep_graph
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
     errstate.__enter__()  # inf/nan in a gradient are values, as in PyTorch, not warnings
     try:
@@ -115,7 +116,7 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                 else:
                     prev_g[nr] = gi if prev_g[nr] is None else prev_g[nr] + gi
     finally:
-        state.enabled = prev
+        state.enabled, state.keep_graph = prev, outer_keep
         state.protected = outer_protected
         errstate.__exit__(None, None, None)
     return captured
@@ -155,15 +156,19 @@ def _unpack(fn, F):
 
 
 def _version_error(fn, t, expected: int) -> RuntimeError:
-    owner = t.grad_fn
-    which = f", which is output {t.output_nr} of {owner.name()}," if owner is not None else ""
+    owner = t.grad_fn  # named as PyTorch 2.13 names it: "output 0 of Exp", no "Backward0"
+    which = (f", which is output {t.output_nr} of {_BACKWARD_SUFFIX.sub('', owner.name())},"
+             if owner is not None else "")
     last = t._vc[1]
-    detail = f" It was saved for {fn.name()}" + (f" and then modified in place by {last}()."
-                                                  if last else ".")
+    detail = f"(It was saved for {fn.name()}" + (f" and then modified in place by {last}().)"
+                                                  if last else ".)")
     return RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [{t.type()} [{', '.join(map(str, t.shape))}]]{which} is at "
-        f"version {t._vc[0]}; expected version {expected} instead.{detail} {VERSION_HINT}")
+        f"version {t._vc[0]}; expected version {expected} instead. {VERSION_HINT} {detail}")
+
+
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 
 
 def call_node(fn, g, create_graph: bool = False):

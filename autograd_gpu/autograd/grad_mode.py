@@ -9,6 +9,7 @@ class _State(threading.local):
     enabled = True  # a class attribute: every new thread starts with grad mode on
     anomaly = False
     protected = None  # the engine's set of arrays leaves must copy (during a backward only)
+    keep_graph = False  # the running backward's retain_graph (a node running a sub-graph reads it)
 
 
 state = _State()

@@ -12,6 +12,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmoid, softmax,
                    tanh, where)
 from ..ops._core import register
+from ..ops.one_node import one_node
 from ..ops.activation import cross_entropy_indices
 from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import (_extent, _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad,
@@ -307,6 +308,7 @@ def _class_last(input: Tensor, target: Tensor):
 
 
 @register()
+@one_node("NllLossBackward0", "input")
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     if target.dtype.is_floating_point:
@@ -383,6 +385,7 @@ def _check_sizes(input: Tensor, target: Tensor, name: str) -> None:
 
 
 @register()
+@one_node("MseLossBackward0", "input", "target")
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean") -> Tensor:
     _check_sizes(input, target, "mse_loss")
@@ -397,6 +400,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 
 
 @register()
+@one_node("BinaryCrossEntropyBackward0", "input", "target")
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     if tuple(input.shape) != tuple(target.shape):
@@ -417,6 +421,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 
 @register()
+@one_node("BinaryCrossEntropyWithLogitsBackward0", "input", "target")
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      weight: Tensor | None = None, size_average=None,
                                      reduce=None, reduction: str = "mean",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.node import Node
+from ..autograd.node import Node, new_node
 from ..tensor import Tensor, _wrap
 from .. import backends
 from ._core import device_error, method, record, recording, register, same_device
@@ -142,32 +142,62 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     return matmul(input, vec)
 
 
+def _linear_grads(node, F, g, x, w, fx, fw) -> tuple:
+    """linear's input and weight gradients for a 2-d x: g @ W and g.T @ x (one GEMM each)."""
+    return (F.matmul(g, w) if fx is not None else None,
+            F.matmul(F.swapaxes(g, 0, 1), x) if fw is not None else None)
+
+
 class AddmmBackward0(Node):
-    """linear: out = x @ W.T + b, one node, so W's gradient is one fresh GEMM (g.T @ x)."""
+    """linear on a 2-d x: out = b + x @ W.T as one node, its edges as PyTorch's (b, x, W.T)."""
 
     __slots__ = ()
 
     def grad(self, F, g, x, w):
-        (fx, _), (fw, _), (fb, _) = self.next_functions
-        lead = g.shape[:-1]
-        g2 = g if g.ndim == 2 else F.reshape(g, (-1, g.shape[-1]))
-        x2 = x if x.ndim == 2 else F.reshape(x, (-1, x.shape[-1]))
-        gx = gw = gb = None
-        if fx is not None:
-            gx = F.matmul(g2, w)
-            gx = gx if x.ndim == 2 else F.reshape(gx, tuple(lead) + (w.shape[1],))
-        if fw is not None:
-            gw = F.matmul(F.swapaxes(g2, 0, 1), x2)
-        if fb is not None:
-            gb = F.sum(g2, 0)
-        return gx, gw, gb
+        (fb, _), (fx, _), (fw, _) = self.next_functions
+        return (F.sum(g, 0) if fb is not None else None,
+                *_linear_grads(self, F, g, x, w, fx, fw))
 
 
-MmBackward0_linear = type("MmBackward0", (AddmmBackward0,), {"__slots__": ()})
+class LinearMmBackward0(Node):
+    """linear without a bias: out = x @ W.T, edges (x, W.T)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, w):
+        (fx, _), (fw, _) = self.next_functions
+        return _linear_grads(self, F, g, x, w, fx, fw)
+
+
+LinearMmBackward0.__name__ = LinearMmBackward0.__qualname__ = "MmBackward0"
+
+
+class SqueezeBackward4_linear(Node):  # noqa: N801 - a PyTorch name, for linear's vector case
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (F.reshape(g, self.shape),)
+
+
+SqueezeBackward4_linear.__name__ = SqueezeBackward4_linear.__qualname__ = "SqueezeBackward4"
+
+
+class WeightTBackward0(Node):
+    """W.T's node in linear's graph (PyTorch draws one there). linear computes W's gradient
+    in W's own layout, so that no transposed copy is made, and this node passes it on."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return (g,)
+
+
+WeightTBackward0.__name__ = WeightTBackward0.__qualname__ = "TBackward0"
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ W.T (+ b) as one recorded op (AddmmBackward0, or MmBackward0 without a bias)."""
+    """x @ W.T (+ b): one AddmmBackward0 (MmBackward0 without a bias) for a 2-d x; other
+    shapes go through a 2-d view as in PyTorch."""
     xd, wd = input._data, weight._data
     bd = wd if bias is None else bias._data
     tensors = (input, weight) if bias is None else (input, weight, bias)
@@ -183,19 +213,42 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({rows}x{xd.shape[-1] if xd.ndim else 1} and "
                            f"{wd.shape[-1]}x{wd.shape[0]})")
+    if xd.ndim != 2:
+        return _linear_nd(input, weight, bias)
     out = xd @ wd.T
     if bias is not None:
         out += bias._data
     if recording(*tensors):
-        cls = AddmmBackward0 if bias is not None else MmBackward0_linear
-        res = record(cls, out, (input, weight), (input, weight))
+        w_t = (new_node(WeightTBackward0, (weight._edge,)), 0) if weight._edge[0] is not None \
+            else weight._edge
+        if bias is None:
+            res = record(LinearMmBackward0, out, (input, weight), (input, weight))
+            res._edge[0].next_functions = (input._edge, w_t)
+            return res
+        res = record(AddmmBackward0, out, (bias, input, weight), (input, weight))
         node = res._edge[0]
-        node.next_functions = (input._edge, weight._edge,
-                               bias._edge if bias is not None else (None, 0))
-        if bias is not None and bias._data.shape != (wd.shape[0],):
-            node._reduce = (None, None, (bias._data.shape, bias._data.dtype))
+        node.next_functions = (bias._edge, input._edge, w_t)
+        if bias._data.shape != (wd.shape[0],):
+            node._reduce = ((bias._data.shape, bias._data.dtype), None, None)
         return res
     return _wrap(out)
+
+
+def _linear_nd(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    from .shape import UnsafeViewBackward0 as unsafe_view
+
+    lead = tuple(input._data.shape[:-1])
+    x2 = input.unsqueeze(0) if not lead and bias is None else \
+        input.reshape(-1, input._data.shape[-1])
+    out = linear(x2, weight, bias)
+    shape = lead + (weight._data.shape[0],)
+    if bias is not None or out._edge[0] is None:
+        return out.view(shape)
+    # (without a bias PyTorch multiplies by matmul: a vector's product ends in a squeeze)
+    res = record(unsafe_view if lead else SqueezeBackward4_linear, out._data.reshape(shape),
+                 (out,))
+    res._edge[0].shape = out._data.shape
+    return res
 
 
 # -- einsum ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from .. import backends
-from ..autograd.node import Node
+from ..autograd.node import AccumulateGrad, Node
 from ..tensor import Size, Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, same_device, wrap_dims
 
@@ -21,7 +21,12 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
     else:
         res = _wrap(out)
     res._vc = base._vc
-    res._view = (base if base._view is None else base._view[0], base._vc[0])
+    # a view's root is its base's root, unless the base became a leaf that requires grad
+    # (x = t.reshape(2, 3).requires_grad_()): then in-place writes through views of x are
+    # refused as PyTorch refuses them
+    root = base if base._view is None or base._edge[0].__class__ is AccumulateGrad else \
+        base._view[0]
+    res._view = (root, base._vc[0])
     return res
 
 

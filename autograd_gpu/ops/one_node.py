@@ -1,0 +1,128 @@
+"""One grad_fn for an op written with other ops, named as PyTorch names it (MseLossBackward0).
+
+The op's body runs on stand-ins for its inputs: leaves that share the inputs' arrays and
+version counters, so the body's own graph ends at the stand-ins, and the output gets one node
+pointing at the real inputs, as PyTorch's does (`loss.grad_fn.next_functions` reaches the
+layer that made the input). Its first-order derivative is the body's backward, run on the
+body's graph; under create_graph the body runs again on the inputs so that the gradient is
+itself differentiable. So a body must be a pure function of its arguments: no randomness and
+no state updates (those stay outside, as batch_norm's running statistics do).
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import itertools
+
+from ..autograd.engine import execute
+from ..autograd.grad_mode import state
+from ..autograd.node import NO_EDGE, AccumulateGrad, Node, node_class
+from ..tensor import Tensor, _wrap
+from ._core import record
+
+
+class SubgraphBackward(Node):
+    """Per instance: `_inner` (the body output's edge), `_stand_ins` (their edges) and `_call`
+    (body, args, kwargs, where the differentiable inputs go)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, *inputs):
+        body, args, kwargs, slots = self._call
+        wanted = self._stand_ins
+        if F.tensors:
+            # run the body again on new edges to stop at, newer than every input (so the
+            # inputs' own nodes do not run): this gradient is then differentiable again
+            inputs = [t if e is None else t.view_as(t) for t, e in zip(inputs, wanted)]
+            args, kwargs = _fill(args, kwargs, slots, inputs)
+            out = body(*args, **kwargs)
+            root = (out[0] if isinstance(out, tuple) else out)._edge
+            wanted = [None if e is None else t._edge for t, e in zip(inputs, wanted)]
+        else:
+            root = self._inner
+        got = iter(execute([root], [g], state.keep_graph or F.tensors, F.tensors,
+                           [e for e in wanted if e is not None]))
+        return tuple(None if e is None else next(got) for e in wanted)
+
+
+def _fill(args: tuple, kwargs: dict, slots: list, values: list) -> tuple[list, dict]:
+    args, kwargs = list(args), dict(kwargs)
+    for slot, v in zip(slots, values):
+        if slot.__class__ is int:
+            args[slot] = v
+        else:
+            kwargs[slot] = v
+    return args, kwargs
+
+
+def _stand_in(t: Tensor) -> Tensor:
+    s = _wrap(t._data)
+    s._vc = t._vc  # an in-place change of the input shows in the body's saved tensors too
+    s._edge = (AccumulateGrad(s), 0)
+    return s
+
+
+def one_node(name: str, *differentiable: str):
+    """Decorate an op's body so that its output has a single grad_fn called `name`, with an
+    edge per argument named in `differentiable` ((None, 0) where that argument does not
+    require grad, as PyTorch shows it), then one per other Tensor argument that does.
+
+    The body returns a Tensor, or a tuple whose first item is the only differentiable one
+    (values and indices)."""
+    cls = node_class(name, SubgraphBackward)
+
+    def deco(body):
+        params = list(inspect.signature(body).parameters)
+        listed = [(params.index(p), p) for p in differentiable]
+
+        @functools.wraps(body)
+        def op(*args, **kwargs):
+            if not state.enabled:
+                return body(*args, **kwargs)
+            slots, inputs = _inputs(args, kwargs, listed, params, differentiable)
+            if not any(t._edge is not NO_EDGE for t in inputs):
+                return body(*args, **kwargs)
+            stand_ins = [_stand_in(t) if t._edge is not NO_EDGE else t for t in inputs]
+            inner_args, inner_kwargs = _fill(args, kwargs, slots, stand_ins)
+            out = body(*inner_args, **inner_kwargs)
+            return _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots))
+
+        op.body = body
+        return op
+
+    return deco
+
+
+def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiable: tuple):
+    """Where the op's Tensor inputs sit (an index or a keyword) and the Tensors: the listed
+    differentiable ones first, then any other that requires grad."""
+    slots, inputs = [], []
+    for i, p in listed:
+        a = args[i] if i < len(args) else kwargs.get(p)
+        if isinstance(a, Tensor):
+            slots.append(i if i < len(args) else p)
+            inputs.append(a)
+    for slot, a in itertools.chain(enumerate(args), kwargs.items()):
+        if isinstance(a, Tensor) and a._edge is not NO_EDGE:
+            name = slot if slot.__class__ is str else (
+                params[slot] if slot < len(params) else None)
+            if name not in differentiable:
+                slots.append(slot)
+                inputs.append(a)
+    return slots, inputs
+
+
+def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple):
+    """The body's output as the output of one `cls` node on the real inputs."""
+    first = out[0] if isinstance(out, tuple) else out
+    if first._edge is NO_EDGE:
+        return out
+    res = record(cls, first._data, tuple(inputs), tuple(inputs))
+    res._vc = first._vc  # in-place changes of the output reach the body's saved output
+    node = res._edge[0]
+    node._inner = first._edge
+    node._stand_ins = [s._edge if s is not t else None for s, t in zip(stand_ins, inputs)]
+    node._call = call
+    if not isinstance(out, tuple):
+        return res
+    return type(out)(res, *out[1:]) if hasattr(out, "_fields") else (res, *out[1:])
