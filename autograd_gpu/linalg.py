@@ -15,6 +15,7 @@ from .ops import abs as _abs
 from .ops import matmul, where
 from .ops._core import record, recording, same_device, wrap_dims
 from .ops.composite import index_select
+from .ops.extra import p_norm
 from .tensor import Tensor, _wrap
 
 
@@ -32,15 +33,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
         return x.norm(2, dims, **kw) if dims is not None else (
             x.norm() if not keepdim else x.norm(2, tuple(range(x.dim())), keepdim=True))
     whole = dims if dims is not None else tuple(range(x.dim()))
-    if ord == float("inf"):
-        return _abs(x).amax(whole, **kw)
-    if ord == -float("inf"):
-        return _abs(x).amin(whole, **kw)
-    if ord == 0:
-        return (x != 0).to(x.dtype).sum(whole, **kw)
-    if ord == 1:
-        return _abs(x).sum(whole, **kw)
-    return (_abs(x) ** ord).sum(whole, **kw) ** (1.0 / ord)
+    return p_norm(x, float(ord), whole, keepdim)
 
 
 def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,

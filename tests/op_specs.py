@@ -592,6 +592,7 @@ SPECS.update({
                         ((2, 3, 6),))],
     "dropout1d": [Case(lambda x: F.dropout1d(x, 0.5, training=False), lambda x: x, ((2, 3, 4),))],
     "dropout2d": [Case(lambda x: F.dropout2d(x, 0.0), lambda x: x, ((2, 3, 2, 2),))],
+    "dropout3d": [Case(lambda x: F.dropout3d(x, 0.0), lambda x: x, ((2, 3, 2, 2, 2),))],
     "group_norm": [Case(lambda x: F.group_norm(x, 2), lambda x: _np_group_norm(x, 2),
                         ((2, 4, 3),))],
     "interpolate": [Case(lambda x: F.interpolate(x, scale_factor=2),

@@ -11,9 +11,11 @@ from .. import creation
 from ..ops import abs, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
 from ..ops._core import register
 from ..ops.composite import index_select
+from ..ops.inplace import inplace_option
+from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d,
-                         max_pool2d)
+                         conv2d_batched, max_pool2d)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -22,6 +24,8 @@ def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
 
 # -- activations ----------------------------------------------------------------------------
 @register()
+@inplace_option("hardtanh_")
+@one_node("HardtanhBackward0", "input")
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """clamp, but with PyTorch's hardtanh gradient: 0 at the two bounds as well."""
@@ -32,11 +36,14 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 
 
 @register()
+@inplace_option("relu6_")
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     return hardtanh(input, 0.0, 6.0)
 
 
 @register()
+@inplace_option("elu_")
+@one_node("EluBackward0", "input")
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return where(input > 0, input, alpha * input.expm1())
 
@@ -46,16 +53,21 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 @register()
+@inplace_option("selu_")
+@one_node("EluBackward0", "input")
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _SELU_SCALE * where(input > 0, input, _SELU_ALPHA * input.expm1())
 
 
 @register()
+@inplace_option("celu_")
+@one_node("CeluBackward0", "input")
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return where(input > 0, input, alpha * (input / alpha).expm1())
 
 
 @register()
+@one_node("SoftplusBackward0", "input")
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (as PyTorch)."""
     scaled = input * beta
@@ -65,21 +77,28 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 @register()
+@inplace_option("mish_")
+@one_node("MishBackward0", "input")
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return input * tanh(softplus(input))
 
 
 @register()
+@inplace_option("hardsigmoid_")
+@one_node("HardsigmoidBackward0", "input")
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return relu6(input + 3.0) / 6.0
 
 
 @register()
+@inplace_option("hardswish_")
+@one_node("HardswishBackward0", "input")
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     return input * relu6(input + 3.0) / 6.0
 
 
 @register()
+@one_node("LogSigmoidBackward0", "input")
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|), stable for any x."""
     return minimum(input, input.detach() * 0) - log1p(exp(-abs(input)))
@@ -96,11 +115,14 @@ def softmin(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor
 
 
 @register()
+@inplace_option("threshold_")
+@one_node("ThresholdBackward0", "input")
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     return where(input > threshold, input, value)
 
 
 @register()
+@one_node("GluBackward0", "input")
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
@@ -118,17 +140,20 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 @register()
+@one_node("SoftshrinkBackward0", "input")
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
 
 
 @register()
+@one_node("HardshrinkBackward0", "input")
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return where((input > lambd) | (input < -lambd), input, 0.0)
 
 
 # -- losses -----------------------------------------------------------------------------------
 @register()
+@one_node("SmoothL1LossBackward0", "input", "target")
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     _check_sizes(input, target, "smooth_l1_loss")
@@ -139,6 +164,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 
 
 @register()
+@one_node("HuberLossBackward0", "input", "target")
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
                delta: float = 1.0) -> Tensor:
     _check_sizes(input, target, "huber_loss")
@@ -237,6 +263,13 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     if input.dim() not in (3, 4):
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
                            f"{list(input.shape)}")
+    if _adaptive_sizes(input, output_size) == (1, 1):  # (PyTorch takes the mean, as here)
+        return input.mean((-2, -1), keepdim=True)
+    return _adaptive_avg_pool2d(input, output_size)
+
+
+@one_node("AdaptiveAvgPool2DBackward0", "input")
+def _adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     oh, ow = _adaptive_sizes(input, output_size)
     h, w = input.shape[-2:]
     if (h, w) == (oh, ow):
@@ -248,6 +281,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 
 
 @register()
+@one_node("AdaptiveMaxPool2DBackward0", "input")
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     if input.dim() not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got "
@@ -276,10 +310,21 @@ def _as_2d(input: Tensor, name: str) -> Tensor:
 @register()
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
-    x = _as_2d(input, "conv1d")
+    if input.dim() == 2:  # (unbatched: PyTorch squeezes a batch of one, as here)
+        return _conv1d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                       groups).squeeze(0)
+    _as_2d(input, "conv1d")
+    return _conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
+@one_node("ConvolutionBackward0", "input", "weight", "bias")
+def _conv1d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
+            groups: int) -> Tensor:
+    """conv2d over a height of one."""
     padding = padding if isinstance(padding, str) else (0, _pairs(padding, 1)[0])
-    out = conv2d(x, weight.unsqueeze(-2), bias, (1, _pairs(stride, 1)[0]), padding,
-                 (1, _pairs(dilation, 1)[0]), groups)
+    out = conv2d_batched.body(input.unsqueeze(-2), weight.unsqueeze(-2), bias,
+                              (1, _pairs(stride, 1)[0]), padding, (1, _pairs(dilation, 1)[0]),
+                              groups)
     return out.squeeze(-2)
 
 
@@ -316,6 +361,7 @@ def _channel_dropout(input: Tensor, p: float, training: bool, spatial: int) -> T
 
 
 @register()
+@inplace_option("dropout1d_")
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zeroes whole channels of (N, C, L) or (C, L) input."""
@@ -323,6 +369,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
 
 
 @register()
+@inplace_option("dropout2d_")
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zeroes whole channels of (N, C, H, W) or (C, H, W) input."""
@@ -330,6 +377,15 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
 
 
 @register()
+@inplace_option("dropout3d_")
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input."""
+    return _channel_dropout(input, p, training, 3)
+
+
+@register()
+@one_node("NativeGroupNormBackward0", "input", "weight", "bias")
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     n, c = input.shape[0], input.shape[1]
@@ -385,6 +441,22 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         out_sizes = tuple(int(math.floor(i * f)) for i, f in zip(in_sizes, factors))
         scales = [1.0 / f if not recompute_scale_factor else i / o
                   for i, o, f in zip(in_sizes, out_sizes, factors)]
+    k = len(out_sizes)
+    name = (f"AdaptiveAvgPool{k}D" if mode == "area" else
+            f"Upsample{_RESIZE_NAMES[mode]}{k}D")
+    return call_as_one_node(name + "Backward0", ("input",), _resize, input, in_sizes,
+                            out_sizes, scales, mode, align_corners)
+
+
+_RESIZE_NAMES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
+                 "bilinear": "Bilinear", "trilinear": "Trilinear", "bicubic": "Bicubic"}
+
+
+def _resize(input: Tensor, in_sizes: tuple, out_sizes: tuple, scales: list, mode: str,
+            align_corners) -> Tensor:
+    """interpolate's work, one spatial dimension at a time."""
+    import numpy as np
+
     real = np.float32 if input._data.dtype == np.float32 else np.float64
     out = input
     for k, (n_in, n_out, scale) in enumerate(zip(in_sizes, out_sizes, scales)):
@@ -446,6 +518,7 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
 
 
 @register()
+@one_node("PixelShuffleBackward0", "input")
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     r = upscale_factor
     *lead, c, h, w = input.shape
@@ -460,6 +533,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
 
 @register()
+@one_node("PixelUnshuffleBackward0", "input")
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     r = downscale_factor
     *lead, c, h, w = input.shape
@@ -477,7 +551,7 @@ __all__ = ["hardtanh", "relu6", "elu", "selu", "celu", "softplus", "mish", "hard
            "softshrink", "hardshrink", "smooth_l1_loss", "huber_loss", "kl_div",
            "margin_ranking_loss", "soft_margin_loss", "normalize", "cosine_similarity",
            "pairwise_distance", "adaptive_avg_pool2d", "adaptive_max_pool2d", "conv1d",
-           "max_pool1d", "avg_pool1d", "dropout1d", "dropout2d", "group_norm", "interpolate",
+           "max_pool1d", "avg_pool1d", "dropout1d", "dropout2d", "dropout3d", "group_norm", "interpolate",
            "upsample", "pixel_shuffle", "pixel_unshuffle"]
 
 
@@ -487,10 +561,19 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """The adjoint of conv2d: each input pixel scatters weight-scaled kernels into the output,
     as one matrix product and a fold (col2im), so every derivative comes from those ops."""
+    if input.dim() == 3:  # (unbatched: PyTorch squeezes a batch of one, as here)
+        return _conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding,
+                                 output_padding, groups, dilation).squeeze(0)
+    return _conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+@one_node("ConvolutionBackward0", "input", "weight", "bias")
+def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
+                      output_padding, groups: int, dilation) -> Tensor:
     from ..ops.shape import cat
 
-    unbatched = input.dim() == 3
-    x = input.unsqueeze(0) if unbatched else input
+    x = input
     n, c_in, h, w = x.shape
     _, c_out_g, kh, kw = weight.shape
     if c_in != weight.shape[0]:
@@ -518,10 +601,11 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     out = outs[0] if groups == 1 else cat(outs, 1)
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
-    return out.squeeze(0) if unbatched else out
+    return out
 
 
 @register()
+@one_node("PreluKernelBackward0", "input", "weight")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight shared or one per channel (dim 1)."""
     if weight.numel() != 1:

@@ -10,9 +10,11 @@ import numpy as np
 from .. import creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, einsum, stack, where
+from ..ops.inplace import inplace_option
+from ..ops.one_node import one_node
 from ..tensor import Tensor
 from .functional import _affine, _reduce, avg_pool2d, embedding, leaky_relu, softmax
-from ._functional_extra import avg_pool1d, conv_transpose2d, pairwise_distance
+from ._functional_extra import _conv_transpose2d, avg_pool1d, conv_transpose2d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
            "channel_shuffle", "native_channel_shuffle", "lp_pool1d", "lp_pool2d",
@@ -219,6 +221,7 @@ def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple) -
     return (input * keep + _SELU_ALPHA_PRIME * (1 - keep)) * a + b
 
 
+@inplace_option("alpha_dropout_")
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
                   inplace: bool = False) -> Tensor:
     """Dropout that keeps SELU's zero mean and unit variance: dropped units take SELU's
@@ -226,6 +229,7 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     return _alpha_dropout(input, p, training, tuple(input.shape))
 
 
+@inplace_option("feature_alpha_dropout_")
 def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
                           inplace: bool = False) -> Tensor:
     """alpha_dropout of whole channels."""
@@ -288,13 +292,21 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """conv_transpose2d over a height of one."""
+    if input.dim() == 2:  # (unbatched: PyTorch squeezes a batch of one, as here)
+        return _conv_transpose1d(input.unsqueeze(0), weight, bias, stride, padding,
+                                 output_padding, groups, dilation).squeeze(0)
+    return _conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+@one_node("ConvolutionBackward0", "input", "weight", "bias")
+def _conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
+                      output_padding, groups: int, dilation) -> Tensor:
     one = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731
-    batched = input.dim() == 3
-    x = input if batched else input.unsqueeze(0)
-    out = conv_transpose2d(x.unsqueeze(2), weight.unsqueeze(2), bias, (1, one(stride)),
-                           (0, one(padding)), (0, one(output_padding)), groups,
-                           (1, one(dilation))).squeeze(2)
-    return out if batched else out.squeeze(0)
+    return _conv_transpose2d.body(input.unsqueeze(2), weight.unsqueeze(2), bias,
+                                  (1, one(stride)), (0, one(padding)),
+                                  (0, one(output_padding)), groups, (1, one(dilation))
+                                  ).squeeze(2)
 
 
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,

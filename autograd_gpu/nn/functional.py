@@ -9,10 +9,12 @@ import numpy as np
 
 from .. import creation
 from ..autograd.grad_mode import no_grad
-from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, relu, sigmoid, softmax,
+from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, sigmoid, softmax,
                    tanh, where)
 from ..ops._core import register
+from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
+from ..ops.pointwise import relu as _relu
 from ..ops.activation import cross_entropy_indices
 from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import (_extent, _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad,
@@ -47,13 +49,20 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 @register()
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
-    """Convolution as im2col (one copy per kernel offset) and one matrix product."""
-    unbatched = input.dim() == 3
-    if unbatched:
-        input = input.unsqueeze(0)
+    if input.dim() == 3:  # (unbatched: PyTorch squeezes a batch of one, as here)
+        return conv2d_batched(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                              groups).squeeze(0)
     if input.dim() != 4:
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
                            f"input of size: {list(input.shape)}")
+    return conv2d_batched(input, weight, bias, stride, padding, dilation, groups)
+
+
+@one_node("ConvolutionBackward0", "input", "weight", "bias")
+def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
+                   dilation, groups: int) -> Tensor:
+    """Convolution of (N, C, H, W) input as im2col (one copy per kernel offset) and one
+    matrix product."""
     n, c, h, w = input.shape
     o, cg, kh, kw = weight.shape
     if c != cg * groups:
@@ -82,7 +91,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     out = outs[0] if groups == 1 else cat(outs, 1)
     if bias is not None:
         out = out + bias.reshape(1, o, 1, 1)
-    return out.squeeze(0) if unbatched else out
+    return out
 
 
 def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:
@@ -146,6 +155,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
 
 
 @register()
+@one_node("AvgPool2DBackward0", "input")
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:
     x, unbatched = _pool_input(input, "avg_pool2d")
@@ -174,7 +184,16 @@ def _exact_windows(x: Tensor, kernel_size, stride, padding, ceil_mode: bool) -> 
     return _extent(geom, *x.shape[2:]) == (x.shape[2] + 2 * ph, x.shape[3] + 2 * pw)
 
 
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _relu(input)
+
+
+relu = inplace_option("relu_")(relu)
+
+
 @register()
+@inplace_option("leaky_relu_")
+@one_node("LeakyReluBackward0", "input")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     return where(input > 0, input, input * negative_slope)
 
@@ -182,14 +201,20 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 @register()
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate == "tanh":
-        inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input ** 3)
-        return 0.5 * input * (1.0 + tanh(inner))
+        return _gelu_tanh(input)
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
     return gelu_op(input)
 
 
+@one_node("GeluBackward0", "input")
+def _gelu_tanh(input: Tensor) -> Tensor:
+    inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input ** 3)
+    return 0.5 * input * (1.0 + tanh(inner))
+
+
 @register()
+@inplace_option("silu_")
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return silu_op(input)
 
@@ -199,6 +224,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 @register()
+@inplace_option("dropout_")
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
             generator=None) -> Tensor:
     if not 0.0 <= p <= 1.0:
@@ -209,30 +235,41 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input * 0.0
     keep = creation.rand(*input.shape, dtype=input.dtype, device=input.device,
                          generator=generator) >= p
-    return input * keep / (1.0 - p)
+    return input * (keep * (1.0 / (1.0 - p)))
 
 
 @register()
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
                weight: Tensor | None = None, bias: Tensor | None = None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-    dims = (0,) + tuple(range(2, input.dim()))
-    shape = (1, input.shape[1]) + (1,) * (input.dim() - 2)
     if training:
         n = input.numel() // input.shape[1]
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
                              f"size {input.shape}")
+    out, mean, var = _batch_norm(input, weight, bias, running_mean, running_var, training, eps)
+    if training and running_mean is not None:
+        with no_grad():
+            running_mean.mul_(1 - momentum).add_(mean * momentum)
+            running_var.mul_(1 - momentum).add_(var * (momentum * n / (n - 1)))
+    return out
+
+
+@one_node("NativeBatchNormBackward0", "input", "weight", "bias")
+def _batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
+                running_mean: Tensor | None, running_var: Tensor | None, training: bool,
+                eps: float) -> tuple:
+    """The normalised output, and (in training) the batch's mean and biased variance for the
+    running statistics, which the caller updates (so this stays a pure function)."""
+    dims = (0,) + tuple(range(2, input.dim()))
+    shape = (1, input.shape[1]) + (1,) * (input.dim() - 2)
+    if training:
         mean = input.mean(dims)
         var = input.var(dims, unbiased=False)
-        if running_mean is not None:
-            with no_grad():
-                running_mean.mul_(1 - momentum).add_(mean.detach() * momentum)
-                running_var.mul_(1 - momentum).add_(var.detach() * (momentum * n / (n - 1)))
     else:
         mean, var = running_mean, running_var
     out = (input - mean.reshape(shape)) / (var.reshape(shape) + eps).sqrt()
-    return _affine(out, weight, bias, shape)
+    return _affine(out, weight, bias, shape), mean.detach(), var.detach()
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple) -> Tensor:
@@ -245,6 +282,7 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
 
 
 @register()
+@one_node("NativeLayerNormBackward0", "input", "weight", "bias")
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     normalized_shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) \
@@ -265,6 +303,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 
 
 @register()
+@one_node("EmbeddingBackward0", "weight")
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
@@ -430,7 +469,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
     # log(1 + e^-|x|) + max(-x, 0) is log(1 + e^-x) without overflow
-    log_sig_neg = log1p(exp(-input.abs())) + relu(-input)
+    log_sig_neg = log1p(exp(-input.abs())) + _relu(-input)
     if pos_weight is not None:
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_sig_neg
     else:

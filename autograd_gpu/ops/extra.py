@@ -12,6 +12,7 @@ from ._core import (method, record, recording, register, same_device, save_outpu
                     wrap_dims)
 from .shape import _shape_arg
 from .pointwise import where
+from .one_node import one_node
 
 
 @register()
@@ -138,8 +139,8 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
-class NormBackward1(Node):
-    """The 2-norm; at zero the gradient is 0 (a subgradient), as in PyTorch."""
+class LinalgVectorNormBackward0(Node):
+    """The 2-norm (PyTorch's norms all record as linalg_vector_norm); at zero the gradient is 0 (a subgradient), as in PyTorch."""
 
     __slots__ = ()
 
@@ -152,17 +153,27 @@ class NormBackward1(Node):
         return (x * scale,)
 
 
+@one_node("LinalgVectorNormBackward0", "input")
+def p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
+    """A p-norm other than 2 over `dim` (a dim or a tuple; () means all) as one node."""
+    a = input.abs()
+    if p == float("inf"):
+        return a.amax(dim, keepdim=keepdim)
+    if p == -float("inf"):
+        return a.amin(dim, keepdim=keepdim)
+    if p == 0:
+        return (input != 0).to(input.dtype).sum(dim, keepdim=keepdim)
+    if p == 1:
+        return a.sum(dim, keepdim=keepdim)
+    return (a ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+
+
 @register()
 @method("norm")
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     if p not in ("fro", 2, 2.0):
-        if p in (1, 1.0):
-            return input.abs().sum(dim, keepdim=keepdim) if dim is not None else \
-                input.abs().sum()
-        if p in (float("inf"), "inf"):
-            return input.abs().amax(dim if dim is not None else (), keepdim=keepdim)
-        return (input.abs() ** p).sum(dim if dim is not None else None,
-                                      keepdim=keepdim) ** (1.0 / p)
+        whole = tuple(range(input.dim())) if dim is None else dim
+        return p_norm(input, float(p), whole, keepdim)
     x = input._data
     dims = None if dim is None else tuple(_wrap_dim(d, x.ndim) for d in (
         (dim,) if isinstance(dim, int) else dim))
@@ -170,7 +181,7 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
     out = xp.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
     out = xp.asarray(out, dtype=x.dtype)
     if recording(input):
-        res = record(NormBackward1, out, (input,), (input,))
+        res = record(LinalgVectorNormBackward0, out, (input,), (input,))
         res._edge[0].dims, res._edge[0].keepdim = dims, keepdim
         save_output(res._edge[0], res)
         return res

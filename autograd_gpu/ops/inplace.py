@@ -8,6 +8,9 @@ history, as PyTorch rebases a tensor after an in-place op.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 
 from .. import _dtypes, backends
@@ -127,6 +130,27 @@ def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
         edge = conv._edge
     _commit(t, edge)
     return t
+
+
+def inplace_option(name: str):
+    """Give a function's `inplace=True` PyTorch's meaning: the result is written into the
+    input, which is returned (with the in-place rules: no leaf that requires grad)."""
+    def deco(fn):
+        index = list(inspect.signature(fn).parameters).index("inplace")
+
+        @functools.wraps(fn)
+        def op(*args, **kwargs):
+            if len(args) > index:
+                inplace, args = args[index], args[:index] + args[index + 1:]
+            else:
+                inplace = kwargs.pop("inplace", False)
+            if not inplace:
+                return fn(*args, **kwargs)
+            return apply(args[0], name, fn, *args[1:], **kwargs)
+
+        return op
+
+    return deco
 
 
 def _fast_arith(t: Tensor, other, ufunc, name: str):

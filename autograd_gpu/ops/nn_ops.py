@@ -12,6 +12,7 @@ from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ._core import method, record, recording, register, to_float
 from .fusable import fused
+from .one_node import call_as_one_node
 
 
 class ErfBackward0(Node):
@@ -92,8 +93,12 @@ def pad(input: Tensor, pad: tuple, mode: str = "constant", value: float | None =
     widths = [(0, 0)] * input.dim()
     for k in range(len(pad) // 2):
         widths[input.dim() - 1 - k] = (pad[2 * k], pad[2 * k + 1])
-    if mode != "constant":
+    if mode == "circular":
         return _pad_by_index(input, widths, mode, value, len(pad) // 2)
+    if mode != "constant":
+        name = f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{len(pad) // 2}D"
+        return call_as_one_node(name + "Backward0", ("input",), _pad_by_index, input, widths,
+                                mode, value, len(pad) // 2)
     if any(n + a + b < 0 for (a, b), n in zip(widths, input.shape)):
         raise RuntimeError("narrow(): length must be non-negative.")
     if any(a < 0 or b < 0 for a, b in widths):  # crop first, then pad what is left

@@ -80,9 +80,9 @@ def one_node(name: str, *differentiable: str):
             if not state.enabled:
                 return body(*args, **kwargs)
             slots, inputs = _inputs(args, kwargs, listed, params, differentiable)
-            if not any(t._edge is not NO_EDGE for t in inputs):
+            if not any(t is not None and t._edge is not NO_EDGE for t in inputs):
                 return body(*args, **kwargs)
-            stand_ins = [_stand_in(t) if t._edge is not NO_EDGE else t for t in inputs]
+            stand_ins = [t if t is None or t._edge is NO_EDGE else _stand_in(t) for t in inputs]
             inner_args, inner_kwargs = _fill(args, kwargs, slots, stand_ins)
             out = body(*inner_args, **inner_kwargs)
             return _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots))
@@ -94,12 +94,13 @@ def one_node(name: str, *differentiable: str):
 
 
 def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiable: tuple):
-    """Where the op's Tensor inputs sit (an index or a keyword) and the Tensors: the listed
-    differentiable ones first, then any other that requires grad."""
+    """Where the op's inputs sit (an index or a keyword) and what they are: the listed
+    differentiable ones first (None where not given), then any other Tensor that requires
+    grad."""
     slots, inputs = [], []
     for i, p in listed:
         a = args[i] if i < len(args) else kwargs.get(p)
-        if isinstance(a, Tensor):
+        if a is None or isinstance(a, Tensor):
             slots.append(i if i < len(args) else p)
             inputs.append(a)
     for slot, a in itertools.chain(enumerate(args), kwargs.items()):
@@ -117,12 +118,26 @@ def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple):
     first = out[0] if isinstance(out, tuple) else out
     if first._edge is NO_EDGE:
         return out
-    res = record(cls, first._data, tuple(inputs), tuple(inputs))
+    tensors = tuple(t for t in inputs if t is not None)
+    res = record(cls, first._data, tensors, tuple(inputs),
+                 tuple(None if t is None else t._vc[0] for t in inputs))
     res._vc = first._vc  # in-place changes of the output reach the body's saved output
     node = res._edge[0]
+    node.next_functions = tuple(NO_EDGE if t is None else t._edge for t in inputs)
     node._inner = first._edge
-    node._stand_ins = [s._edge if s is not t else None for s, t in zip(stand_ins, inputs)]
+    node._stand_ins = [None if s is t else s._edge for s, t in zip(stand_ins, inputs)]
     node._call = call
     if not isinstance(out, tuple):
         return res
     return type(out)(res, *out[1:]) if hasattr(out, "_fields") else (res, *out[1:])
+
+
+@functools.cache
+def _variant(name: str, body, differentiable: tuple):
+    return one_node(name, *differentiable)(body)
+
+
+def call_as_one_node(name: str, differentiable: tuple, body, *args, **kwargs):
+    """body(*args, **kwargs) as one node named `name`, for ops whose PyTorch name depends on
+    their arguments (a padding's dimensions, an interpolation's mode)."""
+    return _variant(name, body, differentiable)(*args, **kwargs)

@@ -201,7 +201,7 @@ def _activation(name: str, fn, params: tuple = ()):
             object.__setattr__(self, p, kwargs.get(p, values.get(p, default)))
 
     def forward(self, input: Tensor) -> Tensor:
-        return fn(input, **{p: getattr(self, p) for p, _ in params if p != "inplace"})
+        return fn(input, **{p: getattr(self, p) for p, _ in params})
 
     def extra_repr(self) -> str:
         shown = [f"{p}={getattr(self, p)!r}" for p, _ in params if p != "inplace"]
@@ -213,25 +213,25 @@ def _activation(name: str, fn, params: tuple = ()):
                                   "extra_repr": extra_repr})
 
 
-ReLU = _activation("ReLU", lambda x: F.relu(x), (("inplace", False),))
+ReLU = _activation("ReLU", F.relu, (("inplace", False),))
 Tanh = _activation("Tanh", F.tanh)
 Sigmoid = _activation("Sigmoid", F.sigmoid)
-SiLU = _activation("SiLU", lambda x: F.silu(x), (("inplace", False),))
+SiLU = _activation("SiLU", F.silu, (("inplace", False),))
 GELU = _activation("GELU", F.gelu, (("approximate", "none"),))
 LeakyReLU = _activation("LeakyReLU", F.leaky_relu, (("negative_slope", 0.01),
                                                      ("inplace", False)))
 Softmax = _activation("Softmax", F.softmax, (("dim", None),))
 Softmin = _activation("Softmin", F.softmin, (("dim", None),))
-ReLU6 = _activation("ReLU6", lambda x: F.relu6(x), (("inplace", False),))
+ReLU6 = _activation("ReLU6", F.relu6, (("inplace", False),))
 ELU = _activation("ELU", F.elu, (("alpha", 1.0), ("inplace", False)))
-SELU = _activation("SELU", lambda x: F.selu(x), (("inplace", False),))
+SELU = _activation("SELU", F.selu, (("inplace", False),))
 CELU = _activation("CELU", F.celu, (("alpha", 1.0), ("inplace", False)))
 Softplus = _activation("Softplus", F.softplus, (("beta", 1.0), ("threshold", 20.0)))
-Mish = _activation("Mish", lambda x: F.mish(x), (("inplace", False),))
+Mish = _activation("Mish", F.mish, (("inplace", False),))
 Hardtanh = _activation("Hardtanh", F.hardtanh, (("min_val", -1.0), ("max_val", 1.0),
                                                  ("inplace", False)))
-Hardsigmoid = _activation("Hardsigmoid", lambda x: F.hardsigmoid(x), (("inplace", False),))
-Hardswish = _activation("Hardswish", lambda x: F.hardswish(x), (("inplace", False),))
+Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, (("inplace", False),))
+Hardswish = _activation("Hardswish", F.hardswish, (("inplace", False),))
 LogSigmoid = _activation("LogSigmoid", F.logsigmoid)
 Softsign = _activation("Softsign", F.softsign)
 Tanhshrink = _activation("Tanhshrink", F.tanhshrink)
@@ -260,6 +260,8 @@ LogSoftmax = _activation("LogSoftmax", F.log_softmax, (("dim", None),))
 
 
 class Dropout(Module):
+    _fn = staticmethod(F.dropout)
+
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
         if not 0.0 <= p <= 1.0:
@@ -267,7 +269,7 @@ class Dropout(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
+        return type(self)._fn(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -452,13 +454,15 @@ class AdaptiveMaxPool1d(_AdaptivePool):
 
 
 class Dropout1d(Dropout):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout1d(input, self.p, self.training)
+    _fn = staticmethod(F.dropout1d)
 
 
 class Dropout2d(Dropout):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout2d(input, self.p, self.training)
+    _fn = staticmethod(F.dropout2d)
+
+
+class Dropout3d(Dropout):
+    _fn = staticmethod(F.dropout3d)
 
 
 class GroupNorm(Module):

@@ -212,13 +212,11 @@ class MaxUnpool2d(_MaxUnpool):
 
 
 class AlphaDropout(Dropout):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.alpha_dropout(input, self.p, self.training)
+    _fn = staticmethod(F.alpha_dropout)
 
 
 class FeatureAlphaDropout(Dropout):
-    def forward(self, input: Tensor) -> Tensor:
-        return F.feature_alpha_dropout(input, self.p, self.training)
+    _fn = staticmethod(F.feature_alpha_dropout)
 
 
 class EmbeddingBag(Embedding):
