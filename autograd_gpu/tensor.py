@@ -387,11 +387,22 @@ def _dlpack_device(self):
     return self._data.__dlpack_device__()
 
 
+def _root_array(a):
+    """The array whose memory `a` views (itself if it owns its memory)."""
+    root = a
+    while True:
+        b = getattr(root, "base", None)
+        if b is not None and not hasattr(b, "dtype"):  # an array interface (a strided view)
+            b = getattr(b, "base", None)
+        if b is None or not hasattr(b, "dtype"):
+            return root
+        root = b
+
+
 def _storage_offset(self) -> int:
     """How many elements into its storage (the array it views, at the root) this starts."""
-    a = root = self._data
-    while getattr(root, "base", None) is not None and hasattr(root.base, "dtype"):
-        root = root.base
+    a = self._data
+    root = _root_array(a)
     if root is a:
         return 0
     from . import backends
@@ -401,6 +412,8 @@ def _storage_offset(self) -> int:
 
 
 Tensor.storage_offset = _storage_offset
+Tensor._base = property(lambda self: None if self._view is None else self._view[0],
+                        doc="The tensor this one is a view of (None if it is not a view).")
 Tensor.__dlpack__ = _dlpack
 Tensor.__dlpack_device__ = _dlpack_device
 

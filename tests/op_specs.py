@@ -459,6 +459,16 @@ SPECS.update({
     "diagonal": [Case(lambda a: a.diagonal(1, 1, 2),
                       lambda a: np.diagonal(a, 1, 1, 2), ((2, 3, 4),))],
     "trace": [Case(ag.trace, np.trace, ((3, 4),))],
+    # overlapping windows (their gradients add up) and a storage offset
+    "as_strided": [Case(lambda a: a.as_strided((3, 2), (2, 3), 1),
+                        lambda a: np.lib.stride_tricks.as_strided(
+                            a.reshape(-1)[1:], (3, 2), (2 * a.itemsize, 3 * a.itemsize)).copy(),
+                        ((3, 4),)),
+                   Case(lambda a: a.as_strided((2, 2), (1, 1)),
+                        lambda a: np.lib.stride_tricks.as_strided(
+                            a.reshape(-1), (2, 2), (a.itemsize, a.itemsize)).copy(), ((4,),))],
+    "diagonal_transposed": [Case(lambda a: a.t().diagonal(-1),
+                                 lambda a: np.diagonal(a.T, -1), ((3, 4),))],
     "take_along_dim": [Case(lambda a: ag.take_along_dim(a, ag.tensor([[2], [0], [1]],
                                                                      device=a.device), 1),
                             lambda a: np.take_along_axis(a, np.array([[2], [0], [1]]), 1),

@@ -93,6 +93,10 @@ class CupyBackend(Backend):
     def _address(a) -> int:
         return a.data.ptr
 
+    def strided_view(self, a, shape, strides, offset: int = 0):
+        return self.xp.ndarray(tuple(shape), a.dtype, memptr=a.data + offset,
+                               strides=tuple(strides))
+
     def _strided(self, buffer, shape, strides, offset):
         return self.xp.ndarray(shape, buffer.dtype, memptr=buffer.data + offset, strides=strides)
 

@@ -94,6 +94,15 @@ class NumpyBackend(Backend):
     def _strided(buffer, shape, strides, offset):
         return np.ndarray(shape, buffer.dtype, buffer=buffer, offset=offset, strides=strides)
 
+    @staticmethod
+    def strided_view(a, shape, strides, offset: int = 0):
+        """A writable view of a's memory: `shape` and byte `strides`, starting `offset` bytes
+        after a's first element (as_strided, diagonal and unfold views)."""
+        interface = dict(a.__array_interface__, shape=tuple(shape), strides=tuple(strides),
+                         data=(a.__array_interface__["data"][0] + offset, False))
+        interface.pop("mask", None)
+        return np.asarray(_Interface(interface, a))
+
     def scatter_add(self, target, index, values) -> None:
         np.add.at(target, index, values)
 
@@ -117,3 +126,10 @@ class NumpyBackend(Backend):
 
     def randperm(self, gen, n, np_dtype):
         return gen.permutation(n).astype(np_dtype, copy=False)
+
+
+class _Interface:
+    """An array interface over another array's memory, which it keeps alive as `base`."""
+
+    def __init__(self, interface: dict, base):
+        self.__array_interface__, self.base = interface, base

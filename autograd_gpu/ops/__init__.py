@@ -3,7 +3,7 @@
 Importing this package attaches the ops to Tensor as methods and operators.
 """
 from . import (activation, arrange, composite, conversion, extra, indexing,  # noqa: F401
-               inplace, linalg, nn_ops, numeric, pointwise, reduction, shape, views)
+               inplace, linalg, nn_ops, numeric, pointwise, reduction, shape, strided, views)
 from . import placement  # noqa: F401,E402
 from . import aliases  # noqa: F401,E402  (after every op it spells another way)
 from ._core import REGISTRY

@@ -17,6 +17,7 @@ from ._core import method, record, recording, register, same_device, to_float, w
 from .pointwise import clamp, isinf, isnan, logical_and, logical_not, logical_or, where
 from .reduction import _return_type
 from .shape import _shape_arg, cat
+from .one_node import call_as_one_node, one_node
 
 
 def _tensor_like(value, like: Tensor) -> Tensor:
@@ -63,6 +64,7 @@ arctan2 = atan2
 
 @register()
 @method("logsumexp")
+@one_node("LogsumexpBackward0", "input")
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over dim, shifted by the (detached) maximum so it cannot overflow."""
     x = input if input.is_floating_point() else input.float()
@@ -77,6 +79,13 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
 @register()
 @method("lerp")
 def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
+    if isinstance(weight, Tensor):
+        return call_as_one_node("LerpBackward1", ("input", "end", "weight"), _lerp, input, end,
+                                weight)
+    return call_as_one_node("LerpBackward0", ("input", "end"), _lerp, input, end, weight)
+
+
+def _lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     """input + weight * (end - input), written as PyTorch does for weights of 0.5 and up
     (end - (end - input) * (1 - weight)) so both ends are exact."""
     diff = end - input
@@ -96,24 +105,28 @@ def _scaled_sum(input: Tensor, product: Tensor, beta, alpha) -> Tensor:
 
 @register()
 @method("addmm")
+@one_node("AddmmBackward0", "input", "mat1", "mat2")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     return _scaled_sum(input, mat1.mm(mat2), beta, alpha)
 
 
 @register()
 @method("addmv")
+@one_node("AddmvBackward0", "input", "mat", "vec")
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     return _scaled_sum(input, mat.mv(vec), beta, alpha)
 
 
 @register()
 @method("baddbmm")
+@one_node("BaddbmmBackward0", "input", "batch1", "batch2")
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     return _scaled_sum(input, batch1.bmm(batch2), beta, alpha)
 
 
 @register()
 @method("index_select")
+@one_node("IndexSelectBackward0", "input")
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -358,6 +371,7 @@ def tile(input: Tensor, dims) -> Tensor:
 
 @register()
 @method("roll")
+@one_node("RollBackward0", "input")
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     if dims is None:
         return roll(input.flatten(), shifts, 0).view(tuple(input.shape))
@@ -398,24 +412,12 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     return mask * (padded.unsqueeze(1) if diagonal >= 0 else padded.unsqueeze(0))
 
 
-@register()
-@method("diagonal")
-def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    n = input.dim()
-    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
-    if d1 == d2:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    x = movedim(input, (d1, d2), (-2, -1))
-    rows, cols = x.shape[-2], x.shape[-1]
-    start_r, start_c = max(-offset, 0), max(offset, 0)
-    length = max(0, min(rows - start_r, cols - start_c))
-    r = _index(np.arange(length) + start_r, input)
-    c = _index(np.arange(length) + start_c, input)
-    return x[(Ellipsis, r, c)]
+from .strided import diagonal  # noqa: E402  (a view now; re-exported here)
 
 
 @register()
 @method("trace")
+@one_node("TraceBackward0", "input")
 def trace(input: Tensor) -> Tensor:
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
@@ -520,6 +522,7 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
 
 @register()
 @method("dist")
+@one_node("DistBackward0", "input", "other")
 def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
     return (input - other).norm(p)
 
@@ -563,14 +566,23 @@ def _kth(input: Tensor, k: int, dim: int, keepdim: bool):
 def median(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median (PyTorch's choice for an even count); with dim also its index."""
     if dim is None:
-        flat = input.reshape(-1)
-        return _kth(flat, (flat.numel() - 1) // 2, 0, False)[0]
+        return call_as_one_node("MedianBackward0", ("input",), _median_all, input)
+    return call_as_one_node("MedianBackward1", ("input",), _median_dim, input, dim, keepdim)
+
+
+def _median_all(input: Tensor) -> Tensor:
+    flat = input.reshape(-1)
+    return _kth(flat, (flat.numel() - 1) // 2, 0, False)[0]
+
+
+def _median_dim(input: Tensor, dim: int, keepdim: bool):
     d = _wrap_dim(dim, max(input.dim(), 1))
     n = input.shape[d] if input.dim() else 1
     return _median(*_kth(input, (n - 1) // 2, d, keepdim))
 
 
 @method("kthvalue")
+@one_node("KthvalueBackward0", "input")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     d = _wrap_dim(dim, max(input.dim(), 1))
     n = input.shape[d] if input.dim() else 1
@@ -597,16 +609,19 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
 
 
 @method("cummax")
+@one_node("CummaxBackward0", "input")
 def cummax(input: Tensor, dim: int):
     return _cummax(*_cumulative_extreme(input, dim, True))
 
 
 @method("cummin")
+@one_node("CumminBackward0", "input")
 def cummin(input: Tensor, dim: int):
     return _cummin(*_cumulative_extreme(input, dim, False))
 
 
 @method("masked_select")
+@one_node("MaskedSelectBackward0", "input")
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     if mask.dtype is not _bool_dtype():
         raise RuntimeError(f"masked_select: expected BoolTensor for mask")
@@ -690,25 +705,6 @@ def broadcast_shapes(*shapes):
         raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape. "
                            f"Mismatch is between {list(shapes[0])} and {list(shapes[-1])}"
                            ) from None
-
-
-@method("unfold")
-def _tensor_unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
-    """Tensor.unfold: the windows of `size` every `step` along a dimension, as a new last
-    dimension (a gather, so differentiable)."""
-    d = _wrap_dim(dimension, max(input.dim(), 1))
-    n = input.shape[d] if input.dim() else 1
-    if size > n:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
-                           f"{size}")
-    if step <= 0:
-        raise RuntimeError(f"step is {step} but must be > 0")
-    starts = np.arange(0, n - size + 1, step)
-    idx = (starts[:, None] + np.arange(size)[None, :]).reshape(-1)
-    picked = index_select(input, d, _index(idx, input))
-    shape = list(input.shape)
-    shape[d:d + 1] = [len(starts), size]
-    return picked.reshape(*shape).movedim(d + 1, -1)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:

@@ -17,6 +17,7 @@ from .one_node import one_node
 
 @register()
 @method("repeat")
+@one_node("RepeatBackward0", "input")
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
     sizes = _shape_arg(sizes)
@@ -126,6 +127,7 @@ def _tri(upper: bool):
         return where(_wrap(keep), input, _wrap(xp.zeros((), input._data.dtype)))
 
     op.__name__ = "triu" if upper else "tril"
+    op = one_node(f"{'Triu' if upper else 'Tril'}Backward0", "input")(op)
     return register(op.__name__)(method(op.__name__)(op))
 
 
@@ -257,6 +259,7 @@ def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
 
 
 @method("sort")
+@one_node("SortBackward0", "input")
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) along dim; values carry the gradient back through the indices."""
     from .reduction import _return_type
@@ -272,6 +275,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 
 @method("topk")
+@one_node("TopkBackward0", "input")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     from .reduction import _return_type
 

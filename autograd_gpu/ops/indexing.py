@@ -10,6 +10,7 @@ import numpy as np
 from .. import backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
+from .one_node import call_as_one_node, one_node
 from ._core import method, record, recording, register
 from .shape import view_of
 
@@ -105,7 +106,15 @@ def _kind(index: tuple, advanced: bool) -> str:
 
 _CLASSES = {n: type(n, (IndexBackward0,), {"__slots__": ()}) for n in (
     "IndexBackward0", "SelectBackward0", "UnsqueezeBackward0", "SliceBackward0",
-    "AliasBackward0")}
+    "AliasBackward0", "SplitBackward0", "SplitWithSizesBackward0", "UnbindBackward0")}
+
+
+def basic_view(x: Tensor, index: tuple, name: str) -> Tensor:
+    """x[index] for ints and slices (in range), as a view whose grad_fn is called `name`
+    (split's and unbind's pieces)."""
+    index = index + (Ellipsis,)
+    return view_of(x, x._data[index], _CLASSES[name], shape=x._data.shape, index=index,
+                   accumulate=False)
 
 
 @register("getitem")
@@ -174,12 +183,27 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
     if isinstance(value, Tensor):
-        return where(mask, value.to(input.dtype), input)
+        return call_as_one_node("MaskedFillBackward1", ("input", "value"), _fill_tensor, input,
+                                mask, value)
+    return _fill_scalar(input, mask, value)
+
+
+@one_node("MaskedFillBackward0", "input")
+def _fill_scalar(input: Tensor, mask: Tensor, value) -> Tensor:
+    from .pointwise import where
+
     return where(mask, _wrap(backends.of(input._data).xp.asarray(value, input._data.dtype)),
                  input)
 
 
+def _fill_tensor(input: Tensor, mask: Tensor, value: Tensor) -> Tensor:
+    from .pointwise import where
+
+    return where(mask, value.to(input.dtype), input)
+
+
 @method("gather")
+@one_node("GatherBackward0", "input")
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     from ..tensor import _wrap_dim
 

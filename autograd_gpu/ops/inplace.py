@@ -41,8 +41,10 @@ def _check_target(t: Tensor, recording: bool) -> None:
     if t._edge is not NO_EDGE and t.is_leaf:
         raise RuntimeError(LEAF_INPLACE)
     view = t._view
-    if view is not None and view[0]._edge is not NO_EDGE and view[0].is_leaf:
-        raise RuntimeError(VIEW_OF_LEAF)
+    if view is not None:
+        leaf = t.__dict__.get("_leaf_base", view[0])
+        if leaf._edge is not NO_EDGE and leaf.is_leaf:
+            raise RuntimeError(VIEW_OF_LEAF)
 
 
 def _commit(t: Tensor, edge: tuple) -> None:

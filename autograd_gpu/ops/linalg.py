@@ -47,6 +47,7 @@ DotBackward0 = _named("DotBackward0")
 MvBackward0 = _named("MvBackward0")
 UnsafeViewBackward0 = _named("UnsafeViewBackward0")
 SqueezeBackward4 = _named("SqueezeBackward4")
+BmmBackward0 = _named("BmmBackward0")
 
 
 def _node_class(na: int, nb: int) -> type:
@@ -126,7 +127,10 @@ def _rmatmul(self: Tensor, other: Tensor) -> Tensor:
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if input._data.ndim != 3 or mat2._data.ndim != 3:
         raise RuntimeError("batch1 and batch2 must be 3D tensors")
-    return matmul(input, mat2)
+    out = matmul(input, mat2)
+    if out._edge[0].__class__ is UnsafeViewBackward0:
+        out._edge[0].__class__ = BmmBackward0  # (the same node: PyTorch's name for it)
+    return out
 
 
 @method("dot")

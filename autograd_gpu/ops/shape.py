@@ -21,12 +21,16 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
     else:
         res = _wrap(out)
     res._vc = base._vc
-    # a view's root is its base's root, unless the base became a leaf that requires grad
-    # (x = t.reshape(2, 3).requires_grad_()): then in-place writes through views of x are
-    # refused as PyTorch refuses them
-    root = base if base._view is None or base._edge[0].__class__ is AccumulateGrad else \
-        base._view[0]
-    res._view = (root, base._vc[0])
+    if base._view is None:
+        res._view = (base, base._vc[0])
+        return res
+    res._view = (base._view[0], base._vc[0])
+    if base._edge[0].__class__ is AccumulateGrad:
+        # a view of a view that became a leaf requiring grad (t.reshape(2, 3).requires_grad_()):
+        # in-place writes through it are refused, as PyTorch refuses them
+        res._leaf_base = base
+    elif "_leaf_base" in base.__dict__:
+        res._leaf_base = base._leaf_base
     return res
 
 
@@ -441,10 +445,14 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={sizes}")
+    from .indexing import basic_view
+
+    name = "SplitBackward0" if isinstance(split_size_or_sections, int) else \
+        "SplitWithSizesBackward0"
     lead = (slice(None),) * d
     out, start = [], 0
     for s in sizes:
-        out.append(input[lead + (slice(start, start + s),)])
+        out.append(basic_view(input, lead + (slice(start, start + s),), name))
         start += s
     return tuple(out)
 
@@ -458,5 +466,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0):
 @method("unbind")
 def unbind(input: Tensor, dim: int = 0):
     d = _wrap_dim(dim, input._data.ndim)
+    from .indexing import basic_view
+
     lead = (slice(None),) * d
-    return tuple(input[lead + (i,)] for i in range(input._data.shape[d]))
+    return tuple(basic_view(input, lead + (i,), "UnbindBackward0")
+                 for i in range(input._data.shape[d]))
