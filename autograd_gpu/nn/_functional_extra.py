@@ -15,7 +15,7 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d,
-                         conv2d_batched, max_pool2d)
+                         conv2d_batched, max_pool2d, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -100,8 +100,9 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 @register()
 @one_node("LogSigmoidBackward0", "input")
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|), stable for any x."""
-    return minimum(input, input.detach() * 0) - log1p(exp(-abs(input)))
+    """log(sigmoid(x)) = -softplus(-x), stable for any x."""
+    return -stable_softplus(-input)
+
 
 
 @register()
@@ -198,7 +199,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     loss = -target * (input1 - input2) + margin
-    return _reduce(where(loss > 0, loss, 0.0), reduction)
+    return _reduce(loss.clamp(min=0), reduction)  # (clamp_min: gradient 1 at 0, as PyTorch)
 
 
 @register()

@@ -319,7 +319,8 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     x = input if input.dim() == 2 else input.reshape(1, -1)
     y = target.reshape(-1, 1)
     picked = x.gather(1, y)
-    hinge = (margin - picked + x).clamp(min=0)
+    z = margin - picked + x
+    hinge = where(z > 0, z, 0.0)  # (PyTorch's gradient counts a term only where z > 0)
     if p == 2:
         hinge = hinge * hinge
     if weight is not None:

@@ -15,7 +15,7 @@ from ..ops._core import register
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..ops.pointwise import relu as _relu
-from ..ops.activation import cross_entropy_indices
+from ..ops.activation import bce_elementwise, cross_entropy_indices
 from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import (_extent, _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad,
                           silu_op, unfold)
@@ -451,12 +451,19 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             raise RuntimeError("all elements of input should be between 0 and 1")
         if ((target._data < 0) | (target._data > 1)).any():
             raise RuntimeError("all elements of target should be between 0 and 1")
-    # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss
-    loss = -(target * clamp(log(input), min=-100) + (1 - target) * clamp(log(1 - input),
-                                                                           min=-100))
+    loss = bce_elementwise(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+def stable_softplus(x: Tensor) -> Tensor:
+    """log(1 + e^x) without overflow, as two smooth branches: x + log(1 + e^-x) for x > 0,
+    log(1 + e^x) otherwise. Each branch reads x only where it is taken (elsewhere a 0), so
+    neither overflows and the derivative at 0 is sigmoid(0) = 1/2, not a kink's 0."""
+    pos = x > 0
+    p, n = where(pos, x, 0.0), where(pos, 0.0, x)
+    return where(pos, p + log1p(exp(-p)), log1p(exp(n)))
 
 
 @register()
@@ -468,8 +475,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    # log(1 + e^-|x|) + max(-x, 0) is log(1 + e^-x) without overflow
-    log_sig_neg = log1p(exp(-input.abs())) + _relu(-input)
+    log_sig_neg = stable_softplus(-input)  # log(1 + e^-x), smooth at 0
     if pos_weight is not None:
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_sig_neg
     else:

@@ -125,3 +125,38 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
         node.reduction = reduction
         return res
     return _wrap(out)
+
+
+class BinaryCrossEntropyElementwise(Node):
+    """-(t log p + (1 - t) log(1 - p)), each log clamped at -100 (so p = 0 or 1 gives a
+    finite loss); p's gradient is PyTorch's (p - t) / max(p (1 - p), 1e-12), which stays
+    finite where p has saturated to 0 or 1."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, p, t):
+        (fp, _), (ft, _) = self.next_functions
+        gp = gt = None
+        if fp is not None:
+            q = p * (1 - p)
+            gp = g * (p - t) / F.where(q > 1e-12, q, 1e-12)
+        if ft is not None:
+            gt = g * (_clamped_log(F, 1 - p) - _clamped_log(F, p))
+        return gp, gt
+
+
+def _clamped_log(F, x):
+    out = F.log(x)
+    return F.where(out > -100, out, -100.0)
+
+
+def bce_elementwise(input: Tensor, target: Tensor) -> Tensor:
+    p, t = input._data, target._data
+    if t.dtype != p.dtype:
+        t = t.astype(p.dtype)
+    backend = backends.of(p)
+    with np.errstate(divide="ignore"):
+        out = -(t * _clamped_log(backend, p) + (1 - t) * _clamped_log(backend, 1 - p))
+    if recording(input, target):
+        return record(BinaryCrossEntropyElementwise, out, (input, target), (input, target))
+    return _wrap(out)

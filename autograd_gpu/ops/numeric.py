@@ -16,6 +16,7 @@ from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ..backends import numpy_backend
 from ._core import method, record, recording, register, save_output, to_float, wrap_dims
+from .one_node import one_node
 from .pointwise import NotImplementedBackward, isinf, isnan, maximum, where
 
 __all__ = ["logit", "xlogy", "hypot", "logaddexp", "logaddexp2", "logcumsumexp", "exp2", "erfc",
@@ -185,6 +186,7 @@ def rad2deg(input: Tensor) -> Tensor:
 
 @register()
 @method("copysign")
+@one_node("CopysignBackward0", "input", "other")
 def copysign(input: Tensor, other) -> Tensor:
     """|input| with other's sign (-0.0 counts as negative); the gradient flows to input only,
     0 where input is 0, as PyTorch's."""

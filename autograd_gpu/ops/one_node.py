@@ -40,9 +40,16 @@ class SubgraphBackward(Node):
             wanted = [None if e is None else t._edge for t, e in zip(inputs, wanted)]
         else:
             root = self._inner
-        got = iter(execute([root], [g], state.keep_graph or F.tensors, F.tensors,
-                           [e for e in wanted if e is not None]))
-        return tuple(None if e is None else next(got) for e in wanted)
+        targets = [e for e in wanted if e is not None]
+        got = iter(execute([root], [g], state.keep_graph or F.tensors, F.tensors, targets)
+                   if root[0] is not None else [None] * len(targets))
+        grads = []
+        for t, e in zip(inputs, wanted):
+            gi = None if e is None else next(got)
+            if gi is None and e is not None:  # the value does not depend on t: zeros, as
+                gi = F.zeros_like(t)          # PyTorch's formula gives
+            grads.append(gi)
+        return tuple(grads)
 
 
 def _fill(args: tuple, kwargs: dict, slots: list, values: list) -> tuple[list, dict]:
@@ -114,10 +121,10 @@ def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiabl
 
 
 def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple):
-    """The body's output as the output of one `cls` node on the real inputs."""
+    """The body's output as the output of one `cls` node on the real inputs (it requires
+    grad when they do, even where the body's value does not depend on them, as PyTorch's
+    does: the gradient is then zero)."""
     first = out[0] if isinstance(out, tuple) else out
-    if first._edge is NO_EDGE:
-        return out
     tensors = tuple(t for t in inputs if t is not None)
     res = record(cls, first._data, tensors, tuple(inputs),
                  tuple(None if t is None else t._vc[0] for t in inputs))

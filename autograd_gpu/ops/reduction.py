@@ -171,6 +171,7 @@ class StdBackward0(Node):
         centered = x - F.broadcast_to(F.sum(x, self.dims, True) / self.count, self.shape)
         denom = builtins.max(self.count - self.correction, 0)
         gk = _expand_back(F, g, self.shape, self.dims, self.keepdim)
+        out = F.where(out == 0, 1.0, out)  # a zero spread: zero gradient, as PyTorch (not NaN)
         return (gk * centered / (F.broadcast_to(out, self.shape) * denom),)
 
 

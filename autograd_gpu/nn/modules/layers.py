@@ -232,6 +232,7 @@ Hardtanh = _activation("Hardtanh", F.hardtanh, (("min_val", -1.0), ("max_val", 1
                                                  ("inplace", False)))
 Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, (("inplace", False),))
 Hardswish = _activation("Hardswish", F.hardswish, (("inplace", False),))
+Hardsigmoid.extra_repr = Hardswish.extra_repr = lambda self: ""  # (PyTorch shows no inplace)
 LogSigmoid = _activation("LogSigmoid", F.logsigmoid)
 Softsign = _activation("Softsign", F.softsign)
 Tanhshrink = _activation("Tanhshrink", F.tanhshrink)
