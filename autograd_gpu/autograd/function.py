@@ -60,20 +60,29 @@ class FunctionCtx(Node):
         result = self._fn_cls.backward(self, *[to_tensor(g) for g in grads])
         if not isinstance(result, tuple):
             result = (result,)
-        expected = len(self.next_functions)
+        expected = len(self._input_shapes)
         if len(result) != expected:
             if len(result) > expected and all(r is None for r in result[expected:]):
                 result = result[:expected]
             else:
                 raise RuntimeError(f"function {self.name()} returned an incorrect number of "
                                    f"gradients (expected {expected}, got {len(result)})")
-        grads = tuple(self._check_grad(i, r, F) for i, r in enumerate(result))
+        grads = []  # one per Tensor input: the node's edges are the Tensor inputs only
+        for i, r in enumerate(result):
+            if self._input_shapes[i] is None:
+                if r is not None:
+                    raise TypeError(f"function {self.name()} returned a gradient different "
+                                    f"than None at position {i + 1}, but the corresponding "
+                                    f"forward input was not a Variable")
+                continue
+            grads.append(self._check_grad(i, r, F))
+        grads = tuple(grads)
         if not F.tensors and state.protected is not None:  # the user's arrays: leaves copy them
             state.protected.update(id(x) for x in grads if x is not None)
         return grads
 
     def _check_grad(self, i, r, F):
-        if r is None or self.next_functions[i][0] is None:
+        if r is None or not self.needs_input_grad[i]:
             return None
         if not isinstance(r, Tensor):
             raise TypeError(f"function {self.name()} returned a gradient different than None "
@@ -87,6 +96,9 @@ class FunctionCtx(Node):
                 raise RuntimeError(f"Function {self.name()} returned an invalid gradient at "
                                    f"index {i} - got {list(r.shape)} but expected shape "
                                    f"compatible with {list(shape)}") from None
+        dtype = self._input_dtypes[i]
+        if r._data.dtype != dtype:  # (PyTorch casts a gradient to its input's dtype)
+            r = F.cast(r, dtype) if F.tensors else _wrap(r._data.astype(dtype))
         return r if F.tensors else r._data
 
 
@@ -129,8 +141,7 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        ctx = new_node(cls._backward_cls,
-                       tuple(a._edge if isinstance(a, Tensor) else NO_EDGE for a in args))
+        ctx = new_node(cls._backward_cls, tuple(a._edge for a in args if isinstance(a, Tensor)))
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         separate = cls.setup_context is not Function.setup_context
         with no_grad():
@@ -145,6 +156,8 @@ class Function(metaclass=_FunctionMeta):
             return output
         ctx.num_outputs = len(outs)
         ctx._input_shapes = tuple(tuple(a.shape) if isinstance(a, Tensor) else None
+                                  for a in args)
+        ctx._input_dtypes = tuple(a._data.dtype if isinstance(a, Tensor) else None
                                   for a in args)
         ctx.output_meta = [(tuple(o.shape), o._data.dtype) if isinstance(o, Tensor) else
                            ((), None) for o in outs]
@@ -169,8 +182,11 @@ def _mark_output(ctx, i, o, args):
             return o
         alias = _wrap(o._data, (ctx, i))  # an input returned as is becomes a new output
         alias._vc = o._vc
+        alias._custom_view = (i, ctx.name()[:-len("Backward")])
         return alias
     o._edge = (ctx, i)
+    if o._view is not None:  # a view made inside forward: in-place writes would bypass backward
+        o._custom_view = (i, ctx.name()[:-len("Backward")])
     return o
 
 

@@ -40,6 +40,15 @@ def _check_target(t: Tensor, recording: bool) -> None:
         return
     if t._edge is not NO_EDGE and t.is_leaf:
         raise RuntimeError(LEAF_INPLACE)
+    custom = t.__dict__.get("_custom_view")
+    if custom is not None:
+        raise RuntimeError(
+            f"Output {custom[0]} of {custom[1]} is a view and is being modified inplace. This "
+            f"view was created inside a custom Function (or because an input was returned "
+            f"as-is) and the autograd logic to handle view+inplace would override the custom "
+            f"backward associated with the custom Function, leading to incorrect gradients. "
+            f"This behavior is forbidden. You can fix this by cloning the output of the "
+            f"custom Function.")
     view = t._view
     if view is not None:
         leaf = t.__dict__.get("_leaf_base", view[0])
