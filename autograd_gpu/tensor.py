@@ -174,6 +174,19 @@ class Tensor:
         fn, nr = self._edge
         return fn._add_pre_hook(nr if not self.is_leaf else 0, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) runs after this leaf's gradient has been added into .grad (an
+        optimizer step per parameter, for one); it must return None."""
+        if not self.is_leaf:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._edge is NO_EDGE:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        from .autograd.node import _Handle
+
+        return _Handle(self.__dict__.setdefault("_post_accumulate_hooks", []), hook)
+
     def retain_grad(self) -> None:
         """Populate .grad for this non-leaf tensor during backward (a no-op on leaves)."""
         if self._edge is NO_EDGE:

@@ -271,3 +271,57 @@ def test_remainder_and_fmod_gradients_and_integer_division_by_zero():
         else:
             raise AssertionError("integer division by zero must raise, as in PyTorch")
     assert (ag.tensor([2, 1, -1, -1]) ** ag.tensor([-1, -3, -3, -2])).tolist() == [0, 1, -1, 1]
+
+
+def test_post_accumulate_grad_hook_runs_after_accumulation_and_must_return_none():
+    x = torch.tensor(2.0, requires_grad=True)
+    seen = []
+    handle = x.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.item()))
+    (x * 3).backward()
+    (x * 4).backward()
+    assert seen == [3.0, 7.0]
+    handle.remove()
+    (x * 1).backward()
+    assert seen == [3.0, 7.0] and x.grad.item() == 8.0
+    x.register_post_accumulate_grad_hook(lambda p: p.grad)
+    with pytest.raises(RuntimeError, match="should return None"):
+        (x * 1).backward()
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda p: None)
+
+
+class _Scale(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, c):
+        ctx.c = c
+        return x * c
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g * ctx.c).double(), None  # a float64 gradient for a float32 input
+
+
+class _Alias(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def test_custom_function_edges_dtypes_and_view_outputs():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = _Scale.apply(x, 3.0)
+    assert len(y.grad_fn.next_functions) == 1  # the number is not an input edge
+    y.sum().backward()
+    assert x.grad.dtype == torch.float32 and x.grad.tolist() == [3.0, 3.0]
+    z = _Alias.apply(x * 1)
+    with pytest.raises(RuntimeError, match="Output 0 of _Alias is a view and is being "
+                                           "modified inplace"):
+        z.mul_(2)
+    w = _Alias.apply(x * 1).clone()
+    w.mul_(2)  # cloning first is the fix the message gives
+    w.sum().backward()
+    assert x.grad.tolist() == [5.0, 5.0]

@@ -284,6 +284,11 @@ def accumulate(t, g, create_graph: bool) -> None:
     if t is None or t._edge is NO_EDGE:
         return
     accumulate_into(t, g, create_graph)
+    hooks = t.__dict__.get("_post_accumulate_hooks")
+    if hooks:
+        for hook in list(hooks):
+            if hook(t) is not None:
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def accumulate_into(t, g, create_graph: bool) -> None:
