@@ -127,6 +127,9 @@ def _rmatmul(self: Tensor, other: Tensor) -> Tensor:
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if input._data.ndim != 3 or mat2._data.ndim != 3:
         raise RuntimeError("batch1 and batch2 must be 3D tensors")
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"expected scalar type {_title(input._data.dtype)} but found "
+                           f"{_title(mat2._data.dtype)}")
     out = matmul(input, mat2)
     if out._edge[0].__class__ is UnsafeViewBackward0:
         out._edge[0].__class__ = BmmBackward0  # (the same node: PyTorch's name for it)
@@ -138,6 +141,9 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_title(input._data.dtype)} and {_title(other._data.dtype)}")
     return matmul(input, other)
 
 
@@ -210,8 +216,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                                                 or bd.device != xd.device)):
         raise device_error("linear", tensors)
     if wd.dtype is not xd.dtype or bd.dtype is not xd.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_c_name(xd.dtype)} != {_c_name(wd.dtype)}")
+        raise _linear_dtype_error(input, weight, bias)
     if xd.ndim == 0 or xd.shape[-1] != wd.shape[-1] or wd.ndim != 2:
         rows = xd.size // xd.shape[-1] if xd.ndim else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
@@ -236,6 +241,26 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             node._reduce = ((bias._data.shape, bias._data.dtype), None, None)
         return res
     return _wrap(out)
+
+
+def _linear_dtype_error(input: Tensor, weight: Tensor, bias: Tensor | None) -> RuntimeError:
+    """PyTorch's words: its matrix product without a bias, its addmm (b, x, W.T) with one."""
+    x, w = input._data.dtype, weight._data.dtype
+    hint = f" (convert with .to({weight.dtype}))"
+    if bias is None:
+        return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                            f"{_c_name(x)} != {_c_name(w)}{hint}")
+    if x != w:
+        return RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                            f"{_title(x)} and {_title(w)}{hint}")
+    return RuntimeError(f"self and mat2 must have the same dtype, but got "
+                        f"{_title(bias._data.dtype)} and {_title(w)}{hint}")
+
+
+def _title(np_dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
 
 
 def _linear_nd(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:

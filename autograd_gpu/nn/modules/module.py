@@ -86,7 +86,7 @@ class Module:
             params[name] = value
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as parameter "
+                raise TypeError(f"cannot assign '{_type_name(value)}' as parameter "
                                 f"'{name}' (torch.nn.Parameter or None expected)")
             params[name] = None
         elif isinstance(value, Module):
@@ -94,7 +94,7 @@ class Module:
             modules[name] = value
         elif modules is not None and name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as child module "
+                raise TypeError(f"cannot assign '{_type_name(value)}' as child module "
                                 f"'{name}' (torch.nn.Module or None expected)")
             modules[name] = None
         elif isinstance(value, Buffer):
@@ -439,3 +439,8 @@ class _DictHandle:
 
     def remove(self) -> None:
         self.d.pop(self.key, None)
+
+
+def _type_name(value) -> str:
+    """How PyTorch names a wrongly assigned value: a tensor by its type(), others by class."""
+    return value.type() if isinstance(value, Tensor) else type(value).__name__
