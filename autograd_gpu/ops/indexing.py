@@ -84,6 +84,39 @@ def _check_bounds(x: Tensor, index: tuple) -> None:
         dim += 1 if not hasattr(item, "ndim") or item.dtype != np.bool_ else item.ndim
 
 
+def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
+    """NumPy's indexing error in PyTorch's words."""
+    msg = str(exc)
+    if msg.startswith("boolean index did not match"):
+        mask_error = _mask_error(x, idx)
+        if mask_error is not None:
+            return mask_error
+    return IndexError(msg.replace("array", "tensor").replace("axis", "dimension"))
+
+
+def _mask_error(x: Tensor, idx: tuple):
+    """PyTorch applies ints and slices first, then compares a boolean mask with the dims of
+    that result it covers: its message names the mask's dim and that result's shape."""
+    is_array = lambda item: hasattr(item, "dtype")  # noqa: E731
+    reduced = x._data[tuple(slice(None) if is_array(i) else i for i in idx)].shape
+    named = sum(0 if isinstance(i, int) else i.ndim if is_array(i) and i.dtype == np.bool_
+                else 1 for i in idx if i is not Ellipsis)
+    dim = 0
+    for item in idx:
+        if item is Ellipsis:
+            dim += len(reduced) - named
+        elif is_array(item) and item.dtype == np.bool_:
+            for j, (m, n) in enumerate(zip(item.shape, reduced[dim:])):
+                if m != n:
+                    return IndexError(f"The shape of the mask {list(item.shape)} at index {j} "
+                                      f"does not match the shape of the indexed tensor "
+                                      f"{list(reduced)} at index {dim + j}")
+            dim += item.ndim
+        elif not isinstance(item, int):
+            dim += 1
+    return None
+
+
 class IndexBackward0(Node):
     __slots__ = ()
 
@@ -132,7 +165,7 @@ def getitem(x: Tensor, index) -> Tensor:
     try:
         out = data[idx]
     except IndexError as exc:
-        raise IndexError(str(exc).replace("array", "tensor")) from None
+        raise index_error(exc, x, idx) from None
     if recording(x):
         res = record(_CLASSES["IndexBackward0"], out, (x,))
         node = res._edge[0]

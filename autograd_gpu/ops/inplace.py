@@ -20,7 +20,7 @@ from ..tensor import Tensor, _wrap
 from . import pointwise
 from ._core import method, record, same_device
 from . import views
-from .indexing import normalize_index
+from .indexing import index_error, normalize_index
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF = ("a view of a leaf Variable that requires grad is being used in an in-place "
@@ -344,9 +344,34 @@ class CopySlices(Node):
         return g_old, g_val
 
 
+IndexPutBackward0 = type("IndexPutBackward0", (CopySlices,), {"__slots__": ()})  # x[ints] = v
+
+
+def _expand_error(value_shape: tuple, target: tuple, kind: str) -> RuntimeError:
+    """A value that does not broadcast to the indexed region, in PyTorch's words."""
+    value_shape, target = tuple(value_shape), tuple(target)
+    core = value_shape
+    while len(core) > len(target) and core[0] == 1:  # (leading ones are dropped first)
+        core = core[1:]
+    if len(core) > len(target):
+        return RuntimeError(f"expand({kind}{{{list(value_shape)}}}, size={list(target)}): the "
+                            f"number of sizes provided ({len(target)}) must be greater or "
+                            f"equal to the number of dimensions in the tensor "
+                            f"({len(value_shape)})")
+    for i in range(1, min(len(value_shape), len(target)) + 1):
+        v, t = value_shape[-i], target[-i]
+        if v != t and v != 1:
+            return RuntimeError(f"The expanded size of the tensor ({t}) must match the existing "
+                                f"size ({v}) at non-singleton dimension {len(target) - i}.  "
+                                f"Target sizes: {list(target)}.  Tensor sizes: "
+                                f"{list(value_shape)}")
+    return RuntimeError(f"shape mismatch: value tensor of shape {list(value_shape)} cannot be "
+                        f"broadcast to indexing result of shape {list(target)}")
+
+
 @method("__setitem__")
 def setitem(self: Tensor, index, value) -> None:
-    idx, _ = normalize_index(self, index)
+    idx, advanced = normalize_index(self, index)
     backend = backends.of(self._data)
     is_tensor = isinstance(value, Tensor)
     if is_tensor:
@@ -373,16 +398,16 @@ def setitem(self: Tensor, index, value) -> None:
     except ValueError as exc:
         if "read-only" in str(exc):
             _write(self, self._data, "__setitem__")  # raises the read-only message
-        raise RuntimeError(f"shape mismatch: value tensor of shape "
-                           f"{list(getattr(data, 'shape', ()))} cannot be broadcast to indexing "
-                           f"result of shape {list(self._data[idx].shape)}") from None
+        raise _expand_error(getattr(data, "shape", ()), self._data[idx].shape,
+                            value.type() if is_tensor else "") from None
     except IndexError as exc:
-        raise IndexError(str(exc).replace("array", "tensor")) from None
+        raise index_error(exc, self, idx) from None
     _bump(self, "__setitem__")
     if recording:
         mask = backend.xp.zeros(self._data.shape, dtype=bool)
         mask[idx] = True
-        node = new_node(CopySlices, (old_edge, value._edge if is_tensor else NO_EDGE))
+        node = new_node(IndexPutBackward0 if advanced else CopySlices,
+                        (old_edge, value._edge if is_tensor else NO_EDGE))
         node.mask, node.index = mask, idx
         if is_tensor:
             node.value_shape, node.value_dtype = value._data.shape, value._data.dtype
