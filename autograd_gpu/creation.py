@@ -29,6 +29,26 @@ def _np_dtype(dtype, default=None):
     return _dtypes.to_dtype(dtype).np
 
 
+def _ragged_error(data) -> Exception:
+    """PyTorch's words for nested lists of unequal lengths (the first mismatch, depth first)."""
+    def walk(seq, dim):
+        first = seq[0] if seq else None
+        for item in seq:
+            if isinstance(first, (list, tuple)) != isinstance(item, (list, tuple)):
+                return TypeError("not a sequence" if isinstance(first, (list, tuple)) else
+                                 "'list' object cannot be interpreted as an integer")
+            if isinstance(item, (list, tuple)):
+                if len(item) != len(first):
+                    return ValueError(f"expected sequence of length {len(first)} at dim "
+                                      f"{dim + 1} (got {len(item)})")
+                found = walk(item, dim + 1)
+                if found is not None:
+                    return found
+        return None
+
+    return walk(data, 0) or ValueError("expected sequence of equal-length lists")
+
+
 def _host_array(data, exact: bool = False):
     """Nested Python data (numbers, lists, Tensors, arrays) as a NumPy array, typed as
     PyTorch would type it (with `exact`, Python numbers stay in 64 bits: a dtype was asked for,
@@ -42,8 +62,8 @@ def _host_array(data, exact: bool = False):
         plain = _plain(data, typed)
         try:
             arr = np.array(plain)
-        except ValueError as exc:
-            raise ValueError(f"expected sequence of equal-length lists ({exc})") from None
+        except ValueError:
+            raise _ragged_error(plain) from None
         if arr.dtype == object:
             raise TypeError("tensor(): nested data must be numbers, lists or tensors of equal "
                             "length")
@@ -190,6 +210,9 @@ class _on:
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None,
           requires_grad: bool = False) -> Tensor:
+    flat = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
+    if any(isinstance(s, int) and s < 0 for s in flat):  # (PyTorch words zeros' check so)
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled("zeros", size, dtype, device, requires_grad)
 
 
@@ -236,7 +259,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     is_float = any(isinstance(v, float) for v in (start, end, step))
     d = _dtypes.to_dtype(dtype) if dtype is not None else (
         _dtypes.get_default_dtype() if is_float else _dtypes.int64)
