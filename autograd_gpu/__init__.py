@@ -24,6 +24,7 @@ from .ops import abs, all, any, max, min, pow, sum  # noqa: A004 - PyTorch's nam
 from .runtime import *  # noqa: F403
 from .sampling import bernoulli, multinomial, normal, poisson
 from .serialization import load, save
+from .spellings import *  # noqa: F403
 from .tensor import Size, Tensor, from_dlpack
 
 __version__ = "0.1.0"

@@ -452,3 +452,41 @@ def test_gamma_family_identities(device):
     assert np.isinf(host(ag.lgamma(ag.tensor([0.0, -2.0])))).all()
     with pytest.raises(RuntimeError, match="does not support negative n"):
         ag.polygamma(-1, x)
+
+
+def test_gradient_matches_numpy_and_is_differentiable():
+    f = np.array([[1.0, 4.0, 9.0, 16.0], [2.0, 3.0, 7.0, 20.0], [0.0, 1.0, 0.0, 1.0]])
+    x = ag.tensor(f, requires_grad=True)
+    for kw, np_kw in [({}, {}), ({"spacing": 2.0, "dim": 1, "edge_order": 2},
+                                 {"axis": 1, "edge_order": 2})]:
+        got = ag.gradient(x, **kw)
+        want = np.gradient(f, *([2.0] if "spacing" in kw else []), **np_kw)
+        want = list(want) if isinstance(want, (list, tuple)) else [want]
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g.detach().numpy(), w)
+    assert ag.autograd.gradcheck(lambda a: ag.gradient(a, dim=1, edge_order=2)[0], (x,))
+
+
+def test_unique_consecutive_and_histogram_match_numpy():
+    x = ag.tensor([1, 1, 2, 2, 3, 1, 1])
+    values, inverse, counts = ag.unique_consecutive(x, return_inverse=True, return_counts=True)
+    assert values.tolist() == [1, 2, 3, 1] and counts.tolist() == [2, 2, 1, 2]
+    assert inverse.tolist() == [0, 0, 1, 1, 2, 3, 3]
+    data = np.array([0.5, 1.0, 1.0, 2.5, 3.9])
+    hist, edges = ag.histogram(ag.tensor(data, dtype=ag.float64), bins=3, range=(0.0, 4.0))
+    want_h, want_e = np.histogram(data, 3, range=(0.0, 4.0))
+    np.testing.assert_array_equal(hist.numpy(), want_h)
+    np.testing.assert_allclose(edges.numpy(), want_e)
+
+
+def test_copy_forms_do_not_share_memory_and_angle_has_zero_gradient():
+    x = ag.arange(6.0).reshape(2, 3)
+    v = ag.view_copy(x, (3, 2))
+    v[0, 0] = 100
+    t = ag.transpose_copy(x, 0, 1)
+    assert x[0, 0].item() == 0 and t.is_contiguous() and t.tolist() == x.t().tolist()
+    a = ag.tensor([-1.0, 2.0, 0.0], requires_grad=True)
+    y = ag.angle(a)
+    y.sum().backward()
+    np.testing.assert_allclose(y.detach().numpy(), [np.pi, 0, 0])
+    assert a.grad.tolist() == [0.0, 0.0, 0.0]

@@ -9,6 +9,7 @@ class _State(threading.local):
     enabled = True  # a class attribute: every new thread starts with grad mode on
     anomaly = False
     protected = None  # the engine's set of arrays leaves must copy (during a backward only)
+    inference = False  # inside inference_mode()
     keep_graph = False  # the running backward's retain_graph (a node running a sub-graph reads it)
 
 
@@ -62,8 +63,19 @@ class enable_grad(_BareDecorator):  # noqa: N801
 
 
 class inference_mode(_Mode):  # noqa: N801
+    """Grad mode off (tensors made inside are not marked as inference tensors here)."""
+
     def __init__(self, mode: bool = True):
         self.mode = not mode
+
+    def __enter__(self):
+        super().__enter__()
+        self._prev_inference = state.inference
+        state.inference = not self.mode
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        state.inference = self._prev_inference
 
     def __call__(self, fn):
         mode = self.mode

@@ -1,0 +1,256 @@
+"""PyTorch's other top-level spellings: torch.* forms of nn.functional ops (with torch.*'s
+own argument orders), the `*_copy` forms of view ops, the real-number answers of the complex
+API (this library has no complex dtypes), unique_consecutive, histogram and gradient."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import backends
+from .autograd import anomaly_mode
+from .autograd.grad_mode import state as grad_state
+from .nn import functional as F
+from .ops import cat
+from .ops.one_node import call_as_one_node
+from .ops._core import method
+from .tensor import Tensor, _wrap, _wrap_dim
+
+
+# -- torch.* forms of nn.functional ops --------------------------------------------------------
+def dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    return F.dropout(input, p, train)
+
+
+def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    return F.dropout(input, p, train, inplace=True)
+
+
+def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    return F.alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    return F.feature_alpha_dropout(input, p, train)
+
+
+def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: float = 1e-5,
+               cudnn_enable: bool = True) -> Tensor:
+    return F.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm(input: Tensor, num_groups: int, weight=None, bias=None, eps: float = 1e-5,
+               cudnn_enabled: bool = True) -> Tensor:
+    return F.group_norm(input, num_groups, weight, bias, eps)
+
+
+def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """torch.embedding takes the weight first (F.embedding takes the indices first)."""
+    return F.embedding(indices, weight, None if padding_idx == -1 else padding_idx)
+
+
+max_pool1d, max_pool1d_with_indices = F.max_pool1d, F.max_pool1d_with_indices
+adaptive_max_pool1d = F.adaptive_max_pool1d
+split_with_sizes = Tensor.split
+
+
+# -- the *_copy forms: the view op's values in new memory ---------------------------------------
+def _copying(view_name: str):
+    def fn(input: Tensor, *args, **kwargs):
+        out = getattr(Tensor, view_name)(input, *args, **kwargs)
+        return type(out)(o.clone() for o in out) if isinstance(out, tuple) else out.clone()
+
+    fn.__name__ = view_name + "_copy"
+    fn.__doc__ = f"{view_name}, copied out of its input's memory."
+    return fn
+
+
+_COPIES = ("view", "permute", "transpose", "t", "squeeze", "unsqueeze", "expand", "diagonal",
+           "select", "narrow", "detach", "split", "unbind", "unfold", "as_strided", "alias")
+Tensor.alias = lambda self: self.view_as(self)
+for _name in _COPIES:
+    globals()[_name + "_copy"] = _copying(_name)
+slice_copy = _copying("narrow")
+
+
+# -- real numbers through the complex API (Tensor.conj, real, mH, adjoint exist already) ------
+def conj(input: Tensor) -> Tensor:
+    return input.conj()
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    return input
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    return input
+
+
+def real(input: Tensor) -> Tensor:
+    return input.real
+
+
+Tensor.resolve_neg = resolve_neg
+
+
+def is_conj(input: Tensor) -> bool:
+    return False
+
+
+@method("is_neg")
+def is_neg(input: Tensor) -> bool:
+    return False
+
+
+def imag(input: Tensor) -> Tensor:
+    raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+
+def adjoint(input: Tensor) -> Tensor:
+    return input.adjoint()
+
+
+@method("angle")
+def angle(input: Tensor) -> Tensor:
+    """0 for x >= 0 and pi for x < 0 (NaN stays NaN); the gradient is 0, as PyTorch's."""
+    x = input if input.is_floating_point() else input.float()
+    return call_as_one_node("AngleBackward0", ("input",), _angle, x)
+
+
+def _angle(input: Tensor) -> Tensor:
+    from .ops import where
+
+    x = input.detach()
+    return where(x.isnan(), x, (x < 0).to(x.dtype) * np.pi)
+
+
+Tensor.H = property(lambda self: _matrix_only(self, "H").transpose(0, 1))
+
+
+def _matrix_only(t: Tensor, name: str) -> Tensor:
+    if t.dim() != 2:
+        raise RuntimeError(f"tensor.{name} is only supported on matrices (2-D tensors). Got "
+                           f"{t.dim()}-D tensor. For batches of matrices, consider using "
+                           f"tensor.m{name}")
+    return t
+
+
+def clamp_min_(input: Tensor, min) -> Tensor:  # noqa: A002
+    return input.clamp_min_(min)
+
+
+def clamp_max_(input: Tensor, max) -> Tensor:  # noqa: A002
+    return input.clamp_max_(max)
+
+
+def fill(input: Tensor, value) -> Tensor:
+    """A new tensor like input, every element `value` (its gradient to input is 0)."""
+    return call_as_one_node("FillBackward0", ("input",), _filled, input, value)
+
+
+def _filled(input: Tensor, value) -> Tensor:
+    return input.detach().clone().fill_(value)
+
+
+# -- modes and flags ----------------------------------------------------------------------------
+is_anomaly_enabled = anomaly_mode.is_anomaly_enabled
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return anomaly_mode.is_anomaly_enabled()
+
+
+def is_inference_mode_enabled() -> bool:
+    return grad_state.inference
+
+
+_WARN_ALWAYS = [False]
+
+
+def set_warn_always(b: bool) -> None:
+    _WARN_ALWAYS[0] = bool(b)
+
+
+def is_warn_always_enabled() -> bool:
+    return _WARN_ALWAYS[0]
+
+
+# -- counting and differences -------------------------------------------------------------------
+@method("unique_consecutive")
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim=None):
+    """The values with each run of equal neighbours kept once (flattened when dim is None),
+    the run each element belongs to, and the run lengths."""
+    if dim is not None:
+        d = _wrap_dim(dim, input.dim())
+        x = input.movedim(d, 0).reshape(input.shape[d], -1)._data
+        change = (x[1:] != x[:-1]).any(axis=1) if x.shape[0] else x[:0, 0]
+    else:
+        x = input.reshape(-1)._data
+        change = x[1:] != x[:-1]
+    xp = backends.of(x).xp
+    starts = xp.concatenate([xp.ones(min(len(x), 1), bool), change])
+    run = xp.cumsum(starts) - 1
+    keep = xp.nonzero(starts)[0]
+    values = _wrap(x[keep]) if dim is None else input.index_select(
+        d, _wrap(keep.astype(np.int64)))
+    out = [values]
+    if return_inverse:
+        out.append(_wrap(run.astype(np.int64).reshape(
+            tuple(input.shape) if dim is None else (input.shape[d],))))
+    if return_counts:
+        ends = xp.concatenate([keep[1:], xp.asarray([len(x)])]) if len(keep) else keep
+        out.append(_wrap((ends - keep).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@method("histogram")
+def histogram(input: Tensor, bins=100, *, range=None, weight=None,  # noqa: A002
+              density: bool = False):
+    """(hist, bin_edges) as NumPy's histogram computes them, in input's dtype."""
+    from collections import namedtuple
+
+    xp = backends.of(input._data).xp
+    b = bins._data if isinstance(bins, Tensor) else bins
+    w = None if weight is None else weight._data
+    hist, edges = xp.histogram(input._data, b, range=range, weights=w, density=density)
+    result = namedtuple("histogram", ["hist", "bin_edges"])
+    return result(_wrap(hist.astype(input._data.dtype)), _wrap(edges.astype(input._data.dtype)))
+
+
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
+    """Differences of neighbours: central ((f[i+1] - f[i-1]) / 2h) inside, one-sided at the
+    two ends (of first or second order), along each dim in turn; differentiable."""
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(range(input.dim())) if dim is None else (
+        [dim] if isinstance(dim, int) else list(dim))
+    dims = [_wrap_dim(d, input.dim()) for d in dims]
+    steps = spacing if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    return tuple(_gradient_1d(input, d, float(h), edge_order) for d, h in zip(dims, steps))
+
+
+def _gradient_1d(f: Tensor, d: int, h: float, edge_order: int) -> Tensor:
+    n = f.shape[d]
+    if n < edge_order + 1:
+        raise RuntimeError(f"torch.gradient expected each dimension size to be at least "
+                           f"edge_order+1")
+    part = lambda a, b: f.narrow(d, a, b - a)  # noqa: E731
+    inner = (part(2, n) - part(0, n - 2)) / (2 * h)
+    if edge_order == 1:
+        first = (part(1, 2) - part(0, 1)) / h
+        last = (part(n - 1, n) - part(n - 2, n - 1)) / h
+    else:
+        first = (-1.5 * part(0, 1) + 2 * part(1, 2) - 0.5 * part(2, 3)) / h
+        last = (0.5 * part(n - 3, n - 2) - 2 * part(n - 2, n - 1) + 1.5 * part(n - 1, n)) / h
+    out = cat([first, inner, last], d)
+    return out if out.is_floating_point() else out.float()
+
+
+__all__ = ["dropout", "dropout_", "alpha_dropout", "feature_alpha_dropout", "layer_norm",
+           "group_norm", "embedding", "max_pool1d", "max_pool1d_with_indices",
+           "adaptive_max_pool1d", "split_with_sizes", "slice_copy", "conj", "resolve_conj",
+           "resolve_neg", "real", "imag", "is_conj", "is_neg", "adjoint", "angle", "clamp_min_",
+           "clamp_max_", "fill", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
+           "is_inference_mode_enabled", "set_warn_always", "is_warn_always_enabled",
+           "unique_consecutive", "histogram", "gradient"] + [
+    n + "_copy" for n in _COPIES]
