@@ -261,3 +261,16 @@ def test_zero_spread_and_sign_sources_give_zero_gradients():
     mag = ag.ones(3, dtype=ag.float64)
     g = _grad(lambda x: ag.copysign(mag, x), [-1.0, 0.0, 2.0])
     np.testing.assert_array_equal(g, [0.0, 0.0, 0.0])  # zeros, not None: the sign is a constant
+
+
+def test_a_kept_loss_does_not_keep_its_input_alive_after_backward():
+    import weakref
+
+    x = ag.linspace(-1, 1, 12).reshape(4, 3).requires_grad_()
+    y = x * 2
+    ref = weakref.ref(y)
+    loss = F.mse_loss(y, ag.zeros(4, 3))  # kept, as in losses.append(loss)
+    loss.backward()
+    del y
+    assert ref() is None
+    assert type(loss.grad_fn).__name__ == "MseLossBackward0"

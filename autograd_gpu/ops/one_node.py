@@ -49,6 +49,8 @@ class SubgraphBackward(Node):
             if gi is None and e is not None:  # the value does not depend on t: zeros, as
                 gi = F.zeros_like(t)          # PyTorch's formula gives
             grads.append(gi)
+        if not state.keep_graph:  # freed like saved tensors: a kept output holds no inputs
+            self._call = self._inner = None
         return tuple(grads)
 
 
