@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 _TYPES = ("cpu", "cuda")
+_TORCH_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
+                "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                "privateuseone")  # (the types PyTorch's device strings name)
 
 
 class device:  # noqa: N801 - PyTorch's spelling
@@ -19,8 +22,11 @@ class device:  # noqa: N801 - PyTorch's spelling
             raise TypeError(f"device() expected a string, a device or an int, got {type!r}")
         name, sep, idx = type.partition(":")
         if name not in _TYPES:
-            raise RuntimeError(f"Expected one of {', '.join(_TYPES)} device type at start of "
-                               f"device string: {type}")
+            if name in _TORCH_TYPES:
+                raise RuntimeError(f"device type '{name}' is not supported here: autograd_gpu "
+                                   f"runs on {' and '.join(_TYPES)} devices")
+            raise RuntimeError(f"Expected one of {', '.join(_TORCH_TYPES)} device type at "
+                               f"start of device string: {type}")
         if sep:
             if index is not None:
                 raise RuntimeError(f"type (string) must not include an index because index was "

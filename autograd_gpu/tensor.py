@@ -304,10 +304,15 @@ class Tensor:
         return self._data.item()
 
     def __float__(self) -> float:
-        return float(self._scalar())
+        return float(self._python_number())
 
     def __int__(self) -> int:
-        return int(self._scalar())
+        return int(self._python_number())
+
+    def _python_number(self):
+        if self._data.size != 1:  # (float() and int() word it so; item() as _scalar does)
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.item()
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:

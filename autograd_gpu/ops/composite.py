@@ -134,6 +134,10 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise RuntimeError(f"index_select(): Expected dtype int32/int64 for index but got: "
                            f"{index.dtype}")
     d = _wrap_dim(dim, max(input.dim(), 1))
+    idx, n = index._data, (input.shape[d] if input.dim() else 1)
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx.reshape(-1)[(idx.reshape(-1) < 0) | (idx.reshape(-1) >= n)][0]
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
     if input.dim() == 0:
         return input[index.reshape(-1)].reshape(tuple(index.shape))
     return input[(slice(None),) * d + (index.reshape(-1),)]
@@ -364,6 +368,10 @@ def column_stack(tensors) -> Tensor:
 @register()
 @method("tile")
 def tile(input: Tensor, dims) -> Tensor:
+    if isinstance(dims, float) or (isinstance(dims, (tuple, list)) and any(
+            isinstance(d, float) for d in dims)):
+        raise TypeError(f"tile(): argument 'dims' (position 1) must be tuple of ints, not "
+                        f"float")
     dims = _shape_arg((dims,)) if not isinstance(dims, int) else (dims,)
     dims = (1,) * (input.dim() - len(dims)) + tuple(dims)
     return input.repeat(*dims)

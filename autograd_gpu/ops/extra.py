@@ -20,7 +20,11 @@ from .one_node import one_node
 @one_node("RepeatBackward0", "input")
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
-    sizes = _shape_arg(sizes)
+    if any(isinstance(s, float) for s in (sizes[0] if len(sizes) == 1 and isinstance(
+            sizes[0], (tuple, list)) else sizes)):
+        raise TypeError("repeat(): argument 'repeats' (position 1) must be tuple of ints, not "
+                        "float")
+    sizes = _shape_arg(sizes, "repeat", "repeats")
     if len(sizes) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")

@@ -69,17 +69,29 @@ def _c_name(np_dtype) -> str:
 
 
 def _shape_error(a, b) -> RuntimeError:
+    """matmul's shape errors in PyTorch's words, which follow the product it dispatches to:
+    dot, mv, mm (a stack of rows folded into one matrix) or a batched product."""
     sa, sb = tuple(a._data.shape), tuple(b._data.shape)
-    if len(sa) == 2 and len(sb) == 2:
-        return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and "
-                            f"{sb[0]}x{sb[1]})")
     if len(sa) == 1 and len(sb) == 1:
         return RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src "
                             f"[{sb[0]}] to have the same number of elements, but got {sa[0]} "
                             f"and {sb[0]} elements respectively")
-    return RuntimeError(f"matmul: shapes {list(sa)} and {list(sb)} cannot be multiplied (the "
-                        f"last dimension of the first must equal the "
-                        f"{'first' if len(sb) == 1 else 'second-to-last'} of the second)")
+    rows = int(np.prod(sa[:-1])) if len(sa) > 1 else 1
+    if len(sb) == 1:
+        return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), vec "
+                            f"({sb[0]})")
+    if len(sb) == 2:
+        return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{sa[-1]} and "
+                            f"{sb[0]}x{sb[1]})")
+    ba, bb = sa[:-2], sb[:-2]
+    try:
+        batch = int(np.prod(np.broadcast_shapes(ba, bb)))
+    except ValueError:
+        from .pointwise import _broadcast_error
+
+        return _broadcast_error(_wrap(np.empty(ba)), _wrap(np.empty(bb)))
+    return RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                        f"[{batch}, {sa[-1]}] but got: [{batch}, {sb[-2]}].")
 
 
 @register()
@@ -126,7 +138,7 @@ def _rmatmul(self: Tensor, other: Tensor) -> Tensor:
 @method("bmm")
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if input._data.ndim != 3 or mat2._data.ndim != 3:
-        raise RuntimeError("batch1 and batch2 must be 3D tensors")
+        raise RuntimeError(f"batch{1 if input._data.ndim != 3 else 2} must be a 3D tensor")
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"expected scalar type {_title(input._data.dtype)} but found "
                            f"{_title(mat2._data.dtype)}")
@@ -149,6 +161,9 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
 
 @method("mv")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, "
+                           f"{vec._data.ndim}")
     return matmul(input, vec)
 
 

@@ -34,6 +34,18 @@ def _broadcast_error(a: Tensor, b: Tensor) -> RuntimeError:
     return RuntimeError(f"shapes {list(sa)} and {list(sb)} do not broadcast")
 
 
+def _broadcast_chain_error(shapes: list) -> RuntimeError:
+    """Shapes broadcast left to right; the first that does not fit what came before, as
+    PyTorch words it (tensor a: the shapes so far, tensor b: the new one)."""
+    acc = shapes[0]
+    for shape in shapes[1:]:
+        try:
+            acc = np.broadcast_shapes(acc, shape)
+        except ValueError:
+            return _broadcast_error(_wrap(np.empty(acc)), _wrap(np.empty(shape)))
+    return RuntimeError(f"shapes {[list(s) for s in shapes]} do not broadcast")
+
+
 def _scalar(value):
     """A Python number stays a (weak) Python number; NumPy scalars become Python ones."""
     if value.__class__ in _PY_SCALARS:
@@ -707,8 +719,7 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
     try:
         out = xp.where(condition._data, arrs[0], arrs[1])
     except ValueError:
-        raise RuntimeError(f"where: shapes {[list(t.shape) for t in tensors]} do not "
-                           f"broadcast") from None
+        raise _broadcast_chain_error([tuple(t.shape) for t in tensors]) from None
     ins = [v for v in (input, other) if isinstance(v, Tensor)]
     if recording(*ins):
         res = record(WhereBackward0, out, (), ())  # PyTorch saves the condition: freed after use

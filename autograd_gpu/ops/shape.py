@@ -34,9 +34,15 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
     return res
 
 
-def _shape_arg(shape) -> tuple:
+def _shape_arg(shape, op: str = "", arg: str = "size") -> tuple:
+    """Sizes given as f(2, 3) or f((2, 3)), as ints; a float among them is PyTorch's
+    TypeError (naming `op` and its argument `arg` when given)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = shape[0]
+    for pos, s in enumerate(shape):
+        if not hasattr(s, "__index__"):
+            raise TypeError(f"{op}(): argument '{arg}' (position 1) must be tuple of ints, but "
+                            f"found element of type {type(s).__name__} at pos {pos}")
     return tuple(int(s) for s in shape)
 
 
@@ -73,7 +79,8 @@ class UnsafeViewBackward0(ViewBackward0):
 @register()
 @method("reshape")
 def reshape(input: Tensor, *shape) -> Tensor:
-    shape = _infer_shape(_shape_arg(shape), input._data.size, input._data.shape)
+    shape = _infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size,
+                         input._data.shape)
     out = input._data.reshape(shape)
     if out.base is not None and _shares(out, input._data):
         return view_of(input, out, ViewBackward0, shape=input._data.shape)
@@ -94,7 +101,7 @@ def _shares(out, src) -> bool:
 def view(input: Tensor, *shape) -> Tensor:
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, Size)):
         return _view_dtype(input, shape[0])
-    shape = _infer_shape(_shape_arg(shape), input._data.size, input._data.shape)
+    shape = _infer_shape(_shape_arg(shape, "view"), input._data.size, input._data.shape)
     try:
         out = input._data.view()
         out.shape = shape  # NumPy refuses (AttributeError) rather than copy, like torch.view
@@ -197,13 +204,14 @@ class TBackward0(TransposeBackward0):
 @register()
 @method("permute")
 def permute(input: Tensor, *dims) -> Tensor:
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute", "dims")
     nd = input._data.ndim
     if len(dims) != nd:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}"
-                           .replace("(sparse_coo)", ""))
+                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
+    if len({d % max(nd, 1) for d in dims}) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     dims = wrap_dims(dims, nd) if dims else ()
     return view_of(input, input._data.transpose(dims), PermuteBackward0, dims=dims)
 
@@ -303,7 +311,7 @@ class ExpandBackward0(Node):
 @register()
 @method("expand")
 def expand(input: Tensor, *sizes) -> Tensor:
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand")
     shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): "
@@ -368,6 +376,8 @@ def _check_seq(tensors, name: str) -> list:
         raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
+        if name == "cat":  # (PyTorch's cat raises a ValueError naming the package)
+            raise ValueError("autograd_gpu.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
     same_device(name, tensors)
     return tensors
@@ -438,6 +448,11 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
     n = input._data.shape[d]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
+        if step <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}" if step == 0 else
+                               f"split expects split_size be non-negative, but got "
+                               f"split_size={step}")
         sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
     else:
         sizes = list(split_size_or_sections)
@@ -459,6 +474,8 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
 
 @method("chunk")
 def chunk(input: Tensor, chunks: int, dim: int = 0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
     return split(input, max(1, -(-n // chunks)), dim)
 
