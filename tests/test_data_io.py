@@ -143,3 +143,14 @@ def test_cli_train_cnn_reaches_target(capsys):
     assert cli.main(["train", "--model", "cnn", "--device", "cpu", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["test_accuracy"] >= 0.98 and summary["epochs"] == 30
+
+
+def test_default_collate_types_as_pytorch():
+    from autograd_gpu.utils.data import default_collate
+
+    nums, strs, floats, flags = default_collate([(1, "a", 2.5, True), (2, "b", 3.5, False)])
+    assert nums.dtype == torch.int64 and floats.dtype == torch.float64  # Python floats: doubles
+    assert flags.dtype == torch.bool and strs == ("a", "b")  # strings as zip gives them
+    assert default_collate([np.float32(1.5), np.float32(2.0)]).dtype == torch.float32
+    with pytest.raises(RuntimeError, match="each element in list of batch should be of equal"):
+        default_collate([[1, 2], [3]])

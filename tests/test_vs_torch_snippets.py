@@ -36,6 +36,8 @@ def _plain(v):
         return tuple(v)
     if isinstance(v, (list, tuple)):
         return type(v).__name__ if not hasattr(v, "_fields") else "tuple", [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return "dict", [item for k, x in v.items() for item in (k, _plain(x))]
     if isinstance(v, (torch.dtype, ag.dtype)):
         return str(v).split(".")[-1]
     return v

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .. import creation
+from .. import _dtypes, creation
 from ..ops import stack
 from ..tensor import Tensor
 
@@ -138,18 +138,22 @@ def default_collate(batch):
         return stack(batch)
     if isinstance(first, np.ndarray):
         return creation.as_tensor(np.stack(batch))
-    if isinstance(first, bool):
-        return creation.tensor(batch)
+    if isinstance(first, np.generic):
+        return creation.as_tensor(np.asarray(batch))
+    if isinstance(first, float):  # Python floats are doubles: float64, as PyTorch collates
+        return creation.tensor(batch, dtype=_dtypes.float64)
     if isinstance(first, numbers.Number):
         return creation.tensor(batch)
     if isinstance(first, (str, bytes)):
-        return list(batch)
+        return batch
     if isinstance(first, dict):
         return {k: default_collate([b[k] for b in batch]) for k in first}
+    if isinstance(first, (tuple, list)) and any(len(b) != len(first) for b in batch):
+        raise RuntimeError("each element in list of batch should be of equal size")
     if isinstance(first, tuple) and hasattr(first, "_fields"):  # a named tuple stays one
-        return type(first)(*(default_collate(list(items)) for items in zip(*batch)))
+        return type(first)(*(default_collate(items) for items in zip(*batch)))
     if isinstance(first, (tuple, list)):  # a list, for tuples too (as PyTorch)
-        return [default_collate(list(items)) for items in zip(*batch)]
+        return [default_collate(items) for items in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, "
                     f"dicts or lists; found {type(first).__name__}")
 
