@@ -325,3 +325,22 @@ def test_custom_function_edges_dtypes_and_view_outputs():
     w.mul_(2)  # cloning first is the fix the message gives
     w.sum().backward()
     assert x.grad.tolist() == [5.0, 5.0]
+
+
+def test_grad_with_batched_grad_outputs_is_one_vjp_per_row():
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    y = x ** 2
+    g, = torch.autograd.grad(y, x, torch.eye(2, dtype=torch.float64), is_grads_batched=True)
+    np.testing.assert_allclose(g.numpy(), np.diag([2.0, 4.0]))  # the rows of the Jacobian
+
+
+def test_functional_strict_mode_refuses_constant_outputs_and_unused_inputs():
+    af = torch.autograd.functional
+    with pytest.raises(RuntimeError, match="Output 0 of the user-provided function does not "
+                                           "require gradients"):
+        af.jacobian(lambda a: torch.ones(2), torch.tensor([1.0, 2.0]), strict=True)
+    with pytest.raises(RuntimeError, match="independent of input 1"):
+        af.vjp(lambda a, b: (a * 2).sum(), (torch.tensor([1.0]), torch.tensor([1.0])),
+               strict=True)
+    with pytest.raises(RuntimeError, match="The vector v can only be None"):
+        af.vjp(lambda a: a * 2, torch.tensor([1.0, 2.0]))

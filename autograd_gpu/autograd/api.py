@@ -92,8 +92,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
          is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple:
     """Gradients of `outputs` with respect to `inputs`, returned rather than accumulated."""
     if is_grads_batched:
-        raise NotImplementedError("is_grads_batched=True is not supported; loop over the "
-                                  "batch of grad_outputs instead")
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:
@@ -122,3 +122,20 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
             continue
         result.append(g if create_graph else _wrap(g))
     return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads) -> tuple:
+    """grad for each slice k of the grad_outputs' first dimension, stacked (one backward per
+    slice; PyTorch vectorizes this with vmap)."""
+    from ..ops.shape import stack
+
+    vs = _as_tuple(grad_outputs)
+    n = vs[0].shape[0]
+    keep = create_graph if retain_graph is None else retain_graph
+    rows = []
+    for k in range(n):
+        rows.append(grad(outputs, inputs, tuple(v[k] for v in vs),
+                         retain_graph=True if k < n - 1 else keep, create_graph=create_graph,
+                         allow_unused=allow_unused, materialize_grads=materialize_grads))
+    return tuple(None if col[0] is None else stack(list(col)) for col in zip(*rows))

@@ -28,14 +28,38 @@ def _out(x, single: bool):
     return x[0] if single else x
 
 
+def _check_outputs(outs, strict: bool) -> None:
+    if strict:
+        for i, o in enumerate(outs):
+            if not o.requires_grad:
+                raise RuntimeError(f"Output {i} of the user-provided function does not require "
+                                   f"gradients. The outputs must be computed in a "
+                                   f"differentiable manner from the input when running in "
+                                   f"strict mode.")
+
+
+def _check_used(grads, strict: bool, output: int | None = None) -> None:
+    if strict:
+        for i, g in enumerate(grads):
+            if g is None:
+                which = "The output" if output is None else f"Output {output}"
+                raise RuntimeError(f"{which} of the user-provided function is independent "
+                                   f"of input {i}. This is not allowed in strict mode.")
+
+
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), v^T J): the vector-Jacobian product."""
     ins, single_in = _tup(inputs)
     with enable_grad():
         ins = _prepare(ins, create_graph)
         outs, single_out = _tup(func(*ins))
+        _check_outputs(outs, strict)
+        if v is None and (len(outs) != 1 or outs[0].numel() != 1):
+            raise RuntimeError("The vector v can only be None if the user-provided function "
+                               "returns a single Tensor with a single element.")
         vs = (None,) * len(outs) if v is None else _tup(v)[0]
         grads = grad(outs, ins, vs, create_graph=create_graph, allow_unused=True)
+        _check_used(grads, strict)
     res = _fill(grads, ins)
     if not create_graph:
         res = tuple(r.detach() for r in res)
@@ -49,6 +73,7 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     with enable_grad():
         ins = _prepare(ins, create_graph)
         outs, single_out = _tup(func(*ins))
+        _check_outputs(outs, strict)
         if v is None:
             if any(t.numel() != 1 for t in ins):
                 raise RuntimeError("The vector v can only be None if the input to the user-"
@@ -74,13 +99,15 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
     with enable_grad():
         ins = _prepare(ins, create_graph)
         outs, single_out = _tup(func(*ins))
+        _check_outputs(outs, strict)
         rows = []
-        for o in outs:
+        for i, o in enumerate(outs):
             per_input = [[] for _ in ins]
             flat = o.reshape(-1)
             for k in range(flat.numel()):
                 gs = grad(flat[k], ins, retain_graph=True, create_graph=create_graph,
                           allow_unused=True) if o.requires_grad else (None,) * len(ins)
+                _check_used(gs, strict, i)
                 for j, (g, t) in enumerate(zip(gs, ins)):
                     per_input[j].append(g if g is not None else creation.zeros_like(t))
             blocks = []
