@@ -68,11 +68,16 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if not isinstance(flag, bool):
+            raise RuntimeError("requires_grad must be a bool")
         if not self.is_leaf:
             raise RuntimeError(LEAF_FLAG_ERROR + ("" if flag else DETACH_HINT))
         self._set_requires_grad(bool(flag), "o" + FLOAT_ONLY[1:])  # (as PyTorch: lower-case)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {type(requires_grad).__name__}")
         if not self.is_leaf:
             if not requires_grad:
                 raise RuntimeError(LEAF_FLAG_ERROR + DETACH_HINT)
@@ -128,10 +133,16 @@ class Tensor:
                                    f"'{self.device}'. Please ensure that the gradient and the "
                                    f"tensor are on the same device")
             if value.dtype != self.dtype:
-                raise RuntimeError(f"attempting to assign a gradient with dtype "
-                                   f"'{value.dtype}' to a tensor with dtype '{self.dtype}'. "
-                                   f"Please ensure that the gradient and the tensor have the "
-                                   f"same dtype")
+                from .ops.linalg import _c_name, _title
+
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_name(value._data.dtype)}' "
+                    f"to a tensor with grad_dtype '{_title(self._data.dtype)}'. The gradient "
+                    f"must match the tensor's grad_dtype (defaults to the tensor's dtype). You "
+                    f"can set the tensor's grad_dtype attribute with a specific dtype, or None "
+                    f"to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
+                    f"tensor and its gradient may break downstream systems that assume they "
+                    f"match.")
             if value.shape != self.shape:
                 raise RuntimeError(f"attempting to assign a gradient of size "
                                    f"'{list(value.shape)}' to a tensor of size "
@@ -217,6 +228,13 @@ class Tensor:
         return t
 
     def detach_(self) -> "Tensor":
+        if self._view is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._edge = NO_EDGE
         self._view = None
         return self
