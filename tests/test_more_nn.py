@@ -169,3 +169,16 @@ def test_small_layers(device, rng):
     unf = nn.Unfold(2, stride=2)(ag.arange(32.0).reshape(1, 2, 4, 4))
     np.testing.assert_array_equal(host(nn.Fold((4, 4), 2, stride=2)(unf)),
                                   np.arange(32.0).reshape(1, 2, 4, 4))
+
+
+def test_embedding_max_norm_renormalizes_the_rows_it_reads():
+    e = ag.nn.Embedding(4, 2, max_norm=1.0)
+    with ag.no_grad():
+        e.weight.copy_(ag.tensor([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0], [1.0, 0.0]]))
+    y = e(ag.tensor([0, 1]))
+    w = e.weight.detach().numpy()
+    np.testing.assert_allclose(w[0], [0.6, 0.8], rtol=1e-6)  # norm 5 -> 1 (in place)
+    np.testing.assert_allclose(w[1], [0.3, 0.4])  # under the limit: untouched
+    np.testing.assert_allclose(w[2], [6.0, 8.0])  # not read: untouched
+    np.testing.assert_allclose(y.detach().numpy(), w[:2], rtol=1e-6)
+    assert repr(e) == "Embedding(4, 2, max_norm=1.0)"

@@ -303,7 +303,6 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 
 
 @register()
-@one_node("EmbeddingBackward0", "weight")
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
@@ -315,6 +314,17 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0
                                                     or idx.max() >= weight.shape[0]):
         raise IndexError("index out of range in self")
+    if max_norm is not None:  # rows used here are scaled down in place first, as PyTorch
+        with no_grad():
+            rows = input.reshape(-1).unique()
+            norms = weight[rows].norm(norm_type, 1, keepdim=True)
+            scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+            weight[rows] = weight[rows] * scale
+    return _embedding(input, weight, padding_idx)
+
+
+@one_node("EmbeddingBackward0", "weight")
+def _embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> Tensor:
     out = weight[input]
     if padding_idx is not None:
         if padding_idx < 0:
