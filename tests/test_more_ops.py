@@ -490,3 +490,18 @@ def test_copy_forms_do_not_share_memory_and_angle_has_zero_gradient():
     y.sum().backward()
     np.testing.assert_allclose(y.detach().numpy(), [np.pi, 0, 0])
     assert a.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_median_ties_nan_and_descending_nan_order():
+    y = ag.tensor([2.0, 2.0, 1.0, 1.0], requires_grad=True)
+    m = y.median()
+    m.backward()
+    assert m.item() == 1.0 and y.grad.tolist() == [0.0, 0.0, 0.5, 0.5]  # ties share it
+    v = ag.tensor([0.1, 0.1, 0.1, 5.0], dtype=ag.float64)
+    assert v.median().item() == 0.1  # exactly the element, not a mean of ties
+    n = ag.tensor([1.0, float("nan"), 3.0])
+    assert np.isnan(n.median().item()) and np.isnan(n.median(0).values.item())
+    assert n.median(0).indices.item() == 1
+    assert np.isnan(n.topk(1).values.item()) and n.sort(descending=True).indices.tolist() == [
+        1, 2, 0]
+    assert ag.tensor([-2.0, float("nan"), 0.0]).sign().tolist() == [-1.0, 0.0, 0.0]

@@ -34,8 +34,9 @@ def _plain(v):
                 v.detach().cpu().numpy())
     if isinstance(v, (torch.Size, ag.Size)):
         return tuple(v)
-    if isinstance(v, (list, tuple)):
-        return type(v).__name__ if not hasattr(v, "_fields") else "tuple", [_plain(x) for x in v]
+    if isinstance(v, (list, tuple)):  # (named tuples and torch.return_types count as tuples)
+        named = hasattr(v, "_fields") or type(v).__module__ == "torch.return_types"
+        return "tuple" if named else type(v).__name__, [_plain(x) for x in v]
     if isinstance(v, dict):
         return "dict", [item for k, x in v.items() for item in (k, _plain(x))]
     if isinstance(v, (torch.dtype, ag.dtype)):

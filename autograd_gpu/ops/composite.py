@@ -555,14 +555,19 @@ _median, _kthvalue, _cummax, _cummin = (_return_type(n) for n in ("median", "kth
                                                                     "cummax", "cummin"))
 
 
-def _kth(input: Tensor, k: int, dim: int, keepdim: bool):
+def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False):
     """The k-th smallest (0-based) along dim, and its index; the value's gradient goes to
-    that element (a gather)."""
+    that element (a gather). NaN sorts last; with `nan_wins` (median) a row holding a NaN
+    gives its first NaN, as PyTorch's median does."""
     d = _wrap_dim(dim, max(input.dim(), 1))
     x = input if input.dim() else input.reshape(1)
     xp = backends.of(x._data).xp
     order = xp.argsort(x._data, axis=d, kind="stable")
     idx = xp.take(order, [k], axis=d)
+    if nan_wins and x._data.dtype.kind == "f":
+        nan = xp.isnan(x._data)
+        idx = xp.where(nan.any(axis=d, keepdims=True),
+                       xp.argmax(nan, axis=d).reshape(idx.shape), idx)
     values = x.gather(d, _wrap(idx))
     idx_t = _wrap(idx.astype(np.int64))
     if not keepdim:
@@ -579,14 +584,18 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
 
 
 def _median_all(input: Tensor) -> Tensor:
+    """The lower median; its gradient is shared evenly by the elements equal to it (as
+    PyTorch's median without dim), and the value stays exactly the median."""
     flat = input.reshape(-1)
-    return _kth(flat, (flat.numel() - 1) // 2, 0, False)[0]
+    value = _kth(flat, (flat.numel() - 1) // 2, 0, False, nan_wins=True)[0].detach()
+    ties = (flat == value).to(flat.dtype)
+    return value + ((flat - value) * ties).sum() / ties.sum()
 
 
 def _median_dim(input: Tensor, dim: int, keepdim: bool):
     d = _wrap_dim(dim, max(input.dim(), 1))
     n = input.shape[d] if input.dim() else 1
-    return _median(*_kth(input, (n - 1) // 2, d, keepdim))
+    return _median(*_kth(input, (n - 1) // 2, d, keepdim, nan_wins=True))
 
 
 @method("kthvalue")

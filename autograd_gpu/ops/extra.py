@@ -256,6 +256,8 @@ def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
     xp = backends.of(input._data).xp
     x = input._data
     key = -x if descending and x.dtype.kind in "fi" else x
+    if descending and x.dtype.kind == "f":  # NaN is the largest: first when descending
+        key = xp.where(xp.isnan(x), -xp.inf, key)
     idx = xp.argsort(key, axis=dim, kind="stable")
     if descending and x.dtype.kind not in "fi":
         idx = xp.flip(idx, axis=dim)

@@ -558,7 +558,14 @@ class SignBackward0(Node):
 @register()
 @method("sign")
 def sign(input: Tensor) -> Tensor:
-    return unary(SignBackward0, _xp(input).sign, input, floating=False)
+    return unary(SignBackward0, _sign, input, floating=False)
+
+
+def _sign(a):
+    out = backends.of(a).xp.sign(a)
+    if a.dtype.kind == "f":  # sign(NaN) is 0 in PyTorch
+        out[out != out] = 0
+    return out
 
 
 # -- clamp, maximum, minimum, where ------------------------------------------------------------
