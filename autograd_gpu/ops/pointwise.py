@@ -294,8 +294,8 @@ PowBackward0 = type("PowBackward0", (Node,), {"__slots__": (), "grad": _pow_scal
 
 def _pow_base_grad(self, F, g, x):
     c = self.c
-    if c == 0:
-        return (g * 0,)
+    if c == 0:  # 0 ** x: x log 0 is 0 where x >= 0 (as PyTorch masks it), -inf below
+        return (F.where(x >= 0, 0.0, g * (c ** x) * float("-inf")),)
     return (g * (c ** x) * float(np.log(c)),)
 
 
