@@ -42,7 +42,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 @register()
-@inplace_option("elu_")
+@inplace_option("elu_", "EluBackward1")
 @one_node("EluBackward0", "input")
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return where(input > 0, input, alpha * input.expm1())
@@ -53,14 +53,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 @register()
-@inplace_option("selu_")
+@inplace_option("selu_", "EluBackward1")
 @one_node("EluBackward0", "input")
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _SELU_SCALE * where(input > 0, input, _SELU_ALPHA * input.expm1())
 
 
 @register()
-@inplace_option("celu_")
+@inplace_option("celu_", "CeluBackward1")
 @one_node("CeluBackward0", "input")
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return where(input > 0, input, alpha * (input / alpha).expm1())
@@ -116,7 +116,7 @@ def softmin(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor
 
 
 @register()
-@inplace_option("threshold_")
+@inplace_option("threshold_", "ThresholdBackward1")
 @one_node("ThresholdBackward0", "input")
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     return where(input > threshold, input, value)
@@ -798,18 +798,32 @@ def _inplace_activation(name: str, fn):
 
 
 relu_ = _inplace_activation("relu_", lambda x: x.relu())
-elu_ = _inplace_activation("elu_", elu)
-selu_ = _inplace_activation("selu_", selu)
-celu_ = _inplace_activation("celu_", celu)
-hardtanh_ = _inplace_activation("hardtanh_", hardtanh)
-threshold_ = _inplace_activation("threshold_", threshold)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return elu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def threshold_(input: Tensor, threshold_: float, value: float) -> Tensor:
+    return threshold(input, threshold_, value, inplace=True)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    from ..ops.inplace import apply
     from .functional import leaky_relu
 
-    return apply(input, "leaky_relu_", leaky_relu, negative_slope)
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,

@@ -192,7 +192,7 @@ relu = inplace_option("relu_")(relu)
 
 
 @register()
-@inplace_option("leaky_relu_")
+@inplace_option("leaky_relu_", "LeakyReluBackward1")
 @one_node("LeakyReluBackward0", "input")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     return where(input > 0, input, input * negative_slope)

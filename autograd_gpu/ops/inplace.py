@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtypes, backends
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE, Node, new_node
+from ..autograd.node import NO_EDGE, AccumulateGrad, Node, new_node, node_class
 from ..tensor import Tensor, _wrap
 from . import pointwise
 from ._core import method, record, same_device
@@ -143,9 +143,10 @@ def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
     return t
 
 
-def inplace_option(name: str):
+def inplace_option(name: str, node: str | None = None):
     """Give a function's `inplace=True` PyTorch's meaning: the result is written into the
-    input, which is returned (with the in-place rules: no leaf that requires grad)."""
+    input, which is returned (with the in-place rules: no leaf that requires grad). `node`:
+    the name PyTorch gives the in-place form's grad_fn, where it differs (EluBackward1)."""
     def deco(fn):
         index = list(inspect.signature(fn).parameters).index("inplace")
 
@@ -157,7 +158,12 @@ def inplace_option(name: str):
                 inplace = kwargs.pop("inplace", False)
             if not inplace:
                 return fn(*args, **kwargs)
-            return apply(args[0], name, fn, *args[1:], **kwargs)
+            out = apply(args[0], name, fn, *args[1:], **kwargs)
+            grad_fn = out._edge[0]
+            if node is not None and out._view is None and grad_fn is not None and \
+                    grad_fn.__class__ is not AccumulateGrad:
+                grad_fn.__class__ = node_class(node, grad_fn.__class__)
+            return out
 
         return op
 
@@ -250,7 +256,7 @@ _composite_inplace()
 Tensor.__ipow__ = _iop(pow_)
 
 
-class FillBackward0(Node):
+class FillBackward2(Node):
     """fill_/zero_ overwrite everything: no gradient reaches the old value."""
 
     __slots__ = ()
@@ -259,11 +265,11 @@ class FillBackward0(Node):
         return (None,)
 
 
-class ZeroBackward0(FillBackward0):
+class ZeroBackward0(FillBackward2):
     __slots__ = ()
 
 
-class FillBackward1(Node):
+class FillBackward3(Node):
     """fill_ with a 0-d tensor value: the value gets the sum of the gradient."""
 
     __slots__ = ()
@@ -289,8 +295,8 @@ def fill_(self: Tensor, value) -> Tensor:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value._data.ndim} dimensions.")
         return _overwrite(self, "fill_", backends.of(self._data).asarray(
-            value._data, dtype=self._data.dtype), FillBackward1, value)
-    return _overwrite(self, "fill_", pointwise._scalar(value), FillBackward0)
+            value._data, dtype=self._data.dtype), FillBackward3, value)
+    return _overwrite(self, "fill_", pointwise._scalar(value), FillBackward2)
 
 
 @method("zero_")
