@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import itertools
 import math
 
 import numpy as np
@@ -985,4 +986,50 @@ SPECS.update({
     "digamma": [Case(ag.digamma, None, ((3, 4),), make=_pos((3, 4), 0.3, 6))],
     "polygamma": [Case(lambda a: ag.polygamma(1, a), None, ((3,),), make=_pos((3,), 0.5, 4)),
                   Case(lambda a: ag.polygamma(2, a), None, ((3,),), make=_pos((3,), 0.5, 4))],
+})
+
+
+def _np_conv3d(x, w, b=None, stride=1, padding=0):
+    """Direct 3-d convolution: each output position a sum over one window."""
+    x = np.pad(x, ((0, 0), (0, 0)) + ((padding, padding),) * 3)
+    n, c, d, h, wd = x.shape
+    o, _, kd, kh, kw = w.shape
+    od, oh, ow = ((s - k) // stride + 1 for s, k in ((d, kd), (h, kh), (wd, kw)))
+    out = np.zeros((n, o, od, oh, ow))
+    for i, j, k in itertools.product(range(od), range(oh), range(ow)):
+        patch = x[:, :, i * stride:i * stride + kd, j * stride:j * stride + kh,
+                  k * stride:k * stride + kw]
+        out[:, :, i, j, k] = np.einsum("ncdhw,ocdhw->no", patch, w)
+    return out if b is None else out + b[None, :, None, None, None]
+
+
+def _np_pool3d(x, k, s, reduce):
+    n, c, d, h, w = x.shape
+    od, oh, ow = ((m - k) // s + 1 for m in (d, h, w))
+    out = np.zeros((n, c, od, oh, ow))
+    for i, j, l in itertools.product(range(od), range(oh), range(ow)):
+        out[:, :, i, j, l] = reduce(x[:, :, i * s:i * s + k, j * s:j * s + k, l * s:l * s + k],
+                                    axis=(2, 3, 4))
+    return out
+
+
+SPECS.update({
+    "conv3d": [Case(F.conv3d, _np_conv3d, ((2, 2, 3, 4, 3), (3, 2, 2, 2, 2), (3,))),
+               Case(lambda x, w: F.conv3d(x, w, stride=2, padding=1),
+                    lambda x, w: _np_conv3d(x, w, stride=2, padding=1),
+                    ((1, 1, 3, 3, 4), (2, 1, 2, 2, 2)))],
+    "max_pool3d": [Case(lambda x: F.max_pool3d(x, 2), lambda x: _np_pool3d(x, 2, 2, np.max),
+                        ((1, 2, 4, 4, 2),),
+                        make=lambda rng: (_away_from_ties(rng, (1, 2, 4, 4, 2)),))],
+    "avg_pool3d": [Case(lambda x: F.avg_pool3d(x, 2), lambda x: _np_pool3d(x, 2, 2, np.mean),
+                        ((2, 1, 4, 2, 4),)),
+                   Case(lambda x: F.avg_pool3d(x, 3, 1, 1, count_include_pad=False),
+                        lambda x: _np_pool3d(np.pad(x, ((0, 0), (0, 0)) + ((1, 1),) * 3), 3, 1,
+                                             np.sum) / _np_pool3d(np.pad(
+                                                 np.ones_like(x), ((0, 0), (0, 0)) +
+                                                 ((1, 1),) * 3), 3, 1, np.sum),
+                        ((1, 1, 2, 3, 2),))],
+    "adaptive_avg_pool3d": [Case(lambda x: F.adaptive_avg_pool3d(x, (1, 2, 3)),
+                                 lambda x: x.reshape(1, 2, 1, 2, 2, 2, 3, 2).mean((3, 5, 7)),
+                                 ((1, 2, 2, 4, 6),))],
 })

@@ -25,6 +25,8 @@ from .modules.more import __all__ as _more_layers
 from .modules.padding import *  # noqa: F403
 from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .modules.padding import __all__ as _padding_layers
+from .modules.volumetric import *  # noqa: F403
+from .modules.volumetric import __all__ as _volumetric_layers
 from .parameter import Buffer, Parameter
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequential", "ModuleList",
@@ -44,4 +46,4 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
            "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Transformer", "TransformerDecoder",
            "TransformerDecoderLayer",
-           *_padding_layers, *_more_layers]
+           *_padding_layers, *_more_layers, *_volumetric_layers]

@@ -504,3 +504,7 @@ from ._functional_more import *  # noqa: E402,F403
 from ._functional_more import __all__ as _more
 
 __all__ += _more
+from ._functional_3d import *  # noqa: E402,F403
+from ._functional_3d import __all__ as _three_d
+
+__all__ += _three_d

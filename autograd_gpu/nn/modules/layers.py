@@ -133,7 +133,7 @@ class _Conv(_ConvNd):
                          groups, bias, padding_mode, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        conv = F.conv2d if self._dims == 2 else F.conv1d
+        conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[self._dims]
         if self.padding_mode == "zeros":
             return conv(input, self.weight, self.bias, self.stride, self.padding,
                         self.dilation, self.groups)

@@ -1,0 +1,188 @@
+"""3-d convolution and pooling over (N, C, D, H, W) input, built on their 2-d forms: each
+offset of the depth kernel is one 2-d convolution (or pooling) of the depth slices it reads,
+summed (or maxed, averaged) over the offsets. Every derivative comes from those ops."""
+from __future__ import annotations
+
+import math
+
+from ..ops import stack
+from ..ops._core import register
+from ..ops.one_node import call_as_one_node, one_node
+from ..tensor import Tensor
+from ._functional_extra import _averaging_matrix
+from .functional import _pairs, _same_padding, avg_pool2d, conv2d_batched, max_pool2d, pad
+
+
+def _batched(input: Tensor, name: str, what: str = "input") -> tuple[Tensor, bool]:
+    if input.dim() == 4:
+        return input.unsqueeze(0), True
+    if input.dim() != 5:
+        raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) {what} to {name}, but got "
+                           f"input of size: {list(input.shape)}")
+    return input, False
+
+
+@register()
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    x, unbatched = _batched(input, "conv3d")
+    c, (o, cg) = x.shape[1], weight.shape[:2]
+    if c != cg * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(x.shape)} to have {cg * groups} channels, "
+                           f"but got {c} channels instead")
+    if isinstance(padding, str):
+        before, after = _same_padding(padding, tuple(weight.shape[2:]), _pairs(dilation, 3),
+                                      _pairs(stride, 3))
+        if before != after:  # an even kernel: the extra plane, row and column go after
+            x = pad(x, (0, after[2] - before[2], 0, after[1] - before[1],
+                        0, after[0] - before[0]))
+        padding = before
+    out = _conv3d(x, weight, bias, stride, padding, dilation, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+@one_node("ConvolutionBackward0", "input", "weight", "bias")
+def _conv3d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
+            groups: int) -> Tensor:
+    (sd, sh, sw), (pd, ph, pw), (dd, dh, dw) = (_pairs(v, 3) for v in (stride, padding,
+                                                                        dilation))
+    x = pad(input, (0, 0, 0, 0, pd, pd)) if pd else input
+    n, c, depth, h, w = x.shape
+    o, kd = weight.shape[0], weight.shape[2]
+    d_out = (depth - dd * (kd - 1) - 1) // sd + 1
+    if d_out <= 0:
+        raise RuntimeError("Calculated output size is too small (the kernel is larger than "
+                           "the padded input along depth)")
+    out = None
+    for k in range(kd):
+        planes = x[:, :, k * dd:k * dd + sd * (d_out - 1) + 1:sd]  # (n, c, d_out, h, w)
+        planes = planes.transpose(1, 2).reshape(n * d_out, c, h, w)
+        y = conv2d_batched.body(planes, weight[:, :, k], None, (sh, sw), (ph, pw), (dh, dw),
+                                groups)
+        out = y if out is None else out + y
+    out = out.reshape(n, d_out, o, *out.shape[2:]).transpose(1, 2)
+    return out if bias is None else out + bias.reshape(1, o, 1, 1, 1)
+
+
+def _depth_windows(x: Tensor, kd: int, sd: int, pd: int, dd: int, ceil_mode: bool,
+                   fill: float) -> tuple[list, int]:
+    """The depth slices each offset of a depth window reads, after `pd` planes of `fill` on
+    each side (and ceil_mode's overhang)."""
+    depth = x.shape[2] + 2 * pd
+    span = depth - dd * (kd - 1) - 1
+    d_out = (math.ceil(span / sd) if ceil_mode else span // sd) + 1
+    if ceil_mode and (d_out - 1) * sd >= x.shape[2] + pd:  # a window must start inside
+        d_out -= 1
+    extra = max(0, (d_out - 1) * sd + dd * (kd - 1) + 1 - depth)
+    if pd or extra:
+        x = pad(x, (0, 0, 0, 0, pd, pd + extra), value=fill)
+    return [x[:, :, k * dd:k * dd + sd * (d_out - 1) + 1:sd] for k in range(kd)], d_out
+
+
+def _per_plane(fn, planes: Tensor) -> Tensor:
+    """fn (a 2-d pooling) on every depth plane of (n, c, d, h, w)."""
+    n, c, d = planes.shape[:3]
+    y = fn(planes.transpose(1, 2).reshape(n * d, c, *planes.shape[3:]))
+    return y.reshape(n, d, c, *y.shape[2:]).transpose(1, 2)
+
+
+@register()
+def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    if return_indices:
+        raise NotImplementedError("max_pool3d: return_indices=True is not supported")
+    x, unbatched = _batched(input, "max_pool3d", "tensor")
+    out = _max_pool3d(x, kernel_size, stride, padding, dilation, ceil_mode)
+    return out.squeeze(0) if unbatched else out
+
+
+@one_node("MaxPool3DWithIndicesBackward0", "input")
+def _max_pool3d(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode) -> Tensor:
+    (kd, kh, kw) = _pairs(kernel_size, 3)
+    (sd, sh, sw) = _pairs(stride if stride not in (None, []) else kernel_size, 3)
+    (pd, ph, pw), (dd, dh, dw) = _pairs(padding, 3), _pairs(dilation, 3)
+    planes, _ = _depth_windows(input, kd, sd, pd, dd, ceil_mode, -math.inf)
+    pooled = [_per_plane(lambda t: max_pool2d(t, (kh, kw), (sh, sw), (ph, pw), (dh, dw),
+                                              ceil_mode), p) for p in planes]
+    # the first maximum in (depth, row, column) order takes the gradient, as PyTorch's
+    return stack(pooled).max(0).values
+
+
+@register()
+def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override=None) -> Tensor:
+    x, unbatched = _batched(input, "avg_pool3d", "tensor")
+    out = _avg_pool3d(x, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                      divisor_override)
+    return out.squeeze(0) if unbatched else out
+
+
+@one_node("AvgPool3DBackward0", "input")
+def _avg_pool3d(input: Tensor, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override) -> Tensor:
+    (kd, kh, kw) = _pairs(kernel_size, 3)
+    (sd, sh, sw) = _pairs(stride if stride not in (None, []) else kernel_size, 3)
+    (pd, ph, pw) = _pairs(padding, 3)
+
+    def window_sums(t: Tensor, fill: float) -> Tensor:
+        planes, _ = _depth_windows(t, kd, sd, pd, 1, ceil_mode, fill)
+        sums = [_per_plane(lambda q: avg_pool2d(q, (kh, kw), (sh, sw), (ph, pw), ceil_mode,
+                                                True, 1), p) for p in planes]
+        return sum(sums[1:], sums[0])
+
+    total = window_sums(input, 0.0)
+    if divisor_override:
+        return total / divisor_override
+    if count_include_pad and not ceil_mode:
+        return total / (kd * kh * kw)
+    ones = input.new_ones((1, 1) + tuple(input.shape[2:]))
+    if count_include_pad:  # padding counts, ceil_mode's overhang does not
+        ones = pad(ones, (pw, pw, ph, ph, pd, pd), value=1.0)
+        counts = _avg_pool3d.body(ones, kernel_size, stride, 0, ceil_mode, False, 1)
+    else:
+        counts = window_sums(ones, 0.0)
+    return total / counts
+
+
+@register()
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Averages over PyTorch's adaptive windows, one dimension at a time (small matrix
+    products)."""
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got "
+                           f"{list(input.shape)}")
+    sizes = tuple(s if s is not None else input.shape[-3 + i]
+                  for i, s in enumerate(_pairs(output_size, 3)))
+    if sizes == (1, 1, 1):
+        return input.mean((-3, -2, -1), keepdim=True)
+    return _adaptive_avg_pool3d(input, sizes)
+
+
+@one_node("AdaptiveAvgPool3DBackward0", "input")
+def _adaptive_avg_pool3d(input: Tensor, sizes: tuple) -> Tensor:
+    out = input
+    for k, n_out in enumerate(sizes):
+        dim = input.dim() - 3 + k
+        m = _averaging_matrix(input.shape[dim], n_out, input).t()
+        out = (out.movedim(dim, -1) @ m).movedim(-1, dim)
+    return out
+
+
+def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
+    sizes = tuple(s if s is not None else input.shape[-3 + i]
+                  for i, s in enumerate(_pairs(output_size, 3)))
+    spatial = tuple(input.shape[-3:])
+    if any(n % s for n, s in zip(spatial, sizes)):
+        raise NotImplementedError("adaptive_max_pool3d: only windows that divide the input "
+                                  "evenly are supported")
+    if return_indices:
+        raise NotImplementedError("adaptive_max_pool3d: return_indices=True is not supported")
+    x, unbatched = _batched(input, "adaptive_max_pool3d", "tensor")
+    kernel = tuple(n // s for n, s in zip(spatial, sizes))
+    out = call_as_one_node("AdaptiveMaxPool3DBackward0", ("input",), _max_pool3d.body, x,
+                           kernel, None, 0, 1, False)
+    return out.squeeze(0) if unbatched else out
+
+
+__all__ = ["conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d"]
