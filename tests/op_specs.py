@@ -1033,3 +1033,41 @@ SPECS.update({
                                  lambda x: x.reshape(1, 2, 1, 2, 2, 2, 3, 2).mean((3, 5, 7)),
                                  ((1, 2, 2, 4, 6),))],
 })
+
+
+def _np_affine_grid(theta, h, w):
+    """align_corners=False: pixel centres at (2i + 1) / n - 1."""
+    xs, ys = (np.arange(w) * 2 + 1) / w - 1, (np.arange(h) * 2 + 1) / h - 1
+    base = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None], np.ones((1, 1))), -1)
+    return np.einsum("hwk,njk->nhwj", base, theta)
+
+
+def _np_grid_sample(x, grid):
+    """Bilinear, zeros padding, align_corners=False, written out per output pixel."""
+    n, c, h, w = x.shape
+    out = np.zeros((n, c) + grid.shape[1:3])
+    for b, i, j in itertools.product(range(n), range(grid.shape[1]), range(grid.shape[2])):
+        px, py = ((grid[b, i, j, 0] + 1) * w - 1) / 2, ((grid[b, i, j, 1] + 1) * h - 1) / 2
+        x0, y0 = int(np.floor(px)), int(np.floor(py))
+        for dx, dy in itertools.product((0, 1), (0, 1)):
+            xi, yi = x0 + dx, y0 + dy
+            weight = (px - x0 if dx else 1 - (px - x0)) * (py - y0 if dy else 1 - (py - y0))
+            if 0 <= xi < w and 0 <= yi < h:
+                out[b, :, i, j] += weight * x[b, :, yi, xi]
+    return out
+
+
+def _grid_inputs(rng):
+    """An input and sampling points that stay off pixel centres (where bilinear kinks)."""
+    x = rng.uniform(-2, 2, (1, 2, 4, 5))
+    cells = rng.integers(-1, 5, (1, 3, 2, 2)).astype(float) + rng.uniform(0.2, 0.8, (1, 3, 2, 2))
+    size = np.array([5, 4])
+    return x, (cells * 2 + 1) / size - 1
+
+
+SPECS.update({
+    "affine_grid": [Case(lambda t: F.affine_grid(t, (2, 1, 3, 4), align_corners=False),
+                         lambda t: _np_affine_grid(t, 3, 4), ((2, 2, 3),))],
+    "grid_sample": [Case(lambda x, g: F.grid_sample(x, g, align_corners=False),
+                         _np_grid_sample, ((1, 2, 4, 5), (1, 3, 2, 2)), make=_grid_inputs)],
+})

@@ -508,3 +508,7 @@ from ._functional_3d import *  # noqa: E402,F403
 from ._functional_3d import __all__ as _three_d
 
 __all__ += _three_d
+from ._functional_grid import *  # noqa: E402,F403
+from ._functional_grid import __all__ as _grid
+
+__all__ += _grid
