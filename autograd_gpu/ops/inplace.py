@@ -49,6 +49,13 @@ def _check_target(t: Tensor, recording: bool) -> None:
             f"backward associated with the custom Function, leading to incorrect gradients. "
             f"This behavior is forbidden. You can fix this by cloning the output of the "
             f"custom Function.")
+    if "_no_grad_view" in t.__dict__:
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
+            "You can clarify your code by moving both the view and the inplace either both "
+            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked).")
     view = t._view
     if view is not None:
         leaf = t.__dict__.get("_leaf_base", view[0])
@@ -309,6 +316,9 @@ class CopyBackwards(Node):
 
     __slots__ = ()
 
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"  # (PyTorch's name() for it)
+
     def grad(self, F, g):
         return None, F.to(F.sum_to(g, self.src_shape), self.src_backend, self.src_dtype)
 
@@ -341,6 +351,9 @@ class CopySlices(Node):
     """x[idx] = v: the old x gets the gradient outside the written region, v the inside."""
 
     __slots__ = ()
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"  # (PyTorch's name() for it, namespace included)
 
     def grad(self, F, g):
         g_old = F.where(self.mask, 0.0, g)

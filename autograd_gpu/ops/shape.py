@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from .. import backends
-from ..autograd.node import AccumulateGrad, Node
+from ..autograd.grad_mode import state as grad_state
+from ..autograd.node import NO_EDGE, AccumulateGrad, Node
 from ..tensor import Size, Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, same_device, wrap_dims
 
@@ -20,6 +21,8 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
         res._edge[0].__dict__.update(attrs)
     else:
         res = _wrap(out)
+        if not grad_state.enabled and base._edge is not NO_EDGE:
+            res._no_grad_view = True  # in-place writes to it under grad mode are refused
     res._vc = base._vc
     if base._view is None:
         res._view = (base, base._vc[0])

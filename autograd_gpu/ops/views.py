@@ -19,6 +19,9 @@ class CopySlices(Node):
 
     __slots__ = ()
 
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"  # (PyTorch's name() for it, namespace included)
+
     def grad(self, F, g):
         return F.where(self.mask, 0.0, g), F.take(g, self.index_map)
 
