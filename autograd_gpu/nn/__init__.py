@@ -12,7 +12,7 @@ from .modules.layers import (CELU, ELU, GELU, GLU, SELU, AdaptiveAvgPool1d, Adap
                              Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold,
                              Unflatten, Upsample, ConvTranspose2d, PReLU, RMSNorm)
 from .modules.loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss,
-                           L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
+                           L1Loss, MarginRankingLoss, MSELoss, NLLLoss, NLLLoss2d, SmoothL1Loss,
                            SoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                            HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
                            MultiLabelSoftMarginLoss)
@@ -33,7 +33,7 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequ
            "ModuleDict", "Identity", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten",
            "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "GELU", "SiLU", "Softmax", "LogSoftmax",
            "Dropout", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "MSELoss",
-           "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+           "L1Loss", "CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "BCELoss", "BCEWithLogitsLoss",
            "CELU", "ELU", "GLU", "SELU", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d",
            "Conv1d", "CosineSimilarity", "Dropout1d", "Dropout2d", "Dropout3d", "GroupNorm", "Hardshrink",
            "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "MaxPool1d", "Mish",

@@ -836,6 +836,14 @@ def max_pool1d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    return adaptive_max_pool1d(input, output_size, True)
+
+
 @register()
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _pairs(output_size, 1)[0])).squeeze(-2)
@@ -852,4 +860,5 @@ def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False
 
 __all__ += ["relu_", "elu_", "selu_", "celu_", "hardtanh_", "threshold_", "leaky_relu_",
             "max_pool2d_with_indices", "max_pool1d_with_indices", "adaptive_avg_pool1d",
+            "adaptive_max_pool2d_with_indices", "adaptive_max_pool1d_with_indices",
             "adaptive_max_pool1d"]
