@@ -10,22 +10,21 @@ from ..ops._core import register
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor
 from ._functional_extra import _averaging_matrix
-from .functional import _pairs, _same_padding, avg_pool2d, conv2d_batched, max_pool2d, pad
+from .functional import (_pairs, _same_padding, avg_pool2d, conv2d_batched, max_pool2d,
+                         on_batch, pad)
 
 
-def _batched(input: Tensor, name: str, what: str = "input") -> tuple[Tensor, bool]:
-    if input.dim() == 4:
-        return input.unsqueeze(0), True
-    if input.dim() != 5:
+def _check_dims(input: Tensor, name: str, what: str = "input") -> None:
+    if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) {what} to {name}, but got "
                            f"input of size: {list(input.shape)}")
-    return input, False
 
 
 @register()
 def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
-    x, unbatched = _batched(input, "conv3d")
+    _check_dims(input, "conv3d")
+    x = input if input.dim() == 5 else input.unsqueeze(0)
     c, (o, cg) = x.shape[1], weight.shape[:2]
     if c != cg * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
@@ -39,7 +38,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
                         0, after[0] - before[0]))
         padding = before
     out = _conv3d(x, weight, bias, stride, padding, dilation, groups)
-    return out.squeeze(0) if unbatched else out
+    return out if input.dim() == 5 else out.squeeze(0)
 
 
 @one_node("ConvolutionBackward0", "input", "weight", "bias")
@@ -92,9 +91,8 @@ def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     if return_indices:
         raise NotImplementedError("max_pool3d: return_indices=True is not supported")
-    x, unbatched = _batched(input, "max_pool3d", "tensor")
-    out = _max_pool3d(x, kernel_size, stride, padding, dilation, ceil_mode)
-    return out.squeeze(0) if unbatched else out
+    _check_dims(input, "max_pool3d", "tensor")
+    return on_batch(_max_pool3d, input, 5, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 @one_node("MaxPool3DWithIndicesBackward0", "input")
@@ -112,10 +110,9 @@ def _max_pool3d(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode
 @register()
 def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:
-    x, unbatched = _batched(input, "avg_pool3d", "tensor")
-    out = _avg_pool3d(x, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                      divisor_override)
-    return out.squeeze(0) if unbatched else out
+    _check_dims(input, "avg_pool3d", "tensor")
+    return on_batch(_avg_pool3d, input, 5, kernel_size, stride, padding, ceil_mode,
+                    count_include_pad, divisor_override)
 
 
 @one_node("AvgPool3DBackward0", "input")
@@ -178,11 +175,11 @@ def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False
                                   "evenly are supported")
     if return_indices:
         raise NotImplementedError("adaptive_max_pool3d: return_indices=True is not supported")
-    x, unbatched = _batched(input, "adaptive_max_pool3d", "tensor")
+    _check_dims(input, "adaptive_max_pool3d", "tensor")
     kernel = tuple(n // s for n, s in zip(spatial, sizes))
-    out = call_as_one_node("AdaptiveMaxPool3DBackward0", ("input",), _max_pool3d.body, x,
-                           kernel, None, 0, 1, False)
-    return out.squeeze(0) if unbatched else out
+    return on_batch(lambda x: call_as_one_node("AdaptiveMaxPool3DBackward0", ("input",),
+                                               _max_pool3d.body, x, kernel, None, 0, 1, False),
+                    input, 5)
 
 
 __all__ = ["conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d"]

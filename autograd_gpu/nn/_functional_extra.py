@@ -15,7 +15,7 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d,
-                         conv2d_batched, max_pool2d, stable_softplus)
+                         conv2d_batched, max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -311,11 +311,8 @@ def _as_2d(input: Tensor, name: str) -> Tensor:
 @register()
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
-    if input.dim() == 2:  # (unbatched: PyTorch squeezes a batch of one, as here)
-        return _conv1d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
-                       groups).squeeze(0)
     _as_2d(input, "conv1d")
-    return _conv1d(input, weight, bias, stride, padding, dilation, groups)
+    return on_batch(_conv1d, input, 3, weight, bias, stride, padding, dilation, groups)
 
 
 @one_node("ConvolutionBackward0", "input", "weight", "bias")
@@ -562,11 +559,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """The adjoint of conv2d: each input pixel scatters weight-scaled kernels into the output,
     as one matrix product and a fold (col2im), so every derivative comes from those ops."""
-    if input.dim() == 3:  # (unbatched: PyTorch squeezes a batch of one, as here)
-        return _conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding,
-                                 output_padding, groups, dilation).squeeze(0)
-    return _conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups,
-                             dilation)
+    return on_batch(_conv_transpose2d, input, 4, weight, bias, stride, padding,
+                    output_padding, groups, dilation)
 
 
 @one_node("ConvolutionBackward0", "input", "weight", "bias")

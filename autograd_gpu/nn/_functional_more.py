@@ -13,7 +13,7 @@ from ..ops import cat, einsum, stack, where
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor
-from .functional import _affine, _reduce, avg_pool2d, embedding, leaky_relu, softmax
+from .functional import _affine, _reduce, avg_pool2d, embedding, leaky_relu, on_batch, softmax
 from ._functional_extra import _conv_transpose2d, avg_pool1d, conv_transpose2d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
@@ -292,11 +292,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """conv_transpose2d over a height of one."""
-    if input.dim() == 2:  # (unbatched: PyTorch squeezes a batch of one, as here)
-        return _conv_transpose1d(input.unsqueeze(0), weight, bias, stride, padding,
-                                 output_padding, groups, dilation).squeeze(0)
-    return _conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups,
-                             dilation)
+    return on_batch(_conv_transpose1d, input, 3, weight, bias, stride, padding,
+                    output_padding, groups, dilation)
 
 
 @one_node("ConvolutionBackward0", "input", "weight", "bias")

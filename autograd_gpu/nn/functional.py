@@ -49,13 +49,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 @register()
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
-    if input.dim() == 3:  # (unbatched: PyTorch squeezes a batch of one, as here)
-        return conv2d_batched(input.unsqueeze(0), weight, bias, stride, padding, dilation,
-                              groups).squeeze(0)
-    if input.dim() != 4:
+    if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
                            f"input of size: {list(input.shape)}")
-    return conv2d_batched(input, weight, bias, stride, padding, dilation, groups)
+    return on_batch(conv2d_batched, input, 4, weight, bias, stride, padding, dilation, groups)
+
+
+def on_batch(op, input: Tensor, batched_dims: int, *args) -> Tensor:
+    """op of a batch; an unbatched input (one dim fewer) goes in as a batch of one and the
+    result is squeezed back, as PyTorch does (its grad_fn is then a SqueezeBackward1)."""
+    if input.dim() == batched_dims - 1:
+        return op(input.unsqueeze(0), *args).squeeze(0)
+    return op(input, *args)
 
 
 @one_node("ConvolutionBackward0", "input", "weight", "bias")
