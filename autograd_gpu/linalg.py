@@ -11,7 +11,6 @@ import numpy as np
 from . import backends
 from .autograd.grad_mode import no_grad
 from .autograd.node import Node
-from .ops import abs as _abs
 from .ops import matmul, where
 from .ops._core import record, recording, same_device, wrap_dims
 from .ops.composite import index_select

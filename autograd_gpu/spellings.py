@@ -232,8 +232,8 @@ def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tupl
 def _gradient_1d(f: Tensor, d: int, h: float, edge_order: int) -> Tensor:
     n = f.shape[d]
     if n < edge_order + 1:
-        raise RuntimeError(f"torch.gradient expected each dimension size to be at least "
-                           f"edge_order+1")
+        raise RuntimeError("torch.gradient expected each dimension size to be at least "
+                           "edge_order+1")
     part = lambda a, b: f.narrow(d, a, b - a)  # noqa: E731
     inner = (part(2, n) - part(0, n - 2)) / (2 * h)
     if edge_order == 1:

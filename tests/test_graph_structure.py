@@ -233,7 +233,8 @@ def test_logistic_losses_are_smooth_at_zero():
     np.testing.assert_allclose(g, 0.5 * (1 + t.numpy()) - 2 * t.numpy())  # pw: (1+(pw-1)t)s - pw t
     np.testing.assert_allclose(_grad(F.logsigmoid, [0.0, -800.0, 800.0]), [0.5, 1.0, 0.0])
     big = F.binary_cross_entropy_with_logits(ag.tensor([800.0, -800.0], dtype=ag.float64),
-                                             ag.tensor([0.0, 1.0], dtype=ag.float64), reduction="none")
+                                             ag.tensor([0.0, 1.0], dtype=ag.float64),
+                                             reduction="none")
     np.testing.assert_allclose(big.numpy(), [800.0, 800.0])
 
 

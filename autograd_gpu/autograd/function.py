@@ -11,7 +11,7 @@ import functools
 
 from ..tensor import Tensor, _wrap
 from .grad_mode import no_grad, state
-from .node import FREED, NO_EDGE, RETAIN_HINT, Node, new_node
+from .node import FREED, RETAIN_HINT, Node, new_node
 
 
 class FunctionCtx(Node):

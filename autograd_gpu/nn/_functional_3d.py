@@ -25,7 +25,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
            dilation=1, groups: int = 1) -> Tensor:
     _check_dims(input, "conv3d")
     x = input if input.dim() == 5 else input.unsqueeze(0)
-    c, (o, cg) = x.shape[1], weight.shape[:2]
+    c, cg = x.shape[1], weight.shape[1]
     if c != cg * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                            f"expected input{list(x.shape)} to have {cg * groups} channels, "

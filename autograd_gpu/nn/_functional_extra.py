@@ -14,8 +14,8 @@ from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d,
-                         conv2d_batched, max_pool2d, on_batch, stable_softplus)
+from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d_batched,
+                         max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -408,7 +408,6 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     i reads input floor(i * scale); 'linear'/'bilinear'/'trilinear': each spatial dimension
     in turn blends its two nearest inputs at PyTorch's source coordinate (half-pixel centres,
     or the corners with align_corners). Gathers and weighted sums, so differentiable."""
-    import numpy as np
 
     if mode not in ("nearest", "nearest-exact", "area", "bicubic", *_LINEAR_MODES):
         raise NotImplementedError(f"interpolate: mode '{mode}' is not supported (nearest, "
@@ -549,7 +548,8 @@ __all__ = ["hardtanh", "relu6", "elu", "selu", "celu", "softplus", "mish", "hard
            "softshrink", "hardshrink", "smooth_l1_loss", "huber_loss", "kl_div",
            "margin_ranking_loss", "soft_margin_loss", "normalize", "cosine_similarity",
            "pairwise_distance", "adaptive_avg_pool2d", "adaptive_max_pool2d", "conv1d",
-           "max_pool1d", "avg_pool1d", "dropout1d", "dropout2d", "dropout3d", "group_norm", "interpolate",
+           "max_pool1d", "avg_pool1d", "dropout1d", "dropout2d", "dropout3d", "group_norm",
+           "interpolate",
            "upsample", "pixel_shuffle", "pixel_unshuffle"]
 
 

@@ -14,7 +14,7 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor
 from .functional import _affine, _reduce, avg_pool2d, embedding, leaky_relu, on_batch, softmax
-from ._functional_extra import _conv_transpose2d, avg_pool1d, conv_transpose2d, pairwise_distance
+from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
            "channel_shuffle", "native_channel_shuffle", "lp_pool1d", "lp_pool2d",

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import creation
 from ..autograd.grad_mode import no_grad
-from ..ops import (cat, clamp, exp, log, log1p, log_softmax, matmul, sigmoid, softmax,
+from ..ops import (cat, exp, log1p, log_softmax, matmul, sigmoid, softmax,
                    tanh, where)
 from ..ops._core import register
 from ..ops.inplace import inplace_option

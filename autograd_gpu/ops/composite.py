@@ -370,8 +370,8 @@ def column_stack(tensors) -> Tensor:
 def tile(input: Tensor, dims) -> Tensor:
     if isinstance(dims, float) or (isinstance(dims, (tuple, list)) and any(
             isinstance(d, float) for d in dims)):
-        raise TypeError(f"tile(): argument 'dims' (position 1) must be tuple of ints, not "
-                        f"float")
+        raise TypeError("tile(): argument 'dims' (position 1) must be tuple of ints, not "
+                        "float")
     dims = _shape_arg((dims,)) if not isinstance(dims, int) else (dims,)
     dims = (1,) * (input.dim() - len(dims)) + tuple(dims)
     return input.repeat(*dims)
@@ -542,7 +542,8 @@ def logical_xor(input: Tensor, other) -> Tensor:
                       logical_and(logical_not(a), b))
 
 
-__all__ = ["scatter", "scatter_add", "index_add", "index_copy", "index_fill", "clip", "atan2", "arctan2", "logsumexp", "lerp", "addmm", "addmv", "baddbmm",
+__all__ = ["scatter", "scatter_add", "index_add", "index_copy", "index_fill", "clip", "atan2",
+           "arctan2", "logsumexp", "lerp", "addmm", "addmv", "baddbmm",
            "index_select", "narrow", "select", "movedim", "moveaxis", "swapaxes", "swapdims",
            "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack",
            "dstack", "column_stack", "tile", "roll", "diag", "diagonal", "trace",
@@ -641,7 +642,7 @@ def cummin(input: Tensor, dim: int):
 @one_node("MaskedSelectBackward0", "input")
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     if mask.dtype is not _bool_dtype():
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     return input.expand(*shape)[mask.expand(*shape)]
 
@@ -761,7 +762,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     if lo > hi:
-        raise RuntimeError(f"torch.histogram(): max must be larger than min")
+        raise RuntimeError("torch.histogram(): max must be larger than min")
     counts, _ = xp.histogram(data, bins=bins, range=(lo, hi))
     return _wrap(counts.astype(input._data.dtype))
 

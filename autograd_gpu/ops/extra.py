@@ -146,7 +146,8 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 
 
 class LinalgVectorNormBackward0(Node):
-    """The 2-norm (PyTorch's norms all record as linalg_vector_norm); at zero the gradient is 0 (a subgradient), as in PyTorch."""
+    """The 2-norm (PyTorch's norms all record as linalg_vector_norm); at zero the gradient
+    is 0 (a subgradient), as in PyTorch."""
 
     __slots__ = ()
 

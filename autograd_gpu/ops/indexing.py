@@ -205,7 +205,6 @@ def nonzero(input: Tensor, *, as_tuple: bool = False):
 
 @method("masked_fill")
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
-    from .pointwise import where
 
     if mask._data.dtype != np.bool_:
         from .linalg import _c_name

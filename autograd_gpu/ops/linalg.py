@@ -330,8 +330,8 @@ def _einsum_parse(equation: str, operands) -> tuple[list[str], str]:
     lhs, arrow, rhs = eq.partition("->")
     subs = lhs.split(",")
     if len(subs) != len(operands):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the "
-                         f"equation" if len(operands) > len(subs) else
+        raise RuntimeError("einsum(): more operands were provided than specified in the "
+                         "equation" if len(operands) > len(subs) else
                          "einsum(): fewer operands were provided than specified in the equation")
     used = set(c for c in eq if c.isalpha())
     spare = [c for c in "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba" if c not in used]

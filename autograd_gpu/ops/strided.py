@@ -120,7 +120,7 @@ def as_strided(input: Tensor, size, stride, storage_offset: int | None = None) -
     the row-major order of the tensor's root (the tensor it views, or itself)."""
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if len(size) != len(stride):
-        raise RuntimeError(f"mismatch in length of strides and shape")
+        raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in stride):
         raise RuntimeError("as_strided: Negative strides are not supported at the moment, got "
                            f"strides: {list(stride)}")
