@@ -505,3 +505,11 @@ def test_median_ties_nan_and_descending_nan_order():
     assert np.isnan(n.topk(1).values.item()) and n.sort(descending=True).indices.tolist() == [
         1, 2, 0]
     assert ag.tensor([-2.0, float("nan"), 0.0]).sign().tolist() == [-1.0, 0.0, 0.0]
+
+
+def test_numpy_spellings_axis_and_keepdims():
+    x = ag.arange(12.0).reshape(3, 4)
+    assert x.sum(axis=1, keepdims=True).tolist() == x.sum(1, keepdim=True).tolist()
+    assert ag.cat([x, x], axis=1).shape == (3, 8) and x.max(axis=0).values.tolist() == [8, 9,
+                                                                                       10, 11]
+    assert ag.sum(x.int(), dtype=ag.int16).dtype == ag.int16  # the asked dtype, not int64

@@ -3,7 +3,9 @@
 rebases it), the in-place view ops (unsqueeze_, t_, ...), and the bit shifts."""
 from __future__ import annotations
 
+import functools
 import operator
+import sys
 
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE
@@ -58,5 +60,39 @@ def _view_inplace(name: str):
 
 for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "swapaxes_", "swapdims_"):
     _view_inplace(_name)
+
+# NumPy's spellings `axis=` for `dim=` and `keepdims=` for `keepdim=`, which PyTorch accepts
+# in these functions too (as Tensor methods and at the top level)
+_NUMPY_NAMED = {
+    "reduction": ("sum", "mean", "max", "min", "argmax", "argmin", "std", "var", "prod", "amax",
+                  "amin", "all", "any", "count_nonzero"),
+    "composite": ("logsumexp", "median", "kthvalue", "cummax", "cummin", "std_mean",
+                  "var_mean", "aminmax", "narrow", "select"),
+    "extra": ("cumsum", "cumprod", "sort", "argsort"),
+    "shape": ("squeeze", "unsqueeze", "unbind", "chunk", "cat", "stack"),
+    "activation": ("softmax", "log_softmax"),
+}
+
+
+def _numpy_named(fn):
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return op
+
+
+for _module, _names in _NUMPY_NAMED.items():
+    _mod = sys.modules[f"{__package__}.{_module}"]
+    for _name in _names:
+        _fn = getattr(_mod, _name, None)
+        if _fn is not None:
+            setattr(_mod, _name, _numpy_named(_fn))
+        if getattr(Tensor, _name, None) is not None:
+            setattr(Tensor, _name, _numpy_named(getattr(Tensor, _name)))
 
 __all__ = ["bitwise_left_shift", "bitwise_right_shift"]

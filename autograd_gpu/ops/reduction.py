@@ -64,7 +64,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     elif x.dtype.kind in "biu":
         x = x.astype(np.int64)  # PyTorch sums integers and bools as int64
     dims = _dims(dim, x.ndim)
-    out = x.sum(axis=dims, keepdims=keepdim)
+    out = x.sum(axis=dims, keepdims=keepdim, dtype=x.dtype)  # (NumPy widens small ints)
     cls = SumBackward0 if dim is None else SumBackward1
     res = _reduce(cls, out, input, dims, keepdim)
     if res.grad_fn is not None and out.dtype != input._data.dtype:
