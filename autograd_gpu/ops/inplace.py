@@ -190,9 +190,12 @@ def _fast_arith(t: Tensor, other, ufunc, name: str):
     try:
         ufunc(t._data, b, out=t._data, casting="unsafe")
     except ValueError:
+        try:
+            shape = np.broadcast_shapes(t._data.shape, b.shape)
+        except ValueError:  # the shapes do not broadcast at all
+            raise pointwise._broadcast_error(t, other) from None
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the "
-                           f"broadcast shape {list(np.broadcast_shapes(t._data.shape, b.shape))}"
-                           ) from None
+                           f"broadcast shape {list(shape)}") from None
     _bump(t, name)
     return t
 

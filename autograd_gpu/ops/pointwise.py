@@ -116,10 +116,15 @@ SubBackward0, SubScalar = _pair("SubBackward0", _sub_grad, lambda self, F, g: (g
 
 
 def _check_sub(a, b):
-    if a._data.dtype == np.bool_ and (getattr(b, "dtype", None) is _dtypes.bool_
-                                      or isinstance(b, bool)):
+    a_bool = a._data.dtype == np.bool_
+    b_bool = getattr(b, "dtype", None) is _dtypes.bool_ or isinstance(b, bool)
+    if a_bool and b_bool:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
 
 
 
@@ -918,6 +923,15 @@ def _rmod(self: Tensor, other) -> Tensor:
         res._edge[0].op = "remainder"
         return res
     return out
+
+
+@method("__rfloordiv__")
+def _rfloordiv(self: Tensor, other) -> Tensor:
+    """number // tensor: as floor_divide of the number (a 0-d tensor of self's kind)."""
+    scalar = _scalar(other)
+    base = _wrap(backends.of(self._data).xp.asarray(
+        scalar, dtype=_dtypes.result_type(self, scalar).np))
+    return floor_divide(base, self)
 
 
 # -- operator dunders --------------------------------------------------------------------------
