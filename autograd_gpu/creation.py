@@ -411,11 +411,15 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = 
 
 
 def randint(*args, size=None, generator=None, dtype=None, device=None,
-            requires_grad: bool = False, out=None, layout=None) -> Tensor:
-    """randint(high, size) or randint(low, high, size)."""
+            requires_grad: bool = False, out=None, layout=None, low=None, high=None) -> Tensor:
+    """randint(high, size) or randint(low, high, size), by position or by name."""
     args = list(args)
     if size is None:
         size = args.pop()
+    if high is not None:
+        args.append(high)
+    if low is not None:
+        args.insert(0, low)
     low, high = (0, args[0]) if len(args) == 1 else tuple(args)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
