@@ -370,8 +370,10 @@ class Tensor:
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):
-        raise TypeError("autograd_gpu tensors are not pickled; use autograd_gpu.save (a .npz "
-                        "file that cannot run code on load)")
+        """Pickled as PyTorch pickles a tensor: its values, class and requires_grad (a
+        leaf's copy, without .grad or history). autograd_gpu.save writes files that cannot
+        run code on load; pickle, as always, must only read trusted data."""
+        return _rebuild_tensor, (self._data.copy(), self.__class__, self.requires_grad)
 
     def __deepcopy__(self, memo):
         if not self.is_leaf:
@@ -421,6 +423,14 @@ def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
 
 def _dlpack_device(self):
     return self._data.__dlpack_device__()
+
+
+def _rebuild_tensor(data, cls: type, requires_grad: bool) -> Tensor:
+    t = _wrap(data)
+    t.__class__ = cls
+    if requires_grad:
+        t._set_requires_grad(True)
+    return t
 
 
 def _root_array(a):

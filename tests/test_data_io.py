@@ -154,3 +154,15 @@ def test_default_collate_types_as_pytorch():
     assert default_collate([np.float32(1.5), np.float32(2.0)]).dtype == torch.float32
     with pytest.raises(RuntimeError, match="each element in list of batch should be of equal"):
         default_collate([[1, 2], [3]])
+
+
+def test_tensors_and_modules_pickle_as_in_pytorch():
+    import pickle
+
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh())
+    copy = pickle.loads(pickle.dumps(model))
+    x = torch.linspace(-1, 1, 6).reshape(2, 3)
+    np.testing.assert_array_equal(copy(x).detach().numpy(), model(x).detach().numpy())
+    assert type(copy[0].weight).__name__ == "Parameter" and copy[0].weight.requires_grad
+    y = pickle.loads(pickle.dumps(x.requires_grad_() * 2))  # a leaf copy, as PyTorch's
+    assert y.is_leaf and y.requires_grad and y.tolist() == (x * 2).tolist()
