@@ -16,8 +16,17 @@ from .backends.base import DEFAULT_SEED
 from .tensor import Size, Tensor, _wrap
 
 
+def canonical(array):
+    """array with its dtype's canonical object: the ops compare dtypes by identity, and an
+    array made by pickle or from a buffer may carry an equal but different one."""
+    canon = np.dtype(array.dtype.type)
+    if array.dtype is canon or array.dtype != canon:
+        return array  # (a non-native byte order is converted by the ops' casts)
+    return array.view(canon)
+
+
 def _finish(data, requires_grad: bool) -> Tensor:
-    t = _wrap(data)
+    t = _wrap(canonical(data))
     if requires_grad:
         t._set_requires_grad(True)
     return t
@@ -148,7 +157,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     if isinstance(data, backend.ndarray):
         np_dtype = _np_dtype(dtype) or data.dtype
         _dtypes.from_numpy_dtype(np_dtype)
-        return _wrap(data if data.dtype == np_dtype else data.astype(np_dtype))
+        return _wrap(canonical(data if data.dtype == np_dtype else data.astype(np_dtype)))
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -156,7 +165,7 @@ def from_numpy(ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtypes.from_numpy_dtype(ndarray.dtype)
-    return _wrap(ndarray)
+    return _wrap(canonical(ndarray))
 
 
 def legacy_tensor(cls, *args, device=None, dtype=None, requires_grad=False):

@@ -426,7 +426,11 @@ def _dlpack_device(self):
 
 
 def _rebuild_tensor(data, cls: type, requires_grad: bool) -> Tensor:
-    t = _wrap(data)
+    # an unpickled array's dtype is an equal but new object: the ops compare dtypes by
+    # identity, so take the canonical one
+    from .creation import canonical
+
+    t = _wrap(canonical(data))
     t.__class__ = cls
     if requires_grad:
         t._set_requires_grad(True)

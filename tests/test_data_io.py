@@ -166,3 +166,12 @@ def test_tensors_and_modules_pickle_as_in_pytorch():
     assert type(copy[0].weight).__name__ == "Parameter" and copy[0].weight.requires_grad
     y = pickle.loads(pickle.dumps(x.requires_grad_() * 2))  # a leaf copy, as PyTorch's
     assert y.is_leaf and y.requires_grad and y.tolist() == (x * 2).tolist()
+
+
+def test_arrays_with_an_equal_but_new_dtype_object_work_in_every_op():
+    import pickle
+
+    a = pickle.loads(pickle.dumps(np.ones((2, 3), np.float32)))  # dtype: equal, not identical
+    lin = torch.nn.Linear(3, 2)
+    for make in (torch.from_numpy, torch.tensor, torch.as_tensor):
+        assert lin(make(a)).shape == (2, 2)
