@@ -182,3 +182,15 @@ def test_embedding_max_norm_renormalizes_the_rows_it_reads():
     np.testing.assert_allclose(w[2], [6.0, 8.0])  # not read: untouched
     np.testing.assert_allclose(y.detach().numpy(), w[:2], rtol=1e-6)
     assert repr(e) == "Embedding(4, 2, max_norm=1.0)"
+
+
+def test_lazy_linear_takes_in_features_from_its_first_input():
+    m = nn.LazyLinear(3)
+    assert repr(m) == "LazyLinear(in_features=0, out_features=3, bias=True)"
+    opt = ag.optim.SGD(m.parameters(), lr=0.1)  # made before the shapes are known
+    y = m(ag.ones(2, 5))
+    assert type(m).__name__ == "Linear" and m.weight.shape == (3, 5) and y.shape == (2, 3)
+    y.sum().backward()
+    before = m.weight.detach().clone()
+    opt.step()
+    np.testing.assert_allclose(m.weight.detach().numpy(), before.numpy() - 0.2, rtol=1e-6)

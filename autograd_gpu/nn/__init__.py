@@ -6,7 +6,8 @@ from .modules.layers import (CELU, ELU, GELU, GLU, SELU, AdaptiveAvgPool1d, Adap
                              AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
                              CosineSimilarity, Dropout, Dropout1d, Dropout2d, Dropout3d, Embedding,
                              Flatten, GroupNorm, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,
-                             Identity, LayerNorm, LeakyReLU, Linear, LogSigmoid, LogSoftmax,
+                             Identity, LayerNorm, LazyLinear, LeakyReLU, Linear, LogSigmoid,
+                             LogSoftmax,
                              MaxPool1d, MaxPool2d, Mish, PairwiseDistance, PixelShuffle,
                              PixelUnshuffle, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin,
                              Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold,
@@ -27,10 +28,11 @@ from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .modules.padding import __all__ as _padding_layers
 from .modules.volumetric import *  # noqa: F403
 from .modules.volumetric import __all__ as _volumetric_layers
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedParameter
 
-__all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer", "Sequential", "ModuleList",
-           "ModuleDict", "Identity", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten",
+__all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
+           "UninitializedParameter", "Sequential", "ModuleList",
+           "ModuleDict", "Identity", "Linear", "LazyLinear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten",
            "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "GELU", "SiLU", "Softmax", "LogSoftmax",
            "Dropout", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "MSELoss",
            "L1Loss", "CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "BCELoss", "BCEWithLogitsLoss",

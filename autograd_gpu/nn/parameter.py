@@ -41,3 +41,19 @@ class Buffer(Tensor):
         t.__class__ = cls
         t._persistent = persistent
         return t
+
+
+class UninitializedParameter(Parameter):
+    """A lazy module's parameter before its first forward gives it a shape (then it becomes
+    a Parameter in place, so optimizers built earlier hold the same object)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    def materialize(self, shape: tuple, device=None, dtype=None) -> None:
+        from ..creation import empty
+
+        self._data = empty(*shape, device=device, dtype=dtype)._data
+        self.__class__ = Parameter

@@ -26,6 +26,8 @@ class Identity(Module):
 
 
 class Linear(Module):
+    """y = x W^T + b, W (out, in) and b initialised U(-1/sqrt(in), 1/sqrt(in))."""
+
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
                  dtype=None):
         super().__init__()
@@ -51,6 +53,32 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class LazyLinear(Linear):
+    """Linear whose in_features comes from its first input; it then becomes a Linear."""
+
+    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None):
+        Module.__init__(self)
+        from ..parameter import UninitializedParameter
+
+        self.in_features, self.out_features = 0, out_features
+        self._factory = dict(device=device, dtype=dtype)
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        self.in_features = input.shape[-1]
+        self.weight.materialize((self.out_features, self.in_features), **self._factory)
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,), **self._factory)
+        del self._factory
+        self.reset_parameters()
+        self.__class__ = Linear
+        return F.linear(input, self.weight, self.bias)
 
 
 class _ConvNd(Module):
