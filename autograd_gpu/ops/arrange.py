@@ -17,6 +17,7 @@ import numpy as np
 from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap, _wrap_dim
+from .one_node import one_node
 from ._core import method, register
 from .composite import _index, index_select, movedim, narrow
 from .extra import flip, sort
@@ -173,6 +174,7 @@ def flipud(input: Tensor) -> Tensor:
 
 @register()
 @method("diag_embed")
+@one_node("DiagEmbedBackward0", "input")
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """Matrices (in dims dim1, dim2 of the result) whose offset diagonal is input's last dim."""
     n = input.shape[-1] if input.dim() else 1
@@ -193,6 +195,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 @register()
 @method("diagflat")
+@one_node("DiagEmbedBackward0", "input")
 def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     return diag_embed(input.reshape(-1), offset)
 

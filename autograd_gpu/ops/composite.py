@@ -482,6 +482,7 @@ def repeat_interleave(input: Tensor, repeats=None, dim=None, *, output_size=None
 
 @register()
 @method("nan_to_num")
+@one_node("NanToNumBackward0", "input")
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf=None, neginf=None) -> Tensor:
     if not input.is_floating_point():
         return input.clone()

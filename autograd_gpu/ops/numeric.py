@@ -47,6 +47,7 @@ def _floating(t: Tensor) -> Tensor:
 
 @register()
 @method("logit")
+@one_node("LogitBackward0", "input")
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(x / (1 - x)), x first clamped to [eps, 1 - eps] when eps is given."""
     x = _floating(input)
@@ -111,6 +112,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
 
 @register()
 @method("exp2")
+@one_node("Exp2Backward0", "input")
 def exp2(input: Tensor) -> Tensor:
     return 2.0 ** _floating(input)
 
@@ -163,6 +165,7 @@ def erfinv(input: Tensor) -> Tensor:
 
 @register()
 @method("sinc")
+@one_node("SincBackward0", "input")
 def sinc(input: Tensor) -> Tensor:
     """sin(pi x) / (pi x), 1 at 0 (with derivative 0 there)."""
     x = _floating(input)
@@ -174,12 +177,14 @@ def sinc(input: Tensor) -> Tensor:
 
 @register()
 @method("deg2rad")
+@one_node("Deg2RadBackward0", "input")
 def deg2rad(input: Tensor) -> Tensor:
     return _floating(input) * (math.pi / 180.0)
 
 
 @register()
 @method("rad2deg")
+@one_node("Rad2DegBackward0", "input")
 def rad2deg(input: Tensor) -> Tensor:
     return _floating(input) * (180.0 / math.pi)
 
