@@ -207,3 +207,13 @@ def test_total_norm_and_clipping_with_it(device):
     assert clipped == pytest.approx(1.0, rel=1e-5)
     with pytest.warns(FutureWarning, match="clip_grad_norm_"):
         nn.utils.clip_grad_norm(ps, 10.0)
+
+
+def test_lstm_with_projection_shapes_and_gradients():
+    m = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True, proj_size=2).double()
+    assert m.weight_hh_l0.shape == (20, 2) and m.weight_hr_l1_reverse.shape == (2, 5)
+    assert m.weight_ih_l1.shape == (20, 4) and repr(m).endswith("proj_size=2)")
+    x = torch.linspace(-1, 1, 18, dtype=torch.float64).reshape(3, 2, 3).requires_grad_()
+    y, (h, c) = m(x)
+    assert y.shape == (3, 2, 4) and h.shape == (4, 2, 2) and c.shape == (4, 2, 5)
+    assert torch.autograd.gradcheck(lambda a: m(a)[0], (x,))

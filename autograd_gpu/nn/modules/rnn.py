@@ -17,13 +17,15 @@ from .module import Module
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _cell(mode: str, gi: Tensor, h, w_hh: Tensor, b_hh):
-    """One step from the input projection gi (x W_ih^T + b_ih) and the state h."""
+def _cell(mode: str, gi: Tensor, h, w_hh: Tensor, b_hh, w_hr: Tensor | None = None):
+    """One step from the input projection gi (x W_ih^T + b_ih) and the state h (an LSTM's
+    output is projected by w_hr when it has proj_size)."""
     if mode == "LSTM":
         h, c = h
         i, f, g, o = (gi + F.linear(h, w_hh, b_hh)).chunk(4, -1)
         c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-        return sigmoid(o) * tanh(c), c
+        out = sigmoid(o) * tanh(c)
+        return (out if w_hr is None else F.linear(out, w_hr)), c
     gh = F.linear(h, w_hh, b_hh)
     if mode == "GRU":
         ir, iz, in_ = gi.chunk(3, -1)
@@ -52,21 +54,30 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size:
-            raise NotImplementedError("LSTM with proj_size > 0 is not supported")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
-        self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, 0
+        self.dropout, self.bidirectional = float(dropout), bidirectional
+        self.proj_size = proj_size
+        out_size = proj_size or hidden_size  # an LSTM's h (and output) is projected to it
         gates = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
         self._flat_weights_names = []
         for layer in range(num_layers):
             for d in range(directions):
-                n_in = input_size if layer == 0 else hidden_size * directions
+                n_in = input_size if layer == 0 else out_size * directions
                 suffix = f"_l{layer}" + ("_reverse" if d else "")
-                shapes = [("weight_ih", (gates, n_in)), ("weight_hh", (gates, hidden_size))]
+                shapes = [("weight_ih", (gates, n_in)), ("weight_hh", (gates, out_size))]
                 if bias:
                     shapes += [("bias_ih", (gates,)), ("bias_hh", (gates,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + suffix, Parameter(creation.empty(
                         *shape, device=device, dtype=dtype)))
@@ -90,19 +101,25 @@ class RNNBase(Module):
             s += f", dropout={self.dropout}"
         if self.bidirectional is not False:
             s += f", bidirectional={self.bidirectional}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         return s
 
     def _weights(self, layer: int, reverse: bool):
         suffix = f"_l{layer}" + ("_reverse" if reverse else "")
         get = lambda n: getattr(self, n + suffix) if self.bias or "weight" in n else None  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        w_hr = getattr(self, "weight_hr" + suffix) if self.proj_size else None
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"), w_hr
 
     def _initial(self, hx, input: Tensor, batch: int, batched: bool):
         directions = 2 if self.bidirectional else 1
         shape = (self.num_layers * directions, batch, self.hidden_size)
+        h_shape = shape[:2] + (self.proj_size or self.hidden_size,)
         if hx is None:
             zeros = creation.zeros(*shape, dtype=input.dtype, device=input.device)
-            return (zeros, zeros) if self.mode == "LSTM" else zeros
+            if self.mode != "LSTM":
+                return zeros
+            return (creation.zeros(*h_shape, dtype=input.dtype, device=input.device), zeros)
         states = hx if self.mode == "LSTM" else (hx,)
         if self.mode == "LSTM" and (not isinstance(hx, tuple) or len(hx) != 2):
             raise RuntimeError("lstm expects two hidden states")
@@ -116,9 +133,10 @@ class RNNBase(Module):
             elif h.dim() != 3:
                 raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got "
                                    f"{h.dim()}-D tensor")
-            if tuple(h.shape) != shape:
+            want = h_shape if k == 0 else shape
+            if tuple(h.shape) != want:
                 which = f"hidden[{k}]" if self.mode == "LSTM" else "hidden"
-                raise RuntimeError(f"Expected {which} size {shape}, got {list(h.shape)}")
+                raise RuntimeError(f"Expected {which} size {want}, got {list(h.shape)}")
             fixed.append(h)
         return tuple(fixed) if self.mode == "LSTM" else fixed[0]
 
@@ -155,14 +173,14 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             outputs = []
             for d in range(directions):
-                w_ih, w_hh, b_ih, b_hh = self._weights(layer, d == 1)
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, d == 1)
                 k = layer * directions + d
                 h = (state[0][k], state[1][k]) if self.mode == "LSTM" else state[k]
                 projected = F.linear(x, w_ih, b_ih)  # every time step in one product
                 seq = []
                 order = range(steps - 1, -1, -1) if d == 1 else range(steps)
                 for t in order:
-                    new = _cell(self.mode, projected[t], h, w_hh, b_hh)
+                    new = _cell(self.mode, projected[t], h, w_hh, b_hh, w_hr)
                     if running is not None:  # finished sequences keep their state, output 0
                         keep = running[t]
                         new = tuple(where(keep, a, b) for a, b in zip(new, h)) if \
@@ -196,14 +214,15 @@ class RNNBase(Module):
 class RNN(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dropout: float = 0.0, bidirectional: bool = False, device=None, dtype=None):
+                 dropout: float = 0.0, bidirectional: bool = False, device=None, dtype=None,
+                 proj_size: int = 0):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
                              f"'relu'.")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size,
                          hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         device=device, dtype=dtype)
+                         proj_size, device=device, dtype=dtype)
 
 
 class LSTM(RNNBase):
@@ -217,9 +236,9 @@ class LSTM(RNNBase):
 class GRU(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device=None, dtype=None):
+                 bidirectional: bool = False, device=None, dtype=None, proj_size: int = 0):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device=device, dtype=dtype)
+                         dropout, bidirectional, proj_size, device=device, dtype=dtype)
 
 
 class RNNCellBase(Module):
