@@ -151,6 +151,33 @@ def _filled(input: Tensor, value) -> Tensor:
     return input.detach().clone().fill_(value)
 
 
+# -- Python functions applied element by element (CPU only, no gradient) ------------------------
+def _python_map(t: Tensor, name: str, values) -> Tensor:
+    from .ops.inplace import _write
+
+    if t.requires_grad:
+        raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use "
+                           f"var.detach().{name}() instead.")
+    if t.device.type != "cpu":
+        raise TypeError(f"{name} is only implemented on CPU tensors")
+    out = np.asarray(list(values), dtype=t._data.dtype).reshape(t._data.shape)
+    _write(t, out, name)
+    return t
+
+
+@method("apply_")
+def apply_(input: Tensor, callable) -> Tensor:  # noqa: A002 - PyTorch's argument name
+    """Each element replaced by callable(element), in place."""
+    return _python_map(input, "apply_", map(callable, input._data.ravel().tolist()))
+
+
+@method("map_")
+def map_(input: Tensor, tensor: Tensor, callable) -> Tensor:  # noqa: A002
+    """Each element replaced by callable(element, the other tensor's element), in place."""
+    other = np.broadcast_to(tensor._data, input._data.shape).ravel().tolist()
+    return _python_map(input, "map_", map(callable, input._data.ravel().tolist(), other))
+
+
 # -- modes and flags ----------------------------------------------------------------------------
 is_anomaly_enabled = anomaly_mode.is_anomaly_enabled
 

@@ -513,3 +513,12 @@ def test_numpy_spellings_axis_and_keepdims():
     assert ag.cat([x, x], axis=1).shape == (3, 8) and x.max(axis=0).values.tolist() == [8, 9,
                                                                                        10, 11]
     assert ag.sum(x.int(), dtype=ag.int16).dtype == ag.int16  # the asked dtype, not int64
+
+
+def test_apply_and_map_run_python_functions_in_place():
+    x = ag.tensor([1.0, 2.0, 3.0])
+    assert x.apply_(lambda v: v * 10) is x and x.tolist() == [10.0, 20.0, 30.0]
+    x.map_(ag.tensor([1.0, 1.0, 2.0]), lambda a, b: a + b)
+    assert x.tolist() == [11.0, 21.0, 32.0]
+    with pytest.raises(RuntimeError, match="Can't call apply_"):
+        ag.ones(2, requires_grad=True).apply_(lambda v: v)
