@@ -261,7 +261,7 @@ def signbit(input: Tensor) -> Tensor:
 @method("positive")
 def positive(input: Tensor) -> Tensor:
     if input.dtype is _dtypes.bool_:
-        raise TypeError("The `+` operator, on a bool tensor is not supported.")
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 

@@ -385,7 +385,7 @@ def _xp(t: Tensor):
 
 
 def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, floating=True,
-               alias: tuple = (), kernel=None):
+               alias: tuple = (), kernel=None, no_bool: str | None = None):
     """Define an elementwise op `name` from the array module's function of that name (or
     kernel(xp)), with its node class and formula."""
     cls = type(node, (Node,), {"__slots__": (), "grad": formula})
@@ -394,6 +394,8 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
 
     def op(input: Tensor) -> Tensor:
         data = input._data
+        if no_bool is not None and data.dtype == np.bool_:  # (PyTorch's kernel name)
+            raise NotImplementedError(f"\"{no_bool}\" not implemented for 'Bool'")
         fn = np_fn if data.__class__ is np.ndarray else kernel(backends.of(data).xp)
         return unary(cls, fn, input, save_input, save_out, floating)
 
@@ -421,7 +423,7 @@ tanh, TanhBackward0 = _def_unary(
     save_out=True)
 abs, AbsBackward0 = _def_unary("abs", "AbsBackward0",  # noqa: A001
                                lambda s, F, g, x: (g * F.sign(x),), save_input=True,
-                               floating=False, alias=("absolute",))
+                               floating=False, alias=("absolute",), no_bool="abs_cpu")
 
 
 def _sigmoid_np(x):
@@ -452,7 +454,7 @@ ReluBackward0 = type("ReluBackward0", (Node,), {
 def relu(input: Tensor) -> Tensor:
     xd = input._data
     if xd.dtype == np.bool_:
-        raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
+        raise RuntimeError("Boolean inputs not supported for relu")
     return unary(ReluBackward0, _relu, input, save_out=True, floating=False)
 
 
@@ -521,9 +523,12 @@ def _zero_grad(s, F, g):
     return (g * 0,)
 
 
-floor, FloorBackward0 = _def_unary("floor", "FloorBackward0", _zero_grad, floating=False)
-ceil, CeilBackward0 = _def_unary("ceil", "CeilBackward0", _zero_grad, floating=False)
+floor, FloorBackward0 = _def_unary("floor", "FloorBackward0", _zero_grad, floating=False,
+                                   no_bool="floor_vml_cpu")
+ceil, CeilBackward0 = _def_unary("ceil", "CeilBackward0", _zero_grad, floating=False,
+                                 no_bool="ceil_vml_cpu")
 trunc, TruncBackward0 = _def_unary("trunc", "TruncBackward0", _zero_grad, floating=False,
+                                   no_bool="trunc_vml_cpu",
                                    alias=("fix",))
 fix = trunc
 frac, FracBackward0 = _def_unary("frac", "FracBackward0", lambda s, F, g: (g,),
@@ -535,6 +540,8 @@ RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "grad": _zero
 @method("round")
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
     """Half to even, as PyTorch rounds; `decimals` rounds to that many decimal places."""
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"round_vml_cpu\" not implemented for 'Bool'")
     xp = _xp(input)
     if decimals:
         scale = 10.0 ** decimals
@@ -567,6 +574,8 @@ def sign(input: Tensor) -> Tensor:
 
 
 def _sign(a):
+    if a.dtype == np.bool_:  # a bool's sign is itself
+        return a.copy()
     out = backends.of(a).xp.sign(a)
     if a.dtype.kind == "f":  # sign(NaN) is 0 in PyTorch
         out[out != out] = 0
