@@ -371,6 +371,8 @@ amin = register("amin")(method("amin")(_amax_like(False, "amin")))
 def _arg_like(is_max: bool, name: str):
     def op(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
         x = input._data
+        if x.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
         xp = backends.of(x).xp
         fn = xp.argmax if is_max else xp.argmin
         _empty_reduction(name, x, dim)
