@@ -175,7 +175,12 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     d = _wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     sizes = tuple(sizes)
-    if -1 not in sizes and math.prod(sizes) != shape[d]:
+    known = math.prod(s for s in sizes if s != -1)
+    if -1 in sizes:
+        fits = known == 0 or shape[d] % known == 0  # (a zero size: _infer_shape says why)
+    else:
+        fits = known == shape[d]
+    if not fits:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({shape[d]}) in the input tensor")
     sizes = _infer_shape(sizes, shape[d], (shape[d],))
