@@ -194,3 +194,12 @@ def test_lazy_linear_takes_in_features_from_its_first_input():
     before = m.weight.detach().clone()
     opt.step()
     np.testing.assert_allclose(m.weight.detach().numpy(), before.numpy() - 0.2, rtol=1e-6)
+
+
+def test_dirac_kernel_passes_the_input_through_a_convolution():
+    x = ag.linspace(-1, 1, 2 * 3 * 5 * 5).reshape(2, 3, 5, 5)
+    w = nn.init.dirac_(ag.empty(3, 3, 3, 3))
+    np.testing.assert_allclose(nn.functional.conv2d(x, w, padding=1).numpy(), x.numpy(),
+                               atol=1e-6)
+    g = nn.init.dirac_(ag.empty(4, 2, 3), groups=2)
+    assert g.sum().item() == 4 and g[2, 0, 1].item() == 1 and g[1, 1, 1].item() == 1
