@@ -52,6 +52,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
                            f"input of size: {list(input.shape)}")
+    if weight.dim() != 4:  # (PyTorch reads the weight's rank as the convolution's)
+        raise RuntimeError(f"expected stride to be a single integer value or a list of "
+                           f"{weight.dim() - 2} values to match the convolution dimensions, "
+                           f"but got stride={list(_pairs(stride))}")
     return on_batch(conv2d_batched, input, 4, weight, bias, stride, padding, dilation, groups)
 
 
@@ -81,6 +85,11 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
             n, c, h, w = input.shape
     args = ((kh, kw), dilation, padding, stride)
     (dh, dw), (ph, pw), (sh, sw) = _pairs(dilation), _pairs(padding), _pairs(stride)
+    if h + 2 * ph < dh * (kh - 1) + 1 or w + 2 * pw < dw * (kw - 1) + 1:
+        raise RuntimeError(f"Calculated padded input size per channel: ({h + 2 * ph} x "
+                           f"{w + 2 * pw}). Kernel size: ({dh * (kh - 1) + 1} x "
+                           f"{dw * (kw - 1) + 1}). Kernel size can't be greater than actual "
+                           f"input size")
     oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     outs = []
@@ -301,6 +310,11 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     normalized_shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) \
         else tuple(normalized_shape)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t.shape)} and normalized_shape = "
+                               f"{list(normalized_shape)}")
     if tuple(input.shape[-len(normalized_shape):]) != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
                            f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
@@ -376,6 +390,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     if target.dtype.is_floating_point:
         raise RuntimeError(f"expected scalar type Long but found {target.dtype.name}")
+    if input.dim() <= 2 and target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     batch_shape = tuple(target.shape)
     scores, tgt, _ = _class_last(input, target)
     if scores.shape[0] != tgt.shape[0]:

@@ -241,7 +241,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return _linear_nd(input, weight, bias)
     out = xd @ wd.T
     if bias is not None:
-        out += bias._data
+        try:
+            out += bias._data
+        except ValueError:
+            from .inplace import _expand_error
+
+            raise _expand_error(bias._data.shape, out.shape, bias.type()) from None
     if recording(*tensors):
         w_t = (new_node(WeightTBackward0, (weight._edge,)), 0) if weight._edge[0] is not None \
             else weight._edge

@@ -368,7 +368,15 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation,
     return_indices also each maximum's flat index in its (H, W) plane, as PyTorch gives."""
     x = input._data
     n, c, h, w = x.shape
-    geom = _geometry(h, w, kernel_size, dilation, padding, stride, ceil_mode)
+    try:
+        geom = _geometry(h, w, kernel_size, dilation, padding, stride, ceil_mode)
+    except RuntimeError:  # (pooling words the same check its own way)
+        (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (
+            kernel_size, dilation, padding, stride))
+        oh = pooled_size(h, kh, sh, ph, dh, ceil_mode)
+        ow = pooled_size(w, kw, sw, pw, dw, ceil_mode)
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
+                           f"({c}x{oh}x{ow}). Output size is too small") from None
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     xp = backends.of(x).xp
     hp, wp = _extent(geom, h, w)
