@@ -15,7 +15,7 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d_batched,
-                         max_pool2d, on_batch, stable_softplus)
+                         _dropout_shortcut, max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -348,14 +348,13 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
 
 def _channel_dropout(input: Tensor, p: float, training: bool, spatial: int) -> Tensor:
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
+    trivial = _dropout_shortcut(input, p, training)
+    if trivial is not None:
+        return trivial
     batched = input.dim() == spatial + 2
     shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
     keep = creation.rand(*shape, dtype=input.dtype, device=input.device) >= p
-    return input * keep / (1.0 - p) if p < 1 else input * 0.0
+    return input * keep / (1.0 - p)
 
 
 @register()

@@ -13,7 +13,8 @@ from ..ops import cat, einsum, stack, where
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor
-from .functional import _affine, _reduce, avg_pool2d, embedding, leaky_relu, on_batch, softmax
+from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, embedding, leaky_relu,
+                         on_batch, softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
@@ -208,12 +209,9 @@ _SELU_ALPHA_PRIME = -1.7580993408473766  # -scale * alpha of SELU
 
 
 def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple) -> Tensor:
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        return input * 0.0
+    trivial = _dropout_shortcut(input, p, training)
+    if trivial is not None:
+        return trivial
     keep = (creation.rand(*mask_shape, dtype=input.dtype, device=input.device) >= p).to(
         input.dtype)
     a = ((1 - p) * (1 + p * _SELU_ALPHA_PRIME ** 2)) ** -0.5

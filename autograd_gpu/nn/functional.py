@@ -237,16 +237,23 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return input.flatten(start_dim, end_dim)
 
 
-@register()
-@inplace_option("dropout_")
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
-            generator=None) -> Tensor:
+def _dropout_shortcut(input: Tensor, p: float, training: bool) -> Tensor | None:
+    """Every dropout's check of p and its trivial cases: the input itself (not training, or
+    p = 0) or zeros (p = 1); None when a mask must be drawn."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    if p == 1.0:
-        return input * 0.0
+    return input * 0.0 if p == 1.0 else None
+
+
+@register()
+@inplace_option("dropout_")
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator=None) -> Tensor:
+    trivial = _dropout_shortcut(input, p, training)
+    if trivial is not None:
+        return trivial
     keep = creation.rand(*input.shape, dtype=input.dtype, device=input.device,
                          generator=generator) >= p
     return input * (keep * (1.0 / (1.0 - p)))
