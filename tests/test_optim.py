@@ -422,3 +422,74 @@ def test_step_hooks_run_around_every_optimizers_step():
         opt.step()
         assert [c[0] for c in calls] == ["pre", "post", "post"]
         assert calls[0][1] == 1.0 and calls[1][1] < 1.0  # before, then after the update
+
+
+def test_tensor_hyperparameters_step_as_their_current_value(device):
+    """lr (and Adam's betas) may be 0-d tensors, as in PyTorch; a change made to the tensor in
+    place is seen by the next step."""
+    def run(lr, betas):
+        w = torch.nn.Parameter(torch.tensor([1.0, -2.0], device=device))
+        opt = torch.optim.Adam([w], lr=lr, betas=betas)
+        for _ in range(3):
+            opt.zero_grad()
+            (w ** 2).sum().backward()
+            opt.step()
+            if isinstance(lr, torch.Tensor):
+                lr.mul_(0.5)
+            else:
+                opt.param_groups[0]["lr"] *= 0.5
+        return host(w)
+
+    plain = run(0.1, (0.8, 0.9))
+    as_tensors = run(torch.tensor(0.1), (torch.tensor(0.8), torch.tensor(0.9)))
+    np.testing.assert_allclose(as_tensors, plain, rtol=1e-6)
+    assert not np.allclose(plain, [1.0, -2.0])
+
+
+def test_scheduler_state_holds_no_functions_and_round_trips(tmp_path):
+    """state_dict() of every scheduler is data only (no lambdas), so it saves with
+    autograd_gpu.save and resumes to the same rates; a callable object's attributes are kept,
+    a plain function is saved as None (PyTorch's rule)."""
+    class Warmup:
+        def __init__(self):
+            self.k = 3
+
+        def __call__(self, e):
+            return min(1.0, (e + 1) / self.k)
+
+    sched = torch.optim.lr_scheduler
+    makers = [
+        lambda o: sched.CyclicLR(o, 0.01, 0.1, step_size_up=2, mode="exp_range", gamma=0.9),
+        lambda o: sched.OneCycleLR(o, max_lr=1.0, total_steps=10, three_phase=True,
+                                   anneal_strategy="linear"),
+        lambda o: sched.LambdaLR(o, Warmup()),
+        lambda o: sched.StepLR(o, 2, gamma=0.5),
+    ]
+    for make in makers:
+        p = torch.nn.Parameter(torch.ones(2))
+        opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+        s = make(opt)
+        for _ in range(3):
+            opt.step()
+            s.step()
+        state = s.state_dict()
+        assert not any(callable(v) for v in state.values()), state
+        torch.save(state, tmp_path / "s.npz")
+        opt2 = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+        s2 = make(opt2)
+        if isinstance(s2, sched.LambdaLR):
+            s2.lr_lambdas[0].k = 99
+        s2.load_state_dict(torch.load(tmp_path / "s.npz"))
+        opt2.load_state_dict(opt.state_dict())
+        for _ in range(3):
+            opt.step(), s.step(), opt2.step(), s2.step()
+            assert s2.get_last_lr() == pytest.approx(s.get_last_lr())
+    assert s2.last_epoch == 6
+    assert torch.optim.lr_scheduler.LambdaLR(opt, lambda e: 1.0).state_dict()["lr_lambdas"] == \
+        [None]
+
+
+def test_resuming_a_scheduler_needs_initial_lr():
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(2))], lr=0.1)
+    with pytest.raises(KeyError, match=r"param 'initial_lr' is not specified in param_groups\[0\]"):
+        torch.optim.lr_scheduler.StepLR(opt, 2, last_epoch=3)

@@ -165,10 +165,10 @@ class RMSprop(Optimizer):
                         ("momentum value", momentum), ("weight_decay value", weight_decay),
                         ("alpha value", alpha)):
             _check(name, v)
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered, maximize=maximize,
-                                      foreach=foreach, capturable=capturable,
-                                      differentiable=differentiable))
+        super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps,
+                                      centered=centered, weight_decay=weight_decay,
+                                      capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         xp = backends.of(p._data).xp
@@ -209,9 +209,9 @@ class Adagrad(Optimizer):
                         ("weight_decay value", weight_decay), ("epsilon value", eps),
                         ("initial_accumulator_value value", initial_accumulator_value)):
             _check(name, v)
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
-                                      eps=eps, maximize=maximize, foreach=foreach,
+                                      foreach=foreach, maximize=maximize,
                                       differentiable=differentiable, fused=fused))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
@@ -293,7 +293,7 @@ class NAdam(Optimizer):
         _check("momentum_decay value", momentum_decay)
         super().__init__(params, _adam_like_init(
             params, lr, betas, eps, weight_decay, momentum_decay=momentum_decay,
-            decoupled_weight_decay=decoupled_weight_decay, foreach=foreach, maximize=maximize,
+            decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
             capturable=capturable, differentiable=differentiable))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
@@ -323,9 +323,9 @@ class RAdam(Optimizer):
                  foreach=None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False):
         super().__init__(params, _adam_like_init(
-            params, lr, betas, eps, weight_decay,
-            decoupled_weight_decay=decoupled_weight_decay, foreach=foreach, maximize=maximize,
-            capturable=capturable, differentiable=differentiable))
+            params, lr, betas, eps, weight_decay, maximize=maximize, foreach=foreach,
+            capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+            differentiable=differentiable))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         xp = backends.of(p._data).xp
@@ -357,8 +357,8 @@ class Adadelta(Optimizer):
         _check("epsilon value", eps)
         _check("weight_decay value", weight_decay)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                                      foreach=foreach, capturable=capturable,
-                                      maximize=maximize, differentiable=differentiable))
+                                      maximize=maximize, capturable=capturable,
+                                      foreach=foreach, differentiable=differentiable))
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         xp = backends.of(p._data).xp

@@ -20,10 +20,21 @@ class LRScheduler:
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
+        for i, group in enumerate(optimizer.param_groups):
+            if "initial_lr" not in group:
+                raise KeyError(
+                    f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                    "scheduler with last_epoch >= 0.\nThis typically happens when:\n1. You're "
+                    "trying to resume training from a checkpoint but haven't properly loaded "
+                    "the optimizer state\n2. You're using last_epoch >= 0 for a fresh training "
+                    "run (not recommended)")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
+        self._is_initial = True
         self.step()
+        self._is_initial = False
+        self._get_lr_called_within_step = False
 
     def get_lr(self) -> list:
         raise NotImplementedError
@@ -110,6 +121,24 @@ class LambdaLR(LRScheduler):
 
     def get_lr(self) -> list:
         return [base * fn(self.last_epoch) for base, fn in zip(self.base_lrs, self.lr_lambdas)]
+
+    def state_dict(self) -> dict:
+        """As PyTorch: plain functions are not saved (None); a callable object's attributes
+        are."""
+        import types
+
+        sd = super().state_dict()
+        sd["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+                            for fn in self.lr_lambdas]
+        return sd
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state_dict = dict(state_dict)
+        saved = state_dict.pop("lr_lambdas", None) or []
+        super().load_state_dict(state_dict)
+        for fn, attrs in zip(self.lr_lambdas, saved):
+            if attrs is not None:
+                fn.__dict__.update(attrs)
 
 
 class MultiStepLR(LRScheduler):
@@ -245,13 +274,10 @@ class CyclicLR(LRScheduler):
         if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
             raise ValueError("mode is invalid and scale_fn is None")
         self.mode, self.gamma = mode, gamma
-        if scale_fn is None:
-            self._scale_fn = {"triangular": lambda x: 1.0,
-                              "triangular2": lambda x: 1 / (2.0 ** (x - 1)),
-                              "exp_range": lambda x: gamma ** x}[mode]
-            self.scale_mode = "iterations" if mode == "exp_range" else "cycle"
-        else:
-            self._scale_fn, self.scale_mode = scale_fn, scale_mode
+        self._scale_fn_custom = scale_fn  # (the mode's own function is not state: it is
+        # rebuilt from mode and gamma, so state_dict() holds no lambda)
+        self.scale_mode = scale_mode if scale_fn is not None else \
+            "iterations" if mode == "exp_range" else "cycle"
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
@@ -272,7 +298,11 @@ class CyclicLR(LRScheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x) -> float:
-        return self._scale_fn(x)
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        return 1 / (2.0 ** (x - 1)) if self.mode == "triangular2" else self.gamma ** x
 
     def get_lr(self) -> list:
         cycle = math.floor(1 + self.last_epoch / self.total_size)
@@ -290,11 +320,6 @@ class CyclicLR(LRScheduler):
                 else:
                     group["momentum"] = momentum
         return lrs
-
-    def state_dict(self) -> dict:
-        state = super().state_dict()
-        state.pop("_scale_fn", None)
-        return state
 
 
 class SequentialLR(LRScheduler):
@@ -440,18 +465,19 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got "
                              f"{anneal_strategy}")
         self.total_steps, self.cycle_momentum = total_steps, cycle_momentum
-        self._anneal = self._cos if anneal_strategy == "cos" else self._linear
+        self._anneal_func_type = anneal_strategy
         up = float(pct_start * total_steps) - 1
         if three_phase:
-            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                            (float(2 * pct_start * total_steps) - 2, "max_lr", "initial_lr",
-                             "base_momentum", "max_momentum"),
-                            (total_steps - 1, "initial_lr", "min_lr", "max_momentum",
-                             "max_momentum")]
+            phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                      (float(2 * pct_start * total_steps) - 2, "max_lr", "initial_lr",
+                       "base_momentum", "max_momentum"),
+                      (total_steps - 1, "initial_lr", "min_lr", "max_momentum",
+                       "max_momentum")]
         else:
-            self._phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                            (total_steps - 1, "max_lr", "min_lr", "base_momentum",
-                             "max_momentum")]
+            phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                      (total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+        self._schedule_phases = [dict(zip(keys, phase)) for phase in phases]
         groups = optimizer.param_groups
         max_lrs = _per_group(max_lr, groups, "max_lr")
         if last_epoch == -1:
@@ -463,7 +489,7 @@ class OneCycleLR(LRScheduler):
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
                 raise ValueError("optimizer must support momentum or beta1 with "
                                  "`cycle_momentum` option enabled")
-            self._use_beta1 = "betas" in optimizer.defaults
+            self.use_beta1 = "betas" in optimizer.defaults
             for m_max, m_base, group in zip(_per_group(max_momentum, groups, "max_momentum"),
                                             _per_group(base_momentum, groups, "base_momentum"),
                                             groups):
@@ -480,8 +506,11 @@ class OneCycleLR(LRScheduler):
     def _linear(start, end, pct):
         return (end - start) * pct + start
 
+    def _anneal(self, start, end, pct):
+        return (self._cos if self._anneal_func_type == "cos" else self._linear)(start, end, pct)
+
     def _set_momentum(self, group: dict, value) -> None:
-        if self._use_beta1:
+        if self.use_beta1:
             group["betas"] = (value, *group["betas"][1:])
         else:
             group["momentum"] = value
@@ -494,8 +523,9 @@ class OneCycleLR(LRScheduler):
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
-            for i, (end, lr0, lr1, m0, m1) in enumerate(self._phases):
-                if step <= end or i == len(self._phases) - 1:
+            for i, phase in enumerate(self._schedule_phases):
+                end, lr0, lr1, m0, m1 = phase.values()
+                if step <= end or i == len(self._schedule_phases) - 1:
                     pct = (step - start) / (end - start)
                     lrs.append(self._anneal(group[lr0], group[lr1], pct))
                     if self.cycle_momentum:

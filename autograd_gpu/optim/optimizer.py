@@ -13,6 +13,21 @@ from ..tensor import Tensor, _wrap
 _np_ndarray = np.ndarray
 
 
+def _plain_hyperparameters(group: dict) -> dict:
+    """The group itself, or, where the user gave a hyperparameter as a tensor (lr=torch.tensor(
+    0.01), betas of tensors, as PyTorch allows), a copy holding its current Python value."""
+    if not any(isinstance(v, Tensor) or (isinstance(v, tuple) and any(
+            isinstance(x, Tensor) for x in v)) for k, v in group.items() if k != "params"):
+        return group
+
+    def plain(v):
+        if isinstance(v, Tensor):
+            return v.item()
+        return tuple(plain(x) for x in v) if isinstance(v, tuple) else v
+
+    return {k: (v if k == "params" else plain(v)) for k, v in group.items()}
+
+
 class _Required:
     def __repr__(self) -> str:
         return "<required parameter>"
@@ -119,9 +134,10 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
+                hyper = _plain_hyperparameters(group)
                 for p in group["params"]:
                     if p._grad is not None:
-                        self._update(p, p._grad._data, group)
+                        self._update(p, p._grad._data, hyper)
                         p._vc[0] += 1
         return loss
 

@@ -168,10 +168,18 @@ def _as_parameter(value):
     return value
 
 
-def _describe(p) -> str:
+def _describe(key, p, type_name: bool = False) -> str:
+    """One line of ParameterList/ParameterDict's repr, as PyTorch words it (the dict names the
+    tensor type, the list its dtype)."""
+    from ..parameter import Parameter
+
     size = "x".join(str(s) for s in p.shape)
-    where = "" if p.device.type == "cpu" else f" ({p.device})"
-    return f"Parameter containing: [{p.dtype} of size {size}{where}]"
+    if type_name:
+        kind, where = p.type(), "" if p.device.type == "cpu" else f" (GPU {p.device.index or 0})"
+    else:
+        kind, where = p.dtype, "" if p.device.type == "cpu" else f" ({p.device})"
+    what = "Parameter" if isinstance(p, Parameter) else "Tensor"
+    return f"  ({key}): {what} containing: [{kind} of size {size}{where}]"
 
 
 class ParameterList(Module):
@@ -210,7 +218,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({k}): {_describe(p)}" for k, p in self._parameters.items())
+        return "\n".join(_describe(k, p) for k, p in self._parameters.items())
 
 
 class ParameterDict(_DictLike, Module):
@@ -227,4 +235,4 @@ class ParameterDict(_DictLike, Module):
         self.register_parameter(key, _as_parameter(value))
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({k}): {_describe(p)}" for k, p in self._parameters.items())
+        return "\n".join(_describe(k, p, type_name=True) for k, p in self._parameters.items())
