@@ -6,8 +6,8 @@ ops with their derivatives, on the device each tensor lives on.
 import builtins
 
 from . import ops as _ops  # attaches the ops to Tensor
-from . import (amp, autograd, backends, cuda, datasets, distributions, linalg, nn, optim,
-               special, utils, viz)
+from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, linalg, nn,
+               optim, special, utils, viz)
 from .amp import autocast
 from ._device import device
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,

@@ -118,9 +118,11 @@ class _PeakHook:
             def __init__(self, pool):
                 super().__init__()
                 self.pool, self.peak = pool, pool.used_bytes()
+                self.peak_reserved = pool.total_bytes()
 
             def malloc_postprocess(self, **kwargs):
                 self.peak = max(self.peak, self.pool.used_bytes())
+                self.peak_reserved = max(self.peak_reserved, self.pool.total_bytes())
 
         self.hook = Hook(cupy.get_default_memory_pool())
         self.hook.__enter__()
@@ -158,8 +160,24 @@ def max_memory_allocated(device=None) -> int:
     return hook.peak
 
 
+def max_memory_reserved(device=None) -> int:
+    """The peak of memory_reserved() since the first call or reset_peak_memory_stats()."""
+    hook = _peak_hook()
+    hook.peak_reserved = max(hook.peak_reserved, memory_reserved())
+    return hook.peak_reserved
+
+
 def reset_peak_memory_stats(device=None) -> None:
-    _peak_hook().peak = memory_allocated()
+    hook = _peak_hook()
+    hook.peak, hook.peak_reserved = memory_allocated(), memory_reserved()
+
+
+def memory_stats(device=None) -> dict:
+    """The pool's figures under PyTorch's key names (current and peak, all pools)."""
+    return {"allocated_bytes.all.current": memory_allocated(),
+            "allocated_bytes.all.peak": max_memory_allocated(),
+            "reserved_bytes.all.current": memory_reserved(),
+            "reserved_bytes.all.peak": max_memory_reserved()}
 
 
 def empty_cache() -> None:

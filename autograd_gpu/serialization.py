@@ -36,8 +36,13 @@ def _encode(obj, arrays: dict):
         return obj.item()
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
+    hint = ""
+    if hasattr(obj, "state_dict") and hasattr(obj, "load_state_dict"):
+        hint = (f". Save its state_dict() instead, and load that into a new "
+                f"{type(obj).__name__} with load_state_dict(): checkpoints hold data, never "
+                f"pickled objects, so loading one cannot run code")
     raise TypeError(f"autograd_gpu.save can store tensors, numbers, strings, None and "
-                    f"dicts/lists/tuples of them; got {type(obj).__name__}")
+                    f"dicts/lists/tuples of them; got {type(obj).__name__}{hint}")
 
 
 def _key(k):

@@ -89,3 +89,37 @@ def test_tf32_switch_changes_float32_matmul_precision(tf32_restored):
     torch.backends.cuda.matmul.allow_tf32 = True
     loose = error()
     assert strict < 1e-5 and loose > 1e-4, (strict, loose)
+
+
+def test_accelerator_api_picks_cuda_or_says_there_is_none():
+    """torch.accelerator as PyTorch's quickstart uses it: the device string it picks is one
+    tensors can be made on; without a GPU every device call raises PyTorch's error."""
+    A = torch.accelerator
+    assert A.is_available() == torch.cuda.is_available()
+    assert A.device_count() == torch.cuda.device_count()
+    picked = A.current_accelerator().type if A.is_available() else "cpu"
+    assert torch.ones(2, device=picked).device.type == picked
+    if not A.is_available():
+        assert A.current_accelerator(check_available=True) is None
+        for call in (A.current_device_index, A.synchronize, A.memory_allocated, A.empty_cache,
+                     lambda: A.set_device_index(0)):
+            with pytest.raises(RuntimeError, match="Cannot access accelerator device when none"):
+                call()
+    with A.device_index(None):  # (None: no change, on any machine)
+        pass
+
+
+@needs_cuda
+def test_accelerator_device_calls_on_a_gpu():
+    A = torch.accelerator
+    assert A.current_accelerator(check_available=True) == torch.device("cuda")
+    assert A.current_device_index() == torch.cuda.current_device()
+    x = torch.ones(1024, 1024, device="cuda")
+    A.synchronize()
+    assert A.memory_allocated() >= x.numel() * 4
+    assert A.max_memory_reserved() >= A.memory_reserved() >= A.memory_allocated()
+    assert A.memory_stats()["allocated_bytes.all.current"] == A.memory_allocated()
+    with A.device_index(0):
+        assert A.current_device_index() == 0
+    with pytest.raises(ValueError, match="cpu doesn't match the current accelerator"):
+        A.set_device_index("cpu")

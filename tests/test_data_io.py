@@ -90,6 +90,9 @@ def test_load_rejects_truncated_and_foreign_files(tmp_path):
         torch.load(tmp_path / "obj.npy")  # never unpickled
     with pytest.raises(TypeError, match="can store tensors"):
         torch.save({"f": lambda: 0}, tmp_path / "x.npz")
+    with pytest.raises(TypeError, match=r"got Linear\. Save its state_dict\(\) instead"):
+        torch.save(torch.nn.Linear(2, 2), tmp_path / "model.pth")  # (PyTorch pickles it)
+    assert not (tmp_path / "model.pth").exists()  # nothing half-written
 
 
 def test_numpy_interop_shares_memory():
