@@ -26,6 +26,11 @@ from .sampling import bernoulli, multinomial, normal, poisson
 from .serialization import load, save
 from .spellings import *  # noqa: F403
 from .tensor import Size, Tensor, from_dlpack
+from ._legacy_types import CPU_TYPES as _CPU_TYPES, CUDA_TYPES as _CUDA_TYPES
+
+globals().update(_CPU_TYPES)  # FloatTensor, LongTensor, ... (torch.cuda.FloatTensor too)
+for _name, _cls in _CUDA_TYPES.items():
+    setattr(cuda, _name, _cls)
 
 __version__ = "0.1.0"
 
@@ -188,3 +193,9 @@ for _name in ("logdet", "slogdet", "matrix_power", "matrix_exp", "pinverse", "ch
 
 def is_floating_point(input: Tensor) -> "builtins.bool":  # noqa: F821
     return input.is_floating_point()
+
+
+from .ops.out_arg import give_out_arguments as _give_out_arguments  # noqa: E402
+
+for _namespace in (globals(), vars(linalg), vars(special)):  # out= as PyTorch's functions take
+    _give_out_arguments(_namespace)

@@ -168,11 +168,27 @@ def from_numpy(ndarray) -> Tensor:
     return _wrap(canonical(ndarray))
 
 
-def legacy_tensor(cls, *args, device=None, dtype=None, requires_grad=False):
-    """torch.Tensor(...): sizes give an uninitialised float tensor, data a float copy."""
+def legacy_tensor(cls, *args, device=None, dtype=None, requires_grad=False, _typed=False):
+    """torch.Tensor(...) and the typed constructors (torch.FloatTensor(...)): no argument gives
+    an empty tensor, sizes (or a Size) an uninitialised one, a sequence or array a copy of it
+    in the type's dtype; a tensor is returned as an alias (torch.Tensor takes any dtype, a
+    typed constructor only its own)."""
     np_dtype = _np_dtype(dtype, _dtypes.get_default_dtype())
-    if len(args) == 1 and not isinstance(args[0], int):
-        return tensor(args[0], dtype=np_dtype, device=device, requires_grad=requires_grad)
+    if not args:
+        return empty(0, dtype=np_dtype, device=device, requires_grad=requires_grad)
+    first = args[0]
+    if len(args) == 1 and isinstance(first, Tensor):
+        if _typed and first._data.dtype != np_dtype:
+            raise TypeError(f"expected {_dtypes.from_numpy_dtype(np_dtype)} (got {first.dtype})")
+        return first.detach()
+    if len(args) == 1 and isinstance(first, Size):
+        args = tuple(first)
+    elif len(args) == 1 and not isinstance(first, (int, np.integer)):
+        if isinstance(first, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not hasattr(first, "__len__") and not hasattr(first, "__array__"):
+            raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+        return tensor(first, dtype=np_dtype, device=device, requires_grad=requires_grad)
     return empty(*args, dtype=np_dtype, device=device, requires_grad=requires_grad)
 
 

@@ -209,3 +209,74 @@ def test_sort_topk_argsort(device):
     (values[:, 0] * 2 + top.sum()).sum().backward()
     assert host(x.grad).tolist() == [[4.0, 0.0, 2.0], [0.0, 4.0, 2.0]]
     assert host(x.argsort(0)).tolist() == [[1, 0, 0], [0, 1, 1]]
+
+
+def test_out_argument_writes_into_and_returns_out(device):
+    """out= as PyTorch: the result lands in `out` (a view's base sees it), which is returned;
+    dtypes cast upwards only; another shape is resized (with PyTorch's warning unless empty);
+    index outputs must be int64; creation functions take out's dtype."""
+    x = torch.tensor([[1.0, 5.0], [3.0, 2.0]], device=device)
+    o = torch.empty(2, 2, device=device)
+    assert torch.matmul(x, x, out=o) is o
+    np.testing.assert_allclose(host(o), host(x) @ host(x))
+    base = torch.zeros(3, 2, device=device)
+    torch.mul(x[0], 2, out=base[1])
+    assert host(base).tolist() == [[0, 0], [2, 10], [0, 0]]
+    wide = torch.empty(2, 2, dtype=torch.float64, device=device)
+    torch.add(x, 0.5, out=wide)
+    assert wide.dtype == torch.float64 and host(wide)[0, 1] == 5.5
+    assert host(torch.mul(torch.tensor([1, 2], device=device), 2,
+                          out=torch.empty(2, device=device))).tolist() == [2.0, 4.0]
+    with pytest.warns(UserWarning, match=r"resized since it had shape \[3\]"):
+        r = torch.exp(x[0], out=torch.empty(3, device=device))
+    assert r.shape == (2,)
+    v, i = torch.empty(2, device=device), torch.empty(2, dtype=torch.long, device=device)
+    res = torch.max(x, 1, out=(v, i))
+    assert res.values is v and res.indices is i and host(i).tolist() == [1, 0]
+    assert host(torch.arange(3, out=torch.empty(3, dtype=torch.float64, device=device))) \
+        .dtype == np.float64
+    assert host(torch.cat([x, x], out=torch.empty(0, device=device))).shape == (4, 2)
+
+
+def test_out_argument_refusals_leave_out_unchanged(device):
+    x = torch.tensor([1.5, 2.0], device=device)
+    o = torch.full((2,), 7, dtype=torch.long, device=device)
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                           "output type Long"):
+        torch.mul(x, x, out=o)
+    with pytest.raises(RuntimeError, match="Expected out tensor to have dtype long int, but "
+                                           "got float instead"):
+        torch.argmax(x, out=torch.empty((), device=device))
+    w = torch.ones(2, device=device, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"mul\(\): functions with out=\.\.\. arguments don't "
+                                           "support automatic differentiation"):
+        torch.mul(w, x, out=torch.empty(2, device=device))
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        torch.mul(x, x, out=w)
+    assert host(o).tolist() == [7, 7] and host(w).tolist() == [1, 1] and w.grad is None
+    with torch.no_grad():  # (no graph is wanted: allowed, as in PyTorch)
+        torch.mul(w, x, out=o.float())
+        torch.mul(x, 2, out=w)
+    assert host(w).tolist() == [3.0, 4.0]
+
+
+def test_legacy_typed_constructors():
+    """torch.FloatTensor(...) and friends as older tutorials use them."""
+    assert torch.FloatTensor([1, 2]).dtype == torch.float32
+    assert torch.LongTensor(2, 3).shape == (2, 3) and torch.LongTensor(2).dtype == torch.int64
+    assert torch.DoubleTensor(np.array([[1]])).dtype == torch.float64
+    assert torch.BoolTensor([True]).dtype == torch.bool and torch.FloatTensor().shape == (0,)
+    assert torch.Tensor().shape == (0,) and torch.Tensor(torch.Size([2, 3])).shape == (2, 3)
+    x = torch.tensor([1.0])
+    assert isinstance(x, torch.FloatTensor) and not isinstance(x, torch.LongTensor)
+    assert not isinstance(x, torch.cuda.FloatTensor)
+    assert isinstance(x.long(), torch.LongTensor)
+    assert x.type(torch.DoubleTensor).dtype == torch.float64
+    assert repr(torch.FloatTensor) == "<class 'autograd_gpu.FloatTensor'>"
+    with pytest.raises(TypeError, match=r"expected .*float32.* \(got .*int64\)"):
+        torch.FloatTensor(torch.tensor([1, 2]))
+    with pytest.raises(TypeError, match=r"new\(\): data must be a sequence \(got float\)"):
+        torch.FloatTensor(2.5)
+    alias = torch.Tensor(x)
+    alias[0] = 5.0
+    assert x.item() == 5.0

@@ -111,6 +111,8 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False):
         inverse = {v: k for k, v in _LEGACY.items()}
         return to(self, getattr(_dtypes, inverse[name] if inverse[name] != "bool" else "bool_"),
                   device="cuda" if ".cuda." in dtype else self.device)
+    if isinstance(dtype, type):  # torch.DoubleTensor, torch.cuda.FloatTensor
+        return to(self, dtype.dtype, device="cuda" if dtype.is_cuda else "cpu")
     return to(self, dtype)
 
 

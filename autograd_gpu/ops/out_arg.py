@@ -1,0 +1,132 @@
+"""PyTorch's `out=` argument for the functions of the torch namespace (torch.mul(a, b, out=c),
+torch.matmul(x, y, out=z), torch.max(x, 1, out=(values, indices)), torch.zeros(3, out=t)):
+the result is computed as usual, then written into `out`, which is returned.
+
+PyTorch's rules: out= records no graph, so it is refused while grad mode is on and an input
+(or `out` itself) requires grad; the result's dtype must cast to out's without going down a
+category (float into an int tensor is an error); out must be on the result's device; an out of
+another shape is resized, with PyTorch's warning unless it was empty. A failed call leaves out
+unchanged."""
+from __future__ import annotations
+
+import functools
+import types
+import warnings
+
+from ..autograd.grad_mode import no_grad, state
+from ..tensor import Tensor
+
+# Creation functions: with out=, their dtype and device default to out's, as in PyTorch.
+_CREATES = frozenset({"zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye",
+                      "rand", "randn", "randint", "randperm"})
+# Modules whose functions are no tensor ops (settings, saving, grad mode, ...).
+_NOT_OPS = ("autograd_gpu.serialization", "autograd_gpu._dtypes", "autograd_gpu.backends",
+            "autograd_gpu._tensor_str", "autograd_gpu.autograd", "autograd_gpu.runtime",
+            "autograd_gpu.tensor")
+_NOT_OUT = frozenset({"as_tensor", "from_numpy", "from_dlpack", "manual_seed", "initial_seed",
+                      "seed", "is_tensor", "numel", "can_cast", "is_floating_point",
+                      "broadcast_shapes", "equal", "allclose", "clone", "to", "detach",
+                      "get_device", "is_complex", "promote_types", "result_type"})
+# Functions whose result (indices) must go into an out of exactly its dtype; for functions with
+# several results, every integer result after the first (max's indices, sort's, ...) too.
+_INDEXES = frozenset({"argmax", "argmin", "argsort", "nonzero", "argwhere", "searchsorted",
+                      "bucketize"})
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
+_RESIZED = ("An output with one or more elements was resized since it had shape {}, which does "
+            "not match the required output shape {}. This behavior is deprecated, and in a "
+            "future PyTorch release outputs will not be resized unless they have zero "
+            "elements. You can explicitly reuse an out tensor t by resizing it, inplace, to "
+            "zero elements with t.resize_(0).")
+
+
+def accepts_out(fn, name: str | None = None):
+    """fn with PyTorch's out= keyword (a call without it is fn's own, one check more)."""
+    name = name or fn.__name__
+    creates = name in _CREATES
+
+    @functools.wraps(fn)
+    def call(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        return _into(name, fn, args, kwargs, out, creates)
+
+    call._accepts_out = True
+    return call
+
+
+def give_out_arguments(namespace: dict) -> None:
+    """Give every tensor function of a module namespace (torch, torch.linalg, torch.special)
+    the out= keyword."""
+    for key, fn in list(namespace.items()):
+        if (isinstance(fn, types.FunctionType) and not key.startswith("_")
+                and not key.endswith("_") and key not in _NOT_OUT
+                and fn.__module__.startswith("autograd_gpu")
+                and not fn.__module__.startswith(_NOT_OPS)
+                and not getattr(fn, "_accepts_out", False)):
+            namespace[key] = accepts_out(fn, key)
+
+
+def _requires_grad(values) -> bool:
+    for v in values:
+        if isinstance(v, Tensor):
+            if v.requires_grad:
+                return True
+        elif isinstance(v, (list, tuple)) and _requires_grad(v):
+            return True
+    return False
+
+
+def _into(name: str, fn, args, kwargs, out, creates: bool):
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(o).__name__}")
+    if state.enabled and (any(o.requires_grad for o in outs)
+                          or _requires_grad(args) or _requires_grad(kwargs.values())):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if creates:
+        kwargs.setdefault("dtype", outs[0].dtype)
+        kwargs.setdefault("device", outs[0].device)
+    with no_grad():
+        result = fn(*args, **kwargs)
+    results = list(result) if isinstance(result, (tuple, list)) else [result]
+    if len(results) != len(outs):
+        raise TypeError(f"{name}(): expected out to hold {len(results)} tensor(s), got "
+                        f"{len(outs)}")
+    for k, (o, r) in enumerate(zip(outs, results)):  # (every check before any write)
+        _check(name, o, r, exact=name in _INDEXES or k > 0)
+    for o, r in zip(outs, results):
+        _write(o, r)
+    if isinstance(out, Tensor):
+        return out
+    return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
+
+
+def _check(name: str, o: Tensor, r, exact: bool) -> None:
+    from .inplace import _check_cast
+
+    if not isinstance(r, Tensor):
+        raise TypeError(f"{name}() returns {type(r).__name__}, which cannot be written into an "
+                        f"out tensor")
+    if exact and r._data.dtype.kind == "i" and o._data.dtype != r._data.dtype:  # (indices)
+        raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[r.dtype.name]}, but "
+                           f"got {_C_NAMES[o.dtype.name]} instead")
+    if o.device != r.device:
+        raise RuntimeError(f"Expected out tensor to have device {r.device}, but got {o.device} "
+                           f"instead ({name}(): make out with device='{r.device}')")
+    _check_cast(o, r.dtype, name)
+
+
+def _write(o: Tensor, r: Tensor) -> None:
+    from .. import backends
+
+    if o._data.shape != r._data.shape:
+        if o._data.size:
+            warnings.warn(_RESIZED.format(list(o._data.shape), list(r._data.shape)),
+                          UserWarning, stacklevel=4)
+        o._data = backends.of(o._data).xp.empty(r._data.shape, o._data.dtype)
+    o._data[...] = r._data
+    o._vc[0] += 1
