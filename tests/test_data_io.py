@@ -178,3 +178,20 @@ def test_arrays_with_an_equal_but_new_dtype_object_work_in_every_op():
     lin = torch.nn.Linear(3, 2)
     for make in (torch.from_numpy, torch.tensor, torch.as_tensor):
         assert lin(make(a)).shape == (2, 2)
+
+
+def test_concat_dataset_indexes_across_its_parts():
+    a = torch.utils.data.TensorDataset(torch.arange(3.0))
+    b = torch.utils.data.TensorDataset(torch.arange(10.0, 14.0))
+    c = torch.utils.data.ConcatDataset([a, b])
+    assert len(c) == 7 and c.cumulative_sizes == [3, 7]
+    assert [c[i][0].item() for i in (0, 2, 3, 6, -1, -7)] == [0, 2, 10, 13, 13, 0]
+    assert len(a + b) == 7
+    with pytest.raises(ValueError, match="absolute value of index should not exceed"):
+        c[-8]
+    with pytest.raises(IndexError):
+        c[7]
+    with pytest.raises(AssertionError, match="datasets should not be an empty iterable"):
+        torch.utils.data.ConcatDataset([])
+    with pytest.raises(AssertionError, match="Size mismatch between tensors"):
+        torch.utils.data.TensorDataset(torch.ones(3), torch.ones(2))

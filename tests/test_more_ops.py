@@ -522,3 +522,21 @@ def test_apply_and_map_run_python_functions_in_place():
     assert x.tolist() == [11.0, 21.0, 32.0]
     with pytest.raises(RuntimeError, match="Can't call apply_"):
         ag.ones(2, requires_grad=True).apply_(lambda v: v)
+
+
+def test_zero_dim_index_counts_as_one_dim_in_scatter_and_gather(device):
+    """PyTorch's rule (the FashionMNIST one-hot target transform relies on it): a 0-d index
+    or source acts as a 1-d one of one element; gradients flow as for the 1-d call."""
+    one_hot = ag.zeros(10, device=device).scatter_(0, ag.tensor(3, device=device), value=1)
+    assert host(one_hot).tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+    x = ag.tensor([1.0, 2.0, 3.0], device=device, requires_grad=True)
+    y = ag.gather(x, 0, ag.tensor(1, device=device))
+    assert y.shape == () and y.item() == 2.0
+    y.backward()
+    assert host(x.grad).tolist() == [0, 1, 0]
+    s = ag.tensor(5.0, device=device)
+    assert s.gather(0, ag.tensor([0, 0], device=device)).tolist() == [5.0, 5.0]
+    assert s.scatter(0, ag.tensor(0, device=device), 2.0).item() == 2.0
+    with pytest.raises(RuntimeError, match="Index tensor must have the same number of "
+                                           "dimensions as input tensor"):
+        ag.zeros(2, 3, device=device).gather(1, ag.tensor(1, device=device))

@@ -152,6 +152,8 @@ def _scatter_coords(input: Tensor, dim: int, index: Tensor, name: str, src=None)
     d = _wrap_dim(dim, max(input.dim(), 1))
     if index.dtype.is_floating_point or idx.dtype == np.bool_:
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    if idx.ndim == 0 and input.dim() == 1:  # (PyTorch counts a 0-d index as 1-d)
+        idx = idx.reshape(1)
     if idx.ndim != input.dim():
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     src_shape = tuple(src.shape) if isinstance(src, Tensor) else None
@@ -217,7 +219,11 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
     if reduce is not None:
         raise NotImplementedError("scatter: reduce= is not supported; use scatter_add or "
                                   "scatter_reduce")
+    if input.dim() == 0:  # (as a 1-d tensor of one element, as PyTorch)
+        return scatter(input.reshape(1), dim, index, src, value=value).reshape(())
     src = value if src is None else src
+    if isinstance(src, Tensor) and src.dim() == 0:
+        src = src.reshape(1)
     coords, part = _scatter_coords(input, dim, index, "scatter", src)
     values = src[part] if isinstance(src, Tensor) else src
     return where(_constant_mask(input, coords), _put(input, coords, values, False), input)
@@ -226,6 +232,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
 @register()
 @method("scatter_add")
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    if src.dim() == 0:
+        src = src.reshape(1)
     coords, part = _scatter_coords(input, dim, index, "scatter_add", src)
     return input + _put(input, coords, src[part], True)
 

@@ -239,6 +239,10 @@ def _fill_tensor(input: Tensor, mask: Tensor, value: Tensor) -> Tensor:
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     from ..tensor import _wrap_dim
 
+    if max(index._data.ndim, 1) != max(input._data.ndim, 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    if index._data.ndim == 0 or input._data.ndim == 0:  # (PyTorch counts 0-d as 1-d)
+        return gather(input.reshape(-1), dim, index.reshape(-1)).reshape(tuple(index.shape))
     d = _wrap_dim(dim, input._data.ndim)
     xp = backends.of(input._data).xp
     idx, n = index._data, input._data.shape[d] if input._data.ndim else 1

@@ -94,7 +94,7 @@ def default_convert(data):
 class TensorDataset(Dataset):
     def __init__(self, *tensors: Tensor):
         if any(t.shape[0] != tensors[0].shape[0] for t in tensors):
-            raise ValueError("Size mismatch between tensors")
+            raise AssertionError("Size mismatch between tensors")  # (PyTorch asserts)
         self.tensors = tensors
 
     def __getitem__(self, index):
@@ -107,16 +107,23 @@ class TensorDataset(Dataset):
 class ConcatDataset(Dataset):
     def __init__(self, datasets):
         self.datasets = list(datasets)
-        self.cumulative = np.cumsum([len(d) for d in self.datasets]).tolist()
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
 
     def __len__(self) -> int:
-        return self.cumulative[-1] if self.cumulative else 0
+        return self.cumulative_sizes[-1]
 
     def __getitem__(self, index: int):
         if index < 0:
+            if -index > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
             index += len(self)
-        k = int(np.searchsorted(self.cumulative, index, side="right"))
-        start = self.cumulative[k - 1] if k else 0
+        k = int(np.searchsorted(self.cumulative_sizes, index, side="right"))
+        start = self.cumulative_sizes[k - 1] if k else 0
         return self.datasets[k][index - start]
 
 
