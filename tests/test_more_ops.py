@@ -540,3 +540,18 @@ def test_zero_dim_index_counts_as_one_dim_in_scatter_and_gather(device):
     with pytest.raises(RuntimeError, match="Index tensor must have the same number of "
                                            "dimensions as input tensor"):
         ag.zeros(2, 3, device=device).gather(1, ag.tensor(1, device=device))
+
+
+def test_range_and_empty_list_index_like_lists(device):
+    """x[range(n), target] (the "What is torch.nn really?" tutorial's nll) and x[[]]."""
+    x = ag.arange(12.0, device=device).reshape(3, 4).requires_grad_()
+    picked = x[range(3), [0, 1, 3]]
+    assert host(picked).tolist() == [0.0, 5.0, 11.0]
+    (-picked.mean()).backward()
+    expected = np.zeros((3, 4), np.float32)
+    expected[[0, 1, 2], [0, 1, 3]] = -1 / 3
+    np.testing.assert_allclose(host(x.grad), expected, rtol=1e-6)
+    assert x[[]].shape == (0, 4) and x[:, range(0)].shape == (3, 0)
+    y = ag.zeros(3, 4, device=device)
+    y[range(3), [0, 1, 2]] = -1.0
+    assert host(y).trace() == -3.0

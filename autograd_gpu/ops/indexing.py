@@ -37,7 +37,10 @@ def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
                 arr = backend.asarray(arr)
             out.append(arr)
             advanced = True
-        elif isinstance(item, (list, np.ndarray)) or (hasattr(item, "__cuda_array_interface__")):
+        elif isinstance(item, (list, range, np.ndarray)) or hasattr(
+                item, "__cuda_array_interface__"):
+            if isinstance(item, (list, range)):
+                item = np.asarray(item) if len(item) else np.zeros(0, np.int64)
             arr = backend.asarray(item)
             if arr.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
