@@ -555,3 +555,16 @@ def test_range_and_empty_list_index_like_lists(device):
     y = ag.zeros(3, 4, device=device)
     y[range(3), [0, 1, 2]] = -1.0
     assert host(y).trace() == -3.0
+
+
+def test_bitwise_ops_on_floats_raise_as_pytorch(device):
+    a = ag.tensor([1.5, 2.0], device=device)
+    for op, kernel in ((lambda: a & a, "bitwise_and"), (lambda: a << 1, "lshift"),
+                       (lambda: ag.bitwise_xor(a, 1), "bitwise_xor"),
+                       (lambda: ag.bitwise_not(a.double()), "bitwise_not")):
+        with pytest.raises(NotImplementedError, match=f'"{kernel}_cpu" not implemented for '):
+            op()
+    with pytest.raises(TypeError, match=r"~ \(operator.invert\) is only implemented on integer"):
+        ~a
+    i = ag.tensor([1, 2, 3], device=device)
+    assert host(~i).tolist() == [-2, -3, -4] and host(i << 1).tolist() == [2, 4, 6]

@@ -790,7 +790,12 @@ method("less_equal")(le)
 method("not_equal")(ne)
 
 
+_KERNEL_NAMES = {"bitwise_left_shift": "lshift", "bitwise_right_shift": "rshift"}
+
+
 def _logical(fn, name, bitwise_only=True):
+    kernel = _KERNEL_NAMES.get(name, name)
+
     def op(input, other=None) -> Tensor:
         if other is None:
             return _wrap(fn(input._data))
@@ -800,7 +805,10 @@ def _logical(fn, name, bitwise_only=True):
         else:
             ad, bd = cast_operands(name, input, _scalar(other))
         if ad.dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+            from .inplace import _legacy
+
+            raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for "
+                                      f"'{_legacy(_dtypes.FROM_NUMPY[ad.dtype])}'")
         return _wrap(fn(ad, bd))
 
     op.__name__ = name
@@ -815,10 +823,21 @@ method("bitwise_or", "__or__", "__ror__")(bitwise_or)
 method("bitwise_xor", "__xor__", "__rxor__")(bitwise_xor)
 
 
-@method("bitwise_not", "__invert__")
+@method("bitwise_not")
 def bitwise_not(input: Tensor) -> Tensor:
     if input._data.dtype.kind == "f":
-        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+        from .inplace import _legacy
+
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
+                                  f"'{_legacy(input.dtype)}'")
+    return _wrap(~input._data)
+
+
+@method("__invert__")
+def _invert(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
     return _wrap(~input._data)
 
 
