@@ -557,3 +557,71 @@ def test_full_backward_hooks_see_the_modules_own_gradients(device):
     pre.register_full_backward_pre_hook(lambda m, go: (go[0] * 3,))
     pre(torch.ones(1, 3, device=device)).sum().backward()
     assert host(pre.bias.grad).tolist() == [3.0]
+
+
+def test_loss_target_dtype_errors_as_pytorch():
+    """The dtype mistakes beginners make get PyTorch's errors, not a silent cast."""
+    F = torch.nn.functional
+    x = torch.ones(2, 3)
+    for bad in (torch.tensor([0, 1], dtype=torch.int32), torch.tensor([0.0, 1.0]),
+                torch.tensor([True, False])):
+        with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, "
+                                               "but got (Int|Float|Bool)"):
+            F.nll_loss(x, bad)
+    assert F.cross_entropy(x, torch.tensor([0, 1], dtype=torch.uint8)).item() == \
+        pytest.approx(math.log(3))
+    with pytest.raises(RuntimeError, match="Found dtype Long but expected Float"):
+        torch.nn.BCELoss()(torch.tensor([0.5, 0.5]), torch.tensor([1, 0]))
+    with pytest.raises(RuntimeError, match="Found dtype Float but expected Double"):
+        F.binary_cross_entropy(torch.tensor([0.5], dtype=torch.float64), torch.tensor([1.0]))
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                           "output type Long"):
+        F.binary_cross_entropy_with_logits(torch.tensor([0.5]), torch.tensor([1]))
+    with pytest.raises(NotImplementedError, match='"mse_cpu" not implemented for \'Long\''):
+        F.mse_loss(torch.tensor([1]), torch.tensor([2]))
+    assert F.mse_loss(torch.tensor([1]), torch.tensor([1.5])).item() == 0.25
+    with pytest.raises(RuntimeError, match="kl_div: Integral inputs not supported"):
+        F.kl_div(torch.tensor([1]), torch.tensor([1.0]))
+
+
+def test_module_names_are_checked_as_pytorch():
+    m = torch.nn.Linear(2, 2)
+    for call, message in ((lambda: m.register_buffer("a.b", None), "buffer name can.*t contain"),
+                          (lambda: m.add_module("a.b", None), "module name can.*t contain"),
+                          (lambda: m.register_parameter("", None), "can.*t be empty string"),
+                          (lambda: m.register_parameter("in_features", None),
+                           "attribute 'in_features' already exists")):
+        with pytest.raises(KeyError, match=message):
+            call()
+    with pytest.raises(TypeError, match="parameter name should be a string. Got int"):
+        m.register_parameter(3, None)
+    with pytest.raises(TypeError, match=r"cannot assign '.*FloatTensor' object to parameter"):
+        m.register_parameter("p", torch.ones(2))
+    assert list(m.state_dict()) == ["weight", "bias"]
+
+
+def test_sequential_and_module_list_edit_like_lists():
+    """insert/pop/extend/del/+/* renumber the children "0", "1", ... as PyTorch does."""
+    nn = torch.nn
+    s = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    assert isinstance(s.pop(1), nn.ReLU)
+    s.insert(-1, nn.Tanh())
+    s.extend([nn.Sigmoid()])
+    assert [type(c).__name__ for c in s] == ["Linear", "Tanh", "Linear", "Sigmoid"]
+    assert list(s.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    del s[0:2]
+    assert [k for k, _ in s.named_children()] == ["0", "1"]
+    doubled = s * 2
+    assert len(doubled) == 4 and doubled[2] is s[0]
+    both = s + nn.Sequential(nn.ReLU())
+    assert [type(c).__name__ for c in both] == ["Linear", "Sigmoid", "ReLU"]
+    with pytest.raises(ValueError, match="add operator supports only objects of Sequential"):
+        s + nn.ReLU()
+    with pytest.raises(IndexError, match="Index out of range: 5"):
+        s.insert(5, nn.ReLU())
+    lst = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])
+    del lst[0]
+    assert isinstance(lst.pop(-1), nn.Sigmoid)
+    lst += [nn.ELU()]
+    assert [k for k, _ in lst.named_children()] == ["0", "1"]
+    assert isinstance(lst + nn.ModuleList([nn.GELU()]), nn.ModuleList)

@@ -7,12 +7,12 @@ import warnings
 
 import numpy as np
 
-from .. import creation
+from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import (cat, exp, log1p, log_softmax, matmul, sigmoid, softmax,
                    tanh, where)
 from ..ops._core import register
-from ..ops.inplace import inplace_option
+from ..ops.inplace import _legacy, inplace_option
 from ..ops.one_node import one_node
 from ..ops.pointwise import relu as _relu
 from ..ops.activation import bce_elementwise, cross_entropy_indices
@@ -28,7 +28,6 @@ __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu",
            "unfold", "fold", "flatten"]
 
 
-_C_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half"}
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -341,10 +340,10 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
-    if input.dtype.is_floating_point:
+    if input._data.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
-                           "following scalar types: Long, Int; but got a floating point "
-                           "tensor instead (while checking arguments for embedding)")
+                           f"following scalar types: Long, Int; but got {input.type()} "
+                           "instead (while checking arguments for embedding)")
     idx = input._data
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0
                                                     or idx.max() >= weight.shape[0]):
@@ -395,8 +394,9 @@ def _class_last(input: Tensor, target: Tensor):
 @one_node("NllLossBackward0", "input")
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
-    if target.dtype.is_floating_point:
-        raise RuntimeError(f"expected scalar type Long but found {target.dtype.name}")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_legacy(target.dtype)}")
     if input.dim() <= 2 and target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     batch_shape = tuple(target.shape)
@@ -429,9 +429,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if target.dtype.is_floating_point and target.dim() == input.dim() - 1:
+    if target._data.dtype not in (np.int64, np.uint8) and (
+            target.dim() == input.dim() - 1 or not target.dtype.is_floating_point):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_C_NAMES.get(target._data.dtype.name, target._data.dtype.name)}")
+                           f"{_legacy(target.dtype)}")
     if target.dtype.is_floating_point:
         logp = log_softmax(input, 1 if input.dim() > 1 else 0)
         c = input.shape[1] if input.dim() > 1 else input.shape[0]
@@ -475,6 +476,9 @@ def _check_sizes(input: Tensor, target: Tensor, name: str) -> None:
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean") -> Tensor:
     _check_sizes(input, target, "mse_loss")
+    if not (input.dtype.is_floating_point or target.dtype.is_floating_point):
+        result = _dtypes.promote_types(input.dtype, target.dtype)
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_legacy(result)}'")
     return _reduce((input - target) ** 2, reduction)
 
 
@@ -493,6 +497,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          f"size.")
+    if target._data.dtype != input._data.dtype:
+        raise RuntimeError(f"Found dtype {_legacy(target.dtype)} but expected "
+                           f"{_legacy(input.dtype)}")
     if input.device.type == "cpu":  # (checked on the host only: on a GPU it would sync)
         if ((input._data < 0) | (input._data > 1)).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
@@ -522,6 +529,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    if not target.dtype.is_floating_point:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead." if target.dtype == _dtypes.bool_ else
+            f"result type {_legacy(input.dtype)} can't be cast to the desired output type "
+            f"{_legacy(target.dtype)}")
     log_sig_neg = stable_softplus(-input)  # log(1 + e^-x), smooth at 0
     if pos_weight is not None:
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_sig_neg

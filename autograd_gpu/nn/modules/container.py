@@ -35,9 +35,7 @@ class Sequential(Module):
         self._modules[key] = module
 
     def __delitem__(self, idx) -> None:
-        for key in list(self._modules)[idx] if isinstance(idx, slice) else [
-                list(self._modules)[idx]]:
-            del self._modules[key]
+        _delete_and_renumber(self, idx)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -48,6 +46,70 @@ class Sequential(Module):
     def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, sequential) -> "Sequential":
+        for m in sequential:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> "Sequential":
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"Index out of range: {index}")
+        mods = list(self._modules.values())
+        mods.insert(index + n if index < 0 else index, module)
+        _renumber(self, mods)
+        return self
+
+    def pop(self, key):
+        v = self[key]
+        del self[key]
+        return v
+
+    def __add__(self, other) -> "Sequential":
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but "
+                             f"{type(other)} is given.")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other) -> "Sequential":
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but "
+                             f"{type(other)} is given.")
+        return self.extend(list(other))
+
+    def __mul__(self, other: int) -> "Sequential":
+        if not isinstance(other, int) or other <= 0:
+            raise (TypeError if not isinstance(other, int) else ValueError)(
+                f"Non-positive multiplication factor {other} for {type(self)}"
+                if isinstance(other, int) else
+                f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        return Sequential(*(list(self) * other))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, other: int) -> "Sequential":
+        _renumber(self, list((self * other)))
+        return self
+
+
+def _renumber(container: Module, mods: list) -> None:
+    """Hold `mods` under the keys "0", "1", ... (after an insertion or deletion)."""
+    container._modules.clear()
+    for i, m in enumerate(mods):
+        container._modules[str(i)] = m
+
+
+def _delete_and_renumber(container: Module, idx) -> None:
+    """del container[idx], then renumbered "0", "1", ... as PyTorch does (even a Sequential
+    built from an OrderedDict of names)."""
+    keys = list(container._modules)
+    gone = keys[idx] if isinstance(idx, slice) else [keys[idx]]
+    for key in gone:
+        del container._modules[key]
+    _renumber(container, list(container._modules.values()))
 
 
 class ModuleList(Module):
@@ -100,8 +162,21 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         mods = list(self._modules.values())
         mods.insert(index, module)
-        self._modules.clear()
-        self.extend(mods)
+        _renumber(self, mods)
+
+    def __delitem__(self, idx) -> None:
+        _delete_and_renumber(self, idx)
+
+    def pop(self, key):
+        v = self[key]
+        del self[key]
+        return v
+
+    def __add__(self, other) -> "ModuleList":
+        return ModuleList([*self, *other])
+
+    def __iadd__(self, modules) -> "ModuleList":
+        return self.extend(modules)
 
 
 class _DictLike:
