@@ -5,7 +5,7 @@ Never raises on a machine without CuPy, a driver or a GPU: is_available() is the
 from __future__ import annotations
 
 from . import backends
-from .backends.cupy_backend import INSTALL_HINT, cuda_unavailable_reason
+from .backends.cupy_backend import INSTALL_HINT, cuda_unavailable_reason, require_cupy
 
 
 def is_available() -> bool:
@@ -97,12 +97,7 @@ def _index(device) -> int:
 
 
 def _require():
-    reason = cuda_unavailable_reason()
-    if reason is not None:
-        raise RuntimeError(f"CUDA is not available: {reason}. {INSTALL_HINT}")
-    import cupy
-
-    return cupy
+    return require_cupy()
 
 
 # -- memory stats from CuPy's memory pool -------------------------------------------------------
@@ -144,17 +139,24 @@ def _peak_hook():
 
 
 def memory_allocated(device=None) -> int:
-    """Bytes of GPU memory held by tensors (CuPy's pool: used bytes)."""
-    return _pool().used_bytes()
+    """Bytes of GPU memory held by tensors (CuPy's pool: used bytes); 0 without CUDA, as in
+    PyTorch."""
+    return _pool().used_bytes() if is_available() else 0
 
 
 def memory_reserved(device=None) -> int:
     """Bytes of GPU memory the pool holds, used or cached."""
-    return _pool().total_bytes()
+    return _pool().total_bytes() if is_available() else 0
+
+
+def is_initialized() -> bool:
+    return len(backends.all_created()) > 1  # (a CUDA backend has been made)
 
 
 def max_memory_allocated(device=None) -> int:
     """The peak of memory_allocated() since the first call or reset_peak_memory_stats()."""
+    if not is_available():
+        return 0
     hook = _peak_hook()
     hook.peak = max(hook.peak, memory_allocated())
     return hook.peak
@@ -162,6 +164,8 @@ def max_memory_allocated(device=None) -> int:
 
 def max_memory_reserved(device=None) -> int:
     """The peak of memory_reserved() since the first call or reset_peak_memory_stats()."""
+    if not is_available():
+        return 0
     hook = _peak_hook()
     hook.peak_reserved = max(hook.peak_reserved, memory_reserved())
     return hook.peak_reserved
@@ -173,7 +177,10 @@ def reset_peak_memory_stats(device=None) -> None:
 
 
 def memory_stats(device=None) -> dict:
-    """The pool's figures under PyTorch's key names (current and peak, all pools)."""
+    """The pool's figures under PyTorch's key names (current and peak, all pools); empty
+    without CUDA."""
+    if not is_available():
+        return {}
     return {"allocated_bytes.all.current": memory_allocated(),
             "allocated_bytes.all.peak": max_memory_allocated(),
             "reserved_bytes.all.current": memory_reserved(),

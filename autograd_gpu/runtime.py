@@ -325,13 +325,23 @@ def _real_view(self: Tensor) -> Tensor:
     return self  # real dtypes only: conj, resolve_conj, resolve_neg and real are the tensor
 
 
+def _pin_memory(self: Tensor, device=None) -> Tensor:
+    """The tensor itself where CUDA can be used (CuPy copies from pageable memory); PyTorch's
+    error where no accelerator is."""
+    from . import cuda
+
+    if not cuda.is_available():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return self
+
+
 for _name, _fn in (("is_nonzero", is_nonzero), ("is_same_size", is_same_size),
                    ("is_complex", is_complex), ("is_signed", is_signed),
                    ("is_inference", is_inference), ("data_ptr", _data_ptr),
                    ("conj", _real_view), ("resolve_conj", _real_view),
                    ("resolve_neg", _real_view), ("conj_physical", _real_view),
                    ("is_conj", lambda self: False), ("is_neg", lambda self: False),
-                   ("is_pinned", lambda self: False), ("pin_memory", _real_view),
+                   ("is_pinned", lambda self: False), ("pin_memory", _pin_memory),
                    ("share_memory_", _real_view)):
     setattr(Tensor, _name, _fn)
 Tensor.real = property(_real_view)

@@ -123,3 +123,20 @@ def test_accelerator_device_calls_on_a_gpu():
         assert A.current_device_index() == 0
     with pytest.raises(ValueError, match="cpu doesn't match the current accelerator"):
         A.set_device_index("cpu")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")
+def test_without_cuda_errors_are_pytorchs_types_and_stats_are_zero():
+    """PyTorch raises AssertionError (CPU build) or RuntimeError (no driver) here: the error
+    is both, and says how to install CuPy. Memory figures are 0, as PyTorch reports them."""
+    for call in (lambda: torch.ones(2).cuda(), lambda: torch.ones(2, device="cuda"),
+                 lambda: torch.nn.Linear(2, 2).to("cuda"), torch.cuda.synchronize,
+                 torch.cuda.current_device):
+        with pytest.raises(AssertionError, match="pip install 'autograd-gpu\\[cuda1"):
+            call()
+        with pytest.raises(RuntimeError, match="CUDA is not available"):
+            call()
+    assert torch.cuda.memory_allocated() == torch.cuda.max_memory_reserved() == 0
+    assert torch.cuda.memory_stats() == {} and not torch.cuda.is_initialized()
+    with pytest.raises(RuntimeError, match="Cannot access accelerator device"):
+        torch.ones(2).pin_memory()

@@ -6,6 +6,12 @@ import numpy as np
 from .._device import device
 from .base import Backend
 
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """CUDA was asked for where it cannot be used. PyTorch raises AssertionError ("Torch not
+    compiled with CUDA enabled") or RuntimeError (no driver) for this, so it is both; the
+    message says why and how to install CuPy."""
+
+
 INSTALL_HINT = ("Install CuPy for your CUDA version with pip install 'autograd-gpu[cuda12]' "
                 "(CUDA 12) or pip install 'autograd-gpu[cuda13]' (CUDA 13).")
 
@@ -28,7 +34,7 @@ def cuda_unavailable_reason() -> str | None:
 def require_cupy():
     reason = cuda_unavailable_reason()
     if reason is not None:
-        raise RuntimeError(f"CUDA is not available: {reason}. {INSTALL_HINT}")
+        raise CudaUnavailableError(f"CUDA is not available: {reason}. {INSTALL_HINT}")
     import cupy
 
     return cupy
