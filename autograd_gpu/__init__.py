@@ -10,6 +10,9 @@ from . import (accelerator, amp, autograd, backends, cuda, datasets, distributio
                optim, special, utils, viz)
 from .amp import autocast
 from ._device import device
+from ._layout import (channels_last, channels_last_3d, contiguous_format, layout,
+                      legacy_contiguous_format, memory_format, preserve_format, sparse_coo,
+                      sparse_csr, strided)
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
                       result_type as _result_type)

@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from . import _dtypes, backends, creation
+from . import _dtypes, _layout, backends, creation
 from ._tensor_str import get_printoptions, set_printoptions
 from .tensor import Tensor
 
@@ -344,6 +344,11 @@ for _name, _fn in (("is_nonzero", is_nonzero), ("is_same_size", is_same_size),
                    ("is_pinned", lambda self: False), ("pin_memory", _pin_memory),
                    ("share_memory_", _real_view)):
     setattr(Tensor, _name, _fn)
+Tensor.layout = property(lambda self: _layout.strided)
+Tensor.is_sparse = Tensor.is_quantized = Tensor.is_meta = Tensor.is_mkldnn = property(
+    lambda self: False)
+Tensor.is_sparse_csr = Tensor.is_nested = Tensor.is_mps = Tensor.is_xpu = property(
+    lambda self: False)
 Tensor.real = property(_real_view)
 Tensor.imag = property(_imag)
 Tensor.nbytes = property(lambda self: int(self._data.nbytes))

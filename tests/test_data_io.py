@@ -195,3 +195,58 @@ def test_concat_dataset_indexes_across_its_parts():
         torch.utils.data.ConcatDataset([])
     with pytest.raises(AssertionError, match="Size mismatch between tensors"):
         torch.utils.data.TensorDataset(torch.ones(3), torch.ones(2))
+
+
+def test_distributed_sampler_shares_and_submodule_paths():
+    from autograd_gpu.utils.data.dataloader import default_collate as collate
+    from autograd_gpu.utils.data.sampler import Sampler
+
+    assert collate is torch.utils.data.default_collate and Sampler is torch.utils.data.Sampler
+    ds = TensorDataset(torch.arange(10.0))
+    shares = [list(torch.utils.data.DistributedSampler(ds, 3, r, shuffle=False))
+              for r in range(3)]
+    assert shares == [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]]  # padded to equal shares
+    cut = [list(torch.utils.data.DistributedSampler(ds, 3, r, shuffle=False, drop_last=True))
+           for r in range(3)]
+    assert sorted(sum(cut, [])) == list(range(9))
+    mixed = [torch.utils.data.DistributedSampler(ds, 2, r, seed=1) for r in range(2)]
+    for s in mixed:
+        s.set_epoch(3)
+    assert sorted(list(mixed[0]) + list(mixed[1])) == list(range(10))
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        torch.utils.data.DistributedSampler(ds)
+
+
+def test_variable_is_a_tensor_and_init_keeps_old_names():
+    Variable = torch.autograd.Variable
+    x = Variable(torch.ones(2, 2), requires_grad=True)
+    ((x + 2) ** 2).mean().backward()
+    assert isinstance(x, Variable) and x.is_leaf and host(x.grad).tolist() == [[1.5, 1.5]] * 2
+    t = torch.ones(2)
+    alias = Variable(t)
+    alias[0] = 5.0
+    assert t.tolist() == [5.0, 1.0] and not alias.requires_grad
+    with pytest.raises(TypeError, match="Variable data has to be a tensor, but got list"):
+        Variable([1, 2])
+    w = torch.empty(4, 3)
+    with pytest.warns(FutureWarning, match="`nn.init.constant` is now deprecated"):
+        torch.nn.init.constant(w, 0.5)
+    assert host(w).tolist() == [[0.5] * 3] * 4
+    torch.nn.init.sparse_(w, 0.5)
+    assert host((w == 0).sum(0)).tolist() == [2, 2, 2]
+
+
+def test_channels_last_layout_keeps_values_and_gradients():
+    x = torch.arange(24.0).reshape(2, 3, 2, 2).requires_grad_()
+    y = x.contiguous(memory_format=torch.channels_last)
+    assert y.stride() == (12, 1, 6, 3) and y.is_contiguous(memory_format=torch.channels_last)
+    assert not y.is_contiguous() and y.contiguous().stride() == (12, 4, 2, 1)
+    assert y.clone().stride() == (12, 1, 6, 3)  # (preserve_format)
+    assert torch.equal(y.detach(), x.detach())
+    (y * y).sum().backward()
+    assert torch.equal(x.grad, 2 * x.detach())
+    with pytest.raises(RuntimeError, match="required rank 4 tensor to use channels_last format"):
+        torch.ones(2, 3).contiguous(memory_format=torch.channels_last)
+    conv = torch.nn.Conv2d(2, 3, 1).to(memory_format=torch.channels_last)
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+    assert torch.ones(2).layout is torch.strided

@@ -7,9 +7,10 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                         set_grad_enabled)
 from .node import AccumulateGrad, Node
+from .variable import Variable
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "inference_mode", "Node", "AccumulateGrad",
            "gradcheck", "gradgradcheck", "GradcheckError", "Function", "FunctionCtx",
            "once_differentiable", "functional", "detect_anomaly", "set_detect_anomaly",
-           "is_anomaly_enabled"]
+           "is_anomaly_enabled", "Variable"]

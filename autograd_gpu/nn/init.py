@@ -152,3 +152,43 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         tensor.copy_(tensor.erfinv())
         tensor.mul_(std * math.sqrt(2.0)).add_(mean)
         return tensor.clamp_(min=a, max=b)
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+    """A 2-D tensor drawn from N(0, std) with ceil(sparsity * rows) zeros in each column."""
+    from .. import creation
+
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col in range(cols):
+            tensor[creation.randperm(rows, generator=generator)[:num_zeros], col] = 0
+    return tensor
+
+
+def _make_deprecated(new):
+    """PyTorch's old names without the underscore (nn.init.uniform, ...): they warn and run
+    the in-place initialiser."""
+    import warnings
+
+    old = new.__name__[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    deprecated_init.__name__ = old
+    return deprecated_init
+
+
+uniform, normal, constant = (_make_deprecated(f) for f in (uniform_, normal_, constant_))
+eye, dirac, orthogonal, sparse = (_make_deprecated(f) for f in (eye_, dirac_, orthogonal_,
+                                                                sparse_))
+xavier_uniform, xavier_normal = _make_deprecated(xavier_uniform_), _make_deprecated(
+    xavier_normal_)
+kaiming_uniform, kaiming_normal = _make_deprecated(kaiming_uniform_), _make_deprecated(
+    kaiming_normal_)

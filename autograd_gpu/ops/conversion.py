@@ -1,7 +1,7 @@
 """Copies and moves: to(device | dtype), clone, contiguous, float()/double()/long()/..."""
 from __future__ import annotations
 
-from .. import _dtypes, backends
+from .. import _dtypes, _layout, backends
 from .._device import device as Device
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
@@ -44,6 +44,10 @@ def _parse_to(args, kwargs):
 @register("to")
 @method("to")
 def to(input: Tensor, *args, **kwargs) -> Tensor:
+    fmt = kwargs.get("memory_format")
+    if fmt is not None and fmt is not _layout.preserve_format:
+        moved = to(input, *args, **{k: v for k, v in kwargs.items() if k != "memory_format"})
+        return contiguous(moved, memory_format=fmt)
     dev, dtype, copy = _parse_to(args, dict(kwargs))
     src = backends.of(input._data)
     dst = src if dev is None else backends.get(dev)
@@ -126,7 +130,14 @@ class CloneBackward0(Node):
 @register()
 @method("clone")
 def clone(input: Tensor, *, memory_format=None) -> Tensor:
-    out = input._data.copy()
+    """A copy; memory_format=torch.channels_last lays it out N, H, W, C (the default keeps a
+    channels-last input so, as PyTorch's preserve_format)."""
+    data = input._data
+    if memory_format is None or memory_format is _layout.preserve_format:
+        memory_format = _layout.channels_last if data.ndim == 4 and not data.flags.c_contiguous \
+            and _layout.has_format(data, _layout.channels_last) else None
+    out = data.copy() if memory_format is None else \
+        _layout.in_format(backends.of(data).xp, data, memory_format)
     if recording(input):
         return record(CloneBackward0, out, (input,))
     return _wrap(out)
@@ -134,6 +145,13 @@ def clone(input: Tensor, *, memory_format=None) -> Tensor:
 
 @method("contiguous")
 def contiguous(input: Tensor, memory_format=None) -> Tensor:
-    if input._data.flags.c_contiguous:
+    fmt = memory_format or _layout.contiguous_format
+    _layout.check_rank(input._data.shape, fmt)
+    if _layout.has_format(input._data, fmt):
         return input
-    return clone(input)
+    return clone(input, memory_format=fmt)
+
+
+@method("is_contiguous")
+def is_contiguous(input: Tensor, memory_format=None) -> bool:
+    return _layout.has_format(input._data, memory_format or _layout.contiguous_format)

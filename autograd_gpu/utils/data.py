@@ -402,3 +402,61 @@ def random_split(dataset: Dataset, lengths, generator=None):
         out.append(Subset(dataset, perm[start:start + size]))
         start += size
     return out
+
+
+class DistributedSampler(Sampler):
+    """The indices one of num_replicas processes reads (rank's share: every num_replicas-th of
+    a seeded, per-epoch permutation, padded or cut to equal shares). There is no process
+    group here, so num_replicas and rank must be given."""
+
+    def __init__(self, dataset: Dataset, num_replicas: int | None = None,
+                 rank: int | None = None, shuffle: bool = True, seed: int = 0,
+                 drop_last: bool = False):
+        if num_replicas is None or rank is None:
+            raise ValueError("Default process group has not been initialized, please make sure "
+                             "to call init_process_group. (autograd_gpu has no process groups: "
+                             "pass num_replicas and rank.)")
+        if rank >= num_replicas or rank < 0:
+            raise ValueError(f"Invalid rank {rank}, rank should be in the interval "
+                             f"[0, {num_replicas - 1}]")
+        self.dataset, self.num_replicas, self.rank = dataset, num_replicas, rank
+        self.shuffle, self.seed, self.drop_last, self.epoch = shuffle, seed, drop_last, 0
+        n = len(dataset)
+        self.num_samples = n // num_replicas if drop_last and n % num_replicas else \
+            -(-n // num_replicas)
+        self.total_size = self.num_samples * num_replicas
+
+    def __iter__(self):
+        n = len(self.dataset)
+        if self.shuffle:
+            g = creation.Generator()
+            g.manual_seed(self.seed + self.epoch)
+            indices = creation.randperm(n, generator=g).tolist()
+        else:
+            indices = list(range(n))
+        if self.drop_last:
+            indices = indices[:self.total_size]
+        else:
+            pad = self.total_size - len(indices)
+            indices += (indices * -(-pad // max(len(indices), 1)))[:pad]
+        return iter(indices[self.rank:self.total_size:self.num_replicas])
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+
+def _submodule_spellings() -> None:
+    """`from torch.utils.data.dataloader import default_collate`, `...dataset import Dataset`,
+    `...sampler import Sampler`: PyTorch's submodule paths name this one module."""
+    import sys
+
+    me = sys.modules[__name__]
+    for sub in ("dataloader", "dataset", "sampler", "_utils", "distributed"):
+        sys.modules[f"{__name__}.{sub}"] = me
+        setattr(me, sub, me)
+
+
+_submodule_spellings()

@@ -320,10 +320,13 @@ class Module:
         from ...ops.conversion import _parse_to
 
         device, dtype, _ = _parse_to(args, dict(kwargs))
+        fmt = kwargs.get("memory_format")
 
         def convert(t: Tensor) -> Tensor:
             keep = dtype is None or not t.is_floating_point()
-            return t.to(device=device, dtype=None if keep else dtype)
+            t = t.to(device=device, dtype=None if keep else dtype)
+            return t if fmt is None or t.dim() not in (4, 5) else \
+                t.contiguous(memory_format=fmt if t.dim() == 4 else None)
 
         return self._apply(convert)
 
