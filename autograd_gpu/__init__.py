@@ -6,8 +6,9 @@ ops with their derivatives, on the device each tensor lives on.
 import builtins
 
 from . import ops as _ops  # attaches the ops to Tensor
-from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, linalg, nn,
-               optim, special, utils, viz)
+from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, func,
+               linalg, nn, optim, special, utils, viz)
+from .func import vmap
 from .amp import autocast
 from ._device import device
 from ._layout import (channels_last, channels_last_3d, contiguous_format, layout,

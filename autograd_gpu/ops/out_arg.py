@@ -22,7 +22,7 @@ _CREATES = frozenset({"zeros", "ones", "empty", "full", "arange", "linspace", "l
 # Modules whose functions are no tensor ops (settings, saving, grad mode, ...).
 _NOT_OPS = ("autograd_gpu.serialization", "autograd_gpu._dtypes", "autograd_gpu.backends",
             "autograd_gpu._tensor_str", "autograd_gpu.autograd", "autograd_gpu.runtime",
-            "autograd_gpu.tensor")
+            "autograd_gpu.tensor", "autograd_gpu.func")
 _NOT_OUT = frozenset({"as_tensor", "from_numpy", "from_dlpack", "manual_seed", "initial_seed",
                       "seed", "is_tensor", "numel", "can_cast", "is_floating_point",
                       "broadcast_shapes", "equal", "allclose", "clone", "to", "detach",
