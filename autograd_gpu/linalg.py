@@ -4,6 +4,7 @@ qr with pinv, lstsq and matrix_rank built on them, each with its derivative (dif
 again: the decompositions' backward formulas are written with tensor ops)."""
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -37,21 +38,50 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
 
 def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
                 dtype=None) -> Tensor:
-    if ord != "fro":
-        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} is not supported (only "
-                                  f"'fro')")
-    return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    """Matrix norms over the two dims: 'fro', 'nuc' (sum of singular values), 2 / -2 (the
+    largest / smallest singular value), 1 / -1 (max / min column sum of |a|), inf / -inf
+    (max / min row sum)."""
+    if A.dim() < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if dtype is not None:
+        A = A.to(dtype)
+    d0, d1 = wrap_dims(dim, A.dim())
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim)
+    if ord in ("nuc", 2, -2):
+        S = svdvals(A.movedim((d0, d1), (-2, -1)))
+        out = S.sum(-1) if ord == "nuc" else (S.amax(-1) if ord == 2 else S.amin(-1))
+        if keepdim:
+            out = out.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+        return out
+    if ord in (1, -1, math.inf, -math.inf):
+        summed, other = (d0, d1) if ord in (1, -1) else (d1, d0)
+        sums = A.abs().sum(summed, keepdim=True)
+        out = sums.amax(other, keepdim=True) if ord > 0 else sums.amin(other, keepdim=True)
+        return out if keepdim else out.squeeze((d0, d1))
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
 def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """torch.linalg.norm: a vector norm (ord a number, or None with a 1-d dim) or the
-    Frobenius norm of matrices (ord 'fro', or None with a 2-d dim)."""
-    if ord == "fro" or (ord is None and dim is not None and not isinstance(dim, int)
-                        and len(dim) == 2):
-        return matrix_norm(A, "fro", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    """torch.linalg.norm: without dim, a 2-D A with an ord gets a matrix norm, anything else
+    the vector norm of all entries; an int (or 1-tuple) dim a vector norm, a 2-tuple a matrix
+    norm."""
+    if dim is None:
+        if ord is None:
+            return vector_norm(A, 2, None, keepdim, dtype=dtype)
+        if A.dim() not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input "
+                               f"must be 1D or 2D. Got {A.dim()}D.")
+        if A.dim() == 2 or isinstance(ord, str):
+            return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
+        return vector_norm(A, ord, None, keepdim, dtype=dtype)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) == 2:
+        return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
     if isinstance(ord, str):
-        raise NotImplementedError(f"linalg.norm: ord={ord!r} is not supported")
-    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {len(dims)}")
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
 
 
 def _square(A: Tensor, name: str) -> None:
@@ -123,11 +153,12 @@ def det(A: Tensor) -> Tensor:
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
-    """X with A X = B, as inv(A) @ B (differentiable through both)."""
-    if not left:
-        raise NotImplementedError("linalg.solve: left=False is not supported")
+    """X with A X = B (or X A = B with left=False), as inv(A) @ B (differentiable through
+    both)."""
     same_device("linalg.solve", (A, B))
     a_inv = inv(A)
+    if not left:
+        return matmul(B, a_inv)
     return matmul(a_inv, B) if B.dim() != A.dim() - 1 else matmul(a_inv, B.unsqueeze(-1)) \
         .squeeze(-1)
 
@@ -508,6 +539,131 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     return _lstsq_type(X, empty, matrix_rank(A), empty)
 
 
+# -- the *_ex forms, products, structured matrices ---------------------------------------------
+_solve_ex_type = namedtuple("linalg_solve_ex", ["result", "info"])
+_inv_ex_type = namedtuple("linalg_inv_ex", ["inverse", "info"])
+_cholesky_ex_type = namedtuple("linalg_cholesky_ex", ["L", "info"])
+
+
+def _info(A: Tensor, failed: int = 0) -> Tensor:
+    """LAPACK's info: 0 where the factorisation succeeded (int32, one per matrix)."""
+    xp = backends.of(A._data).xp
+    return _wrap(xp.full(A.shape[:-2], failed, dtype=np.int32))
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False):
+    """(inverse, info): a singular A gives info > 0 (and NaNs) instead of an error, unless
+    check_errors."""
+    try:
+        return _inv_ex_type(inv(A), _info(A))
+    except RuntimeError:
+        if check_errors:
+            raise
+        nan = backends.of(A._data).xp.full(A._data.shape, np.nan, A._data.dtype)
+        return _inv_ex_type(_wrap(nan), _info(A, 1))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False):
+    try:
+        return _solve_ex_type(solve(A, B, left=left), _info(A))
+    except RuntimeError:
+        if check_errors:
+            raise
+        shape = B.shape
+        nan = backends.of(A._data).xp.full(tuple(shape), np.nan, A._data.dtype)
+        return _solve_ex_type(_wrap(nan), _info(A, 1))
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
+    """(L, info): info is the order of the first leading minor that is not positive-definite
+    (0 when A is), instead of an error unless check_errors."""
+    try:
+        return _cholesky_ex_type(cholesky(A, upper=upper), _info(A))
+    except LinAlgError:
+        if check_errors:
+            raise
+        nan = backends.of(A._data).xp.full(A._data.shape, np.nan, A._data.dtype)
+        return _cholesky_ex_type(_wrap(nan), _info(A, _failing_minor(A._data)))
+
+
+def multi_dot(tensors) -> Tensor:
+    """The product of a chain of matrices (the first may be a row vector, the last a
+    column vector)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        allowed = (1, 2) if i in (0, len(tensors) - 1) else (2,)
+        if t.dim() not in allowed:
+            where_ = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
+            raise RuntimeError(
+                f"multi_dot(): the {where_} tensor must be 1D or 2D but got {t.dim()}D"
+                if where_ else f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+def vander(x: Tensor, *, N: int | None = None) -> Tensor:
+    """Columns x^0, x^1, ..., x^(N-1) (increasing powers, as torch.linalg.vander)."""
+    from . import creation
+
+    n = x.shape[-1] if N is None else N
+    if n <= 1 and N is not None and N < 1:
+        raise RuntimeError("N must be greater than 1.")
+    powers = creation.arange(n, device=x.device)
+    return x.unsqueeze(-1) ** powers.to(x.dtype if x.is_floating_point() else powers.dtype)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    return A.diagonal(offset, dim1, dim2)
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with T X = B (X T = B if not left), T the upper or lower triangle of A (with ones on
+    its diagonal if unitriangular); the other triangle is not read."""
+    T = A.triu() if upper else A.tril()
+    if unitriangular:
+        T = T - T.diagonal(0, -2, -1).diag_embed() + _batched_eye(A)
+    return solve(T, B, left=left)
+
+
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """The inverse of A seen as a map from its last dims to its first `ind` dims."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows = int(np.prod(A.shape[:ind]))
+    out = inv(A.reshape(rows, -1))
+    return out.reshape(tuple(A.shape[ind:]) + tuple(A.shape[:ind]))
+
+
+def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
+    """X with tensordot(A, X, X.ndim) = B."""
+    if dims is not None:
+        dims = [d % A.dim() for d in dims]
+        A = A.permute([d for d in range(A.dim()) if d not in dims] + dims)
+    rest = tuple(A.shape[B.dim():])
+    return solve(A.reshape(B.numel(), -1), B.reshape(-1)).reshape(rest)
+
+
+def cond(A: Tensor, p=None) -> Tensor:
+    """The condition number: sigma_max / sigma_min for p in (None, 2, -2 inverted), else
+    norm(A, p) * norm(inv(A), p) (square A)."""
+    if p in (None, 2, -2):
+        S = svdvals(A)
+        big, small = S.amax(-1), S.amin(-1)
+        return big / small if p != -2 else small / big
+    if A.dim() < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but "
+                           f"they are {A.shape[-2] if A.dim() >= 2 else 1} by {A.shape[-1]} "
+                           f"matrices")
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "logdet", "solve",
            "cross", "vecdot", "matmul", "matrix_power", "matrix_exp", "cholesky", "eigh",
-           "eigvalsh", "svd", "svdvals", "qr", "pinv", "matrix_rank", "lstsq", "LinAlgError"]
+           "eigvalsh", "svd", "svdvals", "qr", "pinv", "matrix_rank", "lstsq", "LinAlgError",
+           "inv_ex", "solve_ex", "cholesky_ex", "multi_dot", "vander", "diagonal",
+           "solve_triangular", "tensorinv", "tensorsolve", "cond"]

@@ -568,3 +568,51 @@ def test_bitwise_ops_on_floats_raise_as_pytorch(device):
         ~a
     i = ag.tensor([1, 2, 3], device=device)
     assert host(~i).tolist() == [-2, -3, -4] and host(i << 1).tolist() == [2, 4, 6]
+
+
+@pytest.mark.parametrize("order", ["fro", "nuc", 2, -2, 1, -1, math.inf, -math.inf])
+def test_matrix_norms_match_numpy_and_gradcheck(device, order):
+    """linalg.norm of a 2-D tensor with an ord is the matrix norm (NumPy's meaning), and every
+    order differentiates (float64 finite differences, away from ties)."""
+    a = np.array([[1.0, -2.0, 0.5], [3.0, 4.0, -1.0], [0.2, 0.7, 2.5]])
+    A = ag.tensor(a, device=device)
+    np.testing.assert_allclose(ag.linalg.norm(A, order).item(), np.linalg.norm(a, order),
+                               rtol=1e-10)
+    batched = ag.stack([A, 2 * A]).movedim(0, 2)  # matrices over dims (0, 1)
+    np.testing.assert_allclose(host(ag.linalg.matrix_norm(batched, order, dim=(0, 1))),
+                               [np.linalg.norm(a, order), np.linalg.norm(2 * a, order)],
+                               rtol=1e-10)
+    x = ag.tensor(a, device=device, requires_grad=True)
+    assert gradcheck(lambda t: ag.linalg.matrix_norm(t, order), (x,))
+
+
+def test_more_linalg_functions(device):
+    A = ag.tensor([[4.0, 1.0, 0.0], [2.0, 3.0, 1.0], [0.5, -1.0, 2.0]], dtype=ag.float64,
+                  device=device, requires_grad=True)
+    B = ag.tensor([[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]], dtype=ag.float64, device=device,
+                  requires_grad=True)
+    a, b = host(A), host(B)
+    X = ag.linalg.solve_triangular(A, B, upper=True)
+    np.testing.assert_allclose(host(X), np.linalg.solve(np.triu(a), b), rtol=1e-10, atol=1e-14)
+    assert gradcheck(lambda s, t: ag.linalg.solve_triangular(s, t, upper=False,
+                                                             unitriangular=True), (A, B))
+    np.testing.assert_allclose(host(ag.linalg.solve(A, B.mT, left=False)),
+                               b.T @ np.linalg.inv(a), rtol=1e-10)
+    np.testing.assert_allclose(ag.linalg.cond(A).item(), np.linalg.cond(a), rtol=1e-10)
+    np.testing.assert_allclose(ag.linalg.cond(A, 1).item(), np.linalg.cond(a, 1), rtol=1e-10)
+    assert gradcheck(lambda s: ag.linalg.cond(s), (A,))
+    v = ag.tensor([1.0, 2.0, 3.0], dtype=ag.float64, device=device, requires_grad=True)
+    np.testing.assert_allclose(host(ag.linalg.vander(v)), np.vander(host(v), increasing=True))
+    assert gradcheck(lambda t: ag.linalg.vander(t, N=4), (v,))
+    chain = ag.linalg.multi_dot([v, A, B])
+    np.testing.assert_allclose(host(chain), host(v) @ a @ b, rtol=1e-10)
+    inverse, info = ag.linalg.inv_ex(ag.zeros(2, 2, device=device))
+    assert info.item() == 1 and info.dtype == ag.int32
+    _, info = ag.linalg.cholesky_ex(ag.tensor([[1.0, 2.0], [2.0, 1.0]], device=device))
+    assert info.item() == 2
+    T = ag.tensor(np.random.default_rng(0).normal(size=(6, 2, 3)), device=device)
+    rhs = ag.tensor(np.arange(6.0), device=device)
+    sol = ag.linalg.tensorsolve(T, rhs)
+    np.testing.assert_allclose(host(ag.tensordot(T, sol, 2)), host(rhs), atol=1e-10)
+    with pytest.raises(RuntimeError, match="expected at least 2 tensors but got 1"):
+        ag.linalg.multi_dot([v])

@@ -178,6 +178,11 @@ def p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
 @register()
 @method("norm")
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+    if p == "nuc":  # (the nuclear norm of the matrices over dim, the last two by default)
+        from ..linalg import matrix_norm
+
+        return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim,
+                           dtype=dtype)
     if p not in ("fro", 2, 2.0):
         whole = tuple(range(input.dim())) if dim is None else dim
         return p_norm(input, float(p), whole, keepdim)
