@@ -616,3 +616,18 @@ def test_more_linalg_functions(device):
     np.testing.assert_allclose(host(ag.tensordot(T, sol, 2)), host(rhs), atol=1e-10)
     with pytest.raises(RuntimeError, match="expected at least 2 tensors but got 1"):
         ag.linalg.multi_dot([v])
+
+
+def test_scalar_promotion_and_bool_kernels_as_pytorch(device):
+    i = ag.tensor([3, -2], device=device)
+    r = 2.5 % i  # (a Python float with an int tensor: the default float dtype)
+    assert r.dtype == ag.float32 and host(r).tolist() == [2.5, -1.5]
+    assert host(2 ** i).tolist() == [8, 0] and (2 ** i).dtype == ag.int64
+    assert host(ag.tensor([1, -1, 3], device=device) ** ag.tensor([-1, -3, -2], device=device)
+                ).tolist() == [1, -1, 0]
+    b = ag.tensor([True, False], device=device)
+    assert (b ** True).dtype == ag.bool and host(b ** False).tolist() == [True, True]
+    for op, kernel in ((lambda: b // b, "div_floor_cpu"), (lambda: b % b, "remainder_cpu"),
+                       (lambda: b ** b, "pow"), (lambda: True ** b, "pow")):
+        with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for'):
+            op()

@@ -221,6 +221,7 @@ def _div_rounded(input, other, mode):
             same_device("div", (input, other))
         ad, bd = cast_operands("div", input, other)
         bd = bd._data if isinstance(bd, Tensor) else bd
+        _no_bool_kernel(ad, f"div_{mode}_cpu")
         if ad.dtype.kind == "f":
             q = ad / bd
             out = np.trunc(q) if mode == "trunc" else np.floor(q)
@@ -233,6 +234,13 @@ def _div_rounded(input, other, mode):
         return record(ZeroGradBackward, out, (input,) + ((other,) if isinstance(other, Tensor)
                                                          else ()))
     return result
+
+
+def _no_bool_kernel(result, kernel: str) -> None:
+    """Division, remainder and pow have no bool kernel in PyTorch (NumPy would compute on
+    int8)."""
+    if result.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _check_int_divisor(a, b) -> None:
@@ -337,8 +345,12 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
     if not isinstance(input, Tensor):
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
+        if input._data.dtype == np.bool_ and exponent._data.dtype == np.bool_:
+            _no_bool_kernel(input._data, "pow")
         return binary(PowBackward1, PowBackward0, _pow_arrays, "pow", input, exponent, True)
     _check_int_pow(input._data.dtype.kind, exponent)
+    if input._data.dtype == np.bool_ and isinstance(exponent, bool):  # (stays bool)
+        return _wrap(input._data.copy() if exponent else input._data | True)
     return binary(PowBackward1, PowBackward0, operator.pow, "pow", input, exponent, True)
 
 
@@ -346,9 +358,15 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
 def rpow(input: Tensor, base) -> Tensor:
     """base ** input for a Python scalar base."""
     c = _scalar(base)
+    if isinstance(c, bool) and input._data.dtype == np.bool_:
+        _no_bool_kernel(input._data, "pow")
     x = input if (input._data.dtype.kind == "f" or isinstance(c, int)) else input.to(
         _dtypes.get_default_dtype())
-    out = c ** x._data
+    if isinstance(c, int) and x._data.dtype.kind in "iu":  # (negative exponents: 1, +-1, 0)
+        xp = backends.of(x._data).xp
+        out = _int_pow(xp.asarray(c, dtype=x._data.dtype), x._data)
+    else:
+        out = c ** x._data
     if not isinstance(out, np.ndarray) and isinstance(out, np.generic):
         out = np.asarray(out)
     if recording(x):
@@ -897,12 +915,15 @@ class RemainderScalar(Node):
 
 
 def _mod(name: str, input: Tensor, other, floor: bool) -> Tensor:
-    if not isinstance(input, Tensor):
-        input = _wrap(backends.of(other._data).xp.asarray(input))
+    if not isinstance(input, Tensor):  # (a Python number: a 0-d tensor of the result's kind)
+        scalar = _scalar(input)
+        input = _wrap(backends.of(other._data).xp.asarray(
+            scalar, dtype=_dtypes.result_type(other, scalar).np))
     if isinstance(other, Tensor):
         same_device(name, (input, other))
     ad, bd = cast_operands(name, input, other)
     bd = bd._data if isinstance(bd, Tensor) else bd
+    _no_bool_kernel(ad, f"{name}_cpu")
     _check_int_divisor(ad, bd)
     xp = backends.of(ad).xp
     out = xp.mod(ad, bd) if floor else xp.fmod(ad, bd)
