@@ -631,3 +631,29 @@ def test_scalar_promotion_and_bool_kernels_as_pytorch(device):
                        (lambda: b ** b, "pow"), (lambda: True ** b, "pow")):
         with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for'):
             op()
+
+
+def test_reductions_keep_pytorchs_dtypes_and_nan_rules(device):
+    i = ag.tensor([[1, 3, 3], [2, -1, 0]], device=device)
+    u = ag.tensor([[1, 3, 3], [2, 255, 0]], dtype=ag.uint8, device=device)
+    b = ag.tensor([[True, False, True], [False, False, True]], device=device)
+    assert i.median().dtype == ag.int64 and i.median().item() == 1
+    assert u.cumsum(1).dtype == ag.int64 and host(u.cumsum(1))[1].tolist() == [2, 257, 257]
+    assert i.nansum().dtype == ag.int64 and i.nansum().item() == 8
+    assert u.all().dtype == ag.uint8 and b.all().dtype == ag.bool
+    assert host(b.argsort(1, descending=True)).tolist() == [[0, 2, 1], [2, 0, 1]]  # stable
+    assert host(ag.unique(ag.tensor([[1, 2], [0, 5], [1, 2]], device=device), dim=0)
+                ).tolist() == [[0, 5], [1, 2]]
+    n = ag.tensor([[1.0, float("nan"), 3.0], [2.0, -1.0, 0.5]], device=device)
+    values, idx = n.cummax(1)
+    assert np.isnan(host(values)[0, 1:]).all() and host(idx)[0].tolist() == [0, 1, 1]
+    for call, err, message in (
+            (lambda: i.norm(), RuntimeError, "Expected a floating point or complex tensor"),
+            (lambda: ag.nanmean(i), RuntimeError, "expected input to have floating point"),
+            (lambda: i.softmax(1), NotImplementedError, "not implemented for 'Long'"),
+            (lambda: b.median(), NotImplementedError, '"median_cpu" not implemented'),
+            (lambda: b.topk(1), RuntimeError, "topk does not support bool"),
+            (lambda: ag.zeros(0, 3, device=device).argmax(), IndexError, "Expected reduction"),
+            (lambda: ag.zeros(0, 3, device=device).quantile(0.5), RuntimeError, "non-empty")):
+        with pytest.raises(err, match=message):
+            call()

@@ -41,8 +41,10 @@ def _softmax(cls, input: Tensor, dim, dtype, log: bool) -> Tensor:
     if dtype is not None:
         x = x.astype(_dtypes.to_dtype(dtype).np)
     if x.dtype.kind != "f":
-        raise RuntimeError(f"\"{'log_' if log else ''}softmax_lastdim_kernel_impl\" not "
-                           f"implemented for '{input.dtype.name}'")
+        from .inplace import _legacy
+
+        raise NotImplementedError(f"\"{'log_' if log else ''}softmax_lastdim_kernel_impl\" not "
+                                  f"implemented for '{_legacy(input.dtype)}'")
     d = _softmax_dim("log_softmax" if log else "softmax", x.ndim, dim)
     xp = backends.of(x).xp
     if x.ndim == 0:

@@ -516,6 +516,9 @@ _nanmedian_type = namedtuple("nanmedian", ["values", "indices"])
 @method("nanmedian")
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median ignoring NaN (NaN where a slice is all NaN); with dim, also its index."""
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
+                                  f"implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
         return nanmedian(flat, 0).values if flat.numel() else flat.sum() * float("nan")
@@ -545,12 +548,12 @@ def _quantile(name: str, input: Tensor, q, dim, keepdim: bool, interpolation: st
     qs = np.atleast_1d(np.asarray(q.tolist() if not scalar_q else q, np.float64))
     if ((qs < 0) | (qs > 1)).any():
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else _wrap_dim(dim, max(x.dim(), 1))
     if x.dim() == 0:
         x = x.reshape(1)
-    if x.shape[d] == 0:
-        raise IndexError(f"{name}() input tensor must be non-empty")
     values = sort(x, d).values  # NaN sorts last
     host = backends.of(values._data).to_host(values._data.astype(np.float64))
     n_valid = (~np.isnan(host)).sum(axis=d, keepdims=True) if ignore_nan else \

@@ -437,6 +437,8 @@ from .strided import diagonal  # noqa: E402  (a view now; re-exported here)
 def trace(input: Tensor) -> Tensor:
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return diagonal(input).sum()
 
 
@@ -529,6 +531,9 @@ _aminmax = type("aminmax", (namedtuple("aminmax", ["min", "max"]),), {
 
 @method("aminmax")
 def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
+    if input.numel() == 0 and (dim is None or input.shape[dim] == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
     if dim is None:
         lo, hi = input.amin(), input.amax()
         if keepdim:
@@ -588,7 +593,15 @@ def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False)
 @method("median")
 def median(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median (PyTorch's choice for an even count); with dim also its index."""
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
+                                  f"implemented for 'Bool'")
     if dim is None:
+        if input.numel() == 0:
+            return _wrap(backends.of(input._data).xp.full((), np.nan, input._data.dtype))
+        if input._data.dtype.kind != "f":  # (an integer median is one of the elements)
+            flat = input.reshape(-1)
+            return _kth(flat, (flat.numel() - 1) // 2, 0, False)[0]
         return call_as_one_node("MedianBackward0", ("input",), _median_all, input)
     return call_as_one_node("MedianBackward1", ("input",), _median_dim, input, dim, keepdim)
 
@@ -611,6 +624,8 @@ def _median_dim(input: Tensor, dim: int, keepdim: bool):
 @method("kthvalue")
 @one_node("KthvalueBackward0", "input")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     d = _wrap_dim(dim, max(input.dim(), 1))
     n = input.shape[d] if input.dim() else 1
     if not 1 <= k <= n:
@@ -628,8 +643,13 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
         shape[d] = n
     positions = xp.arange(n).reshape(shape) if data.ndim else xp.zeros((), np.int64)
     acc = (xp.maximum if larger else xp.minimum).accumulate(data, axis=d) if data.ndim else data
-    # the index of the latest element equal to the running extreme (PyTorch's tie rule)
+    # the index of the latest element equal to the running extreme (PyTorch's tie rule); a
+    # NaN, once met, is the extreme from there on, its index the first NaN's
     hit = xp.where(data == acc, positions, -1)
+    if data.dtype.kind == "f" and data.ndim and data.size:
+        nan = xp.isnan(data)
+        first_nan = xp.where(nan, positions, n).min(axis=d, keepdims=True)
+        hit = xp.where(positions == first_nan, positions, hit)
     idx = xp.maximum.accumulate(hit, axis=d) if data.ndim else xp.zeros((), np.int64)
     idx_t = _wrap(idx.astype(np.int64))
     return input.gather(d, idx_t) if data.ndim else input * 1, idx_t
@@ -664,13 +684,18 @@ def _bool_dtype():
 
 @method("nansum")
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    clean = where(isnan(input), 0.0, input)
+    clean = where(isnan(input), 0.0, input) if input.is_floating_point() else input
     return clean.sum(dim, keepdim=keepdim, dtype=dtype) if dim is not None else clean.sum(
         dtype=dtype)
 
 
 @method("nanmean")
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    if not input.is_floating_point():
+        from .inplace import _legacy
+
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
+                           f"dtype but got {_legacy(input.dtype)}")
     count = logical_not(isnan(input)).to(input.dtype)
     total = nansum(input, dim, keepdim)
     n = count.sum(dim, keepdim=keepdim) if dim is not None else count.sum()
@@ -681,13 +706,21 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
            return_counts: bool = False, dim=None):
     """The distinct values (sorted), optionally with each element's position among them
     and the counts; not differentiable, as in PyTorch."""
-    xp = backends.of(input._data).xp
-    if dim is not None:
-        raise NotImplementedError("unique: dim= is not supported")
-    values, inverse, counts = xp.unique(input._data, return_inverse=True, return_counts=True)
+    backend = backends.of(input._data)
+    xp = backend.xp
+    if dim is not None:  # (distinct slices along dim, sorted; computed on the host)
+        d = _wrap_dim(dim, max(input.dim(), 1))
+        values, inverse, counts = np.unique(backend.to_host(input._data), return_inverse=True,
+                                            return_counts=True, axis=d)
+        values, inverse, counts = (backend.asarray(a) for a in (values, inverse.reshape(-1),
+                                                                counts))
+    else:
+        values, inverse, counts = xp.unique(input._data, return_inverse=True,
+                                            return_counts=True)
+        inverse = inverse.reshape(input._data.shape)
     out = [_wrap(values)]
     if return_inverse:
-        out.append(_wrap(inverse.reshape(input._data.shape).astype(np.int64)))
+        out.append(_wrap(inverse.astype(np.int64)))
     if return_counts:
         out.append(_wrap(counts.astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)

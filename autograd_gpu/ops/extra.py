@@ -71,7 +71,7 @@ def _cumulative(input: Tensor, dim: int, dtype, name: str, node: type, save: boo
         from .._dtypes import to_dtype
 
         data = data.astype(to_dtype(dtype).np)
-    elif data.dtype.kind in "bi" and data.dtype != np.int64:
+    elif data.dtype.kind in "biu" and data.dtype != np.int64:
         data = data.astype(np.int64)
     out = getattr(backends.of(data).xp, name)(data, axis=d) if data.ndim else data.copy()
     if recording(input):
@@ -178,6 +178,11 @@ def p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
 @register()
 @method("norm")
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+    if not input.is_floating_point() and dtype is None:
+        from .inplace import _legacy
+
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_legacy(input.dtype)}")
     if p == "nuc":  # (the nuclear norm of the matrices over dim, the last two by default)
         from ..linalg import matrix_norm
 
@@ -264,9 +269,12 @@ def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
     key = -x if descending and x.dtype.kind in "fi" else x
     if descending and x.dtype.kind == "f":  # NaN is the largest: first when descending
         key = xp.where(xp.isnan(x), -xp.inf, key)
-    idx = xp.argsort(key, axis=dim, kind="stable")
-    if descending and x.dtype.kind not in "fi":
-        idx = xp.flip(idx, axis=dim)
+    if descending and x.dtype.kind not in "fi":  # (unsigned, bool: a stable descending
+        n = x.shape[dim]                          # order from the reversed ascending one)
+        idx = (n - 1) - xp.flip(xp.argsort(xp.flip(x, axis=dim), axis=dim, kind="stable"),
+                                axis=dim)
+    else:
+        idx = xp.argsort(key, axis=dim, kind="stable")
     return _wrap(idx.astype(np.int64))
 
 
@@ -292,6 +300,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     from .reduction import _return_type
 
     d = _wrap_dim(dim, input.dim())
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= input.shape[d]:
         raise RuntimeError("selected index k out of range")
     idx = _sorted_indices(input, d, largest, True)

@@ -290,7 +290,8 @@ def _empty_reduction(name: str, x, dim) -> None:
     """PyTorch's errors for max/min/argmax/argmin over nothing (other empty dims are fine)."""
     if dim is None:
         if x.size == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+            raise (IndexError if name.startswith("arg") else RuntimeError)(
+                f"{name}(): Expected reduction dim to be specified for "
                                f"input.numel() == 0." + (" Specify the reduction dim with the "
                                                          "'dim' argument." if not
                                                          name.startswith("arg") else ""))
@@ -401,13 +402,19 @@ argmin = method("argmin")(_arg_like(False, "argmin"))
 @method("all")
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     dims = None if dim is None else _dims(dim, input._data.ndim)
-    return _wrap(input._data.astype(bool).all(axis=dims, keepdims=keepdim))
+    out = input._data.astype(bool).all(axis=dims, keepdims=keepdim)
+    return _wrap(_like_uint8(out, input))
+
+
+def _like_uint8(out, input: Tensor):
+    """all/any of a uint8 tensor is uint8 in PyTorch (bool for every other dtype)."""
+    return out.astype(np.uint8) if input._data.dtype == np.uint8 else out
 
 
 @method("any")
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     dims = None if dim is None else _dims(dim, input._data.ndim)
-    return _wrap(input._data.astype(bool).any(axis=dims, keepdims=keepdim))
+    return _wrap(_like_uint8(input._data.astype(bool).any(axis=dims, keepdims=keepdim), input))
 
 
 @method("count_nonzero")
