@@ -325,6 +325,51 @@ def _real_view(self: Tensor) -> Tensor:
     return self  # real dtypes only: conj, resolve_conj, resolve_neg and real are the tensor
 
 
+def _resize_(self: Tensor, *sizes, memory_format=None) -> Tensor:
+    """In place: the first elements (in row-major order) keep their values, new ones are 0;
+    views taken before keep the old storage, as in PyTorch after a reallocation."""
+    from .ops.shape import _shape_arg
+
+    if self.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = _shape_arg(sizes, "resize_")
+    n = int(np.prod(shape))
+    data = self._data
+    if n == data.size:
+        self._data = data.reshape(shape)
+    else:
+        xp = backends.of(data).xp
+        flat = xp.zeros(n, dtype=data.dtype)
+        keep = min(n, data.size)
+        flat[:keep] = data.reshape(-1)[:keep]
+        self._data = flat.reshape(shape)
+    self._vc[0] += 1
+    return self
+
+
+def _resize(self: Tensor, *sizes) -> Tensor:
+    """The deprecated non-in-place resize: a reshape that keeps the number of elements."""
+    import warnings
+
+    from .ops.shape import _shape_arg
+
+    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    shape = _shape_arg(sizes, "resize")
+    n = int(np.prod(shape))
+    if n != self.numel():
+        raise RuntimeError(f"requested resize to {'x'.join(map(str, shape))} ({n} elements in "
+                           f"total), but the given tensor has a size of "
+                           f"{'x'.join(map(str, self.shape))} ({self.numel()} elements). "
+                           f"autograd's resize can only change the shape of a given tensor, "
+                           f"while preserving the number of elements. ")
+    return self.reshape(shape)
+
+
+Tensor.resize_, Tensor.resize = _resize_, _resize
+Tensor.resize_as_ = lambda self, other, memory_format=None: _resize_(self, tuple(other.shape))
+Tensor.resize_as = lambda self, other: _resize(self, tuple(other.shape))
+
+
 def _pin_memory(self: Tensor, device=None) -> Tensor:
     """The tensor itself where CUDA can be used (CuPy copies from pageable memory); PyTorch's
     error where no accelerator is."""

@@ -280,3 +280,21 @@ def test_legacy_typed_constructors():
     alias = torch.Tensor(x)
     alias[0] = 5.0
     assert x.item() == 5.0
+
+
+def test_resize_flip_where_method_and_broadcast_shapes(device):
+    x = torch.arange(6.0, device=device)
+    assert x.resize_(2, 2) is x and host(x).tolist() == [[0, 1], [2, 3]]
+    x.resize_(5)
+    assert host(x)[:4].tolist() == [0, 1, 2, 3] and x.shape == (5,)
+    with pytest.raises(RuntimeError, match="cannot resize variables that require grad"):
+        torch.ones(2, device=device, requires_grad=True).resize_(3)
+    t = torch.arange(24.0, device=device).reshape(2, 3, 4)
+    assert torch.equal(t.flip(0, 2), torch.flip(t, (0, 2)))
+    assert host(t.where(t > 20, -1.0)).reshape(-1).tolist() == [-1.0] * 21 + [21, 22, 23]
+    assert torch.broadcast_shapes((2, 1), (1, 3), (4, 1, 1)) == (4, 2, 3)
+    with pytest.raises(RuntimeError, match="Attempting to broadcast a dimension of length 3 at "
+                                           "-1! Mismatching argument at index 1"):
+        torch.broadcast_shapes((2, 2), (3,))
+    with pytest.raises(RuntimeError, match="cannot reshape tensor of 0 elements into shape"):
+        torch.empty(0, 3, device=device).reshape(0, -1)

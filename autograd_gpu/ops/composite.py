@@ -758,13 +758,18 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
 def broadcast_shapes(*shapes):
     from ..tensor import Size
 
-    try:
-        return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s)
-                                          for s in shapes]))
-    except ValueError:
-        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape. "
-                           f"Mismatch is between {list(shapes[0])} and {list(shapes[-1])}"
-                           ) from None
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    result: list = []
+    for k, shape in enumerate(shapes):  # (PyTorch's message names the first misfit)
+        n = max(len(result), len(shape))
+        have, new = [1] * (n - len(result)) + result, [1] * (n - len(shape)) + list(shape)
+        for i in range(n):
+            if have[i] != new[i] and have[i] != 1 and new[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {new[i]} at "
+                                   f"-{n - i}! Mismatching argument at index {k} had {shape}; "
+                                   f"but expected shape should be broadcastable to {result}")
+        result = [h if m == 1 else m for h, m in zip(have, new)]
+    return Size(result)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:

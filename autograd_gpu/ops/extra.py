@@ -45,7 +45,10 @@ class FlipBackward0(Node):
 
 @register()
 @method("flip")
-def flip(input: Tensor, dims) -> Tensor:
+def flip(input: Tensor, *dims, **kw) -> Tensor:
+    dims = kw.pop("dims") if "dims" in kw else dims[0] if len(dims) == 1 else dims  # (x.flip(
+    if kw:                                                          # 0, 2) or flip(x, (0, 2)))
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kw))}'")
     dims = wrap_dims(dims, input.dim())
     out = backends.of(input._data).xp.flip(input._data, dims).copy()
     if recording(input):

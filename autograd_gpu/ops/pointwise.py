@@ -737,8 +737,13 @@ class WhereBackward0(Node):
         return None, F.where(cond, g, 0.0), F.where(cond, 0.0, g)
 
 
-@register()
 @method("where")
+def _where_method(self: Tensor, condition: Tensor, other) -> Tensor:
+    """x.where(condition, y): x where condition holds, y elsewhere (torch.where(c, x, y))."""
+    return where(condition, self, other)
+
+
+@register()
 def where(condition: Tensor, input=None, other=None) -> Tensor:
     if input is None and other is None:
         from .indexing import nonzero
@@ -747,8 +752,10 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
     if not isinstance(condition, Tensor):
         raise TypeError("where(): argument 'condition' must be Tensor")
     if condition._data.dtype != np.bool_:
+        from .inplace import _legacy
+
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {condition.dtype.name.capitalize()}")
+                           f"with dtype {_legacy(condition.dtype)}")
     tensors = [t for t in (condition, input, other) if isinstance(t, Tensor)]
     same_device("where", tensors)
     rt = _dtypes.result_type(*[v for v in (input, other)])
