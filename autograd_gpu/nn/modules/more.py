@@ -331,4 +331,27 @@ __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseN
            "RReLU", "ChannelShuffle", "Softmax2d", "UpsamplingNearest2d",
            "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d",
            "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag", "ConvTranspose1d", "Fold",
-           "Unfold", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss"]
+           "Unfold", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
+           "DataParallel"]
+
+
+class DataParallel(Module):
+    """PyTorch's single-process multi-GPU wrapper. This library runs a model on one device, so
+    the wrapper calls its module directly (the batch is not split); it keeps PyTorch's shape:
+    `.module`, "module."-prefixed state_dict keys, device_ids (the CUDA devices, none without
+    CUDA)."""
+
+    def __init__(self, module: Module, device_ids=None, output_device=None, dim: int = 0):
+        super().__init__()
+        from ... import cuda
+
+        self.module, self.dim = module, dim
+        if device_ids is None:
+            device_ids = list(range(cuda.device_count()))
+        self.device_ids = [d if isinstance(d, int) else getattr(d, "index", 0) or 0
+                           for d in device_ids]
+        self.output_device = output_device if output_device is not None else (
+            self.device_ids[0] if self.device_ids else None)
+
+    def forward(self, *inputs, **kwargs):
+        return self.module(*inputs, **kwargs)
