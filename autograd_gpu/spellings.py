@@ -51,6 +51,129 @@ def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
 max_pool1d, max_pool1d_with_indices = F.max_pool1d, F.max_pool1d_with_indices
 adaptive_max_pool1d = F.adaptive_max_pool1d
 split_with_sizes = Tensor.split
+conv3d, max_pool3d, pdist = F.conv3d, F.max_pool3d, F.pdist
+
+
+def rms_norm(input: Tensor, normalized_shape, weight=None, eps=None) -> Tensor:
+    return F.rms_norm(input, normalized_shape, weight, eps)
+
+
+def batch_norm(input: Tensor, weight, bias, running_mean, running_var, training: bool,
+               momentum: float, eps: float, cudnn_enabled: bool = True) -> Tensor:
+    """torch.batch_norm: the weight and bias come before the running statistics."""
+    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def instance_norm(input: Tensor, weight, bias, running_mean, running_var,
+                  use_input_stats: bool, momentum: float, eps: float,
+                  cudnn_enabled: bool = True) -> Tensor:
+    return F.instance_norm(input, running_mean, running_var, weight, bias, use_input_stats,
+                           momentum, eps)
+
+
+_REDUCTIONS = ("none", "mean", "sum")  # (torch.*_loss take the reduction as 0, 1, 2, and
+# when it is left out they do not reduce, unlike nn.functional's)
+
+
+def _reduction(value) -> str:
+    return _REDUCTIONS[value] if isinstance(value, int) else value
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
+                                     pos_weight=None, reduction=0) -> Tensor:
+    return F.binary_cross_entropy_with_logits(input, target, weight,
+                                              reduction=_reduction(reduction),
+                                              pos_weight=pos_weight)
+
+
+def kl_div(input: Tensor, target: Tensor, reduction=0, *, log_target: bool = False) -> Tensor:
+    import warnings
+
+    with warnings.catch_warnings():  # (the 'mean' warning is nn.functional's, not torch's)
+        warnings.simplefilter("ignore")
+        return F.kl_div(input, target, reduction=_reduction(reduction), log_target=log_target)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        reduction=0) -> Tensor:
+    return F.margin_ranking_loss(input1, input2, target, margin,
+                                 reduction=_reduction(reduction))
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         reduction=0) -> Tensor:
+    return F.hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          reduction=0) -> Tensor:
+    return F.cosine_embedding_loss(input1, input2, target, margin,
+                                   reduction=_reduction(reduction))
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
+                        margin: float = 1.0, p: float = 2, eps: float = 1e-6,
+                        swap: bool = False, reduction=0) -> Tensor:
+    return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                                 reduction=_reduction(reduction))
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool, eps: float,
+                     reduction) -> Tensor:
+    return F.poisson_nll_loss(input, target, log_input, full, eps=eps,
+                              reduction=_reduction(reduction))
+
+
+def constant_pad_nd(input: Tensor, pad, value=0) -> Tensor:
+    return F.pad(input, pad, "constant", value)
+
+
+def frobenius_norm(input: Tensor, dim=(-2, -1), keepdim: bool = False) -> Tensor:
+    return input.norm("fro", dim, keepdim)
+
+
+def nuclear_norm(input: Tensor, dim=(-2, -1), keepdim: bool = False) -> Tensor:
+    from .linalg import matrix_norm
+
+    if isinstance(dim, bool):  # nuclear_norm(input, keepdim)
+        dim, keepdim = (-2, -1), dim
+    return matrix_norm(input, "nuc", dim, keepdim)
+
+
+def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
+    """X with A X = B where A = L L^T (or U^T U with upper), by two triangular solves."""
+    from .linalg import solve_triangular
+
+    if upper:
+        y = solve_triangular(L.mT, B, upper=False)
+        return solve_triangular(L, y, upper=True)
+    y = solve_triangular(L, B, upper=False)
+    return solve_triangular(L.mT, y, upper=True)
+
+
+def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
+    """The inverse of A = L L^T (or U^T U) from its Cholesky factor."""
+    from .linalg import _batched_eye
+
+    return cholesky_solve(_batched_eye(L), L, upper)
+
+
+def mvlgamma(input: Tensor, p: int) -> Tensor:
+    """The multivariate log-gamma: p(p-1)/4 log(pi) + sum_j lgamma(x + (1 - j) / 2)."""
+    import math
+
+    from . import creation
+
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    shift = creation.arange(p, dtype=input.dtype, device=input.device) * -0.5
+    return (input.unsqueeze(-1) + shift).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
+
+
+Tensor.cholesky_solve = cholesky_solve
+Tensor.cholesky_inverse = cholesky_inverse
+Tensor.mvlgamma = mvlgamma
+Tensor.mvlgamma_ = lambda self, p: self.copy_(mvlgamma(self, p))
 
 
 # -- the *_copy forms: the view op's values in new memory ---------------------------------------
@@ -279,5 +402,9 @@ __all__ = ["dropout", "dropout_", "alpha_dropout", "feature_alpha_dropout", "lay
            "resolve_neg", "real", "imag", "is_conj", "is_neg", "adjoint", "angle", "clamp_min_",
            "clamp_max_", "fill", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
            "is_inference_mode_enabled", "set_warn_always", "is_warn_always_enabled",
-           "unique_consecutive", "histogram", "gradient"] + [
+           "unique_consecutive", "histogram", "gradient", "conv3d", "max_pool3d", "pdist",
+           "rms_norm", "batch_norm", "instance_norm", "binary_cross_entropy_with_logits",
+           "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+           "triplet_margin_loss", "poisson_nll_loss", "constant_pad_nd", "frobenius_norm",
+           "nuclear_norm", "cholesky_solve", "cholesky_inverse", "mvlgamma"] + [
     n + "_copy" for n in _COPIES]

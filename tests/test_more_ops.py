@@ -657,3 +657,22 @@ def test_reductions_keep_pytorchs_dtypes_and_nan_rules(device):
             (lambda: ag.zeros(0, 3, device=device).quantile(0.5), RuntimeError, "non-empty")):
         with pytest.raises(err, match=message):
             call()
+
+
+def test_cholesky_solve_inverse_and_mvlgamma(device):
+    a = np.array([[4.0, 2.0, 0.4], [2.0, 3.0, 0.5], [0.4, 0.5, 2.0]])
+    A = ag.tensor(a, device=device, requires_grad=True)
+    b = ag.tensor([[1.0], [2.0], [-1.0]], dtype=ag.float64, device=device)
+    L = ag.linalg.cholesky(A)
+    np.testing.assert_allclose(host(ag.cholesky_solve(b, L)), np.linalg.solve(a, host(b)),
+                               rtol=1e-10)
+    np.testing.assert_allclose(host(ag.cholesky_solve(b, L.mT, upper=True)),
+                               np.linalg.solve(a, host(b)), rtol=1e-10)
+    np.testing.assert_allclose(host(ag.cholesky_inverse(L)), np.linalg.inv(a), rtol=1e-10)
+    assert gradcheck(lambda m: ag.cholesky_inverse(ag.linalg.cholesky(m @ m.mT)), (A,))
+    x = ag.tensor([2.5, 3.0], dtype=ag.float64, device=device, requires_grad=True)
+    expected = [3 / 2 * math.log(math.pi) + sum(math.lgamma(v - j / 2) for j in range(3))
+                for v in (2.5, 3.0)]
+    np.testing.assert_allclose(host(ag.mvlgamma(x, 3)), expected, rtol=1e-12)
+    assert gradcheck(lambda t: ag.mvlgamma(t, 3), (x,))
+    assert ag.binary_cross_entropy_with_logits(x, x / 4).shape == (2,)  # (torch.*: unreduced)
