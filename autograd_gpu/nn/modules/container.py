@@ -148,7 +148,7 @@ class ModuleList(Module):
         """Runs of identical modules print once, as "(0-2): 3 x Linear(...)" (PyTorch)."""
         reprs = [repr(m) for m in self]
         if not reprs:
-            return "ModuleList()"
+            return f"{type(self).__name__}()"
         runs = []  # [first, last, repr]
         for i, r in enumerate(reprs):
             if runs and runs[-1][2] == r:
@@ -157,7 +157,7 @@ class ModuleList(Module):
                 runs.append([i, i, r])
         lines = [(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}")
                  .replace("\n", "\n  ") for a, b, r in runs]
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
     def insert(self, index: int, module: Module) -> None:
         mods = list(self._modules.values())

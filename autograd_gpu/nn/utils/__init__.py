@@ -6,7 +6,26 @@ import math
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
-from . import rnn  # noqa: F401
+from . import parametrizations, parametrize, rnn  # noqa: F401
+from ._hook_norms import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm
+from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval,
+                     fuse_linear_bn_weights)
+
+
+def skip_init(module_cls, *args, **kwargs):
+    """module_cls(*args, **kwargs): PyTorch skips the initialisers here; this library
+    initialises (the values are meant to be overwritten either way)."""
+    return module_cls(*args, **kwargs)
+
+
+class stateless:  # noqa: N801 - torch.nn.utils.stateless.functional_call (deprecated there)
+    @staticmethod
+    def functional_call(module, parameters_and_buffers, args=None, kwargs=None, *,
+                        tie_weights: bool = True, strict: bool = False):
+        from ...func import functional_call
+
+        return functional_call(module, parameters_and_buffers, args, kwargs,
+                               tie_weights=tie_weights, strict=strict)
 
 
 def _grads(parameters):
