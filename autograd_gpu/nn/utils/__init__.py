@@ -7,9 +7,10 @@ import math
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 from . import parametrizations, parametrize, rnn  # noqa: F401
-from ._hook_norms import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm
-from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval,
-                     fuse_linear_bn_weights)
+from ._hook_norms import (remove_spectral_norm, remove_weight_norm,  # noqa: F401
+                          spectral_norm, weight_norm)
+from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights,  # noqa: F401
+                     fuse_linear_bn_eval, fuse_linear_bn_weights)
 
 
 def skip_init(module_cls, *args, **kwargs):
