@@ -344,3 +344,34 @@ def test_functional_strict_mode_refuses_constant_outputs_and_unused_inputs():
                strict=True)
     with pytest.raises(RuntimeError, match="The vector v can only be None"):
         af.vjp(lambda a: a * 2, torch.tensor([1.0, 2.0]))
+
+
+def test_checkpoint_recomputes_with_the_same_random_masks(device):
+    """Reentrant checkpoint: the block runs without a graph; backward recomputes it replaying
+    the random state (dropout draws the same mask) and gives the gradients the plain call
+    gives, into inputs and the block's parameters."""
+    from autograd_gpu.utils.checkpoint import checkpoint, checkpoint_sequential
+
+    def run(use_checkpoint: bool):
+        torch.manual_seed(3)
+        block = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Dropout(0.5),
+                                    torch.nn.Tanh(), torch.nn.Linear(6, 2)).to(device).double()
+        torch.manual_seed(7)
+        x = torch.randn(5, 4, dtype=torch.float64, device=device, requires_grad=True)
+        y = checkpoint(block, x, use_reentrant=True) if use_checkpoint else block(x)
+        (y ** 2).sum().backward()
+        return y, x.grad, block[0].weight.grad
+
+    plain, ck = run(False), run(True)
+    for a, b in zip(plain, ck):
+        np.testing.assert_allclose(host(a), host(b), rtol=1e-12)
+    assert type(run(True)[0].grad_fn).__name__ == "CheckpointFunctionBackward"
+    with pytest.warns(UserWarning, match="use_reentrant parameter should be passed explicitly"):
+        checkpoint(torch.nn.Linear(2, 2).to(device), torch.ones(1, 2, device=device,
+                                                                requires_grad=True))
+    seq = torch.nn.Sequential(*[torch.nn.Linear(3, 3) for _ in range(4)]).to(device)
+    x = torch.ones(2, 3, device=device, requires_grad=True)
+    y = checkpoint_sequential(seq, 2, x, use_reentrant=True)
+    np.testing.assert_allclose(host(y), host(seq(x)), rtol=1e-6)
+    y.sum().backward()
+    assert all(p.grad is not None for p in seq.parameters())

@@ -1,4 +1,4 @@
 """utils: data loading (PyTorch's torch.utils)."""
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["data", "checkpoint"]
