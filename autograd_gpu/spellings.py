@@ -51,7 +51,7 @@ def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
 max_pool1d, max_pool1d_with_indices = F.max_pool1d, F.max_pool1d_with_indices
 adaptive_max_pool1d = F.adaptive_max_pool1d
 split_with_sizes = Tensor.split
-conv3d, max_pool3d, pdist = F.conv3d, F.max_pool3d, F.pdist
+conv3d, max_pool3d, pdist, conv_transpose3d = F.conv3d, F.max_pool3d, F.pdist, F.conv_transpose3d
 
 
 def rms_norm(input: Tensor, normalized_shape, weight=None, eps=None) -> Tensor:
@@ -403,6 +403,7 @@ __all__ = ["dropout", "dropout_", "alpha_dropout", "feature_alpha_dropout", "lay
            "clamp_max_", "fill", "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
            "is_inference_mode_enabled", "set_warn_always", "is_warn_always_enabled",
            "unique_consecutive", "histogram", "gradient", "conv3d", "max_pool3d", "pdist",
+           "conv_transpose3d",
            "rms_norm", "batch_norm", "instance_norm", "binary_cross_entropy_with_logits",
            "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
            "triplet_margin_loss", "poisson_nll_loss", "constant_pad_nd", "frobenius_norm",

@@ -203,3 +203,30 @@ def test_dirac_kernel_passes_the_input_through_a_convolution():
                                atol=1e-6)
     g = nn.init.dirac_(ag.empty(4, 2, 3), groups=2)
     assert g.sum().item() == 4 and g[2, 0, 1].item() == 1 and g[1, 1, 1].item() == 1
+
+
+def test_conv_transpose3d_is_the_adjoint_of_conv3d_and_differentiates(device):
+    """<conv3d(x, w), y> == <x, conv_transpose3d(y, w)> for every stride/padding/dilation/
+    groups (the defining property), and float64 gradients by finite differences."""
+    rng = np.random.default_rng(0)
+    for stride, padding, dilation, groups in (((1, 1, 1), 0, 1, 1), ((2, 1, 2), (1, 0, 1),
+                                                                     (1, 2, 1), 1),
+                                              (2, 1, 1, 2)):
+        x = ag.tensor(rng.normal(size=(2, 4, 5, 6, 5)), device=device)
+        w = ag.tensor(rng.normal(size=(6, 4 // groups, 3, 2, 3)), device=device)
+        y_shape = F.conv3d(x, w, None, stride, padding, dilation,
+                                             groups).shape
+        y = ag.tensor(rng.normal(size=tuple(y_shape)), device=device)
+        forward = (F.conv3d(x, w, None, stride, padding, dilation, groups)
+                   * y).sum()
+        back = F.conv_transpose3d(y, w, None, stride, padding, 0, groups,
+                                                    dilation)
+        back = back[..., :x.shape[2], :x.shape[3], :x.shape[4]]  # (the rows stride skips)
+        assert forward.item() == pytest.approx((x * back).sum().item(), rel=1e-10)
+    xs = ag.tensor(rng.normal(size=(1, 2, 2, 3, 2)), device=device, requires_grad=True)
+    ws = ag.tensor(rng.normal(size=(2, 3, 2, 2, 2)), device=device, requires_grad=True)
+    bs = ag.tensor([0.1, -0.2, 0.3], dtype=ag.float64, device=device, requires_grad=True)
+    assert gradcheck(lambda a, b, c: F.conv_transpose3d(
+        a, b, c, stride=2, padding=1, output_padding=1), (xs, ws, bs))
+    m = nn.ConvTranspose3d(2, 3, 3, stride=2, padding=1).to(device)
+    assert m(ag.ones(2, 3, 3, 3, device=device), output_size=(6, 6, 6)).shape == (3, 6, 6, 6)

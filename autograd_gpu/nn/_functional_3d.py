@@ -64,6 +64,51 @@ def _conv3d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
     return out if bias is None else out + bias.reshape(1, o, 1, 1, 1)
 
 
+@register()
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
+                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """The adjoint of conv3d: each depth offset of the kernel is a 2-d transposed convolution
+    of every input plane, added into the output planes it reaches (then the depth padding is
+    cropped)."""
+    _check_dims(input, "conv_transpose3d")
+    x = input if input.dim() == 5 else input.unsqueeze(0)
+    if x.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected "
+                           f"input{list(x.shape)} to have {weight.shape[0]} channels, but got "
+                           f"{x.shape[1]} channels instead")
+    out = _conv_transpose3d(x, weight, bias, stride, padding, output_padding, groups, dilation)
+    return out if input.dim() == 5 else out.squeeze(0)
+
+
+@one_node("ConvolutionBackward0", "input", "weight", "bias")
+def _conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
+                      output_padding, groups: int, dilation) -> Tensor:
+    from .. import creation
+    from ._functional_extra import _conv_transpose2d
+
+    (sd, sh, sw), (pd, ph, pw), (od, oh, ow), (dd, dh, dw) = (
+        _pairs(v, 3) for v in (stride, padding, output_padding, dilation))
+    if od >= sd and od >= dd:
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, "
+                           f"but got output_padding_depth: {od} stride_depth: {sd} "
+                           f"dilation_depth: {dd}")
+    n, c, depth, h, w = input.shape
+    kd = weight.shape[2]
+    full = (depth - 1) * sd + dd * (kd - 1) + 1 + od
+    planes = input.transpose(1, 2).reshape(n * depth, c, h, w)
+    out = None
+    for k in range(kd):
+        y = _conv_transpose2d.body(planes, weight[:, :, k], None, (sh, sw), (ph, pw),
+                                   (oh, ow), groups, (dh, dw))
+        y = y.reshape(n, depth, *y.shape[1:])
+        if out is None:
+            out = creation.zeros(n, full, *y.shape[2:], dtype=y.dtype, device=y.device)
+        at = creation.arange(depth, device=y.device) * sd + k * dd
+        out = out.index_add(1, at, y)
+    out = out[:, pd:full - pd].transpose(1, 2)
+    return out if bias is None else out + bias.reshape(1, -1, 1, 1, 1)
+
+
 def _depth_windows(x: Tensor, kd: int, sd: int, pd: int, dd: int, ceil_mode: bool,
                    fill: float) -> tuple[list, int]:
     """The depth slices each offset of a depth window reads, after `pd` planes of `fill` on
@@ -182,4 +227,4 @@ def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False
                     input, 5)
 
 
-__all__ = ["conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d"]
+__all__ = ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d"]
