@@ -1003,6 +1003,18 @@ def _np_conv3d(x, w, b=None, stride=1, padding=0):
     return out if b is None else out + b[None, :, None, None, None]
 
 
+def _np_conv_transpose3d(x, w, stride=1, padding=0):
+    """Direct transposed 3-d convolution: each input voxel adds a weighted kernel."""
+    n, c, d, h, wd = x.shape
+    _, o, kd, kh, kw = w.shape
+    full = np.zeros((n, o, (d - 1) * stride + kd, (h - 1) * stride + kh, (wd - 1) * stride + kw))
+    for i, j, k in itertools.product(range(d), range(h), range(wd)):
+        full[:, :, i * stride:i * stride + kd, j * stride:j * stride + kh,
+             k * stride:k * stride + kw] += np.einsum("nc,codhw->nodhw", x[:, :, i, j, k], w)
+    p = padding
+    return full[:, :, p:full.shape[2] - p, p:full.shape[3] - p, p:full.shape[4] - p]
+
+
 def _np_pool3d(x, k, s, reduce):
     n, c, d, h, w = x.shape
     od, oh, ow = ((m - k) // s + 1 for m in (d, h, w))
@@ -1014,6 +1026,11 @@ def _np_pool3d(x, k, s, reduce):
 
 
 SPECS.update({
+    "conv_transpose3d": [Case(F.conv_transpose3d, _np_conv_transpose3d,
+                              ((2, 2, 2, 3, 2), (2, 3, 2, 2, 2))),
+                         Case(lambda x, w: F.conv_transpose3d(x, w, stride=2, padding=1),
+                              lambda x, w: _np_conv_transpose3d(x, w, 2, 1),
+                              ((1, 2, 2, 2, 3), (2, 1, 3, 2, 3)))],
     "conv3d": [Case(F.conv3d, _np_conv3d, ((2, 2, 3, 4, 3), (3, 2, 2, 2, 2), (3,))),
                Case(lambda x, w: F.conv3d(x, w, stride=2, padding=1),
                     lambda x, w: _np_conv3d(x, w, stride=2, padding=1),

@@ -230,3 +230,25 @@ def test_conv_transpose3d_is_the_adjoint_of_conv3d_and_differentiates(device):
         a, b, c, stride=2, padding=1, output_padding=1), (xs, ws, bs))
     m = nn.ConvTranspose3d(2, 3, 3, stride=2, padding=1).to(device)
     assert m(ag.ones(2, 3, 3, 3, device=device), output_size=(6, 6, 6)).shape == (3, 6, 6, 6)
+
+
+def test_lazy_modules_take_their_sizes_from_the_first_input(device):
+    conv, bn = nn.LazyConv2d(4, 3).to(device), nn.LazyBatchNorm2d().to(device)
+    assert repr(conv) == "LazyConv2d(0, 4, kernel_size=(3, 3), stride=(1, 1))"
+    opt = ag.optim.SGD([*conv.parameters(), *bn.parameters()], lr=0.1)  # (before the sizes)
+    x = ag.ones(2, 3, 6, 6, device=device)
+    y = bn(conv(x))
+    assert type(conv) is nn.Conv2d and conv.in_channels == 3 and conv.weight.shape == (4, 3, 3, 3)
+    assert type(bn) is nn.BatchNorm2d and bn.num_features == 4 and bn.running_mean.shape == (4,)
+    assert isinstance(conv.weight, nn.Parameter) and type(conv.weight) is nn.Parameter
+    before = host(conv.weight).copy()
+    x2 = ag.arange(2 * 3 * 36.0, device=device).reshape(2, 3, 6, 6).sin()
+    (bn(conv(x2)) * ag.arange(64.0, device=device).reshape(1, 4, 4, 4)).sum().backward()
+    opt.step()
+    assert not np.allclose(host(conv.weight), before)  # the optimizer holds the real ones
+    norm = nn.LazyInstanceNorm1d().to(device)  # (affine and tracking by default, as PyTorch)
+    norm(ag.ones(3, 5, device=device))  # unbatched: 3 features
+    assert norm.num_features == 3 and norm.weight.shape == (3,) and norm.running_mean is not None
+    up = nn.LazyConvTranspose3d(2, 2, stride=2).to(device)
+    assert up(ag.ones(1, 5, 2, 2, 2, device=device)).shape == (1, 2, 4, 4, 4)
+    assert up.in_channels == 5

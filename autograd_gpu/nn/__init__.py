@@ -28,7 +28,9 @@ from .modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from .modules.padding import __all__ as _padding_layers
 from .modules.volumetric import *  # noqa: F403
 from .modules.volumetric import __all__ as _volumetric_layers
-from .parameter import Buffer, Parameter, UninitializedParameter
+from .modules.lazy import *  # noqa: F403
+from .modules.lazy import __all__ as _lazy_layers
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
            "UninitializedParameter", "Sequential", "ModuleList",
@@ -48,4 +50,5 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
            "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
            "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Transformer", "TransformerDecoder",
            "TransformerDecoderLayer",
-           *_padding_layers, *_more_layers, *_volumetric_layers]
+           *_padding_layers, *_more_layers, *_volumetric_layers, *_lazy_layers,
+           "UninitializedBuffer"]

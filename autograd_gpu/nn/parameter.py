@@ -57,3 +57,26 @@ class UninitializedParameter(Parameter):
 
         self._data = empty(*shape, device=device, dtype=dtype)._data
         self.__class__ = Parameter
+
+
+class UninitializedBuffer(Tensor):
+    """A lazy module's buffer before its first forward (then a plain tensor, in place)."""
+
+    __slots__ = ()
+
+    def __new__(cls, requires_grad: bool = False, device=None, dtype=None,
+                persistent: bool = True):
+        from ..creation import empty
+
+        t = _wrap(empty(0, device=device, dtype=dtype)._data)
+        t.__class__ = cls
+        return t
+
+    def __repr__(self) -> str:
+        return "<UninitializedBuffer>"
+
+    def materialize(self, shape: tuple, device=None, dtype=None) -> None:
+        from ..creation import empty
+
+        self._data = empty(*shape, device=device, dtype=dtype)._data
+        self.__class__ = Tensor
