@@ -237,7 +237,7 @@ def test_lazy_modules_take_their_sizes_from_the_first_input(device):
     assert repr(conv) == "LazyConv2d(0, 4, kernel_size=(3, 3), stride=(1, 1))"
     opt = ag.optim.SGD([*conv.parameters(), *bn.parameters()], lr=0.1)  # (before the sizes)
     x = ag.ones(2, 3, 6, 6, device=device)
-    y = bn(conv(x))
+    bn(conv(x))
     assert type(conv) is nn.Conv2d and conv.in_channels == 3 and conv.weight.shape == (4, 3, 3, 3)
     assert type(bn) is nn.BatchNorm2d and bn.num_features == 4 and bn.running_mean.shape == (4,)
     assert isinstance(conv.weight, nn.Parameter) and type(conv.weight) is nn.Parameter
