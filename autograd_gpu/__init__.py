@@ -7,7 +7,8 @@ import builtins
 
 from . import ops as _ops  # attaches the ops to Tensor
 from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, func,
-               linalg, nn, optim, profiler, special, utils, viz)
+               linalg, nn, optim, profiler, special, storage, utils, viz)
+from .storage import TypedStorage, UntypedStorage
 from .func import vmap
 from .amp import autocast
 from ._device import device

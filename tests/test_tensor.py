@@ -298,3 +298,15 @@ def test_resize_flip_where_method_and_broadcast_shapes(device):
         torch.broadcast_shapes((2, 2), (3,))
     with pytest.raises(RuntimeError, match="cannot reshape tensor of 0 elements into shape"):
         torch.empty(0, 3, device=device).reshape(0, -1)
+
+
+def test_storage_is_shared_by_views_not_by_copies(device):
+    x = torch.arange(6.0, device=device)
+    view, tail, copy = x.view(2, 3).t(), x[2:], x.clone()
+    s = x.storage()
+    assert view.storage().data_ptr() == s.data_ptr() == tail.storage().data_ptr()
+    assert copy.storage().data_ptr() != s.data_ptr()
+    assert len(s) == 6 and s.element_size() == 4 and x.untyped_storage().nbytes() == 24
+    s[1] = 9.0  # (writes reach every view)
+    assert x[1].item() == 9.0 and view[1, 0].item() == 9.0 and s.tolist()[:2] == [0.0, 9.0]
+    assert tail.storage_offset() == 2
