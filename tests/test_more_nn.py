@@ -252,3 +252,29 @@ def test_lazy_modules_take_their_sizes_from_the_first_input(device):
     up = nn.LazyConvTranspose3d(2, 2, stride=2).to(device)
     assert up(ag.ones(1, 5, 2, 2, 2, device=device)).shape == (1, 2, 4, 4, 4)
     assert up.in_channels == 5
+
+
+def test_max_pool3d_indices_unpool_and_uneven_adaptive_windows(device):
+    rng = np.random.default_rng(1)
+    x = ag.tensor(rng.normal(size=(2, 3, 5, 6, 4)), device=device, requires_grad=True)
+    v, i = F.max_pool3d(x, (2, 3, 2), stride=(2, 1, 2), padding=(1, 1, 0), dilation=(1, 2, 1),
+                        return_indices=True)
+    flat = x.detach().flatten(2)
+    assert ag.equal(flat.gather(2, i.flatten(2)), v.detach().flatten(2))  # indices find them
+    v2, i2 = F.max_pool3d(x.detach(), 2, return_indices=True)
+    back = F.max_unpool3d(v2, i2, 2, output_size=x.shape[-3:])
+    assert back.shape == x.shape and ag.equal(back.flatten(2).gather(2, i2.flatten(2)),
+                                              v2.flatten(2))
+    assert int((back != 0).sum()) == v2.numel()
+    sizes = (2, 4, 3)  # (5, 6, 4 are not multiples: windows of uneven size that overlap)
+    a = host(x)
+    expected = np.zeros((2, 3) + sizes)
+    for d, h, w in np.ndindex(*sizes):
+        sl = [slice(k * n // s, -(-(k + 1) * n // s)) for k, n, s in zip((d, h, w), (5, 6, 4),
+                                                                          sizes)]
+        expected[:, :, d, h, w] = a[:, :, sl[0], sl[1], sl[2]].max(axis=(2, 3, 4))
+    out, idx = F.adaptive_max_pool3d(x, sizes, return_indices=True)
+    np.testing.assert_allclose(host(out), expected)
+    assert ag.equal(x.detach().flatten(2).gather(2, idx.flatten(2)), out.detach().flatten(2))
+    small = x[:1, :1].detach().requires_grad_()
+    assert gradcheck(lambda t: F.adaptive_max_pool3d(t, sizes), (small,))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from .. import creation
+from ..autograd.grad_mode import no_grad
 from ..ops import stack
 from ..ops._core import register
 from ..ops.one_node import call_as_one_node, one_node
@@ -134,10 +136,42 @@ def _per_plane(fn, planes: Tensor) -> Tensor:
 @register()
 def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
-    if return_indices:
-        raise NotImplementedError("max_pool3d: return_indices=True is not supported")
     _check_dims(input, "max_pool3d", "tensor")
-    return on_batch(_max_pool3d, input, 5, kernel_size, stride, padding, dilation, ceil_mode)
+    values = on_batch(_max_pool3d, input, 5, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices:
+        return values
+    with no_grad():
+        indices = on_batch(_max_pool3d_indices, input.detach(), 5, kernel_size, stride,
+                           padding, dilation, ceil_mode)
+    return values, indices
+
+
+def _max_pool3d_indices(input: Tensor, kernel_size, stride, padding, dilation,
+                        ceil_mode) -> Tensor:
+    """Where each maximum is, as an index into its (D, H, W) input volume: the depth offset
+    of the first maximum over the offsets, and the 2-d pooling's index within that plane."""
+    (kd, kh, kw) = _pairs(kernel_size, 3)
+    (sd, sh, sw) = _pairs(stride if stride not in (None, []) else kernel_size, 3)
+    (pd, ph, pw), (dd, dh, dw) = _pairs(padding, 3), _pairs(dilation, 3)
+    planes, d_out = _depth_windows(input, kd, sd, pd, dd, ceil_mode, -math.inf)
+    values, where = [], []
+    for p in planes:
+        v, i = _per_plane_pair(lambda t: max_pool2d(t, (kh, kw), (sh, sw), (ph, pw), (dh, dw),
+                                                    ceil_mode, True), p)
+        values.append(v)
+        where.append(i)
+    best = stack(values).argmax(0)  # (the first maximum, as PyTorch's)
+    plane_index = stack(where).gather(0, best.unsqueeze(0)).squeeze(0)
+    start = creation.arange(d_out, device=input.device).reshape(1, 1, -1, 1, 1) * sd - pd
+    depth = start + best * dd
+    return depth * (input.shape[3] * input.shape[4]) + plane_index
+
+
+def _per_plane_pair(fn, planes: Tensor):
+    n, c, d = planes.shape[:3]
+    y, i = fn(planes.transpose(1, 2).reshape(n * d, c, *planes.shape[3:]))
+    back = lambda t: t.reshape(n, d, c, *t.shape[2:]).transpose(1, 2)  # noqa: E731
+    return back(y), back(i)
 
 
 @one_node("MaxPool3DWithIndicesBackward0", "input")
@@ -212,19 +246,58 @@ def _adaptive_avg_pool3d(input: Tensor, sizes: tuple) -> Tensor:
 
 
 def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
+    _check_dims(input, "adaptive_max_pool3d", "tensor")
     sizes = tuple(s if s is not None else input.shape[-3 + i]
                   for i, s in enumerate(_pairs(output_size, 3)))
     spatial = tuple(input.shape[-3:])
-    if any(n % s for n, s in zip(spatial, sizes)):
-        raise NotImplementedError("adaptive_max_pool3d: only windows that divide the input "
-                                  "evenly are supported")
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool3d: return_indices=True is not supported")
-    _check_dims(input, "adaptive_max_pool3d", "tensor")
-    kernel = tuple(n // s for n, s in zip(spatial, sizes))
-    return on_batch(lambda x: call_as_one_node("AdaptiveMaxPool3DBackward0", ("input",),
-                                               _max_pool3d.body, x, kernel, None, 0, 1, False),
-                    input, 5)
+    if all(n % s == 0 for n, s in zip(spatial, sizes)):  # equal windows: a max pooling
+        kernel = tuple(n // s for n, s in zip(spatial, sizes))
+        values = on_batch(lambda x: call_as_one_node(
+            "AdaptiveMaxPool3DBackward0", ("input",), _max_pool3d.body, x, kernel, None, 0, 1,
+            False), input, 5)
+        if not return_indices:
+            return values
+        with no_grad():
+            return values, on_batch(_max_pool3d_indices, input.detach(), 5, kernel, None, 0, 1,
+                                    False)
+    out = on_batch(lambda x: call_as_one_node("AdaptiveMaxPool3DBackward0", ("input",),
+                                              _adaptive_max_cells, x, sizes), input, 5)
+    if not return_indices:
+        return out
+    with no_grad():
+        return out, on_batch(lambda x: _adaptive_max_cells(x, sizes, True), input.detach(), 5)
 
 
-__all__ = ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d"]
+def _adaptive_max_cells(input: Tensor, sizes: tuple, indices: bool = False) -> Tensor:
+    """Windows [floor(i n / s), ceil((i + 1) n / s)) per dimension, one cell at a time (the
+    windows overlap or differ in size, so no pooling does them)."""
+    spatial = tuple(input.shape[2:])
+    bounds = [[(i * n // s, -(-(i + 1) * n // s)) for i in range(s)]
+              for n, s in zip(spatial, sizes)]
+    cells = []
+    for (d0, d1) in bounds[0]:
+        for (h0, h1) in bounds[1]:
+            for (w0, w1) in bounds[2]:
+                window = input[:, :, d0:d1, h0:h1, w0:w1]
+                flat = window.reshape(*window.shape[:2], -1)
+                if not indices:
+                    cells.append(flat.max(-1).values)
+                    continue
+                k = flat.argmax(-1)
+                hw, w_len = (h1 - h0) * (w1 - w0), w1 - w0
+                d, rest = k // hw + d0, k % hw
+                cells.append((d * spatial[1] + rest // w_len + h0) * spatial[2]
+                             + rest % w_len + w0)
+    return stack(cells, -1).reshape(*input.shape[:2], *sizes)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """max_pool3d's partial inverse: each value back at its recorded index, zeros elsewhere."""
+    from ._functional_more import _max_unpool
+
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3)
+
+
+__all__ = ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d",
+           "adaptive_max_pool3d", "max_unpool3d"]

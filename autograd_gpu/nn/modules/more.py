@@ -212,6 +212,14 @@ class MaxUnpool2d(_MaxUnpool):
                               output_size)
 
 
+class MaxUnpool3d(_MaxUnpool):
+    _dims = 3
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
 class AlphaDropout(Dropout):
     _fn = staticmethod(F.alpha_dropout)
 
@@ -332,7 +340,7 @@ __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseN
            "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d",
            "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag", "ConvTranspose1d", "Fold",
            "Unfold", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
-           "DataParallel"]
+           "DataParallel", "MaxUnpool3d"]
 
 
 class DataParallel(Module):
