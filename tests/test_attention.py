@@ -190,3 +190,50 @@ def test_full_transformer_matches_pytorch(norm_first, batch_first):
               for n in (5, 4)]
     with pytest.raises(RuntimeError, match="feature number of src and tgt must be equal"):
         ours(*narrow)
+
+
+@pytest.mark.parametrize("spec,kwargs", [
+    ("MultiheadAttention(8, 2, kdim=3, vdim=5)", {}),
+    ("MultiheadAttention(8, 2, kdim=3, vdim=5, batch_first=True)", dict(attn_mask="causal")),
+    ("MultiheadAttention(8, 2, add_bias_kv=True)", dict(key_padding_mask="padding")),
+    ("MultiheadAttention(8, 4, add_zero_attn=True)", dict(attn_mask="causal")),
+    ("MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True, kdim=3, vdim=5)",
+     dict(key_padding_mask="padding", average_attn_weights=False))])
+def test_cross_attention_options_match_pytorch(spec, kwargs):
+    """Keys and values of other sizes (separate projection weights), learnt bias key/value
+    rows and the zero row, against PyTorch: values, weights and every gradient."""
+    T = pytest.importorskip("torch")
+    theirs, ours = eval(f"T.nn.{spec}").double(), eval(f"nn.{spec}").double()
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    ours.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in
+                          theirs.state_dict().items()})
+    rng = np.random.default_rng(4)
+    first = ours.batch_first
+    shape = lambda e: (3, 5, e) if first else (5, 3, e)  # noqa: E731
+    q, k, v = (rng.standard_normal(shape(e)) for e in (8, ours.kdim, ours.vdim))
+    padding = rng.uniform(0, 1, (3, 5)) > 0.6
+    padding[:, 0] = False
+    masks = dict(padding=padding, causal=np.triu(np.ones((5, 5), bool), 1))
+    results = []
+    for lib, module in ((T, theirs), (torch, ours)):
+        kw = {key: lib.tensor(masks[val]) if isinstance(val, str) else val
+              for key, val in kwargs.items()}
+        tq, tk, tv = (lib.tensor(a, requires_grad=True) for a in (q, k, v))
+        out, weights = module(tq, tk, tv, **kw)
+        (out.sum() + weights.sum() * 0.5).backward()
+        results.append([out.detach().numpy(), weights.detach().numpy(), tq.grad.numpy(),
+                        tk.grad.numpy(), tv.grad.numpy()] +
+                       [p.grad.numpy() for p in module.parameters()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12)
+
+
+def test_cross_attention_shapes_and_zero_row(device):
+    mha = nn.MultiheadAttention(4, 2, kdim=3, vdim=6, add_bias_kv=True,
+                                add_zero_attn=True).to(device)
+    assert mha.in_proj_weight is None and mha.k_proj_weight.shape == (4, 3)
+    assert mha.v_proj_weight.shape == (4, 6) and mha.bias_k.shape == (1, 1, 4)
+    q, k, v = (torch.ones(2, 1, e, device=device) for e in (4, 3, 6))
+    out, weights = mha(q, k, v)
+    assert out.shape == (2, 1, 4) and weights.shape == (1, 2, 2 + 2)  # + bias row + zero row
+    np.testing.assert_allclose(host(weights.sum(-1)), 1.0, rtol=1e-6)

@@ -8,7 +8,7 @@ import math
 import warnings
 
 from .. import creation
-from ..ops import abs, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
+from ..ops import abs, cat, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
 from ..ops._core import register
 from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
@@ -733,35 +733,60 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     return matmul(weights, value)
 
 
-def multi_head_attention_forward(query, key, value, num_heads, in_proj_weight, in_proj_bias,
-                                 out_proj_weight, out_proj_bias, dropout_p=0.0,
-                                 training=True, key_padding_mask=None, need_weights=True,
-                                 attn_mask=None, average_attn_weights=True, is_causal=False):
-    """PyTorch's multi-head attention on (L, N, E) inputs: projections, per-head scaled dot
-    products (a boolean attn_mask or key_padding_mask blocks where True), output projection;
-    returns the output and, when asked, the attention weights (averaged over heads)."""
-    from .functional import dropout, linear
+def multi_head_attention_forward(query, key, value, embed_dim_to_check: int, num_heads: int,
+                                 in_proj_weight, in_proj_bias, bias_k, bias_v,
+                                 add_zero_attn: bool, dropout_p: float, out_proj_weight,
+                                 out_proj_bias, training: bool = True, key_padding_mask=None,
+                                 need_weights: bool = True, attn_mask=None,
+                                 use_separate_proj_weight: bool = False, q_proj_weight=None,
+                                 k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                 static_v=None, average_attn_weights: bool = True,
+                                 is_causal: bool = False):
+    """PyTorch's multi-head attention on (L, N, E) inputs (its signature): projections (one
+    packed weight, or separate ones when key/value have other sizes), optional learnt bias
+    key/value rows and a zero row, per-head scaled dot products (a boolean mask blocks where
+    True, a float mask is added), output projection; returns the output and, when asked, the
+    attention weights (averaged over heads)."""
+    from .functional import dropout, linear, pad
 
     tgt_len, bsz, embed_dim = query.shape
-    src_len = key.shape[0]
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
+                             f"got {embed_dim}")
     head_dim = embed_dim // num_heads
-    w_q, w_k, w_v = in_proj_weight.chunk(3)
     b_q, b_k, b_v = in_proj_bias.chunk(3) if in_proj_bias is not None else (None,) * 3
+    if use_separate_proj_weight:
+        w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
+    else:
+        w_q, w_k, w_v = in_proj_weight.chunk(3)
     q, k, v = linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
-    heads = lambda t, n: t.reshape(n, bsz * num_heads, head_dim).transpose(0, 1)  # noqa: E731
-    q, k, v = heads(q, tgt_len), heads(k, src_len), heads(v, src_len)
-    bias = None
     if is_causal and attn_mask is None:
-        attn_mask = creation.ones(tgt_len, src_len, device=query.device).triu(1) > 0
+        attn_mask = creation.ones(tgt_len, k.shape[0], device=query.device).triu(1) > 0
+    if bias_k is not None and bias_v is not None:  # one more key/value row, learnt
+        k = cat([k, bias_k.expand(1, bsz, embed_dim)])
+        v = cat([v, bias_v.expand(1, bsz, embed_dim)])
+        attn_mask = pad(attn_mask, (0, 1)) if attn_mask is not None else None
+        key_padding_mask = pad(key_padding_mask, (0, 1)) if key_padding_mask is not None \
+            else None
+    heads = lambda t: t.reshape(t.shape[0], bsz * num_heads, head_dim).transpose(0, 1)  # noqa: E731
+    q, k, v = heads(q), heads(k), heads(v)
+    if add_zero_attn:  # one more all-zero key/value row
+        zeros = creation.zeros(bsz * num_heads, 1, head_dim, dtype=k.dtype, device=k.device)
+        k, v = cat([k, zeros], 1), cat([v, zeros], 1)
+        attn_mask = pad(attn_mask, (0, 1)) if attn_mask is not None else None
+        key_padding_mask = pad(key_padding_mask, (0, 1)) if key_padding_mask is not None \
+            else None
+    src_len = k.shape[1]
+    bias = None
     if attn_mask is not None:
         bias = _mask_to_bias(attn_mask, q, keep_where_true=False)
         if bias.dim() == 2:
             bias = bias.unsqueeze(0)
     if key_padding_mask is not None:
-        pad = _mask_to_bias(key_padding_mask, q, keep_where_true=False)
-        pad = pad.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len).reshape(
-            bsz * num_heads, 1, src_len)
-        bias = pad if bias is None else bias + pad
+        padding = _mask_to_bias(key_padding_mask, q, keep_where_true=False)
+        padding = padding.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len) \
+            .reshape(bsz * num_heads, 1, src_len)
+        bias = padding if bias is None else bias + padding
     q_scaled = q * math.sqrt(1.0 / float(head_dim))
     scores = matmul(q_scaled, k.transpose(-2, -1))
     if bias is not None:
