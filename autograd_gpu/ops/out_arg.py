@@ -56,9 +56,14 @@ def accepts_out(fn, name: str | None = None):
     return call
 
 
+def write_out(name: str, fn, args: tuple, kwargs: dict, out):
+    """For ops that take out= themselves (without the wrapper's extra call)."""
+    return _into(name, fn, args, kwargs, out, name in _CREATES)
+
+
 def give_out_arguments(namespace: dict) -> None:
     """Give every tensor function of a module namespace (torch, torch.linalg, torch.special)
-    the out= keyword."""
+    the out= keyword (those that handle it themselves keep their own)."""
     for key, fn in list(namespace.items()):
         if (isinstance(fn, types.FunctionType) and not key.startswith("_")
                 and not key.endswith("_") and key not in _NOT_OUT

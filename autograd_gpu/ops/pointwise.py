@@ -410,7 +410,11 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
     kernel = kernel or (lambda xp: getattr(xp, name))
     np_fn = kernel(np)  # bound once: the CPU path looks nothing up per call
 
-    def op(input: Tensor) -> Tensor:
+    def op(input: Tensor, *, out=None) -> Tensor:
+        if out is not None:  # (out= handled here, not by a wrapper: these ops are hot)
+            from .out_arg import write_out
+
+            return write_out(name, op, (input,), {}, out)
         data = input._data
         if no_bool is not None and data.dtype == np.bool_:  # (PyTorch's kernel name)
             raise NotImplementedError(f"\"{no_bool}\" not implemented for 'Bool'")
@@ -418,6 +422,7 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
         return unary(cls, fn, input, save_input, save_out, floating)
 
     op.__name__ = op.__qualname__ = name
+    op._accepts_out = True  # (give_out_arguments leaves it unwrapped)
     op.__doc__ = f"Elementwise {name}, differentiable ({node})."
     register(name)(op)
     method(name, *alias)(op)

@@ -14,11 +14,12 @@ _np_ndarray = np.ndarray
 
 
 def _plain_hyperparameters(group: dict) -> dict:
-    """The group itself, or, where the user gave a hyperparameter as a tensor (lr=torch.tensor(
-    0.01), betas of tensors, as PyTorch allows), a copy holding its current Python value."""
-    if not any(isinstance(v, Tensor) or (isinstance(v, tuple) and any(
-            isinstance(x, Tensor) for x in v)) for k, v in group.items() if k != "params"):
-        return group
+    """The group itself, or, where the user gave lr (or Adam's betas) as tensors, as PyTorch
+    allows, a copy holding their current Python values (every hyperparameter converted)."""
+    lr, betas = group.get("lr"), group.get("betas")
+    if not isinstance(lr, Tensor) and (
+            betas is None or not any(isinstance(x, Tensor) for x in betas)):
+        return group  # (the usual case, checked cheaply: every step passes here)
 
     def plain(v):
         if isinstance(v, Tensor):
