@@ -38,12 +38,7 @@ def _require() -> None:
 def _index(device) -> int | None:
     if device is None:
         return None
-    if isinstance(device, int):
-        return device
-    dev = _Device(device)
-    if dev.type != "cuda":
-        raise ValueError(f"{dev.type} doesn't match the current accelerator cuda.")
-    return dev.index or 0
+    return cuda._index(device, "{type} doesn't match the current accelerator cuda.")
 
 
 def current_device_index() -> int:

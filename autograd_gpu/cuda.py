@@ -5,7 +5,7 @@ Never raises on a machine without CuPy, a driver or a GPU: is_available() is the
 from __future__ import annotations
 
 from . import backends
-from .backends.cupy_backend import INSTALL_HINT, cuda_unavailable_reason, require_cupy
+from .backends.cupy_backend import INSTALL_HINT, cuda_unavailable_reason, require_cupy  # noqa: F401
 
 
 def is_available() -> bool:
@@ -84,15 +84,16 @@ def manual_seed(seed: int) -> None:
 manual_seed_all = manual_seed
 
 
-def _index(device) -> int:
-    """A CUDA device's index from an int, a string or a device; a CPU device is an error."""
+def _index(device, wrong: str = "Expected a cuda device, but got: {dev}") -> int:
+    """A CUDA device's index from an int, a string or a device; another device type is an
+    error (`wrong`, formatted with the device)."""
     from ._device import device as Device
 
     if isinstance(device, int):
         return device
     dev = Device(device)
     if dev.type != "cuda":
-        raise ValueError(f"Expected a cuda device, but got: {dev}")
+        raise ValueError(wrong.format(dev=dev, type=dev.type))
     return dev.index or 0
 
 

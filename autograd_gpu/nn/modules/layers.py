@@ -594,7 +594,10 @@ class PairwiseDistance(Module):
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
 
 
-class ConvTranspose2d(_ConvNd):
+class _ConvTransposeNd(_ConvNd):
+    """ConvTranspose1d/2d/3d: PyTorch's signature; forward(input, output_size) picks the
+    output_padding that reaches the requested size."""
+
     _transposed = True
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
@@ -604,14 +607,19 @@ class ConvTranspose2d(_ConvNd):
                          groups, bias, padding_mode, device, dtype, output_padding)
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
+        k = self._dims
         output_padding = self.output_padding
         if output_size is not None:  # the output_padding that reaches the requested size
-            h, w = input.shape[-2:]
-            base = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in zip(
-                (h, w), self.stride, self.padding, self.dilation, self.kernel_size)]
-            output_padding = tuple(int(o) - b for o, b in zip(tuple(output_size)[-2:], base))
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                  output_padding, self.groups, self.dilation)
+            base = [(n - 1) * s - 2 * p + d * (kk - 1) + 1 for n, s, p, d, kk in zip(
+                input.shape[-k:], self.stride, self.padding, self.dilation, self.kernel_size)]
+            output_padding = tuple(int(o) - b for o, b in zip(tuple(output_size)[-k:], base))
+        conv = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[k]
+        return conv(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                    self.groups, self.dilation)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    _dims = 2
 
 
 class PReLU(Module):

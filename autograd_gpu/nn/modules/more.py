@@ -11,7 +11,7 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .layers import Dropout, Embedding, Upsample, _ConvNd, _pairs
+from .layers import Dropout, Embedding, Upsample, _ConvTransposeNd, _pairs
 from .loss import _Loss
 from .module import Module
 
@@ -252,24 +252,8 @@ class EmbeddingBag(Embedding):
         return s + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
 
 
-class ConvTranspose1d(_ConvNd):
-    _dims, _transposed = 1, True
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype, output_padding)
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        output_padding = self.output_padding
-        if output_size is not None:
-            n = input.shape[-1]
-            base = (n - 1) * self.stride[0] - 2 * self.padding[0] + self.dilation[0] * (
-                self.kernel_size[0] - 1) + 1
-            output_padding = (int(tuple(output_size)[-1]) - base,)
-        return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
-                                  output_padding, self.groups, self.dilation)
+class ConvTranspose1d(_ConvTransposeNd):
+    _dims = 1
 
 
 class Fold(Module):

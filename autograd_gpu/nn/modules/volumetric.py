@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import functional as F
 from ...tensor import Tensor
-from .layers import _AdaptivePool, _BatchNorm, _Conv, _ConvNd
+from .layers import _AdaptivePool, _BatchNorm, _Conv, _ConvTransposeNd
 from .module import Module
 
 
@@ -16,23 +16,8 @@ class BatchNorm3d(_BatchNorm):
     _dims = (5,)
 
 
-class ConvTranspose3d(_ConvNd):
-    _transposed, _dims = True, 3
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device, dtype, output_padding)
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        output_padding = self.output_padding
-        if output_size is not None:  # the output_padding that reaches the requested size
-            base = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in zip(
-                input.shape[-3:], self.stride, self.padding, self.dilation, self.kernel_size)]
-            output_padding = tuple(int(o) - b for o, b in zip(tuple(output_size)[-3:], base))
-        return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding,
-                                  output_padding, self.groups, self.dilation)
+class ConvTranspose3d(_ConvTransposeNd):
+    _dims = 3
 
 
 class _Pool3d(Module):
@@ -82,5 +67,5 @@ class AdaptiveMaxPool3d(_AdaptivePool):
         return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
 
 
-__all__ = ["Conv3d", "ConvTranspose3d", "BatchNorm3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
-           "AdaptiveMaxPool3d"]
+__all__ = ["Conv3d", "ConvTranspose3d", "BatchNorm3d", "MaxPool3d", "AvgPool3d",
+           "AdaptiveAvgPool3d", "AdaptiveMaxPool3d"]

@@ -89,10 +89,9 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
     from ... import creation
 
     if dim is None:
-        from ..modules.layers import ConvTranspose2d
-        from ..modules.more import ConvTranspose1d
+        from ..modules.layers import _ConvTransposeNd
 
-        dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d)) else 0
+        dim = 1 if isinstance(module, _ConvTransposeNd) else 0
     hook = _SpectralNormHook(name, n_power_iterations, dim, eps)
     weight = module._parameters.pop(name)
     h, w = hook.matrix(weight).shape
