@@ -625,3 +625,25 @@ def test_sequential_and_module_list_edit_like_lists():
     lst += [nn.ELU()]
     assert [k for k, _ in lst.named_children()] == ["0", "1"]
     assert isinstance(lst + nn.ModuleList([nn.GELU()]), nn.ModuleList)
+
+
+def test_layer_input_errors_in_pytorchs_words():
+    F = torch.nn.functional
+    ints = torch.tensor([1, -2])
+    for fn, kernel in ((F.elu, "elu_cpu"), (F.gelu, "GeluKernelImpl"), (F.silu, "silu_cpu"),
+                       (F.leaky_relu, "leaky_relu_cpu"), (F.logsigmoid, "log_sigmoid_cpu")):
+        with pytest.raises(NotImplementedError, match=f'"{kernel}" not implemented for '
+                                                      f"'Long'"):
+            fn(ints)
+    x64 = torch.ones(1, 1, 5, 5, dtype=torch.float64)
+    with pytest.raises(RuntimeError, match=r"Input type \(double\) and bias type \(float\)"):
+        torch.nn.Conv2d(1, 2, 3)(x64)
+    with pytest.raises(RuntimeError, match="expected scalar type Double but found Float"):
+        torch.nn.Conv2d(1, 2, 3, bias=False)(x64)
+    with pytest.raises(RuntimeError, match=r"Expected target size \[2, 4\], got \[2, 3\]"):
+        F.cross_entropy(torch.ones(2, 3, 4), torch.zeros(2, 3, dtype=torch.long))
+    with pytest.raises(RuntimeError, match="pad=2, kernel_size=3 and dilation=1"):
+        F.avg_pool2d(torch.ones(1, 1, 4, 4), (2, 3), padding=(1, 2))
+    with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match the size of "
+                                           r"tensor b \(4\) at non-singleton dimension 1"):
+        F.cosine_similarity(torch.ones(2, 3), torch.ones(2, 4))

@@ -14,8 +14,9 @@ from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _check_sizes, _pairs, _reduce, avg_pool2d, conv2d_batched,
-                         _dropout_shortcut, max_pool2d, on_batch, stable_softplus)
+from .functional import (_affine, _check_sizes, _conv_dtypes, _float_kernel, _pairs, _reduce,
+                         avg_pool2d, conv2d_batched, _dropout_shortcut, max_pool2d, on_batch,
+                         stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -45,6 +46,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 @inplace_option("elu_", "EluBackward1")
 @one_node("EluBackward0", "input")
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "elu_cpu")
     return where(input > 0, input, alpha * input.expm1())
 
 
@@ -56,6 +58,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 @inplace_option("selu_", "EluBackward1")
 @one_node("EluBackward0", "input")
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "elu_cpu")
     return _SELU_SCALE * where(input > 0, input, _SELU_ALPHA * input.expm1())
 
 
@@ -63,6 +66,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 @inplace_option("celu_", "CeluBackward1")
 @one_node("CeluBackward0", "input")
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "elu_cpu")
     return where(input > 0, input, alpha * (input / alpha).expm1())
 
 
@@ -70,6 +74,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 @one_node("SoftplusBackward0", "input")
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (as PyTorch)."""
+    _float_kernel(input, "softplus_cpu")
     scaled = input * beta
     big = scaled > threshold
     safe = where(big, 0.0, scaled)  # so exp cannot overflow in the branch not taken
@@ -80,6 +85,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 @inplace_option("mish_")
 @one_node("MishBackward0", "input")
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "mish_cpu")
     return input * tanh(softplus(input))
 
 
@@ -87,6 +93,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 @inplace_option("hardsigmoid_")
 @one_node("HardsigmoidBackward0", "input")
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "hardsigmoid_cpu")
     return relu6(input + 3.0) / 6.0
 
 
@@ -94,6 +101,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 @inplace_option("hardswish_")
 @one_node("HardswishBackward0", "input")
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "hardswish_cpu")
     return input * relu6(input + 3.0) / 6.0
 
 
@@ -101,6 +109,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 @one_node("LogSigmoidBackward0", "input")
 def logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), stable for any x."""
+    _float_kernel(input, "log_sigmoid_cpu")
     return -stable_softplus(-input)
 
 
@@ -230,7 +239,12 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 def _broadcast(a: Tensor, b: Tensor) -> tuple:
     import numpy as np
 
-    return np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    from ..ops.pointwise import _broadcast_error
+
+    try:
+        return np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise _broadcast_error(a, b) from None
 
 
 @register()
@@ -314,6 +328,7 @@ def _as_2d(input: Tensor, name: str) -> Tensor:
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
     _as_2d(input, "conv1d")
+    _conv_dtypes(input, weight, bias)
     return on_batch(_conv1d, input, 3, weight, bias, stride, padding, dilation, groups)
 
 

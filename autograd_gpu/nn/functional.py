@@ -55,7 +55,24 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         raise RuntimeError(f"expected stride to be a single integer value or a list of "
                            f"{weight.dim() - 2} values to match the convolution dimensions, "
                            f"but got stride={list(_pairs(stride))}")
+    _conv_dtypes(input, weight, bias)
     return on_batch(conv2d_batched, input, 4, weight, bias, stride, padding, dilation, groups)
+
+
+_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+
+
+def _conv_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """A convolution's input, weight and bias share one dtype (PyTorch's errors: the bias
+    is named first, as its check comes first)."""
+    dt = input._data.dtype
+    if bias is not None and bias._data.dtype != dt:
+        raise RuntimeError(f"Input type ({_C_TYPE.get(dt.name, dt.name)}) and bias type "
+                           f"({_C_TYPE.get(bias._data.dtype.name, bias._data.dtype.name)}) "
+                           f"should be the same")
+    if weight._data.dtype != dt:
+        raise RuntimeError(f"expected scalar type {_legacy(input.dtype)} but found "
+                           f"{_legacy(weight.dtype)}")
 
 
 def on_batch(op, input: Tensor, batched_dims: int, *args) -> Tensor:
@@ -132,9 +149,10 @@ def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
 def _pool_args(kernel_size, stride, padding):
     """Pooling's stride (the kernel by default) after PyTorch's padding check."""
     (kh, kw), (ph, pw) = _pairs(kernel_size), _pairs(padding)
-    if ph > kh // 2 or pw > kw // 2:
-        raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                           f"pad={padding}, kernel_size={kernel_size}")
+    for p, k in ((ph, kh), (pw, kw)):
+        if p > k // 2:  # (PyTorch names the first dimension that fails)
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation=1")
     return kernel_size if stride is None or stride == [] else stride
 
 
@@ -208,11 +226,13 @@ relu = inplace_option("relu_")(relu)
 @inplace_option("leaky_relu_", "LeakyReluBackward1")
 @one_node("LeakyReluBackward0", "input")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "leaky_relu_cpu")
     return where(input > 0, input, input * negative_slope)
 
 
 @register()
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    _float_kernel(input, "GeluKernelImpl")
     if approximate == "tanh":
         return _gelu_tanh(input)
     if approximate != "none":
@@ -229,7 +249,14 @@ def _gelu_tanh(input: Tensor) -> Tensor:
 @register()
 @inplace_option("silu_")
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    _float_kernel(input, "silu_cpu")
     return silu_op(input)
+
+
+def _float_kernel(input: Tensor, kernel: str) -> None:
+    """Activations have no integer kernels in PyTorch (they would silently become float)."""
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(input.dtype)}'")
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -399,6 +426,13 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
                            f"{_legacy(target.dtype)}")
     if input.dim() <= 2 and target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() > 2:
+        want = (input.shape[0],) + tuple(input.shape[2:])
+        if tuple(target.shape) != want:
+            raise RuntimeError(f"Expected target size {list(want)}, got {list(target.shape)}"
+                               if input.dim() == 3 else
+                               f"size mismatch (got input: {list(input.shape)} , target: "
+                               f"{list(target.shape)}")
     batch_shape = tuple(target.shape)
     scores, tgt, _ = _class_last(input, target)
     if scores.shape[0] != tgt.shape[0]:
