@@ -647,3 +647,9 @@ def test_layer_input_errors_in_pytorchs_words():
     with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match the size of "
                                            r"tensor b \(4\) at non-singleton dimension 1"):
         F.cosine_similarity(torch.ones(2, 3), torch.ones(2, 4))
+
+
+def test_hardtanh_keeps_integer_dtypes():
+    out = torch.nn.functional.hardtanh(torch.tensor([1, -2, 3]), -1.5, 2.5)
+    assert out.dtype == torch.int64 and out.tolist() == [1, -1, 2]
+    assert torch.nn.ReLU6()(torch.tensor([7, -1], dtype=torch.int32)).tolist() == [6, 0]

@@ -32,6 +32,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     """clamp, but with PyTorch's hardtanh gradient: 0 at the two bounds as well."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if not input.is_floating_point():  # (the bounds in the tensor's integer type, as PyTorch)
+        return clamp(input, int(min_val), int(max_val))
     return where(_inside(input, min_val, max_val), input,
                  clamp(input.detach(), min_val, max_val))
 
