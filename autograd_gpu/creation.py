@@ -375,6 +375,23 @@ class Generator:
         self.manual_seed(seed)
         return seed
 
+    def get_state(self) -> Tensor:
+        """The whole state as a CPU uint8 tensor (set_state restores it; on CUDA the 16 bytes
+        are the seed and the offset, as PyTorch's)."""
+        raw = self._backend.generator_state(self)
+        return from_numpy(np.frombuffer(raw, dtype=np.uint8).copy())
+
+    def set_state(self, new_state: Tensor) -> "Generator":
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype is not _dtypes.uint8:
+            raise TypeError(f"expected a torch.ByteTensor, but got {new_state.dtype}")
+        self._backend.set_generator_state(self, new_state.numpy(force=True).tobytes())
+        return self
+
+    def __repr__(self) -> str:
+        return f"<torch._C.Generator object at {id(self):#x}>"
+
 
 _default_generators: dict = {}
 

@@ -84,6 +84,46 @@ def manual_seed(seed: int) -> None:
 manual_seed_all = manual_seed
 
 
+def _default_generator(device="cuda"):
+    from .creation import default_generator
+
+    _require()
+    return default_generator(backends.cuda_backend(_index(device)))
+
+
+def get_rng_state(device="cuda"):
+    """A CUDA device's generator state: 16 bytes, its seed and offset (a CPU uint8 tensor)."""
+    return _default_generator(device).get_state()
+
+
+def set_rng_state(new_state, device="cuda") -> None:
+    _default_generator(device).set_state(new_state)
+
+
+def get_rng_state_all() -> list:
+    return [get_rng_state(i) for i in range(device_count())]
+
+
+def set_rng_state_all(new_states) -> None:
+    for i, state in enumerate(new_states):
+        set_rng_state(state, i)
+
+
+def seed() -> None:
+    """Seed the current CUDA device's generator with a random number."""
+    _default_generator().seed()
+
+
+def seed_all() -> None:
+    value = _default_generator().seed()
+    for i in range(device_count()):
+        _default_generator(i).manual_seed(value)
+
+
+def initial_seed() -> int:
+    return _default_generator().initial_seed()
+
+
 def _index(device, wrong: str = "Expected a cuda device, but got: {dev}") -> int:
     """A CUDA device's index from an int, a string or a device; another device type is an
     error (`wrong`, formatted with the device)."""

@@ -109,9 +109,10 @@ class LinalgInvExBackward0(Node):
 
 def inv(A: Tensor) -> Tensor:
     _square(A, "inv")
-    xp = backends.of(A._data).xp
+    backend = backends.of(A._data)
     try:
-        out = xp.linalg.inv(A._data)
+        with backend.linalg_errors():
+            out = backend.xp.linalg.inv(A._data)
     except np.linalg.LinAlgError:
         raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could "
                            "not be completed because the input matrix is singular.") from None
@@ -295,9 +296,10 @@ def _tril_half(X: Tensor) -> Tensor:
 
 
 def _cholesky_forward(ctx, A, upper):
-    xp = backends.of(A._data).xp
+    backend = backends.of(A._data)
     try:
-        L = xp.linalg.cholesky(A._data)
+        with backend.linalg_errors():
+            L = backend.xp.linalg.cholesky(A._data)
     except np.linalg.LinAlgError:
         raise LinAlgError(f"linalg.cholesky: The factorization could not be completed because "
                           f"the input is not positive-definite (the leading minor of order "

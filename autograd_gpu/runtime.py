@@ -2,7 +2,6 @@
 random state, finfo/iinfo, tensor predicates, window functions and a few creation helpers."""
 from __future__ import annotations
 
-import json
 import math
 import os
 
@@ -70,24 +69,11 @@ def set_num_interop_threads(num: int) -> None:
 
 def get_rng_state() -> Tensor:
     """The CPU default generator's state, as a uint8 tensor (set_rng_state restores it)."""
-    gen = creation.default_generator(backends.numpy_backend)
-    state = {"seed": gen._seed, "bit_generator": gen._rng.bit_generator.state}
-    raw = np.frombuffer(json.dumps(state).encode(), dtype=np.uint8).copy()
-    return creation.from_numpy(raw)
+    return creation.default_generator(backends.numpy_backend).get_state()
 
 
 def set_rng_state(new_state: Tensor) -> None:
-    if not isinstance(new_state, Tensor) or new_state.dtype is not _dtypes.uint8:
-        raise TypeError("expected a torch.ByteTensor, but got "
-                        f"{getattr(new_state, 'dtype', type(new_state).__name__)}")
-    try:
-        state = json.loads(bytes(new_state.numpy().tobytes()).decode())
-    except (UnicodeDecodeError, ValueError):
-        raise RuntimeError("set_rng_state: the tensor is not a state from get_rng_state()") \
-            from None
-    gen = creation.default_generator(backends.numpy_backend)
-    gen._seed = state["seed"]
-    gen._rng.bit_generator.state = state["bit_generator"]
+    creation.default_generator(backends.numpy_backend).set_state(new_state)
 
 
 class finfo:  # noqa: N801 - PyTorch's spelling

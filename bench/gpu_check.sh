@@ -56,6 +56,8 @@ if [ "${GPU_CHECK_BENCH:-1}" != 0 ]; then
       --benchmark-json="$out_dir/bench-fused.json" > "$out_dir/bench-fused.log" 2>&1
   fused_rc=$?
 fi
+# where the host time of a CUDA step goes (cProfile), for the next speed-up
+timeout 60 python bench/gpu_profile.py > "$out_dir/profile.txt" 2>&1
 {
   cat "$report.head"
   echo

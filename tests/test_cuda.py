@@ -8,6 +8,8 @@ import pytest
 import autograd_gpu as torch
 from autograd_gpu import backends
 
+from .conftest import host
+
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
 
 
@@ -140,3 +142,101 @@ def test_without_cuda_errors_are_pytorchs_types_and_stats_are_zero():
     assert torch.cuda.memory_stats() == {} and not torch.cuda.is_initialized()
     with pytest.raises(RuntimeError, match="Cannot access accelerator device"):
         torch.ones(2).pin_memory()
+
+
+# -- the CUDA generator: a counter-based stream whose state is (seed, offset) --------------
+def test_counter_stream_is_splitmix64_and_its_draws_have_the_right_laws():
+    from autograd_gpu.backends.counter_rng import CounterGenerator
+
+    def splitmix64(seed, n):  # the published algorithm, in Python integers
+        out, state, mask = [], seed, (1 << 64) - 1
+        for _ in range(n):
+            state = (state + 0x9E3779B97F4A7C15) & mask
+            z = state
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+            out.append(z ^ (z >> 31))
+        return out
+
+    g = CounterGenerator(np, 12345)
+    assert [int(v) for v in g.bits(5)] + [int(v) for v in g.bits(3)] == splitmix64(12345, 8)
+    assert g.offset == 8
+    u = g.random_sample((200_000,), np.float32)
+    assert u.dtype == np.float32 and 0.0 <= u.min() and u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.005 and abs(u.var() - 1 / 12) < 0.002
+    z = g.standard_normal((200_000,), np.float64)
+    assert abs(z.mean()) < 0.01 and abs(z.var() - 1) < 0.01 and np.isfinite(z).all()
+    assert abs(np.mean(z ** 3)) < 0.03 and abs(np.mean(z ** 4) - 3) < 0.06  # not just moments 1-2
+    k = g.randint(-2, 3, (50_000,))
+    assert set(np.unique(k)) == {-2, -1, 0, 1, 2} and abs(np.bincount(k + 2).std()) < 300
+    assert sorted(g.permutation(50).tolist()) == list(range(50))
+    state = g.get_state()
+    assert len(state) == 16
+    first = g.random_sample((4, 3))
+    g.set_state(state)
+    np.testing.assert_array_equal(g.random_sample((4, 3)), first)
+    with pytest.raises(RuntimeError, match="wrong size"):
+        g.set_state(b"\0" * 8)
+
+
+def test_generator_state_round_trips_and_rejects_bad_states(device):
+    gen = torch.Generator(device=device).manual_seed(3)
+    state = gen.get_state()
+    assert state.dtype == torch.uint8 and state.device.type == "cpu"
+    a = torch.randn(5, generator=gen, device=device)
+    gen.set_state(state)
+    np.testing.assert_array_equal(host(torch.randn(5, generator=gen, device=device)), host(a))
+    assert gen.initial_seed() == 3
+    with pytest.raises(TypeError, match="expected a torch.ByteTensor"):
+        gen.set_state(torch.zeros(3))
+    with pytest.raises(RuntimeError):
+        gen.set_state(torch.zeros(3, dtype=torch.uint8))
+
+
+@needs_cuda
+def test_cuda_stream_matches_its_numpy_reference_bit_for_bit():
+    from autograd_gpu.backends.counter_rng import CounterGenerator
+
+    gen = torch.Generator(device="cuda").manual_seed(99)
+    ref = CounterGenerator(np, 99)
+    for draw, expect in [(lambda: torch.rand(7, 3, generator=gen, device="cuda"),
+                          lambda: ref.random_sample((7, 3), np.float32)),
+                         (lambda: torch.randn(6, dtype=torch.float64, generator=gen,
+                                              device="cuda"),
+                          lambda: ref.standard_normal((6,), np.float64)),
+                         (lambda: torch.randint(0, 10, (9,), generator=gen, device="cuda"),
+                          lambda: ref.randint(0, 10, (9,))),
+                         (lambda: torch.randperm(12, generator=gen, device="cuda"),
+                          lambda: ref.permutation(12))]:
+        got, want = host(draw()), expect()
+        if got.dtype.kind == "f":
+            np.testing.assert_allclose(got, want, rtol=1e-12)
+        else:
+            np.testing.assert_array_equal(got, want)
+
+
+@needs_cuda
+def test_cuda_rng_state_functions_replay_the_stream():
+    torch.cuda.manual_seed(5)
+    assert torch.cuda.initial_seed() == 5
+    state = torch.cuda.get_rng_state()
+    seed, offset = np.frombuffer(state.numpy().tobytes(), dtype="<u8")
+    assert (seed, offset) == (5, 0)
+    a = torch.rand(10, device="cuda")
+    b = torch.nn.functional.dropout(torch.ones(100, device="cuda"), 0.5)
+    torch.cuda.set_rng_state(state)
+    np.testing.assert_array_equal(host(torch.rand(10, device="cuda")), host(a))
+    np.testing.assert_array_equal(
+        host(torch.nn.functional.dropout(torch.ones(100, device="cuda"), 0.5)), host(b))
+    states = torch.cuda.get_rng_state_all()
+    assert len(states) == torch.cuda.device_count()
+    torch.cuda.set_rng_state_all(states)
+    torch.cuda.seed()
+    assert torch.cuda.initial_seed() != 5
+
+
+def test_cuda_rng_state_without_cuda_says_how_to_install():
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is available")
+    with pytest.raises(RuntimeError, match="Install CuPy"):
+        torch.cuda.get_rng_state()

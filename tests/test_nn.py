@@ -10,7 +10,7 @@ import pytest
 import autograd_gpu as torch
 from autograd_gpu import nn
 
-from .conftest import host
+from .conftest import host, torch_at_reference
 
 
 class Net(nn.Module):
@@ -462,7 +462,8 @@ MODULE_REPRS = [
 def test_more_modules_print_and_compute_as_pytorch(spec):
     T = pytest.importorskip("torch")
     theirs, ours = eval(f"T.nn.{spec}"), eval(f"torch.nn.{spec}")
-    assert repr(ours) == repr(theirs)
+    if torch_at_reference(T):  # (older releases print some modules otherwise)
+        assert repr(ours) == repr(theirs)
     ours.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in
                           theirs.state_dict().items()})
     theirs.eval(), ours.eval()

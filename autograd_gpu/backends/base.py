@@ -7,6 +7,8 @@ transfers, scatter-add, random generators and synchronisation.
 """
 from __future__ import annotations
 
+import contextlib
+
 DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed, so runs are repeatable by default
 
 
@@ -117,11 +119,35 @@ class Backend:
     def scatter_add(self, target, index, values) -> None:
         raise NotImplementedError
 
+    def scatter_reduce(self, target, index, values, reduce: str) -> None:
+        """target[index] = reduce(target[index], values) in place, values at a repeated index
+        all taken in ("prod", "amax", "amin"; numpy.ufunc.at's rule)."""
+        raise NotImplementedError
+
+    def open_grid(self, shape: tuple) -> list:
+        """numpy.indices(shape, sparse=True) on any backend: one arange per axis, shaped to
+        broadcast against the others (CuPy's indices has no sparse form)."""
+        n = len(shape)
+        return [self.xp.arange(k).reshape((1,) * i + (k,) + (1,) * (n - i - 1))
+                for i, k in enumerate(shape)]
+
     def synchronize(self) -> None:
         pass
 
+    def linalg_errors(self):
+        """A context in which a failed factorization (singular, not positive-definite) raises
+        numpy.linalg.LinAlgError, as NumPy always does."""
+        return contextlib.nullcontext()
+
     # -- random numbers -------------------------------------------------------------------
     def new_generator(self, seed: int):
+        raise NotImplementedError
+
+    def generator_state(self, gen) -> bytes:
+        """A Generator's whole state as bytes (Generator.get_state)."""
+        raise NotImplementedError
+
+    def set_generator_state(self, gen, state: bytes) -> None:
         raise NotImplementedError
 
     def rand(self, gen, shape, np_dtype):

@@ -1,6 +1,8 @@
 """The NumPy backend: device `cpu`."""
 from __future__ import annotations
 
+import json
+
 import math
 
 import numpy as np
@@ -106,8 +108,25 @@ class NumpyBackend(Backend):
     def scatter_add(self, target, index, values) -> None:
         np.add.at(target, index, values)
 
+    def scatter_reduce(self, target, index, values, reduce: str) -> None:
+        {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce].at(
+            target, index, values)
+
     def new_generator(self, seed: int):
         return np.random.Generator(np.random.PCG64(seed))
+
+    def generator_state(self, gen) -> bytes:
+        return json.dumps({"seed": gen._seed, "bit_generator": gen._rng.bit_generator.state}
+                          ).encode()
+
+    def set_generator_state(self, gen, state: bytes) -> None:
+        try:
+            saved = json.loads(state.decode())
+            gen._rng.bit_generator.state = saved["bit_generator"]
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise RuntimeError("set_state: the tensor is not a state from a CPU generator's "
+                               "get_state()") from None
+        gen._seed = saved["seed"]
 
     @staticmethod
     def _real(gen_fn, shape, np_dtype):

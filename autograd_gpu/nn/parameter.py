@@ -53,10 +53,7 @@ class UninitializedParameter(Parameter):
         return "<UninitializedParameter>"
 
     def materialize(self, shape: tuple, device=None, dtype=None) -> None:
-        from ..creation import empty
-
-        self._data = empty(*shape, device=device, dtype=dtype)._data
-        self.__class__ = Parameter
+        _materialize(self, shape, device, dtype, Parameter)
 
 
 class UninitializedBuffer(Tensor):
@@ -76,7 +73,14 @@ class UninitializedBuffer(Tensor):
         return "<UninitializedBuffer>"
 
     def materialize(self, shape: tuple, device=None, dtype=None) -> None:
-        from ..creation import empty
+        _materialize(self, shape, device, dtype, Tensor)
 
-        self._data = empty(*shape, device=device, dtype=dtype)._data
-        self.__class__ = Tensor
+
+def _materialize(t: Tensor, shape: tuple, device, dtype, cls: type) -> None:
+    """Give a placeholder its shape, in place, on its own device and dtype unless others are
+    named (a lazy module moved with .to() before its first forward keeps the move)."""
+    from ..creation import empty
+
+    t._data = empty(*shape, device=t.device if device is None else device,
+                    dtype=t.dtype if dtype is None else dtype)._data
+    t.__class__ = cls

@@ -147,7 +147,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 # compositions (indexing, and the scatter-add that is its gradient) ---------------------------
 def _scatter_coords(input: Tensor, dim: int, index: Tensor, name: str, src=None):
     """The full coordinates that scatter's (dim, index) address in input."""
-    xp = backends.of(input._data).xp
+    backend = backends.of(input._data)
     idx = index._data
     d = _wrap_dim(dim, max(input.dim(), 1))
     if index.dtype.is_floating_point or idx.dtype == np.bool_:
@@ -167,7 +167,7 @@ def _scatter_coords(input: Tensor, dim: int, index: Tensor, name: str, src=None)
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)][0]
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-    grid = list(xp.indices(idx.shape, sparse=True))
+    grid = list(backend.open_grid(idx.shape))
     grid[d] = idx
     return tuple(grid), tuple(slice(0, k) for k in idx.shape)
 
@@ -175,7 +175,7 @@ def _scatter_coords(input: Tensor, dim: int, index: Tensor, name: str, src=None)
 def _index_coords(input: Tensor, dim: int, index: Tensor, source_shape: tuple, name: str):
     """Coordinates in input of each element of `source`, whose slice k along dim goes to
     input's slice index[k] (index_add, index_copy)."""
-    xp = backends.of(input._data).xp
+    backend = backends.of(input._data)
     d = _wrap_dim(dim, max(input.dim(), 1))
     idx = index._data.reshape(-1)
     if index.dim() > 1:
@@ -188,7 +188,7 @@ def _index_coords(input: Tensor, dim: int, index: Tensor, source_shape: tuple, n
         bad = idx[(idx < -n) | (idx >= n)][0]
         raise (IndexError if name == "index_fill" else RuntimeError)(
             f"index {bad} is out of bounds for dimension {d} with size {n}")
-    grid = list(xp.indices(source_shape, sparse=True))
+    grid = list(backend.open_grid(source_shape))
     if grid:
         shape = [1] * len(source_shape)
         shape[d] = -1

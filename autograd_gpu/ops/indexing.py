@@ -247,11 +247,11 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index._data.ndim == 0 or input._data.ndim == 0:  # (PyTorch counts 0-d as 1-d)
         return gather(input.reshape(-1), dim, index.reshape(-1)).reshape(tuple(index.shape))
     d = _wrap_dim(dim, input._data.ndim)
-    xp = backends.of(input._data).xp
+    backend = backends.of(input._data)
     idx, n = index._data, input._data.shape[d] if input._data.ndim else 1
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)][0]
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {n}")
-    grid = list(xp.indices(index._data.shape, sparse=True))
+    grid = list(backend.open_grid(index._data.shape))
     grid[d] = index._data
     return getitem(input, tuple(_wrap(g) if i == d else g for i, g in enumerate(grid)))

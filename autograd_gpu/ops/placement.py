@@ -65,7 +65,6 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         if not input.is_floating_point():  # PyTorch's mean of integers floors
             mean = mean.floor().to(input.dtype)
         return where(reached, mean, input)
-    xp = backends.of(input._data).xp
     out = input._data.copy()
     if not include_self:  # start the reached places from the reduction's identity
         dt = out.dtype
@@ -73,10 +72,10 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         small = -np.inf if dt.kind == "f" else np.iinfo(dt).min
         identity = {"prod": 1, "amax": small, "amin": big}[reduce]
         out[reached._data] = identity
-    ufunc = {"prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum}[reduce]
-    grid = list(xp.indices(index._data.shape, sparse=True))
+    backend = backends.of(input._data)
+    grid = backend.open_grid(index._data.shape)
     grid[d] = index._data
-    ufunc.at(out, tuple(grid), src._data)
+    backend.scatter_reduce(out, tuple(grid), src._data, reduce)
     if not recording(input, src):
         return _wrap(out)
     if reduce == "prod":

@@ -11,7 +11,6 @@ PyTorch's, autograd.grad included); its activations are kept, so this form saves
 here (it needs saved-tensor hooks, which this engine does not have)."""
 from __future__ import annotations
 
-import copy
 import warnings
 
 from .. import backends, creation
@@ -31,10 +30,7 @@ def _rng_snapshot() -> list:
     snap = []
     for backend in backends.all_created():
         gen = creation.default_generator(backend)
-        try:
-            snap.append((gen, copy.deepcopy(gen._rng)))
-        except Exception:  # (a generator that cannot be copied is not replayed)
-            continue
+        snap.append((gen, gen.get_state()))
     return snap
 
 
@@ -53,15 +49,15 @@ class CheckpointFunction(Function):
 
         inputs = [a.detach().requires_grad_(w) if isinstance(a, Tensor) else a
                   for a, w in zip(ctx.inputs, ctx.wants)]
-        current = [(gen, gen._rng) for gen, _ in ctx.rng]
+        current = [(gen, gen.get_state()) for gen, _ in ctx.rng]
         try:
             for gen, saved in ctx.rng:
-                gen._rng = copy.deepcopy(saved)
+                gen.set_state(saved)
             with enable_grad():
                 outputs = ctx.run_function(*inputs)
         finally:
-            for gen, rng in current:
-                gen._rng = rng
+            for gen, state in current:
+                gen.set_state(state)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         pairs = [(o, g) for o, g in zip(outputs, grads)
                  if isinstance(o, Tensor) and o.requires_grad and g is not None]

@@ -45,9 +45,8 @@ class _LazyMixin:
             for name, value in theirs.items():
                 holder = mine.get(name)
                 if isinstance(holder, (UninitializedParameter, UninitializedBuffer)):
-                    holder.materialize(tuple(value.shape), device=value.device,
-                                       dtype=value.dtype)
-                    holder._data[...] = value._data
+                    holder.materialize(tuple(value.shape))
+                    holder._data[...] = value.to(holder.device, holder.dtype)._data
                     theirs[name] = holder
         self.__dict__.update({k: v for k, v in real.__dict__.items() if k not in _HOOKS})
         del self.__dict__["_lazy_args"]
