@@ -58,6 +58,8 @@ if [ "${GPU_CHECK_BENCH:-1}" != 0 ]; then
 fi
 # where the host time of a CUDA step goes (cProfile), for the next speed-up
 timeout 60 python bench/gpu_profile.py > "$out_dir/profile.txt" 2>&1
+echo "# again with AUTOGRAD_GPU_FUSED_KERNELS=1" >> "$out_dir/profile.txt"
+AUTOGRAD_GPU_FUSED_KERNELS=1 timeout 60 python bench/gpu_profile.py >> "$out_dir/profile.txt" 2>&1
 {
   cat "$report.head"
   echo

@@ -240,3 +240,58 @@ def test_cuda_rng_state_without_cuda_says_how_to_install():
         pytest.skip("CUDA is available")
     with pytest.raises(RuntimeError, match="Install CuPy"):
         torch.cuda.get_rng_state()
+
+
+# -- the generic forms CuPy runs, against NumPy's own ufunc.at / ufunc.accumulate ----------
+class _GenericOnNumpy(backends.base.Backend):
+    """The base Backend's generic code run with NumPy: what the CuPy backend executes."""
+    xp = np
+
+
+@pytest.mark.filterwarnings("ignore:invalid value")  # (NumPy's own NaN comparisons)
+@pytest.mark.parametrize("reduce", ["prod", "amax", "amin"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_generic_scatter_reduce_matches_ufunc_at(reduce, dtype):
+    rng = np.random.default_rng(1)
+    generic = _GenericOnNumpy()
+    for shape, idx_shape in [((3, 5), (3, 4)), ((7,), (12,)), ((2, 3, 4), (2, 3, 6))]:
+        target = rng.integers(-3, 4, shape).astype(dtype)
+        values = rng.integers(-3, 4, idx_shape).astype(dtype)
+        if dtype != np.int64:
+            values.flat[1] = np.nan
+        index = list(np.indices(idx_shape, sparse=True))
+        index[-1] = rng.integers(0, shape[-1], idx_shape)  # repeated places, up to 12 deep
+        want, got = target.copy(), target.copy()
+        backends.numpy_backend.scatter_reduce(want, tuple(index), values, reduce)
+        generic.scatter_reduce(got, tuple(index), values, reduce)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        t = np.asfortranarray(target)  # a target that is not C-contiguous is written back
+        generic.scatter_reduce(t, tuple(index), values, reduce)
+        np.testing.assert_array_equal(t, want)
+
+
+def test_generic_running_extreme_matches_accumulate():
+    rng = np.random.default_rng(2)
+    generic = _GenericOnNumpy()
+    for shape, axis in [((1,), 0), ((5,), 0), ((3, 7), 1), ((9, 2), 0), ((4, 9, 3), 1),
+                        ((2, 0), 1)]:
+        x = rng.standard_normal(shape)
+        if x.size > 4:
+            x.flat[4] = np.nan
+        for larger in (True, False):
+            want = (np.maximum if larger else np.minimum).accumulate(x, axis=axis)
+            np.testing.assert_array_equal(generic.running_extreme(x, axis, larger), want)
+        ints = rng.integers(-5, 5, shape)
+        np.testing.assert_array_equal(generic.running_extreme(ints, axis),
+                                      np.maximum.accumulate(ints, axis=axis))
+
+
+def test_generic_open_grid_is_sparse_indices():
+    for shape in [(), (4,), (2, 3), (2, 1, 5)]:
+        got = _GenericOnNumpy().open_grid(shape)
+        want = np.indices(shape, sparse=True)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)
+            assert g.shape == w.shape

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
+
 DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed, so runs are repeatable by default
 
 
@@ -121,8 +123,35 @@ class Backend:
 
     def scatter_reduce(self, target, index, values, reduce: str) -> None:
         """target[index] = reduce(target[index], values) in place, values at a repeated index
-        all taken in ("prod", "amax", "amin"; numpy.ufunc.at's rule)."""
-        raise NotImplementedError
+        all taken in ("prod", "amax", "amin"; numpy.ufunc.at's rule). Done in rounds, each
+        taking one value per distinct place: exact in every dtype (CuPy's atomics-based
+        scatter_max works in float32) and CuPy's multiply has no .at."""
+        xp = self.xp
+        ufunc = {"prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum}[reduce]
+        shape = np.broadcast_shapes(*(i.shape for i in index), values.shape)
+        places = xp.ravel_multi_index(tuple(xp.broadcast_to(i, shape) for i in index),
+                                      target.shape).ravel()
+        values = xp.broadcast_to(values, shape).ravel()
+        flat = xp.ascontiguousarray(target).reshape(-1)
+        while places.size:
+            unique, first = xp.unique(places, return_index=True)
+            flat[unique] = ufunc(flat[unique], values[first])
+            rest = xp.ones(places.size, dtype=bool)
+            rest[first] = False
+            places, values = places[rest], values[rest]
+        if not xp.shares_memory(flat, target):
+            target[...] = flat.reshape(target.shape)
+
+    def running_extreme(self, data, axis: int, larger: bool = True):
+        """numpy.maximum.accumulate (minimum with larger=False) along axis, NaN propagating,
+        as a doubling scan: log2(n) elementwise steps (CuPy has no ufunc.accumulate)."""
+        ufunc = self.xp.maximum if larger else self.xp.minimum
+        out = self.xp.moveaxis(data.copy(), axis, -1)
+        step, n = 1, out.shape[-1]
+        while step < n:
+            out[..., step:] = ufunc(out[..., step:], out[..., :-step])
+            step *= 2
+        return self.xp.moveaxis(out, -1, axis)
 
     def open_grid(self, shape: tuple) -> list:
         """numpy.indices(shape, sparse=True) on any backend: one arange per axis, shaped to

@@ -112,28 +112,6 @@ class CupyBackend(Backend):
 
         cupyx.scatter_add(target, index, values)
 
-    def scatter_reduce(self, target, index, values, reduce: str) -> None:
-        import cupyx
-
-        if reduce != "prod":
-            (cupyx.scatter_max if reduce == "amax" else cupyx.scatter_min)(target, index, values)
-            return
-        # no multiply.at in CuPy: multiply in rounds, each taking one value per distinct place
-        xp = self.xp
-        shape = xp.broadcast_shapes(*(i.shape for i in index), values.shape)
-        places = xp.ravel_multi_index(tuple(xp.broadcast_to(i, shape) % n for i, n in
-                                            zip(index, target.shape)), target.shape).ravel()
-        values = xp.broadcast_to(values, shape).ravel()
-        flat = xp.ascontiguousarray(target).reshape(-1)
-        while places.size:
-            unique, first = xp.unique(places, return_index=True)
-            flat[unique] *= values[first]
-            rest = xp.ones(places.size, dtype=bool)
-            rest[first] = False
-            places, values = places[rest], values[rest]
-        if flat.base is not target and flat is not target:
-            target[...] = flat.reshape(target.shape)
-
     def synchronize(self) -> None:
         self._cuda_device.synchronize()
 

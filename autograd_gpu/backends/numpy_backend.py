@@ -108,6 +108,10 @@ class NumpyBackend(Backend):
     def scatter_add(self, target, index, values) -> None:
         np.add.at(target, index, values)
 
+    @staticmethod
+    def running_extreme(data, axis: int, larger: bool = True):
+        return (np.maximum if larger else np.minimum).accumulate(data, axis=axis)
+
     def scatter_reduce(self, target, index, values, reduce: str) -> None:
         {"prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce].at(
             target, index, values)

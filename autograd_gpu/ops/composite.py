@@ -642,7 +642,8 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
     if data.ndim:
         shape[d] = n
     positions = xp.arange(n).reshape(shape) if data.ndim else xp.zeros((), np.int64)
-    acc = (xp.maximum if larger else xp.minimum).accumulate(data, axis=d) if data.ndim else data
+    backend = backends.of(data)
+    acc = backend.running_extreme(data, d, larger) if data.ndim else data
     # the index of the latest element equal to the running extreme (PyTorch's tie rule); a
     # NaN, once met, is the extreme from there on, its index the first NaN's
     hit = xp.where(data == acc, positions, -1)
@@ -650,7 +651,7 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
         nan = xp.isnan(data)
         first_nan = xp.where(nan, positions, n).min(axis=d, keepdims=True)
         hit = xp.where(positions == first_nan, positions, hit)
-    idx = xp.maximum.accumulate(hit, axis=d) if data.ndim else xp.zeros((), np.int64)
+    idx = backend.running_extreme(hit, d) if data.ndim else xp.zeros((), np.int64)
     idx_t = _wrap(idx.astype(np.int64))
     return input.gather(d, idx_t) if data.ndim else input * 1, idx_t
 

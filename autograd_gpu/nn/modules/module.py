@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, _wrap
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, UninitializedBuffer
 
 
 class Module:
@@ -313,7 +313,10 @@ class Module:
             for name, b in list(m._buffers.items()):
                 if b is not None:
                     with no_grad():
-                        m._buffers[name] = fn(b)
+                        new = fn(b)
+                    if isinstance(b, UninitializedBuffer) and new is not b:
+                        new.__class__ = UninitializedBuffer  # (a lazy module's stays one)
+                    m._buffers[name] = new
         return self
 
     def to(self, *args, **kwargs) -> "Module":
