@@ -1,6 +1,6 @@
 """Fused CUDA kernels (CuPy ElementwiseKernels), each computing what a generic formula
-computes in several launches: activation backwards and the cross-entropy backward (the
-formulas in ops/fusable.py), and optimizer updates (SGD with momentum, Adam/AdamW; the
+computes in several launches: activation backwards, the cross-entropy forward (per row) and
+backward (the formulas in ops/fusable.py), and optimizer updates (SGD with momentum, Adam/AdamW; the
 formulas in optim/algorithms.py). Compiled on first use; CuPy caches the binaries on disk,
 so later runs skip compilation. tests/test_fused.py checks each against its formula."""
 from __future__ import annotations
@@ -43,9 +43,38 @@ _SGD = """
 """
 
 
+# cross_entropy_rows: one thread per row of C-contiguous (N, C) scores. A NaN score makes the
+# row's maximum NaN (as x.max does); an index outside [0, C) that is not ignored gives a NaN
+# loss rather than reading past the row (PyTorch stops with a device-side assert).
+_CE_ROWS = """
+    const ptrdiff_t row = i * c;
+    T m = x[row];
+    for (ptrdiff_t j = 1; j < c; j++) {
+        T v = x[row + j];
+        if (v > m || v != v) m = v;
+        if (m != m) break;
+    }
+    T s = T(0);
+    for (ptrdiff_t j = 0; j < c; j++) s += exp(x[row + j] - m);
+    T l = log(s);
+    row_max = m;
+    lse = l;
+    bool keep = t != ignore;
+    valid = keep ? T(1) : T(0);
+    if (!keep) loss = T(0);
+    else if (t < 0 || t >= c) loss = s / T(0) * T(0);  // (inf * 0: NaN)
+    else loss = l - (x[row + t] - m);
+"""
+
+
 @functools.lru_cache(maxsize=None)
 def _kernel(name: str):
     import cupy
+
+    if name == "cross_entropy_rows":
+        return cupy.ElementwiseKernel("raw T x, int64 t, int64 c, int64 ignore",
+                                      "T row_max, T lse, T loss, T valid", _CE_ROWS,
+                                      "autograd_gpu_cross_entropy_rows")
 
     if name in _ACTIVATIONS:
         params, body = _ACTIVATIONS[name]
@@ -69,10 +98,22 @@ class _Table(dict):
         super().__init__()
         for name in _ACTIVATIONS:
             self[name] = functools.partial(_launch, name)
+        self["cross_entropy_rows"] = cross_entropy_rows
 
 
 def _launch(name: str, *args):
     return _kernel(name)(*args)
+
+
+def cross_entropy_rows(x, t, ignore_index: int):
+    """ops/fusable.py's cross_entropy_rows in one launch (row maxima and log-sum-exps as
+    (N, 1) columns, the loss and kept-row flags as (N,) rows)."""
+    import cupy
+
+    x = cupy.ascontiguousarray(x)
+    m, lse, loss, valid = _kernel("cross_entropy_rows")(x, t.astype(cupy.int64, copy=False),
+                                                        x.shape[1], int(ignore_index))
+    return m.reshape(-1, 1), lse.reshape(-1, 1), loss, valid
 
 
 def adam_step(p, g, m, v, *, sign, l2, decay, beta1, beta2, eps, bc2_sqrt, step_size):

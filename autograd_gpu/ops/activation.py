@@ -9,7 +9,7 @@ from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, save_output
-from .fusable import fused
+from .fusable import cross_entropy_rows, fused
 
 
 class SoftmaxBackward0(Node):
@@ -97,32 +97,30 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
                           reduction: str) -> Tensor:
     """Fused log_softmax + nll_loss for (N, C) scores and (N,) class indices."""
     x, t = input._data, target._data
-    xp = backends.of(x).xp
+    backend = backends.of(x)
+    xp = backend.xp
     n, c = x.shape
-    m = x.max(axis=1, keepdims=True)
-    shifted = x - m
-    lse = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
-    valid = t != ignore_index
-    safe = xp.where(valid, t, 0)
-    if x.__class__ is np.ndarray and n and ((safe < 0) | (safe >= c)).any():
-        raise IndexError(f"Target {int(safe[(safe < 0) | (safe >= c)][0])} is out of bounds.")
-    picked = (shifted[xp.arange(n), safe] - lse[:, 0]) * valid
-    count = valid.sum()
+    if x.__class__ is np.ndarray and n:
+        bad = (t != ignore_index) & ((t < 0) | (t >= c))
+        if bad.any():
+            raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    m, lse, loss, valid = fused(backend, "cross_entropy_rows", x, t, ignore_index) if n and c \
+        else cross_entropy_rows(backend, x, t, ignore_index)
+    row_weight = valid.reshape(-1, 1)
     if reduction == "mean":
-        out = -(picked.sum() / count).astype(x.dtype)
-        row_weight = (valid / count).astype(x.dtype).reshape(-1, 1)
+        count = valid.sum()
+        out = loss.sum() / count
+        row_weight = row_weight / count
     elif reduction == "sum":
-        out = -picked.sum()
-        row_weight = valid.astype(x.dtype).reshape(-1, 1)
+        out = loss.sum()
     else:
-        out = -picked
-        row_weight = valid.astype(x.dtype).reshape(-1, 1)
+        out = loss
     out = xp.asarray(out, dtype=x.dtype)
     if recording(input):
         res = record(NllLossBackward0, out, (input,), (input,))
         node = res._edge[0]
         onehot = xp.zeros((n, c), x.dtype)
-        onehot[xp.arange(n), safe] = 1
+        onehot[xp.arange(n), xp.where(t != ignore_index, t, 0)] = 1
         node.onehot, node.row_max, node.row_weight, node.lse = onehot, m, row_weight, lse
         node.reduction = reduction
         return res

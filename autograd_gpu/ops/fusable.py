@@ -44,8 +44,22 @@ def cross_entropy_backward(F, gw, x, row_max, lse, onehot):
     return grad + 0.0  # rows masked out by gw: 0, not -0 (as PyTorch prints them)
 
 
+def cross_entropy_rows(F, x, t, ignore_index: int):
+    """The forward of cross-entropy with class indices, per row of (N, C) scores x: the row
+    maxima and log-sum-exps (N, 1) that the backward reuses, the loss -log softmax(x)[t]
+    (0 where t == ignore_index), and 1 / 0 for the rows kept, in x's dtype."""
+    xp = F.xp
+    m = x.max(axis=1, keepdims=True)
+    shifted = x - m
+    lse = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+    valid = t != ignore_index
+    picked = shifted[xp.arange(x.shape[0]), xp.where(valid, t, 0)]
+    return m, lse, (lse[:, 0] - picked) * valid, valid.astype(x.dtype)
+
+
 FORMULAS = {f.__name__: f for f in (tanh_backward, sigmoid_backward, relu_backward,
-                                     gelu_backward, silu_backward, cross_entropy_backward)}
+                                     gelu_backward, silu_backward, cross_entropy_backward,
+                                     cross_entropy_rows)}
 
 
 def fused(F, name: str, *args):
