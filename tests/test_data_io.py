@@ -118,6 +118,65 @@ def test_dlpack_with_pytorch():
     assert T.from_dlpack(torch.arange(3.0)).tolist() == [0.0, 1.0, 2.0]
 
 
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+
+
+@needs_cuda
+def test_dlpack_with_cupy_shares_cuda_memory():
+    import cupy
+
+    src = cupy.arange(4, dtype=cupy.float32)
+    mine = torch.from_dlpack(src)
+    assert mine.device == torch.device("cuda:0") and mine.dtype == torch.float32
+    mine[1] = 7.0
+    assert float(src[1]) == 7.0  # no copy: the same device memory
+    t = torch.arange(3.0, device="cuda")
+    theirs = cupy.from_dlpack(t)
+    theirs[0] = -1.0
+    assert host(t).tolist() == [-1.0, 1.0, 2.0]
+    assert t.__dlpack_device__() == (2, 0)  # (kDLCUDA, device 0)
+
+
+@needs_cuda
+def test_dlpack_with_pytorch_cuda():
+    T = pytest.importorskip("torch")
+    if not T.cuda.is_available():
+        pytest.skip("PyTorch without CUDA")
+    src = T.arange(4.0, device="cuda")
+    mine = torch.from_dlpack(src)
+    assert mine.device.type == "cuda"
+    mine[2] = 9.0
+    assert src[2].item() == 9.0
+    back = T.from_dlpack(torch.ones(2, device="cuda"))
+    assert back.device.type == "cuda" and back.tolist() == [1.0, 1.0]
+
+
+def test_model_moved_after_steps_takes_grads_and_optimizer_state_along(device):
+    """Steps on the CPU, then model.to(device): parameters, their gradients and the
+    optimizer's state follow, and the next steps give the numbers of a run that never moved."""
+    def run(move: bool):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(),
+                                    torch.nn.Linear(4, 2), torch.nn.BatchNorm1d(2))
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        x = torch.linspace(-1, 1, 15).reshape(5, 3)
+        for k in range(4):
+            if move and k == 2:
+                model.to(device)
+                x = x.to(device)
+                assert all(p.grad.device.type == device for p in model.parameters())
+                assert model[3].running_mean.device.type == device
+            opt.zero_grad(set_to_none=False)
+            (model(x) ** 2).sum().backward()
+            opt.step()
+        states = [opt.state[p] for p in model.parameters()]
+        assert all(s["exp_avg"].device.type == (device if move else "cpu") for s in states)
+        return [host(p) for p in model.parameters()] + [host(model[3].running_var)]
+
+    for a, b in zip(run(False), run(True)):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+
+
 def test_cli_train_json(capsys):
     assert cli.main(["train", "--data", "moons", "--epochs", "5", "--json", "--device",
                      "cpu"]) == 0
