@@ -375,3 +375,111 @@ def test_checkpoint_recomputes_with_the_same_random_masks(device):
     np.testing.assert_allclose(host(y), host(seq(x)), rtol=1e-6)
     y.sum().backward()
     assert all(p.grad is not None for p in seq.parameters())
+
+
+# -- hooks on saved tensors (torch.autograd.graph) ------------------------------------------
+def test_saved_tensor_hooks_pack_at_save_and_unpack_at_backward(device):
+    events = []
+
+    def pack(t):
+        events.append("pack")
+        return ("packed", t.detach().cpu().numpy().copy(), t.device)
+
+    def unpack(p):
+        events.append("unpack")
+        return torch.tensor(p[1], device=p[2])
+
+    x = f64([0.5, -1.0, 2.0], device)
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = (x * x).sin()  # mul saves x twice, sin saves x * x
+    assert events == ["pack"] * 3
+    (g,) = torch.autograd.grad(y.sum(), x)
+    assert events.count("unpack") == 3
+    xs = host(x)
+    np.testing.assert_allclose(host(g), 2 * xs * np.cos(xs * xs), rtol=1e-12)
+    y2 = (x * x).sin()  # outside the context: nothing packed
+    y2.sum().backward()
+    assert events.count("pack") == 3
+
+
+def test_saved_tensor_hooks_change_what_backward_sees_and_skip_version_checks():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t * 10, lambda t: t):
+        y = a * a  # the backward sees 10 * a for both factors
+    y.sum().backward()
+    assert a.grad.tolist() == [20.0, 40.0]
+    b = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        c = b * 1
+        z = c * c
+    c.add_(1)  # under hooks PyTorch checks no version: the modified values are used
+    z.sum().backward()
+    assert b.grad.tolist() == [4.0, 6.0]
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: "not a tensor"):
+        w = b * b
+    with pytest.raises(TypeError, match="unpack_hook expected to be a Tensor"):
+        w.sum().backward()
+
+
+def test_saved_tensor_hooks_nest_and_can_be_disabled():
+    outer, inner = [], []
+    x = torch.tensor([3.0], requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: outer.append(1) or t, lambda t: t):
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: inner.append(1) or t,
+                                                      lambda t: t):
+            x.exp()
+        x.log()
+    assert (len(outer), len(inner)) == (1, 1)  # the innermost pair applies
+    with torch.autograd.graph.disable_saved_tensors_hooks("hooks are off in here"):
+        with pytest.raises(RuntimeError, match="hooks are off in here"):
+            with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+                pass
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        pass  # usable again after
+
+
+def test_save_on_cpu_and_custom_functions_and_double_backward(device):
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            assert x.device.type == device  # moved back from the CPU
+            return 3 * x * x * g
+
+    x = f64([1.0, -2.0], device)
+    with torch.autograd.graph.save_on_cpu():
+        y = Cube.apply(x) + (x * x).exp()
+    (g,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    xs = host(x)
+    np.testing.assert_allclose(host(g), 3 * xs ** 2 + 2 * xs * np.exp(xs * xs), rtol=1e-12)
+    (h,) = torch.autograd.grad(g.sum(), x)  # differentiable again through the unpacked values
+    # Cube's backward is itself differentiable (3 x^2 g), so the second derivative is exact
+    np.testing.assert_allclose(host(h), 6 * xs + (2 + 4 * xs * xs) * np.exp(xs * xs),
+                               rtol=1e-12)
+
+
+def test_saved_values_by_pytorchs_names():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = torch.tensor([3.0, 4.0], requires_grad=True)
+    y = x * z
+    assert y.grad_fn._saved_self is x and y.grad_fn._saved_other is z
+    e = x.exp()
+    assert torch.equal(e.grad_fn._saved_result, e) and e.grad_fn._saved_result is not e
+    assert (x ** 3).grad_fn._saved_exponent == 3
+    m = torch.ones(2, 3, requires_grad=True).mm(torch.ones(3, 2))
+    assert m.grad_fn._saved_mat2.shape == (3, 2)
+    with pytest.raises(AttributeError, match="_saved_nothing"):
+        y.grad_fn._saved_nothing
+    raw = y.grad_fn._raw_saved_self
+    raw.register_hooks(lambda t: t * 2, lambda t: t / 2)
+    with pytest.raises(RuntimeError, match="only one pair of hooks"):
+        raw.register_hooks(lambda t: t, lambda t: t)
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 4.0] and z.grad.tolist() == [1.0, 2.0]
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.grad_fn._saved_self

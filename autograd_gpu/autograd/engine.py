@@ -18,7 +18,7 @@ from .. import backends
 from ..tensor import Tensor, _wrap
 from . import tensor_math
 from .grad_mode import state
-from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot
+from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot, SavedTensor
 
 _numpy = backends.numpy_backend
 _ndarray = np.ndarray
@@ -140,19 +140,31 @@ def _unpack(fn, F):
         raise RuntimeError(RETAIN_HINT)
     out = fn._out
     if out is not None and out[1][0] != out[2]:
-        t = _wrap(out[0], (fn, 0))
+        t = out[0].unpack() if out[0].__class__ is SavedTensor else _wrap(out[0], (fn, 0))
         t._vc = out[1]
         raise _version_error(fn, t, out[2])
     arrays = not F.tensors
     unpacked = []  # (a loop: a comprehension is a function call in Python 3.11)
     for t, v in zip(saved, fn._versions):
         if t is not None:
-            if v is not None and t._vc[0] != v:
+            if t.__class__ is SavedTensor:  # (saved under saved_tensors_hooks)
+                t = unpack_saved(fn, t, v)
+            elif v is not None and t._vc[0] != v:
                 raise _version_error(fn, t, v)
             if arrays:
                 t = t._data
         unpacked.append(t)
     return unpacked
+
+
+def unpack_saved(fn, saved, version):
+    """A SavedTensor's tensor. Packed by hooks, it is whatever unpack_hook gives (PyTorch
+    checks no version then: the hooks own the data); unpacked, it must be unmodified."""
+    t = saved.unpack()
+    if saved._unpack_hook is None and version is not None and saved._vc[0] != version:
+        t._vc = saved._vc
+        raise _version_error(fn, t, version)
+    return t
 
 
 def _version_error(fn, t, expected: int) -> RuntimeError:

@@ -11,7 +11,7 @@ import functools
 
 from ..tensor import Tensor, _wrap
 from .grad_mode import no_grad, state
-from .node import FREED, RETAIN_HINT, Node, new_node
+from .node import FREED, RETAIN_HINT, Node, SavedTensor, new_node, pack_saved
 
 
 class FunctionCtx(Node):
@@ -37,12 +37,16 @@ class FunctionCtx(Node):
             raise RuntimeError(RETAIN_HINT)
         if saved is None:
             return tuple(self._to_save)
-        from .engine import _version_error
+        from .engine import _version_error, unpack_saved
 
+        out = []
         for t, v in zip(saved, self._versions):
-            if t is not None and v is not None and t._vc[0] != v:
+            if t is not None and t.__class__ is SavedTensor:
+                t = unpack_saved(self, t, v)
+            elif t is not None and v is not None and t._vc[0] != v:
                 raise _version_error(self, t, v)
-        return tuple(saved)
+            out.append(t)
+        return tuple(out)
 
     def mark_non_differentiable(self, *tensors) -> None:
         self._non_differentiable = frozenset(id(t) for t in tensors)
@@ -165,6 +169,8 @@ class Function(metaclass=_FunctionMeta):
         saved = tuple(ctx._to_save)
         ctx._saved = saved
         ctx._versions = tuple(t._vc[0] if t is not None else None for t in saved)
+        if state.saved_hooks is not None:
+            ctx._saved = pack_saved(state.saved_hooks, saved)
         return results if isinstance(output, tuple) else results[0]
 
 

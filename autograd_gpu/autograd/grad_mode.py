@@ -11,6 +11,8 @@ class _State(threading.local):
     protected = None  # the engine's set of arrays leaves must copy (during a backward only)
     inference = False  # inside inference_mode()
     keep_graph = False  # the running backward's retain_graph (a node running a sub-graph reads it)
+    saved_hooks = None  # the innermost saved_tensors_hooks' (pack, unpack), or None
+    saved_hooks_disabled = None  # disable_saved_tensors_hooks' message while inside it
 
 
 state = _State()

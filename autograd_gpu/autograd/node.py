@@ -44,6 +44,8 @@ class Node:
         """The saved output: its array (first order) or a tensor whose grad_fn is this node
         (create_graph), rebuilt on demand because holding the output itself would be a cycle."""
         array, vc, _ = self._out
+        if array.__class__ is SavedTensor:
+            array = array.unpack()._data
         if not F.tensors:
             return array
         from ..tensor import _wrap
@@ -54,6 +56,64 @@ class Node:
 
     def name(self) -> str:
         return type(self).__name__
+
+    # PyTorch names a node's saved values _saved_<argument> (_saved_self, _saved_other,
+    # _saved_result, ...) and their packed forms _raw_saved_<argument>; inputs are named by
+    # position unless a node class lists its own names.
+    _saved_names = None
+
+    def __getattr__(self, name: str):
+        raw = name.startswith("_raw_saved_")
+        if raw or name.startswith("_saved_"):
+            found, value, index = self._saved_value(name[11 if raw else 7:])
+            if found:
+                if raw:
+                    return self._raw(value, index)
+                return value.unpack() if value.__class__ is SavedTensor else value
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _raw(self, value, index):
+        """The saved value as a SavedTensor, put in the node's place for it so that
+        register_hooks on it applies to this node's backward."""
+        if value.__class__ is SavedTensor:
+            return value
+        raw = SavedTensor(None, value)
+        if index is not None:
+            saved = list(object.__getattribute__(self, "_saved"))
+            saved[index] = raw
+            self._saved = tuple(saved)
+        return raw
+
+    def _saved_value(self, field: str):
+        saved = object.__getattribute__(self, "_saved")
+        if saved is FREED:
+            raise RuntimeError(RETAIN_HINT)
+        if field == "result" and self._out is not None:
+            array, vc, _ = self._out
+            if array.__class__ is SavedTensor:
+                return True, array, None
+            from ..tensor import _wrap
+
+            t = _wrap(array, (self, 0))
+            t._vc = vc
+            return True, t, None
+        saved = saved or ()
+        names = self._saved_names
+        if names is None:
+            names = ("self", "other")[:len(saved)] if len(saved) <= 2 else ()
+        if field in names and names.index(field) < len(saved):
+            return True, saved[names.index(field)], names.index(field)
+        scalar = self.__dict__.get("c")  # a tensor-scalar node's scalar (x * 2, x ** 2)
+        if scalar is not None:
+            if field == "exponent" and type(self).__name__.startswith("Pow"):
+                return True, scalar, None
+            if field == "other" and type(self).__name__.startswith(("Mul", "Div")):
+                from .. import _dtypes
+                from ..creation import tensor
+
+                wide = None if isinstance(scalar, (bool, int)) else _dtypes.float64
+                return True, tensor(scalar, dtype=wide), None
+        return False, None, None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -84,6 +144,48 @@ class Node:
         from .engine import call_node
 
         return call_node(self, grads)
+
+
+class SavedTensor:
+    """A tensor saved for backward under saved_tensors_hooks: what pack_hook returned, and
+    the unpack_hook that turns it back into a tensor when the backward needs it. The saved
+    tensor's version counter stays, so in-place changes are still caught."""
+
+    __slots__ = ("_packed", "_unpack_hook", "_vc")
+
+    def __init__(self, hooks, tensor):
+        if hooks is None:  # (a plain saved tensor asked for as _raw_saved_*)
+            self._packed, self._unpack_hook = tensor, None
+        else:
+            self._packed, self._unpack_hook = hooks[0](tensor), hooks[1]
+        self._vc = tensor._vc
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {id(self):#x}>"
+
+    def unpack(self):
+        if self._unpack_hook is None:
+            return self._packed
+        from ..tensor import Tensor
+
+        t = self._unpack_hook(self._packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but "
+                            f"got result of type {type(t).__name__}")
+        return t
+
+    def register_hooks(self, pack_hook, unpack_hook) -> None:
+        if self._unpack_hook is not None:
+            raise RuntimeError("Calling register_hooks on a saved tensor whose hooks have "
+                               "already been set. Hint: only one pair of hooks is allowed at a "
+                               "time.")
+        tensor = self._packed
+        self._packed, self._unpack_hook = pack_hook(tensor), unpack_hook
+
+
+def pack_saved(hooks, saved) -> tuple:
+    """The saved tensors through the active pack hook (None entries stay None)."""
+    return tuple(None if t is None else SavedTensor(hooks, t) for t in saved)
 
 
 class _Handle:

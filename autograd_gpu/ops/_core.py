@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtypes
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE, Node, next_seq
+from ..autograd.node import NO_EDGE, Node, SavedTensor, next_seq, pack_saved
 from ..tensor import Tensor, _wrap
 
 _new = object.__new__
@@ -61,6 +61,9 @@ def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
             for t in saved:
                 versions.append(t._vc[0])
         node._versions = tuple(versions)
+        hooks = grad_state.saved_hooks
+        if hooks is not None:
+            node._saved = pack_saved(hooks, saved)
     if grad_state.anomaly:
         node._trace = user_stack()
     return _wrap(out, (node, 0))
@@ -87,7 +90,8 @@ def recording(*tensors) -> bool:
 def save_output(node: Node, result: Tensor) -> None:
     """Keep the output's array for the derivative without keeping the output (no cycle)."""
     vc = result._vc
-    node._out = (result._data, vc, vc[0])
+    hooks = grad_state.saved_hooks
+    node._out = (result._data if hooks is None else SavedTensor(hooks, result), vc, vc[0])
     if node._saved is None:
         node._saved = node._versions = ()
 

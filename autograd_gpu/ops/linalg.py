@@ -13,6 +13,7 @@ class MmBackward0(Node):
     """One formula for every matmul form: vectors are made matrices, batch dims summed."""
 
     __slots__ = ()
+    _saved_names = ("self", "mat2")
 
     def grad(self, F, g, a, b):
         (fa, _), (fb, _) = self.next_functions
@@ -39,12 +40,12 @@ class MmBackward0(Node):
         return ga, gb
 
 
-def _named(name: str) -> type:
-    return type(name, (MmBackward0,), {"__slots__": ()})
+def _named(name: str, saved_names: tuple = ("self", "mat2")) -> type:
+    return type(name, (MmBackward0,), {"__slots__": (), "_saved_names": saved_names})
 
 
-DotBackward0 = _named("DotBackward0")
-MvBackward0 = _named("MvBackward0")
+DotBackward0 = _named("DotBackward0", ("self", "tensor"))
+MvBackward0 = _named("MvBackward0", ("self", "vec"))
 UnsafeViewBackward0 = _named("UnsafeViewBackward0")
 SqueezeBackward4 = _named("SqueezeBackward4")
 BmmBackward0 = _named("BmmBackward0")
