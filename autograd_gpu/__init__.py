@@ -7,7 +7,7 @@ import builtins
 
 from . import ops as _ops  # attaches the ops to Tensor
 from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, func,
-               linalg, nn, optim, profiler, special, storage, utils, viz)
+               linalg, nn, optim, profiler, special, storage, testing, utils, viz)
 from .storage import TypedStorage, UntypedStorage
 from .func import vmap
 from .amp import autocast

@@ -310,3 +310,40 @@ def test_storage_is_shared_by_views_not_by_copies(device):
     s[1] = 9.0  # (writes reach every view)
     assert x[1].item() == 9.0 and view[1, 0].item() == 9.0 and s.tolist()[:2] == [0.0, 9.0]
     assert tail.storage_offset() == 2
+
+
+def test_testing_assert_close_tolerances_and_messages(device):
+    close = torch.testing.assert_close
+    x = torch.tensor([1.0, 2.0, 3.0], device=device)
+    close(x, x + 5e-6)  # float32: atol 1e-5, rtol 1.3e-6
+    with pytest.raises(AssertionError) as info:
+        close(x, torch.tensor([1.0, 2.5, 3.0], device=device))
+    assert str(info.value).splitlines() == [
+        "Tensor-likes are not close!", "", "Mismatched elements: 1 / 3 (33.3%)",
+        "Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)",
+        "Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 "
+        "allowed)"]
+    d = x.double()
+    close(d, d + 1e-8)
+    with pytest.raises(AssertionError,
+                       match=r"Greatest absolute difference: 1\.0+\d*e-06 at index \(2,\)"):
+        close(d, d + torch.tensor([0.0, 0.0, 1e-6], dtype=torch.float64, device=device))
+    with pytest.raises(AssertionError, match="attribute 'dtype' do not match"):
+        close(x, d)
+    close(x, d, check_dtype=False)
+    with pytest.raises(AssertionError, match="Tensor-likes are not equal!"):
+        close(torch.tensor([1, 2], device=device), torch.tensor([1, 3], device=device))
+    with pytest.raises(ValueError, match="Both 'rtol' and 'atol'"):
+        close(x, x, rtol=0.1)
+    with pytest.raises(AssertionError, match=r"item \[1\]\['w'\]"):
+        close([x, {"w": x}], [x, {"w": x * 2}])
+    with pytest.raises(AssertionError, match="^custom$"):
+        close(x, x + 1, msg="custom")
+    nan = torch.tensor([float("nan")], device=device)
+    with pytest.raises(AssertionError):
+        close(nan, nan)
+    close(nan, nan, equal_nan=True)
+    t = torch.testing.make_tensor((3, 4), dtype=torch.float64, device=device, low=-1, high=1,
+                                  requires_grad=True)
+    assert t.shape == (3, 4) and t.requires_grad and t.device.type == device
+    assert bool(((t >= -1) & (t <= 1)).all())
