@@ -4,6 +4,7 @@
 ops with their derivatives, on the device each tensor lives on.
 """
 import builtins
+import math
 
 from . import ops as _ops  # attaches the ops to Tensor
 from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, func,
@@ -37,7 +38,12 @@ globals().update(_CPU_TYPES)  # FloatTensor, LongTensor, ... (torch.cuda.FloatTe
 for _name, _cls in _CUDA_TYPES.items():
     setattr(cuda, _name, _cls)
 
-__version__ = "0.1.0"
+from . import cpu, random, version  # noqa: E402
+from .random import default_generator, fork_rng  # noqa: E402,F401
+from .version import __version__  # noqa: E402,F401
+
+pi, e, inf, nan = math.pi, math.e, math.inf, math.nan  # torch.pi, torch.e, ...
+newaxis = None
 
 float = float32  # noqa: A001 - PyTorch's aliases
 double = float64
