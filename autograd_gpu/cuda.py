@@ -257,3 +257,10 @@ class _AmpNamespace:
 
 
 amp = _AmpNamespace()
+
+
+from ._cuda_streams import (Event, Stream, StreamContext, current_stream,  # noqa: E402,F401
+                            default_stream, get_arch_list, get_device_capability,
+                            get_device_properties, init, ipc_collect, is_bf16_supported,
+                            max_memory_cached, mem_get_info, memory_cached, memory_summary,
+                            reset_max_memory_allocated, set_stream, stream)

@@ -295,3 +295,54 @@ def test_generic_open_grid_is_sparse_indices():
         for g, w in zip(got, want):
             np.testing.assert_array_equal(g, w)
             assert g.shape == w.shape
+
+
+# -- streams, events and device queries ----------------------------------------------------
+@needs_cuda
+def test_events_time_gpu_work_and_streams_order_it():
+    a = torch.randn(512, 512, device="cuda")
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    b = a @ a
+    end.record()
+    end.synchronize()
+    assert end.query() and start.elapsed_time(end) > 0.0
+    with pytest.raises(RuntimeError, match="enable_timing=True"):
+        torch.cuda.Event().elapsed_time(end)
+    s = torch.cuda.Stream()
+    with torch.cuda.stream(s):
+        assert torch.cuda.current_stream() == s
+        c = b + 1
+    assert torch.cuda.current_stream() != s
+    torch.cuda.current_stream().wait_stream(s)
+    s.synchronize()
+    np.testing.assert_allclose(host(c), host(a) @ host(a) + 1, rtol=1e-4, atol=1e-3)
+    assert torch.cuda.default_stream() == torch.cuda.default_stream(0)
+
+
+@needs_cuda
+def test_device_queries_describe_the_card():
+    props = torch.cuda.get_device_properties(0)
+    assert props.name == torch.cuda.get_device_name(0) and props.total_memory > 2 ** 30
+    assert torch.cuda.get_device_capability() == (props.major, props.minor)
+    free, total = torch.cuda.mem_get_info()
+    assert 0 < free <= total == props.total_memory
+    torch.cuda.init()
+    x = torch.ones(1024, 1024, device="cuda")
+    assert "Allocated memory" in torch.cuda.memory_summary()
+    with pytest.warns(FutureWarning):
+        assert torch.cuda.memory_cached() == torch.cuda.memory_reserved() >= x.numel() * 4
+
+
+def test_stream_event_and_device_calls_without_cuda_say_how_to_install():
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is available")
+    for call in (torch.cuda.Event, torch.cuda.Stream, torch.cuda.current_stream,
+                 torch.cuda.default_stream, torch.cuda.get_device_properties,
+                 torch.cuda.get_device_capability, torch.cuda.mem_get_info, torch.cuda.init):
+        with pytest.raises(RuntimeError, match="Install CuPy") as info:
+            call()
+        assert isinstance(info.value, AssertionError)  # (PyTorch raises AssertionError)
+    assert torch.cuda.is_bf16_supported() is False and torch.cuda.get_arch_list() == []
+    with torch.cuda.stream(None) as s:  # None: no stream change, as PyTorch allows
+        assert s is None
