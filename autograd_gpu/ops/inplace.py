@@ -255,6 +255,17 @@ sigmoid_ = _unary_inplace("sigmoid_", pointwise.sigmoid)
 tanh_ = _unary_inplace("tanh_", pointwise.tanh)
 
 
+def _special_inplace():
+    from . import numeric
+
+    _unary_inplace("lgamma_", numeric.lgamma)
+    _unary_inplace("digamma_", numeric.digamma)
+    _unary_inplace("polygamma_", lambda t, n: numeric.polygamma(n, t))
+
+
+_special_inplace()
+
+
 def _composite_inplace():
     from . import composite
 
