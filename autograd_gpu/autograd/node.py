@@ -131,7 +131,11 @@ class Node:
     def _add_pre_hook(self, output_nr: int, fn):
         if self._pre_hooks is None:
             self._pre_hooks = {}
-        return _Handle(self._pre_hooks.setdefault(output_nr, []), fn)
+        hooks = self._pre_hooks.setdefault(output_nr, [])
+        handle = _Handle(hooks, fn)
+        if len(hooks) > 1 and getattr(hooks[-2], "_retains_grad", False):
+            hooks[-2], hooks[-1] = fn, hooks[-2]  # retain_grad's hook stays last (PyTorch 2)
+        return handle
 
     @property
     def metadata(self) -> dict:

@@ -49,6 +49,13 @@ def _check_target(t: Tensor, recording: bool) -> None:
             f"backward associated with the custom Function, leading to incorrect gradients. "
             f"This behavior is forbidden. You can fix this by cloning the output of the "
             f"custom Function.")
+    multi = t.__dict__.get("_multi_view")
+    if multi is not None:
+        raise RuntimeError(
+            f"Output {multi[0]} of {multi[1]} is a view and is being modified inplace. This "
+            f"view is the output of a function that returns multiple views. Such functions do "
+            f"not allow the output views to be modified inplace. You should replace the "
+            f"inplace operation by an out-of-place one.")
     if "_no_grad_view" in t.__dict__:
         raise RuntimeError(
             "A view was created in no_grad mode and is being modified inplace with grad mode "

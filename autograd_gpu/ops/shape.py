@@ -28,6 +28,8 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
         res._view = (base, base._vc[0])
         return res
     res._view = (base._view[0], base._vc[0])
+    if "_multi_view" in base.__dict__ and res._edge is not NO_EDGE:  # (a view of split's piece)
+        res._multi_view = (0, res._edge[0].name()[:-len("Backward0")])
     if base._edge[0].__class__ is AccumulateGrad:
         # a view of a view that became a leaf requiring grad (t.reshape(2, 3).requires_grad_()):
         # in-place writes through it are refused, as PyTorch refuses them
@@ -481,6 +483,7 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
     for s in sizes:
         out.append(basic_view(input, lead + (slice(start, start + s),), name))
         start += s
+    _mark_multi_view(out, name)
     return tuple(out)
 
 
@@ -498,5 +501,15 @@ def unbind(input: Tensor, dim: int = 0):
     from .indexing import basic_view
 
     lead = (slice(None),) * d
-    return tuple(basic_view(input, lead + (i,), "UnbindBackward0")
-                 for i in range(input._data.shape[d]))
+    out = tuple(basic_view(input, lead + (i,), "UnbindBackward0")
+                for i in range(input._data.shape[d]))
+    _mark_multi_view(out, "UnbindBackward0")
+    return out
+
+
+def _mark_multi_view(pieces, name: str) -> None:
+    """The pieces of split/chunk/unbind may not be written in place while they are part of a
+    graph (PyTorch forbids it for every function returning several views)."""
+    for i, piece in enumerate(pieces):
+        if piece._edge is not NO_EDGE:
+            piece._multi_view = (i, name[:-len("Backward0")])

@@ -32,17 +32,32 @@ class Module:
     def __call__(self, *args, **kwargs):
         if self._forward_pre_hooks:
             for hook in list(self._forward_pre_hooks.values()):
+                if hook.__class__ is _Hook:
+                    args, kwargs = hook.pre(self, args, kwargs)
+                    continue
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
         if self._backward_hooks or self._backward_pre_hooks:
             return self._call_with_backward_hooks(args, kwargs)
-        out = self.forward(*args, **kwargs)
-        return self._after_forward(args, out) if self._forward_hooks else out
+        if not self._forward_hooks:
+            return self.forward(*args, **kwargs)
+        return self._after_forward(args, kwargs, self._forward_guarded(args, kwargs))
 
-    def _after_forward(self, args, out):
+    def _forward_guarded(self, args, kwargs):
+        """forward, running the always_call forward hooks when it raises."""
+        try:
+            return self.forward(*args, **kwargs)
+        except Exception:
+            for hook in list(self._forward_hooks.values()):
+                if hook.__class__ is _Hook and hook.always_call:
+                    hook.post(self, args, kwargs, None)
+            raise
+
+    def _after_forward(self, args, kwargs, out):
         for hook in list(self._forward_hooks.values()):
-            res = hook(self, args, out)
+            res = hook.post(self, args, kwargs, out) if hook.__class__ is _Hook else \
+                hook(self, args, out)
             if res is not None:
                 out = res
         return out
@@ -53,11 +68,17 @@ class Module:
         from ..utils.hooks import wrap_inputs, wrap_outputs
 
         args, call = wrap_inputs(self, args)
-        out = self._after_forward(args, self.forward(*args, **kwargs))
-        return wrap_outputs(self, out, call)
+        out = self._forward_guarded(args, kwargs) if self._forward_hooks else \
+            self.forward(*args, **kwargs)
+        return wrap_outputs(self, self._after_forward(args, kwargs, out), call)
 
-    def register_forward_hook(self, hook):
-        return _DictHandle(self._forward_hooks, hook)
+    def register_forward_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False):
+        """hook(module, args, output) (with_kwargs: hook(module, args, kwargs, output)) after
+        forward; it may return a replacement output. always_call: also when forward raises."""
+        if with_kwargs or always_call:
+            hook = _Hook(hook, with_kwargs, always_call)
+        return _DictHandle(self._forward_hooks, hook, prepend)
 
     def register_full_backward_hook(self, hook):
         """hook(module, grad_input, grad_output), after the gradients with respect to the
@@ -71,8 +92,12 @@ class Module:
         return replacement grad_output."""
         return _DictHandle(self._backward_pre_hooks, hook)
 
-    def register_forward_pre_hook(self, hook):
-        return _DictHandle(self._forward_pre_hooks, hook)
+    def register_forward_pre_hook(self, hook, *, prepend: bool = False,
+                                  with_kwargs: bool = False):
+        """hook(module, args) before forward, returning None or replacement args (with_kwargs:
+        hook(module, args, kwargs) returning None or (args, kwargs))."""
+        return _DictHandle(self._forward_pre_hooks, _Hook(hook, True, False) if with_kwargs
+                           else hook, prepend)
 
     # -- registration -----------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:
@@ -452,15 +477,48 @@ class _IncompatibleKeys(tuple):
 
 
 class _DictHandle:
+    """What register_*_hook returns (PyTorch's RemovableHandle): remove(), or a with block."""
+
     _next = 0
 
-    def __init__(self, d, hook):
+    def __init__(self, d, hook, prepend: bool = False):
         _DictHandle._next += 1
         self.d, self.key = d, _DictHandle._next
+        self.id = self.key
         d[self.key] = hook
+        if prepend:
+            d.move_to_end(self.key, last=False)
 
     def remove(self) -> None:
         self.d.pop(self.key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+class _Hook:
+    """A forward (pre-)hook registered with with_kwargs or always_call."""
+
+    __slots__ = ("fn", "with_kwargs", "always_call")
+
+    def __init__(self, fn, with_kwargs: bool, always_call: bool):
+        self.fn, self.with_kwargs, self.always_call = fn, with_kwargs, always_call
+
+    def pre(self, module, args, kwargs):
+        res = self.fn(module, args, kwargs)
+        if res is None:
+            return args, kwargs
+        if not (isinstance(res, tuple) and len(res) == 2):
+            raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, "
+                               f"new_kwargs), but got {res}.")
+        return res
+
+    def post(self, module, args, kwargs, out):
+        return self.fn(module, args, kwargs, out) if self.with_kwargs else \
+            self.fn(module, args, out)
 
 
 def _type_name(value) -> str:
