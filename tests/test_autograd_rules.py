@@ -537,3 +537,71 @@ def test_second_backward_needs_retain_graph_where_pytorch_saves_something(expr, 
     z2 = eval(expr, {"torch": torch, "x": x})
     z2.sum().backward(retain_graph=True)
     z2.sum().backward()  # retain_graph keeps it
+
+
+def test_pieces_of_multi_view_functions_refuse_in_place_writes_in_a_graph():
+    x = torch.ones(4, requires_grad=True)
+    for pieces, name in (((x * 1).split(2), "Split"), ((x * 1).chunk(2), "Split"),
+                         ((x * 1).split([1, 3]), "SplitWithSizes"),
+                         ((x * 1).reshape(2, 2).unbind(), "Unbind")):
+        with pytest.raises(RuntimeError, match=f"Output 1 of {name} is a view and is being "
+                                               f"modified inplace.*multiple views"):
+            pieces[1].mul_(2)
+    a, _ = (x * 1).reshape(2, 2).unbind()
+    with pytest.raises(RuntimeError, match="Output 0 of Select is a view"):
+        a[0].add_(1)  # a view of a piece inherits the rule
+    a, b = (x * 1).tensor_split(2)  # slices, not one multi-output node: allowed
+    a.add_(1)
+    (a.sum() + b.sum()).backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0, 1.0]
+    plain = torch.ones(4)
+    p, _ = plain.split(2)
+    p.add_(1)  # no graph: allowed, and written through
+    assert plain.tolist() == [2.0, 2.0, 1.0, 1.0]
+    q, _ = (x * 1).split(2)
+    with torch.no_grad():
+        q.add_(1)  # not recorded: allowed
+    assert q.tolist() == [2.0, 2.0]
+
+
+def test_retain_grad_sees_the_gradient_after_every_tensor_hook():
+    for retain_first in (False, True):
+        x = torch.ones(3, requires_grad=True)
+        y = x * 2
+        if retain_first:
+            y.retain_grad()
+        y.register_hook(lambda g: g * 10)
+        if not retain_first:
+            y.retain_grad()
+        y.sum().backward()
+        assert y.grad.tolist() == [10.0] * 3 and x.grad.tolist() == [20.0] * 3
+
+
+def test_forward_hooks_with_kwargs_prepend_and_always_call():
+    class Scale(torch.nn.Module):
+        def forward(self, x, scale=1.0):
+            if scale < 0:
+                raise ValueError("negative scale")
+            return x * scale
+
+    m, order = Scale(), []
+    m.register_forward_pre_hook(lambda mod, args, kwargs: (args, {"scale": 3.0}),
+                                with_kwargs=True)
+    m.register_forward_hook(lambda mod, args, kwargs, out: order.append(("kw", kwargs)) or
+                            out + 1, with_kwargs=True)
+    m.register_forward_hook(lambda mod, args, out: order.append("first"), prepend=True)
+    assert m(torch.ones(2), scale=2.0).tolist() == [4.0, 4.0]
+    assert order == ["first", ("kw", {"scale": 3.0})]
+    bad = Scale()
+    seen = []
+    bad.register_forward_hook(lambda mod, args, out: seen.append(out), always_call=True)
+    with pytest.raises(ValueError, match="negative scale"):
+        bad(torch.ones(2), scale=-1.0)
+    assert seen == [None]
+    wrong = Scale()
+    wrong.register_forward_pre_hook(lambda mod, args, kwargs: args, with_kwargs=True)
+    with pytest.raises(RuntimeError, match="must return None or a tuple of"):
+        wrong(torch.ones(2))
+    with m.register_forward_hook(lambda mod, args, out: out * 0):
+        assert m(torch.ones(1)).tolist() == [0.0]
+    assert m(torch.ones(1)).tolist() == [4.0]  # the with block removed the hook
