@@ -347,3 +347,29 @@ def test_testing_assert_close_tolerances_and_messages(device):
                                   requires_grad=True)
     assert t.shape == (3, 4) and t.requires_grad and t.device.type == device
     assert bool(((t >= -1) & (t <= 1)).all())
+
+
+def test_random_module_constants_version_and_cpu():
+    torch.manual_seed(3)
+    with torch.random.fork_rng():
+        inside = torch.rand(3)
+    assert torch.equal(inside, torch.rand(3))  # the stream was restored on exit
+    state = torch.random.get_rng_state()
+    a = torch.randn(2)
+    torch.random.set_rng_state(state)
+    assert torch.equal(a, torch.randn(2))
+    torch.default_generator.manual_seed(11)
+    assert torch.initial_seed() == torch.random.initial_seed() == 11
+    assert (torch.pi, torch.e, torch.inf) == (np.pi, np.e, np.inf) and np.isnan(torch.nan)
+    assert torch.arange(3.0)[torch.newaxis].shape == (1, 3)
+    assert torch.version.__version__ == torch.__version__
+    assert (torch.version.cuda is None) == (not torch.cuda.is_available())
+    assert torch.cpu.is_available() and torch.cpu.device_count() == 1
+    x = torch.tensor([0.5, 2.0, 3.5], requires_grad=True)
+    y = x * 1
+    y.lgamma_()
+    y.sum().backward()
+    from math import lgamma
+    np.testing.assert_allclose(y.detach().numpy(), [lgamma(v) for v in (0.5, 2.0, 3.5)],
+                               rtol=1e-6)
+    np.testing.assert_allclose(x.grad.numpy(), torch.digamma(x.detach()).numpy(), rtol=1e-6)
