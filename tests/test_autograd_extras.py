@@ -483,3 +483,64 @@ def test_saved_values_by_pytorchs_names():
     assert x.grad.tolist() == [3.0, 4.0] and z.grad.tolist() == [1.0, 2.0]
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         y.grad_fn._saved_self
+
+
+# -- forward-mode AD (torch.autograd.forward_ad) ---------------------------------------------
+def test_forward_ad_tangents_match_finite_differences(device):
+    fwAD = torch.autograd.forward_ad
+    rng = np.random.default_rng(3)
+    x0, t0 = rng.standard_normal(5), rng.standard_normal(5)
+    w0 = rng.standard_normal((3, 5))
+
+    def plain(values):
+        return torch.tensor(values, dtype=torch.float64, device=device)
+
+    def f(lib_x):
+        w = torch.tensor(w0, device=device)
+        return torch.tanh(w @ lib_x.sin()).exp() * lib_x[:3]
+
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(plain(x0), plain(t0))
+        primal, tangent = fwAD.unpack_dual(f(dual))
+    eps = 1e-6
+    numeric = (host(f(plain(x0 + eps * t0))) -
+               host(f(plain(x0 - eps * t0)))) / (2 * eps)
+    np.testing.assert_allclose(host(tangent), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(host(primal), host(f(plain(x0))), rtol=1e-12)
+    assert not primal.requires_grad and not tangent.requires_grad
+    # the same directional derivative as torch.func.jvp
+    _, jvp_out = torch.func.jvp(f, (plain(x0),), (plain(t0),))
+    np.testing.assert_allclose(host(tangent), host(jvp_out), rtol=1e-10)
+
+
+def test_forward_ad_levels_duals_and_errors():
+    fwAD = torch.autograd.forward_ad
+    p, tg = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])
+    with pytest.raises(RuntimeError, match="no level exists"):
+        fwAD.make_dual(p, tg)
+    assert fwAD.unpack_dual(p).tangent is None
+    with fwAD.dual_level():
+        d = fwAD.make_dual(p, tg)
+        assert fwAD.unpack_dual(d).tangent is tg  # the tangent itself, not a copy
+        square = torch.arange(4.0).reshape(2, 2)
+        t_t = square.t()  # a tangent laid out otherwise than its primal is copied into it
+        got = fwAD.unpack_dual(fwAD.make_dual(square, t_t)).tangent
+        assert got is not t_t and torch.equal(got, t_t) and got.is_contiguous()
+        y = d * d + p
+        assert fwAD.unpack_dual(y).tangent.tolist() == [6.0, 16.0]  # 2 d t
+        assert fwAD.unpack_dual(p * 3).tangent is None  # no dual involved
+        with pytest.raises(RuntimeError, match="different size"):
+            fwAD.make_dual(p, torch.ones(3))
+        with pytest.raises(ValueError, match="floating point"):
+            fwAD.make_dual(torch.tensor([1, 2]), torch.tensor([1, 2]))
+        with pytest.raises(RuntimeError, match="Nested forward mode AD"):
+            fwAD.enter_dual_level()
+    assert fwAD.unpack_dual(y).tangent is None  # tangents end with the level
+    assert not d.requires_grad
+    w = torch.tensor([1.0, 2.0], requires_grad=True)  # forward and reverse together
+    with fwAD.dual_level():
+        dw = fwAD.make_dual(w, torch.ones(2))
+        out = (dw ** 3).sum()
+        assert fwAD.unpack_dual(out).tangent.item() == 15.0  # 3 w^2 . 1
+        out.backward()
+    assert w.grad.tolist() == [3.0, 12.0]

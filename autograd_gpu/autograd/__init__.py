@@ -1,5 +1,5 @@
 """autograd: graph nodes, the backward engine, grad modes (PyTorch's torch.autograd)."""
-from . import functional, graph
+from . import forward_ad, functional, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .api import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
@@ -18,4 +18,4 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "inference_mode", "Node", "AccumulateGrad",
            "gradcheck", "gradgradcheck", "GradcheckError", "Function", "FunctionCtx",
            "once_differentiable", "functional", "detect_anomaly", "set_detect_anomaly",
-           "is_anomaly_enabled", "Variable", "profiler", "graph"]
+           "is_anomaly_enabled", "Variable", "profiler", "graph", "forward_ad"]
