@@ -42,6 +42,9 @@ from . import cpu, random, version  # noqa: E402
 from .random import default_generator, fork_rng  # noqa: E402,F401
 from .version import __version__  # noqa: E402,F401
 
+from .linalg_lu import lu_unpack, torch_lu as lu  # noqa: E402,F401
+
+Tensor.lu = lu
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan  # torch.pi, torch.e, ...
 newaxis = None
 

@@ -668,4 +668,7 @@ __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "logde
            "cross", "vecdot", "matmul", "matrix_power", "matrix_exp", "cholesky", "eigh",
            "eigvalsh", "svd", "svdvals", "qr", "pinv", "matrix_rank", "lstsq", "LinAlgError",
            "inv_ex", "solve_ex", "cholesky_ex", "multi_dot", "vander", "diagonal",
-           "solve_triangular", "tensorinv", "tensorsolve", "cond"]
+           "solve_triangular", "tensorinv", "tensorsolve", "cond", "lu", "lu_factor",
+           "lu_factor_ex", "lu_solve"]
+
+from .linalg_lu import lu, lu_factor, lu_factor_ex, lu_solve  # noqa: E402

@@ -676,3 +676,50 @@ def test_cholesky_solve_inverse_and_mvlgamma(device):
     np.testing.assert_allclose(host(ag.mvlgamma(x, 3)), expected, rtol=1e-12)
     assert gradcheck(lambda t: ag.mvlgamma(t, 3), (x,))
     assert ag.binary_cross_entropy_with_logits(x, x / 4).shape == (2,)  # (torch.*: unreduced)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4), (4, 2), (2, 3, 3)])
+def test_lu_factorizations_reconstruct_and_differentiate(device, shape):
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal(shape)
+    A = ag.tensor(a, dtype=ag.float64, device=device, requires_grad=True)
+    P, L, U = ag.linalg.lu(A)
+    np.testing.assert_allclose(host(P @ L @ U), a, rtol=1e-12, atol=1e-12)
+    k = min(shape[-2:])
+    assert L.shape[-1] == U.shape[-2] == k
+    np.testing.assert_array_equal(np.diagonal(host(L), axis1=-2, axis2=-1), 1.0)
+    assert np.all(np.abs(host(L)) <= 1.0 + 1e-12)  # partial pivoting bounds L's entries
+    LU, piv = ag.linalg.lu_factor(A)
+    P2, L2, U2 = ag.lu_unpack(LU, piv)
+    np.testing.assert_allclose(host(P2 @ L2 @ U2), a, rtol=1e-12, atol=1e-12)
+    assert piv.dtype == ag.int32 and int(host(piv).min()) >= 1
+    assert gradcheck(lambda t: ag.linalg.lu(t)[1:], (A,))
+    assert gradcheck(lambda t: ag.linalg.lu_factor(t)[0], (A,))
+    if shape[-1] == shape[-2]:
+        assert gradgradcheck(lambda t: ag.linalg.lu(t)[1:], (A,))
+        b = ag.tensor(rng.standard_normal(shape[:-1] + (2,)), dtype=ag.float64, device=device,
+                      requires_grad=True)
+        for left, adjoint in [(True, False), (True, True), (False, False), (False, True)]:
+            rhs = b if left else b.mT
+            X = ag.linalg.lu_solve(LU, piv, rhs, left=left, adjoint=adjoint)
+            M = a.swapaxes(-1, -2) if adjoint else a
+            want = np.linalg.solve(M, host(b)) if left else \
+                np.linalg.solve(M.swapaxes(-1, -2), host(b)).swapaxes(-1, -2)
+            np.testing.assert_allclose(host(X), want, rtol=1e-10, atol=1e-12)
+        assert gradcheck(lambda t, r: ag.linalg.lu_solve(*ag.linalg.lu_factor(t), r), (A, b))
+
+
+def test_lu_errors_and_singular_matrices():
+    with pytest.raises(RuntimeError, match=r"U\[2,2\] is zero"):
+        ag.linalg.lu_factor(ag.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    LU, piv, info = ag.linalg.lu_factor_ex(ag.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    assert info.item() == 2 and host(piv).tolist() == [2, 2]
+    with pytest.raises(RuntimeError, match=r"\(Batch element 1\): U\[2,2\]"):
+        ag.linalg.lu_factor(ag.tensor([[[2.0, 1.0], [1.0, 3.0]], [[1.0, 2.0], [2.0, 4.0]]]))
+    with pytest.raises(RuntimeError, match="Expected tensor with 2 or more dimensions"):
+        ag.linalg.lu_factor(ag.tensor([1.0, 2.0]))
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+        ag.linalg.lu_factor(ag.tensor([[1, 2], [3, 4]]))
+    with pytest.warns(UserWarning, match="torch.lu is deprecated"):
+        LU2, piv2 = ag.tensor([[4.0, 3.0], [6.0, 3.0]]).lu()
+    assert host(piv2).tolist() == [2, 2]
