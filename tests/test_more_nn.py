@@ -278,3 +278,16 @@ def test_max_pool3d_indices_unpool_and_uneven_adaptive_windows(device):
     assert ag.equal(x.detach().flatten(2).gather(2, idx.flatten(2)), out.detach().flatten(2))
     small = x[:1, :1].detach().requires_grad_()
     assert gradcheck(lambda t: F.adaptive_max_pool3d(t, sizes), (small,))
+
+
+def test_lp_pool3d_is_the_p_norm_of_each_window(device):
+    rng = np.random.default_rng(5)
+    a = np.abs(rng.standard_normal((2, 3, 4, 4, 6)))  # (an odd p of a negative sum: NaN,
+    x = ag.tensor(a, dtype=ag.float64, device=device, requires_grad=True)  # as PyTorch)
+    y = ag.nn.LPPool3d(3, (2, 2, 3))(x)
+    want = np.cbrt((a.reshape(2, 3, 2, 2, 2, 2, 2, 3) ** 3).sum(axis=(3, 5, 7)))
+    np.testing.assert_allclose(host(y), want, rtol=1e-10)
+    assert gradcheck(lambda t: ag.nn.functional.lp_pool3d(t, 2.0, 2), (x,))
+    values, idx = ag.nn.functional.max_pool3d_with_indices(x, 2)
+    np.testing.assert_allclose(host(values), host(ag.nn.functional.max_pool3d(x, 2)))
+    assert idx.dtype == ag.int64

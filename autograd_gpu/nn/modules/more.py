@@ -184,6 +184,11 @@ class LPPool2d(_LPPool):
         return F.lp_pool2d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
 
 
+class LPPool3d(_LPPool):
+    def forward(self, input: Tensor) -> Tensor:
+        return F.lp_pool3d(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+
 class _MaxUnpool(Module):
     _dims = 2
 
@@ -321,7 +326,7 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "Bilinear",
            "RReLU", "ChannelShuffle", "Softmax2d", "UpsamplingNearest2d",
-           "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "MaxUnpool1d", "MaxUnpool2d",
+           "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d",
            "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag", "ConvTranspose1d", "Fold",
            "Unfold", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
            "DataParallel", "MaxUnpool3d"]
