@@ -291,3 +291,51 @@ def test_lp_pool3d_is_the_p_norm_of_each_window(device):
     values, idx = ag.nn.functional.max_pool3d_with_indices(x, 2)
     np.testing.assert_allclose(host(values), host(ag.nn.functional.max_pool3d(x, 2)))
     assert idx.dtype == ag.int64
+
+
+def _ctc_brute_force(log_probs: np.ndarray, target: list, blank: int = 0) -> float:
+    """-log of the total probability of every path that collapses to target."""
+    import itertools
+
+    T, C = log_probs.shape
+    total = 0.0
+    for path in itertools.product(range(C), repeat=T):
+        collapsed = [k for i, k in enumerate(path) if i == 0 or k != path[i - 1]]
+        if [k for k in collapsed if k != blank] == target:
+            total += np.exp(sum(log_probs[t, k] for t, k in enumerate(path)))
+    return -np.log(total) if total else np.inf
+
+
+def test_ctc_loss_sums_every_alignment_and_differentiates(device):
+    rng = np.random.default_rng(8)
+    scores = rng.standard_normal((5, 3, 4))
+    x = ag.tensor(scores, dtype=ag.float64, device=device, requires_grad=True)
+    targets = [[1, 2], [3, 3], [2]]
+    padded = ag.tensor([[1, 2], [3, 3], [2, 0]], device=device)
+    lengths_in, lengths_t = [5, 4, 3], [2, 2, 1]
+    losses = ag.nn.functional.ctc_loss(x.log_softmax(2), padded, lengths_in, lengths_t,
+                                       reduction="none")
+    logp = host(x.log_softmax(2))
+    want = [_ctc_brute_force(logp[:lengths_in[n], n], targets[n]) for n in range(3)]
+    np.testing.assert_allclose(host(losses), want, rtol=1e-10)
+    assert losses.grad_fn.name() == "CtcLossBackward0"
+    mean = ag.nn.CTCLoss()(x.log_softmax(2), padded, lengths_in, lengths_t)
+    np.testing.assert_allclose(mean.item(), np.mean(np.array(want) / [2, 2, 1]), rtol=1e-10)
+    flat = ag.tensor([1, 2, 3, 3, 2], device=device)  # concatenated targets: the same losses
+    np.testing.assert_allclose(host(ag.nn.functional.ctc_loss(
+        x.log_softmax(2), flat, lengths_in, lengths_t, reduction="none")), want, rtol=1e-12)
+    f = lambda t: ag.nn.functional.ctc_loss(t.log_softmax(2), padded, lengths_in,  # noqa: E731
+                                            lengths_t, reduction="sum")
+    assert gradcheck(f, (x,)) and gradgradcheck(f, (x,))
+    short = ag.nn.functional.ctc_loss(x.log_softmax(2), ag.tensor([[1, 1, 1]] * 3,
+                                      device=device), [4, 4, 4], [3, 3, 3], reduction="none")
+    assert np.isinf(host(short)).all()  # 1,1,1 needs 5 steps (blanks between repeats)
+    zeroed = ag.nn.functional.ctc_loss(x.log_softmax(2), ag.tensor([[1, 1, 1]] * 3,
+                                       device=device), [4, 4, 5], [3, 3, 3], reduction="sum",
+                                       zero_infinity=True)
+    zeroed.backward()
+    assert np.isfinite(zeroed.item()) and np.isfinite(host(x.grad)).all()
+    with pytest.raises(RuntimeError, match="blank must be in label range"):
+        ag.nn.functional.ctc_loss(x.log_softmax(2), padded, lengths_in, lengths_t, blank=4)
+    with pytest.raises(RuntimeError, match="input_lengths to have value at most 5"):
+        ag.nn.functional.ctc_loss(x.log_softmax(2), padded, [6, 4, 3], lengths_t)

@@ -596,3 +596,6 @@ from ._functional_grid import *  # noqa: E402,F403
 from ._functional_grid import __all__ as _grid
 
 __all__ += _grid
+from ._ctc import ctc_loss  # noqa: E402
+
+__all__ += ["ctc_loss"]
