@@ -495,3 +495,47 @@ def test_resuming_a_scheduler_needs_initial_lr():
     opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(2))], lr=0.1)
     with pytest.raises(KeyError, match=r"param 'initial_lr' is not specified in param_groups\[0\]"):
         torch.optim.lr_scheduler.StepLR(opt, 2, last_epoch=3)
+
+
+def test_swa_averaged_model_ema_swalr_and_update_bn(device):
+    swa_utils = torch.optim.swa_utils
+    model = torch.nn.Linear(2, 1).to(device)
+    snapshots = []
+    swa = swa_utils.AveragedModel(model)
+    ema = swa_utils.AveragedModel(model, multi_avg_fn=swa_utils.get_ema_multi_avg_fn(0.9))
+    for k in range(4):
+        with torch.no_grad():
+            model.weight.add_(k + 1.0)
+        snapshots.append(host(model.weight).copy())
+        swa.update_parameters(model)
+        ema.update_parameters(model)
+    np.testing.assert_allclose(host(swa.module.weight), np.mean(snapshots, 0), rtol=1e-6)
+    want = snapshots[0]
+    for s in snapshots[1:]:
+        want = 0.9 * want + 0.1 * s
+    np.testing.assert_allclose(host(ema.module.weight), want, rtol=1e-6)
+    assert swa.n_averaged.item() == 4 and swa.module.weight is not model.weight
+    x = torch.ones(3, 2, device=device)
+    np.testing.assert_allclose(host(swa(x)), host(swa.module(x)))
+    # update_bn: the cumulative average over the loader's batches, momentum restored
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3)).to(device)
+    batches = [torch.arange(8.0, device=device).reshape(4, 2) * (k + 1) for k in range(3)]
+    net.eval()
+    swa_utils.update_bn([(b, None) for b in batches], net)
+    with torch.no_grad():
+        means = [host(net[0](b)).mean(0) for b in batches]
+    np.testing.assert_allclose(host(net[1].running_mean), np.mean(means, 0), rtol=1e-5)
+    assert net[1].momentum == 0.1 and not net.training and net[1].num_batches_tracked.item() == 3
+    # SWALR: cosine from the optimizer's lr to swa_lr over anneal_epochs steps, then flat
+    w = torch.nn.Parameter(torch.ones(1))
+    opt = torch.optim.SGD([w], lr=1.0)
+    sched = swa_utils.SWALR(opt, swa_lr=0.05, anneal_epochs=4)
+    lrs = []
+    for _ in range(6):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr()[0])
+    assert lrs[-1] == pytest.approx(0.05) and lrs[-2] == pytest.approx(0.05)
+    assert all(a > b for a, b in zip(lrs[:3], lrs[1:4]))  # decreasing while annealing
+    with pytest.raises(ValueError, match="anneal_strategy must be one of"):
+        swa_utils.SWALR(opt, swa_lr=0.1, anneal_strategy="exp")

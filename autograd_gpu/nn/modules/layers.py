@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from ... import creation
+from ...autograd.grad_mode import no_grad
 from ...ops.nn_ops import _pairs
 from ...tensor import Tensor
 from .. import functional as F
@@ -304,7 +305,27 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class _BatchNorm(Module):
+class _NormBase(Module):
+    """What batch and instance norms share: resetting their statistics and affine weights."""
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, variance 1, batch count 0 (when tracked)."""
+        if self.track_running_stats:
+            with no_grad():
+                self.running_mean.zero_()
+                self.running_var.fill_(1)
+                self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        with no_grad():
+            if self.weight is not None:
+                self.weight.fill_(1)
+            if self.bias is not None:
+                self.bias.zero_()
+
+
+class _BatchNorm(_NormBase):
     _dims: tuple = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,

@@ -11,12 +11,12 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .layers import Dropout, Embedding, Upsample, _ConvTransposeNd, _pairs
+from .layers import Dropout, Embedding, Upsample, _ConvTransposeNd, _NormBase, _pairs
 from .loss import _Loss
 from .module import Module
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_NormBase):
     _dims = 2  # spatial dimensions after (N, C)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
