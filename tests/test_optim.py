@@ -539,3 +539,31 @@ def test_swa_averaged_model_ema_swalr_and_update_bn(device):
     assert all(a > b for a, b in zip(lrs[:3], lrs[1:4]))  # decreasing while annealing
     with pytest.raises(ValueError, match="anneal_strategy must be one of"):
         swa_utils.SWALR(opt, swa_lr=0.1, anneal_strategy="exp")
+
+
+def test_adafactor_first_steps_follow_its_rule(device):
+    # step 1: the second moment is g^2 itself, so a vector's update is sign(g) (RMS 1, not
+    # clipped) scaled by max(eps2, RMS(w)) * min(lr, 1)
+    w = torch.nn.Parameter(torch.zeros(3, device=device))
+    opt = torch.optim.Adafactor([w])
+    w.grad = torch.tensor([1.0, -2.0, 0.5], device=device)
+    opt.step()
+    np.testing.assert_allclose(host(w), -1e-3 * 1e-2 * np.sign([1.0, -2.0, 0.5]), rtol=1e-6)
+    np.testing.assert_allclose(host(opt.state[w]["variance"]), [1.0, 4.0, 0.25])
+    # a matrix keeps row and column means of g^2 (factored), and its first update is
+    # g / sqrt(outer(row, col) / mean(row))
+    m0 = np.arange(12.0).reshape(3, 4) / 10 - 0.3
+    m = torch.nn.Parameter(torch.tensor(m0, dtype=torch.float64, device=device))
+    opt = torch.optim.Adafactor([m], maximize=True)
+    g = np.cos(m0)
+    m.grad = torch.tensor(g, dtype=torch.float64, device=device)
+    opt.step()
+    row, col = (g ** 2).mean(1, keepdims=True), (g ** 2).mean(0, keepdims=True)
+    np.testing.assert_allclose(host(opt.state[m]["row_var"]), row)
+    np.testing.assert_allclose(host(opt.state[m]["col_var"]), col)
+    update = g / np.sqrt(row @ col / row.mean())
+    update /= max(1.0, np.sqrt((update ** 2).mean()))
+    alpha = max(1e-3, np.sqrt((m0 ** 2).mean())) * 1e-2
+    np.testing.assert_allclose(host(m), m0 + alpha * update, rtol=1e-12)  # maximize: ascent
+    with pytest.raises(ValueError, match="beta2_decay should be <= 0"):
+        torch.optim.Adafactor([m], beta2_decay=0.5)

@@ -77,6 +77,71 @@ class ASGD(Optimizer):
         st["mu"]._data[...] = 1 / max(1, step - group["t0"])
 
 
+class Adafactor(Optimizer):
+    """Adafactor (PyTorch's form): second moments kept factored, as a row and a column
+    average, for matrices (a full one for vectors), a relative step size
+    min(lr, 1/sqrt(step)) times the weight's RMS, and the update's RMS clipped at d."""
+
+    def __init__(self, params, lr: float = 1e-2, beta2_decay: float = -0.8,
+                 eps=(None, 1e-3), d: float = 1.0, weight_decay: float = 0.0, *,
+                 foreach=None, maximize: bool = False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Learning rate should be >= 0 but is: {lr}")
+        if not 0.0 >= beta2_decay:
+            raise ValueError(f"beta2_decay should be <= 0 but is: {beta2_decay}")
+        if eps[0] is not None and not 0.0 <= eps[0]:
+            raise ValueError(f"epsilon1 should be >= 0 but is: {eps[0]}")
+        if not 0.0 <= eps[1]:
+            raise ValueError(f"epsilon2 should be >= 0 but is: {eps[1]}")
+        if not 1.0 <= d:
+            raise ValueError(f"Clipping threshold d should be >= 1 but is: {d}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"weight_decay should be >= 0 but is: {weight_decay}")
+        super().__init__(params, dict(lr=lr, beta2_decay=beta2_decay, eps=tuple(eps), d=d,
+                                      weight_decay=weight_decay, foreach=foreach,
+                                      maximize=maximize))
+
+    def _update(self, p: Tensor, g, group: dict) -> None:
+        import numpy as np
+
+        xp = backends.of(p._data).xp
+        if group["maximize"]:
+            g = -g
+        data = p._data
+        if g.ndim > 1:
+            init = dict(row_var=lambda: _wrap(xp.zeros(g.shape[:-1] + (1,), data.dtype)),
+                        col_var=lambda: _wrap(xp.zeros(g.shape[:-2] + (1, g.shape[-1]),
+                                                       data.dtype)))
+        else:
+            init = dict(variance=zeros_state(p))
+        st, step = self._stepped_state(p, **init)
+        eps1, eps2 = group["eps"]
+        eps1 = float(np.finfo(data.dtype).eps) if eps1 is None else eps1
+        lr = group["lr"]
+        one_minus_beta2 = step ** group["beta2_decay"]
+        rho = min(lr, 1 / step ** 0.5)
+        alpha = max(eps2, float(xp.sqrt((data * data).sum())) / data.size ** 0.5) * rho
+        if group["weight_decay"]:
+            data *= 1 - lr * group["weight_decay"]
+        if g.ndim > 1:
+            row, col = st["row_var"]._data, st["col_var"]._data
+            row += (xp.sqrt((g * g).sum(-1, keepdims=True)) ** 2 / g.shape[-1] - row) * \
+                one_minus_beta2
+            col += (xp.sqrt((g * g).sum(-2, keepdims=True)) ** 2 / g.shape[-2] - col) * \
+                one_minus_beta2
+            estimate = (row @ col) / xp.maximum(row.mean(-2, keepdims=True), eps1)
+        else:
+            var = st["variance"]._data
+            var += (g * g - var) * one_minus_beta2
+            estimate = var.copy()
+        update = g / xp.sqrt(xp.maximum(estimate, eps1 * eps1))
+        denom = max(1.0, float(xp.sqrt((update * update).sum())) /
+                    (update.size ** 0.5 * group["d"]))
+        data -= (alpha / denom) * update
+
+
 class LBFGS(Optimizer):
     """Limited-memory BFGS over all parameters as one vector. step(closure) re-evaluates the
     loss (closure clears the gradients, computes the loss and calls backward) up to max_iter
