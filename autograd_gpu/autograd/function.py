@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from ..tensor import Tensor, _wrap
-from .grad_mode import no_grad, state
+from .grad_mode import SAVED_HOOKS_OPEN, no_grad, state
 from .node import FREED, RETAIN_HINT, Node, SavedTensor, new_node, pack_saved
 
 
@@ -169,7 +169,7 @@ class Function(metaclass=_FunctionMeta):
         saved = tuple(ctx._to_save)
         ctx._saved = saved
         ctx._versions = tuple(t._vc[0] if t is not None else None for t in saved)
-        if state.saved_hooks is not None:
+        if SAVED_HOOKS_OPEN[0] and state.saved_hooks is not None:
             ctx._saved = pack_saved(state.saved_hooks, saved)
         return results if isinstance(output, tuple) else results[0]
 

@@ -16,6 +16,9 @@ class _State(threading.local):
 
 
 state = _State()
+# How many saved_tensors_hooks contexts are open, in any thread: every op reads this cheap
+# global before the thread-local hooks (a thread-local read costs more than the check).
+SAVED_HOOKS_OPEN = [0]
 
 
 def is_grad_enabled() -> bool:

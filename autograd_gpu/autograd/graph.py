@@ -7,7 +7,7 @@ memory. Nodes that keep derivative data as plain arrays of their own (the fused 
 layers) are not packed."""
 from __future__ import annotations
 
-from .grad_mode import state
+from .grad_mode import SAVED_HOOKS_OPEN, state
 from .node import Node
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
@@ -22,10 +22,12 @@ class saved_tensors_hooks:  # noqa: N801 - PyTorch's spelling
             raise RuntimeError(state.saved_hooks_disabled)
         self._previous = state.saved_hooks
         state.saved_hooks = (self.pack_hook, self.unpack_hook)
+        SAVED_HOOKS_OPEN[0] += 1
         return self
 
     def __exit__(self, *exc) -> None:
         state.saved_hooks = self._previous
+        SAVED_HOOKS_OPEN[0] -= 1
 
 
 class save_on_cpu(saved_tensors_hooks):  # noqa: N801

@@ -11,7 +11,7 @@ import traceback
 import numpy as np
 
 from .. import _dtypes
-from ..autograd.grad_mode import state as grad_state
+from ..autograd.grad_mode import SAVED_HOOKS_OPEN, state as grad_state
 from ..autograd.node import NO_EDGE, Node, SavedTensor, next_seq, pack_saved
 from ..tensor import Tensor, _wrap
 
@@ -61,9 +61,8 @@ def record(cls: type, out, inputs: tuple, saved: tuple | None = None,
             for t in saved:
                 versions.append(t._vc[0])
         node._versions = tuple(versions)
-        hooks = grad_state.saved_hooks
-        if hooks is not None:
-            node._saved = pack_saved(hooks, saved)
+        if SAVED_HOOKS_OPEN[0] and grad_state.saved_hooks is not None:
+            node._saved = pack_saved(grad_state.saved_hooks, saved)
     if grad_state.anomaly:
         node._trace = user_stack()
     return _wrap(out, (node, 0))
@@ -90,8 +89,10 @@ def recording(*tensors) -> bool:
 def save_output(node: Node, result: Tensor) -> None:
     """Keep the output's array for the derivative without keeping the output (no cycle)."""
     vc = result._vc
-    hooks = grad_state.saved_hooks
-    node._out = (result._data if hooks is None else SavedTensor(hooks, result), vc, vc[0])
+    if SAVED_HOOKS_OPEN[0] and grad_state.saved_hooks is not None:
+        node._out = (SavedTensor(grad_state.saved_hooks, result), vc, vc[0])
+    else:
+        node._out = (result._data, vc, vc[0])
     if node._saved is None:
         node._saved = node._versions = ()
 
