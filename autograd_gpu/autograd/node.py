@@ -59,18 +59,19 @@ class Node:
 
     # PyTorch names a node's saved values _saved_<argument> (_saved_self, _saved_other,
     # _saved_result, ...) and their packed forms _raw_saved_<argument>; inputs are named by
-    # position unless a node class lists its own names.
+    # position unless a node class lists its own names. (Properties, made below for the
+    # names PyTorch uses most: a __getattr__ would slow every attribute read on every node.)
     _saved_names = None
 
-    def __getattr__(self, name: str):
-        raw = name.startswith("_raw_saved_")
-        if raw or name.startswith("_saved_"):
-            found, value, index = self._saved_value(name[11 if raw else 7:])
-            if found:
-                if raw:
-                    return self._raw(value, index)
-                return value.unpack() if value.__class__ is SavedTensor else value
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    def _saved_attribute(self, field: str, raw: bool):
+        found, value, index = self._saved_value(field)
+        if not found:
+            prefix = "_raw_saved_" if raw else "_saved_"
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 f"'{prefix}{field}'")
+        if raw:
+            return self._raw(value, index)
+        return value.unpack() if value.__class__ is SavedTensor else value
 
     def _raw(self, value, index):
         """The saved value as a SavedTensor, put in the node's place for it so that
@@ -148,6 +149,16 @@ class Node:
         from .engine import call_node
 
         return call_node(self, grads)
+
+
+def _saved_property(field: str, raw: bool):
+    return property(lambda self: self._saved_attribute(field, raw),
+                    doc=f"The {'packed ' if raw else ''}saved value '{field}' (PyTorch's name).")
+
+
+for _field in ("self", "other", "result", "exponent", "mat2", "vec", "tensor"):
+    setattr(Node, f"_saved_{_field}", _saved_property(_field, False))
+    setattr(Node, f"_raw_saved_{_field}", _saved_property(_field, True))
 
 
 class SavedTensor:
