@@ -58,13 +58,14 @@ def _ctc_per_sample(log_probs: Tensor, rows: list, input_lengths: np.ndarray, bl
     start = (s[None, :] == 0) | ((s[None, :] == 1) & (lengths[:, None] > 0))
     alpha = where(const(start & valid), emit[0], far)
     valid_t, skip_t, far1 = const(valid), const(skip), far[:, :1]
+    alive = const((np.arange(T)[:, None] < input_lengths[None, :])[:, :, None])  # (T, N, 1)
     for t in range(1, int(input_lengths.max(initial=0))):
         one = cat([far1, alpha[:, :-1]], 1)
         two = where(skip_t, cat([far1, far1, alpha[:, :-2]], 1), far) if S > 2 else far
         top = alpha.detach().maximum(one.detach()).maximum(two.detach())
         step = top + ((alpha - top).exp() + (one - top).exp() + (two - top).exp()).log()
         step = where(valid_t, step + emit[t], far)
-        alpha = where(const((t < input_lengths)[:, None]), step, alpha)
+        alpha = where(alive[t], step, alpha)
     last = const(2 * lengths)[:, None]
     end = alpha.gather(1, last).squeeze(1)
     before = where(const(lengths > 0), alpha.gather(1, (last - 1).clamp(min=0)).squeeze(1),
