@@ -45,6 +45,9 @@ from .version import __version__  # noqa: E402,F401
 from .linalg_lu import lu_unpack, torch_lu as lu  # noqa: E402,F401
 
 Tensor.lu = lu
+from ._bessel import i0  # noqa: E402,F401
+
+Tensor.i0 = i0
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan  # torch.pi, torch.e, ...
 newaxis = None
 

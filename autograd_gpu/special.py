@@ -6,6 +6,7 @@ import math
 
 from .ops import (digamma, erf, erfc, erfinv, exp2, expm1, lgamma, log1p, log_softmax, logit,
                   logsumexp, polygamma, round, sigmoid, sinc, softmax, xlogy)
+from ._bessel import i0, i0e, i1, i1e
 from .ops.pointwise import where
 from .tensor import Tensor
 
@@ -43,4 +44,5 @@ def xlog1py(input: Tensor, other) -> Tensor:
 
 __all__ = ["expit", "logit", "xlogy", "xlog1py", "erf", "erfc", "erfinv", "exp2", "expm1",
            "log1p", "logsumexp", "log_softmax", "softmax", "sinc", "ndtr", "ndtri", "log_ndtr",
+           "i0", "i0e", "i1", "i1e",
            "entr", "round", "digamma", "psi", "gammaln", "polygamma"]

@@ -723,3 +723,27 @@ def test_lu_errors_and_singular_matrices():
     with pytest.warns(UserWarning, match="torch.lu is deprecated"):
         LU2, piv2 = ag.tensor([[4.0, 3.0], [6.0, 3.0]]).lu()
     assert host(piv2).tolist() == [2, 2]
+
+
+def test_modified_bessel_functions_match_their_integrals_and_differentiate(device):
+    # I_n(x) = (1/pi) * integral over [0, pi] of exp(x cos t) cos(n t): the trapezoid rule
+    # is exact to rounding for this smooth periodic integrand
+    t = np.linspace(0.0, np.pi, 4001)
+    x = np.array([-12.0, -2.5, -0.3, 0.0, 0.7, 3.0, 19.5, 20.5, 40.0])
+
+    def integral(order, scaled):
+        scale = np.exp(-np.abs(x))[:, None] if scaled else 1.0
+        f = np.exp(x[:, None] * np.cos(t)[None, :]) * np.cos(order * t)[None, :] * scale
+        trapezoid = getattr(np, "trapezoid", None) or np.trapz  # (NumPy 1 names it trapz)
+        return trapezoid(f, t, axis=1) / np.pi
+
+    xt = ag.tensor(x, dtype=ag.float64, device=device, requires_grad=True)
+    for fn, order, scaled in ((ag.special.i0, 0, False), (ag.special.i0e, 0, True),
+                              (ag.special.i1, 1, False), (ag.special.i1e, 1, True)):
+        np.testing.assert_allclose(host(fn(xt)), integral(order, scaled), rtol=1e-12,
+                                   atol=1e-14)
+        assert gradcheck(fn, (xt,)) and gradgradcheck(fn, (xt,))
+    assert ag.i0(ag.tensor([1, 2], device=device)).dtype == ag.float32  # ints promote
+    y = ag.tensor([0.7, 3.0], dtype=ag.float64, device=device)
+    y.i0_()  # in place: the same values as out of place
+    np.testing.assert_allclose(host(y), integral(0, False)[[4, 5]], rtol=1e-12)

@@ -268,6 +268,9 @@ def _special_inplace():
     _unary_inplace("lgamma_", numeric.lgamma)
     _unary_inplace("digamma_", numeric.digamma)
     _unary_inplace("polygamma_", lambda t, n: numeric.polygamma(n, t))
+    from .._bessel import i0
+
+    _unary_inplace("i0_", i0)
 
 
 _special_inplace()
