@@ -339,3 +339,20 @@ def test_ctc_loss_sums_every_alignment_and_differentiates(device):
         ag.nn.functional.ctc_loss(x.log_softmax(2), padded, lengths_in, lengths_t, blank=4)
     with pytest.raises(RuntimeError, match="input_lengths to have value at most 5"):
         ag.nn.functional.ctc_loss(x.log_softmax(2), padded, [6, 4, 3], lengths_t)
+
+
+def test_sync_batch_norm_converts_a_model_and_normalises_any_rank(device):
+    model = ag.nn.Sequential(ag.nn.Conv2d(1, 2, 1), ag.nn.BatchNorm2d(2),
+                             ag.nn.Sequential(ag.nn.BatchNorm1d(2))).to(device)
+    weight, mean = model[1].weight, model[1].running_mean
+    synced = ag.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    assert type(synced[1]).__name__ == type(synced[2][0]).__name__ == "SyncBatchNorm"
+    assert synced[1].weight is weight and synced[1].running_mean is mean  # shared, not copied
+    x = ag.arange(2 * 3 * 4 * 5.0, device=device).reshape(2, 3, 4, 5)
+    y = ag.nn.SyncBatchNorm(3).to(device)(x)
+    xs = host(x)
+    want = (xs - xs.mean((0, 2, 3), keepdims=True)) / np.sqrt(
+        xs.var((0, 2, 3), keepdims=True) + 1e-5)
+    np.testing.assert_allclose(host(y), want, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="expected at least 2D input"):
+        ag.nn.SyncBatchNorm(3)(ag.ones(4))

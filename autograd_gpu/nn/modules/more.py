@@ -11,7 +11,8 @@ from ...tensor import Tensor
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .layers import Dropout, Embedding, Upsample, _ConvTransposeNd, _NormBase, _pairs
+from .layers import (Dropout, Embedding, Upsample, _BatchNorm, _ConvTransposeNd, _NormBase,
+                     _pairs)
 from .loss import _Loss
 from .module import Module
 
@@ -324,7 +325,44 @@ class TripletMarginWithDistanceLoss(_Loss):
             margin=self.margin, swap=self.swap, reduction=self.reduction)
 
 
-__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "Bilinear",
+class SyncBatchNorm(_BatchNorm):
+    """Batch norm over inputs of any rank from 2 on, synchronised across processes in PyTorch.
+    This library has one process (no torch.distributed), so the statistics are the batch's
+    own, as PyTorch's are without an initialised process group."""
+
+    _dims = tuple(range(2, 65))
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, process_group=None,
+                 device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype)
+        self.process_group = process_group
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() < 2:
+            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+        return super().forward(input)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        """The module with every BatchNorm*d replaced by a SyncBatchNorm that shares its
+        parameters and running statistics."""
+        out = module
+        if isinstance(module, _BatchNorm):
+            out = cls(module.num_features, module.eps, module.momentum, module.affine,
+                      module.track_running_stats, process_group)
+            if module.affine:
+                out.weight, out.bias = module.weight, module.bias
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                out._buffers[name] = module._buffers.get(name)
+            out.training = module.training
+        for name, child in module.named_children():
+            out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return out
+
+
+__all__ = ["SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "Bilinear",
            "RReLU", "ChannelShuffle", "Softmax2d", "UpsamplingNearest2d",
            "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d",
            "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag", "ConvTranspose1d", "Fold",
