@@ -362,7 +362,8 @@ class SyncBatchNorm(_BatchNorm):
         return out
 
 
-__all__ = ["SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm", "Bilinear",
+__all__ = ["SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+           "LocalResponseNorm", "Bilinear",
            "RReLU", "ChannelShuffle", "Softmax2d", "UpsamplingNearest2d",
            "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d",
            "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag", "ConvTranspose1d", "Fold",
