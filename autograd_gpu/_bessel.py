@@ -98,3 +98,56 @@ def i1(input: Tensor) -> Tensor:
 def i1e(input: Tensor) -> Tensor:
     """exp(-|x|) i1(x)."""
     return _I1e.apply(input)
+
+
+# -- the scaled complementary error function and the spherical Bessel function j0 -----------
+_ERFCX_SWITCH = 10.0
+
+
+def _erfcx_array(x):
+    """exp(x^2) erfc(x) in float64: directly below the switch, by its asymptotic series
+    1/(x sqrt(pi)) sum (-1)^k (2k-1)!! / (2x^2)^k above it (where erfc underflows)."""
+    backend = backends.of(x)
+    xp = backend.xp
+    x64 = x.astype(np.float64)
+    big = x64 >= _ERFCX_SWITCH
+    xd = xp.where(big, 0.0, x64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = xp.exp(xd * xd) * backend.erfc(xd)
+    xa = xp.where(big, x64, _ERFCX_SWITCH)
+    term, total = xp.ones_like(xa), xp.ones_like(xa)
+    for k in range(1, 13):
+        term = term * -(2 * k - 1) / (2 * xa * xa)
+        total += term
+    out_dtype = x.dtype if x.dtype.kind == "f" else _dtypes.get_default_dtype().np
+    return xp.where(big, total / (xa * math.sqrt(math.pi)), direct).astype(out_dtype)
+
+
+def _erfcx_forward(ctx, x):
+    ctx.save_for_backward(x)
+    return _wrap(_erfcx_array(x._data))
+
+
+def _erfcx_backward(ctx, g):
+    (x,) = ctx.saved_tensors
+    return g * (2 * x * erfcx(x) - 2 / math.sqrt(math.pi))
+
+
+_Erfcx = type("SpecialErfcx", (Function,), {"forward": staticmethod(_erfcx_forward),
+                                             "backward": staticmethod(_erfcx_backward)})
+_Erfcx._backward_cls.__name__ = _Erfcx._backward_cls.__qualname__ = "SpecialErfcxBackward0"
+
+
+def erfcx(input: Tensor) -> Tensor:
+    """exp(x^2) erfc(x), finite where erfc underflows."""
+    return _Erfcx.apply(input)
+
+
+def spherical_bessel_j0(input: Tensor) -> Tensor:
+    """sin(x) / x (1 at 0). Not differentiable, as in PyTorch."""
+    xp = backends.of(input._data).xp
+    x = input._data.astype(np.float64)
+    safe = xp.where(x == 0, 1.0, x)
+    out_dtype = input._data.dtype if input._data.dtype.kind == "f" else \
+        _dtypes.get_default_dtype().np
+    return _wrap(xp.where(x == 0, 1.0, xp.sin(safe) / safe).astype(out_dtype))

@@ -747,3 +747,21 @@ def test_modified_bessel_functions_match_their_integrals_and_differentiate(devic
     y = ag.tensor([0.7, 3.0], dtype=ag.float64, device=device)
     y.i0_()  # in place: the same values as out of place
     np.testing.assert_allclose(host(y), integral(0, False)[[4, 5]], rtol=1e-12)
+
+
+def test_erfcx_spherical_j0_and_multigammaln(device):
+    from math import erfc, exp, lgamma, pi, sin, sqrt
+
+    x = np.array([-3.0, -0.5, 0.0, 0.5, 3.0, 9.9, 10.1, 26.0, 1e5])
+    xt = ag.tensor(x, dtype=ag.float64, device=device, requires_grad=True)
+    y = ag.special.erfcx(xt)
+    # exp(x^2) erfc(x) directly where that is finite; 1/(x sqrt(pi)) to leading order beyond
+    direct = [exp(v * v) * erfc(v) for v in x[:7]]
+    np.testing.assert_allclose(host(y)[:7], direct, rtol=1e-13)
+    np.testing.assert_allclose(host(y)[8], 1 / (1e5 * sqrt(pi)) * (1 - 0.5e-10), rtol=1e-14)
+    assert gradcheck(ag.special.erfcx, (xt,)) and gradgradcheck(ag.special.erfcx, (xt,))
+    j0 = ag.special.spherical_bessel_j0(ag.tensor(x, dtype=ag.float64, device=device))
+    np.testing.assert_allclose(host(j0), [1.0 if v == 0 else sin(v) / v for v in x], rtol=1e-14)
+    mv = ag.special.multigammaln(ag.tensor([2.5, 3.0], dtype=ag.float64, device=device), 2)
+    np.testing.assert_allclose(host(mv), [0.5 * np.log(pi) + lgamma(a) + lgamma(a - 0.5)
+                                          for a in (2.5, 3.0)], rtol=1e-13)
