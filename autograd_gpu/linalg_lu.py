@@ -44,7 +44,7 @@ def _factor(a, pivot: bool):
             pivots[:, j] = j + 1
         head = lu[:, j, j]
         zero = head == 0
-        info = xp.where((info == 0) & zero, j + 1, info)
+        info = xp.where((info == 0) & zero, j + 1, info).astype(np.int32, copy=False)
         lu[:, j + 1:, j] /= xp.where(zero, 1, head)[:, None]
         lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j:j + 1] * lu[:, j:j + 1, j + 1:]
     return lu.reshape(a.shape), pivots.reshape(batch + (k,)), info.reshape(batch)
