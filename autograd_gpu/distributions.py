@@ -91,7 +91,7 @@ class Distribution:
                              f"{self!r}, but found invalid values:\n{value}")
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}: {v.shape if v.dim() else v}" for k, v in
+        params = ", ".join(f"{k}: {v if v.numel() == 1 else v.shape}" for k, v in
                            self._params().items())
         return f"{type(self).__name__}({params})"
 
@@ -434,3 +434,9 @@ def _kl_laplace(p, q):
     t2 = loc_abs / q.scale
     t3 = scale_ratio * (-loc_abs / p.scale).exp()
     return t1 + t2 + t3 - 1
+
+
+from ._distributions_more import (Cauchy, Gumbel, HalfNormal, LogNormal,  # noqa: E402
+                                  MultivariateNormal, Poisson)
+
+__all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal"]

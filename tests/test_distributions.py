@@ -9,6 +9,7 @@ import pytest
 
 import autograd_gpu as torch
 from autograd_gpu import distributions as D
+from autograd_gpu.autograd import gradcheck
 
 from .conftest import host
 
@@ -67,3 +68,71 @@ def test_kl_matches_a_monte_carlo_estimate(make):
     assert D.kl_divergence(p, q).item() == pytest.approx(estimate, rel=0.03, abs=0.01)
     with pytest.raises(NotImplementedError, match="No KL"):
         D.kl_divergence(p, D.Bernoulli(probs=torch.tensor(0.5)))
+
+
+def test_more_distributions_densities_moments_and_gradients(device):
+    D = torch.distributions
+    f64 = lambda v: torch.tensor(v, dtype=torch.float64, device=device)  # noqa: E731
+    loc, scale = f64([0.2, -1.0]).requires_grad_(), f64([0.5, 2.0]).requires_grad_()
+    v = f64([0.7, 1.5])
+    x, m, s = np.array([0.7, 1.5]), np.array([0.2, -1.0]), np.array([0.5, 2.0])
+    normal_pdf = lambda z, mu, sd: np.exp(-(z - mu) ** 2 / (2 * sd ** 2)) / (  # noqa: E731
+        sd * np.sqrt(2 * np.pi))
+    checks = {
+        D.LogNormal: normal_pdf(np.log(x), m, s) / x,
+        D.Cauchy: 1 / (np.pi * s * (1 + ((x - m) / s) ** 2)),
+        D.Gumbel: np.exp(-(x - m) / s - np.exp(-(x - m) / s)) / s,
+    }
+    for cls, pdf in checks.items():
+        d = cls(loc, scale)
+        np.testing.assert_allclose(host(d.log_prob(v)), np.log(pdf), rtol=1e-12)
+        q = f64([0.3, 0.9])
+        np.testing.assert_allclose(host(d.cdf(d.icdf(q))), host(q), rtol=1e-10)
+        assert gradcheck(lambda a, b: cls(a, b).log_prob(v) + cls(a, b).entropy(),
+                         (loc, scale))
+        draws = cls(loc.detach(), scale.detach()).rsample((4000,))
+        assert draws.shape == (4000, 2)
+        # the empirical CDF of the samples at the medians: about one half
+        median = d.icdf(f64([0.5, 0.5])).detach()
+        assert np.all(np.abs(host((draws <= median).double().mean(0)) - 0.5) < 0.05)
+    half = D.HalfNormal(scale)
+    np.testing.assert_allclose(host(half.log_prob(v)), np.log(2 * normal_pdf(x, 0, s)),
+                               rtol=1e-12)
+    assert not half.mode.requires_grad and repr(half) == "HalfNormal()"
+    rate = f64([0.5, 3.0]).requires_grad_()
+    pois = D.Poisson(rate)
+    k = f64([0.0, 4.0])
+    np.testing.assert_allclose(host(pois.log_prob(k)), [-0.5, 4 * np.log(3) - 3 - np.log(24)],
+                               rtol=1e-12)
+    with pytest.raises(ValueError, match="IntegerGreaterThan"):
+        pois.log_prob(f64([0.5, 1.0]))
+
+
+def test_multivariate_normal_three_ways_and_kl(device):
+    D = torch.distributions
+    cov = np.array([[2.0, 0.5], [0.5, 1.0]])
+    loc = torch.tensor([1.0, -1.0], dtype=torch.float64, device=device, requires_grad=True)
+    c = torch.tensor(cov, dtype=torch.float64, device=device, requires_grad=True)
+    by_cov = D.MultivariateNormal(loc, covariance_matrix=c)
+    by_prec = D.MultivariateNormal(loc, precision_matrix=torch.linalg.inv(c))
+    by_tril = D.MultivariateNormal(loc, scale_tril=torch.linalg.cholesky(c))
+    v = torch.tensor([[0.3, 0.2], [1.0, 1.0]], dtype=torch.float64, device=device)
+    d = host(v) - np.array([1.0, -1.0])
+    want = -0.5 * (np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov), d)
+                   + 2 * np.log(2 * np.pi) + np.log(np.linalg.det(cov)))
+    for dist in (by_cov, by_prec, by_tril):
+        np.testing.assert_allclose(host(dist.log_prob(v)), want, rtol=1e-12)
+        np.testing.assert_allclose(host(dist.covariance_matrix), cov, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(by_cov.entropy().item(),
+                               0.5 * np.log(np.linalg.det(2 * np.pi * np.e * cov)), rtol=1e-12)
+    assert gradcheck(lambda a, b: D.MultivariateNormal(a, covariance_matrix=b @ b.mT)
+                     .log_prob(v), (loc, c))
+    other = D.MultivariateNormal(loc.detach() * 0, covariance_matrix=torch.eye(
+        2, dtype=torch.float64, device=device))
+    mu1 = np.array([1.0, -1.0])
+    kl = 0.5 * (np.trace(cov) + mu1 @ mu1 - 2 - np.log(np.linalg.det(cov)))
+    np.testing.assert_allclose(D.kl_divergence(by_cov, other).item(), kl, rtol=1e-12)
+    samples = by_cov.rsample((20000,))
+    np.testing.assert_allclose(np.cov(host(samples).T), cov, atol=0.08)
+    with pytest.raises(ValueError, match="Exactly one of"):
+        D.MultivariateNormal(loc, covariance_matrix=c, scale_tril=c)

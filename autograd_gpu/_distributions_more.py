@@ -1,0 +1,286 @@
+"""More of torch.distributions: LogNormal, HalfNormal, Cauchy, Gumbel, Poisson and
+MultivariateNormal, with PyTorch's formulas for log_prob, cdf/icdf, entropy and moments
+(differentiable in the parameters) and reparameterised samples where PyTorch has them."""
+from __future__ import annotations
+
+import math
+
+from . import creation, linalg, sampling
+from .autograd.grad_mode import no_grad
+from .distributions import Distribution, Normal, _pair, _tensor, kl_divergence, register_kl
+from .ops import broadcast_shapes
+from .tensor import Tensor
+
+__all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal"]
+
+_EULER = 0.57721566490153286060
+
+
+def _uniform(shape, like: Tensor, low: float = 0.0) -> Tensor:
+    u = creation.rand(*shape, dtype=like.dtype, device=like.device)
+    return u.clamp(min=low) if low else u
+
+
+class LogNormal(Distribution):
+    """exp of Normal(loc, scale)."""
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.base_dist = Normal(loc, scale, validate_args)
+        self.loc, self.scale = self.base_dist.loc, self.base_dist.scale
+        super().__init__(self.base_dist._batch_shape, (), validate_args)
+
+    mean = property(lambda self: (self.loc + self.scale ** 2 / 2).exp())
+    mode = property(lambda self: (self.loc - self.scale ** 2).exp())
+    variance = property(lambda self: (self.scale ** 2).expm1() *
+                        (2 * self.loc + self.scale ** 2).exp())
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        return self.base_dist.rsample(sample_shape).exp()
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.loc)
+        self._check_sample(value, value > 0, "GreaterThan(lower_bound=0.0)")
+        log_value = value.log()
+        return self.base_dist.log_prob(log_value) - log_value
+
+    def cdf(self, value) -> Tensor:
+        return self.base_dist.cdf(_tensor(value, self.loc).log())
+
+    def icdf(self, value) -> Tensor:
+        return self.base_dist.icdf(value).exp()
+
+    def entropy(self) -> Tensor:
+        return self.base_dist.entropy() + self.loc
+
+
+class HalfNormal(Distribution):
+    """|Normal(0, scale)|."""
+    has_rsample = True
+
+    def __init__(self, scale, validate_args=None):
+        self.base_dist = Normal(0.0, scale, validate_args)
+        self.scale = self.base_dist.scale
+        super().__init__(self.base_dist._batch_shape, (), validate_args)
+
+    mean = property(lambda self: self.scale * math.sqrt(2 / math.pi))
+    mode = property(lambda self: creation.zeros_like(self.scale))
+    variance = property(lambda self: self.scale ** 2 * (1 - 2 / math.pi))
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        return self.base_dist.rsample(sample_shape).abs()
+
+    def log_prob(self, value) -> Tensor:
+        from .ops import where
+
+        value = _tensor(value, self.scale)
+        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        log_prob = self.base_dist.log_prob(value) + math.log(2)
+        return where(value >= 0, log_prob, float("-inf"))
+
+    def cdf(self, value) -> Tensor:
+        return 2 * self.base_dist.cdf(_tensor(value, self.scale)) - 1
+
+    def icdf(self, prob) -> Tensor:
+        return self.base_dist.icdf((_tensor(prob, self.scale) + 1) / 2)
+
+    def entropy(self) -> Tensor:
+        return self.base_dist.entropy() - math.log(2)
+
+
+class Cauchy(Distribution):
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale, shape = _pair(loc, scale)
+        super().__init__(shape, (), validate_args)
+        self._check("loc", self.loc, self.loc.isfinite(), "Real()")
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+
+    def _params(self):
+        return {"loc": self.loc, "scale": self.scale}
+
+    mean = property(lambda self: self.loc * float("nan"))
+    mode = property(lambda self: self.loc)
+    variance = property(lambda self: self.loc * 0 + float("inf"))
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        u = _uniform(self._extended(sample_shape), self.loc)
+        return self.loc + self.scale * (math.pi * (u - 0.5)).tan()
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.loc)
+        return -math.log(math.pi) - self.scale.log() - (((value - self.loc) / self.scale) ** 2
+                                                        ).log1p()
+
+    def cdf(self, value) -> Tensor:
+        return ((_tensor(value, self.loc) - self.loc) / self.scale).atan() / math.pi + 0.5
+
+    def icdf(self, value) -> Tensor:
+        return (math.pi * (_tensor(value, self.loc) - 0.5)).tan() * self.scale + self.loc
+
+    def entropy(self) -> Tensor:
+        return math.log(4 * math.pi) + self.scale.log()
+
+
+class Gumbel(Distribution):
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale, shape = _pair(loc, scale)
+        super().__init__(shape, (), validate_args)
+        self._check("loc", self.loc, self.loc.isfinite(), "Real()")
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+
+    def _params(self):
+        return {"loc": self.loc, "scale": self.scale}
+
+    mean = property(lambda self: self.loc + self.scale * _EULER)
+    mode = property(lambda self: self.loc)
+    stddev = property(lambda self: (math.pi / math.sqrt(6)) * self.scale)
+    variance = property(lambda self: self.stddev ** 2)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        import numpy as np
+
+        tiny = float(np.finfo(self.loc._data.dtype).tiny)
+        u = _uniform(self._extended(sample_shape), self.loc, tiny)
+        return self.loc - self.scale * (-u.log()).log()
+
+    def log_prob(self, value) -> Tensor:
+        y = (self.loc - _tensor(value, self.loc)) / self.scale
+        return (y - y.exp()) - self.scale.log()
+
+    def cdf(self, value) -> Tensor:
+        return (-(-(_tensor(value, self.loc) - self.loc) / self.scale).exp()).exp()
+
+    def icdf(self, value) -> Tensor:
+        return self.loc - self.scale * (-_tensor(value, self.loc).log()).log()
+
+    def entropy(self) -> Tensor:
+        return self.scale.log() + (1 + _EULER)
+
+
+class Poisson(Distribution):
+    def __init__(self, rate, validate_args=None):
+        self.rate = _tensor(rate)
+        super().__init__(tuple(self.rate.shape), (), validate_args)
+        self._check("rate", self.rate, self.rate >= 0, "GreaterThanEq(lower_bound=0.0)")
+
+    def _params(self):
+        return {"rate": self.rate}
+
+    mean = property(lambda self: self.rate)
+    mode = property(lambda self: self.rate.floor())
+    variance = property(lambda self: self.rate)
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        with no_grad():
+            return sampling.poisson(self.rate.expand(self._extended(sample_shape)))
+
+    def log_prob(self, value) -> Tensor:
+        from .ops import xlogy
+
+        value = _tensor(value, self.rate)
+        self._check_sample(value, (value >= 0) & (value == value.floor()),
+                           "IntegerGreaterThan(lower_bound=0)")
+        return xlogy(value, self.rate) - self.rate - (value + 1).lgamma()
+
+
+class MultivariateNormal(Distribution):
+    """N(loc, Sigma) with Sigma given as covariance_matrix, precision_matrix or its Cholesky
+    factor scale_tril (exactly one)."""
+    has_rsample = True
+
+    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None,
+                 validate_args=None):
+        if loc.dim() < 1:
+            raise ValueError("loc must be at least one-dimensional.")
+        if (covariance_matrix is not None) + (scale_tril is not None) + (
+                precision_matrix is not None) != 1:
+            raise ValueError("Exactly one of covariance_matrix or precision_matrix or "
+                             "scale_tril may be specified.")
+        given = scale_tril if scale_tril is not None else covariance_matrix \
+            if covariance_matrix is not None else precision_matrix
+        if given.dim() < 2:
+            name = "scale_tril" if scale_tril is not None else "covariance_matrix" \
+                if covariance_matrix is not None else "precision_matrix"
+            raise ValueError(f"{name} matrix must be at least two-dimensional, with optional "
+                             f"leading batch dimensions")
+        batch = broadcast_shapes(tuple(given.shape[:-2]), tuple(loc.shape[:-1]))
+        k = loc.shape[-1]
+        self.loc = loc.expand(batch + (k,))
+        if scale_tril is not None:
+            self._tril = scale_tril
+        elif covariance_matrix is not None:
+            self._tril = linalg.cholesky(covariance_matrix)
+        else:  # the Cholesky factor of the inverse, from that of the precision
+            flipped = linalg.cholesky(precision_matrix.flip((-2, -1)))
+            self._tril = linalg.solve_triangular(
+                flipped.flip((-2, -1)).mT, creation.eye(k, dtype=loc.dtype, device=loc.device),
+                upper=False)
+        self._given = {"scale_tril": scale_tril, "covariance_matrix": covariance_matrix,
+                       "precision_matrix": precision_matrix}
+        super().__init__(batch, (k,), validate_args)
+
+    def _params(self):
+        return {"loc": self.loc, **{k: v for k, v in self._given.items() if v is not None}}
+
+    @property
+    def scale_tril(self) -> Tensor:
+        return self._tril.expand(self._batch_shape + self._event_shape * 2)
+
+    @property
+    def covariance_matrix(self) -> Tensor:
+        return (self._tril @ self._tril.mT).expand(self._batch_shape + self._event_shape * 2)
+
+    @property
+    def precision_matrix(self) -> Tensor:
+        return linalg.inv(self.covariance_matrix)
+
+    mean = property(lambda self: self.loc)
+    mode = property(lambda self: self.loc)
+    variance = property(lambda self: (self._tril ** 2).sum(-1).expand(
+        self._batch_shape + self._event_shape))
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        eps = creation.randn(*self._extended(sample_shape), dtype=self.loc.dtype,
+                             device=self.loc.device)
+        return self.loc + (self._tril @ eps.unsqueeze(-1)).squeeze(-1)
+
+    def _half_log_det(self) -> Tensor:
+        return self._tril.diagonal(0, -2, -1).log().sum(-1)
+
+    def log_prob(self, value) -> Tensor:
+        diff = _tensor(value, self.loc) - self.loc
+        tril = self._tril.expand(tuple(diff.shape[:-1]) + self._event_shape * 2)
+        z = linalg.solve_triangular(tril, diff.unsqueeze(-1), upper=False).squeeze(-1)
+        k = self._event_shape[0]
+        return -0.5 * (k * math.log(2 * math.pi) + (z ** 2).sum(-1)) - self._half_log_det()
+
+    def entropy(self) -> Tensor:
+        k = self._event_shape[0]
+        h = 0.5 * k * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
+        return h.expand(self._batch_shape) if self._batch_shape else h
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_mvn(p, q):
+    k = p._event_shape[0]
+    shape = broadcast_shapes(p._batch_shape, q._batch_shape)
+    q_tril = q._tril.expand(shape + (k, k))
+    term = linalg.solve_triangular(q_tril, p._tril.expand(shape + (k, k)), upper=False)
+    diff = (q.loc - p.loc).expand(shape + (k,)).unsqueeze(-1)
+    m = linalg.solve_triangular(q_tril, diff, upper=False)
+    return q._half_log_det() - p._half_log_det() + 0.5 * (
+        (term ** 2).sum((-2, -1)) + (m ** 2).sum((-2, -1)) - k)
+
+
+@register_kl(LogNormal, LogNormal)
+def _kl_lognormal(p, q):
+    return kl_divergence(p.base_dist, q.base_dist)
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson(p, q):
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
