@@ -7,7 +7,8 @@ import math
 
 from . import creation, linalg, sampling
 from .autograd.grad_mode import no_grad
-from .distributions import Distribution, Normal, _pair, _tensor, kl_divergence, register_kl
+from .distributions import (Distribution, Normal, _LocScale, _tensor, kl_divergence,
+                            register_kl)
 from .ops import broadcast_shapes
 from .tensor import Tensor
 
@@ -88,17 +89,7 @@ class HalfNormal(Distribution):
         return self.base_dist.entropy() - math.log(2)
 
 
-class Cauchy(Distribution):
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale, shape = _pair(loc, scale)
-        super().__init__(shape, (), validate_args)
-        self._check("loc", self.loc, self.loc.isfinite(), "Real()")
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"loc": self.loc, "scale": self.scale}
+class Cauchy(_LocScale):
 
     mean = property(lambda self: self.loc * float("nan"))
     mode = property(lambda self: self.loc)
@@ -123,17 +114,7 @@ class Cauchy(Distribution):
         return math.log(4 * math.pi) + self.scale.log()
 
 
-class Gumbel(Distribution):
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale, shape = _pair(loc, scale)
-        super().__init__(shape, (), validate_args)
-        self._check("loc", self.loc, self.loc.isfinite(), "Real()")
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"loc": self.loc, "scale": self.scale}
+class Gumbel(_LocScale):
 
     mean = property(lambda self: self.loc + self.scale * _EULER)
     mode = property(lambda self: self.loc)

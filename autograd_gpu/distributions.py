@@ -99,17 +99,22 @@ class Distribution:
         return {}
 
 
-class Normal(Distribution):
+class _LocScale(Distribution):
+    """A family with a real loc (any value but NaN, as PyTorch's Real()) and a positive
+    scale, broadcast together."""
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
         self.loc, self.scale, shape = _pair(loc, scale)
         super().__init__(shape, (), validate_args)
-        self._check("loc", self.loc, self.loc.isfinite(), "Real()")
+        self._check("loc", self.loc, self.loc == self.loc, "Real()")
         self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
 
     def _params(self):
         return {"loc": self.loc, "scale": self.scale}
+
+
+class Normal(_LocScale):
 
     mean = property(lambda self: self.loc)
     mode = property(lambda self: self.loc)
@@ -177,16 +182,7 @@ class Uniform(Distribution):
         return (self.high - self.low).log()
 
 
-class Laplace(Distribution):
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale, shape = _pair(loc, scale)
-        super().__init__(shape, (), validate_args)
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"loc": self.loc, "scale": self.scale}
+class Laplace(_LocScale):
 
     mean = property(lambda self: self.loc)
     variance = property(lambda self: 2 * self.scale ** 2)
