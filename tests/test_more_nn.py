@@ -356,3 +356,30 @@ def test_sync_batch_norm_converts_a_model_and_normalises_any_rank(device):
     np.testing.assert_allclose(host(y), want, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match="expected at least 2D input"):
         ag.nn.SyncBatchNorm(3)(ag.ones(4))
+
+
+def test_fractional_max_pool2d_windows_follow_the_samples(device):
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((2, 3, 9, 10))
+    x = ag.tensor(a, dtype=ag.float64, device=device, requires_grad=True)
+    s = rng.uniform(0, 1, (2, 3, 2))
+    samples = ag.tensor(s, dtype=ag.float64, device=device)
+    out, idx = ag.nn.functional.fractional_max_pool2d(x, (2, 3), output_size=(4, 5),
+                                                      return_indices=True,
+                                                      _random_samples=samples)
+
+    def starts(u, size, n, k):  # PyTorch's rule: int((i + u) a) - int(u a), the last at the end
+        alpha = (size - k) / (n - 1)
+        return [int((i + u) * alpha) - int(u * alpha) for i in range(n - 1)] + [size - k]
+
+    for b in range(2):
+        for ch in range(3):
+            hs, ws = starts(s[b, ch, 1], 9, 4, 2), starts(s[b, ch, 0], 10, 5, 3)
+            want = [[a[b, ch, h:h + 2, w:w + 3].max() for w in ws] for h in hs]
+            np.testing.assert_allclose(host(out)[b, ch], want)
+            flat = a[b, ch].reshape(-1)
+            np.testing.assert_allclose(flat[host(idx)[b, ch]], want)  # indices into the plane
+    assert gradcheck(lambda t: ag.nn.functional.fractional_max_pool2d(
+        t, (2, 3), output_size=(4, 5), _random_samples=samples), (x,))
+    with pytest.raises(ValueError, match="either an output_size or an output_ratio"):
+        ag.nn.functional.fractional_max_pool2d(x, 2)

@@ -32,13 +32,14 @@ from .modules.lazy import *  # noqa: F403
 from .modules.lazy import __all__ as _lazy_layers
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from ._ctc import CTCLoss
+from ._fractional import FractionalMaxPool2d
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
            "UninitializedParameter", "Sequential", "ModuleList",
            "ModuleDict", "Identity", "Linear", "LazyLinear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten",
            "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "GELU", "SiLU", "Softmax", "LogSoftmax",
            "Dropout", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "MSELoss",
-           "L1Loss", "CrossEntropyLoss", "CTCLoss", "NLLLoss", "NLLLoss2d", "BCELoss", "BCEWithLogitsLoss",
+           "L1Loss", "CrossEntropyLoss", "CTCLoss", "FractionalMaxPool2d", "NLLLoss", "NLLLoss2d", "BCELoss", "BCEWithLogitsLoss",
            "CELU", "ELU", "GLU", "SELU", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d",
            "Conv1d", "CosineSimilarity", "Dropout1d", "Dropout2d", "Dropout3d", "GroupNorm", "Hardshrink",
            "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "MaxPool1d", "Mish",

@@ -597,5 +597,6 @@ from ._functional_grid import __all__ as _grid
 
 __all__ += _grid
 from ._ctc import ctc_loss  # noqa: E402
+from ._fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
 
-__all__ += ["ctc_loss"]
+__all__ += ["ctc_loss", "fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
