@@ -379,3 +379,20 @@ def test_random_module_constants_version_and_cpu():
     np.testing.assert_allclose(y.detach().numpy(), [lgamma(v) for v in (0.5, 2.0, 3.5)],
                                rtol=1e-6)
     np.testing.assert_allclose(x.grad.numpy(), torch.digamma(x.detach()).numpy(), rtol=1e-6)
+
+
+def test_as_strided_scatter_new_empty_strided_and_conv_weight_formats(device):
+    x = torch.zeros(3, 3, dtype=torch.float64, device=device, requires_grad=True)
+    src = torch.tensor([5.0, 6.0], dtype=torch.float64, device=device, requires_grad=True)
+    y = torch.as_strided_scatter(x, src, (2,), (4,))  # the diagonal's first two places
+    assert host(y).tolist() == [[5, 0, 0], [0, 6, 0], [0, 0, 0]]
+    weights = torch.arange(9.0, dtype=torch.float64, device=device).reshape(3, 3)
+    (y * weights).sum().backward()
+    assert host(src.grad).tolist() == [0.0, 4.0]
+    assert host(x.grad).tolist() == [[0, 1, 2], [3, 0, 5], [6, 7, 8]]  # overwritten: none
+    e = x.new_empty_strided((2, 3), (1, 2))
+    assert e.shape == (2, 3) and e.stride() == (1, 2) and not e.requires_grad
+    m = torch.nn.Sequential(torch.nn.Conv2d(2, 3, 3), torch.nn.Linear(2, 2)).to(device)
+    assert torch.nn.utils.convert_conv2d_weight_memory_format(m, torch.channels_last) is m
+    assert m[0].weight.is_contiguous(memory_format=torch.channels_last)
+    assert isinstance(m[0].weight, torch.nn.Parameter)

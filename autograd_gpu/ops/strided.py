@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backends
+from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _root_array, _wrap_dim
 from ._core import method, register
@@ -160,3 +161,27 @@ def _row_major_steps(shape: tuple) -> tuple:
 def _positions(size: tuple, stride: tuple) -> list:
     grids = np.meshgrid(*(np.arange(n) * s for n, s in zip(size, stride)), indexing="ij")
     return list(np.sum(grids, axis=0).reshape(-1)) if grids else [0]
+
+
+@register()
+@method("as_strided_scatter")
+def as_strided_scatter(input: Tensor, src: Tensor, size, stride,
+                       storage_offset: int | None = None) -> Tensor:
+    """A copy of input with src written over its as_strided(size, stride) view
+    (differentiable in both)."""
+    out = input.clone(memory_format=None)
+    out.as_strided(size, stride, storage_offset).copy_(src)
+    return out
+
+
+@method("new_empty_strided")
+def new_empty_strided(input: Tensor, size, stride, *, dtype=None, device=None,
+                      requires_grad: bool = False, layout=None, pin_memory: bool = False):
+    """An uninitialised tensor with the given sizes and strides (input's dtype and device
+    unless given)."""
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    need = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    with no_grad():
+        out = input.new_empty(need, dtype=dtype, device=device).as_strided(size, stride)
+    return out.requires_grad_(requires_grad) if requires_grad else out
+

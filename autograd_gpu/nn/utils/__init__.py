@@ -110,3 +110,33 @@ def vector_to_parameters(vec: Tensor, parameters) -> None:
         n = p.numel()
         p.data = vec[offset:offset + n].view_as(p).data
         offset += n
+
+
+def _convert_conv_weights(module, memory_format, kinds: tuple):
+    """Every convolution among `kinds` in module (itself included) gets its weight laid out
+    in memory_format, in place; returns module."""
+    from ..modules.module import Module
+
+    if isinstance(module, kinds):
+        with no_grad():
+            module.weight.data = module.weight.contiguous(memory_format=memory_format).data
+    if isinstance(module, Module):
+        for child in module.children():
+            _convert_conv_weights(child, memory_format, kinds)
+    return module
+
+
+def convert_conv2d_weight_memory_format(module, memory_format):
+    """The weights of module's Conv2d / ConvTranspose2d layers in memory_format (such as
+    torch.channels_last)."""
+    from ..modules.layers import Conv2d, ConvTranspose2d
+
+    return _convert_conv_weights(module, memory_format, (Conv2d, ConvTranspose2d))
+
+
+def convert_conv3d_weight_memory_format(module, memory_format):
+    """The weights of module's Conv3d / ConvTranspose3d layers in memory_format (such as
+    torch.channels_last_3d)."""
+    from ..modules.volumetric import Conv3d, ConvTranspose3d
+
+    return _convert_conv_weights(module, memory_format, (Conv3d, ConvTranspose3d))
