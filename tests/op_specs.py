@@ -461,6 +461,11 @@ SPECS.update({
                       lambda a: np.diagonal(a, 1, 1, 2), ((2, 3, 4),))],
     "trace": [Case(ag.trace, np.trace, ((3, 4),))],
     # overlapping windows (their gradients add up) and a storage offset
+    "as_strided_scatter": [Case(lambda a, b: ag.as_strided_scatter(a, b, (2,), (4,)),
+                                lambda a, b: _put_flat(a, [0, 4], b), ((3, 3), (2,))),
+                           Case(lambda a, b: a.as_strided_scatter(b, (2, 2), (3, 1), 1),
+                                lambda a, b: _put_flat(a, [1, 2, 4, 5], b.reshape(-1)),
+                                ((2, 3), (2, 2)))],
     "as_strided": [Case(lambda a: a.as_strided((3, 2), (2, 3), 1),
                         lambda a: np.lib.stride_tricks.as_strided(
                             a.reshape(-1)[1:], (3, 2), (2 * a.itemsize, 3 * a.itemsize)).copy(),
@@ -890,6 +895,12 @@ SPECS.update({
 
 # -- ops/placement.py --------------------------------------------------------------------------
 _SR_IDX = np.array([[0, 2, 0], [1, 1, 3]])
+
+
+def _put_flat(a, places, values):
+    out = a.copy()
+    out.reshape(-1)[places] = values
+    return out
 
 
 def _np_scatter_reduce(x, s, reduce, include_self=True):

@@ -8,6 +8,7 @@ from . import placement  # noqa: F401,E402
 from . import aliases  # noqa: F401,E402  (after every op it spells another way)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
+from .strided import as_strided, as_strided_scatter  # noqa: F401
 from .aliases import *  # noqa: F403
 from .placement import *  # noqa: F403
 from .arrange import *  # noqa: F403
