@@ -190,8 +190,6 @@ Tensor.cross = lambda self, other, dim=None: cross(self, other, dim)
 Tensor.hardshrink = lambda self, lambd=0.5: nn.functional.hardshrink(self, lambd)
 Tensor.prelu = lambda self, weight: nn.functional.prelu(self, weight)
 Tensor.split_with_sizes = _split_with_sizes
-Tensor.unsafe_chunk = Tensor.chunk
-Tensor.unsafe_split = Tensor.split
 Tensor.narrow_copy = lambda self, dim, start, length: self.narrow(dim, start, length).clone()
 Tensor.sum_to_size = _sum_to_size
 Tensor.new = _new

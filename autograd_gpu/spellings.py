@@ -396,7 +396,57 @@ def _gradient_1d(f: Tensor, d: int, h: float, edge_order: int) -> Tensor:
     return out if out.is_floating_point() else out.float()
 
 
-__all__ = ["dropout", "dropout_", "alpha_dropout", "feature_alpha_dropout", "layer_norm",
+def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0,
+               requires_grad: bool = False) -> Tensor:
+    """A 1-d tensor sharing the memory of an object with the buffer protocol (a bytearray,
+    memoryview, array.array...); a read-only buffer gives a read-only tensor, as PyTorch warns."""
+    from . import _dtypes
+
+    np_dtype = _dtypes.to_dtype(dtype).np
+    if len(memoryview(buffer).cast("B")) - offset <= 0:
+        raise ValueError(f"both buffer length ({len(memoryview(buffer).cast('B'))}) and offset "
+                         f"({offset}) must be positive")
+    out = _wrap(np.frombuffer(buffer, dtype=np_dtype, count=count, offset=offset))
+    return out.requires_grad_(requires_grad) if requires_grad else out
+
+
+def unsafe_split(input: Tensor, split_size, dim: int = 0) -> tuple:
+    """split, whose pieces may be written in place (the caller vouches for it)."""
+    pieces = input.split(split_size, dim)
+    for p in pieces:
+        p.__dict__.pop("_multi_view", None)
+    return pieces
+
+
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    pieces = input.chunk(chunks, dim)
+    for p in pieces:
+        p.__dict__.pop("_multi_view", None)
+    return pieces
+
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:
+    return unsafe_split(input, list(split_sizes), dim)
+
+
+def is_autocast_enabled(device_type=None) -> bool:
+    """Whether autocast is on for device_type (CUDA when none is named, as PyTorch)."""
+    from .amp import is_autocast_enabled as enabled
+
+    return enabled("cuda" if device_type is None else device_type)
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """False: NumPy and CuPy keep subnormal numbers (so the setting is not supported)."""
+    return False
+
+
+Tensor.unsafe_split = unsafe_split
+Tensor.unsafe_chunk = unsafe_chunk
+Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
+
+__all__ = ["frombuffer", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes",
+           "is_autocast_enabled", "set_flush_denormal", "dropout", "dropout_", "alpha_dropout", "feature_alpha_dropout", "layer_norm",
            "group_norm", "embedding", "max_pool1d", "max_pool1d_with_indices",
            "adaptive_max_pool1d", "split_with_sizes", "slice_copy", "conj", "resolve_conj",
            "resolve_neg", "real", "imag", "is_conj", "is_neg", "adjoint", "angle", "clamp_min_",

@@ -396,3 +396,18 @@ def test_as_strided_scatter_new_empty_strided_and_conv_weight_formats(device):
     assert torch.nn.utils.convert_conv2d_weight_memory_format(m, torch.channels_last) is m
     assert m[0].weight.is_contiguous(memory_format=torch.channels_last)
     assert isinstance(m[0].weight, torch.nn.Parameter)
+
+
+def test_frombuffer_unsafe_split_and_autocast_query():
+    buffer = bytearray(np.array([1.0, 2.0], dtype=np.float32).tobytes())
+    t = torch.frombuffer(buffer, dtype=torch.float32)
+    t[0] = 5.0  # shares the buffer's memory
+    assert np.frombuffer(bytes(buffer), dtype=np.float32).tolist() == [5.0, 2.0]
+    assert torch.frombuffer(buffer, dtype=torch.float32, count=1, offset=4).tolist() == [2.0]
+    x = torch.ones(4, requires_grad=True)
+    a, b = torch.unsafe_split(x * 1, 2)
+    a.mul_(3)  # allowed, unlike split's pieces
+    (a.sum() + b.sum()).backward()
+    assert x.grad.tolist() == [3.0, 3.0, 1.0, 1.0]
+    with torch.autocast("cpu"):
+        assert torch.is_autocast_enabled("cpu") and not torch.is_autocast_enabled()
