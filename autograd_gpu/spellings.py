@@ -446,7 +446,8 @@ Tensor.unsafe_chunk = unsafe_chunk
 Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
 
 __all__ = ["frombuffer", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes",
-           "is_autocast_enabled", "set_flush_denormal", "dropout", "dropout_", "alpha_dropout", "feature_alpha_dropout", "layer_norm",
+           "is_autocast_enabled", "set_flush_denormal", "dropout", "dropout_", "alpha_dropout",
+           "feature_alpha_dropout", "layer_norm",
            "group_norm", "embedding", "max_pool1d", "max_pool1d_with_indices",
            "adaptive_max_pool1d", "split_with_sizes", "slice_copy", "conj", "resolve_conj",
            "resolve_neg", "real", "imag", "is_conj", "is_neg", "adjoint", "angle", "clamp_min_",
