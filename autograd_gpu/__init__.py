@@ -48,6 +48,9 @@ Tensor.lu = lu
 from ._bessel import i0  # noqa: E402,F401
 
 Tensor.i0 = i0
+from ._gamma import gammainc as igamma, gammaincc as igammac  # noqa: E402,F401
+
+Tensor.igamma, Tensor.igammac = igamma, igammac
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan  # torch.pi, torch.e, ...
 newaxis = None
 

@@ -7,6 +7,7 @@ import math
 from .ops import (digamma, erf, erfc, erfinv, exp2, expm1, lgamma, log1p, log_softmax, logit,
                   logsumexp, polygamma, round, sigmoid, sinc, softmax, xlogy)
 from ._bessel import erfcx, i0, i0e, i1, i1e, spherical_bessel_j0
+from ._gamma import gammainc, gammaincc
 from .spellings import mvlgamma as multigammaln
 from .ops.pointwise import where
 from .tensor import Tensor
@@ -46,4 +47,5 @@ def xlog1py(input: Tensor, other) -> Tensor:
 __all__ = ["expit", "logit", "xlogy", "xlog1py", "erf", "erfc", "erfinv", "exp2", "expm1",
            "log1p", "logsumexp", "log_softmax", "softmax", "sinc", "ndtr", "ndtri", "log_ndtr",
            "i0", "i0e", "i1", "i1e", "erfcx", "spherical_bessel_j0", "multigammaln",
+           "gammainc", "gammaincc",
            "entr", "round", "digamma", "psi", "gammaln", "polygamma"]
