@@ -214,10 +214,12 @@ class Gamma(Distribution):
 class Chi2(Gamma):
     def __init__(self, df, validate_args=None):
         df = _tensor(df)
+        Distribution.__init__(self, tuple(df.shape), (), validate_args)
+        self._check("df", df, df > 0, "GreaterThan(lower_bound=0.0)")  # (checked as df first)
         super().__init__(0.5 * df, df * 0 + 0.5, validate_args)
 
     def _params(self):
-        return {"df": self.df}
+        return {}  # (PyTorch prints Chi2())
 
     df = property(lambda self: self.concentration * 2)
 
@@ -338,4 +340,99 @@ def _kl_dirichlet(p, q):
     return t1 - t2 + (t3 * t4).sum(-1)
 
 
-del math
+
+
+
+class StudentT(Distribution):
+    """Student's t with df degrees of freedom, shifted by loc and scaled by scale."""
+    has_rsample = True
+
+    def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
+        df = _tensor(df, loc if isinstance(loc, Tensor) else scale)
+        loc, scale = _tensor(loc, df), _tensor(scale, df)
+        shape = broadcast_shapes(tuple(df.shape), tuple(loc.shape), tuple(scale.shape))
+        self.df, self.loc, self.scale = df.expand(shape), loc.expand(shape), scale.expand(shape)
+        self._chi2 = Chi2(self.df, validate_args)
+        super().__init__(shape, (), validate_args)
+        self._check("df", self.df, self.df > 0, "GreaterThan(lower_bound=0.0)")
+        self._check("loc", self.loc, self.loc == self.loc, "Real()")
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+
+    def _params(self):
+        return {"df": self.df, "loc": self.loc, "scale": self.scale}
+
+    @property
+    def mean(self) -> Tensor:
+        from .ops import where
+
+        return where(self.df > 1, self.loc, float("nan"))
+
+    mode = property(lambda self: self.loc)
+
+    @property
+    def variance(self) -> Tensor:
+        from .ops import where
+
+        wide = self.scale ** 2 * self.df / (self.df - 2)
+        return where(self.df > 2, wide, where(self.df > 1, float("inf"), float("nan")))
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        shape = self._extended(sample_shape)
+        x = creation.randn(*shape, dtype=self.df.dtype, device=self.df.device)
+        z = self._chi2.rsample(sample_shape)
+        return self.loc + self.scale * x * (z / self.df).rsqrt()
+
+    def log_prob(self, value) -> Tensor:
+        y = (_tensor(value, self.loc) - self.loc) / self.scale
+        norm = (self.scale.log() + 0.5 * self.df.log() + 0.5 * math.log(math.pi)
+                + (0.5 * self.df).lgamma() - (0.5 * (self.df + 1.0)).lgamma())
+        return -0.5 * (self.df + 1.0) * (y ** 2 / self.df).log1p() - norm
+
+    def entropy(self) -> Tensor:
+        half = 0.5 * self.df
+        lbeta = half.lgamma() + math.lgamma(0.5) - (half + 0.5).lgamma()
+        return (self.scale.log() + (half + 0.5) * ((half + 0.5).digamma() - half.digamma())
+                + 0.5 * self.df.log() + lbeta)
+
+
+class Geometric(Distribution):
+    """The number of failures before the first success, each trial succeeding with probs."""
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        from .distributions import _probs_logits
+
+        self.probs, self.logits = _probs_logits(probs, logits, True)
+        super().__init__(tuple(self.probs.shape), (), validate_args)
+        self._check("probs", self.probs, (self.probs > 0) & (self.probs <= 1),
+                    "HalfOpenInterval(lower_bound=0.0, upper_bound=1.0)")
+
+    def _params(self):
+        return {"probs": self.probs}
+
+    mean = property(lambda self: 1.0 / self.probs - 1.0)
+    mode = property(lambda self: creation.zeros_like(self.probs))
+    variance = property(lambda self: (1.0 / self.probs - 1.0) / self.probs)
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        with no_grad():
+            import numpy as _np
+
+            tiny = float(_np.finfo(self.probs._data.dtype).tiny)
+            u = creation.rand(*self._extended(sample_shape), dtype=self.probs.dtype,
+                              device=self.probs.device).clamp(min=tiny)
+            return (u.log() / (-self.probs).log1p()).floor()
+
+    def log_prob(self, value) -> Tensor:
+        from .ops import where
+
+        value = _tensor(value, self.probs)
+        self._check_sample(value, (value >= 0) & (value == value.floor()),
+                           "IntegerGreaterThan(lower_bound=0)")
+        probs = where((self.probs == 1) & (value == 0), 0.0, self.probs)
+        return value * (-probs).log1p() + self.probs.log()
+
+    def entropy(self) -> Tensor:
+        from .nn.functional import binary_cross_entropy_with_logits
+
+        return binary_cross_entropy_with_logits(self.logits, self.probs,
+                                                reduction="none") / self.probs

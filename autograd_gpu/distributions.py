@@ -436,6 +436,6 @@ from ._distributions_more import (Cauchy, Gumbel, HalfNormal, LogNormal,  # noqa
                                   MultivariateNormal, Poisson)
 
 __all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal"]
-from ._gamma import Beta, Chi2, Dirichlet, Gamma  # noqa: E402
+from ._gamma import Beta, Chi2, Dirichlet, Gamma, Geometric, StudentT  # noqa: E402
 
-__all__ += ["Gamma", "Chi2", "Beta", "Dirichlet"]
+__all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric"]

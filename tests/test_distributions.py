@@ -183,3 +183,27 @@ def test_gamma_family_samples_and_implicit_gradients(device):
     np.testing.assert_allclose(b.log_prob(torch.tensor(0.3, device=device)).item(),
                                math.log(0.3 * 0.7 ** 2 / (math.gamma(2) * math.gamma(3) /
                                                           math.gamma(5))), rtol=1e-6)
+
+
+def test_student_t_and_geometric(device):
+    D = torch.distributions
+    f64 = lambda v: torch.tensor(v, dtype=torch.float64, device=device)  # noqa: E731
+    df, loc, scale = f64([1.5, 4.0]), f64([0.5, -1.0]), f64([2.0, 0.5])
+    d = D.StudentT(df.requires_grad_(), loc, scale)
+    v = f64([1.0, -0.2])
+    y = (host(v) - [0.5, -1.0]) / [2.0, 0.5]
+    nu = np.array([1.5, 4.0])
+    dens = np.array([math.gamma((n + 1) / 2) / (math.sqrt(n * math.pi) * math.gamma(n / 2))
+                     for n in nu]) * (1 + y ** 2 / nu) ** (-(nu + 1) / 2) / [2.0, 0.5]
+    np.testing.assert_allclose(host(d.log_prob(v)), np.log(dens), rtol=1e-12)
+    assert gradcheck(lambda t: D.StudentT(t, loc, scale).log_prob(v) +
+                     D.StudentT(t, loc, scale).entropy(), (df,))
+    assert np.isinf(host(d.variance)[0]) and host(d.variance)[1] == pytest.approx(0.25 * 2)
+    torch.manual_seed(2)
+    draws = D.StudentT(f64(5.0)).rsample((40000,))
+    assert abs(host(draws).var() - 5 / 3) < 0.1  # df / (df - 2)
+    g = D.Geometric(f64([0.2, 0.7]))
+    k = f64([0.0, 3.0])
+    np.testing.assert_allclose(host(g.log_prob(k)), np.log([0.2, 0.3 ** 3 * 0.7]), rtol=1e-12)
+    samples = host(g.sample((40000,)))
+    np.testing.assert_allclose(samples.mean(0), [4.0, 3 / 7], rtol=0.05)
