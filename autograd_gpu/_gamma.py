@@ -436,3 +436,70 @@ class Geometric(Distribution):
 
         return binary_cross_entropy_with_logits(self.logits, self.probs,
                                                 reduction="none") / self.probs
+
+
+class Binomial(Distribution):
+    """The number of successes in total_count independent trials of probability probs."""
+
+    def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
+        from .distributions import _probs_logits
+
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        given = _tensor(probs if probs is not None else logits)
+        n = _tensor(total_count, given)
+        shape = broadcast_shapes(tuple(n.shape), tuple(given.shape))
+        self.total_count = n.to(given.dtype).expand(shape)
+        if probs is not None:
+            self.probs = given.expand(shape)
+            self.logits = _probs_logits(self.probs, None, True)[1]
+        else:
+            self.logits = given.expand(shape)
+            self.probs = self.logits.sigmoid()
+        super().__init__(shape, (), validate_args)
+        self._check("total_count", self.total_count,
+                    (self.total_count >= 0) & (self.total_count == self.total_count.floor()),
+                    "IntegerGreaterThan(lower_bound=0)")
+        if probs is not None:
+            self._check("probs", self.probs, (self.probs >= 0) & (self.probs <= 1),
+                        "Interval(lower_bound=0.0, upper_bound=1.0)")
+
+    def _params(self):
+        return {"total_count": self.total_count, "probs": self.probs}
+
+    mean = property(lambda self: self.total_count * self.probs)
+    variance = property(lambda self: self.total_count * self.probs * (1 - self.probs))
+
+    @property
+    def mode(self) -> Tensor:
+        return ((self.total_count + 1) * self.probs).floor().clamp(max=self.total_count)
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        shape = self._extended(sample_shape)
+        n = self.total_count.expand(shape).numpy(force=True)
+        p = self.probs.expand(shape).numpy(force=True)
+        draws = _host_rng().binomial(n.astype(np.int64), p)
+        return creation.tensor(draws, dtype=self.probs.dtype, device=self.probs.device)
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.probs)
+        n, logits = self.total_count, self.logits
+        clamped = (logits.clamp(min=0) + logits - logits.clamp(max=0)) / 2
+        normalize = n * clamped + n * (-logits.abs()).exp().log1p() - (n + 1).lgamma()
+        return value * logits - (value + 1).lgamma() - (n - value + 1).lgamma() - normalize
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        count = int(self.total_count.max().item()) if self.total_count.numel() else 0
+        if self.total_count.numel() and int(self.total_count.min().item()) != count:
+            raise NotImplementedError("Inhomogeneous total count not supported by "
+                                      "`enumerate_support`.")
+        values = creation.arange(1 + count, dtype=self.probs.dtype, device=self.probs.device)
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
+        return values.expand((-1,) + self._batch_shape) if expand else values
+
+    def entropy(self) -> Tensor:
+        count = int(self.total_count.max().item()) if self.total_count.numel() else 0
+        if self.total_count.numel() and int(self.total_count.min().item()) != count:
+            raise NotImplementedError("Inhomogeneous total count not supported by `entropy`.")
+        log_prob = self.log_prob(self.enumerate_support(False))
+        return -(log_prob.exp() * log_prob).sum(0)

@@ -436,6 +436,7 @@ from ._distributions_more import (Cauchy, Gumbel, HalfNormal, LogNormal,  # noqa
                                   MultivariateNormal, Poisson)
 
 __all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal"]
-from ._gamma import Beta, Chi2, Dirichlet, Gamma, Geometric, StudentT  # noqa: E402
+from ._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
+                     StudentT)
 
-__all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric"]
+__all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric", "Binomial"]

@@ -207,3 +207,22 @@ def test_student_t_and_geometric(device):
     np.testing.assert_allclose(host(g.log_prob(k)), np.log([0.2, 0.3 ** 3 * 0.7]), rtol=1e-12)
     samples = host(g.sample((40000,)))
     np.testing.assert_allclose(samples.mean(0), [4.0, 3 / 7], rtol=0.05)
+
+
+def test_binomial_matches_its_formula(device):
+    D = torch.distributions
+    p = torch.tensor([0.2, 0.7], dtype=torch.float64, device=device, requires_grad=True)
+    d = D.Binomial(10, p)
+    k = torch.tensor([3.0, 7.0], dtype=torch.float64, device=device)
+    want = [math.log(math.comb(10, 3) * 0.2 ** 3 * 0.8 ** 7),
+            math.log(math.comb(10, 7) * 0.7 ** 7 * 0.3 ** 3)]
+    np.testing.assert_allclose(host(d.log_prob(k)), want, rtol=1e-12)
+    pmf = np.array([[math.comb(10, j) * q ** j * (1 - q) ** (10 - j) for q in (0.2, 0.7)]
+                    for j in range(11)])
+    np.testing.assert_allclose(host(d.entropy()), -(pmf * np.log(pmf)).sum(0), rtol=1e-10)
+    assert gradcheck(lambda t: D.Binomial(10, t).log_prob(k), (p,))
+    torch.manual_seed(1)
+    samples = host(D.Binomial(10, p.detach()).sample((20000,)))
+    np.testing.assert_allclose(samples.mean(0), [2.0, 7.0], rtol=0.02)
+    with pytest.raises(NotImplementedError, match="Inhomogeneous total count"):
+        D.Binomial(torch.tensor([5.0, 10.0], device=device), p.detach()).entropy()
