@@ -12,7 +12,8 @@ from .distributions import (Distribution, Normal, _LocScale, _tensor, kl_diverge
 from .ops import broadcast_shapes
 from .tensor import Tensor
 
-__all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal"]
+__all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
+           "Independent"]
 
 _EULER = 0.57721566490153286060
 
@@ -265,3 +266,57 @@ def _kl_lognormal(p, q):
 @register_kl(Poisson, Poisson)
 def _kl_poisson(p, q):
     return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
+
+
+class Independent(Distribution):
+    """base_distribution with its rightmost reinterpreted_batch_ndims batch dimensions read
+    as event dimensions (log_prob and entropy summed over them)."""
+
+    def __init__(self, base_distribution: Distribution, reinterpreted_batch_ndims: int,
+                 validate_args=None):
+        batch = tuple(base_distribution.batch_shape)
+        if reinterpreted_batch_ndims > len(batch):
+            raise ValueError(f"Expected reinterpreted_batch_ndims <= "
+                             f"len(base_distribution.batch_shape), actual "
+                             f"{reinterpreted_batch_ndims} vs {len(batch)}")
+        shape = batch + tuple(base_distribution.event_shape)
+        event_dim = reinterpreted_batch_ndims + len(base_distribution.event_shape)
+        self.base_dist = base_distribution
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+        super().__init__(shape[:len(shape) - event_dim], shape[len(shape) - event_dim:],
+                         validate_args)
+
+    @property
+    def has_rsample(self) -> bool:
+        return self.base_dist.has_rsample
+
+    mean = property(lambda self: self.base_dist.mean)
+    mode = property(lambda self: self.base_dist.mode)
+    variance = property(lambda self: self.base_dist.variance)
+
+    def sample(self, sample_shape=()) -> Tensor:
+        return self.base_dist.sample(sample_shape)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        return self.base_dist.rsample(sample_shape)
+
+    def _sum_rightmost(self, value: Tensor) -> Tensor:
+        n = self.reinterpreted_batch_ndims
+        return value.reshape(tuple(value.shape[:value.dim() - n]) + (-1,)).sum(-1) if n \
+            else value
+
+    def log_prob(self, value) -> Tensor:
+        return self._sum_rightmost(self.base_dist.log_prob(value))
+
+    def entropy(self) -> Tensor:
+        return self._sum_rightmost(self.base_dist.entropy())
+
+    def __repr__(self) -> str:
+        return f"Independent({self.base_dist!r}, {self.reinterpreted_batch_ndims})"
+
+
+@register_kl(Independent, Independent)
+def _kl_independent(p, q):
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    return p._sum_rightmost(kl_divergence(p.base_dist, q.base_dist))

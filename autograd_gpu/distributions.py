@@ -432,10 +432,11 @@ def _kl_laplace(p, q):
     return t1 + t2 + t3 - 1
 
 
-from ._distributions_more import (Cauchy, Gumbel, HalfNormal, LogNormal,  # noqa: E402
-                                  MultivariateNormal, Poisson)
+from ._distributions_more import (Cauchy, Gumbel, HalfNormal, Independent,  # noqa: E402
+                                  LogNormal, MultivariateNormal, Poisson)
 
-__all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal"]
+__all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
+            "Independent"]
 from ._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
                      StudentT)
 

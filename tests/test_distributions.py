@@ -226,3 +226,19 @@ def test_binomial_matches_its_formula(device):
     np.testing.assert_allclose(samples.mean(0), [2.0, 7.0], rtol=0.02)
     with pytest.raises(NotImplementedError, match="Inhomogeneous total count"):
         D.Binomial(torch.tensor([5.0, 10.0], device=device), p.detach()).entropy()
+
+
+def test_independent_sums_log_prob_over_reinterpreted_dims(device):
+    D = torch.distributions
+    loc = torch.tensor([[0.5, -1.0, 0.2], [1.0, 2.0, 3.0]], dtype=torch.float64,
+                       device=device, requires_grad=True)
+    base = D.Normal(loc, torch.ones(2, 3, dtype=torch.float64, device=device))
+    d = D.Independent(base, 1)
+    assert d.batch_shape == (2,) and d.event_shape == (3,) and d.has_rsample
+    v = torch.zeros(2, 3, dtype=torch.float64, device=device)
+    np.testing.assert_allclose(host(d.log_prob(v)), host(base.log_prob(v)).sum(-1), rtol=1e-12)
+    np.testing.assert_allclose(host(d.entropy()), host(base.entropy()).sum(-1), rtol=1e-12)
+    assert D.Independent(base, 2).log_prob(v).shape == ()
+    assert gradcheck(lambda t: D.Independent(D.Normal(t, 1.0), 1).log_prob(v), (loc,))
+    with pytest.raises(ValueError, match="reinterpreted_batch_ndims <="):
+        D.Independent(base, 3)
