@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import _dtypes, backends
-from .autograd.function import Function
+from .autograd.function import named_function
 from .ops.pointwise import where
 from .tensor import Tensor, _wrap
 
@@ -58,10 +58,7 @@ def _function(name: str, order: int, scaled: bool, derivative):
         (x,) = ctx.saved_tensors
         return g * derivative(x)
 
-    cls = type(name.replace("Backward0", ""), (Function,), {
-        "forward": staticmethod(forward), "backward": staticmethod(backward)})
-    cls._backward_cls.__name__ = cls._backward_cls.__qualname__ = name
-    return cls
+    return named_function(name, forward, backward)
 
 
 def _at_zero_half(x: Tensor, value: Tensor) -> Tensor:
@@ -136,9 +133,7 @@ def _erfcx_backward(ctx, g):
     return g * (2 * x * erfcx(x) - 2 / math.sqrt(math.pi))
 
 
-_Erfcx = type("SpecialErfcx", (Function,), {"forward": staticmethod(_erfcx_forward),
-                                             "backward": staticmethod(_erfcx_backward)})
-_Erfcx._backward_cls.__name__ = _Erfcx._backward_cls.__qualname__ = "SpecialErfcxBackward0"
+_Erfcx = named_function("SpecialErfcxBackward0", _erfcx_forward, _erfcx_backward)
 
 
 def erfcx(input: Tensor) -> Tensor:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from . import backends, creation
-from .autograd.function import Function
+from .autograd.function import Function, named_function
 from .autograd.grad_mode import no_grad
 from .distributions import Distribution, _tensor, register_kl
 from .ops import broadcast_shapes, xlogy
@@ -90,11 +90,7 @@ def _incomplete(name: str, upper: bool):
         slope = _density(a.detach(), x)
         return None, g * (-slope if upper else slope)
 
-    cls = type(name.capitalize(), (Function,), {"forward": staticmethod(forward),
-                                                 "backward": staticmethod(backward)})
-    cls._backward_cls.__name__ = cls._backward_cls.__qualname__ = \
-        name.capitalize() + "Backward0"
-    return cls
+    return named_function(name.capitalize() + "Backward0", forward, backward)
 
 
 _Igamma, _Igammac = _incomplete("igamma", False), _incomplete("igammac", True)

@@ -279,14 +279,7 @@ def matrix_exp(A: Tensor) -> Tensor:
 
 
 # -- decompositions: autograd Functions (several differentiable outputs) -----------------------
-def _fn(name: str, forward, backward):
-    """A custom autograd Function whose grad_fn is named as PyTorch's (`name`)."""
-    from .autograd.function import Function
-
-    cls = type(name.replace("Backward0", ""), (Function,), {
-        "forward": staticmethod(forward), "backward": staticmethod(backward)})
-    cls._backward_cls.__name__ = cls._backward_cls.__qualname__ = name
-    return cls
+from .autograd.function import named_function as _fn  # noqa: E402
 
 
 def _tril_half(X: Tensor) -> Tensor:

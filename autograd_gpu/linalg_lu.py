@@ -12,6 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import backends
+from .autograd.function import named_function
 from .tensor import Tensor, _wrap
 
 _factor_type = namedtuple("linalg_lu_factor", ["LU", "pivots"])
@@ -157,14 +158,8 @@ def _lu_backward_fn(ctx, gP, gL, gU):
     return _lu_backward(P, L, U, gL, gU), None
 
 
-def _functions():
-    from .linalg import _fn
-
-    return (_fn("LinalgLuFactorExBackward0", _factor_forward, _factor_backward),
-            _fn("LinalgLuBackward0", _lu_forward, _lu_backward_fn))
-
-
-_FactorEx, _Lu = _functions()
+_FactorEx = named_function("LinalgLuFactorExBackward0", _factor_forward, _factor_backward)
+_Lu = named_function("LinalgLuBackward0", _lu_forward, _lu_backward_fn)
 
 
 def _pivoting(A: Tensor, pivot: bool, name: str) -> None:

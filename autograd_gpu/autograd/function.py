@@ -196,6 +196,15 @@ def _mark_output(ctx, i, o, args):
     return o
 
 
+def named_function(name: str, forward, backward) -> type:
+    """A Function from forward(ctx, ...) and backward(ctx, ...) whose grad_fn is called
+    `name`, as PyTorch names its built-in nodes (LinalgLuBackward0, I0Backward0, ...)."""
+    cls = type(name.replace("Backward0", ""), (Function,), {
+        "forward": staticmethod(forward), "backward": staticmethod(backward)})
+    cls._backward_cls.__name__ = cls._backward_cls.__qualname__ = name
+    return cls
+
+
 def once_differentiable(fn):
     """Marks a backward that is not itself differentiable: it runs without recording."""
     @functools.wraps(fn)

@@ -17,7 +17,7 @@ from .modules.module import Module
 _FAR = -1e30  # log-probability of an impossible path
 
 
-def _ints(values, name: str) -> np.ndarray:
+def _ints(values) -> np.ndarray:
     if isinstance(values, Tensor):
         return values.numpy(force=True).astype(np.int64).reshape(-1)
     return np.asarray(values, dtype=np.int64).reshape(-1)
@@ -86,8 +86,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths,
     T, N, C = log_probs.shape
     if not 0 <= blank < C:
         raise RuntimeError("blank must be in label range")
-    inputs, lengths = _ints(input_lengths, "input_lengths"), _ints(target_lengths,
-                                                                   "target_lengths")
+    inputs, lengths = _ints(input_lengths), _ints(target_lengths)
     if inputs.size != N:
         raise RuntimeError("input_lengths must be of size batch_size")
     if lengths.size != N:
