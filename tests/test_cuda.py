@@ -346,3 +346,72 @@ def test_stream_event_and_device_calls_without_cuda_say_how_to_install():
     assert torch.cuda.is_bf16_supported() is False and torch.cuda.get_arch_list() == []
     with torch.cuda.stream(None) as s:  # None: no stream change, as PyTorch allows
         assert s is None
+
+
+@needs_cuda
+@pytest.mark.parametrize("op", [
+    lambda a, b: a + b, lambda a, b: a * b, lambda a, b: torch.where(a > 0, a, b),
+    lambda a, b: torch.atan2(a, b), lambda a, b: a.clamp(min=b), lambda a, b: a.lerp(b, 0.5),
+    lambda a, b: torch.maximum(a, b), lambda a, b: a.div(b, rounding_mode="floor")],
+    ids=["add", "mul", "where", "atan2", "clamp", "lerp", "maximum", "div_floor"])
+def test_mixed_devices_raise_naming_both_and_leave_inputs_alone(op):
+    a = torch.linspace(-1, 1, 6, device="cuda").requires_grad_()
+    b = torch.linspace(2, 3, 6).requires_grad_()
+    before = host(b).copy()
+    for x, y in ((a, b), (b, a)):
+        with pytest.raises(RuntimeError, match=r"Expected all tensors to be on the same device, "
+                                               r"but found at least two devices, (cuda:0 and "
+                                               r"cpu|cpu and cuda:0)!") as info:
+            op(x, y)
+        assert "shape (6,)" in str(info.value)
+    assert a.grad is None and b.grad is None and np.array_equal(host(b), before)
+
+
+@needs_cuda
+def test_a_zero_dim_cpu_tensor_joins_cuda_operands_as_a_number():
+    """PyTorch lets a 0-dim CPU tensor take part in elementwise ops on the GPU; its gradient
+    comes back on the CPU."""
+    x = torch.linspace(-1, 1, 5, device="cuda", dtype=torch.float64).requires_grad_()
+    s = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    out = x * s + s / (x + 2) - torch.where(x > 0, s, x) + x.clamp(max=s * 0.1)
+    assert out.device == torch.device("cuda:0")
+    out.sum().backward()
+    xs = host(x)
+    expect_x = 3.0 - 3.0 / (xs + 2) ** 2 - (xs <= 0) + (xs < 0.3)
+    expect_s = xs.sum() + (1 / (xs + 2)).sum() - (xs > 0).sum() + 0.1 * (xs > 0.3).sum()
+    assert x.grad.device == torch.device("cuda:0") and s.grad.device == torch.device("cpu")
+    np.testing.assert_allclose(host(x.grad), expect_x, rtol=1e-12)
+    np.testing.assert_allclose(float(s.grad), expect_s, rtol=1e-12)
+    # comparisons, logic and in-place updates of the GPU tensor take it as well
+    y = torch.arange(4.0, device="cuda")
+    assert (y > torch.tensor(1.5)).tolist() == [False, False, True, True]
+    assert torch.logical_and(y > 0, torch.tensor(True)).tolist() == [False, True, True, True]
+    y.mul_(torch.tensor(2.0)).add_(torch.tensor(1.0))
+    assert y.device.type == "cuda" and y.tolist() == [1.0, 3.0, 5.0, 7.0]
+    # ...but the CPU tensor cannot be written with a GPU operand, nor join non-elementwise ops
+    c = torch.tensor(1.0)
+    with pytest.raises(RuntimeError, match="same device"):
+        c.add_(torch.ones((), device="cuda"))
+    assert c.item() == 1.0
+    with pytest.raises(RuntimeError, match="same device"):
+        torch.ones(2, 2, device="cuda") @ torch.ones(2, 2)
+
+
+@needs_cuda
+def test_cpu_scalar_mixing_matches_pytorch_cuda():
+    T = pytest.importorskip("torch")
+    if not T.cuda.is_available():
+        pytest.skip("PyTorch without CUDA")
+    got, want = [], []
+    for lib, sink in ((torch, got), (T, want)):
+        x = lib.linspace(-1, 1, 5, device="cuda", dtype=lib.float64).requires_grad_()
+        s = lib.tensor(0.5, dtype=lib.float64, requires_grad=True)
+        (x.sigmoid() * s - lib.where(x < s, x * s, s) ** 2).sum().backward()
+        sink += [x.grad.cpu().numpy() if lib is T else host(x.grad),
+                 float(s.grad), str(s.grad.device)]
+        try:
+            x + lib.ones(5, device="cpu")
+        except RuntimeError as exc:
+            sink.append(str(exc).split("!")[0])
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    assert got[1] == pytest.approx(want[1], rel=1e-12) and got[2:] == want[2:]

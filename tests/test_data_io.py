@@ -173,8 +173,8 @@ def test_model_moved_after_steps_takes_grads_and_optimizer_state_along(device):
         assert all(s["exp_avg"].device.type == (device if move else "cpu") for s in states)
         return [host(p) for p in model.parameters()] + [host(model[3].running_var)]
 
-    for a, b in zip(run(False), run(True)):
-        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    for a, b in zip(run(False), run(True)):  # (float32 sums in another order on a GPU)
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
 
 
 def test_cli_train_json(capsys):

@@ -111,6 +111,33 @@ def device_error(op: str, tensors) -> RuntimeError:
         f"with .to('{uniq[0]}') or .to('{uniq[1]}').")
 
 
+def _cpu_scalar(t: Tensor) -> bool:
+    d = t._data
+    return d.__class__ is np.ndarray and d.ndim == 0
+
+
+def one_device(op: str, tensors, inplace: bool = False) -> tuple:
+    """The operands of an elementwise op on one device. As in PyTorch, a 0-dim CPU tensor joins
+    tensors on another device as a number would (moved by a differentiable copy, so its gradient
+    comes back to the CPU); an in-place op's target (the first tensor) never moves; any other mix
+    raises the mixed-device error."""
+    first = tensors[0]._data
+    cls = first.__class__
+    if all(t._data.__class__ is cls and (cls is np.ndarray or t._data.device == first.device)
+           for t in tensors[1:]):
+        return tuple(tensors)
+    target = tensors[0] if inplace else next((t for t in tensors if not _cpu_scalar(t)))
+    out = []
+    for i, t in enumerate(tensors):
+        if t.device == target.device:
+            out.append(t)
+        elif _cpu_scalar(t) and not (inplace and i == 0):
+            out.append(t.to(target.device))
+        else:
+            raise device_error(op, tensors)
+    return tuple(out)
+
+
 def same_device(op: str, tensors) -> None:
     """Raise the mixed-device error unless every tensor's array lives on one device."""
     first = tensors[0]._data

@@ -13,7 +13,7 @@ import numpy as np
 from .. import backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import method, record, recording, register, same_device, to_float, wrap_dims
+from ._core import method, one_device, record, recording, register, to_float, wrap_dims
 from .pointwise import clamp, isinf, isnan, logical_and, logical_not, logical_or, where
 from .reduction import _return_type
 from .shape import _shape_arg, cat
@@ -47,7 +47,7 @@ class Atan2Backward0(Node):
 @register()
 @method("atan2", "arctan2")
 def atan2(input: Tensor, other: Tensor) -> Tensor:
-    same_device("atan2", (input, other))
+    input, other = one_device("atan2", (input, other))
     from .._dtypes import result_type
 
     dt = result_type(input, other)

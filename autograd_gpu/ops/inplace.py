@@ -18,7 +18,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE, AccumulateGrad, Node, new_node, node_class
 from ..tensor import Tensor, _wrap
 from . import pointwise
-from ._core import method, record, same_device
+from ._core import method, one_device, record, same_device
 from . import views
 from .indexing import index_error, normalize_index
 
@@ -129,9 +129,8 @@ def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
     """t = op(t, *others) in place: the shared path of every in-place op."""
     recording = _records(t, others)
     _check_target(t, recording)
-    for o in others:
-        if isinstance(o, Tensor):
-            same_device(name, (t, o))
+    others = tuple(one_device(name, (t, o), inplace=True)[1] if isinstance(o, Tensor) else o
+                   for o in others)
     if not recording:
         prev = grad_state.enabled
         grad_state.enabled = False
@@ -187,7 +186,7 @@ def inplace_option(name: str, node: str | None = None):
 def _fast_arith(t: Tensor, other, ufunc, name: str):
     """The unrecorded path of add_/sub_/mul_/div_: one in-place array op."""
     if isinstance(other, Tensor):
-        same_device(name, (t, other))
+        other = one_device(name, (t, other), inplace=True)[1]
         rt = _dtypes.result_type(t, other)
         b = other._data
     else:

@@ -15,8 +15,8 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
-from ._core import (cast_operands, device_error, method, record, recording, reduce_info,
-                    register, same_device, save_output, to_float)
+from ._core import (cast_operands, method, one_device, record, recording, reduce_info,
+                    register, save_output, to_float)
 from .fusable import fused
 
 _PY_SCALARS = (int, float, bool)
@@ -63,7 +63,8 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
         bd = b._data
         if ad.__class__ is not bd.__class__ or (ad.__class__ is not np.ndarray
                                                and ad.device != bd.device):
-            raise device_error(op, (a, b))
+            a, b = one_device(op, (a, b))  # a 0-dim CPU tensor joins the other's device
+            return binary(cls, scalar_cls, fn, op, a, b, save)
         if ad.dtype is not bd.dtype:
             ad, bd = cast_operands(op, a, b)
         try:
@@ -218,7 +219,7 @@ def _div_rounded(input, other, mode):
                            f"but found '{mode}'")
     with no_grad():
         if isinstance(other, Tensor):
-            same_device("div", (input, other))
+            input, other = one_device("div", (input, other))
         ad, bd = cast_operands("div", input, other)
         bd = bd._data if isinstance(bd, Tensor) else bd
         _no_bool_kernel(ad, f"div_{mode}_cpu")
@@ -676,8 +677,9 @@ def _clamp_tensor(input, lo, hi):
 
     lo = lo if lo is None or isinstance(lo, Tensor) else creation.full_like(input, lo)
     hi = hi if hi is None or isinstance(hi, Tensor) else creation.full_like(input, hi)
-    ts = [t for t in (input, lo, hi) if t is not None]
-    same_device("clamp", ts)
+    ts = one_device("clamp", [t for t in (input, lo, hi) if t is not None])
+    moved = iter(ts)
+    input, lo, hi = (None if t is None else next(moved) for t in (input, lo, hi))
     xp = backends.of(input._data).xp
     out = input._data
     if lo is not None:
@@ -761,8 +763,11 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
 
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {_legacy(condition.dtype)}")
-    tensors = [t for t in (condition, input, other) if isinstance(t, Tensor)]
-    same_device("where", tensors)
+    tensors = one_device("where", [t for t in (condition, input, other)
+                                   if isinstance(t, Tensor)])
+    moved = iter(tensors)
+    condition, input, other = (next(moved) if isinstance(t, Tensor) else t
+                               for t in (condition, input, other))
     rt = _dtypes.result_type(*[v for v in (input, other)])
     xp = backends.of(condition._data).xp
     arrs = [v._data.astype(rt.np, copy=False) if isinstance(v, Tensor)
@@ -792,7 +797,7 @@ def _compare(fn, name):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' must be Tensor")
         if isinstance(other, Tensor):
-            same_device(name, (input, other))
+            input, other = one_device(name, (input, other))
             ad, bd = cast_operands(name, input, other)
         else:
             ad, bd = cast_operands(name, input, _scalar(other))
@@ -830,7 +835,7 @@ def _logical(fn, name, bitwise_only=True):
         if other is None:
             return _wrap(fn(input._data))
         if isinstance(other, Tensor):
-            same_device(name, (input, other))
+            input, other = one_device(name, (input, other))
             ad, bd = cast_operands(name, input, other)
         else:
             ad, bd = cast_operands(name, input, _scalar(other))
@@ -878,13 +883,13 @@ def logical_not(input: Tensor) -> Tensor:
 
 @method("logical_and")
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
-    same_device("logical_and", (input, other))
+    input, other = one_device("logical_and", (input, other))
     return _wrap(backends.of(input._data).xp.logical_and(input._data, other._data))
 
 
 @method("logical_or")
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
-    same_device("logical_or", (input, other))
+    input, other = one_device("logical_or", (input, other))
     return _wrap(backends.of(input._data).xp.logical_or(input._data, other._data))
 
 
@@ -932,7 +937,7 @@ def _mod(name: str, input: Tensor, other, floor: bool) -> Tensor:
         input = _wrap(backends.of(other._data).xp.asarray(
             scalar, dtype=_dtypes.result_type(other, scalar).np))
     if isinstance(other, Tensor):
-        same_device(name, (input, other))
+        input, other = one_device(name, (input, other))
     ad, bd = cast_operands(name, input, other)
     bd = bd._data if isinstance(bd, Tensor) else bd
     _no_bool_kernel(ad, f"{name}_cpu")

@@ -99,8 +99,14 @@ class AveragedModel(Module):
             if self.avg_fn is not None:
                 for p_avg, p_new in zip(averaged, current):
                     p_avg.copy_(self.avg_fn(p_avg, p_new, n.to(p_avg.device)))
-            else:
-                (self.multi_avg_fn or get_swa_multi_avg_fn())(averaged, current, n)
+            else:  # per device, with the count on that device (as PyTorch groups them)
+                groups = {}
+                for p_avg, p_new in zip(averaged, current):
+                    pair = groups.setdefault(str(p_avg.device), ([], []))
+                    pair[0].append(p_avg)
+                    pair[1].append(p_new)
+                for dev, (avg_group, new_group) in groups.items():
+                    (self.multi_avg_fn or get_swa_multi_avg_fn())(avg_group, new_group, n.to(dev))
         if not self.use_buffers:  # buffers follow the source model
             for b_avg, b_model in zip(self.module.buffers(), model.buffers()):
                 b_avg.detach().copy_(b_model.detach().to(b_avg.device))
