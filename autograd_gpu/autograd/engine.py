@@ -22,6 +22,7 @@ from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot, SavedT
 
 _numpy = backends.numpy_backend
 _ndarray = np.ndarray
+_ARRAY_TYPES = backends._BY_TYPE  # NumPy's ndarray, and CuPy's once a CUDA backend exists
 VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute "
                 "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
@@ -320,7 +321,7 @@ def accumulate_into(t, g, create_graph: bool) -> None:
         # take the engine's own fresh array when nothing else can see it (as PyTorch steals
         # a gradient whose reference count says it is unshared); copy otherwise
         protected = state.protected  # None outside a backward pass: always copy there
-        if protected is not None and g.__class__ is _ndarray and g.flags.owndata and \
+        if protected is not None and g.__class__ in _ARRAY_TYPES and g.flags.owndata and \
                 id(g) not in protected:
             protected.add(id(g))
         else:

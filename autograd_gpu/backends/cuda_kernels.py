@@ -20,8 +20,10 @@ _ACTIVATIONS = {
     "silu_backward": ("T g, T x", """
         T s = T(1) / (T(1) + exp(-x));
         out = g * (s * (T(1) + x * (T(1) - s)))"""),
-    "cross_entropy_backward": ("T gw, T x, T row_max, T lse, T onehot",
-                               "out = (exp((x - row_max) - lse) - onehot) * gw + T(0)"),
+    # (i counts the (N, C) output in C order, so i % c is the column; t arrives as (N, 1))
+    "cross_entropy_backward": ("T gw, T x, T row_max, T lse, int64 t, int64 c", """
+        T hit = i % c == t ? T(1) : T(0);
+        out = (exp((x - row_max) - lse) - hit) * gw + T(0)"""),
 }
 
 _ADAM = """
@@ -99,6 +101,7 @@ class _Table(dict):
         for name in _ACTIVATIONS:
             self[name] = functools.partial(_launch, name)
         self["cross_entropy_rows"] = cross_entropy_rows
+        self["cross_entropy_backward"] = cross_entropy_backward
 
 
 def _launch(name: str, *args):
@@ -116,6 +119,15 @@ def cross_entropy_rows(x, t, ignore_index: int):
     return m.reshape(-1, 1), lse.reshape(-1, 1), loss, valid
 
 
+def cross_entropy_backward(gw, x, row_max, lse, t):
+    """ops/fusable.py's cross_entropy_backward in one launch."""
+    import cupy
+
+    return _kernel("cross_entropy_backward")(gw, x, row_max, lse,
+                                             t.astype(cupy.int64, copy=False).reshape(-1, 1),
+                                             x.shape[1])
+
+
 def adam_step(p, g, m, v, *, sign, l2, decay, beta1, beta2, eps, bc2_sqrt, step_size):
     """One Adam/AdamW update of p, m, v in place, in one launch."""
     _kernel("adam_step")(g, sign, l2, decay, beta1, beta2, eps, bc2_sqrt, step_size, p, m, v)
@@ -127,3 +139,77 @@ def sgd_momentum_step(p, g, buf, *, sign, l2, momentum, dampening, nesterov, lr)
 
 
 KERNELS = _Table()
+
+
+# -- multi-tensor optimizer steps: one launch for a list of parameters ------------------------
+# Each update is the per-element body of its ElementwiseKernel above, run by a kernel generated
+# for n tensors: tensor k owns the blocks from start_k on, and its pointers, length and
+# per-tensor scalars (Adam's bias corrections) are passed by value, so a launch needs no copy
+# to the device. Lists longer than _CHUNK are split (kernel parameters are limited to 4 KB).
+_PLAIN_SGD = """
+    T grad = T(sign) * g;
+    if (l2 != 0) grad = grad + T(l2) * p;
+    p = p - T(lr) * grad;
+"""
+_MULTI = {  # name: (arrays, per-tensor scalars, shared scalars, body)
+    "sgd_step": (("p", "g"), (), ("sign", "l2", "lr"), _PLAIN_SGD),
+    "sgd_momentum_step": (("p", "g", "buf"), (),
+                          ("sign", "l2", "momentum", "dampening", "nesterov", "lr"), _SGD),
+    "adam_step": (("p", "g", "m", "v"), ("bc2_sqrt", "step_size"),
+                  ("sign", "l2", "decay", "beta1", "beta2", "eps"), _ADAM),
+}
+_CHUNK = 24
+_BLOCK = 256
+MULTI_DTYPES = {"float32": "float", "float64": "double"}
+
+
+def multi_tensor_source(name: str, ctype: str, n: int) -> str:
+    """CUDA source of the `name` update over n tensors of element type ctype."""
+    arrays, per, shared, body = _MULTI[name]
+    params = []
+    for k in range(n):
+        params += [f"T* {a}{k}" for a in arrays]
+        params += [f"double {s}{k}" for s in per] + [f"long long n{k}", f"long long start{k}"]
+    params += [f"double {s}" for s in shared]
+    elem_params = ", ".join([f"T& {a}" for a in arrays] + [f"double {s}" for s in per + shared])
+    dispatch = []
+    for k in reversed(range(n)):
+        call = ", ".join([f"{a}{k}[i]" for a in arrays] + [f"{s}{k}" for s in per] + list(shared))
+        dispatch.append(f"    if (b >= start{k}) {{\n"
+                        f"        const long long i = (b - start{k}) * blockDim.x + threadIdx.x;\n"
+                        f"        if (i < n{k}) elem({call});\n        return;\n    }}")
+    return (f"typedef {ctype} T;\n"
+            f"__device__ __forceinline__ void elem({elem_params}) {{{body}}}\n"
+            f"extern \"C\" __global__ void autograd_gpu_multi_{name}({', '.join(params)}) {{\n"
+            f"    const long long b = blockIdx.x;\n" + "\n".join(dispatch) + "\n}\n")
+
+
+@functools.lru_cache(maxsize=None)
+def _multi_kernel(name: str, ctype: str, n: int):
+    import cupy
+
+    return cupy.RawKernel(multi_tensor_source(name, ctype, n), f"autograd_gpu_multi_{name}")
+
+
+def multi_tensor_step(name: str, tensors, per_tensor, **shared) -> None:
+    """The `name` update (sgd_step, sgd_momentum_step, adam_step) of every tensor tuple in
+    `tensors` (arrays in the order _MULTI lists them, all of one MULTI_DTYPES dtype on the
+    current device, C contiguous) with its per-tensor scalars, in one launch per _CHUNK
+    tensors."""
+    import numpy as np
+
+    shared_names = _MULTI[name][2]
+    tail = [np.float64(shared[s]) for s in shared_names]
+    ctype = MULTI_DTYPES[tensors[0][0].dtype.name]
+    kept = [k for k, arrs in enumerate(tensors) if arrs[0].size]  # (no blocks: not passed)
+    if len(kept) < len(tensors):
+        tensors, per_tensor = [tensors[k] for k in kept], [per_tensor[k] for k in kept]
+    for lo in range(0, len(tensors), _CHUNK):
+        chunk = tensors[lo:lo + _CHUNK]
+        args, start = [], 0
+        for arrs, scalars in zip(chunk, per_tensor[lo:lo + _CHUNK]):
+            size = arrs[0].size
+            args += [*arrs, *(np.float64(x) for x in scalars), np.int64(size), np.int64(start)]
+            start += -(-size // _BLOCK)
+        if start:
+            _multi_kernel(name, ctype, len(chunk))((start,), (_BLOCK,), (*args, *tail))

@@ -86,11 +86,13 @@ class NllLossBackward0(Node):
         g = g if self.reduction != "none" else F.reshape(g, (-1, 1))
         if not F.tensors:  # the forward's row maxima and log-sum-exps give softmax(x)
             return (fused(F, "cross_entropy_backward", g * self.row_weight, x, self.row_max,
-                          self.lse, self.onehot),)
+                          self.lse, self.target),)
         # differentiable again: softmax recomputed from x (saved arrays are constants)
         shifted = x - _wrap(self.row_max)
         p = F.exp(shifted - F.log(F.sum(F.exp(shifted), 1, True)))
-        return ((p - _wrap(self.onehot)) * (g * _wrap(self.row_weight)),)
+        t = self.target
+        onehot = backends.of(t).xp.arange(x.shape[1]) == t.reshape(-1, 1)
+        return ((p - _wrap(onehot.astype(self.lse.dtype))) * (g * _wrap(self.row_weight)),)
 
 
 def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
@@ -119,9 +121,7 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
     if recording(input):
         res = record(NllLossBackward0, out, (input,), (input,))
         node = res._edge[0]
-        onehot = xp.zeros((n, c), x.dtype)
-        onehot[xp.arange(n), xp.where(t != ignore_index, t, 0)] = 1
-        node.onehot, node.row_max, node.row_weight, node.lse = onehot, m, row_weight, lse
+        node.target, node.row_max, node.row_weight, node.lse = t, m, row_weight, lse
         node.reduction = reduction
         return res
     return _wrap(out)

@@ -38,8 +38,10 @@ def silu_backward(F, g, x):
     return g * (s * (1 + x * (1 - s)))
 
 
-def cross_entropy_backward(F, gw, x, row_max, lse, onehot):
-    """(softmax(x) - onehot) * gw, softmax from the forward's row maxima and log-sum-exps."""
+def cross_entropy_backward(F, gw, x, row_max, lse, t):
+    """(softmax(x) - onehot(t)) * gw, softmax from the forward's row maxima and log-sum-exps;
+    t the (N,) class indices (an ignored row matches no column, and its gw is 0)."""
+    onehot = F.xp.arange(x.shape[1]) == t.reshape(-1, 1)
     grad = (F.exp((x - row_max) - lse) - onehot) * gw
     return grad + 0.0  # rows masked out by gw: 0, not -0 (as PyTorch prints them)
 

@@ -29,6 +29,41 @@ def _fused_kernels(p: Tensor, group: dict):
     return cuda_kernels
 
 
+def _multi_tensor_groups(params: list, group: dict):
+    """{(device, dtype): [params]} of the GPU parameters a multi-tensor kernel can update
+    together, and the list of the others. Used when the group asked for foreach=True or
+    fused=True, or (neither given) when `autograd_gpu.backends.cuda.fused_kernels` is on;
+    parameters and gradients must be C-contiguous float32/float64 arrays of one dtype."""
+    foreach, fused = group.get("foreach"), group.get("fused")
+    if not (foreach or fused or (foreach is None and fused is None
+                                 and backends.cuda.fused_kernels)):
+        return {}, params
+    from ..backends.cuda_kernels import MULTI_DTYPES
+
+    together, rest = {}, []
+    for p in params:
+        data, g = p._data, p._grad._data
+        if data.__class__ is _np_ndarray or data.dtype.name not in MULTI_DTYPES or \
+                g.dtype != data.dtype or not (data.flags.c_contiguous and g.flags.c_contiguous):
+            rest.append(p)
+        else:
+            together.setdefault((data.device.id, data.dtype.name), []).append(p)
+    return together, rest
+
+
+def _launch_multi(name: str, by_device: dict, per_tensor: dict, **shared) -> None:
+    """One multi_tensor_step per device and dtype; per_tensor maps a parameter to its
+    (arrays, scalars) entry."""
+    from ..backends import cuda_kernels
+
+    for (dev, _), ps in by_device.items():
+        entries = [per_tensor[p] for p in ps if p in per_tensor]
+        if entries:
+            backends.cuda_backend(dev).make_current()
+            cuda_kernels.multi_tensor_step(name, [e[0] for e in entries],
+                                           [e[1] for e in entries], **shared)
+
+
 class SGD(Optimizer):
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
@@ -43,6 +78,31 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov,
                                       maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
+
+    def _multi_tensor_update(self, params: list, group: dict) -> list:
+        together, rest = _multi_tensor_groups(params, group)
+        if not together:
+            return rest
+        momentum = group["momentum"]
+        entries = {}
+        for ps in together.values():
+            for p in ps:
+                if not momentum:
+                    entries[p] = ((p._data, p._grad._data), ())
+                    continue
+                buf = self._state(p, momentum_buffer=None)["momentum_buffer"]
+                if buf is None or not buf._data.flags.c_contiguous:
+                    rest.append(p)  # (the first step copies the gradient: _update does it)
+                else:
+                    entries[p] = ((p._data, p._grad._data, buf._data), ())
+        shared = dict(sign=-1.0 if group["maximize"] else 1.0, l2=group["weight_decay"],
+                      lr=group["lr"])
+        if momentum:
+            shared.update(momentum=momentum, dampening=group["dampening"],
+                          nesterov=float(bool(group["nesterov"])))
+        _launch_multi("sgd_momentum_step" if momentum else "sgd_step", together, entries,
+                      **shared)
+        return rest
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         momentum = group["momentum"]
@@ -107,22 +167,51 @@ class Adam(Optimizer):
                                       fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
+    def _adam_state(self, p: Tensor, group: dict) -> tuple[dict, float]:
+        return self._stepped_state(
+            p, exp_avg=zeros_state(p), exp_avg_sq=zeros_state(p),
+            **({"max_exp_avg_sq": zeros_state(p)} if group["amsgrad"] else {}))
+
+    def _kernel_scalars(self, group: dict) -> dict:
+        """The shared scalars of the fused Adam kernels (maximize and weight decay folded in)."""
+        lr, wd = group["lr"], group["weight_decay"]
+        decoupled = group["decoupled_weight_decay"]
+        return dict(sign=-1.0 if group["maximize"] else 1.0, l2=0.0 if decoupled else wd,
+                    decay=1 - lr * wd if decoupled else 1.0, beta1=group["betas"][0],
+                    beta2=group["betas"][1], eps=group["eps"])
+
+    def _multi_tensor_update(self, params: list, group: dict) -> list:
+        together, rest = _multi_tensor_groups(params, group) if not group["amsgrad"] \
+            else ({}, params)
+        if not together:
+            return rest
+        (beta1, beta2), lr = group["betas"], group["lr"]
+        entries = {}
+        for ps in together.values():
+            for p in ps:
+                st, step = self._adam_state(p, group)
+                m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
+                if m.flags.c_contiguous and v.flags.c_contiguous:
+                    entries[p] = ((p._data, p._grad._data, m, v),
+                                  (math.sqrt(1 - beta2 ** step), lr / (1 - beta1 ** step)))
+                else:  # (its step is counted: update it here, one by one)
+                    self._apply(p, p._grad._data, group, st, step)
+        _launch_multi("adam_step", together, entries, **self._kernel_scalars(group))
+        return rest
+
     def _update(self, p: Tensor, g, group: dict) -> None:
+        st, step = self._adam_state(p, group)
+        self._apply(p, g, group, st, step)
+
+    def _apply(self, p: Tensor, g, group: dict, st: dict, step: float) -> None:
         xp = backends.of(p._data).xp
         lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], \
             group["weight_decay"]
-        st, step = self._stepped_state(
-            p, exp_avg=zeros_state(p), exp_avg_sq=zeros_state(p),
-            **({"max_exp_avg_sq": zeros_state(p)} if group["amsgrad"] else {}))
         m, v = st["exp_avg"]._data, st["exp_avg_sq"]._data
         kernels = None if group["amsgrad"] else _fused_kernels(p, group)
         if kernels is not None:  # maximize, weight decay and the update in one launch
-            kernels.adam_step(p._data, g, m, v, sign=-1.0 if group["maximize"] else 1.0,
-                              l2=0.0 if group["decoupled_weight_decay"] else wd,
-                              decay=1 - lr * wd if group["decoupled_weight_decay"] else 1.0,
-                              beta1=beta1, beta2=beta2, eps=eps,
-                              bc2_sqrt=math.sqrt(1 - beta2 ** step),
-                              step_size=lr / (1 - beta1 ** step))
+            kernels.adam_step(p._data, g, m, v, bc2_sqrt=math.sqrt(1 - beta2 ** step),
+                              step_size=lr / (1 - beta1 ** step), **self._kernel_scalars(group))
             return
         if group["maximize"]:
             g = -g

@@ -136,14 +136,22 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 hyper = _plain_hyperparameters(group)
-                for p in group["params"]:
-                    if p._grad is not None:
-                        self._update(p, p._grad._data, hyper)
-                        p._vc[0] += 1
+                params = [p for p in group["params"] if p._grad is not None]
+                rest = params if not params or params[0]._data.__class__ is _np_ndarray \
+                    else self._multi_tensor_update(params, hyper)
+                for p in rest:
+                    self._update(p, p._grad._data, hyper)
+                for p in params:
+                    p._vc[0] += 1
         return loss
 
     def _update(self, p: Tensor, g, group: dict) -> None:
         raise NotImplementedError
+
+    def _multi_tensor_update(self, params: list, group: dict) -> list:
+        """Update GPU parameters several at a time where the optimizer has a multi-tensor
+        kernel (optim/algorithms.py); returns those left to _update one by one."""
+        return params
 
     def state_dict(self) -> dict:
         index, groups = {}, []
