@@ -157,17 +157,21 @@ def test_model_moved_after_steps_takes_grads_and_optimizer_state_along(device):
     def run(move: bool):
         torch.manual_seed(0)
         model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(),
-                                    torch.nn.Linear(4, 2), torch.nn.BatchNorm1d(2))
+                                    torch.nn.Linear(4, 2, bias=False), torch.nn.BatchNorm1d(2))
         opt = torch.optim.Adam(model.parameters(), lr=0.01)
         x = torch.linspace(-1, 1, 15).reshape(5, 3)
+        # (no bias before the norm, and a weighted loss: a plain sum of squares of a
+        # batch-normed output does not depend on the layers before it, and a bias there never
+        # does; such gradients are rounding noise, which Adam would magnify)
+        c = torch.linspace(0.5, 2.0, 10).reshape(5, 2)
         for k in range(4):
             if move and k == 2:
                 model.to(device)
-                x = x.to(device)
+                x, c = x.to(device), c.to(device)
                 assert all(p.grad.device.type == device for p in model.parameters())
                 assert model[3].running_mean.device.type == device
             opt.zero_grad(set_to_none=False)
-            (model(x) ** 2).sum().backward()
+            (model(x) ** 2 * c).sum().backward()
             opt.step()
         states = [opt.state[p] for p in model.parameters()]
         assert all(s["exp_avg"].device.type == (device if move else "cpu") for s in states)
