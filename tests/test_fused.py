@@ -65,9 +65,13 @@ def _special(rng, shape, dtype):
     return x
 
 
+_WINDOWED = {"max_pool2d_windows", "max_pool2d_backward", "im2col_batch_last",
+             "col2im_batch_last"}
+
+
 @needs_cuda
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", sorted(fusable.FORMULAS))
+@pytest.mark.parametrize("name", sorted(set(fusable.FORMULAS) - _WINDOWED))
 def test_kernel_matches_its_formula(name, dtype, fused_on):
     import cupy
 
@@ -98,6 +102,57 @@ def test_kernel_matches_its_formula(name, dtype, fused_on):
         np.testing.assert_allclose(g_.get(), w_.get(), rtol=tol, atol=tol)
         zeros = w_.get() == 0
         np.testing.assert_array_equal(np.signbit(g_.get()[zeros]), np.signbit(w_.get()[zeros]))
+
+
+def _check_same(got, want, exact: bool, tol: float = 0.0):
+    import cupy
+
+    for g_, w_ in zip(*((got, want) if isinstance(got, tuple) else ((got,), (want,)))):
+        assert isinstance(g_, cupy.ndarray) and g_.dtype == w_.dtype and g_.shape == w_.shape
+        if exact:  # the same additions in the same order: the same bits, NaNs included
+            np.testing.assert_array_equal(g_.get(), w_.get())
+        else:
+            np.testing.assert_allclose(g_.get(), w_.get(), rtol=tol, atol=tol)
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("geometry", [
+    ((3, 3), 1, 1, 2, True),   # overlapping windows, padding, ceil_mode's extra window
+    ((2, 2), 1, 0, 2, False),  # tiled
+    ((2, 3), 2, (1, 0), (1, 2), False),  # dilated, uneven
+    ((3, 3), 1, 1, 1, False),  # a convolution's 3x3 / padding 1
+])
+def test_window_kernels_match_their_formulas(geometry, dtype, fused_on):
+    """max-pooling forward/backward and the convolution's columns and their adjoint, on an
+    input in a conv's (C, H, W, N) memory layout, with NaNs, ties and -inf in it."""
+    import cupy
+
+    from autograd_gpu.ops.nn_ops import _geometry
+
+    backend = backends.cuda_backend(0)
+    kernel, dilation, padding, stride, ceil = geometry
+    rng = np.random.default_rng(2)
+    x = np.round(rng.standard_normal((3, 7, 6, 2)) * 2).astype(dtype)  # (rounded: ties)
+    x[0, 1, 1, 0], x[2, 3, 4, 1], x[1, 0, 0, 0] = np.nan, np.nan, -np.inf
+    x = cupy.asarray(x).transpose(3, 0, 1, 2)  # (N, C, H, W) over (C, H, W, N) memory
+    geom = _geometry(7, 6, kernel, dilation, padding, stride, ceil)
+    for name in ("max_pool2d_windows", "im2col_batch_last")[:1 if ceil else 2]:
+        got = backend.fused_kernels[name](x, geom)
+        _check_same(got, fusable.FORMULAS[name](backend, x, geom), exact=True)
+    best, winner = fusable.FORMULAS["max_pool2d_windows"](backend, x, geom)
+    oh, ow = geom[8:]
+    g = cupy.asarray(rng.standard_normal((2, 3, ow, oh)).astype(dtype)).transpose(0, 1, 3, 2)
+    args = (g, winner, x.shape, geom)
+    got = backend.fused_kernels["max_pool2d_backward"](*args)
+    _check_same(got, fusable.FORMULAS["max_pool2d_backward"](backend, *args), exact=True)
+    if ceil:  # (a pooling geometry only: convolutions have no ceil_mode)
+        return
+    c, kh, kw = 3, geom[0], geom[1]
+    cols = cupy.asarray(rng.standard_normal((oh * ow * 2, c * kh * kw)).astype(dtype)).T
+    args = (cols, (7, 6), geom, 2)
+    got = backend.fused_kernels["col2im_batch_last"](*args)
+    _check_same(got, fusable.FORMULAS["col2im_batch_last"](backend, *args), exact=True)
 
 
 @needs_cuda

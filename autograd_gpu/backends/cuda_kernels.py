@@ -69,9 +69,100 @@ _CE_ROWS = """
 """
 
 
+# Pooling and convolution columns: one thread per output element; `raw` arrays are indexed by
+# their logical (C-order) flat index, so any memory layout reads right. geom is ops/nn_ops.py's
+# (kh, kw, dh, dw, ph, pw, sh, sw, oh, ow); the loops visit kernel offsets in the formulas'
+# order (k = ki * kw + kj), so sums add in the same order.
+_GEOM = ("int64 kh, int64 kw, int64 dh, int64 dw, int64 ph, int64 pw, int64 sh, int64 sw, "
+         "int64 oh, int64 ow")
+_WINDOWS = {
+    # best/winner over (N, C, oh, ow); padding reads as ninf (-inf), as the formula pads
+    "max_pool2d_windows": ("raw T x, int64 h, int64 w, T ninf, " + _GEOM, "T best, W winner", """
+        const ptrdiff_t ox = i % ow;
+        ptrdiff_t t = i / ow;
+        const ptrdiff_t oy = t % oh;
+        t /= oh;
+        const ptrdiff_t base = t * h * w;
+        T m = ninf;
+        int win = 0;
+        for (int ki = 0; ki < kh; ki++) {
+            for (int kj = 0; kj < kw; kj++) {
+                const int k = ki * kw + kj;
+                const ptrdiff_t y = oy * sh - ph + ki * dh, xx = ox * sw - pw + kj * dw;
+                const T v = (y < 0 || y >= h || xx < 0 || xx >= w) ? ninf : x[base + y * w + xx];
+                if (k == 0) m = v;
+                else if (v > m || v != v) { m = v; win = k; }
+            }
+        }
+        best = m;
+        winner = win;"""),
+    # d input over (N, C, H, W): the windows covering each element, in offset order
+    "max_pool2d_backward": ("raw T g, raw W winner, int64 h, int64 w, bool overlapping, "
+                            + _GEOM, "T out", """
+        const ptrdiff_t xx = i % w;
+        ptrdiff_t t = i / w;
+        const ptrdiff_t y = t % h;
+        t /= h;
+        const ptrdiff_t base = t * oh * ow;
+        T acc = T(0);
+        for (int ki = 0; ki < kh; ki++) {
+            for (int kj = 0; kj < kw; kj++) {
+                const ptrdiff_t ry = y + ph - ki * dh, rx = xx + pw - kj * dw;
+                if (ry < 0 || rx < 0 || ry % sh || rx % sw) continue;
+                const ptrdiff_t oy = ry / sh, ox = rx / sw;
+                if (oy >= oh || ox >= ow) continue;
+                const ptrdiff_t o = base + oy * ow + ox;
+                const T v = winner[o] == ki * kw + kj ? g[o] : T(0);
+                acc = overlapping ? acc + v : v;
+            }
+        }
+        out = acc;"""),
+    # columns (C, kh, kw, oh, ow, N) from x (N, C, H, W), zeros outside
+    "im2col_batch_last": ("raw T x, int64 n, int64 c, int64 h, int64 w, " + _GEOM, "T cols", """
+        ptrdiff_t t = i;
+        const ptrdiff_t ni = t % n;
+        t /= n;
+        const ptrdiff_t ox = t % ow;
+        t /= ow;
+        const ptrdiff_t oy = t % oh;
+        t /= oh;
+        const ptrdiff_t kj = t % kw;
+        t /= kw;
+        const ptrdiff_t ki = t % kh;
+        t /= kh;
+        const ptrdiff_t y = oy * sh - ph + ki * dh, xx = ox * sw - pw + kj * dw;
+        cols = (y < 0 || y >= h || xx < 0 || xx >= w) ? T(0)
+            : x[((ni * c + t) * h + y) * w + xx];"""),
+    # (C, H, W, N) sums of the columns (C*kh*kw, oh*ow*N) that read each element
+    "col2im_batch_last": ("raw T cols, int64 n, int64 h, int64 w, " + _GEOM, "T out", """
+        ptrdiff_t t = i;
+        const ptrdiff_t ni = t % n;
+        t /= n;
+        const ptrdiff_t xx = t % w;
+        t /= w;
+        const ptrdiff_t y = t % h;
+        t /= h;
+        T acc = T(0);
+        for (int ki = 0; ki < kh; ki++) {
+            for (int kj = 0; kj < kw; kj++) {
+                const ptrdiff_t ry = y + ph - ki * dh, rx = xx + pw - kj * dw;
+                if (ry < 0 || rx < 0 || ry % sh || rx % sw) continue;
+                const ptrdiff_t oy = ry / sh, ox = rx / sw;
+                if (oy >= oh || ox >= ow) continue;
+                acc = acc + cols[((((t * kh + ki) * kw + kj) * oh + oy) * ow + ox) * n + ni];
+            }
+        }
+        out = acc;"""),
+}
+
+
 @functools.lru_cache(maxsize=None)
 def _kernel(name: str):
     import cupy
+
+    if name in _WINDOWS:
+        params, outs, body = _WINDOWS[name]
+        return cupy.ElementwiseKernel(params, outs, body, f"autograd_gpu_{name}")
 
     if name == "cross_entropy_rows":
         return cupy.ElementwiseKernel("raw T x, int64 t, int64 c, int64 ignore",
@@ -102,6 +193,9 @@ class _Table(dict):
             self[name] = functools.partial(_launch, name)
         self["cross_entropy_rows"] = cross_entropy_rows
         self["cross_entropy_backward"] = cross_entropy_backward
+        for fn in (max_pool2d_windows, max_pool2d_backward, im2col_batch_last,
+                   col2im_batch_last):
+            self[fn.__name__] = fn
 
 
 def _launch(name: str, *args):
@@ -126,6 +220,56 @@ def cross_entropy_backward(gw, x, row_max, lse, t):
     return _kernel("cross_entropy_backward")(gw, x, row_max, lse,
                                              t.astype(cupy.int64, copy=False).reshape(-1, 1),
                                              x.shape[1])
+
+
+def max_pool2d_windows(x, geom):
+    """ops/fusable.py's max_pool2d_windows in one launch."""
+    import cupy
+
+    from ..ops.nn_ops import _laid_out_like
+
+    n, c, h, w = x.shape
+    kh, kw, oh, ow = geom[0], geom[1], geom[8], geom[9]
+    best = _laid_out_like(cupy, x, (n, c, oh, ow), x.dtype, None)
+    winner = _laid_out_like(cupy, x, (n, c, oh, ow),
+                            cupy.uint8 if kh * kw < 256 else cupy.int32, None)
+    _kernel("max_pool2d_windows")(x, h, w, x.dtype.type(-cupy.inf), *geom, best, winner)
+    return best, winner
+
+
+def max_pool2d_backward(g, winner, shape, geom):
+    """ops/fusable.py's max_pool2d_backward in one launch."""
+    import cupy
+
+    from ..ops.nn_ops import _laid_out_like
+
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    overlapping = bool(sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1)
+    out = _laid_out_like(cupy, winner, shape, g.dtype, None)
+    _kernel("max_pool2d_backward")(g, winner, shape[2], shape[3], overlapping, *geom, out)
+    return out
+
+
+def im2col_batch_last(x, geom):
+    """ops/fusable.py's im2col_batch_last in one launch."""
+    import cupy
+
+    n, c, h, w = x.shape
+    kh, kw, oh, ow = geom[0], geom[1], geom[8], geom[9]
+    cols = cupy.empty((c * kh * kw, oh * ow * n), x.dtype)
+    _kernel("im2col_batch_last")(x, n, c, h, w, *geom, cols)
+    return cols
+
+
+def col2im_batch_last(cols, size, geom, n: int):
+    """ops/fusable.py's col2im_batch_last in one launch."""
+    import cupy
+
+    h, w = size
+    c = cols.shape[0] // (geom[0] * geom[1])
+    out = cupy.empty((c, h, w, n), cols.dtype)
+    _kernel("col2im_batch_last")(cols, n, h, w, *geom, out)
+    return out.transpose(3, 0, 1, 2)
 
 
 def adam_step(p, g, m, v, *, sign, l2, decay, beta1, beta2, eps, bc2_sqrt, step_size):

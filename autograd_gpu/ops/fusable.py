@@ -59,9 +59,98 @@ def cross_entropy_rows(F, x, t, ignore_index: int):
     return m, lse, (lse[:, 0] - picked) * valid, valid.astype(x.dtype)
 
 
+# -- pooling and convolution columns (geom: ops/nn_ops.py's _geometry tuple) -----------------
+def max_pool2d_windows(F, x, geom):
+    """Each window's maximum of (N, C, H, W) x, and which kernel offset k = i * kw + j holds
+    it: the first maximum, or the last NaN (PyTorch propagates NaN); both (N, C, oh, ow) in
+    x's memory layout. Padding reads as -inf. kh*kw elementwise maxima over strided views."""
+    from .nn_ops import _extent, _laid_out_like, _offsets
+
+    xp = F.xp
+    n, c, h, w = x.shape
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    hp, wp = _extent(geom, h, w)
+    if (hp, wp) != (h, w):  # -inf around it (and after it for ceil_mode's last windows)
+        padded = _laid_out_like(xp, x, (n, c, hp, wp), x.dtype, -xp.inf)
+        padded[:, :, ph:ph + h, pw:pw + w] = x
+        x = padded
+    best = winner = None
+    for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
+        s = x[:, :, rows, cs]
+        if best is None:  # both in the input's memory layout (a conv's output is C, H, W, N)
+            best = _laid_out_like(xp, x, s.shape, x.dtype, None)
+            best[...] = s
+            winner = _laid_out_like(xp, x, s.shape, xp.uint8 if kh * kw < 256 else xp.int32)
+            continue
+        # strictly greater keeps the first maximum; a NaN wins, as PyTorch propagates it.
+        # Arithmetic, not masked copies: NumPy's masked assignment is ~10x slower.
+        better = (s > best) | (s != s)
+        xp.maximum(best, s, out=best)
+        step = xp.subtract(k, winner, dtype=winner.dtype)
+        step *= better
+        winner += step
+    return best, winner
+
+
+def max_pool2d_backward(F, g, winner, shape, geom):
+    """The gradient of max_pool2d_windows: each window's g goes to its winning element
+    (summed where windows overlap), as (N, C, H, W) in winner's memory layout."""
+    from .nn_ops import _axis_order, _extent, _laid_out_like, _offsets
+
+    xp = F.xp
+    n, c, h, w = shape
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    hp, wp = _extent(geom, h, w)
+    overlapping = sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
+    tiled = (dh, dw, sh, sw, oh * sh, ow * sw) == (1, 1, kh, kw, hp, wp)
+    out = _laid_out_like(xp, winner, (n, c, hp, wp), g.dtype,
+                         None if tiled else 0)  # tiled: every element is written below
+    if _axis_order(g) != _axis_order(winner):  # one copy, so the loops share a layout
+        g_laid_out = _laid_out_like(xp, winner, g.shape, g.dtype, None)
+        g_laid_out[...] = g
+        g = g_laid_out
+    for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
+        if overlapping:
+            out[:, :, rows, cs] += F.where(winner == k, g, 0.0)
+        else:  # each input element is in one window at most: no sum needed
+            out[:, :, rows, cs] = F.where(winner == k, g, 0.0)
+    return out[:, :, ph:ph + h, pw:pw + w] if (hp, wp) != (h, w) else out
+
+
+def im2col_batch_last(F, x, geom):
+    """(N, C, H, W) -> columns (C*kh*kw, oh*ow*N), batch index fastest (zero padding): one
+    strided copy per kernel offset."""
+    from .nn_ops import _offsets, _spatial_first
+
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    n, c = x.shape[:2]
+    xt = _spatial_first(x, ph, pw)
+    cols = F.xp.empty((c, kh, kw, oh, ow, n), x.dtype)
+    for i, j, (rows, cs) in _offsets(geom):
+        cols[:, i, j] = xt[:, rows, cs]
+    return cols.reshape(c * kh * kw, oh * ow * n)
+
+
+def col2im_batch_last(F, cols, size, geom, n: int):
+    """The adjoint of im2col_batch_last: columns summed back (in kernel-offset order) into
+    (N, C, H, W), a view of (C, H, W, N) memory."""
+    from .nn_ops import _offsets
+
+    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
+    h, w = size
+    c = cols.shape[0] // (kh * kw)
+    cols = cols.reshape(c, kh, kw, oh, ow, n)
+    out = F.xp.zeros((c, h + 2 * ph, w + 2 * pw, n), cols.dtype)
+    for i, j, (rows, cs) in _offsets(geom):
+        out[:, rows, cs] += cols[:, i, j]
+    return out[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2)
+
+
 FORMULAS = {f.__name__: f for f in (tanh_backward, sigmoid_backward, relu_backward,
                                      gelu_backward, silu_backward, cross_entropy_backward,
-                                     cross_entropy_rows)}
+                                     cross_entropy_rows, max_pool2d_windows,
+                                     max_pool2d_backward, im2col_batch_last,
+                                     col2im_batch_last)}
 
 
 def fused(F, name: str, *args):

@@ -222,14 +222,11 @@ def im2col(x, geom, batch_last: bool = False):
     or (C*kh*kw, L*N) with batch_last (batch index fastest), the layout that makes a
     convolution one GEMM whose result is already the next layer's (C, H, W, N) memory."""
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
-    xp = backends.of(x).xp
-    n, c = x.shape[:2]
+    backend = backends.of(x)
     if batch_last:
-        xt = _spatial_first(x, ph, pw)
-        cols = xp.empty((c, kh, kw, oh, ow, n), x.dtype)
-        for i, j, (rows, cs) in _offsets(geom):
-            cols[:, i, j] = xt[:, rows, cs]
-        return cols.reshape(c * kh * kw, oh * ow * n)
+        return fused(backend, "im2col_batch_last", x, geom)
+    xp = backend.xp
+    n, c = x.shape[:2]
     if ph or pw:
         padded = xp.zeros((n, c, x.shape[2] + 2 * ph, x.shape[3] + 2 * pw), x.dtype)
         padded[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]] = x
@@ -244,15 +241,11 @@ def col2im(cols, size: tuple, geom, batch_last: bool = False, n: int | None = No
     """The adjoint of im2col: columns summed back into (N, C, H, W) (with batch_last a view of
     (C, H, W, N) memory)."""
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
-    xp = backends.of(cols).xp
-    h, w = size
+    backend = backends.of(cols)
     if batch_last:
-        c = cols.shape[0] // (kh * kw)
-        cols = cols.reshape(c, kh, kw, oh, ow, n)
-        out = xp.zeros((c, h + 2 * ph, w + 2 * pw, n), cols.dtype)
-        for i, j, (rows, cs) in _offsets(geom):
-            out[:, rows, cs] += cols[:, i, j]
-        return out[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2)
+        return fused(backend, "col2im_batch_last", cols, size, geom, n)
+    xp = backend.xp
+    h, w = size
     n, c = cols.shape[0], cols.shape[1] // (kh * kw)
     cols = cols.reshape(n, c, kh, kw, oh, ow)
     out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), cols.dtype)
@@ -326,25 +319,7 @@ class MaxPool2DWithIndicesBackward0(Node):
             flat = index_add_zeros_op((self.numel,), (self._flat_index().reshape(-1),),
                                       g.reshape(-1), True)
             return (flat.reshape(self.shape),)
-        geom, winner = self.geom, self.winner
-        xp = backends.of(g).xp
-        n, c, h, w = self.shape
-        kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
-        hp, wp = _extent(geom, h, w)
-        overlapping = sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
-        tiled = (dh, dw, sh, sw, oh * sh, ow * sw) == (1, 1, kh, kw, hp, wp)
-        out = _laid_out_like(xp, winner, (n, c, hp, wp), g.dtype,
-                             None if tiled else 0)  # tiled: every element is written below
-        if _axis_order(g) != _axis_order(winner):  # one copy, so the loops share a layout
-            g_laid_out = _laid_out_like(xp, winner, g.shape, g.dtype, None)
-            g_laid_out[...] = g
-            g = g_laid_out
-        for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
-            if overlapping:
-                out[:, :, rows, cs] += F.where(winner == k, g, 0.0)
-            else:  # each input element is in one window at most: no sum needed
-                out[:, :, rows, cs] = F.where(winner == k, g, 0.0)
-        return (out[:, :, ph:ph + h, pw:pw + w] if (hp, wp) != (h, w) else out,)
+        return (fused(F, "max_pool2d_backward", g, self.winner, self.shape, self.geom),)
 
     def _flat_index(self):
         """The flat input index of each window's maximum (only create_graph needs it)."""
@@ -377,28 +352,7 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation,
         ow = pooled_size(w, kw, sw, pw, dw, ceil_mode)
         raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
                            f"({c}x{oh}x{ow}). Output size is too small") from None
-    kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
-    xp = backends.of(x).xp
-    hp, wp = _extent(geom, h, w)
-    if (hp, wp) != (h, w):  # -inf around it (and after it for ceil_mode's last windows)
-        padded = _laid_out_like(xp, x, (n, c, hp, wp), x.dtype, -xp.inf)
-        padded[:, :, ph:ph + h, pw:pw + w] = x
-        x = padded
-    best = winner = None
-    for k, (i, j, (rows, cs)) in enumerate(_offsets(geom)):
-        s = x[:, :, rows, cs]
-        if best is None:  # both in the input's memory layout (a conv's output is C, H, W, N)
-            best = _laid_out_like(xp, x, s.shape, x.dtype, None)
-            best[...] = s
-            winner = _laid_out_like(xp, x, s.shape, xp.uint8 if kh * kw < 256 else xp.int32)
-            continue
-        # strictly greater keeps the first maximum; a NaN wins, as PyTorch propagates it.
-        # Arithmetic, not masked copies: NumPy's masked assignment is ~10x slower.
-        better = (s > best) | (s != s)
-        xp.maximum(best, s, out=best)
-        step = xp.subtract(k, winner, dtype=winner.dtype)
-        step *= better
-        winner += step
+    best, winner = fused(backends.of(x), "max_pool2d_windows", x, geom)
     if recording(input):
         res = record(MaxPool2DWithIndicesBackward0, best, (input,))
         node = res._edge[0]
