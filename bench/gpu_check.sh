@@ -56,6 +56,13 @@ if [ "${GPU_CHECK_BENCH:-1}" != 0 ]; then
       --benchmark-json="$out_dir/bench-fused.json" > "$out_dir/bench-fused.log" 2>&1
   fused_rc=$?
 fi
+# the size sweep on both devices, every size: where the GPU starts to beat the NumPy backend
+sweep_rc=0
+if [ "${GPU_CHECK_BENCH:-1}" != 0 ]; then
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE timeout 90 python -m autograd_gpu bench \
+      --workloads size_sweep --json "$out_dir/sweep.json" > "$out_dir/sweep.log" 2>&1
+  sweep_rc=$?
+fi
 # where the host time of a CUDA step goes (cProfile), for the next speed-up
 timeout 60 python bench/gpu_profile.py > "$out_dir/profile.txt" 2>&1
 echo "# again with AUTOGRAD_GPU_FUSED_KERNELS=1" >> "$out_dir/profile.txt"
@@ -78,7 +85,12 @@ AUTOGRAD_GPU_FUSED_KERNELS=1 timeout 60 python bench/gpu_profile.py >> "$out_dir
   echo '```'
   grep -v "^$" "$out_dir/bench-fused.log" 2>/dev/null | tail -n 30
   echo '```'
+  echo
+  echo "## Size sweep, every size (exit $sweep_rc)"
+  echo '```'
+  grep -E "^  (elementwise|matmul)" "$out_dir/sweep.log" 2>/dev/null
+  echo '```'
 } > "$report"
 rm -f "$report.head"
 cat "$report"
-exit $(( tests_rc != 0 || bench_rc != 0 || fused_rc != 0 ))
+exit $(( tests_rc != 0 || bench_rc != 0 || fused_rc != 0 || sweep_rc != 0 ))
