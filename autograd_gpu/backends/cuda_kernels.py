@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 
+from ..ops.windows import _laid_out_like
+
 # Scalars arrive as float64 and are cast to T first, so the arithmetic is T's, as in the
 # generic formulas.
 _ACTIVATIONS = {
@@ -226,8 +228,6 @@ def max_pool2d_windows(x, geom):
     """ops/fusable.py's max_pool2d_windows in one launch."""
     import cupy
 
-    from ..ops.nn_ops import _laid_out_like
-
     n, c, h, w = x.shape
     kh, kw, oh, ow = geom[0], geom[1], geom[8], geom[9]
     best = _laid_out_like(cupy, x, (n, c, oh, ow), x.dtype, None)
@@ -240,8 +240,6 @@ def max_pool2d_windows(x, geom):
 def max_pool2d_backward(g, winner, shape, geom):
     """ops/fusable.py's max_pool2d_backward in one launch."""
     import cupy
-
-    from ..ops.nn_ops import _laid_out_like
 
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     overlapping = bool(sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1)

@@ -9,16 +9,15 @@ import numpy as np
 
 from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
-from ..ops import (cat, exp, log1p, log_softmax, matmul, sigmoid, softmax,
-                   tanh, where)
+from ..ops import cat, exp, log1p, log_softmax, matmul, sigmoid, softmax, tanh, where
 from ..ops._core import register
+from ..ops.activation import bce_elementwise, cross_entropy_indices
 from ..ops.inplace import _legacy, inplace_option
+from ..ops.linalg import linear as _linear
+from ..ops.nn_ops import _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad, silu_op, unfold
 from ..ops.one_node import one_node
 from ..ops.pointwise import relu as _relu
-from ..ops.activation import bce_elementwise, cross_entropy_indices
-from ..ops.linalg import linear as _linear
-from ..ops.nn_ops import (_extent, _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad,
-                          silu_op, unfold)
+from ..ops.windows import _extent
 from ..tensor import Tensor
 
 __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from .windows import _axis_order, _extent, _laid_out_like, _offsets, _spatial_first
+
 _SQRT1_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
@@ -64,8 +66,6 @@ def max_pool2d_windows(F, x, geom):
     """Each window's maximum of (N, C, H, W) x, and which kernel offset k = i * kw + j holds
     it: the first maximum, or the last NaN (PyTorch propagates NaN); both (N, C, oh, ow) in
     x's memory layout. Padding reads as -inf. kh*kw elementwise maxima over strided views."""
-    from .nn_ops import _extent, _laid_out_like, _offsets
-
     xp = F.xp
     n, c, h, w = x.shape
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
@@ -95,8 +95,6 @@ def max_pool2d_windows(F, x, geom):
 def max_pool2d_backward(F, g, winner, shape, geom):
     """The gradient of max_pool2d_windows: each window's g goes to its winning element
     (summed where windows overlap), as (N, C, H, W) in winner's memory layout."""
-    from .nn_ops import _axis_order, _extent, _laid_out_like, _offsets
-
     xp = F.xp
     n, c, h, w = shape
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
@@ -120,8 +118,6 @@ def max_pool2d_backward(F, g, winner, shape, geom):
 def im2col_batch_last(F, x, geom):
     """(N, C, H, W) -> columns (C*kh*kw, oh*ow*N), batch index fastest (zero padding): one
     strided copy per kernel offset."""
-    from .nn_ops import _offsets, _spatial_first
-
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     n, c = x.shape[:2]
     xt = _spatial_first(x, ph, pw)
@@ -134,8 +130,6 @@ def im2col_batch_last(F, x, geom):
 def col2im_batch_last(F, cols, size, geom, n: int):
     """The adjoint of im2col_batch_last: columns summed back (in kernel-offset order) into
     (N, C, H, W), a view of (C, H, W, N) memory."""
-    from .nn_ops import _offsets
-
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     h, w = size
     c = cols.shape[0] // (kh * kw)

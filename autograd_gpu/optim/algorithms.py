@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import backends
+from ..backends import cuda_kernels
 from ..tensor import Tensor
 from .optimizer import Optimizer, _np_ndarray, zeros_state
 
@@ -24,8 +25,6 @@ def _fused_kernels(p: Tensor, group: dict):
     CPU a fused group runs the same update as the generic code)."""
     if not group.get("fused") or p._data.__class__ is _np_ndarray:
         return None
-    from ..backends import cuda_kernels
-
     return cuda_kernels
 
 
@@ -38,13 +37,11 @@ def _multi_tensor_groups(params: list, group: dict):
     if not (foreach or fused or (foreach is None and fused is None
                                  and backends.cuda.fused_kernels)):
         return {}, params
-    from ..backends.cuda_kernels import MULTI_DTYPES
-
     together, rest = {}, []
     for p in params:
         data, g = p._data, p._grad._data
-        if data.__class__ is _np_ndarray or data.dtype.name not in MULTI_DTYPES or \
-                g.dtype != data.dtype or not (data.flags.c_contiguous and g.flags.c_contiguous):
+        if data.__class__ is _np_ndarray or g.dtype != data.dtype or \
+                data.dtype.name not in cuda_kernels.MULTI_DTYPES or not (data.flags.c_contiguous and g.flags.c_contiguous):
             rest.append(p)
         else:
             together.setdefault((data.device.id, data.dtype.name), []).append(p)
@@ -54,8 +51,6 @@ def _multi_tensor_groups(params: list, group: dict):
 def _launch_multi(name: str, by_device: dict, per_tensor: dict, **shared) -> None:
     """One multi_tensor_step per device and dtype; per_tensor maps a parameter to its
     (arrays, scalars) entry."""
-    from ..backends import cuda_kernels
-
     for (dev, _), ps in by_device.items():
         entries = [per_tensor[p] for p in ps if p in per_tensor]
         if entries:
