@@ -40,8 +40,9 @@ def _multi_tensor_groups(params: list, group: dict):
     together, rest = {}, []
     for p in params:
         data, g = p._data, p._grad._data
-        if data.__class__ is _np_ndarray or g.dtype != data.dtype or \
-                data.dtype.name not in cuda_kernels.MULTI_DTYPES or not (data.flags.c_contiguous and g.flags.c_contiguous):
+        if data.__class__ is _np_ndarray or g.dtype != data.dtype or not (
+                data.dtype.name in cuda_kernels.MULTI_DTYPES and data.flags.c_contiguous
+                and g.flags.c_contiguous):
             rest.append(p)
         else:
             together.setdefault((data.device.id, data.dtype.name), []).append(p)
