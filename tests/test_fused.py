@@ -156,7 +156,10 @@ def test_window_kernels_match_their_formulas(geometry, dtype, fused_on):
 
 
 @needs_cuda
-def test_training_step_with_fused_kernels_matches_and_does_not_sync(fused_on):
+@pytest.mark.parametrize("workload", ["toy_mlp_step", "conv_step"])
+def test_training_step_with_fused_kernels_matches_and_does_not_sync(workload, fused_on):
+    """Fused activations, cross-entropy, pooling, columns and the multi-tensor SGD step give
+    the generic step's numbers, and nothing in the step waits for the GPU."""
     import cupyx
 
     from autograd_gpu import benchmarks as B
@@ -164,7 +167,7 @@ def test_training_step_with_fused_kernels_matches_and_does_not_sync(fused_on):
     grads = []
     for on in (False, True):
         backends.cuda.fused_kernels = on
-        step = B.toy_mlp_step(torch, "cuda")
+        step = B.WORKLOADS[workload][0](torch, "cuda")
         with cupyx.allow_synchronize(False):
             step()
             step()  # (the second step updates with the multi-tensor kernel when fused)
