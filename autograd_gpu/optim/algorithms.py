@@ -41,11 +41,11 @@ def _multi_tensor_groups(params: list, group: dict):
     for p in params:
         data, g = p._data, p._grad._data
         if data.__class__ is _np_ndarray or g.dtype != data.dtype or not (
-                data.dtype.name in cuda_kernels.MULTI_DTYPES and data.flags.c_contiguous
+                data.dtype in cuda_kernels.MULTI_DTYPES and data.flags.c_contiguous
                 and g.flags.c_contiguous):
             rest.append(p)
         else:
-            together.setdefault((data.device.id, data.dtype.name), []).append(p)
+            together.setdefault((data.device.id, data.dtype), []).append(p)
     return together, rest
 
 
