@@ -4,8 +4,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._device import device
+from . import cuda as _switches
 from .base import Backend
 from .counter_rng import CounterGenerator
+
 
 class CudaUnavailableError(RuntimeError, AssertionError):
     """CUDA was asked for where it cannot be used. PyTorch raises AssertionError ("Torch not
@@ -61,15 +63,18 @@ class CupyBackend(Backend):
 
         self.erf = erf
 
+    _kernels = None  # backends/cuda_kernels.py's table, looked up once
+
     @property
     def fused_kernels(self) -> dict:
-        from . import cuda
-
-        if not cuda.fused_kernels:
+        if not _switches.fused_kernels:  # (read on every fusable op: no imports here)
             return {}
-        from .cuda_kernels import KERNELS
+        kernels = self._kernels
+        if kernels is None:
+            from .cuda_kernels import KERNELS
 
-        return KERNELS
+            kernels = CupyBackend._kernels = KERNELS
+        return kernels
 
     def make_current(self) -> None:
         runtime = self.xp.cuda.runtime
