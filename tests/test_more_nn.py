@@ -383,3 +383,53 @@ def test_fractional_max_pool2d_windows_follow_the_samples(device):
         t, (2, 3), output_size=(4, 5), _random_samples=samples), (x,))
     with pytest.raises(ValueError, match="either an output_size or an output_ratio"):
         ag.nn.functional.fractional_max_pool2d(x, 2)
+
+
+@pytest.mark.parametrize("call,error,message", [
+    (lambda F: F.fold(ag.ones(1, 6, 4), (3, 4), 2, padding=(0, 1)), RuntimeError,
+     "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+     "got input.size(1)=6 and kernel_size=(2, 2)."),
+    (lambda F: F.fold(ag.ones(8, 4), (3, 4), 2, padding=(0, 1)), RuntimeError,
+     "Given output_size=(3, 4), kernel_size=(2, 2), dilation=(1, 1), padding=(0, 1), "
+     "stride=(1, 1), expected size of input's dimension 2 to match the calculated number of "
+     "sliding blocks 2 * 5 = 10, but got input.size(2)=4."),
+    (lambda F: F.fold(ag.ones(8), (3, 4), 2), RuntimeError,
+     "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+     "dimensions for input, but got: [8]"),
+    (lambda F: F.fold(ag.ones(1, 8, 10), (3, 4), 2, stride=0, dilation=0), RuntimeError,
+     "stride should be greater than zero, but got stride_height: 0 stride_width: 0"),
+    (lambda F: F.unfold(ag.ones(1, 1, 3, 3), 2, padding=-1, stride=0), RuntimeError,
+     "padding should be non-negative, but got pad_height: -1 pad_width: -1"),
+    (lambda F: F.unfold(ag.ones(1, 1, 3, 3), 2, dilation=0, stride=0), RuntimeError,
+     "dilation should be greater than zero, but got dilation_height: 0 dilation_width: 0"),
+    (lambda F: F.unfold(ag.ones(1, 1, 3, 3), 2, stride=2, dilation=3), RuntimeError,
+     "Given input with spatial size (3, 3), kernel_size=(2, 2), dilation=(3, 3), padding=(0, 0), "
+     "calculated shape of the array of sliding blocks as (0, 0), but its components must be at "
+     "least one."),
+    (lambda F: F.unfold(ag.ones(3, 4), 2), IndexError,
+     "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+    (lambda F: F.unfold(ag.ones(2, 3, 4, 5, 6), 2), RuntimeError,
+     "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+     "dimensions for input, but got: [2, 3, 4, 5, 6]"),
+])
+def test_fold_and_unfold_check_their_arguments_as_pytorch(call, error, message):
+    with pytest.raises(error) as info:
+        call(ag.nn.functional)
+    assert str(info.value) == message
+
+
+def test_fold_and_unfold_take_unbatched_input(device):
+    """(C, H, W) unfolds and (C*kh*kw, L) folds as a batch of one, gradients included."""
+    F = ag.nn.functional
+    x = ag.arange(24.0, device=device).reshape(2, 3, 4).requires_grad_()
+    cols = F.unfold(x, 2, padding=1)
+    batched = F.unfold(x.detach().unsqueeze(0), 2, padding=1)[0]
+    assert cols.shape == (8, 20) and np.array_equal(host(cols), host(batched))
+    back = F.fold(cols, (3, 4), 2, padding=1)
+    assert back.shape == (2, 3, 4)
+    # each element is read by as many 2x2 windows as cover it: fold(unfold(x)) = x * count
+    count = F.fold(F.unfold(ag.ones(1, 1, 3, 4, device=device), 2, padding=1), (3, 4), 2,
+                   padding=1)[0]
+    np.testing.assert_array_equal(host(back), host(x.detach() * count))
+    back.sum().backward()
+    np.testing.assert_array_equal(host(x.grad), np.broadcast_to(host(count), (2, 3, 4)))

@@ -9,12 +9,12 @@ import numpy as np
 
 from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
-from ..ops import cat, exp, log1p, log_softmax, matmul, sigmoid, softmax, tanh, where
+from ..ops import cat, exp, log1p, log_softmax, matmul, nn_ops, sigmoid, softmax, tanh, where
 from ..ops._core import register
 from ..ops.activation import bce_elementwise, cross_entropy_indices
 from ..ops.inplace import _legacy, inplace_option
 from ..ops.linalg import linear as _linear
-from ..ops.nn_ops import _geometry, _pairs, fold, gelu_op, max_pool2d_op, pad, silu_op, unfold
+from ..ops.nn_ops import _geometry, _pairs, gelu_op, max_pool2d_op, pad, silu_op
 from ..ops.one_node import one_node
 from ..ops.pointwise import relu as _relu
 from ..ops.windows import _extent
@@ -114,7 +114,7 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
         # columns (C*kh*kw, L*N): the whole batch is one GEMM, for the forward and for
         # both gradients, and the output's memory is (O, oh, ow, N), which the next conv or
         # pool reads with long contiguous runs
-        cols = unfold(x, *args, batch_last=True)
+        cols = nn_ops.unfold(x, *args, batch_last=True)
         og = wg.shape[0]
         outs.append(matmul(wg.reshape(og, -1), cols).reshape(og, oh, ow, n).permute(3, 0, 1, 2))
     out = outs[0] if groups == 1 else cat(outs, 1)
@@ -170,7 +170,7 @@ def _windows(input: Tensor, kernel_size, stride, padding, fill, ceil_mode: bool 
     if (hp, wp) != (h + 2 * ph, w + 2 * pw):
         x = pad(x, (0, wp - w - 2 * pw, 0, hp - h - 2 * ph),
                 value=fill if after_fill is None else after_fill)
-    return unfold(x, kernel_size, 1, 0, stride), (n, c, oh, ow)
+    return nn_ops.unfold(x, kernel_size, 1, 0, stride), (n, c, oh, ow)
 
 
 @register()
@@ -256,6 +256,97 @@ def _float_kernel(input: Tensor, kernel: str) -> None:
     """Activations have no integer kernels in PyTorch (they would silently become float)."""
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(input.dtype)}'")
+
+
+def _check_window_args(order: str, kernel, dilation, padding, stride) -> None:
+    """PyTorch's im2col/col2im argument checks, in the order each makes them."""
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (kernel, dilation, padding,
+                                                                   stride))
+    checks = {
+        "k": (kh > 0 and kw > 0, f"kernel size should be greater than zero, but got "
+                                 f"kernel_height: {kh} kernel_width: {kw}"),
+        "d": (dh > 0 and dw > 0, f"dilation should be greater than zero, but got "
+                                 f"dilation_height: {dh} dilation_width: {dw}"),
+        "p": (ph >= 0 and pw >= 0, f"padding should be non-negative, but got pad_height: {ph} "
+                                   f"pad_width: {pw}"),
+        "s": (sh > 0 and sw > 0, f"stride should be greater than zero, but got "
+                                 f"stride_height: {sh} stride_width: {sw}")}
+    for key in order:
+        ok, message = checks[key]
+        if not ok:
+            raise RuntimeError(message)
+
+
+def _blocks(size: int, k: int, d: int, p: int, s: int) -> int:
+    """Sliding blocks along one side (rounded down, as PyTorch counts: 0 or less is none)."""
+    return (size + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+def _describe(name, output_size, kernel, dilation, padding, stride) -> str:
+    pairs = [f"{n}=({a}, {b})" for n, (a, b) in zip(
+        (name, "kernel_size", "dilation", "padding", "stride"),
+        (_pairs(v) for v in (output_size, kernel, dilation, padding, stride)))]
+    return ", ".join(pairs)
+
+
+def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1, *,
+           batch_last: bool = False) -> Tensor:
+    """Sliding (N, C, H, W) blocks as columns (N, C*kh*kw, L); (C, H, W) without a batch.
+    With batch_last (not in PyTorch) the columns are (C*kh*kw, L*N)."""
+    _check_window_args("kdps", kernel_size, dilation, padding, stride)
+    nd = input.dim()
+    if nd < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{-max(nd, 1)}, {max(nd, 1) - 1}], but got {nd})")
+    if nd > 4 or 0 in tuple(input.shape)[-3:]:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size "
+                           f"and other non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (
+        kernel_size, dilation, padding, stride))
+    h, w = input.shape[-2:]
+    oh, ow = _blocks(h, kh, dh, ph, sh), _blocks(w, kw, dw, pw, sw)
+    if oh < 1 or ow < 1:
+        raise RuntimeError(f"Given input with spatial size ({h}, {w}), kernel_size=({kh}, {kw}), "
+                           f"dilation=({dh}, {dw}), padding=({ph}, {pw}), calculated shape of the "
+                           f"array of sliding blocks as ({oh}, {ow}), but its components must be "
+                           f"at least one.")
+    if nd == 3:
+        return nn_ops.unfold(input.unsqueeze(0), kernel_size, dilation, padding, stride,
+                             batch_last=batch_last).squeeze(0)
+    return nn_ops.unfold(input, kernel_size, dilation, padding, stride, batch_last=batch_last)
+
+
+def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1, *,
+         batch_last: bool = False, n: int | None = None) -> Tensor:
+    """Columns (N, C*kh*kw, L) summed back into (N, C, H, W); (C*kh*kw, L) into (C, H, W).
+    With batch_last (not in PyTorch) the columns are (C*kh*kw, L*N) and `n` gives N."""
+    if batch_last:
+        return nn_ops.fold(input, output_size, kernel_size, dilation, padding, stride,
+                           batch_last=True, n=n)
+    _check_window_args("ksdp", kernel_size, dilation, padding, stride)
+    shape = tuple(input.shape)
+    if len(shape) not in (2, 3) or 0 in shape[-2:]:
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+                           f"batch size and non-zero dimensions for input, but got: "
+                           f"{list(shape)}")
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (
+        kernel_size, dilation, padding, stride))
+    if shape[-2] % (kh * kw):
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
+                           f"of kernel_size, but got input.size(1)={shape[-2]} and "
+                           f"kernel_size=({kh}, {kw}).")
+    oh_, ow_ = _pairs(output_size)
+    bh, bw = _blocks(oh_, kh, dh, ph, sh), _blocks(ow_, kw, dw, pw, sw)
+    if shape[-1] != bh * bw:
+        given = _describe("output_size", output_size, kernel_size, dilation, padding, stride)
+        raise RuntimeError(f"Given {given}, expected size of input's dimension 2 to match the "
+                           f"calculated number of sliding blocks {bh} * {bw} = {bh * bw}, but "
+                           f"got input.size(2)={shape[-1]}.")
+    if len(shape) == 2:
+        return nn_ops.fold(input.unsqueeze(0), output_size, kernel_size, dilation, padding,
+                           stride).squeeze(0)
+    return nn_ops.fold(input, output_size, kernel_size, dilation, padding, stride)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
