@@ -99,8 +99,18 @@ class Tensor:
 
     @property
     def grad_fn(self):
-        fn = self._edge[0]
+        fn = self._refreshed_edge()[0]
         return None if fn is None or fn.__class__ is AccumulateGrad else fn
+
+    def _refreshed_edge(self) -> tuple:
+        """_edge, regenerated first for a view whose base was modified in place since (as
+        PyTorch regenerates a view's grad_fn, an AsStridedBackward0, when it is next read)."""
+        view = self._view
+        if view is not None and view[1] != self._vc[0]:
+            from .ops.views import refresh
+
+            refresh(self)
+        return self._edge
 
     @property
     def is_leaf(self) -> bool:
@@ -182,7 +192,7 @@ class Tensor:
         if self._edge is NO_EDGE:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require "
                                "gradient")
-        fn, nr = self._edge
+        fn, nr = self._refreshed_edge()
         return fn._add_pre_hook(nr if not self.is_leaf else 0, hook)
 
     def register_post_accumulate_grad_hook(self, hook):

@@ -605,3 +605,34 @@ def test_forward_hooks_with_kwargs_prepend_and_always_call():
     with m.register_forward_hook(lambda mod, args, out: out * 0):
         assert m(torch.ones(1)).tolist() == [0.0]
     assert m(torch.ones(1)).tolist() == [4.0]  # the with block removed the hook
+
+
+def test_a_view_regenerates_its_grad_fn_after_its_base_changes(device):
+    """As PyTorch: reading grad_fn (or backward, autograd.grad, hooks) on a view whose base was
+    modified in place gives an AsStridedBackward0 over the base's new history."""
+    x = torch.arange(4.0, device=device).requires_grad_()
+    y = x * 1
+    v = y.view(2, 2)
+    assert v.grad_fn.name() == "ViewBackward0"
+    y.mul_(2)
+    assert v.grad_fn.name() == "AsStridedBackward0"
+    v.backward(torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device))
+    assert host(x.grad).tolist() == [2.0, 4.0, 6.0, 8.0]  # through the mul_ as well
+
+
+def test_a_no_grad_view_of_a_modified_base_is_refused(device):
+    x = torch.arange(4.0, device=device).requires_grad_()
+    y = x * 1
+    with torch.no_grad():
+        v = y[1:]
+    assert v.grad_fn is None  # (nothing changed yet)
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="A view was created in no_grad mode and its base or "
+                                           "another view of its base has been modified inplace"):
+        v.grad_fn
+    # a view of a base outside the graph stays outside
+    z = torch.arange(4.0, device=device)
+    with torch.no_grad():
+        w = z[1:]
+    z.mul_(2)
+    assert w.grad_fn is None and host(w).tolist() == [2.0, 4.0, 6.0]

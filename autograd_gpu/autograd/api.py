@@ -53,7 +53,7 @@ def _root_edges(outputs: tuple) -> list:
         if out._edge is NO_EDGE:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                f"have a grad_fn")
-        edges.append(out._edge)
+        edges.append(out._refreshed_edge())
     return edges
 
 
@@ -84,7 +84,7 @@ def _input_edge(t: Tensor, i: int) -> tuple:
         raise TypeError(f"expected a Tensor as input {i}, got {type(t).__name__}")
     if t._edge is NO_EDGE:
         raise RuntimeError("One of the differentiated Tensors does not require grad")
-    return t._edge
+    return t._refreshed_edge()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,

@@ -75,8 +75,18 @@ def rebase(view: Tensor, new_edge: tuple) -> None:
 def refresh(view: Tensor) -> None:
     """A view used after its base changed in place takes its history from the base again."""
     root = view._view[0]
+    if view._edge is NO_EDGE and root._edge is not NO_EDGE:
+        # taken under no_grad from a base that requires grad: which history it should have
+        # is ambiguous, and PyTorch refuses it
+        raise RuntimeError(
+            "A view was created in no_grad mode and its base or another view of its base has "
+            "been modified inplace with grad mode enabled. Given that this use case is "
+            "ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
+            "both the view and the inplace either both inside the no_grad block (if you don't "
+            "want the inplace to be tracked) or both outside (if you want the inplace to be "
+            "tracked).")
     view._view = (root, view._vc[0])
     if view._edge is NO_EDGE:
-        return  # made outside recording (no_grad): it stays out of the graph, as in PyTorch
+        return  # a view of a base outside the graph: it stays out too
     view._edge = NO_EDGE if root._edge is NO_EDGE else _as_strided_edge(
         view, root, _index_map(view, root))
