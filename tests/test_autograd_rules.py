@@ -636,3 +636,27 @@ def test_a_no_grad_view_of_a_modified_base_is_refused(device):
         w = z[1:]
     z.mul_(2)
     assert w.grad_fn is None and host(w).tolist() == [2.0, 4.0, 6.0]
+
+
+@pytest.mark.parametrize("index,through_view", [
+    ((0,), True), ((slice(1, None),), True), ((slice(None, None, 2),), True), ((None,), True),
+    ((Ellipsis, 1), True), ((slice(0, 5),), False), ((slice(None),), False),
+    ((Ellipsis,), False), (([0, 1],), False), ((slice(None), [1]), False), ((0, [1]), True)])
+def test_writing_into_a_leaf_names_the_view_as_pytorch(index, through_view):
+    """x[i] = v on a leaf that requires grad: PyTorch indexes first (a view for integers,
+    None and partial slices; the tensor itself for full slices and advanced indices), so
+    the error names "a view of a leaf" or "a leaf"."""
+    x = torch.ones(2, 3, requires_grad=True)
+    with pytest.raises(RuntimeError) as info:
+        x[index] = 5.0
+    view = "a view of a leaf Variable" in str(info.value)
+    assert view == through_view and "requires grad is being used in an in-place" in str(info.value)
+    assert x.grad is None and (host(x) == 1).all()
+    with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 2"):
+        x[5] = 1.0
+
+
+def test_bmm_checks_the_second_batch_as_pytorch():
+    with pytest.raises(RuntimeError, match=r"Expected size for first two dimensions of batch2 "
+                                           r"tensor to be: \[2, 3\] but got: \[3, 2\]\."):
+        torch.bmm(torch.ones(2, 2, 3), torch.ones(3, 2, 2))

@@ -411,9 +411,48 @@ def _expand_error(value_shape: tuple, target: tuple, kind: str) -> RuntimeError:
                         f"broadcast to indexing result of shape {list(target)}")
 
 
+def _through_a_view(shape: tuple, index) -> bool:
+    """Whether PyTorch's indexing makes a view before writing (an integer, None, True/False
+    or a slice that does not start at 0 with step 1 and run to the end), so that writing
+    to a leaf says "a view of a leaf Variable"."""
+    items = index if isinstance(index, tuple) else (index,)
+
+    def dims(item) -> int:
+        if item is None or item is Ellipsis or isinstance(item, bool):
+            return 0
+        if isinstance(item, Tensor) and item._data.dtype == np.bool_:
+            return max(item._data.ndim, 0)
+        return 1
+
+    ellipsis = len(shape) - sum(dims(item) for item in items)
+    dim = 0
+    for item in items:
+        if item is Ellipsis:
+            dim += max(ellipsis, 0)
+            continue
+        if isinstance(item, (int, np.integer)) and not isinstance(item, bool) and \
+                dim < len(shape) and not -shape[dim] <= item < shape[dim]:
+            raise IndexError(f"index {item} is out of bounds for dimension {dim} with size "
+                             f"{shape[dim]}")  # (the indexing's error comes first)
+        if item is None or isinstance(item, (bool, int, np.integer)):
+            return True
+        if isinstance(item, Tensor) and item._data.ndim == 0 and item._data.dtype != np.bool_:
+            return True
+        if isinstance(item, slice) and dim < len(shape):
+            start, stop, step = item.start, item.stop, item.step
+            if start not in (None, 0) or step not in (None, 1) or (
+                    stop is not None and stop < shape[dim]):
+                return True
+        dim += dims(item)
+    return False
+
+
 @method("__setitem__")
 def setitem(self: Tensor, index, value) -> None:
     idx, advanced = normalize_index(self, index)
+    if grad_state.enabled and self._edge is not NO_EDGE and self.is_leaf and \
+            _through_a_view(tuple(self._data.shape), index):
+        raise RuntimeError(VIEW_OF_LEAF)
     backend = backends.of(self._data)
     is_tensor = isinstance(value, Tensor)
     if is_tensor:

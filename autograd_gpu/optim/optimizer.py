@@ -44,7 +44,7 @@ class Optimizer:
         self.param_groups: list[dict] = []
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
-                            "Tensors or dicts, but got " + type(params).__name__)
+                            "Tensors or dicts, but got " + params.type())
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
