@@ -441,11 +441,176 @@ def set_flush_denormal(mode: bool) -> bool:
     return False
 
 
+# -- deprecated and removed spellings older tutorials use ---------------------------------------
+_WARNED_TENSOR_TYPE: list = []
+
+
+def set_default_tensor_type(t) -> None:
+    """The default dtype (and device, for torch.cuda.* types) from a legacy tensor type or
+    its name, with PyTorch's deprecation warning."""
+    import warnings
+
+    from . import _legacy_types, runtime
+    from ._dtypes import set_default_dtype
+
+    if not _WARNED_TENSOR_TYPE:  # (once per process, as PyTorch's TORCH_WARN_ONCE)
+        _WARNED_TENSOR_TYPE.append(True)
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
+                      "use torch.set_default_dtype() and torch.set_default_device() as "
+                      "alternatives.", UserWarning, stacklevel=2)
+    if isinstance(t, str):
+        cuda = ".cuda." in t
+        name = t.rsplit(".", 1)[-1]
+        kind = (_legacy_types.CUDA_TYPES if cuda else _legacy_types.CPU_TYPES).get(name)
+        if kind is None:
+            raise TypeError(f"invalid type: '{t}'")
+        t = kind
+    if not isinstance(t, _legacy_types._LegacyType):
+        raise TypeError(f"invalid type object: only floating-point types are supported as the "
+                        f"default type, got {t!r}")
+    if not t.dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    set_default_dtype(t.dtype)
+    runtime.set_default_device("cuda" if t.is_cuda else None)
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    anomaly_mode.set_detect_anomaly(enabled, check_nan)
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+    """torch.lu_solve(b, LU, pivots): linalg.lu_solve with the old argument order."""
+    from .linalg_lu import lu_solve as _lu_solve
+
+    return _lu_solve(LU_data, LU_pivots, b)
+
+
+_TriangularSolve = None
+
+
+def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False):
+    """(solution, cloned_coefficient) of A X = b (A^T X = b with transpose), with PyTorch's
+    deprecation warning."""
+    import warnings
+    from collections import namedtuple
+
+    from .linalg import solve_triangular
+
+    global _TriangularSolve
+    warnings.warn("torch.triangular_solve is deprecated in favor of "
+                  "torch.linalg.solve_triangularand will be removed in a future PyTorch "
+                  "release.\ntorch.linalg.solve_triangular has its arguments reversed and does "
+                  "not return a copy of one of the inputs.\nX = torch.triangular_solve(B, "
+                  "A).solution\nshould be replaced with\nX = torch.linalg.solve_triangular(A, "
+                  "B).", UserWarning, stacklevel=2)
+    if _TriangularSolve is None:
+        _TriangularSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+    coefficient = A.mT if transpose else A
+    solution = solve_triangular(coefficient, b, upper=upper != transpose,
+                                unitriangular=unitriangular)
+    return _TriangularSolve(solution, A.clone())
+
+
+def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
+    """Samples of Binomial(count, prob), elementwise, in count's dtype."""
+    from .sampling import _stream
+
+    backend = backends.of(count._data)
+    if backend.xp is np:
+        rng = _stream(backend, generator)
+        draws = rng.binomial(count._data.astype(np.int64), prob._data.astype(np.float64))
+    else:  # (CuPy's generator here has no binomial: drawn on the host)
+        from ._gamma import _host_rng
+
+        draws = backend.asarray(_host_rng().binomial(backend.to_host(count._data).astype(
+            np.int64), backend.to_host(prob._data).astype(np.float64)))
+    return _wrap(draws.astype(count._data.dtype))
+
+
+def _removed(name: str, message: str):
+    def fn(*args, **kwargs):
+        raise RuntimeError("This function was deprecated since version 1.9 and is now removed"
+                           + message)
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+solve = _removed("solve", ". `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+                 "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+                 "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be "
+                 "used with `torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, "
+                 "A).solution should be replaced with:\nX = torch.linalg.solve(A, B)")
+lstsq = _removed("lstsq", ". `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+                 "`torch.linalg.lstsq` has reversed arguments and does not return the QR "
+                 "decomposition in the returned tuple (although it returns other information "
+                 "about the problem).\n\nTo get the QR decomposition consider using "
+                 "`torch.linalg.qr`.\n\nThe returned solution in `torch.lstsq` stored the "
+                 "residuals of the solution in the last m - n columns of the returned value "
+                 "whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+                 "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, "
+                 "as in\nX, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced "
+                 "with:\nX = torch.linalg.lstsq(A, B).solution")
+eig = _removed("eig", ". `torch.linalg.eig` returns complex tensors of dtype `cfloat` or "
+               "`cdouble` rather than real tensors mimicking complex tensors.\n\nL, _ = "
+               "torch.eig(A) should be replaced with:\nL_complex = torch.linalg.eigvals(A)\n\n"
+               "and\n\nL, V = torch.eig(A, eigenvectors=True) should be replaced with:\n"
+               "L_complex, V_complex = torch.linalg.eig(A)")
+symeig = _removed("symeig", ". The default behavior has changed from using the upper "
+                  "triangular portion of the matrix by default to using the lower triangular "
+                  "portion.\n\nL, _ = torch.symeig(A, upper=upper) should be replaced with:\n"
+                  "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\nL, V = "
+                  "torch.symeig(A, eigenvectors=True) should be replaced with:\nL, V = "
+                  "torch.linalg.eigh(A, UPLO='U' if upper else 'L')")
+matrix_rank = _removed("matrix_rank", ".\nPlease use the `torch.linalg.matrix_rank` function "
+                       "instead. The parameter 'symmetric' was renamed in "
+                       "`torch.linalg.matrix_rank()` to 'hermitian'.")
+
+
+# -- torch.sym_* (plain Python numbers here: there are no symbolic sizes) ---------------------
+def sym_int(a):
+    return int(a)
+
+
+def sym_float(a):
+    return float(a)
+
+
+def sym_not(a):
+    return not a
+
+
+def sym_max(a, b):
+    return max(a, b)
+
+
+def sym_min(a, b):
+    return min(a, b)
+
+
+def sym_sqrt(a):
+    import math
+
+    return math.sqrt(a)
+
+
+def sym_ite(b, t, f):
+    return t if b else f
+
+
+def sym_sum(args):
+    return sum(args)
+
+
 Tensor.unsafe_split = unsafe_split
 Tensor.unsafe_chunk = unsafe_chunk
 Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
 
-__all__ = ["frombuffer", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes",
+__all__ = ["set_default_tensor_type", "set_anomaly_enabled", "lu_solve", "triangular_solve",
+           "binomial", "solve", "lstsq", "eig", "symeig", "matrix_rank", "sym_int", "sym_float",
+           "sym_not", "sym_max", "sym_min", "sym_sqrt", "sym_ite", "sym_sum", "frombuffer",
+           "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes",
            "is_autocast_enabled", "set_flush_denormal", "dropout", "dropout_", "alpha_dropout",
            "feature_alpha_dropout", "layer_norm",
            "group_norm", "embedding", "max_pool1d", "max_pool1d_with_indices",

@@ -411,3 +411,39 @@ def test_frombuffer_unsafe_split_and_autocast_query():
     assert x.grad.tolist() == [3.0, 3.0, 1.0, 1.0]
     with torch.autocast("cpu"):
         assert torch.is_autocast_enabled("cpu") and not torch.is_autocast_enabled()
+
+
+def test_deprecated_and_removed_top_level_spellings():
+    """Older tutorials' calls: set_default_tensor_type (deprecated: works, warns once),
+    triangular_solve and lu_solve (old argument orders), and the functions PyTorch removed,
+    which raise its RuntimeError saying what replaces them."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            torch.set_default_tensor_type(torch.DoubleTensor)
+            assert torch.ones(1).dtype == torch.float64
+            torch.set_default_tensor_type("torch.FloatTensor")
+            assert torch.ones(1).dtype == torch.float32
+        with pytest.raises(TypeError, match="only floating-point types"):
+            torch.set_default_tensor_type(torch.LongTensor)
+    finally:
+        torch.set_default_dtype(torch.float32)
+    A = torch.tensor([[2.0, 1.0], [0.0, 4.0]], dtype=torch.float64)
+    b = torch.tensor([[1.0], [2.0]], dtype=torch.float64)
+    with pytest.warns(UserWarning, match="triangular_solve is deprecated"):
+        sol, coef = torch.triangular_solve(b, A)
+    np.testing.assert_allclose(host(A @ sol), host(b))
+    assert np.array_equal(host(coef), host(A)) and coef is not A
+    with pytest.warns(UserWarning):
+        sol_t = torch.triangular_solve(b, A, transpose=True).solution
+    np.testing.assert_allclose(host(A.T @ sol_t), host(b))
+    LU, piv = torch.linalg.lu_factor(A)
+    np.testing.assert_allclose(host(A @ torch.lu_solve(b, LU, piv)), host(b))
+    for name in ("solve", "lstsq", "eig", "symeig", "matrix_rank"):
+        with pytest.raises(RuntimeError, match="deprecated since version 1.9 and is now removed"):
+            getattr(torch, name)(A, A) if name in ("solve", "lstsq") else getattr(torch, name)(A)
+    draws = torch.binomial(torch.tensor([10.0, 5.0, 0.0]), torch.tensor([1.0, 0.0, 0.5]))
+    assert draws.tolist() == [10.0, 0.0, 0.0] and draws.dtype == torch.float32
+    assert (torch.sym_max(2, 3), torch.sym_int(2.7), torch.sym_ite(False, 1, 2)) == (3, 2, 2)
