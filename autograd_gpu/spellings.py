@@ -568,6 +568,49 @@ matrix_rank = _removed("matrix_rank", ".\nPlease use the `torch.linalg.matrix_ra
                        "`torch.linalg.matrix_rank()` to 'hermitian'.")
 
 
+# -- torch.*_cell: one step of a recurrent cell from its weights ---------------------------------
+def _cell_step(mode: str, input: Tensor, hx, w_ih: Tensor, w_hh: Tensor, b_ih, b_hh):
+    from .nn.modules.rnn import _cell
+
+    hs = hx if mode == "LSTM" else (hx,)
+    if input.dim() < 2:
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    if input.shape[1] != w_ih.shape[1]:
+        raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} expected "
+                           f"{w_ih.shape[1]}")
+    for i, h in enumerate(hs):
+        if h.shape[0] != input.shape[0]:
+            raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{i} "
+                               f"batch size {h.shape[0]}")
+        if h.shape[1] != w_hh.shape[1]:
+            raise RuntimeError(f"hidden{i} has inconsistent hidden_size: got {h.shape[1]}, "
+                               f"expected {w_hh.shape[1]}")
+    return _cell(mode, F.linear(input, w_ih, b_ih), hx, w_hh, b_hh)
+
+
+def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih=None,
+                  b_hh=None) -> Tensor:
+    return _cell_step("RNN_TANH", input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih=None,
+                  b_hh=None) -> Tensor:
+    return _cell_step("RNN_RELU", input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih=None,
+             b_hh=None) -> Tensor:
+    return _cell_step("GRU", input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def lstm_cell(input: Tensor, hx, w_ih: Tensor, w_hh: Tensor, b_ih=None, b_hh=None) -> tuple:
+    """One LSTM step: (h, c) from hx = (h, c)."""
+    if not isinstance(hx, (tuple, list)) or not all(isinstance(h, Tensor) for h in hx):
+        raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, "
+                        f"not {type(hx).__name__}")
+    return tuple(_cell_step("LSTM", input, tuple(hx), w_ih, w_hh, b_ih, b_hh))
+
+
 # -- torch.sym_* (plain Python numbers here: there are no symbolic sizes) ---------------------
 def sym_int(a):
     return int(a)
@@ -607,7 +650,8 @@ Tensor.unsafe_split = unsafe_split
 Tensor.unsafe_chunk = unsafe_chunk
 Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
 
-__all__ = ["set_default_tensor_type", "set_anomaly_enabled", "lu_solve", "triangular_solve",
+__all__ = ["rnn_tanh_cell", "rnn_relu_cell", "gru_cell", "lstm_cell",
+           "set_default_tensor_type", "set_anomaly_enabled", "lu_solve", "triangular_solve",
            "binomial", "solve", "lstsq", "eig", "symeig", "matrix_rank", "sym_int", "sym_float",
            "sym_not", "sym_max", "sym_min", "sym_sqrt", "sym_ite", "sym_sum", "frombuffer",
            "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes",

@@ -217,3 +217,23 @@ def test_lstm_with_projection_shapes_and_gradients():
     y, (h, c) = m(x)
     assert y.shape == (3, 2, 4) and h.shape == (4, 2, 2) and c.shape == (4, 2, 5)
     assert torch.autograd.gradcheck(lambda a: m(a)[0], (x,))
+
+
+@pytest.mark.parametrize("kind", ["RNN_TANH", "RNN_RELU", "GRU", "LSTM"])
+def test_functional_cells_are_the_module_cells(device, kind):
+    """torch.rnn_tanh_cell / rnn_relu_cell / gru_cell / lstm_cell with a cell module's
+    weights give its output and gradients."""
+    torch.manual_seed(0)
+    cell = {"RNN_TANH": nn.RNNCell(4, 5), "RNN_RELU": nn.RNNCell(4, 5, nonlinearity="relu"),
+            "GRU": nn.GRUCell(4, 5), "LSTM": nn.LSTMCell(4, 5)}[kind].double().to(device)
+    fn = {"RNN_TANH": torch.rnn_tanh_cell, "RNN_RELU": torch.rnn_relu_cell,
+          "GRU": torch.gru_cell, "LSTM": torch.lstm_cell}[kind]
+    x = torch.linspace(-1, 1, 12, dtype=torch.float64, device=device).reshape(3, 4)
+    h = torch.linspace(-0.5, 0.5, 15, dtype=torch.float64, device=device).reshape(3, 5)
+    hx = (h, h.flip(1)) if kind == "LSTM" else h
+    want = cell(x, hx)
+    got = fn(x, hx, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+    for a, b in zip(got if kind == "LSTM" else (got,), want if kind == "LSTM" else (want,)):
+        np.testing.assert_allclose(host(a), host(b), rtol=1e-12)
+    with pytest.raises(RuntimeError, match="input has inconsistent input_size: got 4 expected 3"):
+        fn(x, hx, cell.weight_ih[:, :3], cell.weight_hh)
