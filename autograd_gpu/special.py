@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import math
 
-from .ops import (digamma, erf, erfc, erfinv, exp2, expm1, lgamma, log1p, log_softmax, logit,
-                  logsumexp, polygamma, round, sigmoid, sinc, softmax, xlogy)
+from . import _polynomials
 from ._bessel import erfcx, i0, i0e, i1, i1e, spherical_bessel_j0
 from ._gamma import gammainc, gammaincc
-from .spellings import mvlgamma as multigammaln
+from ._polynomials import NAMES as _POLYNOMIALS
+from .ops import (
+    digamma,
+    erf,
+    erfc,
+    erfinv,
+    exp2,
+    expm1,
+    lgamma,
+    log1p,
+    log_softmax,
+    logit,
+    logsumexp,
+    polygamma,
+    round,
+    sigmoid,
+    sinc,
+    softmax,
+    xlogy,
+)
 from .ops.pointwise import where
+from .spellings import mvlgamma as multigammaln
 from .tensor import Tensor
 
 expit = sigmoid
@@ -48,4 +67,5 @@ __all__ = ["expit", "logit", "xlogy", "xlog1py", "erf", "erfc", "erfinv", "exp2"
            "log1p", "logsumexp", "log_softmax", "softmax", "sinc", "ndtr", "ndtri", "log_ndtr",
            "i0", "i0e", "i1", "i1e", "erfcx", "spherical_bessel_j0", "multigammaln",
            "gammainc", "gammaincc",
-           "entr", "round", "digamma", "psi", "gammaln", "polygamma"]
+           "entr", "round", "digamma", "psi", "gammaln", "polygamma"] + _POLYNOMIALS
+globals().update({name: getattr(_polynomials, name) for name in _POLYNOMIALS})

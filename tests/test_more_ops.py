@@ -765,3 +765,42 @@ def test_erfcx_spherical_j0_and_multigammaln(device):
     mv = ag.special.multigammaln(ag.tensor([2.5, 3.0], dtype=ag.float64, device=device), 2)
     np.testing.assert_allclose(host(mv), [0.5 * np.log(pi) + lgamma(a) + lgamma(a - 0.5)
                                           for a in (2.5, 3.0)], rtol=1e-13)
+
+
+def _polynomial_reference(name: str, x: float, n: int) -> float:
+    """Closed forms: Chebyshev via cos/sin of acos for |x| <= 1, the others by NumPy's
+    polynomial classes (Hermite physicists' and probabilists', Laguerre, Legendre)."""
+    from numpy.polynomial import hermite, hermite_e, laguerre, legendre
+
+    if n < 0:
+        return 0.0
+    if name.startswith("shifted_"):
+        name, x = name[len("shifted_"):], 2 * x - 1
+    t = np.arccos(x)
+    if name.startswith("chebyshev"):
+        kind = name[-1]
+        if kind == "t":
+            return np.cos(n * t)
+        if kind == "u":
+            return np.sin((n + 1) * t) / np.sin(t)
+        if kind == "v":
+            return np.cos((n + 0.5) * t) / np.cos(t / 2)
+        return np.sin((n + 0.5) * t) / np.sin(t / 2)
+    value = {"hermite_polynomial_h": hermite.hermval, "hermite_polynomial_he": hermite_e.hermeval,
+             "laguerre_polynomial_l": laguerre.lagval, "legendre_polynomial_p": legendre.legval}
+    return value[name](x, [0] * n + [1])  # (the n-th basis polynomial of that family)
+
+
+@pytest.mark.parametrize("name", ag.special._POLYNOMIALS)
+def test_orthogonal_polynomials_match_their_closed_forms(device, name):
+    xs = [-0.9, -0.35, 0.1, 0.45, 0.8] if not name.startswith("shifted") else \
+        [0.05, 0.3, 0.55, 0.7, 0.95]
+    x = ag.tensor(xs, dtype=ag.float64, device=device, requires_grad=True)
+    for n in (-1, 0, 1, 2, 5, 11):
+        got = getattr(ag.special, name)(x, n)
+        want = [_polynomial_reference(name, v, n) for v in xs]
+        np.testing.assert_allclose(host(got), want, rtol=1e-9, atol=1e-9)
+        assert not got.requires_grad and got.dtype == ag.float64  # (not differentiable)
+    ends = getattr(ag.special, name)(ag.tensor([1.0, -1.0, 0.0], device=device),
+                                     ag.tensor([3, 3, 4], device=device))
+    assert ends.dtype == ag.float32 and np.isfinite(host(ends)).all()
