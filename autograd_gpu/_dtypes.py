@@ -25,7 +25,7 @@ class dtype:  # noqa: N801 - PyTorch's spelling
         return False
 
     def __repr__(self) -> str:
-        return f"autograd_gpu.{self.name}"
+        return f"torch.{self.name}"  # (PyTorch's spelling, so printed programs agree)
 
     def __reduce__(self):
         return (_by_name, (self.name,))

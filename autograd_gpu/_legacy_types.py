@@ -27,12 +27,13 @@ class _LegacyType(type):
             (obj.device.type == "cuda") == cls.is_cuda
 
     def __repr__(cls) -> str:
-        return f"<class '{cls.__module__}.{cls.__name__}'>"
+        return f"<class '{cls._shown}.{cls.__name__}'>"  # (PyTorch's names: torch.*)
 
 
 def _make(module: str, cuda: bool) -> dict:
     return {name: _LegacyType(name, (), {"dtype": getattr(_dtypes, dt), "is_cuda": cuda,
-                                         "__module__": module})
+                                         "__module__": module,
+                                         "_shown": "torch.cuda" if cuda else "torch"})
             for name, dt in _NAMES.items()}
 
 

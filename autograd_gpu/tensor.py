@@ -37,7 +37,7 @@ class Size(tuple):
     """A shape, printed as PyTorch prints torch.Size."""
 
     def __repr__(self) -> str:
-        return f"autograd_gpu.Size({list(self)})"
+        return f"torch.Size({list(self)})"
 
     def numel(self) -> int:
         n = 1

@@ -26,7 +26,7 @@ class _Mismatch(Exception):
 
 
 def _type_name(obj) -> str:
-    return "<class 'autograd_gpu.Tensor'>" if isinstance(obj, Tensor) else str(type(obj))
+    return "<class 'torch.Tensor'>" if isinstance(obj, Tensor) else str(type(obj))
 
 
 def _tolerances(dtype_name: str, rtol, atol):

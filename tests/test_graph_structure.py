@@ -200,7 +200,7 @@ def test_version_error_names_the_op_as_pytorch_does():
     x = ag.linspace(-1, 1, 3, requires_grad=True)
     y = x.exp()
     y.mul_(3)
-    with pytest.raises(RuntimeError, match=r"\[autograd_gpu.FloatTensor \[3\]\], which is output "
+    with pytest.raises(RuntimeError, match=r"\[torch.FloatTensor \[3\]\], which is output "
                                            r"0 of Exp, is at version 1"):
         y.sum().backward()
 

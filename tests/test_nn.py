@@ -486,7 +486,7 @@ def test_parameter_containers_register_their_parameters():
     plist.append(torch.ones(1))
     assert len(plist) == 3 and all(isinstance(p, nn.Parameter) for p in plist)
     assert [n for n, _ in plist.named_parameters()] == ["0", "1", "2"]
-    assert "(1): Parameter containing: [autograd_gpu.float32 of size 2x3]" in repr(plist)
+    assert "(1): Parameter containing: [torch.float32 of size 2x3]" in repr(plist)
     pdict = nn.ParameterDict({"a": torch.zeros(2)})
     pdict["b"] = torch.ones(3)
     assert list(pdict.keys()) == ["a", "b"] and "b" in pdict and len(pdict) == 2

@@ -144,7 +144,7 @@ def test_repr_matches_pytorch():
     assert repr(torch.tensor([1.5, -2.25])) == "tensor([ 1.5000, -2.2500])"
     assert repr(torch.tensor([1, 2])) == "tensor([1, 2])"
     assert repr(torch.tensor([1.0], dtype=torch.float64)) == (
-        "tensor([1.], dtype=autograd_gpu.float64)")
+        "tensor([1.], dtype=torch.float64)")
     assert repr(torch.tensor([1.0, 2.0], requires_grad=True)) == (
         "tensor([1., 2.], requires_grad=True)")
     assert repr(torch.tensor([1e-5, 1.0])) == "tensor([1.0000e-05, 1.0000e+00])"
@@ -158,7 +158,7 @@ def test_repr_matches_pytorch():
 
 
 def test_dtype_and_device_objects():
-    assert repr(torch.float32) == "autograd_gpu.float32"
+    assert repr(torch.float32) == "torch.float32"  # (PyTorch's spelling)
     assert torch.float is torch.float32 and torch.double is torch.float64
     assert torch.long is torch.int64 and torch.half is torch.float16
     d = torch.device("cuda:1")
@@ -272,7 +272,7 @@ def test_legacy_typed_constructors():
     assert not isinstance(x, torch.cuda.FloatTensor)
     assert isinstance(x.long(), torch.LongTensor)
     assert x.type(torch.DoubleTensor).dtype == torch.float64
-    assert repr(torch.FloatTensor) == "<class 'autograd_gpu.FloatTensor'>"
+    assert repr(torch.FloatTensor) == "<class 'torch.FloatTensor'>"
     with pytest.raises(TypeError, match=r"expected .*float32.* \(got .*int64\)"):
         torch.FloatTensor(torch.tensor([1, 2]))
     with pytest.raises(TypeError, match=r"new\(\): data must be a sequence \(got float\)"):

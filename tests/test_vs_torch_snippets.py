@@ -60,7 +60,8 @@ def _same(a, b) -> bool:
 def test_same_result_as_pytorch(code):
     expected, got = _run(torch, code), _run(ag, code)
     if expected[0] == "error":  # the same error; ours may say more after PyTorch's words
-        # (names print as autograd_gpu.Size / autograd_gpu.float32 here, as the project chose)
+        # (names print as torch.Size / torch.float32, as PyTorch's; a few messages still say
+        # autograd_gpu where they name this library)
         message = got[2].replace("autograd_gpu.", "torch.") if got[0] == "error" else ""
         agrees_with_torch(torch, got[:2] == expected[:2] and message.startswith(
             expected[2].rstrip(".")), (code, expected, got))

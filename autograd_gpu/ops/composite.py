@@ -525,7 +525,7 @@ var_mean = _stat_mean("var")
 
 _aminmax = type("aminmax", (namedtuple("aminmax", ["min", "max"]),), {
     "__slots__": (),
-    "__repr__": lambda self: (f"autograd_gpu.return_types.aminmax(\nmin={self.min!r},\n"
+    "__repr__": lambda self: (f"torch.return_types.aminmax(\nmin={self.min!r},\n"
                               f"max={self.max!r})")})
 
 

@@ -106,10 +106,10 @@ _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "Half
 
 @method("type")
 def type_(self: Tensor, dtype=None, non_blocking: bool = False):
-    """Without an argument, the legacy type name (autograd_gpu.FloatTensor); with one, a cast."""
+    """Without an argument, the legacy type name (torch.FloatTensor); with one, a cast."""
     if dtype is None:
         where = "cuda." if self.device.type == "cuda" else ""
-        return f"autograd_gpu.{where}{_LEGACY[self.dtype.name]}"
+        return f"torch.{where}{_LEGACY[self.dtype.name]}"
     if isinstance(dtype, str):
         name = dtype.rsplit(".", 1)[-1]
         inverse = {v: k for k, v in _LEGACY.items()}

@@ -279,7 +279,7 @@ def _return_type(name):
         base = namedtuple(name, ["values", "indices"])
 
         def __repr__(self):
-            return (f"autograd_gpu.return_types.{name}(\nvalues={self.values!r},\n"
+            return (f"torch.return_types.{name}(\nvalues={self.values!r},\n"
                     f"indices={self.indices!r})")
 
         _values_indices[name] = type(name, (base,), {"__slots__": (), "__repr__": __repr__})

@@ -391,7 +391,7 @@ def _check_seq(tensors, name: str) -> list:
     tensors = list(tensors)
     if not tensors:
         if name == "cat":  # (PyTorch's cat raises a ValueError naming the package)
-            raise ValueError("autograd_gpu.cat(): expected a non-empty list of Tensors")
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
     same_device(name, tensors)
     return tensors
