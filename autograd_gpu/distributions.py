@@ -227,6 +227,12 @@ class Exponential(Distribution):
         self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
         return self.rate.log() - self.rate * value
 
+    def cdf(self, value) -> Tensor:
+        return 1 - (-self.rate * _tensor(value, self.rate)).exp()
+
+    def icdf(self, value) -> Tensor:
+        return -(-_tensor(value, self.rate)).log1p() / self.rate
+
     def entropy(self) -> Tensor:
         return 1.0 - self.rate.log()
 
@@ -441,3 +447,164 @@ from ._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa:
                      StudentT)
 
 __all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric", "Binomial"]
+
+from . import _transforms as transforms  # noqa: E402
+from ._transforms import _sum_rightmost  # noqa: E402
+
+
+class TransformedDistribution(Distribution):
+    """The distribution of transforms(base sample): samples pushed through the transforms,
+    log_prob by the change of variables (minus each transform's log |det Jacobian|)."""
+
+    def __init__(self, base_distribution, transforms, validate_args=None):
+        if isinstance(transforms, _transforms_mod.Transform):
+            transforms = [transforms]
+        elif not isinstance(transforms, (list, tuple)) or not all(
+                isinstance(t, _transforms_mod.Transform) for t in transforms):
+            raise ValueError(f"transforms must be a Transform or a list of Transforms, but was "
+                             f"{transforms}")
+        self.base_dist, self.transforms = base_distribution, list(transforms)
+        event_dim = max([len(base_distribution._event_shape)] +
+                        [t.event_dim for t in self.transforms])
+        shape = base_distribution._batch_shape + base_distribution._event_shape
+        cut = len(shape) - event_dim
+        super().__init__(shape[:cut], shape[cut:], validate_args)
+
+    @property
+    def has_rsample(self):
+        return self.base_dist.has_rsample
+
+    def sample(self, sample_shape=()) -> Tensor:
+        with no_grad():
+            x = self.base_dist.sample(sample_shape)
+            for t in self.transforms:
+                x = t(x)
+            return x
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        x = self.base_dist.rsample(sample_shape)
+        for t in self.transforms:
+            x = t(x)
+        return x
+
+    def log_prob(self, value) -> Tensor:
+        event_dim = len(self._event_shape)
+        log_prob, y = 0.0, value
+        for t in reversed(self.transforms):
+            x = t.inv(y)
+            log_prob = log_prob - _sum_rightmost(t.log_abs_det_jacobian(x, y),
+                                                 event_dim - t.event_dim)
+            y = x
+        return log_prob + _sum_rightmost(self.base_dist.log_prob(y),
+                                         event_dim - len(self.base_dist._event_shape))
+
+    def _monotone_sign(self):
+        sign = 1
+        for t in self.transforms:
+            sign = sign * t.sign
+        return sign
+
+    def cdf(self, value) -> Tensor:
+        for t in reversed(self.transforms):
+            value = t.inv(value)
+        value = self.base_dist.cdf(value)
+        sign = self._monotone_sign()
+        return value if not isinstance(sign, Tensor) and sign == 1 else \
+            sign * (value - 0.5) + 0.5
+
+    def icdf(self, value) -> Tensor:
+        sign = self._monotone_sign()
+        if isinstance(sign, Tensor) or sign != 1:
+            value = sign * (value - 0.5) + 0.5
+        value = self.base_dist.icdf(value)
+        for t in self.transforms:
+            value = t(value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+_transforms_mod = transforms
+_EULER_GAMMA = 0.57721566490153286061
+
+
+class Weibull(TransformedDistribution):
+    """scale * E^(1/concentration), E standard exponential."""
+
+    def __init__(self, scale, concentration, validate_args=None):
+        self.scale, self.concentration, _ = _pair(scale, concentration)
+        self._validate = self._validate_default if validate_args is None else validate_args
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+        self._check("concentration", self.concentration, self.concentration > 0,
+                    "GreaterThan(lower_bound=0.0)")
+        self.concentration_reciprocal = self.concentration.reciprocal()
+        base = Exponential(creation.ones_like(self.scale), validate_args=validate_args)
+        super().__init__(base, [transforms.PowerTransform(self.concentration_reciprocal),
+                                transforms.AffineTransform(0, self.scale)], validate_args)
+
+    def _params(self):
+        return {"scale": self.scale, "concentration": self.concentration}
+
+    def __repr__(self) -> str:
+        return Distribution.__repr__(self)
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.scale)
+        self._check_sample(value, value > 0, "GreaterThan(lower_bound=0.0)")
+        return super().log_prob(value)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.scale * (1 + self.concentration_reciprocal).lgamma().exp()
+
+    @property
+    def mode(self) -> Tensor:
+        k = self.concentration  # (PyTorch's formula as it is: not clamped for k < 1)
+        return self.scale * ((k - 1) / k) ** k.reciprocal()
+
+    @property
+    def variance(self) -> Tensor:
+        r = self.concentration_reciprocal
+        return self.scale ** 2 * ((1 + 2 * r).lgamma().exp() - (2 * (1 + r).lgamma()).exp())
+
+    def entropy(self) -> Tensor:
+        return _EULER_GAMMA * (1 - self.concentration_reciprocal) + (
+            self.scale * self.concentration_reciprocal).log() + 1
+
+
+class HalfCauchy(TransformedDistribution):
+    """|X| for X ~ Cauchy(0, scale)."""
+
+    def __init__(self, scale, validate_args=None):
+        from ._distributions_more import Cauchy
+
+        base = Cauchy(0, scale, validate_args=validate_args)
+        super().__init__(base, transforms.AbsTransform(), validate_args)
+        self.scale = base.scale
+
+    @property
+    def has_rsample(self):
+        return True
+
+    mean = property(lambda self: creation.full_like(self.scale.detach(), float("inf")))
+    mode = property(lambda self: creation.zeros_like(self.scale.detach()))
+    variance = property(lambda self: creation.full_like(self.scale.detach(), float("inf")))
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.scale)
+        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        lp = self.base_dist.log_prob(value) + math.log(2)
+        return where(value >= 0, lp, float("-inf"))
+
+    def cdf(self, value) -> Tensor:
+        return 2 * self.base_dist.cdf(_tensor(value, self.scale)) - 1
+
+    def icdf(self, prob) -> Tensor:
+        return self.base_dist.icdf((_tensor(prob, self.scale) + 1) / 2)
+
+    def entropy(self) -> Tensor:
+        return self.base_dist.entropy() - math.log(2)
+
+
+__all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy"]
