@@ -6,6 +6,7 @@ ops with their derivatives, on the device each tensor lives on.
 import builtins
 import math
 
+from . import _quiet_numpy  # noqa: F401  (first: NumPy's inf/nan warnings, as PyTorch's none)
 from . import ops as _ops  # attaches the ops to Tensor
 from . import (accelerator, amp, autograd, backends, cuda, datasets, distributions, func,
                linalg, nn, optim, profiler, special, storage, testing, utils, viz)

@@ -11,7 +11,7 @@ import math
 from . import creation, sampling
 from .autograd.grad_mode import no_grad
 from .ops import broadcast_shapes, where
-from .tensor import Tensor
+from .tensor import Size, Tensor
 
 __all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Bernoulli",
            "Categorical", "OneHotCategorical", "kl_divergence", "register_kl"]
@@ -46,14 +46,10 @@ class Distribution:
 
     @property
     def batch_shape(self):
-        from .tensor import Size
-
         return Size(self._batch_shape)
 
     @property
     def event_shape(self):
-        from .tensor import Size
-
         return Size(self._event_shape)
 
     def _extended(self, sample_shape) -> tuple:
@@ -292,6 +288,8 @@ class Categorical(Distribution):
     def __init__(self, probs=None, logits=None, validate_args=None):
         given_probs = probs is not None
         self.probs, self.logits = _probs_logits(probs, logits, False)
+        # (the parameters PyTorch's repr shows: the one given, and the other once it was read)
+        self._shown = ("probs",) if given_probs else ("logits",)
         if given_probs and probs is not None and self.probs.dim() < 1:
             raise ValueError("`probs` parameter must be at least one-dimensional.")
         self._num_events = self.probs.shape[-1]
@@ -302,7 +300,8 @@ class Categorical(Distribution):
                         "Simplex()")
 
     def _params(self):
-        return {"probs": self.probs}
+        return {name: getattr(self, name) for name in ("probs", "logits")
+                if name in self._shown}
 
     @property
     def param_shape(self):
@@ -607,4 +606,123 @@ class HalfCauchy(TransformedDistribution):
         return self.base_dist.entropy() - math.log(2)
 
 
-__all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy"]
+class Pareto(TransformedDistribution):
+    """scale * exp(E), E ~ Exponential(alpha)."""
+
+    def __init__(self, scale, alpha, validate_args=None):
+        self.scale, self.alpha, _ = _pair(scale, alpha)
+        self._validate = self._validate_default if validate_args is None else validate_args
+        self._check("alpha", self.alpha, self.alpha > 0, "GreaterThan(lower_bound=0.0)")
+        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
+        super().__init__(Exponential(self.alpha, validate_args=validate_args),
+                         [transforms.ExpTransform(), transforms.AffineTransform(0, self.scale)],
+                         validate_args)
+
+    def _params(self):
+        return {"alpha": self.alpha, "scale": self.scale}
+
+    def __repr__(self) -> str:
+        return Distribution.__repr__(self)
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.scale)
+        self._check_sample(value, value >= self.scale,
+                           f"GreaterThanEq(lower_bound={self.scale!r})")
+        return super().log_prob(value)
+
+    @property
+    def mean(self) -> Tensor:
+        a = self.alpha.clamp(min=1)
+        return a * self.scale / (a - 1)
+
+    mode = property(lambda self: self.scale)
+
+    @property
+    def variance(self) -> Tensor:
+        a = self.alpha.clamp(min=2)
+        return self.scale ** 2 * a / ((a - 1) ** 2 * (a - 2))
+
+    def entropy(self) -> Tensor:
+        return (self.scale / self.alpha).log() + (1 + self.alpha.reciprocal())
+
+
+class MixtureSameFamily(Distribution):
+    """A mixture whose components are the last batch dimension of one distribution, weighted
+    by a Categorical (a Gaussian mixture: Normal locs and scales of shape (..., K))."""
+    has_rsample = False
+
+    def __init__(self, mixture_distribution, component_distribution, validate_args=None):
+        if not isinstance(mixture_distribution, Categorical):
+            raise ValueError(" The Mixture distribution needs to be an  instance of "
+                             "torch.distributions.Categorical")
+        if not isinstance(component_distribution, Distribution):
+            raise ValueError("The Component distribution need to be an instance of "
+                             "torch.distributions.Distribution")
+        mdbs, cdbs = mixture_distribution._batch_shape, component_distribution._batch_shape[:-1]
+        for size1, size2 in zip(reversed(mdbs), reversed(cdbs)):
+            if size1 != 1 and size2 != 1 and size1 != size2:
+                raise ValueError(f"`mixture_distribution.batch_shape` ({Size(mdbs)}) is not "
+                                 f"compatible with `component_distribution.batch_shape`"
+                                 f"({Size(cdbs)})")
+        km, kc = mixture_distribution.logits.shape[-1], component_distribution._batch_shape[-1]
+        if km != kc:
+            raise ValueError(f"`mixture_distribution component` ({km}) does not equal "
+                             f"`component_distribution.batch_shape[-1]` ({kc})")
+        mixture_distribution._shown = ("probs", "logits")  # (read above, as PyTorch does)
+        self.mixture_distribution = mixture_distribution
+        self.component_distribution = component_distribution
+        self._num_component, self._event_ndims = km, len(component_distribution._event_shape)
+        super().__init__(cdbs, component_distribution._event_shape, validate_args)
+
+    def _pad(self, x: Tensor) -> Tensor:
+        return x.unsqueeze(-1 - self._event_ndims)
+
+    def _mixture_probs(self) -> Tensor:
+        probs = self.mixture_distribution.probs
+        for _ in range(self._event_ndims):
+            probs = probs.unsqueeze(-1)
+        return probs
+
+    @property
+    def mean(self) -> Tensor:
+        return (self._mixture_probs() * self.component_distribution.mean).sum(
+            -1 - self._event_ndims)
+
+    @property
+    def variance(self) -> Tensor:
+        probs, dim = self._mixture_probs(), -1 - self._event_ndims
+        mean_cond_var = (probs * self.component_distribution.variance).sum(dim)
+        var_cond_mean = (probs * (self.component_distribution.mean - self._pad(self.mean))
+                         ** 2).sum(dim)
+        return mean_cond_var + var_cond_mean
+
+    def cdf(self, x) -> Tensor:
+        x = self._pad(_tensor(x, self.mixture_distribution.probs))
+        return (self.component_distribution.cdf(x) * self.mixture_distribution.probs).sum(-1)
+
+    def log_prob(self, x) -> Tensor:
+        from .ops import log_softmax, logsumexp
+
+        x = self._pad(_tensor(x, self.mixture_distribution.probs))
+        log_prob_x = self.component_distribution.log_prob(x)
+        log_mix = log_softmax(self.mixture_distribution.logits, -1)
+        return logsumexp(log_prob_x + log_mix, -1)
+
+    def sample(self, sample_shape=()) -> Tensor:
+        with no_grad():
+            sample_len, batch_len = len(tuple(sample_shape)), len(self._batch_shape)
+            mix_sample = self.mixture_distribution.sample(sample_shape)
+            comp_samples = self.component_distribution.sample(sample_shape)
+            es = self._event_shape
+            index = mix_sample.reshape(tuple(mix_sample.shape) + (1,) * (len(es) + 1))
+            index = index.expand(tuple(mix_sample.shape) + (1,) + es)
+            out = comp_samples.gather(sample_len + batch_len, index)
+            return out.squeeze(sample_len + batch_len)
+
+    def __repr__(self) -> str:
+        return (f"MixtureSameFamily(\n  {self.mixture_distribution},\n  "
+                f"{self.component_distribution})")
+
+
+__all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "Pareto",
+            "MixtureSameFamily"]

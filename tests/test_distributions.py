@@ -292,3 +292,29 @@ def test_weibull_and_half_cauchy(device):
         h.log_prob(torch.tensor([-1.0], **kw))
     with pytest.raises(ValueError, match="Expected parameter scale"):
         D.Weibull(torch.tensor([-1.0], **kw), torch.tensor([1.0], **kw))
+
+
+def test_gaussian_mixture_and_pareto(device):
+    kw = dict(dtype=torch.float64, device=device)
+    w = torch.tensor([0.2, 0.5, 0.3], **kw)
+    mu, sd = torch.tensor([-1.0, 0.5, 2.0], **kw), torch.tensor([0.4, 1.0, 0.7], **kw)
+    m = D.MixtureSameFamily(D.Categorical(w), D.Normal(mu, sd))
+    x = torch.tensor([-0.8, 0.0, 1.9], **kw)
+    dens = (w * (-(x[:, None] - mu) ** 2 / (2 * sd ** 2)).exp() / (sd * math.sqrt(2 * math.pi)))
+    np.testing.assert_allclose(host(m.log_prob(x)), host(dens.sum(1).log()), rtol=1e-12)
+    mean = (w * mu).sum()
+    np.testing.assert_allclose(float(m.mean), float(mean), rtol=1e-12)
+    np.testing.assert_allclose(float(m.variance),
+                               float((w * (sd ** 2 + mu ** 2)).sum() - mean ** 2), rtol=1e-12)
+    torch.manual_seed(0)
+    sample = m.sample((4000,))
+    assert sample.shape == (4000,) and abs(float(sample.mean()) - float(mean)) < 0.1
+    with pytest.raises(ValueError, match="does not equal `component_distribution.batch_shape"):
+        D.MixtureSameFamily(D.Categorical(torch.ones(2, **kw)), D.Normal(mu, sd))
+    p = D.Pareto(torch.tensor([1.0, 2.0], **kw), torch.tensor([3.0, 0.5], **kw))
+    v = torch.tensor([1.5, 3.0], **kw)
+    want = p.alpha.log() + p.alpha * p.scale.log() - (p.alpha + 1) * v.log()
+    np.testing.assert_allclose(host(p.log_prob(v)), host(want), rtol=1e-12)
+    assert host(p.mean)[1] == np.inf  # (alpha <= 1: no finite mean)
+    with pytest.raises(ValueError, match="to be within the support"):
+        p.log_prob(torch.tensor([0.5, 3.0], **kw))
