@@ -13,7 +13,7 @@ from .ops import broadcast_shapes
 from .tensor import Tensor
 
 __all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
-           "Independent"]
+           "Independent", "Multinomial", "NegativeBinomial"]
 
 _EULER = 0.57721566490153286060
 
@@ -320,3 +320,119 @@ def _kl_independent(p, q):
     if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
         raise NotImplementedError
     return p._sum_rightmost(kl_divergence(p.base_dist, q.base_dist))
+
+
+class Multinomial(Distribution):
+    """Counts of total_count draws from a Categorical(probs / logits): event shape (K,)."""
+
+    def __init__(self, total_count: int = 1, probs=None, logits=None, validate_args=None):
+        from .distributions import Categorical
+
+        if not isinstance(total_count, int):
+            raise NotImplementedError("inhomogeneous total_count is not supported")
+        self.total_count = total_count
+        self._categorical = Categorical(probs=probs, logits=logits, validate_args=validate_args)
+        batch = self._categorical._batch_shape
+        super().__init__(batch, (self._categorical._num_events,), validate_args)
+
+    probs = property(lambda self: self._categorical.probs)
+    logits = property(lambda self: self._categorical.logits)
+    param_shape = property(lambda self: self._categorical.param_shape)
+    mean = property(lambda self: self.probs * self.total_count)
+    variance = property(lambda self: self.total_count * self.probs * (1 - self.probs))
+
+    def __repr__(self) -> str:
+        return "Multinomial()"  # (PyTorch's repr shows no parameter: they are properties)
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        shape = tuple(sample_shape)
+        draws = self._categorical.sample((self.total_count,) + shape)  # (n, *S, *B)
+        counts = creation.zeros(shape + self._batch_shape + self._event_shape,
+                                dtype=self.probs.dtype, device=self.probs.device)
+        ones = creation.ones_like(draws, dtype=self.probs.dtype)
+        order = list(range(1, draws.dim())) + [0]  # (*S, *B, n): each row's draws
+        return counts.scatter_add_(-1, draws.permute(order), ones.permute(order))
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.probs)
+        self._check_sample(value, ((value >= 0).all(-1)) & (value.sum(-1) <= self.total_count),
+                           "Multinomial()")
+        logits = self.logits
+        logits = logits.masked_fill((value == 0) & (logits == float("-inf")), 0.0)
+        log_factorial_n = math.lgamma(self.total_count + 1)
+        log_factorial_xs = (value + 1).lgamma().sum(-1)
+        return log_factorial_n - log_factorial_xs + (logits * value).sum(-1)
+
+
+class NegativeBinomial(Distribution):
+    """The number of successes before total_count failures, each trial a success with
+    probability probs (or sigmoid(logits))."""
+
+    def __init__(self, total_count, probs=None, logits=None, validate_args=None):
+        from .distributions import _pair, _probs_logits
+
+        given = "probs" if probs is not None else "logits"
+        p, lg = _probs_logits(probs, logits, True)
+        param = p if given == "probs" else lg
+        self.total_count, param, shape = _pair(total_count, param)
+        if given == "probs":
+            self._probs, self._logits = param, lg.expand(shape)
+        else:
+            self._probs, self._logits = p.expand(shape), param
+        self._shown = ["total_count", given]
+        super().__init__(shape, (), validate_args)
+        self._check("total_count", self.total_count, self.total_count >= 0,
+                    "GreaterThanEq(lower_bound=0)")
+        if given == "probs":
+            self._check("probs", self._probs, (self._probs >= 0) & (self._probs <= 1),
+                        "HalfOpenInterval(lower_bound=0.0, upper_bound=1.0)")
+
+    def _read(self, name: str) -> Tensor:
+        if name not in self._shown:  # (PyTorch's lazy parameter appears in its repr once read)
+            self._shown.append(name)
+            self._shown.sort(key=["total_count", "probs", "logits"].index)
+        return self._probs if name == "probs" else self._logits
+
+    probs = property(lambda self: self._read("probs"))
+    logits = property(lambda self: self._read("logits"))
+
+    def _params(self):
+        return {name: (self.total_count if name == "total_count" else
+                       self._probs if name == "probs" else self._logits)
+                for name in self._shown}
+
+    @property
+    def mean(self) -> Tensor:
+        return self.total_count * self.logits.exp()
+
+    @property
+    def mode(self) -> Tensor:
+        return ((self.total_count - 1) * self.logits.exp()).floor().clamp(min=0.0)
+
+    @property
+    def variance(self) -> Tensor:
+        return self.mean / (-self.logits).sigmoid()
+
+    def _sample(self, sample_shape=()) -> Tensor:
+        from ._gamma import Gamma
+
+        with no_grad():
+            rate = (-self.logits).exp()
+            shape = self._extended(sample_shape)
+            lam = Gamma(self.total_count, rate, validate_args=False).sample(sample_shape)
+            return sampling.poisson(lam.expand(shape))
+
+    def log_prob(self, value) -> Tensor:
+        from .nn import functional as F
+
+        value = _tensor(value, self.total_count)
+        self._check_sample(value, (value >= 0) & (value == value.floor()),
+                           "IntegerGreaterThan(lower_bound=0)")
+        logits = self.logits
+        log_unnormalized = self.total_count * F.logsigmoid(-logits) + value * F.logsigmoid(
+            logits)
+        log_normalization = -(self.total_count + value).lgamma() + (1.0 + value).lgamma() + \
+            self.total_count.lgamma()
+        log_normalization = log_normalization.masked_fill(self.total_count + value == 0.0,
+                                                          0.0)
+        return log_unnormalized - log_normalization

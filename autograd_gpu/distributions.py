@@ -438,10 +438,11 @@ def _kl_laplace(p, q):
 
 
 from ._distributions_more import (Cauchy, Gumbel, HalfNormal, Independent,  # noqa: E402
-                                  LogNormal, MultivariateNormal, Poisson)
+                                  LogNormal, Multinomial, MultivariateNormal,
+                                  NegativeBinomial, Poisson)
 
 __all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
-            "Independent"]
+            "Independent", "Multinomial", "NegativeBinomial"]
 from ._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
                      StudentT)
 

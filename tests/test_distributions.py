@@ -318,3 +318,28 @@ def test_gaussian_mixture_and_pareto(device):
     assert host(p.mean)[1] == np.inf  # (alpha <= 1: no finite mean)
     with pytest.raises(ValueError, match="to be within the support"):
         p.log_prob(torch.tensor([0.5, 3.0], **kw))
+
+
+def test_multinomial_and_negative_binomial(device):
+    kw = dict(dtype=torch.float64, device=device)
+    p = torch.tensor([0.2, 0.3, 0.5], **kw)
+    m = D.Multinomial(5, p)
+    x = torch.tensor([1.0, 2.0, 2.0], **kw)
+    want = math.log(math.factorial(5) / (1 * 2 * 2) * 0.2 * 0.3 ** 2 * 0.5 ** 2)
+    assert float(m.log_prob(x)) == pytest.approx(want, rel=1e-12)
+    torch.manual_seed(0)
+    counts = m.sample((3000,))
+    assert counts.shape == (3000, 3) and (host(counts).sum(-1) == 5).all()
+    np.testing.assert_allclose(host(counts.mean(0)), host(m.mean), atol=0.1)
+    with pytest.raises(ValueError, match="to be within the support"):
+        m.log_prob(torch.tensor([1.0, 2.0, 3.0], **kw))
+    r, q = torch.tensor([3.0, 0.5], **kw), torch.tensor([0.4, 0.9], **kw)
+    nb = D.NegativeBinomial(r, q)
+    k = torch.tensor([2.0, 4.0], **kw)
+    want = [math.lgamma(kk + rr) - math.lgamma(kk + 1) - math.lgamma(rr) + rr * math.log(1 - qq)
+            + kk * math.log(qq) for kk, rr, qq in zip(host(k), host(r), host(q))]
+    np.testing.assert_allclose(host(nb.log_prob(k)), want, rtol=1e-12)
+    np.testing.assert_allclose(host(nb.mean), host(r * q / (1 - q)), rtol=1e-12)
+    draws = D.NegativeBinomial(torch.tensor([3.0], **kw), torch.tensor([0.5], **kw)).sample(
+        (4000,))
+    assert (host(draws) >= 0).all() and abs(float(draws.mean()) - 3.0) < 0.25
