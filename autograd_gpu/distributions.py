@@ -725,5 +725,88 @@ class MixtureSameFamily(Distribution):
                 f"{self.component_distribution})")
 
 
+class _LogitRelaxedBernoulli(Distribution):
+    """The logit of a RelaxedBernoulli sample (PyTorch's LogitRelaxedBernoulli)."""
+    has_rsample = True
+
+    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
+        self.temperature = _tensor(temperature)
+        self.probs, self.logits = _probs_logits(probs, logits, True)
+        super().__init__(tuple(self.probs.shape), (), validate_args)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        shape = self._extended(sample_shape)
+        u = creation.rand(*shape, dtype=self.logits.dtype, device=self.logits.device)
+        u = _clamp(u)
+        return (self.logits + u.log() - (-u).log1p()) / self.temperature
+
+    def log_prob(self, value) -> Tensor:
+        from .nn import functional as F
+
+        diff = self.logits - _tensor(value, self.logits) * self.temperature
+        return self.temperature.log() + diff - 2 * F.softplus(diff)
+
+
+class _ExpRelaxedCategorical(Distribution):
+    """The log of a RelaxedOneHotCategorical sample (PyTorch's ExpRelaxedCategorical)."""
+    has_rsample = True
+
+    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
+        self.temperature = _tensor(temperature)
+        self._categorical = Categorical(probs, logits, validate_args=validate_args)
+        cat = self._categorical
+        super().__init__(cat._batch_shape, (cat._num_events,), validate_args)
+
+    probs = property(lambda self: self._categorical.probs)
+    logits = property(lambda self: self._categorical.logits)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        shape = self._extended(sample_shape)
+        u = _clamp(creation.rand(*shape, dtype=self.logits.dtype, device=self.logits.device))
+        scores = (self.logits - (-u.log()).log()) / self.temperature
+        return scores - scores.logsumexp(-1, keepdim=True)
+
+    def log_prob(self, value) -> Tensor:
+        k = self._categorical._num_events
+        log_scale = math.lgamma(k) - self.temperature.log() * -(k - 1)
+        score = self.logits - _tensor(value, self.logits) * self.temperature
+        score = (score - score.logsumexp(-1, keepdim=True)).sum(-1)
+        return score + log_scale
+
+
+def _clamp(p: Tensor) -> Tensor:
+    from ._transforms import _clamp_probs
+
+    return _clamp_probs(p)
+
+
+class RelaxedBernoulli(TransformedDistribution):
+    """A continuous relaxation of Bernoulli on (0, 1): sigmoid of a logistic sample scaled
+    by 1 / temperature (reparameterised)."""
+
+    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
+        base = _LogitRelaxedBernoulli(temperature, probs, logits, validate_args)
+        super().__init__(base, transforms.SigmoidTransform(), validate_args)
+
+    temperature = property(lambda self: self.base_dist.temperature)
+    probs = property(lambda self: self.base_dist.probs)
+    logits = property(lambda self: self.base_dist.logits)
+
+
+class RelaxedOneHotCategorical(TransformedDistribution):
+    """The Gumbel-softmax (concrete) relaxation of OneHotCategorical on the simplex."""
+
+    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
+        base = _ExpRelaxedCategorical(temperature, probs, logits, validate_args)
+        super().__init__(base, transforms.ExpTransform(), validate_args)
+
+    temperature = property(lambda self: self.base_dist.temperature)
+    probs = property(lambda self: self.base_dist.probs)
+    logits = property(lambda self: self.base_dist.logits)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        return _clamp(super().rsample(sample_shape))
+
+
 __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "Pareto",
-            "MixtureSameFamily"]
+            "MixtureSameFamily", "RelaxedBernoulli", "RelaxedOneHotCategorical"]

@@ -343,3 +343,25 @@ def test_multinomial_and_negative_binomial(device):
     draws = D.NegativeBinomial(torch.tensor([3.0], **kw), torch.tensor([0.5], **kw)).sample(
         (4000,))
     assert (host(draws) >= 0).all() and abs(float(draws.mean()) - 3.0) < 0.25
+
+
+def test_relaxed_bernoulli_and_one_hot_categorical(device):
+    """The concrete relaxations: densities from the change of variables, samples inside the
+    open interval / simplex, and rsample differentiable in the logits."""
+    kw = dict(dtype=torch.float64, device=device)
+    lg = torch.tensor([0.1, -0.4], **kw)
+    temp = torch.tensor(0.6, **kw)
+    y = torch.tensor([0.3, 0.95], **kw)
+    logit = (y / (1 - y)).log()  # the logistic density of the logit, over d y / d logit
+    diff = lg - logit * temp
+    want = temp.log() + diff - 2 * torch.nn.functional.softplus(diff) - (y * (1 - y)).log()
+    np.testing.assert_allclose(host(D.RelaxedBernoulli(temp, logits=lg).log_prob(y)),
+                               host(want), rtol=1e-12)
+    logits = torch.tensor([0.2, -0.3, 0.5], **kw, requires_grad=True)
+    rc = D.RelaxedOneHotCategorical(torch.tensor(0.5, **kw), logits=logits)
+    torch.manual_seed(0)
+    s = rc.rsample((8,))
+    assert s.shape == (8, 3) and np.allclose(host(s).sum(-1), 1) and (host(s) > 0).all()
+    (s[:, 0]).sum().backward()
+    assert logits.grad is not None and np.isfinite(host(logits.grad)).all()
+    assert rc.event_shape == (3,) and rc.has_rsample
