@@ -7,8 +7,8 @@ import math
 
 from . import creation, linalg, sampling
 from .autograd.grad_mode import no_grad
-from .distributions import (Distribution, Normal, _LocScale, _tensor, kl_divergence,
-                            register_kl)
+from .distributions import (Distribution, Normal, _Folded, _LocScale, _tensor,
+                            kl_divergence, register_kl)
 from .ops import broadcast_shapes
 from .tensor import Tensor
 
@@ -56,7 +56,7 @@ class LogNormal(Distribution):
         return self.base_dist.entropy() + self.loc
 
 
-class HalfNormal(Distribution):
+class HalfNormal(_Folded, Distribution):
     """|Normal(0, scale)|."""
     has_rsample = True
 
@@ -71,23 +71,6 @@ class HalfNormal(Distribution):
 
     def rsample(self, sample_shape=()) -> Tensor:
         return self.base_dist.rsample(sample_shape).abs()
-
-    def log_prob(self, value) -> Tensor:
-        from .ops import where
-
-        value = _tensor(value, self.scale)
-        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
-        log_prob = self.base_dist.log_prob(value) + math.log(2)
-        return where(value >= 0, log_prob, float("-inf"))
-
-    def cdf(self, value) -> Tensor:
-        return 2 * self.base_dist.cdf(_tensor(value, self.scale)) - 1
-
-    def icdf(self, prob) -> Tensor:
-        return self.base_dist.icdf((_tensor(prob, self.scale) + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        return self.base_dist.entropy() - math.log(2)
 
 
 class Cauchy(_LocScale):

@@ -110,6 +110,25 @@ class _LocScale(Distribution):
         return {"loc": self.loc, "scale": self.scale}
 
 
+class _Folded:
+    """|X| for X symmetric about 0 with scale `scale` (self.base_dist): the density, cdf and
+    entropy of the half distribution (HalfNormal, HalfCauchy)."""
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.scale)
+        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        return where(value >= 0, self.base_dist.log_prob(value) + math.log(2), float("-inf"))
+
+    def cdf(self, value) -> Tensor:
+        return 2 * self.base_dist.cdf(_tensor(value, self.scale)) - 1
+
+    def icdf(self, prob) -> Tensor:
+        return self.base_dist.icdf((_tensor(prob, self.scale) + 1) / 2)
+
+    def entropy(self) -> Tensor:
+        return self.base_dist.entropy() - math.log(2)
+
+
 class Normal(_LocScale):
 
     mean = property(lambda self: self.loc)
@@ -573,7 +592,7 @@ class Weibull(TransformedDistribution):
             self.scale * self.concentration_reciprocal).log() + 1
 
 
-class HalfCauchy(TransformedDistribution):
+class HalfCauchy(_Folded, TransformedDistribution):
     """|X| for X ~ Cauchy(0, scale)."""
 
     def __init__(self, scale, validate_args=None):
@@ -590,21 +609,6 @@ class HalfCauchy(TransformedDistribution):
     mean = property(lambda self: creation.full_like(self.scale.detach(), float("inf")))
     mode = property(lambda self: creation.zeros_like(self.scale.detach()))
     variance = property(lambda self: creation.full_like(self.scale.detach(), float("inf")))
-
-    def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.scale)
-        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
-        lp = self.base_dist.log_prob(value) + math.log(2)
-        return where(value >= 0, lp, float("-inf"))
-
-    def cdf(self, value) -> Tensor:
-        return 2 * self.base_dist.cdf(_tensor(value, self.scale)) - 1
-
-    def icdf(self, prob) -> Tensor:
-        return self.base_dist.icdf((_tensor(prob, self.scale) + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        return self.base_dist.entropy() - math.log(2)
 
 
 class Pareto(TransformedDistribution):
