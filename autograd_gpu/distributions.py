@@ -812,5 +812,90 @@ class RelaxedOneHotCategorical(TransformedDistribution):
         return _clamp(super().rsample(sample_shape))
 
 
+class InverseGamma(TransformedDistribution):
+    """1 / X for X ~ Gamma(concentration, rate)."""
+
+    def __init__(self, concentration, rate, validate_args=None):
+        from ._gamma import Gamma
+
+        base = Gamma(concentration, rate, validate_args=validate_args)
+        super().__init__(base, transforms.PowerTransform(-base.rate.new_ones(())),
+                         validate_args)
+
+    concentration = property(lambda self: self.base_dist.concentration)
+    rate = property(lambda self: self.base_dist.rate)
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.rate)
+        self._check_sample(value, value > 0, "GreaterThan(lower_bound=0.0)")
+        return super().log_prob(value)
+
+    @property
+    def mean(self) -> Tensor:
+        c = self.concentration
+        return where(c > 1, self.rate / (c - 1), float("inf"))
+
+    mode = property(lambda self: self.rate / (self.concentration + 1))
+
+    @property
+    def variance(self) -> Tensor:
+        c = self.concentration
+        return where(c > 2, self.rate ** 2 / ((c - 1) ** 2 * (c - 2)), float("inf"))
+
+    def entropy(self) -> Tensor:
+        c = self.concentration
+        return c + self.rate.log() + c.lgamma() - (1 + c) * c.digamma()
+
+
+class Kumaraswamy(TransformedDistribution):
+    """(1 - U^(1/concentration0))^(1/concentration1), U uniform on (0, 1)."""
+
+    def __init__(self, concentration1, concentration0, validate_args=None):
+        self.concentration1, self.concentration0, _ = _pair(concentration1, concentration0)
+        self._validate = self._validate_default if validate_args is None else validate_args
+        for name in ("concentration1", "concentration0"):
+            value = getattr(self, name)
+            self._check(name, value, value > 0, "GreaterThan(lower_bound=0.0)")
+        zeros = creation.zeros_like(self.concentration0)
+        base = Uniform(zeros, zeros + 1, validate_args=validate_args)
+        super().__init__(base, [transforms.PowerTransform(self.concentration0.reciprocal()),
+                                transforms.AffineTransform(1.0, -1.0),
+                                transforms.PowerTransform(self.concentration1.reciprocal())],
+                         validate_args)
+
+    def _params(self):
+        return {"concentration1": self.concentration1, "concentration0": self.concentration0}
+
+    def __repr__(self) -> str:
+        return Distribution.__repr__(self)
+
+    def log_prob(self, value) -> Tensor:
+        value = _tensor(value, self.concentration1)
+        self._check_sample(value, (value >= 0) & (value <= 1),
+                           "Interval(lower_bound=0.0, upper_bound=1.0)")
+        return super().log_prob(value)
+
+    def _moment(self, n: int) -> Tensor:
+        a, b = self.concentration1, self.concentration0
+        arg1 = 1 + n / a
+        return b * (arg1.lgamma() + b.lgamma() - (arg1 + b).lgamma()).exp()
+
+    mean = property(lambda self: self._moment(1))
+    variance = property(lambda self: self._moment(2) - self._moment(1) ** 2)
+
+    @property
+    def mode(self) -> Tensor:
+        a, b = self.concentration1, self.concentration0  # (PyTorch's formula, as it is)
+        log_mode = b.reciprocal() * (-b).log1p() - (-b * a).log1p()
+        return where((b < 1) | (a < 1), float("nan"), log_mode).exp()
+
+    def entropy(self) -> Tensor:
+        a, b = self.concentration1, self.concentration0
+        t1, t0 = 1 - a.reciprocal(), 1 - b.reciprocal()
+        h0 = (b + 1).digamma() + _EULER_GAMMA
+        return t0 + t1 * h0 - a.log() - b.log()
+
+
 __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "Pareto",
-            "MixtureSameFamily", "RelaxedBernoulli", "RelaxedOneHotCategorical"]
+            "MixtureSameFamily", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+            "InverseGamma", "Kumaraswamy"]

@@ -365,3 +365,18 @@ def test_relaxed_bernoulli_and_one_hot_categorical(device):
     (s[:, 0]).sum().backward()
     assert logits.grad is not None and np.isfinite(host(logits.grad)).all()
     assert rc.event_shape == (3,) and rc.has_rsample
+
+
+def test_inverse_gamma_and_kumaraswamy_densities(device):
+    kw = dict(dtype=torch.float64, device=device)
+    c, r = torch.tensor([2.0, 3.5], **kw), torch.tensor([1.0, 0.5], **kw)
+    x = torch.tensor([0.5, 2.0], **kw)
+    want = c * r.log() - c.lgamma() - (c + 1) * x.log() - r / x
+    np.testing.assert_allclose(host(D.InverseGamma(c, r).log_prob(x)), host(want), rtol=1e-12)
+    a, b = torch.tensor([2.0, 0.7], **kw), torch.tensor([3.0, 1.5], **kw)
+    u = torch.tensor([0.3, 0.8], **kw)
+    want = a.log() + b.log() + (a - 1) * u.log() + (b - 1) * (1 - u ** a).log()
+    np.testing.assert_allclose(host(D.Kumaraswamy(a, b).log_prob(u)), host(want), rtol=1e-12)
+    torch.manual_seed(0)
+    s = D.Kumaraswamy(a, b).rsample((2000,))
+    np.testing.assert_allclose(host(s.mean(0)), host(D.Kumaraswamy(a, b).mean), atol=0.03)

@@ -1,6 +1,8 @@
 """Tensor creation, dtypes and promotion, properties, conversions and printing."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -447,3 +449,20 @@ def test_deprecated_and_removed_top_level_spellings():
     draws = torch.binomial(torch.tensor([10.0, 5.0, 0.0]), torch.tensor([1.0, 0.0, 0.5]))
     assert draws.tolist() == [10.0, 0.0, 0.0] and draws.dtype == torch.float32
     assert (torch.sym_max(2, 3), torch.sym_int(2.7), torch.sym_ite(False, 1, 2)) == (3, 2, 2)
+
+
+def test_zero_dim_tensors_sort_flip_and_take_their_sign():
+    """A 0-dim tensor is its own one-element line for sort/argsort/topk/msort/flip (dims 0
+    and -1), and its sign is a 0-dim tensor (NaN's sign is 0, as PyTorch's)."""
+    x = torch.tensor(-0.5, requires_grad=True)
+    values, indices = x.sort(descending=True)
+    top, where = x.topk(1)
+    assert values.shape == indices.shape == top.shape == where.shape == ()
+    assert float(values) == -0.5 and int(indices) == 0 and int(x.argsort()) == 0
+    (values * 2 + top * 3 + x.flip(0) + x.msort()).backward()
+    assert float(x.grad) == 7.0
+    assert float(torch.tensor(-2.0).sign()) == -1.0 and float(torch.tensor(math.nan).sign()) == 0
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        x.sort(dim=1)
+    with pytest.raises(RuntimeError, match="selected index k out of range"):
+        x.topk(2)

@@ -50,6 +50,8 @@ def flip(input: Tensor, *dims, **kw) -> Tensor:
     if kw:                                                          # 0, 2) or flip(x, (0, 2)))
         raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kw))}'")
     dims = wrap_dims(dims, input.dim())
+    if input._data.ndim == 0:  # (a scalar's dim 0 / -1 is itself: nothing to flip)
+        dims = ()
     out = backends.of(input._data).xp.flip(input._data, dims).copy()
     if recording(input):
         res = record(FlipBackward0, out, (input,))
@@ -288,13 +290,19 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     from .reduction import _return_type
 
     d = _wrap_dim(dim, input.dim())
+    if input.dim() == 0:  # a scalar sorts as its one-element line
+        res = sort(input.reshape(1), 0, descending, stable)
+        return _return_type("sort")(res.values.reshape(()), res.indices.reshape(()))
     idx = _sorted_indices(input, d, descending, stable)
     return _return_type("sort")(input.gather(d, idx), idx)
 
 
 @method("argsort")
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
-    return _sorted_indices(input, _wrap_dim(dim, input.dim()), descending, stable)
+    d = _wrap_dim(dim, input.dim())
+    if input.dim() == 0:
+        return _sorted_indices(input.reshape(1), 0, descending, stable).reshape(())
+    return _sorted_indices(input, d, descending, stable)
 
 
 @method("topk")
@@ -305,8 +313,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     d = _wrap_dim(dim, input.dim())
     if input._data.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    if not 0 <= k <= input.shape[d]:
+    if not 0 <= k <= (input.shape[d] if input.dim() else 1):
         raise RuntimeError("selected index k out of range")
+    if input.dim() == 0:  # a scalar: its one-element line, and scalars back when k is 1
+        line = input.reshape(1)
+        idx = _sorted_indices(line, 0, largest, True)[:k]
+        values = line.gather(0, idx)
+        shape = () if k == 1 else (0,)
+        return _return_type("topk")(values.reshape(shape), idx.reshape(shape))
     idx = _sorted_indices(input, d, largest, True)
     lead = (slice(None),) * d
     idx = idx[lead + (slice(0, k),)]

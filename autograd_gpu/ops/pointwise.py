@@ -600,9 +600,10 @@ def sign(input: Tensor) -> Tensor:
 def _sign(a):
     if a.dtype == np.bool_:  # a bool's sign is itself
         return a.copy()
-    out = backends.of(a).xp.sign(a)
-    if a.dtype.kind == "f":  # sign(NaN) is 0 in PyTorch
-        out[out != out] = 0
+    xp = backends.of(a).xp
+    out = xp.sign(a)
+    if a.dtype.kind == "f":  # sign(NaN) is 0 in PyTorch (where: a 0-d result is a scalar)
+        out = xp.where(out != out, out.dtype.type(0), out)
     return out
 
 
