@@ -804,3 +804,18 @@ def test_orthogonal_polynomials_match_their_closed_forms(device, name):
     ends = getattr(ag.special, name)(ag.tensor([1.0, -1.0, 0.0], device=device),
                                      ag.tensor([3, 3, 4], device=device))
     assert ends.dtype == ag.float32 and np.isfinite(host(ends)).all()
+
+
+def test_empty_tensors_reduce_and_normalise_as_pytorch():
+    x = ag.zeros(0, 3, requires_grad=True)
+    y = x.softmax(1)
+    assert y.shape == (0, 3) and x.log_softmax(0).shape == (0, 3)
+    assert x.logcumsumexp(0).shape == (0, 3) and x.amax(1).shape == (0,)
+    y.sum().backward()
+    assert x.grad.shape == (0, 3)
+    with pytest.raises(RuntimeError, match="amax\\(\\): Expected reduction dim to be specified"):
+        x.amax()
+    with pytest.raises(IndexError, match="amin\\(\\): Expected reduction dim 0 to have non-zero"):
+        x.amin((0, 1))
+    with pytest.raises(IndexError, match="kthvalue\\(\\): Expected reduction dim 0 to have"):
+        x.kthvalue(1, 0)

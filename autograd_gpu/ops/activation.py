@@ -49,6 +49,8 @@ def _softmax(cls, input: Tensor, dim, dtype, log: bool) -> Tensor:
     xp = backends.of(x).xp
     if x.ndim == 0:
         out = xp.zeros_like(x) if log else xp.ones_like(x)
+    elif x.size == 0:  # (nothing to normalise; NumPy's max would refuse the empty axis)
+        out = x.copy()
     else:
         shifted = x - x.max(axis=d, keepdims=True)
         e = xp.exp(shifted)

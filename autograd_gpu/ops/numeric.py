@@ -103,7 +103,7 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(x))) along dim, shifted by the (detached) maximum along dim."""
     x = _floating(input)
-    if x.dim() == 0:
+    if x.dim() == 0 or x.numel() == 0:
         return x * 1
     d = wrap_dims(dim, x.dim())[0]
     m = _shift(x, d)

@@ -353,6 +353,13 @@ def _amax_like(is_max: bool, name: str):
     def op(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
         x = input._data
         dims = _dims(dim, x.ndim)
+        if x.size == 0:  # PyTorch's errors for a maximum over nothing
+            if dim in ((), None, []):
+                _empty_reduction(name, x, None)
+            for d in dims:
+                if x.shape[d] == 0:
+                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
+                                     f"size.")
         out = x.max(axis=dims, keepdims=keepdim) if is_max else x.min(axis=dims,
                                                                      keepdims=keepdim)
         cls = AmaxBackward0 if is_max else AminBackward0
