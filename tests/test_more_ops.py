@@ -819,3 +819,16 @@ def test_empty_tensors_reduce_and_normalise_as_pytorch():
         x.amin((0, 1))
     with pytest.raises(IndexError, match="kthvalue\\(\\): Expected reduction dim 0 to have"):
         x.kthvalue(1, 0)
+
+
+@pytest.mark.parametrize("call,kernel", [
+    (lambda x: x.frac(), "frac_cpu"), (lambda x: x.hypot(x), "hypot_cpu"),
+    (lambda x: x.logaddexp(x), "logaddexp_cpu"), (lambda x: x.logcumsumexp(0),
+                                                  "logcumsumexp_out_cpu"),
+    (lambda x: x.histc(3), "histogram_cpu")])
+def test_float_only_ops_refuse_integers_as_pytorch(call, kernel):
+    with pytest.raises(NotImplementedError, match=f"\"{kernel}\" not implemented for 'Long'"):
+        call(ag.tensor([3, -1, 2]))
+    assert call(ag.tensor([3.0, -1.0, 2.0])).dtype == ag.float32
+    with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral"):
+        ag.tensor([3, -1, 2]).bincount()

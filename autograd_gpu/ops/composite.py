@@ -730,7 +730,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
-    if input.dim() != 1 or input.dtype.is_floating_point:
+    if input.dim() != 1 or input.dtype.is_floating_point or (
+            input.numel() and bool((input._data < 0).any())):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     xp = backends.of(input._data).xp
     w = None if weights is None else weights._data
@@ -804,6 +805,9 @@ __all__ += ["median", "kthvalue", "cummax", "cummin", "masked_select", "nansum",
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
     """Counts in `bins` equal bins over [min, max] (the data's range when both are 0),
     values outside ignored, as torch.histc; not differentiable."""
+    from .pointwise import float_kernel_only
+
+    float_kernel_only(input.dtype, "histogram_cpu")
     xp = backends.of(input._data).xp
     data = input._data.reshape(-1)
     lo, hi = float(min), float(max)

@@ -17,7 +17,7 @@ from ..tensor import Tensor, _wrap
 from ..backends import numpy_backend
 from ._core import method, record, recording, register, save_output, to_float, wrap_dims
 from .one_node import one_node
-from .pointwise import NotImplementedBackward, isinf, isnan, maximum, where
+from .pointwise import NotImplementedBackward, float_kernel_only, isinf, isnan, maximum, where
 
 __all__ = ["logit", "xlogy", "hypot", "logaddexp", "logaddexp2", "logcumsumexp", "exp2", "erfc",
            "erfinv", "sinc", "deg2rad", "rad2deg", "copysign", "float_power", "fmax", "fmin",
@@ -70,6 +70,7 @@ def xlogy(input, other) -> Tensor:
 @register()
 @method("hypot")
 def hypot(input: Tensor, other: Tensor) -> Tensor:
+    float_kernel_only(_dtypes.result_type(input, other), "hypot_cpu")
     return (input * input + other * other).sqrt()
 
 
@@ -84,6 +85,7 @@ def _shift(x: Tensor, dims=None) -> Tensor:
 @method("logaddexp")
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(e^a + e^b) without overflow."""
+    float_kernel_only(_dtypes.result_type(input, other), "logaddexp_cpu")
     a, b = _floating(input), _floating(other)
     with no_grad():
         m = _shift(maximum(a, b))
@@ -102,6 +104,7 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
 @method("logcumsumexp")
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(x))) along dim, shifted by the (detached) maximum along dim."""
+    float_kernel_only(input.dtype, "logcumsumexp_out_cpu")
     x = _floating(input)
     if x.dim() == 0 or x.numel() == 0:
         return x * 1

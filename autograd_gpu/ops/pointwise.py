@@ -237,6 +237,15 @@ def _div_rounded(input, other, mode):
     return result
 
 
+def float_kernel_only(dtype, kernel: str) -> None:
+    """Ops PyTorch computes in floating point only: its NotImplementedError for an integer or
+    bool dtype (NumPy would compute them)."""
+    if not dtype.is_floating_point:
+        from .inplace import _legacy
+
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(dtype)}'")
+
+
 def _no_bool_kernel(result, kernel: str) -> None:
     """Division, remainder and pow have no bool kernel in PyTorch (NumPy would compute on
     int8)."""
@@ -555,8 +564,15 @@ trunc, TruncBackward0 = _def_unary("trunc", "TruncBackward0", _zero_grad, floati
                                    no_bool="trunc_vml_cpu",
                                    alias=("fix",))
 fix = trunc
-frac, FracBackward0 = _def_unary("frac", "FracBackward0", lambda s, F, g: (g,),
-                                 kernel=lambda xp: (lambda a: a - xp.trunc(a)))
+_frac, FracBackward0 = _def_unary("frac", "FracBackward0", lambda s, F, g: (g,),
+                                  kernel=lambda xp: (lambda a: a - xp.trunc(a)))
+
+
+@register("frac")
+@method("frac")
+def frac(input: Tensor, *, out=None) -> Tensor:
+    float_kernel_only(input.dtype, "frac_cpu")
+    return _frac(input, out=out)
 RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "grad": _zero_grad})
 
 
