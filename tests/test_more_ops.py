@@ -832,3 +832,12 @@ def test_float_only_ops_refuse_integers_as_pytorch(call, kernel):
     assert call(ag.tensor([3.0, -1.0, 2.0])).dtype == ag.float32
     with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral"):
         ag.tensor([3, -1, 2]).bincount()
+
+
+def test_bool_tensors_have_no_matmul_gcd_or_bincount_kernels():
+    b = ag.tensor([[True, False], [False, True]])
+    for call, kernel in ((lambda: b @ b, "addmm_impl_cpu_"), (lambda: b @ b[0], "addmv_impl_cpu"),
+                         (lambda: b[0] @ b[0], "dot"), (lambda: b[0].gcd(b[0]), "gcd_cpu"),
+                         (lambda: b[0].bincount(), "bincount_cpu")):
+        with pytest.raises(NotImplementedError, match=f"\"{kernel}\" not implemented for 'Bool'"):
+            call()

@@ -730,6 +730,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"bincount_cpu\" not implemented for 'Bool'")
     if input.dim() != 1 or input.dtype.is_floating_point or (
             input.numel() and bool((input._data < 0).any())):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

@@ -111,6 +111,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_c_name(ad.dtype)} != {_c_name(bd.dtype)} (convert one with "
                            f".to({other.dtype if ad.dtype.kind != 'f' else input.dtype}))")
+    if ad.dtype == np.bool_:  # (PyTorch's CPU kernels, by the shapes' case)
+        kernel = "dot" if ad.ndim == bd.ndim == 1 else "addmv_impl_cpu" if bd.ndim == 1 else \
+            "bmm" if max(ad.ndim, bd.ndim) > 2 else "addmm_impl_cpu_"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     try:
         out = ad @ bd
     except ValueError:

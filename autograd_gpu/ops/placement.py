@@ -244,8 +244,12 @@ def frexp(input: Tensor):
 
 def _integer_op(ufunc_name: str):
     """gcd/lcm: integer-only binary ops sharing the bitwise ops' checks and promotion."""
-    fn = _logical(lambda a, b: getattr(backends.of(a).xp, ufunc_name)(a, b), ufunc_name)
-    return method(ufunc_name)(fn)
+    def kernel(a, b):
+        if a.dtype == np.bool_:
+            raise NotImplementedError(f"\"{ufunc_name}_cpu\" not implemented for 'Bool'")
+        return getattr(backends.of(a).xp, ufunc_name)(a, b)
+
+    return method(ufunc_name)(_logical(kernel, ufunc_name))
 
 
 gcd = _integer_op("gcd")
