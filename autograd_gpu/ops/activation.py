@@ -52,10 +52,14 @@ def _softmax(cls, input: Tensor, dim, dtype, log: bool) -> Tensor:
     elif x.size == 0:  # (nothing to normalise; NumPy's max would refuse the empty axis)
         out = x.copy()
     else:
-        shifted = x - x.max(axis=d, keepdims=True)
+        half = x.dtype == np.float16  # (computed in float32 and rounded once, as PyTorch)
+        xw = x.astype(np.float32) if half else x
+        shifted = xw - xw.max(axis=d, keepdims=True)
         e = xp.exp(shifted)
         s = e.sum(axis=d, keepdims=True)
         out = shifted - xp.log(s) if log else e / s
+        if half:
+            out = out.astype(np.float16)
     if recording(input):
         res = record(cls, out, (input,))
         res._edge[0].dim = d

@@ -542,7 +542,7 @@ def _quantile(name: str, input: Tensor, q, dim, keepdim: bool, interpolation: st
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
                            f"midpoint or nearest. Got {interpolation}")
-    if not input.is_floating_point():
+    if input._data.dtype not in (np.float32, np.float64):  # (half too, as PyTorch)
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     scalar_q = not isinstance(q, Tensor)
     qs = np.atleast_1d(np.asarray(q.tolist() if not scalar_q else q, np.float64))

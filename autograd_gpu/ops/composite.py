@@ -730,8 +730,11 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
-    if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"bincount_cpu\" not implemented for 'Bool'")
+    if input._data.dtype in (np.bool_, np.float16):  # (PyTorch's kernel has neither)
+        from .inplace import _legacy
+
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for "
+                                  f"'{_legacy(input.dtype)}'")
     if input.dim() != 1 or input.dtype.is_floating_point or (
             input.numel() and bool((input._data < 0).any())):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

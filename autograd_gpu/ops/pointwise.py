@@ -393,13 +393,20 @@ def square(input: Tensor) -> Tensor:
 
 
 # -- unary math --------------------------------------------------------------------------------
+_F16 = np.dtype(np.float16)
+
 def unary(cls: type, fn, x: Tensor, save_input: bool = False, save_out: bool = False,
           floating: bool = True) -> Tensor:
     """Forward of an elementwise unary op (integer inputs give the default float)."""
     xd = x._data
     if floating and xd.dtype.kind != "f":
         xd = to_float(xd)
-    out = fn(xd)
+    if xd.dtype is _F16:  # PyTorch computes half in float32 and rounds once (its opmath)
+        out = fn(xd.astype(np.float32))
+        if out.dtype == np.float32:
+            out = out.astype(np.float16)
+    else:
+        out = fn(xd)
     if grad_state.enabled and x._edge is not NO_EDGE:
         res = record(cls, out, (x,), (x,) if save_input else None)
         if save_out:
