@@ -3,6 +3,8 @@ own argument orders), the `*_copy` forms of view ops, the real-number answers of
 API (this library has no complex dtypes), unique_consecutive, histogram and gradient."""
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from . import backends
@@ -485,7 +487,7 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
     return _lu_solve(LU_data, LU_pivots, b)
 
 
-_TriangularSolve = None
+_TriangularSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
 
 
 def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,
@@ -493,19 +495,15 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     """(solution, cloned_coefficient) of A X = b (A^T X = b with transpose), with PyTorch's
     deprecation warning."""
     import warnings
-    from collections import namedtuple
 
     from .linalg import solve_triangular
 
-    global _TriangularSolve
     warnings.warn("torch.triangular_solve is deprecated in favor of "
                   "torch.linalg.solve_triangularand will be removed in a future PyTorch "
                   "release.\ntorch.linalg.solve_triangular has its arguments reversed and does "
                   "not return a copy of one of the inputs.\nX = torch.triangular_solve(B, "
                   "A).solution\nshould be replaced with\nX = torch.linalg.solve_triangular(A, "
                   "B).", UserWarning, stacklevel=2)
-    if _TriangularSolve is None:
-        _TriangularSolve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
     coefficient = A.mT if transpose else A
     solution = solve_triangular(coefficient, b, upper=upper != transpose,
                                 unitriangular=unitriangular)
