@@ -82,6 +82,15 @@ class Transform:
         return type(self).__name__ + "()"
 
 
+class _Parameterless(Transform):
+    """A transform without parameters: any two of the same class are equal."""
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self)
+
+    __hash__ = object.__hash__
+
+
 class _InverseTransform(Transform):
     def __init__(self, transform: Transform):
         super().__init__(transform._cache_size)
@@ -107,7 +116,7 @@ class _InverseTransform(Transform):
         return f"_InverseTransform({self._inv!r})"
 
 
-class ExpTransform(Transform):
+class ExpTransform(_Parameterless):
     bijective, sign = True, 1
 
     def _call(self, x):
@@ -119,13 +128,8 @@ class ExpTransform(Transform):
     def log_abs_det_jacobian(self, x, y):
         return x
 
-    def __eq__(self, other):
-        return isinstance(other, ExpTransform)
 
-    __hash__ = object.__hash__
-
-
-class SigmoidTransform(Transform):
+class SigmoidTransform(_Parameterless):
     bijective, sign = True, 1
 
     def _call(self, x):
@@ -138,13 +142,8 @@ class SigmoidTransform(Transform):
     def log_abs_det_jacobian(self, x, y):
         return -F.softplus(-x) - F.softplus(x)
 
-    def __eq__(self, other):
-        return isinstance(other, SigmoidTransform)
 
-    __hash__ = object.__hash__
-
-
-class TanhTransform(Transform):
+class TanhTransform(_Parameterless):
     bijective, sign = True, 1
 
     def _call(self, x):
@@ -157,13 +156,8 @@ class TanhTransform(Transform):
         # log(1 - tanh(x)^2), written stably as PyTorch does
         return 2.0 * (math.log(2.0) - x - F.softplus(-2.0 * x))
 
-    def __eq__(self, other):
-        return isinstance(other, TanhTransform)
 
-    __hash__ = object.__hash__
-
-
-class SoftplusTransform(Transform):
+class SoftplusTransform(_Parameterless):
     bijective, sign = True, 1
 
     def _call(self, x):
@@ -175,23 +169,13 @@ class SoftplusTransform(Transform):
     def log_abs_det_jacobian(self, x, y):
         return -F.softplus(-x)
 
-    def __eq__(self, other):
-        return isinstance(other, SoftplusTransform)
 
-    __hash__ = object.__hash__
-
-
-class AbsTransform(Transform):
+class AbsTransform(_Parameterless):
     def _call(self, x):
         return x.abs()
 
     def _inverse(self, y):
         return y
-
-    def __eq__(self, other):
-        return isinstance(other, AbsTransform)
-
-    __hash__ = object.__hash__
 
 
 class AffineTransform(Transform):

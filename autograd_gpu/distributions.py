@@ -540,10 +540,6 @@ class TransformedDistribution(Distribution):
             value = t(value)
         return value
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-
 _transforms_mod = transforms
 _EULER_GAMMA = 0.57721566490153286061
 
@@ -564,9 +560,6 @@ class Weibull(TransformedDistribution):
 
     def _params(self):
         return {"scale": self.scale, "concentration": self.concentration}
-
-    def __repr__(self) -> str:
-        return Distribution.__repr__(self)
 
     def log_prob(self, value) -> Tensor:
         value = _tensor(value, self.scale)
@@ -625,9 +618,6 @@ class Pareto(TransformedDistribution):
 
     def _params(self):
         return {"alpha": self.alpha, "scale": self.scale}
-
-    def __repr__(self) -> str:
-        return Distribution.__repr__(self)
 
     def log_prob(self, value) -> Tensor:
         value = _tensor(value, self.scale)
@@ -865,9 +855,6 @@ class Kumaraswamy(TransformedDistribution):
 
     def _params(self):
         return {"concentration1": self.concentration1, "concentration0": self.concentration0}
-
-    def __repr__(self) -> str:
-        return Distribution.__repr__(self)
 
     def log_prob(self, value) -> Tensor:
         value = _tensor(value, self.concentration1)
