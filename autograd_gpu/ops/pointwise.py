@@ -420,7 +420,8 @@ def _xp(t: Tensor):
 
 
 def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, floating=True,
-               alias: tuple = (), kernel=None, no_bool: str | None = None):
+               alias: tuple = (), kernel=None, no_bool: str | None = None,
+               float_only: str | None = None):
     """Define an elementwise op `name` from the array module's function of that name (or
     kernel(xp)), with its node class and formula."""
     cls = type(node, (Node,), {"__slots__": (), "grad": formula})
@@ -435,6 +436,8 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
         data = input._data
         if no_bool is not None and data.dtype == np.bool_:  # (PyTorch's kernel name)
             raise NotImplementedError(f"\"{no_bool}\" not implemented for 'Bool'")
+        if float_only is not None and data.dtype.kind != "f":
+            float_kernel_only(input.dtype, float_only)
         fn = np_fn if data.__class__ is np.ndarray else kernel(backends.of(data).xp)
         return unary(cls, fn, input, save_input, save_out, floating)
 
@@ -571,15 +574,9 @@ trunc, TruncBackward0 = _def_unary("trunc", "TruncBackward0", _zero_grad, floati
                                    no_bool="trunc_vml_cpu",
                                    alias=("fix",))
 fix = trunc
-_frac, FracBackward0 = _def_unary("frac", "FracBackward0", lambda s, F, g: (g,),
-                                  kernel=lambda xp: (lambda a: a - xp.trunc(a)))
-
-
-@register("frac")
-@method("frac")
-def frac(input: Tensor, *, out=None) -> Tensor:
-    float_kernel_only(input.dtype, "frac_cpu")
-    return _frac(input, out=out)
+frac, FracBackward0 = _def_unary("frac", "FracBackward0", lambda s, F, g: (g,),
+                                 kernel=lambda xp: (lambda a: a - xp.trunc(a)),
+                                 float_only="frac_cpu")
 RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "grad": _zero_grad})
 
 
