@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 
-from . import creation, linalg, sampling
-from .autograd.grad_mode import no_grad
-from .distributions import (Distribution, Normal, _Folded, _LocScale, _tensor,
+from .. import creation, linalg, sampling
+from ..autograd.grad_mode import no_grad
+from . import (Distribution, Normal, _Folded, _LocScale, _tensor,
                             kl_divergence, register_kl)
-from .ops import broadcast_shapes
-from .tensor import Tensor
+from ..ops import broadcast_shapes
+from ..tensor import Tensor
 
 __all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
            "Independent", "Multinomial", "NegativeBinomial"]
@@ -144,7 +144,7 @@ class Poisson(Distribution):
             return sampling.poisson(self.rate.expand(self._extended(sample_shape)))
 
     def log_prob(self, value) -> Tensor:
-        from .ops import xlogy
+        from ..ops import xlogy
 
         value = _tensor(value, self.rate)
         self._check_sample(value, (value >= 0) & (value == value.floor()),
@@ -309,7 +309,7 @@ class Multinomial(Distribution):
     """Counts of total_count draws from a Categorical(probs / logits): event shape (K,)."""
 
     def __init__(self, total_count: int = 1, probs=None, logits=None, validate_args=None):
-        from .distributions import Categorical
+        from . import Categorical
 
         if not isinstance(total_count, int):
             raise NotImplementedError("inhomogeneous total_count is not supported")
@@ -352,7 +352,7 @@ class NegativeBinomial(Distribution):
     probability probs (or sigmoid(logits))."""
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        from .distributions import _pair, _probs_logits
+        from . import _pair, _probs_logits
 
         given = "probs" if probs is not None else "logits"
         p, lg = _probs_logits(probs, logits, True)
@@ -397,7 +397,7 @@ class NegativeBinomial(Distribution):
         return self.mean / (-self.logits).sigmoid()
 
     def _sample(self, sample_shape=()) -> Tensor:
-        from ._gamma import Gamma
+        from .._gamma import Gamma
 
         with no_grad():
             rate = (-self.logits).exp()
@@ -406,7 +406,7 @@ class NegativeBinomial(Distribution):
             return sampling.poisson(lam.expand(shape))
 
     def log_prob(self, value) -> Tensor:
-        from .nn import functional as F
+        from ..nn import functional as F
 
         value = _tensor(value, self.total_count)
         self._check_sample(value, (value >= 0) & (value == value.floor()),

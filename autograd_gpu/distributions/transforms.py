@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .nn import functional as F
-from .tensor import Tensor
+from ..nn import functional as F
+from ..tensor import Tensor
 
 __all__ = ["Transform", "ExpTransform", "AffineTransform", "SigmoidTransform",
            "TanhTransform", "SoftplusTransform", "PowerTransform", "AbsTransform",
@@ -204,7 +204,7 @@ class AffineTransform(Transform):
         return (y - self.loc) / self.scale
 
     def log_abs_det_jacobian(self, x, y):
-        from . import creation
+        from .. import creation
 
         scale = self.scale
         if isinstance(scale, Tensor):
@@ -291,7 +291,7 @@ class ComposeTransform(Transform):
         return y
 
     def log_abs_det_jacobian(self, x, y):
-        from .creation import zeros_like
+        from ..creation import zeros_like
 
         if not self.parts:
             return zeros_like(x)

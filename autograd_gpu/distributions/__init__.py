@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 
-from . import creation, sampling
-from .autograd.grad_mode import no_grad
-from .ops import broadcast_shapes, where
-from .tensor import Size, Tensor
+from .. import creation, sampling
+from ..autograd.grad_mode import no_grad
+from ..ops import broadcast_shapes, where
+from ..tensor import Size, Tensor
 
 __all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Bernoulli",
            "Categorical", "OneHotCategorical", "kl_divergence", "register_kl"]
@@ -374,7 +374,7 @@ class OneHotCategorical(Distribution):
     variance = property(lambda self: self.probs * (1 - self.probs))
 
     def _sample(self, sample_shape=()) -> Tensor:
-        from .nn.functional import one_hot
+        from ..nn.functional import one_hot
 
         idx = self._categorical.sample(sample_shape)
         return one_hot(idx, self.probs.shape[-1]).to(self.probs.dtype)
@@ -423,7 +423,7 @@ def _kl_categorical(p, q):
 
 @register_kl(Bernoulli, Bernoulli)
 def _kl_bernoulli(p, q):
-    from .nn.functional import softplus
+    from ..nn.functional import softplus
 
     t1 = p.probs * (softplus(-q.logits) - softplus(-p.logits))
     t1 = where(q.probs == 0, float("inf"), t1)
@@ -456,19 +456,19 @@ def _kl_laplace(p, q):
     return t1 + t2 + t3 - 1
 
 
-from ._distributions_more import (Cauchy, Gumbel, HalfNormal, Independent,  # noqa: E402
+from ._more import (Cauchy, Gumbel, HalfNormal, Independent,  # noqa: E402
                                   LogNormal, Multinomial, MultivariateNormal,
                                   NegativeBinomial, Poisson)
 
 __all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
             "Independent", "Multinomial", "NegativeBinomial"]
-from ._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
+from .._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
                      StudentT)
 
 __all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric", "Binomial"]
 
-from . import _transforms as transforms  # noqa: E402
-from ._transforms import _sum_rightmost  # noqa: E402
+from . import transforms  # noqa: E402
+from .transforms import _sum_rightmost  # noqa: E402
 
 
 class TransformedDistribution(Distribution):
@@ -589,7 +589,7 @@ class HalfCauchy(_Folded, TransformedDistribution):
     """|X| for X ~ Cauchy(0, scale)."""
 
     def __init__(self, scale, validate_args=None):
-        from ._distributions_more import Cauchy
+        from ._more import Cauchy
 
         base = Cauchy(0, scale, validate_args=validate_args)
         super().__init__(base, transforms.AbsTransform(), validate_args)
@@ -696,7 +696,7 @@ class MixtureSameFamily(Distribution):
         return (self.component_distribution.cdf(x) * self.mixture_distribution.probs).sum(-1)
 
     def log_prob(self, x) -> Tensor:
-        from .ops import log_softmax, logsumexp
+        from ..ops import log_softmax, logsumexp
 
         x = self._pad(_tensor(x, self.mixture_distribution.probs))
         log_prob_x = self.component_distribution.log_prob(x)
@@ -735,7 +735,7 @@ class _LogitRelaxedBernoulli(Distribution):
         return (self.logits + u.log() - (-u).log1p()) / self.temperature
 
     def log_prob(self, value) -> Tensor:
-        from .nn import functional as F
+        from ..nn import functional as F
 
         diff = self.logits - _tensor(value, self.logits) * self.temperature
         return self.temperature.log() + diff - 2 * F.softplus(diff)
@@ -769,7 +769,7 @@ class _ExpRelaxedCategorical(Distribution):
 
 
 def _clamp(p: Tensor) -> Tensor:
-    from ._transforms import _clamp_probs
+    from .transforms import _clamp_probs
 
     return _clamp_probs(p)
 
@@ -806,7 +806,7 @@ class InverseGamma(TransformedDistribution):
     """1 / X for X ~ Gamma(concentration, rate)."""
 
     def __init__(self, concentration, rate, validate_args=None):
-        from ._gamma import Gamma
+        from .._gamma import Gamma
 
         base = Gamma(concentration, rate, validate_args=validate_args)
         super().__init__(base, transforms.PowerTransform(-base.rate.new_ones(())),
