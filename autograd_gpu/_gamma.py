@@ -14,7 +14,7 @@ import numpy as np
 from . import backends, creation
 from .autograd.function import Function, named_function
 from .autograd.grad_mode import no_grad
-from .distributions import Distribution, _tensor, register_kl
+from .distributions import Distribution, _ProbsOrLogits, _tensor, constraints, register_kl
 from .ops import broadcast_shapes, xlogy
 from .ops.numeric import _np_lgamma
 from .tensor import Tensor, _wrap
@@ -169,18 +169,14 @@ class _StandardGamma(Function):
 # -- distributions ---------------------------------------------------------------------------
 class Gamma(Distribution):
     has_rsample = True
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.nonnegative
 
     def __init__(self, concentration, rate, validate_args=None):
         c, r = _tensor(concentration, rate), _tensor(rate, concentration)
         shape = broadcast_shapes(tuple(c.shape), tuple(r.shape))
         self.concentration, self.rate = c.expand(shape), r.expand(shape)
         super().__init__(shape, (), validate_args)
-        self._check("concentration", self.concentration, self.concentration > 0,
-                    "GreaterThan(lower_bound=0.0)")
-        self._check("rate", self.rate, self.rate > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"concentration": self.concentration, "rate": self.rate}
 
     mean = property(lambda self: self.concentration / self.rate)
     mode = property(lambda self: ((self.concentration - 1) / self.rate).clamp(min=0))
@@ -194,8 +190,7 @@ class Gamma(Distribution):
         return x.clamp(min=tiny)
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.rate)
-        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        value = self._value(value, self.rate)
         return (xlogy(self.concentration, self.rate) + xlogy(self.concentration - 1, value)
                 - self.rate * value - self.concentration.lgamma())
 
@@ -204,24 +199,26 @@ class Gamma(Distribution):
         return c - self.rate.log() + c.lgamma() + (1.0 - c) * c.digamma()
 
     def cdf(self, value) -> Tensor:
-        return gammainc(self.concentration, self.rate * _tensor(value, self.rate))
+        return gammainc(self.concentration, self.rate * self._value(value, self.rate))
 
 
 class Chi2(Gamma):
+    arg_constraints = {"df": constraints.positive}
+
     def __init__(self, df, validate_args=None):
         df = _tensor(df)
-        Distribution.__init__(self, tuple(df.shape), (), validate_args)
-        self._check("df", df, df > 0, "GreaterThan(lower_bound=0.0)")  # (checked as df first)
+        self._validate = Distribution._validate_default if validate_args is None else \
+            validate_args
+        self._check("df", df, constraints.positive)  # (checked as df first)
         super().__init__(0.5 * df, df * 0 + 0.5, validate_args)
-
-    def _params(self):
-        return {}  # (PyTorch prints Chi2())
 
     df = property(lambda self: self.concentration * 2)
 
 
 class Dirichlet(Distribution):
     has_rsample = True
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
 
     def __init__(self, concentration, validate_args=None):
         if concentration.dim() < 1:
@@ -229,11 +226,6 @@ class Dirichlet(Distribution):
         self.concentration = concentration
         super().__init__(tuple(concentration.shape[:-1]), tuple(concentration.shape[-1:]),
                          validate_args)
-        self._check("concentration", concentration, concentration > 0,
-                    "IndependentConstraint(GreaterThan(lower_bound=0.0), 1)")
-
-    def _params(self):
-        return {"concentration": self.concentration}
 
     @property
     def mean(self) -> Tensor:
@@ -255,7 +247,7 @@ class Dirichlet(Distribution):
         return g / g.sum(-1, True)
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.concentration)
+        value = self._value(value, self.concentration)
         c = self.concentration
         return (xlogy(c - 1.0, value).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1))
 
@@ -269,20 +261,22 @@ class Dirichlet(Distribution):
 
 class Beta(Distribution):
     has_rsample = True
+    arg_constraints = {"concentration1": constraints.positive,
+                       "concentration0": constraints.positive}
+    support = constraints.unit_interval
 
     def __init__(self, concentration1, concentration0, validate_args=None):
         c1, c0 = _tensor(concentration1, concentration0), _tensor(concentration0,
                                                                   concentration1)
         shape = broadcast_shapes(tuple(c1.shape), tuple(c0.shape))
-        self.concentration1, self.concentration0 = c1.expand(shape), c0.expand(shape)
         from .ops import stack
 
-        self._dirichlet = Dirichlet(stack([self.concentration1, self.concentration0], -1),
+        self._dirichlet = Dirichlet(stack([c1.expand(shape), c0.expand(shape)], -1),
                                     validate_args)
         super().__init__(shape, (), validate_args)
 
-    def _params(self):
-        return {"concentration1": self.concentration1, "concentration0": self.concentration0}
+    concentration1 = property(lambda self: self._dirichlet.concentration[..., 0])
+    concentration0 = property(lambda self: self._dirichlet.concentration[..., 1])
 
     mean = property(lambda self: self.concentration1 / (self.concentration1 +
                                                         self.concentration0))
@@ -299,7 +293,7 @@ class Beta(Distribution):
     def log_prob(self, value) -> Tensor:
         from .ops import stack
 
-        value = _tensor(value, self.concentration1)
+        value = self._value(value, self.concentration1)
         return self._dirichlet.log_prob(stack([value, 1.0 - value], -1))
 
     def entropy(self) -> Tensor:
@@ -342,6 +336,9 @@ def _kl_dirichlet(p, q):
 class StudentT(Distribution):
     """Student's t with df degrees of freedom, shifted by loc and scaled by scale."""
     has_rsample = True
+    arg_constraints = {"df": constraints.positive, "loc": constraints.real,
+                       "scale": constraints.positive}
+    support = constraints.real
 
     def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
         df = _tensor(df, loc if isinstance(loc, Tensor) else scale)
@@ -350,12 +347,6 @@ class StudentT(Distribution):
         self.df, self.loc, self.scale = df.expand(shape), loc.expand(shape), scale.expand(shape)
         self._chi2 = Chi2(self.df, validate_args)
         super().__init__(shape, (), validate_args)
-        self._check("df", self.df, self.df > 0, "GreaterThan(lower_bound=0.0)")
-        self._check("loc", self.loc, self.loc == self.loc, "Real()")
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"df": self.df, "loc": self.loc, "scale": self.scale}
 
     @property
     def mean(self) -> Tensor:
@@ -379,7 +370,7 @@ class StudentT(Distribution):
         return self.loc + self.scale * x * (z / self.df).rsqrt()
 
     def log_prob(self, value) -> Tensor:
-        y = (_tensor(value, self.loc) - self.loc) / self.scale
+        y = (self._value(value, self.loc) - self.loc) / self.scale
         norm = (self.scale.log() + 0.5 * self.df.log() + 0.5 * math.log(math.pi)
                 + (0.5 * self.df).lgamma() - (0.5 * (self.df + 1.0)).lgamma())
         return -0.5 * (self.df + 1.0) * (y ** 2 / self.df).log1p() - norm
@@ -391,19 +382,19 @@ class StudentT(Distribution):
                 + 0.5 * self.df.log() + lbeta)
 
 
-class Geometric(Distribution):
+class Geometric(_ProbsOrLogits, Distribution):
     """The number of failures before the first success, each trial succeeding with probs."""
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.nonnegative_integer
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        from .distributions import _probs_logits
-
-        self.probs, self.logits = _probs_logits(probs, logits, True)
-        super().__init__(tuple(self.probs.shape), (), validate_args)
-        self._check("probs", self.probs, (self.probs > 0) & (self.probs <= 1),
-                    "HalfOpenInterval(lower_bound=0.0, upper_bound=1.0)")
-
-    def _params(self):
-        return {"probs": self.probs}
+        self._param = self._given(probs, logits)
+        super().__init__(tuple(self._param.shape), (), validate_args)
+        if self._validate and probs is not None and not bool((self.probs > 0).all()):
+            raise ValueError(f"Expected parameter probs (Tensor of shape "
+                             f"{tuple(self.probs.shape)}) of distribution {self!r} to be "
+                             f"positive but found invalid values:\n"
+                             f"{self.probs.detach()[~(self.probs > 0)]}")
 
     mean = property(lambda self: 1.0 / self.probs - 1.0)
     mode = property(lambda self: creation.zeros_like(self.probs))
@@ -421,9 +412,7 @@ class Geometric(Distribution):
     def log_prob(self, value) -> Tensor:
         from .ops import where
 
-        value = _tensor(value, self.probs)
-        self._check_sample(value, (value >= 0) & (value == value.floor()),
-                           "IntegerGreaterThan(lower_bound=0)")
+        value = self._value(value, self.probs)
         probs = where((self.probs == 1) & (value == 0), 0.0, self.probs)
         return value * (-probs).log1p() + self.probs.log()
 
@@ -434,34 +423,24 @@ class Geometric(Distribution):
                                                 reduction="none") / self.probs
 
 
-class Binomial(Distribution):
+class Binomial(_ProbsOrLogits, Distribution):
     """The number of successes in total_count independent trials of probability probs."""
+    arg_constraints = {"total_count": constraints.nonnegative_integer,
+                       "probs": constraints.unit_interval, "logits": constraints.real}
+    has_enumerate_support = True
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
-        from .distributions import _probs_logits
-
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        given = _tensor(probs if probs is not None else logits)
+        given = self._given(probs, logits)
         n = _tensor(total_count, given)
         shape = broadcast_shapes(tuple(n.shape), tuple(given.shape))
         self.total_count = n.to(given.dtype).expand(shape)
-        if probs is not None:
-            self.probs = given.expand(shape)
-            self.logits = _probs_logits(self.probs, None, True)[1]
-        else:
-            self.logits = given.expand(shape)
-            self.probs = self.logits.sigmoid()
+        self._param = given.expand(shape)
+        setattr(self, "probs" if probs is not None else "logits", self._param)
         super().__init__(shape, (), validate_args)
-        self._check("total_count", self.total_count,
-                    (self.total_count >= 0) & (self.total_count == self.total_count.floor()),
-                    "IntegerGreaterThan(lower_bound=0)")
-        if probs is not None:
-            self._check("probs", self.probs, (self.probs >= 0) & (self.probs <= 1),
-                        "Interval(lower_bound=0.0, upper_bound=1.0)")
 
-    def _params(self):
-        return {"total_count": self.total_count, "probs": self.probs}
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
+    def support(self):
+        return constraints.integer_interval(0, self.total_count)
 
     mean = property(lambda self: self.total_count * self.probs)
     variance = property(lambda self: self.total_count * self.probs * (1 - self.probs))
@@ -478,7 +457,7 @@ class Binomial(Distribution):
         return creation.tensor(draws, dtype=self.probs.dtype, device=self.probs.device)
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.probs)
+        value = self._value(value, self.probs)
         n, logits = self.total_count, self.logits
         clamped = (logits.clamp(min=0) + logits - logits.clamp(max=0)) / 2
         normalize = n * clamped + n * (-logits.abs()).exp().log1p() - (n + 1).lgamma()
@@ -489,9 +468,8 @@ class Binomial(Distribution):
         if self.total_count.numel() and int(self.total_count.min().item()) != count:
             raise NotImplementedError("Inhomogeneous total count not supported by "
                                       "`enumerate_support`.")
-        values = creation.arange(1 + count, dtype=self.probs.dtype, device=self.probs.device)
-        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
-        return values.expand((-1,) + self._batch_shape) if expand else values
+        return self._enumerated(creation.arange(1 + count, dtype=self.probs.dtype,
+                                                device=self.probs.device), expand)
 
     def entropy(self) -> Tensor:
         count = int(self.total_count.max().item()) if self.total_count.numel() else 0

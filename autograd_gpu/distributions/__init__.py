@@ -12,6 +12,10 @@ from .. import creation, sampling
 from ..autograd.grad_mode import no_grad
 from ..ops import broadcast_shapes, where
 from ..tensor import Size, Tensor
+from . import constraints
+from .utils import _sum_rightmost, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+
+_PACKAGE = __name__.rsplit(".", 1)[0] + "."  # (autograd_gpu.: the built-in families)
 
 __all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Bernoulli",
            "Categorical", "OneHotCategorical", "kl_divergence", "register_kl"]
@@ -33,12 +37,79 @@ def _tensor(value, like=None) -> Tensor:
 
 
 class Distribution:
+    """The base of every distribution. A subclass names its parameters' constraints in
+    arg_constraints and its values' set in support; validation (on by default, as in
+    PyTorch) checks the parameters when it is made and every value given to log_prob."""
     has_rsample = False
+    has_enumerate_support = False
     _validate_default = True
+    # the built-in families check their own parameters (some in a different order or with
+    # another message, as PyTorch's do); a user's subclass gets the generic check
+    _checks_own_args = False
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape, self._event_shape = tuple(batch_shape), tuple(event_shape)
         self._validate = self._validate_default if validate_args is None else validate_args
+        if self._validate and not self._checks_own_args:
+            self._check_args()
+
+    def _check_args(self) -> None:
+        try:
+            arg_constraints = self.arg_constraints
+        except NotImplementedError:
+            import warnings
+
+            warnings.warn(f"{type(self)} does not define `arg_constraints`. Please set "
+                          f"`arg_constraints = {{}}` or initialize the distribution with "
+                          f"`validate_args=False` to turn off validation.", stacklevel=3)
+            return
+        for name, constraint in arg_constraints.items():
+            if constraints.is_dependent(constraint) or name not in self.__dict__ and \
+                    isinstance(getattr(type(self), name, None), lazy_property):
+                continue  # (not checkable, or computed from a parameter that is checked)
+            self._check(name, getattr(self, name), constraint)
+
+    @property
+    def arg_constraints(self) -> dict:
+        raise NotImplementedError
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution with its batch dimensions expanded to batch_shape: every
+        parameter (and inner distribution) expanded as Tensor.expand does, nothing checked
+        again, no memory copied."""
+        owner = next(c for c in type(self).__mro__ if c.__module__.startswith(_PACKAGE))
+        if owner is Distribution:
+            raise NotImplementedError
+        if _instance is None and type(self).__init__ is not owner.__init__:
+            raise NotImplementedError(f"Subclass {type(self).__name__} of {owner.__name__} "
+                                      f"that defines a custom __init__ method must also "
+                                      f"define a custom .expand() method.")
+        new = self.__new__(type(self)) if _instance is None else _instance
+        old, batch = self._batch_shape, tuple(Size(batch_shape))
+        for name, value in self.__dict__.items():
+            if isinstance(value, (Tensor, Distribution)):
+                shape = tuple(value.shape if isinstance(value, Tensor) else value._batch_shape)
+                if shape[:len(old)] == old:
+                    value = value.expand(batch + shape[len(old):])
+            elif isinstance(value, (list, dict)):
+                value = type(value)(value)
+            new.__dict__[name] = value
+        new._batch_shape = batch
+        return new
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        raise NotImplementedError
+
+    def _enumerated(self, values: Tensor, expand: bool) -> Tensor:
+        """values (all the support, along dim 0) shaped for enumerate_support: one batch
+        dimension of size 1 per batch dimension, or expanded over the batch."""
+        event = tuple(values.shape[1:])
+        values = values.reshape((-1,) + (1,) * len(self._batch_shape) + event)
+        return values.expand((-1,) + self._batch_shape + event) if expand else values
+
+    @property
+    def support(self):
+        raise NotImplementedError
 
     @staticmethod
     def set_default_validate_args(value: bool) -> None:
@@ -74,17 +145,47 @@ class Distribution:
     def perplexity(self) -> Tensor:
         return self.entropy().exp()
 
-    def _check(self, name: str, value: Tensor, ok: Tensor, constraint: str) -> None:
-        if self._validate and not bool(ok.all()):
-            raise ValueError(f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) "
-                             f"of distribution {self!r} to satisfy the constraint "
-                             f"{constraint}, but found invalid values:\n{value}")
+    def _check(self, name: str, value: Tensor, constraint) -> None:
+        """Raise PyTorch's error if parameter `name` (value) breaks constraint."""
+        if self._validate and not bool(constraint.check(value).all()):
+            raise ValueError(f"Expected parameter {name} ({type(value).__name__} of shape "
+                             f"{tuple(value.shape)}) of distribution {self!r} to satisfy the "
+                             f"constraint {constraint!r}, but found invalid values:\n{value}")
 
-    def _check_sample(self, value: Tensor, ok: Tensor, support: str) -> None:
-        if self._validate and not bool(ok.all()):
-            raise ValueError(f"Expected value argument (Tensor of shape {tuple(value.shape)}) "
-                             f"to be within the support ({support}) of the distribution "
-                             f"{self!r}, but found invalid values:\n{value}")
+    def _validate_sample(self, value) -> None:
+        """PyTorch's checks of a value given to log_prob: a tensor, whose rightmost sizes are
+        the event shape, broadcastable with the batch shape, inside the support."""
+        if not isinstance(value, Tensor):
+            raise ValueError("The value argument to log_prob must be a Tensor")
+        shape, event = value.size(), self.event_shape
+        if shape[len(shape) - len(event):] != event:
+            raise ValueError(f"The right-most size of value must match event_shape: {shape} vs "
+                             f"{event}.")
+        expected = Size(self._batch_shape + self._event_shape)
+        for i, j in zip(reversed(shape), reversed(expected)):
+            if i != 1 and j != 1 and i != j:
+                raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: "
+                                 f"{shape} vs {expected}.")
+        try:
+            support = self.support
+        except NotImplementedError:
+            import warnings
+
+            warnings.warn(f"{type(self)} does not define `support` to enable sample "
+                          f"validation. Please initialize the distribution with "
+                          f"`validate_args=False` to turn off validation.", stacklevel=3)
+            return
+        if not bool(support.check(value).all()):
+            raise ValueError(f"Expected value argument ({type(value).__name__} of shape "
+                             f"{tuple(value.shape)}) to be within the support ({support!r}) "
+                             f"of the distribution {self!r}, but found invalid values:\n"
+                             f"{value}")
+
+    def _value(self, value, like=None) -> Tensor:
+        """A value given to log_prob (or cdf), validated, as a tensor."""
+        if self._validate:
+            self._validate_sample(value)
+        return _tensor(value, like)
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}: {v if v.numel() == 1 else v.shape}" for k, v in
@@ -92,31 +193,35 @@ class Distribution:
         return f"{type(self).__name__}({params})"
 
     def _params(self) -> dict:
-        return {}
+        """The parameters a repr shows: those this instance holds (not a property's, nor a
+        lazy one not read yet), as PyTorch's repr does."""
+        try:
+            names = self.arg_constraints
+        except NotImplementedError:
+            return {}
+        return {name: self.__dict__[name] for name in names if name in self.__dict__}
 
 
 class _LocScale(Distribution):
     """A family with a real loc (any value but NaN, as PyTorch's Real()) and a positive
     scale, broadcast together."""
-    has_rsample = True
+    has_rsample, _checks_own_args = True, False
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
 
     def __init__(self, loc, scale, validate_args=None):
         self.loc, self.scale, shape = _pair(loc, scale)
         super().__init__(shape, (), validate_args)
-        self._check("loc", self.loc, self.loc == self.loc, "Real()")
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"loc": self.loc, "scale": self.scale}
 
 
 class _Folded:
     """|X| for X symmetric about 0 with scale `scale` (self.base_dist): the density, cdf and
     entropy of the half distribution (HalfNormal, HalfCauchy)."""
 
+    support = constraints.nonnegative
+
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.scale)
-        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        value = self._value(value, self.scale)
         return where(value >= 0, self.base_dist.log_prob(value) + math.log(2), float("-inf"))
 
     def cdf(self, value) -> Tensor:
@@ -142,13 +247,13 @@ class Normal(_LocScale):
         return self.loc + eps * self.scale
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.loc)
+        value = self._value(value, self.loc)
         var = self.scale ** 2
         return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - math.log(
             math.sqrt(2 * math.pi))
 
     def cdf(self, value) -> Tensor:
-        value = _tensor(value, self.loc)
+        value = self._value(value, self.loc)
         return 0.5 * (1 + ((value - self.loc) / (self.scale * math.sqrt(2))).erf())
 
     def icdf(self, value) -> Tensor:
@@ -165,11 +270,15 @@ class Uniform(Distribution):
     def __init__(self, low, high, validate_args=None):
         self.low, self.high, shape = _pair(low, high)
         super().__init__(shape, (), validate_args)
-        self._check("low", self.low, self.low < self.high,
-                    "LessThan(upper_bound=" + str(self.high) + ")")
 
-    def _params(self):
-        return {"low": self.low, "high": self.high}
+    @property
+    def arg_constraints(self):
+        return {"low": constraints.less_than(self.high),
+                "high": constraints.greater_than(self.low)}
+
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
+    def support(self):
+        return constraints.interval(self.low, self.high)
 
     mean = property(lambda self: (self.high + self.low) / 2)
     variance = property(lambda self: (self.high - self.low) ** 2 / 12)
@@ -179,18 +288,12 @@ class Uniform(Distribution):
                           device=self.low.device)
         return self.low + u * (self.high - self.low)
 
-    def _in_support(self, value) -> Tensor:
-        value = _tensor(value, self.low)
-        self._check_sample(value, (value >= self.low) & (value < self.high),
-                           f"Interval(lower_bound={self.low}, upper_bound={self.high})")
-        return value
-
     def log_prob(self, value) -> Tensor:
-        value = self._in_support(value)
+        value = self._value(value, self.low)
         return -(self.high - self.low).log() + value * 0
 
     def cdf(self, value) -> Tensor:
-        value = self._in_support(value)
+        value = self._value(value, self.low)
         return ((value - self.low) / (self.high - self.low)).clamp(0, 1)
 
     def entropy(self) -> Tensor:
@@ -209,7 +312,7 @@ class Laplace(_LocScale):
         return self.loc - self.scale * u.sign() * (-u.abs()).log1p()
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.loc)
+        value = self._value(value, self.loc)
         return -(2 * self.scale).log() - (value - self.loc).abs() / self.scale
 
     def entropy(self) -> Tensor:
@@ -218,14 +321,12 @@ class Laplace(_LocScale):
 
 class Exponential(Distribution):
     has_rsample = True
+    arg_constraints = {"rate": constraints.positive}
+    support = constraints.nonnegative
 
     def __init__(self, rate, validate_args=None):
         self.rate = _tensor(rate)
         super().__init__(tuple(self.rate.shape), (), validate_args)
-        self._check("rate", self.rate, self.rate > 0, "GreaterThan(lower_bound=0.0)")
-
-    def _params(self):
-        return {"rate": self.rate}
 
     mean = property(lambda self: 1 / self.rate)
     variance = property(lambda self: self.rate ** -2)
@@ -238,12 +339,11 @@ class Exponential(Distribution):
         return e / self.rate
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.rate)
-        self._check_sample(value, value >= 0, "GreaterThanEq(lower_bound=0.0)")
+        value = self._value(value, self.rate)
         return self.rate.log() - self.rate * value
 
     def cdf(self, value) -> Tensor:
-        return 1 - (-self.rate * _tensor(value, self.rate)).exp()
+        return 1 - (-self.rate * self._value(value, self.rate)).exp()
 
     def icdf(self, value) -> Tensor:
         return -(-_tensor(value, self.rate)).log1p() / self.rate
@@ -252,36 +352,36 @@ class Exponential(Distribution):
         return 1.0 - self.rate.log()
 
 
-def _probs_logits(probs, logits, binary: bool):
-    if (probs is None) == (logits is None):
-        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-    if probs is not None:
-        probs = _tensor(probs)
-        if binary:
-            eps = 1.1920928955078125e-07 if probs.dtype.itemsize == 4 else 2.220446049250313e-16
-            clamped = probs.clamp(eps, 1 - eps)
-            return probs, clamped.log() - (-clamped).log1p()
-        normalised = probs / probs.sum(-1, keepdim=True)
-        eps = 1.1920928955078125e-07 if probs.dtype.itemsize == 4 else 2.220446049250313e-16
-        return normalised, normalised.clamp(min=eps).log()
-    logits = _tensor(logits)
-    if binary:
-        return logits.sigmoid(), logits
-    logits = logits - logits.logsumexp(-1, keepdim=True)
-    return logits.exp(), logits
+class _ProbsOrLogits:
+    """A family parameterised by probs or logits, whichever was given; the other is
+    computed when first read (PyTorch's lazy properties, so a repr shows it from then on).
+    Binary families read probs as P(1) and logits as its log-odds; categorical ones
+    normalise them over the last dimension."""
+    _binary = True
+
+    def _given(self, probs, logits) -> Tensor:
+        """Store the parameter given (of probs and logits) and return it."""
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        if probs is not None:
+            probs = _tensor(probs)
+            self.probs = probs if self._binary else probs / probs.sum(-1, keepdim=True)
+            return self.probs
+        logits = _tensor(logits)
+        self.logits = logits if self._binary else logits - logits.logsumexp(-1, keepdim=True)
+        return self.logits
+
+    probs = lazy_property(lambda self: logits_to_probs(self.logits, self._binary))
+    logits = lazy_property(lambda self: probs_to_logits(self.probs, self._binary))
 
 
-class Bernoulli(Distribution):
+class Bernoulli(_ProbsOrLogits, Distribution):
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support, has_enumerate_support = constraints.boolean, True
+
     def __init__(self, probs=None, logits=None, validate_args=None):
-        given_probs = probs is not None
-        self.probs, self.logits = _probs_logits(probs, logits, True)
-        super().__init__(tuple(self.probs.shape), (), validate_args)
-        if given_probs:
-            self._check("probs", self.probs, (self.probs >= 0) & (self.probs <= 1),
-                        "Interval(lower_bound=0.0, upper_bound=1.0)")
-
-    def _params(self):
-        return {"probs": self.probs}
+        self._param = self._given(probs, logits)
+        super().__init__(tuple(self._param.shape), (), validate_args)
 
     mean = property(lambda self: self.probs)
     variance = property(lambda self: self.probs * (1 - self.probs))
@@ -291,8 +391,7 @@ class Bernoulli(Distribution):
         return sampling.bernoulli(self.probs.expand(shape).detach())
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.logits)
-        self._check_sample(value, (value == 0) | (value == 1), "Boolean()")
+        value = self._value(value, self.logits)
         # -BCEWithLogits(logits, value)
         x = self.logits
         return -((-x.abs()).exp().log1p() + x.clamp(min=0) - x * value)
@@ -302,29 +401,30 @@ class Bernoulli(Distribution):
         bce = (-x.abs()).exp().log1p() + x.clamp(min=0) - x * self.probs
         return bce
 
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        return self._enumerated(creation.arange(2, dtype=self._param.dtype,
+                                                device=self._param.device), expand)
 
-class Categorical(Distribution):
+
+class Categorical(_ProbsOrLogits, Distribution):
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    has_enumerate_support, _binary = True, False
+
     def __init__(self, probs=None, logits=None, validate_args=None):
-        given_probs = probs is not None
-        self.probs, self.logits = _probs_logits(probs, logits, False)
-        # (the parameters PyTorch's repr shows: the one given, and the other once it was read)
-        self._shown = ("probs",) if given_probs else ("logits",)
-        if given_probs and probs is not None and self.probs.dim() < 1:
-            raise ValueError("`probs` parameter must be at least one-dimensional.")
-        self._num_events = self.probs.shape[-1]
-        super().__init__(tuple(self.probs.shape[:-1]), (), validate_args)
-        if given_probs:
-            raw = _tensor(probs)
-            self._check("probs", raw, (raw >= 0).all(-1) & (raw.sum(-1) > 0),
-                        "Simplex()")
+        for name, value in (("probs", probs), ("logits", logits)):
+            if isinstance(value, Tensor) and value.dim() < 1:
+                raise ValueError(f"`{name}` parameter must be at least one-dimensional.")
+        self._param = self._given(probs, logits)
+        self._num_events = self._param.shape[-1]
+        super().__init__(tuple(self._param.shape[:-1]), (), validate_args)
 
-    def _params(self):
-        return {name: getattr(self, name) for name in ("probs", "logits")
-                if name in self._shown}
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
+    def support(self):
+        return constraints.integer_interval(0, self._num_events - 1)
 
     @property
     def param_shape(self):
-        return self.probs.shape
+        return self._param.shape
 
     mean = property(lambda self: self.probs.new_full(self._batch_shape, float("nan")))
     variance = property(lambda self: self.probs.new_full(self._batch_shape, float("nan")))
@@ -341,10 +441,7 @@ class Categorical(Distribution):
         return out
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value).long()
-        self._check_sample(value, (value >= 0) & (value < self._num_events),
-                           f"IntegerInterval(lower_bound=0, upper_bound="
-                           f"{self._num_events - 1})")
+        value = self._value(value).long()
         shape = broadcast_shapes(tuple(value.shape), self._batch_shape)
         logits = self.logits.expand(shape + (self._num_events,))
         return logits.gather(-1, value.expand(shape).unsqueeze(-1)).squeeze(-1)
@@ -355,20 +452,22 @@ class Categorical(Distribution):
         return -(logits * self.probs).sum(-1)
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
-        values = creation.arange(self._num_events, device=self.probs.device)
-        values = values.reshape((-1,) + (1,) * len(self._batch_shape))
-        return values.expand((self._num_events,) + self._batch_shape) if expand else values
+        return self._enumerated(creation.arange(self._num_events, device=self._param.device),
+                                expand)
 
 
 class OneHotCategorical(Distribution):
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    support, has_enumerate_support = constraints.one_hot, True
+
     def __init__(self, probs=None, logits=None, validate_args=None):
-        self._categorical = Categorical(probs, logits, validate_args)
-        self.probs, self.logits = self._categorical.probs, self._categorical.logits
-        super().__init__(self._categorical._batch_shape, (self.probs.shape[-1],),
+        self._categorical = Categorical(probs, logits)
+        super().__init__(self._categorical._batch_shape, (self._categorical._num_events,),
                          validate_args)
 
-    def _params(self):
-        return {"probs": self.probs}
+    probs = property(lambda self: self._categorical.probs)
+    logits = property(lambda self: self._categorical.logits)
+    param_shape = property(lambda self: self._categorical.param_shape)
 
     mean = property(lambda self: self.probs)
     variance = property(lambda self: self.probs * (1 - self.probs))
@@ -380,10 +479,14 @@ class OneHotCategorical(Distribution):
         return one_hot(idx, self.probs.shape[-1]).to(self.probs.dtype)
 
     def log_prob(self, value) -> Tensor:
-        return self._categorical.log_prob(_tensor(value).argmax(-1))
+        return self._categorical.log_prob(self._value(value).argmax(-1))
 
     def entropy(self) -> Tensor:
         return self._categorical.entropy()
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        n, like = self._event_shape[0], self._categorical._param
+        return self._enumerated(creation.eye(n, dtype=like.dtype, device=like.device), expand)
 
 
 _KL = {}
@@ -468,30 +571,57 @@ from .._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa
 __all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric", "Binomial"]
 
 from . import transforms  # noqa: E402
-from .transforms import _sum_rightmost  # noqa: E402
+from .constraint_registry import biject_to, transform_to  # noqa: E402
 
 
 class TransformedDistribution(Distribution):
     """The distribution of transforms(base sample): samples pushed through the transforms,
     log_prob by the change of variables (minus each transform's log |det Jacobian|)."""
+    arg_constraints: dict = {}
 
     def __init__(self, base_distribution, transforms, validate_args=None):
-        if isinstance(transforms, _transforms_mod.Transform):
+        Transform = _transforms_mod.Transform
+        if isinstance(transforms, Transform):
             transforms = [transforms]
-        elif not isinstance(transforms, (list, tuple)) or not all(
-                isinstance(t, _transforms_mod.Transform) for t in transforms):
-            raise ValueError(f"transforms must be a Transform or a list of Transforms, but was "
-                             f"{transforms}")
-        self.base_dist, self.transforms = base_distribution, list(transforms)
-        event_dim = max([len(base_distribution._event_shape)] +
-                        [t.event_dim for t in self.transforms])
-        shape = base_distribution._batch_shape + base_distribution._event_shape
-        cut = len(shape) - event_dim
-        super().__init__(shape[:cut], shape[cut:], validate_args)
+        elif not isinstance(transforms, list):
+            raise ValueError(f"transforms must be a Transform or list, but was {transforms}")
+        elif not all(isinstance(t, Transform) for t in transforms):
+            raise ValueError("transforms must be a Transform or a list of Transforms")
+        self.transforms = transforms
+        base_shape = Size(base_distribution._batch_shape + base_distribution._event_shape)
+        base_event_dim = len(base_distribution._event_shape)
+        transform = _transforms_mod.ComposeTransform(self.transforms)
+        domain_dim, codomain_dim = transform.domain.event_dim, transform.codomain.event_dim
+        if len(base_shape) < domain_dim:
+            raise ValueError(f"base_distribution needs to have shape with size at least "
+                             f"{domain_dim}, but got {base_shape}.")
+        forward_shape = transform.forward_shape(base_shape)
+        expanded = tuple(transform.inverse_shape(forward_shape))
+        if tuple(base_shape) != expanded:  # parameters of the transforms broadcast the base
+            base_distribution = base_distribution.expand(
+                expanded[:len(expanded) - base_event_dim])
+        if domain_dim > base_event_dim:
+            from ._more import Independent
+
+            base_distribution = Independent(base_distribution, domain_dim - base_event_dim)
+        self.base_dist = base_distribution
+        event_dim = max(codomain_dim, base_event_dim + codomain_dim - domain_dim)
+        cut = len(forward_shape) - event_dim
+        super().__init__(forward_shape[:cut], forward_shape[cut:], validate_args)
 
     @property
     def has_rsample(self):
         return self.base_dist.has_rsample
+
+    @constraints.dependent_property(is_discrete=False)
+    def support(self):
+        if not self.transforms:
+            return self.base_dist.support
+        support = self.transforms[-1].codomain
+        if len(self._event_shape) > support.event_dim:
+            support = constraints.independent(support,
+                                              len(self._event_shape) - support.event_dim)
+        return support
 
     def sample(self, sample_shape=()) -> Tensor:
         with no_grad():
@@ -507,12 +637,15 @@ class TransformedDistribution(Distribution):
         return x
 
     def log_prob(self, value) -> Tensor:
+        if self._validate:
+            self._validate_sample(value)
         event_dim = len(self._event_shape)
         log_prob, y = 0.0, value
         for t in reversed(self.transforms):
             x = t.inv(y)
+            event_dim += t.domain.event_dim - t.codomain.event_dim
             log_prob = log_prob - _sum_rightmost(t.log_abs_det_jacobian(x, y),
-                                                 event_dim - t.event_dim)
+                                                 event_dim - t.domain.event_dim)
             y = x
         return log_prob + _sum_rightmost(self.base_dist.log_prob(y),
                                          event_dim - len(self.base_dist._event_shape))
@@ -526,6 +659,8 @@ class TransformedDistribution(Distribution):
     def cdf(self, value) -> Tensor:
         for t in reversed(self.transforms):
             value = t.inv(value)
+        if self._validate:
+            self.base_dist._validate_sample(value)
         value = self.base_dist.cdf(value)
         sign = self._monotone_sign()
         return value if not isinstance(sign, Tensor) and sign == 1 else \
@@ -546,25 +681,15 @@ _EULER_GAMMA = 0.57721566490153286061
 
 class Weibull(TransformedDistribution):
     """scale * E^(1/concentration), E standard exponential."""
+    arg_constraints = {"scale": constraints.positive, "concentration": constraints.positive}
+    support = constraints.positive
 
     def __init__(self, scale, concentration, validate_args=None):
         self.scale, self.concentration, _ = _pair(scale, concentration)
-        self._validate = self._validate_default if validate_args is None else validate_args
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
-        self._check("concentration", self.concentration, self.concentration > 0,
-                    "GreaterThan(lower_bound=0.0)")
         self.concentration_reciprocal = self.concentration.reciprocal()
         base = Exponential(creation.ones_like(self.scale), validate_args=validate_args)
         super().__init__(base, [transforms.PowerTransform(self.concentration_reciprocal),
                                 transforms.AffineTransform(0, self.scale)], validate_args)
-
-    def _params(self):
-        return {"scale": self.scale, "concentration": self.concentration}
-
-    def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.scale)
-        self._check_sample(value, value > 0, "GreaterThan(lower_bound=0.0)")
-        return super().log_prob(value)
 
     @property
     def mean(self) -> Tensor:
@@ -587,13 +712,15 @@ class Weibull(TransformedDistribution):
 
 class HalfCauchy(_Folded, TransformedDistribution):
     """|X| for X ~ Cauchy(0, scale)."""
+    arg_constraints = {"scale": constraints.positive}
 
     def __init__(self, scale, validate_args=None):
         from ._more import Cauchy
 
-        base = Cauchy(0, scale, validate_args=validate_args)
-        super().__init__(base, transforms.AbsTransform(), validate_args)
-        self.scale = base.scale
+        super().__init__(Cauchy(0, scale, validate_args=False), transforms.AbsTransform(),
+                         validate_args)
+
+    scale = property(lambda self: self.base_dist.scale)
 
     @property
     def has_rsample(self):
@@ -606,24 +733,17 @@ class HalfCauchy(_Folded, TransformedDistribution):
 
 class Pareto(TransformedDistribution):
     """scale * exp(E), E ~ Exponential(alpha)."""
+    arg_constraints = {"alpha": constraints.positive, "scale": constraints.positive}
 
     def __init__(self, scale, alpha, validate_args=None):
         self.scale, self.alpha, _ = _pair(scale, alpha)
-        self._validate = self._validate_default if validate_args is None else validate_args
-        self._check("alpha", self.alpha, self.alpha > 0, "GreaterThan(lower_bound=0.0)")
-        self._check("scale", self.scale, self.scale > 0, "GreaterThan(lower_bound=0.0)")
         super().__init__(Exponential(self.alpha, validate_args=validate_args),
                          [transforms.ExpTransform(), transforms.AffineTransform(0, self.scale)],
                          validate_args)
 
-    def _params(self):
-        return {"alpha": self.alpha, "scale": self.scale}
-
-    def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.scale)
-        self._check_sample(value, value >= self.scale,
-                           f"GreaterThanEq(lower_bound={self.scale!r})")
-        return super().log_prob(value)
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
+    def support(self):
+        return constraints.greater_than_eq(self.scale)
 
     @property
     def mean(self) -> Tensor:
@@ -645,6 +765,7 @@ class MixtureSameFamily(Distribution):
     """A mixture whose components are the last batch dimension of one distribution, weighted
     by a Categorical (a Gaussian mixture: Normal locs and scales of shape (..., K))."""
     has_rsample = False
+    arg_constraints: dict = {}
 
     def __init__(self, mixture_distribution, component_distribution, validate_args=None):
         if not isinstance(mixture_distribution, Categorical):
@@ -663,11 +784,15 @@ class MixtureSameFamily(Distribution):
         if km != kc:
             raise ValueError(f"`mixture_distribution component` ({km}) does not equal "
                              f"`component_distribution.batch_shape[-1]` ({kc})")
-        mixture_distribution._shown = ("probs", "logits")  # (read above, as PyTorch does)
+        mixture_distribution.probs, mixture_distribution.logits  # (read, as PyTorch does)
         self.mixture_distribution = mixture_distribution
         self.component_distribution = component_distribution
         self._num_component, self._event_ndims = km, len(component_distribution._event_shape)
         super().__init__(cdbs, component_distribution._event_shape, validate_args)
+
+    @constraints.dependent_property
+    def support(self):
+        return constraints.MixtureSameFamilyConstraint(self.component_distribution.support)
 
     def _pad(self, x: Tensor) -> Tensor:
         return x.unsqueeze(-1 - self._event_ndims)
@@ -698,7 +823,7 @@ class MixtureSameFamily(Distribution):
     def log_prob(self, x) -> Tensor:
         from ..ops import log_softmax, logsumexp
 
-        x = self._pad(_tensor(x, self.mixture_distribution.probs))
+        x = self._pad(self._value(x, self.mixture_distribution.probs))
         log_prob_x = self.component_distribution.log_prob(x)
         log_mix = log_softmax(self.mixture_distribution.logits, -1)
         return logsumexp(log_prob_x + log_mix, -1)
@@ -719,31 +844,35 @@ class MixtureSameFamily(Distribution):
                 f"{self.component_distribution})")
 
 
-class _LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(_ProbsOrLogits, Distribution):
     """The logit of a RelaxedBernoulli sample (PyTorch's LogitRelaxedBernoulli)."""
     has_rsample = True
+    arg_constraints = Bernoulli.arg_constraints
+    support = constraints.real
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = _tensor(temperature)
-        self.probs, self.logits = _probs_logits(probs, logits, True)
-        super().__init__(tuple(self.probs.shape), (), validate_args)
+        self._param = self._given(probs, logits)
+        super().__init__(tuple(self._param.shape), (), validate_args)
 
     def rsample(self, sample_shape=()) -> Tensor:
         shape = self._extended(sample_shape)
         u = creation.rand(*shape, dtype=self.logits.dtype, device=self.logits.device)
-        u = _clamp(u)
+        u = clamp_probs(u)
         return (self.logits + u.log() - (-u).log1p()) / self.temperature
 
     def log_prob(self, value) -> Tensor:
         from ..nn import functional as F
 
-        diff = self.logits - _tensor(value, self.logits) * self.temperature
+        diff = self.logits - self._value(value, self.logits) * self.temperature
         return self.temperature.log() + diff - 2 * F.softplus(diff)
 
 
-class _ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(Distribution):
     """The log of a RelaxedOneHotCategorical sample (PyTorch's ExpRelaxedCategorical)."""
     has_rsample = True
+    arg_constraints = Categorical.arg_constraints
+    support = constraints.real_vector
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = _tensor(temperature)
@@ -756,30 +885,26 @@ class _ExpRelaxedCategorical(Distribution):
 
     def rsample(self, sample_shape=()) -> Tensor:
         shape = self._extended(sample_shape)
-        u = _clamp(creation.rand(*shape, dtype=self.logits.dtype, device=self.logits.device))
+        u = clamp_probs(creation.rand(*shape, dtype=self.logits.dtype, device=self.logits.device))
         scores = (self.logits - (-u.log()).log()) / self.temperature
         return scores - scores.logsumexp(-1, keepdim=True)
 
     def log_prob(self, value) -> Tensor:
         k = self._categorical._num_events
         log_scale = math.lgamma(k) - self.temperature.log() * -(k - 1)
-        score = self.logits - _tensor(value, self.logits) * self.temperature
+        score = self.logits - self._value(value, self.logits) * self.temperature
         score = (score - score.logsumexp(-1, keepdim=True)).sum(-1)
         return score + log_scale
-
-
-def _clamp(p: Tensor) -> Tensor:
-    from .transforms import _clamp_probs
-
-    return _clamp_probs(p)
 
 
 class RelaxedBernoulli(TransformedDistribution):
     """A continuous relaxation of Bernoulli on (0, 1): sigmoid of a logistic sample scaled
     by 1 / temperature (reparameterised)."""
+    arg_constraints = Bernoulli.arg_constraints
+    support = constraints.unit_interval
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        base = _LogitRelaxedBernoulli(temperature, probs, logits, validate_args)
+        base = LogitRelaxedBernoulli(temperature, probs, logits, validate_args)
         super().__init__(base, transforms.SigmoidTransform(), validate_args)
 
     temperature = property(lambda self: self.base_dist.temperature)
@@ -789,9 +914,11 @@ class RelaxedBernoulli(TransformedDistribution):
 
 class RelaxedOneHotCategorical(TransformedDistribution):
     """The Gumbel-softmax (concrete) relaxation of OneHotCategorical on the simplex."""
+    arg_constraints = Categorical.arg_constraints
+    support = constraints.simplex
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        base = _ExpRelaxedCategorical(temperature, probs, logits, validate_args)
+        base = ExpRelaxedCategorical(temperature, probs, logits, validate_args)
         super().__init__(base, transforms.ExpTransform(), validate_args)
 
     temperature = property(lambda self: self.base_dist.temperature)
@@ -799,11 +926,13 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     logits = property(lambda self: self.base_dist.logits)
 
     def rsample(self, sample_shape=()) -> Tensor:
-        return _clamp(super().rsample(sample_shape))
+        return clamp_probs(super().rsample(sample_shape))
 
 
 class InverseGamma(TransformedDistribution):
     """1 / X for X ~ Gamma(concentration, rate)."""
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.positive
 
     def __init__(self, concentration, rate, validate_args=None):
         from .._gamma import Gamma
@@ -814,11 +943,6 @@ class InverseGamma(TransformedDistribution):
 
     concentration = property(lambda self: self.base_dist.concentration)
     rate = property(lambda self: self.base_dist.rate)
-
-    def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.rate)
-        self._check_sample(value, value > 0, "GreaterThan(lower_bound=0.0)")
-        return super().log_prob(value)
 
     @property
     def mean(self) -> Tensor:
@@ -839,28 +963,18 @@ class InverseGamma(TransformedDistribution):
 
 class Kumaraswamy(TransformedDistribution):
     """(1 - U^(1/concentration0))^(1/concentration1), U uniform on (0, 1)."""
+    arg_constraints = {"concentration1": constraints.positive,
+                       "concentration0": constraints.positive}
+    support = constraints.unit_interval
 
     def __init__(self, concentration1, concentration0, validate_args=None):
         self.concentration1, self.concentration0, _ = _pair(concentration1, concentration0)
-        self._validate = self._validate_default if validate_args is None else validate_args
-        for name in ("concentration1", "concentration0"):
-            value = getattr(self, name)
-            self._check(name, value, value > 0, "GreaterThan(lower_bound=0.0)")
         zeros = creation.zeros_like(self.concentration0)
         base = Uniform(zeros, zeros + 1, validate_args=validate_args)
         super().__init__(base, [transforms.PowerTransform(self.concentration0.reciprocal()),
                                 transforms.AffineTransform(1.0, -1.0),
                                 transforms.PowerTransform(self.concentration1.reciprocal())],
                          validate_args)
-
-    def _params(self):
-        return {"concentration1": self.concentration1, "concentration0": self.concentration0}
-
-    def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.concentration1)
-        self._check_sample(value, (value >= 0) & (value <= 1),
-                           "Interval(lower_bound=0.0, upper_bound=1.0)")
-        return super().log_prob(value)
 
     def _moment(self, n: int) -> Tensor:
         a, b = self.concentration1, self.concentration0
@@ -886,3 +1000,44 @@ class Kumaraswamy(TransformedDistribution):
 __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "Pareto",
             "MixtureSameFamily", "RelaxedBernoulli", "RelaxedOneHotCategorical",
             "InverseGamma", "Kumaraswamy"]
+
+from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transform here)
+from . import kl, utils  # noqa: E402,F401
+
+__all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
+            "ExpRelaxedCategorical"] + transforms.__all__
+
+
+def _alias_submodules() -> None:
+    """PyTorch's one-module-per-family layout (torch.distributions.normal.Normal, ...), as
+    modules of this package, so `from autograd_gpu.distributions.normal import Normal`
+    works as it does for torch."""
+    import sys
+    import types
+
+    layout = {"bernoulli": "Bernoulli", "beta": "Beta", "binomial": "Binomial",
+              "categorical": "Categorical", "cauchy": "Cauchy", "chi2": "Chi2",
+              "dirichlet": "Dirichlet", "distribution": "Distribution",
+              "exponential": "Exponential", "gamma": "Gamma", "geometric": "Geometric",
+              "gumbel": "Gumbel", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal",
+              "independent": "Independent", "inverse_gamma": "InverseGamma",
+              "kumaraswamy": "Kumaraswamy", "laplace": "Laplace", "log_normal": "LogNormal",
+              "mixture_same_family": "MixtureSameFamily", "multinomial": "Multinomial",
+              "multivariate_normal": "MultivariateNormal",
+              "negative_binomial": "NegativeBinomial", "normal": "Normal",
+              "one_hot_categorical": "OneHotCategorical", "pareto": "Pareto",
+              "poisson": "Poisson", "relaxed_bernoulli": "LogitRelaxedBernoulli RelaxedBernoulli",
+              "relaxed_categorical": "ExpRelaxedCategorical RelaxedOneHotCategorical",
+              "studentT": "StudentT", "transformed_distribution": "TransformedDistribution",
+              "uniform": "Uniform", "weibull": "Weibull"}
+    package = sys.modules[__name__]
+    for name, members in layout.items():
+        module = types.ModuleType(f"{__name__}.{name}")
+        module.__all__ = members.split()
+        for member in module.__all__:
+            setattr(module, member, getattr(package, member))
+        sys.modules[module.__name__] = module
+        setattr(package, name, module)
+
+
+_alias_submodules()

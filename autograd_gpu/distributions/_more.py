@@ -7,9 +7,10 @@ import math
 
 from .. import creation, linalg, sampling
 from ..autograd.grad_mode import no_grad
-from . import (Distribution, Normal, _Folded, _LocScale, _tensor,
+from . import (Distribution, _ProbsOrLogits, constraints, Normal, _Folded, _LocScale, _tensor,
                             kl_divergence, register_kl)
 from ..ops import broadcast_shapes
+from .utils import _sum_rightmost
 from ..tensor import Tensor
 
 __all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
@@ -26,11 +27,15 @@ def _uniform(shape, like: Tensor, low: float = 0.0) -> Tensor:
 class LogNormal(Distribution):
     """exp of Normal(loc, scale)."""
     has_rsample = True
+    arg_constraints = _LocScale.arg_constraints
+    support = constraints.positive
 
     def __init__(self, loc, scale, validate_args=None):
         self.base_dist = Normal(loc, scale, validate_args)
-        self.loc, self.scale = self.base_dist.loc, self.base_dist.scale
         super().__init__(self.base_dist._batch_shape, (), validate_args)
+
+    loc = property(lambda self: self.base_dist.loc)
+    scale = property(lambda self: self.base_dist.scale)
 
     mean = property(lambda self: (self.loc + self.scale ** 2 / 2).exp())
     mode = property(lambda self: (self.loc - self.scale ** 2).exp())
@@ -41,8 +46,7 @@ class LogNormal(Distribution):
         return self.base_dist.rsample(sample_shape).exp()
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.loc)
-        self._check_sample(value, value > 0, "GreaterThan(lower_bound=0.0)")
+        value = self._value(value, self.loc)
         log_value = value.log()
         return self.base_dist.log_prob(log_value) - log_value
 
@@ -59,11 +63,13 @@ class LogNormal(Distribution):
 class HalfNormal(_Folded, Distribution):
     """|Normal(0, scale)|."""
     has_rsample = True
+    arg_constraints = {"scale": constraints.positive}
 
     def __init__(self, scale, validate_args=None):
-        self.base_dist = Normal(0.0, scale, validate_args)
-        self.scale = self.base_dist.scale
+        self.base_dist = Normal(0.0, scale, validate_args=False)
         super().__init__(self.base_dist._batch_shape, (), validate_args)
+
+    scale = property(lambda self: self.base_dist.scale)
 
     mean = property(lambda self: self.scale * math.sqrt(2 / math.pi))
     mode = property(lambda self: creation.zeros_like(self.scale))
@@ -84,12 +90,12 @@ class Cauchy(_LocScale):
         return self.loc + self.scale * (math.pi * (u - 0.5)).tan()
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.loc)
+        value = self._value(value, self.loc)
         return -math.log(math.pi) - self.scale.log() - (((value - self.loc) / self.scale) ** 2
                                                         ).log1p()
 
     def cdf(self, value) -> Tensor:
-        return ((_tensor(value, self.loc) - self.loc) / self.scale).atan() / math.pi + 0.5
+        return ((self._value(value, self.loc) - self.loc) / self.scale).atan() / math.pi + 0.5
 
     def icdf(self, value) -> Tensor:
         return (math.pi * (_tensor(value, self.loc) - 0.5)).tan() * self.scale + self.loc
@@ -113,7 +119,7 @@ class Gumbel(_LocScale):
         return self.loc - self.scale * (-u.log()).log()
 
     def log_prob(self, value) -> Tensor:
-        y = (self.loc - _tensor(value, self.loc)) / self.scale
+        y = (self.loc - self._value(value, self.loc)) / self.scale
         return (y - y.exp()) - self.scale.log()
 
     def cdf(self, value) -> Tensor:
@@ -127,13 +133,12 @@ class Gumbel(_LocScale):
 
 
 class Poisson(Distribution):
+    arg_constraints = {"rate": constraints.nonnegative}
+    support = constraints.nonnegative_integer
+
     def __init__(self, rate, validate_args=None):
         self.rate = _tensor(rate)
         super().__init__(tuple(self.rate.shape), (), validate_args)
-        self._check("rate", self.rate, self.rate >= 0, "GreaterThanEq(lower_bound=0.0)")
-
-    def _params(self):
-        return {"rate": self.rate}
 
     mean = property(lambda self: self.rate)
     mode = property(lambda self: self.rate.floor())
@@ -146,16 +151,19 @@ class Poisson(Distribution):
     def log_prob(self, value) -> Tensor:
         from ..ops import xlogy
 
-        value = _tensor(value, self.rate)
-        self._check_sample(value, (value >= 0) & (value == value.floor()),
-                           "IntegerGreaterThan(lower_bound=0)")
+        value = self._value(value, self.rate)
         return xlogy(value, self.rate) - self.rate - (value + 1).lgamma()
 
 
 class MultivariateNormal(Distribution):
     """N(loc, Sigma) with Sigma given as covariance_matrix, precision_matrix or its Cholesky
     factor scale_tril (exactly one)."""
-    has_rsample = True
+    has_rsample, _checks_own_args = True, True
+    arg_constraints = {"loc": constraints.real_vector,
+                       "covariance_matrix": constraints.positive_definite,
+                       "precision_matrix": constraints.positive_definite,
+                       "scale_tril": constraints.lower_cholesky}
+    support = constraints.real_vector
 
     def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None,
                  validate_args=None):
@@ -175,6 +183,13 @@ class MultivariateNormal(Distribution):
         batch = broadcast_shapes(tuple(given.shape[:-2]), tuple(loc.shape[:-1]))
         k = loc.shape[-1]
         self.loc = loc.expand(batch + (k,))
+        self._matrices = {"scale_tril": scale_tril, "covariance_matrix": covariance_matrix,
+                       "precision_matrix": precision_matrix}
+        super().__init__(batch, (k,), validate_args)
+        self._check("loc", self.loc, constraints.real_vector)
+        for name, matrix in self._matrices.items():
+            if matrix is not None:
+                self._check(name, matrix.expand(batch + (-1, -1)), self.arg_constraints[name])
         if scale_tril is not None:
             self._tril = scale_tril
         elif covariance_matrix is not None:
@@ -184,12 +199,9 @@ class MultivariateNormal(Distribution):
             self._tril = linalg.solve_triangular(
                 flipped.flip((-2, -1)).mT, creation.eye(k, dtype=loc.dtype, device=loc.device),
                 upper=False)
-        self._given = {"scale_tril": scale_tril, "covariance_matrix": covariance_matrix,
-                       "precision_matrix": precision_matrix}
-        super().__init__(batch, (k,), validate_args)
 
     def _params(self):
-        return {"loc": self.loc, **{k: v for k, v in self._given.items() if v is not None}}
+        return {"loc": self.loc, **{k: v for k, v in self._matrices.items() if v is not None}}
 
     @property
     def scale_tril(self) -> Tensor:
@@ -217,7 +229,7 @@ class MultivariateNormal(Distribution):
         return self._tril.diagonal(0, -2, -1).log().sum(-1)
 
     def log_prob(self, value) -> Tensor:
-        diff = _tensor(value, self.loc) - self.loc
+        diff = self._value(value, self.loc) - self.loc
         tril = self._tril.expand(tuple(diff.shape[:-1]) + self._event_shape * 2)
         z = linalg.solve_triangular(tril, diff.unsqueeze(-1), upper=False).squeeze(-1)
         k = self._event_shape[0]
@@ -254,6 +266,7 @@ def _kl_poisson(p, q):
 class Independent(Distribution):
     """base_distribution with its rightmost reinterpreted_batch_ndims batch dimensions read
     as event dimensions (log_prob and entropy summed over them)."""
+    arg_constraints: dict = {}
 
     def __init__(self, base_distribution: Distribution, reinterpreted_batch_ndims: int,
                  validate_args=None):
@@ -273,6 +286,15 @@ class Independent(Distribution):
     def has_rsample(self) -> bool:
         return self.base_dist.has_rsample
 
+    @property
+    def has_enumerate_support(self) -> bool:
+        return not self.reinterpreted_batch_ndims and self.base_dist.has_enumerate_support
+
+    @constraints.dependent_property
+    def support(self):
+        support, n = self.base_dist.support, self.reinterpreted_batch_ndims
+        return constraints.independent(support, n) if n else support
+
     mean = property(lambda self: self.base_dist.mean)
     mode = property(lambda self: self.base_dist.mode)
     variance = property(lambda self: self.base_dist.variance)
@@ -284,12 +306,15 @@ class Independent(Distribution):
         return self.base_dist.rsample(sample_shape)
 
     def _sum_rightmost(self, value: Tensor) -> Tensor:
-        n = self.reinterpreted_batch_ndims
-        return value.reshape(tuple(value.shape[:value.dim() - n]) + (-1,)).sum(-1) if n \
-            else value
+        return _sum_rightmost(value, self.reinterpreted_batch_ndims)
 
     def log_prob(self, value) -> Tensor:
         return self._sum_rightmost(self.base_dist.log_prob(value))
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        if self.reinterpreted_batch_ndims:
+            raise NotImplementedError("Enumeration over cartesian product is not implemented")
+        return self.base_dist.enumerate_support(expand=expand)
 
     def entropy(self) -> Tensor:
         return self._sum_rightmost(self.base_dist.entropy())
@@ -307,6 +332,7 @@ def _kl_independent(p, q):
 
 class Multinomial(Distribution):
     """Counts of total_count draws from a Categorical(probs / logits): event shape (K,)."""
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
     def __init__(self, total_count: int = 1, probs=None, logits=None, validate_args=None):
         from . import Categorical
@@ -327,6 +353,10 @@ class Multinomial(Distribution):
     def __repr__(self) -> str:
         return "Multinomial()"  # (PyTorch's repr shows no parameter: they are properties)
 
+    @constraints.dependent_property(is_discrete=True, event_dim=1)
+    def support(self):
+        return constraints.multinomial(self.total_count)
+
     def _sample(self, sample_shape=()) -> Tensor:
         shape = tuple(sample_shape)
         draws = self._categorical.sample((self.total_count,) + shape)  # (n, *S, *B)
@@ -337,9 +367,7 @@ class Multinomial(Distribution):
         return counts.scatter_add_(-1, draws.permute(order), ones.permute(order))
 
     def log_prob(self, value) -> Tensor:
-        value = _tensor(value, self.probs)
-        self._check_sample(value, ((value >= 0).all(-1)) & (value.sum(-1) <= self.total_count),
-                           "Multinomial()")
+        value = self._value(value, self.probs)
         logits = self.logits
         logits = logits.masked_fill((value == 0) & (logits == float("-inf")), 0.0)
         log_factorial_n = math.lgamma(self.total_count + 1)
@@ -347,42 +375,21 @@ class Multinomial(Distribution):
         return log_factorial_n - log_factorial_xs + (logits * value).sum(-1)
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(_ProbsOrLogits, Distribution):
     """The number of successes before total_count failures, each trial a success with
     probability probs (or sigmoid(logits))."""
+    arg_constraints = {"total_count": constraints.greater_than_eq(0),
+                       "probs": constraints.half_open_interval(0.0, 1.0),
+                       "logits": constraints.real}
+    support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        from . import _pair, _probs_logits
+        from . import _pair
 
         given = "probs" if probs is not None else "logits"
-        p, lg = _probs_logits(probs, logits, True)
-        param = p if given == "probs" else lg
-        self.total_count, param, shape = _pair(total_count, param)
-        if given == "probs":
-            self._probs, self._logits = param, lg.expand(shape)
-        else:
-            self._probs, self._logits = p.expand(shape), param
-        self._shown = ["total_count", given]
+        self.total_count, param, shape = _pair(total_count, self._given(probs, logits))
+        setattr(self, given, param)
         super().__init__(shape, (), validate_args)
-        self._check("total_count", self.total_count, self.total_count >= 0,
-                    "GreaterThanEq(lower_bound=0)")
-        if given == "probs":
-            self._check("probs", self._probs, (self._probs >= 0) & (self._probs <= 1),
-                        "HalfOpenInterval(lower_bound=0.0, upper_bound=1.0)")
-
-    def _read(self, name: str) -> Tensor:
-        if name not in self._shown:  # (PyTorch's lazy parameter appears in its repr once read)
-            self._shown.append(name)
-            self._shown.sort(key=["total_count", "probs", "logits"].index)
-        return self._probs if name == "probs" else self._logits
-
-    probs = property(lambda self: self._read("probs"))
-    logits = property(lambda self: self._read("logits"))
-
-    def _params(self):
-        return {name: (self.total_count if name == "total_count" else
-                       self._probs if name == "probs" else self._logits)
-                for name in self._shown}
 
     @property
     def mean(self) -> Tensor:
@@ -408,9 +415,7 @@ class NegativeBinomial(Distribution):
     def log_prob(self, value) -> Tensor:
         from ..nn import functional as F
 
-        value = _tensor(value, self.total_count)
-        self._check_sample(value, (value >= 0) & (value == value.floor()),
-                           "IntegerGreaterThan(lower_bound=0)")
+        value = self._value(value, self.total_count)
         logits = self.logits
         log_unnormalized = self.total_count * F.logsigmoid(-logits) + value * F.logsigmoid(
             logits)
