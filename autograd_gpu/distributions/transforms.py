@@ -12,7 +12,8 @@ import math
 from ..nn import functional as F
 from ..tensor import Size, Tensor
 from . import constraints
-from .utils import _sum_rightmost, clamp_probs, tril_matrix_to_vec, vec_to_tril_matrix
+from .utils import (_sum_rightmost, broadcast_all, clamp_probs, tril_matrix_to_vec,
+                    vec_to_tril_matrix)
 
 __all__ = ["AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
            "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",
@@ -297,12 +298,9 @@ class PowerTransform(Transform):
 
     def __init__(self, exponent, cache_size: int = 0):
         super().__init__(cache_size)
-        self.exponent = exponent
+        (self.exponent,) = broadcast_all(exponent)
 
-    @property
-    def sign(self):
-        e = self.exponent
-        return e.sign() if isinstance(e, Tensor) else (1 if e > 0 else -1 if e < 0 else 0)
+    sign = property(lambda self: self.exponent.sign())
 
     def with_cache(self, cache_size: int = 1):
         if self._cache_size == cache_size:
@@ -510,9 +508,9 @@ class ReshapeTransform(Transform):
         if len(shape) < len(old):
             raise ValueError("Too few dimensions on input")
         cut = len(shape) - len(old)
-        if Size(shape[cut:]) != old:
-            raise ValueError(f"Shape mismatch: expected {Size(shape[cut:])} but got {old}")
-        return Size(tuple(shape[:cut]) + tuple(new))
+        if shape[cut:] != old:
+            raise ValueError(f"Shape mismatch: expected {shape[cut:]} but got {old}")
+        return shape[:cut] + new
 
     def forward_shape(self, shape):
         return self._shape(shape, self.in_shape, self.out_shape)
@@ -524,7 +522,7 @@ class ReshapeTransform(Transform):
 def _vector_shape(shape, change: int = 0):
     if len(shape) < 1:
         raise ValueError("Too few dimensions on input")
-    return Size(tuple(shape[:-1]) + (shape[-1] + change,))
+    return shape[:-1] + (shape[-1] + change,)
 
 
 class StickBreakingTransform(_Parameterless):
@@ -638,7 +636,7 @@ class CorrCholeskyTransform(_Parameterless):
         d = round((0.25 + 2 * n) ** 0.5 + 0.5)
         if d * (d - 1) // 2 != n:
             raise ValueError("Input is not a flattened lower-diagonal number")
-        return Size(tuple(shape[:-1]) + (d, d))
+        return shape[:-1] + (d, d)
 
     def inverse_shape(self, shape):
         if len(shape) < 2:
@@ -646,7 +644,7 @@ class CorrCholeskyTransform(_Parameterless):
         if shape[-2] != shape[-1]:
             raise ValueError("Input is not square")
         d = shape[-1]
-        return Size(tuple(shape[:-2]) + (d * (d - 1) // 2,))
+        return shape[:-2] + (d * (d - 1) // 2,)
 
 
 class CumulativeDistributionTransform(Transform):

@@ -20,8 +20,11 @@ def broadcast_all(*values):
     if not all(isinstance(v, (Tensor, Number)) for v in values):
         raise ValueError("Input arguments must all be instances of Number, torch.Tensor or "
                          "objects implementing __torch_function__.")
+    from .._dtypes import get_default_dtype
+
     like = next((v for v in values if isinstance(v, Tensor)), None)
-    options = {} if like is None else {"dtype": like.dtype, "device": like.device}
+    options = {"dtype": get_default_dtype()} if like is None else \
+        {"dtype": like.dtype, "device": like.device}
     return broadcast_tensors(*(v if isinstance(v, Tensor) else creation.tensor(v, **options)
                                for v in values))
 

@@ -389,9 +389,15 @@ class CopySlices(Node):
 IndexPutBackward0 = type("IndexPutBackward0", (CopySlices,), {"__slots__": ()})  # x[ints] = v
 
 
-def _expand_error(value_shape: tuple, target: tuple, kind: str) -> RuntimeError:
-    """A value that does not broadcast to the indexed region, in PyTorch's words."""
+def _expand_error(value_shape: tuple, target: tuple, kind: str,
+                  advanced: bool = False) -> RuntimeError:
+    """A value that does not broadcast to the indexed region, in PyTorch's words (index_put's
+    for an index with tensors or lists in it, expand's for slices and integers)."""
     value_shape, target = tuple(value_shape), tuple(target)
+    mismatch = RuntimeError(f"shape mismatch: value tensor of shape {list(value_shape)} "
+                            f"cannot be broadcast to indexing result of shape {list(target)}")
+    if advanced:
+        return mismatch
     core = value_shape
     while len(core) > len(target) and core[0] == 1:  # (leading ones are dropped first)
         core = core[1:]
@@ -407,8 +413,7 @@ def _expand_error(value_shape: tuple, target: tuple, kind: str) -> RuntimeError:
                                 f"size ({v}) at non-singleton dimension {len(target) - i}.  "
                                 f"Target sizes: {list(target)}.  Tensor sizes: "
                                 f"{list(value_shape)}")
-    return RuntimeError(f"shape mismatch: value tensor of shape {list(value_shape)} cannot be "
-                        f"broadcast to indexing result of shape {list(target)}")
+    return mismatch
 
 
 def _through_a_view(shape: tuple, index) -> bool:
@@ -480,7 +485,7 @@ def setitem(self: Tensor, index, value) -> None:
         if "read-only" in str(exc):
             _write(self, self._data, "__setitem__")  # raises the read-only message
         raise _expand_error(getattr(data, "shape", ()), self._data[idx].shape,
-                            value.type() if is_tensor else "") from None
+                            value.type() if is_tensor else "", advanced) from None
     except IndexError as exc:
         raise index_error(exc, self, idx) from None
     _bump(self, "__setitem__")
