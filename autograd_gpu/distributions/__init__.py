@@ -18,7 +18,8 @@ from .utils import _sum_rightmost, clamp_probs, lazy_property, logits_to_probs, 
 _PACKAGE = __name__.rsplit(".", 1)[0] + "."  # (autograd_gpu.: the built-in families)
 
 __all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Bernoulli",
-           "Categorical", "OneHotCategorical", "kl_divergence", "register_kl"]
+           "Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+           "kl_divergence", "register_kl"]
 
 
 def _pair(a, b) -> tuple:
@@ -195,11 +196,8 @@ class Distribution:
     def _params(self) -> dict:
         """The parameters a repr shows: those this instance holds (not a property's, nor a
         lazy one not read yet), as PyTorch's repr does."""
-        try:
-            names = self.arg_constraints
-        except NotImplementedError:
-            return {}
-        return {name: self.__dict__[name] for name in names if name in self.__dict__}
+        return {name: self.__dict__[name] for name in self.arg_constraints
+                if name in self.__dict__}
 
 
 class _LocScale(Distribution):
@@ -468,9 +466,17 @@ class OneHotCategorical(Distribution):
     probs = property(lambda self: self._categorical.probs)
     logits = property(lambda self: self._categorical.logits)
     param_shape = property(lambda self: self._categorical.param_shape)
+    _param = property(lambda self: self._categorical._param)
 
     mean = property(lambda self: self.probs)
     variance = property(lambda self: self.probs * (1 - self.probs))
+
+    @property
+    def mode(self) -> Tensor:
+        from ..nn.functional import one_hot
+
+        probs = self.probs
+        return one_hot(probs.argmax(-1), probs.shape[-1]).to(probs)
 
     def _sample(self, sample_shape=()) -> Tensor:
         from ..nn.functional import one_hot
@@ -487,6 +493,20 @@ class OneHotCategorical(Distribution):
     def enumerate_support(self, expand: bool = True) -> Tensor:
         n, like = self._event_shape[0], self._categorical._param
         return self._enumerated(creation.eye(n, dtype=like.dtype, device=like.device), expand)
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """OneHotCategorical whose rsample passes gradients straight through: the one-hot sample
+    forward, the gradient of probs backward."""
+    has_rsample = True
+
+    def sample(self, sample_shape=()) -> Tensor:
+        with no_grad():
+            return self._sample(sample_shape)
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        probs = self._categorical.probs
+        return self.sample(sample_shape) + (probs - probs.detach())
 
 
 _KL = {}
@@ -1002,10 +1022,12 @@ __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "P
             "InverseGamma", "Kumaraswamy"]
 
 from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transform here)
+from ._extra import ExponentialFamily, FisherSnedecor, LogisticNormal  # noqa: E402
 from . import kl, utils  # noqa: E402,F401
 
 __all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
-            "ExpRelaxedCategorical"] + transforms.__all__
+            "ExpRelaxedCategorical", "ExponentialFamily", "FisherSnedecor",
+            "LogisticNormal"] + transforms.__all__
 
 
 def _alias_submodules() -> None:
@@ -1018,6 +1040,8 @@ def _alias_submodules() -> None:
     layout = {"bernoulli": "Bernoulli", "beta": "Beta", "binomial": "Binomial",
               "categorical": "Categorical", "cauchy": "Cauchy", "chi2": "Chi2",
               "dirichlet": "Dirichlet", "distribution": "Distribution",
+              "exp_family": "ExponentialFamily", "fishersnedecor": "FisherSnedecor",
+              "logistic_normal": "LogisticNormal",
               "exponential": "Exponential", "gamma": "Gamma", "geometric": "Geometric",
               "gumbel": "Gumbel", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal",
               "independent": "Independent", "inverse_gamma": "InverseGamma",
@@ -1025,7 +1049,8 @@ def _alias_submodules() -> None:
               "mixture_same_family": "MixtureSameFamily", "multinomial": "Multinomial",
               "multivariate_normal": "MultivariateNormal",
               "negative_binomial": "NegativeBinomial", "normal": "Normal",
-              "one_hot_categorical": "OneHotCategorical", "pareto": "Pareto",
+              "one_hot_categorical": "OneHotCategorical OneHotCategoricalStraightThrough",
+              "pareto": "Pareto",
               "poisson": "Poisson", "relaxed_bernoulli": "LogitRelaxedBernoulli RelaxedBernoulli",
               "relaxed_categorical": "ExpRelaxedCategorical RelaxedOneHotCategorical",
               "studentT": "StudentT", "transformed_distribution": "TransformedDistribution",
