@@ -14,7 +14,8 @@ import numpy as np
 from . import backends, creation
 from .autograd.function import Function, named_function
 from .autograd.grad_mode import no_grad
-from .distributions import Distribution, _ProbsOrLogits, _tensor, constraints, register_kl
+from .distributions import (Distribution, ExponentialFamily, _ProbsOrLogits, _tensor,
+                            constraints, register_kl)
 from .ops import broadcast_shapes, xlogy
 from .ops.numeric import _np_lgamma
 from .tensor import Tensor, _wrap
@@ -167,7 +168,7 @@ class _StandardGamma(Function):
 
 
 # -- distributions ---------------------------------------------------------------------------
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     has_rsample = True
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
@@ -215,7 +216,7 @@ class Chi2(Gamma):
     df = property(lambda self: self.concentration * 2)
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     has_rsample = True
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
@@ -259,7 +260,7 @@ class Dirichlet(Distribution):
                 - ((c - 1.0) * c.digamma()).sum(-1))
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     has_rsample = True
     arg_constraints = {"concentration1": constraints.positive,
                        "concentration0": constraints.positive}

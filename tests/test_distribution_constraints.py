@@ -306,3 +306,76 @@ def test_per_family_submodules_import_like_pytorch():
     assert float(kl_divergence(Normal(0.0, 1.0), Normal(0.0, 1.0))) == 0.0
     np.testing.assert_allclose(host(probs_to_logits(torch.tensor([0.5]), is_binary=True)),
                                [0.0], atol=1e-7)
+
+
+_KL_PAIRS = {  # p, q: pairs with a finite KL, each checked against a Monte Carlo estimate
+    "normal-laplace": (lambda: D.Normal(0.3, 1.2), lambda: D.Laplace(-0.2, 0.9)),
+    "normal-gumbel": (lambda: D.Normal(0.3, 1.2), lambda: D.Gumbel(-0.2, 1.5)),
+    "laplace-normal": (lambda: D.Laplace(0.1, 0.7), lambda: D.Normal(0.4, 1.3)),
+    "exponential-gamma": (lambda: D.Exponential(1.5), lambda: D.Gamma(2.0, 1.5)),
+    "exponential-normal": (lambda: D.Exponential(1.5), lambda: D.Normal(0.5, 1.0)),
+    "exponential-gumbel": (lambda: D.Exponential(1.5), lambda: D.Gumbel(0.5, 1.0)),
+    "gamma-exponential": (lambda: D.Gamma(2.0, 1.5), lambda: D.Exponential(0.8)),
+    "gamma-normal": (lambda: D.Gamma(2.0, 1.5), lambda: D.Normal(1.0, 2.0)),
+    "gamma-gumbel": (lambda: D.Gamma(2.0, 1.5), lambda: D.Gumbel(1.0, 2.0)),
+    "beta-normal": (lambda: D.Beta(2.0, 3.0), lambda: D.Normal(0.5, 1.0)),
+    "beta-gamma": (lambda: D.Beta(2.0, 3.0), lambda: D.Gamma(2.0, 3.0)),
+    "beta-exponential": (lambda: D.Beta(2.0, 3.0), lambda: D.Exponential(2.0)),
+    "beta-uniform": (lambda: D.Beta(2.0, 3.0), lambda: D.Uniform(-0.5, 1.5)),
+    "uniform-beta": (lambda: D.Uniform(0.2, 0.7), lambda: D.Beta(2.0, 3.0)),
+    "uniform-normal": (lambda: D.Uniform(0.2, 0.7), lambda: D.Normal(0.0, 1.0)),
+    "uniform-gamma": (lambda: D.Uniform(0.2, 0.7), lambda: D.Gamma(2.0, 3.0)),
+    "uniform-gumbel": (lambda: D.Uniform(0.2, 0.7), lambda: D.Gumbel(0.0, 1.0)),
+    "uniform-exponential": (lambda: D.Uniform(0.2, 0.7), lambda: D.Exponential(2.0)),
+    "uniform-pareto": (lambda: D.Uniform(1.2, 1.7), lambda: D.Pareto(1.0, 2.0)),
+    "gumbel-normal": (lambda: D.Gumbel(0.1, 0.7), lambda: D.Normal(0.4, 1.3)),
+    "gumbel-gumbel": (lambda: D.Gumbel(0.1, 0.7), lambda: D.Gumbel(0.4, 1.3)),
+    "pareto-pareto": (lambda: D.Pareto(1.0, 3.0), lambda: D.Pareto(0.5, 2.0)),
+    "pareto-exponential": (lambda: D.Pareto(1.0, 3.0), lambda: D.Exponential(0.5)),
+    "pareto-gamma": (lambda: D.Pareto(1.0, 3.0), lambda: D.Gamma(2.0, 1.0)),
+    "pareto-normal": (lambda: D.Pareto(1.0, 3.0), lambda: D.Normal(1.0, 2.0)),
+    "cauchy-cauchy": (lambda: D.Cauchy(0.1, 0.7), lambda: D.Cauchy(0.4, 1.3)),
+    "halfnormal-halfnormal": (lambda: D.HalfNormal(0.7), lambda: D.HalfNormal(1.3)),
+}
+
+
+@pytest.mark.parametrize("pair", sorted(_KL_PAIRS))
+def test_cross_family_kl_matches_monte_carlo(pair):
+    torch.set_default_dtype(torch.float64)
+    try:
+        p, q = (make() for make in _KL_PAIRS[pair])
+        torch.manual_seed(0)
+        x = p.sample((200000,))
+        ratio = p.log_prob(x) - q.log_prob(x)
+        estimate, err = float(ratio.mean()), float(ratio.std()) / math.sqrt(x.shape[0])
+        assert float(D.kl_divergence(p, q)) == pytest.approx(estimate, abs=5 * err + 1e-3)
+    finally:
+        torch.set_default_dtype(torch.float32)
+
+
+def test_discrete_kl_is_the_sum_over_the_support_and_infinite_off_it():
+    def exact(p, q, values):
+        lp, lq = p.log_prob(values), q.log_prob(values)
+        return float((lp.exp() * (lp - lq)).sum())
+    n = torch.arange(0.0, 400.0, dtype=torch.float64)
+    p, q = D.Geometric(torch.tensor(0.3, dtype=torch.float64)), D.Geometric(
+        torch.tensor(0.6, dtype=torch.float64))
+    assert float(D.kl_divergence(p, q)) == pytest.approx(exact(p, q, n), rel=1e-9)
+    p, q = D.Binomial(5, torch.tensor(0.3, dtype=torch.float64)), D.Binomial(
+        5, torch.tensor(0.6, dtype=torch.float64))
+    assert float(D.kl_divergence(p, q)) == pytest.approx(exact(p, q, n[:6]), rel=1e-9)
+    with pytest.raises(NotImplementedError, match="q.total_count > p.total_count"):
+        D.kl_divergence(D.Binomial(3, torch.tensor(0.5)), D.Binomial(5, torch.tensor(0.5)))
+    for p, q in [(D.Normal(0.0, 1.0), D.Exponential(1.0)), (D.Gamma(2.0, 1.0),
+                 D.Uniform(0.0, 1.0)), (D.Poisson(2.0), D.Bernoulli(0.5)),
+                 (D.Pareto(1.0, 0.5), D.Normal(0.0, 1.0)), (D.Uniform(-1.0, 1.0),
+                                                            D.Exponential(1.0))]:
+        assert float(D.kl_divergence(p, q)) == math.inf, (p, q)
+    with pytest.raises(NotImplementedError, match="different exponential families"):
+        D.kl_divergence(D.Normal(0.0, 1.0), D.Poisson(1.0))
+    with pytest.raises(NotImplementedError, match="No KL"):
+        D.kl_divergence(D.Gumbel(0.0, 1.0), D.Cauchy(0.0, 1.0))
+
+    class MyNormal(D.Normal):
+        pass
+    assert float(D.kl_divergence(MyNormal(0.0, 1.0), D.Normal(1.0, 1.0))) == 0.5

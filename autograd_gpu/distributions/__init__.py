@@ -6,6 +6,7 @@ Densities are written with tensor ops, so log_prob and entropy are differentiabl
 parameters; rsample is the reparameterised sample (differentiable), sample is not."""
 from __future__ import annotations
 
+import functools
 import math
 
 from .. import creation, sampling
@@ -200,6 +201,34 @@ class Distribution:
                 if name in self.__dict__}
 
 
+class ExponentialFamily(Distribution):
+    """A family with density exp(<t(x), theta> - F(theta) + k(x)): a subclass gives its
+    natural parameters theta (_natural_params), the log-normaliser F (_log_normalizer) and
+    E[k(x)] (_mean_carrier_measure); the entropy follows, by differentiating F."""
+
+    @property
+    def _natural_params(self) -> tuple:
+        raise NotImplementedError
+
+    def _log_normalizer(self, *natural_params):
+        raise NotImplementedError
+
+    @property
+    def _mean_carrier_measure(self) -> float:
+        raise NotImplementedError
+
+    def entropy(self):
+        params = [p.detach().requires_grad_() for p in self._natural_params]
+        log_normalizer = self._log_normalizer(*params)
+        from .. import autograd
+
+        grads = autograd.grad(log_normalizer.sum(), params, create_graph=True)
+        result = log_normalizer - self._mean_carrier_measure
+        for p, g in zip(params, grads):
+            result = result - (p * g).reshape(self._batch_shape + (-1,)).sum(-1)
+        return result
+
+
 class _LocScale(Distribution):
     """A family with a real loc (any value but NaN, as PyTorch's Real()) and a positive
     scale, broadcast together."""
@@ -232,7 +261,7 @@ class _Folded:
         return self.base_dist.entropy() - math.log(2)
 
 
-class Normal(_LocScale):
+class Normal(_LocScale, ExponentialFamily):
 
     mean = property(lambda self: self.loc)
     mode = property(lambda self: self.loc)
@@ -317,7 +346,7 @@ class Laplace(_LocScale):
         return 1 + (2 * self.scale).log()
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     has_rsample = True
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative
@@ -373,7 +402,7 @@ class _ProbsOrLogits:
     logits = lazy_property(lambda self: probs_to_logits(self.probs, self._binary))
 
 
-class Bernoulli(_ProbsOrLogits, Distribution):
+class Bernoulli(_ProbsOrLogits, ExponentialFamily):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support, has_enumerate_support = constraints.boolean, True
 
@@ -513,20 +542,59 @@ _KL = {}
 
 
 def register_kl(type_p, type_q):
-    """Decorator: fn(p, q) is kl_divergence for p of type_p and q of type_q."""
+    """Decorator: fn(p, q) is kl_divergence for p of type_p and q of type_q (and their
+    subclasses, where no closer pair is registered)."""
     def deco(fn):
         _KL[(type_p, type_q)] = fn
         return fn
     return deco
 
 
+@functools.total_ordering
+class _Match:
+    """A registered (type_p, type_q) pair, ordered by how closely it fits: a pair is before
+    another when its first differing type is a subclass of the other's."""
+
+    def __init__(self, *types):
+        self.types = types
+
+    def __eq__(self, other):
+        return self.types == other.types
+
+    def __le__(self, other):
+        for x, y in zip(self.types, other.types):
+            if not issubclass(x, y):
+                return False
+            if x is not y:
+                break
+        return True
+
+
+def _dispatch_kl(type_p, type_q):
+    """The KL function registered for the closest pair of base classes, as PyTorch picks it
+    (with its warning when the closest for p and the closest for q differ)."""
+    matches = [(tp, tq) for tp, tq in _KL if issubclass(type_p, tp) and issubclass(type_q, tq)]
+    if not matches:
+        return None
+    left_p, left_q = min(_Match(*m) for m in matches).types
+    right_q, right_p = min(_Match(*reversed(m)) for m in matches).types
+    left, right = _KL[left_p, left_q], _KL[right_p, right_q]
+    if left is not right:
+        import warnings
+
+        warnings.warn(f"Ambiguous kl_divergence({type_p.__name__}, {type_q.__name__}). "
+                      f"Please register_kl({left_p.__name__}, {right_q.__name__})",
+                      RuntimeWarning)
+    return left
+
+
 def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
-    """KL(p || q) for the pairs registered (same-family pairs here)."""
-    for (tp, tq), fn in _KL.items():
-        if isinstance(p, tp) and isinstance(q, tq):
-            return fn(p, q)
-    raise NotImplementedError(f"No KL(p || q) is implemented for p type {type(p).__name__} "
-                              f"and q type {type(q).__name__}")
+    """KL(p || q), by the formula registered for the pair of families."""
+    fn = _dispatch_kl(type(p), type(q))
+    if fn is None:
+        raise NotImplementedError(f"No KL(p || q) is implemented for p type "
+                                  f"{type(p).__name__} and q type {type(q).__name__}")
+    return fn(p, q)
 
 
 @register_kl(Normal, Normal)
@@ -1022,8 +1090,8 @@ __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "P
             "InverseGamma", "Kumaraswamy"]
 
 from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transform here)
-from ._extra import ExponentialFamily, FisherSnedecor, LogisticNormal  # noqa: E402
-from . import kl, utils  # noqa: E402,F401
+from ._extra import FisherSnedecor, LogisticNormal  # noqa: E402
+from . import _kl_more, kl, utils  # noqa: E402,F401
 
 __all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
             "ExpRelaxedCategorical", "ExponentialFamily", "FisherSnedecor",

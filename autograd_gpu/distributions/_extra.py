@@ -1,44 +1,16 @@
-"""More of torch.distributions: ExponentialFamily (entropy from the log-normaliser by
-autograd), LogisticNormal (stick-breaking of a Normal onto the simplex) and FisherSnedecor
-(a ratio of scaled chi-squares)."""
+"""More of torch.distributions: LogisticNormal (stick-breaking of a Normal onto the
+simplex) and FisherSnedecor (a ratio of scaled chi-squares)."""
 from __future__ import annotations
 
 import math
 
-from .. import autograd
 from ..ops import where
 from ..tensor import Tensor
 from . import Distribution, Normal, TransformedDistribution, constraints
 from .transforms import StickBreakingTransform
 from .utils import broadcast_all
 
-__all__ = ["ExponentialFamily", "LogisticNormal", "FisherSnedecor"]
-
-
-class ExponentialFamily(Distribution):
-    """A family with density exp(<t(x), theta> - F(theta) + k(x)): a subclass gives its
-    natural parameters theta (_natural_params), the log-normaliser F (_log_normalizer) and
-    E[k(x)] (_mean_carrier_measure); the entropy follows, by differentiating F."""
-
-    @property
-    def _natural_params(self) -> tuple:
-        raise NotImplementedError
-
-    def _log_normalizer(self, *natural_params):
-        raise NotImplementedError
-
-    @property
-    def _mean_carrier_measure(self) -> float:
-        raise NotImplementedError
-
-    def entropy(self):
-        params = [p.detach().requires_grad_() for p in self._natural_params]
-        log_normalizer = self._log_normalizer(*params)
-        grads = autograd.grad(log_normalizer.sum(), params, create_graph=True)
-        result = log_normalizer - self._mean_carrier_measure
-        for p, g in zip(params, grads):
-            result = result - (p * g).reshape(self._batch_shape + (-1,)).sum(-1)
-        return result
+__all__ = ["LogisticNormal", "FisherSnedecor"]
 
 
 class LogisticNormal(TransformedDistribution):

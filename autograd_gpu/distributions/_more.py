@@ -7,8 +7,8 @@ import math
 
 from .. import creation, linalg, sampling
 from ..autograd.grad_mode import no_grad
-from . import (Distribution, _ProbsOrLogits, constraints, Normal, _Folded, _LocScale, _tensor,
-                            kl_divergence, register_kl)
+from . import (Distribution, ExponentialFamily, Normal, _Folded, _LocScale, _ProbsOrLogits,
+               _tensor, constraints, kl_divergence, register_kl)
 from ..ops import broadcast_shapes
 from .utils import _sum_rightmost
 from ..tensor import Tensor
@@ -132,7 +132,7 @@ class Gumbel(_LocScale):
         return self.scale.log() + (1 + _EULER)
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
 
