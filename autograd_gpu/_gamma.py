@@ -413,7 +413,7 @@ class Geometric(_ProbsOrLogits, Distribution):
     def log_prob(self, value) -> Tensor:
         from .ops import where
 
-        value = self._value(value, self.probs)
+        value = self._value(value, self._param)
         probs = where((self.probs == 1) & (value == 0), 0.0, self.probs)
         return value * (-probs).log1p() + self.probs.log()
 
@@ -458,7 +458,7 @@ class Binomial(_ProbsOrLogits, Distribution):
         return creation.tensor(draws, dtype=self.probs.dtype, device=self.probs.device)
 
     def log_prob(self, value) -> Tensor:
-        value = self._value(value, self.probs)
+        value = self._value(value, self._param)
         n, logits = self.total_count, self.logits
         clamped = (logits.clamp(min=0) + logits - logits.clamp(max=0)) / 2
         normalize = n * clamped + n * (-logits.abs()).exp().log1p() - (n + 1).lgamma()

@@ -336,6 +336,12 @@ _KL_PAIRS = {  # p, q: pairs with a finite KL, each checked against a Monte Carl
     "pareto-normal": (lambda: D.Pareto(1.0, 3.0), lambda: D.Normal(1.0, 2.0)),
     "cauchy-cauchy": (lambda: D.Cauchy(0.1, 0.7), lambda: D.Cauchy(0.4, 1.3)),
     "halfnormal-halfnormal": (lambda: D.HalfNormal(0.7), lambda: D.HalfNormal(1.3)),
+    "cb-cb": (lambda: D.ContinuousBernoulli(0.2), lambda: D.ContinuousBernoulli(0.7)),
+    "cb-normal": (lambda: D.ContinuousBernoulli(0.2), lambda: D.Normal(0.3, 0.8)),
+    "cb-exponential": (lambda: D.ContinuousBernoulli(0.8), lambda: D.Exponential(1.5)),
+    "cb-uniform": (lambda: D.ContinuousBernoulli(0.8), lambda: D.Uniform(-0.5, 1.5)),
+    "beta-cb": (lambda: D.Beta(2.0, 3.0), lambda: D.ContinuousBernoulli(0.3)),
+    "uniform-cb": (lambda: D.Uniform(0.2, 0.7), lambda: D.ContinuousBernoulli(0.3)),
 }
 
 
@@ -379,3 +385,45 @@ def test_discrete_kl_is_the_sum_over_the_support_and_infinite_off_it():
     class MyNormal(D.Normal):
         pass
     assert float(D.kl_divergence(MyNormal(0.0, 1.0), D.Normal(1.0, 1.0))) == 0.5
+
+
+def _integrate(f, low, high, n=20001):
+    x = np.linspace(low, high, n)
+    return np.trapezoid(f(x), x) if hasattr(np, "trapezoid") else np.trapz(f(x), x)
+
+
+@pytest.mark.parametrize("p", [0.2, 0.4995, 0.9])
+def test_continuous_bernoulli_density_moments_and_quantiles(p):
+    d = D.ContinuousBernoulli(torch.tensor(p, dtype=torch.float64))
+
+    def density(x):
+        return host(d.log_prob(torch.tensor(x, dtype=torch.float64)).exp())
+    assert _integrate(density, 0, 1) == pytest.approx(1.0, abs=1e-6)
+    mean = _integrate(lambda x: x * density(x), 0, 1)
+    assert float(d.mean) == pytest.approx(mean, abs=1e-6)
+    assert float(d.variance) == pytest.approx(
+        _integrate(lambda x: (x - mean) ** 2 * density(x), 0, 1), abs=1e-6)
+    u = torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64)
+    np.testing.assert_allclose(host(d.cdf(d.icdf(u))), host(u), atol=1e-9)
+    entropy = -_integrate(lambda x: density(x) * np.log(density(x)), 0, 1)
+    assert float(d.entropy()) == pytest.approx(entropy, abs=1e-6)
+    with pytest.raises(ValueError, match="The parameter probs has invalid values"):
+        D.ContinuousBernoulli(torch.tensor([1.5]), validate_args=True)
+
+
+def test_von_mises_density_sampling_and_variance():
+    loc, kappa = 0.7, 2.5
+    d = D.VonMises(torch.tensor(loc, dtype=torch.float64), torch.tensor(kappa,
+                                                                         dtype=torch.float64))
+
+    def density(x):
+        return host(d.log_prob(torch.tensor(x, dtype=torch.float64)).exp())
+    assert _integrate(density, -math.pi, math.pi) == pytest.approx(1.0, abs=1e-6)
+    circular_variance = 1 - _integrate(lambda x: np.cos(x - loc) * density(x), -math.pi,
+                                       math.pi)
+    assert float(d.variance) == pytest.approx(circular_variance, abs=1e-6)
+    torch.manual_seed(0)
+    s = host(d.sample((20000,)))
+    assert ((s >= -math.pi) & (s < math.pi)).all()
+    assert np.angle(np.exp(1j * s).mean()) == pytest.approx(loc, abs=0.03)
+    assert 1 - abs(np.exp(1j * s).mean()) == pytest.approx(circular_variance, abs=0.01)

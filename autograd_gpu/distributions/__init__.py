@@ -418,7 +418,7 @@ class Bernoulli(_ProbsOrLogits, ExponentialFamily):
         return sampling.bernoulli(self.probs.expand(shape).detach())
 
     def log_prob(self, value) -> Tensor:
-        value = self._value(value, self.logits)
+        value = self._value(value, self._param)
         # -BCEWithLogits(logits, value)
         x = self.logits
         return -((-x.abs()).exp().log1p() + x.clamp(min=0) - x * value)
@@ -952,7 +952,8 @@ class LogitRelaxedBernoulli(_ProbsOrLogits, Distribution):
     def log_prob(self, value) -> Tensor:
         from ..nn import functional as F
 
-        diff = self.logits - self._value(value, self.logits) * self.temperature
+        value = self._value(value, self._param)
+        diff = self.logits - value * self.temperature
         return self.temperature.log() + diff - 2 * F.softplus(diff)
 
 
@@ -980,7 +981,7 @@ class ExpRelaxedCategorical(Distribution):
     def log_prob(self, value) -> Tensor:
         k = self._categorical._num_events
         log_scale = math.lgamma(k) - self.temperature.log() * -(k - 1)
-        score = self.logits - self._value(value, self.logits) * self.temperature
+        score = self.logits - self._value(value, self._categorical._param) * self.temperature
         score = (score - score.logsumexp(-1, keepdim=True)).sum(-1)
         return score + log_scale
 
@@ -1090,12 +1091,13 @@ __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "P
             "InverseGamma", "Kumaraswamy"]
 
 from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transform here)
-from ._extra import FisherSnedecor, LogisticNormal  # noqa: E402
+from ._extra import (ContinuousBernoulli, FisherSnedecor, LogisticNormal,  # noqa: E402
+                     VonMises)
 from . import _kl_more, kl, utils  # noqa: E402,F401
 
 __all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
             "ExpRelaxedCategorical", "ExponentialFamily", "FisherSnedecor",
-            "LogisticNormal"] + transforms.__all__
+            "LogisticNormal", "ContinuousBernoulli", "VonMises"] + transforms.__all__
 
 
 def _alias_submodules() -> None:
@@ -1109,7 +1111,8 @@ def _alias_submodules() -> None:
               "categorical": "Categorical", "cauchy": "Cauchy", "chi2": "Chi2",
               "dirichlet": "Dirichlet", "distribution": "Distribution",
               "exp_family": "ExponentialFamily", "fishersnedecor": "FisherSnedecor",
-              "logistic_normal": "LogisticNormal",
+              "logistic_normal": "LogisticNormal", "von_mises": "VonMises",
+              "continuous_bernoulli": "ContinuousBernoulli",
               "exponential": "Exponential", "gamma": "Gamma", "geometric": "Geometric",
               "gumbel": "Gumbel", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal",
               "independent": "Independent", "inverse_gamma": "InverseGamma",

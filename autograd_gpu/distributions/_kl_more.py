@@ -21,6 +21,7 @@ from . import (
     kl_divergence,
     register_kl,
 )
+from ._extra import ContinuousBernoulli
 from ._more import Cauchy, Gumbel, HalfNormal, Poisson
 from .utils import _sum_rightmost
 
@@ -116,12 +117,16 @@ def _register_infinite(p_type, q_types, param: str):
 
 
 _register_infinite(Beta, [Pareto], "concentration1")
-_register_infinite(Exponential, [Beta, Pareto, Uniform], "rate")
-_register_infinite(Gamma, [Beta, Pareto, Uniform], "concentration")
-_register_infinite(Gumbel, [Beta, Exponential, Gamma, Pareto, Uniform], "loc")
-_register_infinite(Laplace, [Beta, Exponential, Gamma, Pareto, Uniform], "loc")
-_register_infinite(Normal, [Beta, Exponential, Gamma, Pareto, Uniform], "loc")
-_register_infinite(Pareto, [Beta, Uniform], "scale")
+_register_infinite(ContinuousBernoulli, [Pareto], "probs")
+_register_infinite(Exponential, [Beta, ContinuousBernoulli, Pareto, Uniform], "rate")
+_register_infinite(Gamma, [Beta, ContinuousBernoulli, Pareto, Uniform], "concentration")
+_register_infinite(Gumbel, [Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform],
+                   "loc")
+_register_infinite(Laplace, [Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform],
+                   "loc")
+_register_infinite(Normal, [Beta, ContinuousBernoulli, Exponential, Gamma, Pareto, Uniform],
+                   "loc")
+_register_infinite(Pareto, [Beta, ContinuousBernoulli, Uniform], "scale")
 _register_infinite(Poisson, [Bernoulli, Binomial], "rate")
 
 
@@ -316,3 +321,45 @@ def _kl_uniform_pareto(p, q):
     t1 = (q.alpha * q.scale.pow(q.alpha) * width).log()
     t2 = (_x_log_x(p.high) - _x_log_x(p.low) - width) / width
     return where(p.low < q.scale, _INF, t2 * (q.alpha + 1) - t1)
+
+
+# -- continuous Bernoulli -------------------------------------------------------------------
+def _minus_log_cb(q, mean):
+    """-E_p[log q(x)] for q continuous Bernoulli, from p's mean."""
+    return -mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
+
+
+@register_kl(ContinuousBernoulli, ContinuousBernoulli)
+def _kl_cb_cb(p, q):
+    t1 = p.mean * (p.logits - q.logits)
+    t2 = p._cont_bern_log_norm() + (-p.probs).log1p()
+    return t1 + t2 - q._cont_bern_log_norm() - (-q.probs).log1p()
+
+
+@register_kl(Beta, ContinuousBernoulli)
+def _kl_beta_cb(p, q):
+    return -p.entropy() + _minus_log_cb(q, p.mean)
+
+
+@register_kl(Uniform, ContinuousBernoulli)
+def _kl_uniform_cb(p, q):
+    result = -p.entropy() + _minus_log_cb(q, p.mean)
+    return where((p.high >= 1) | (p.low <= 0), _INF, result)
+
+
+@register_kl(ContinuousBernoulli, Exponential)
+def _kl_cb_exponential(p, q):
+    return -p.entropy() - q.rate.log() + q.rate * p.mean
+
+
+@register_kl(ContinuousBernoulli, Normal)
+def _kl_cb_normal(p, q):
+    t2 = 0.5 * (math.log(2.0 * math.pi) + (q.loc / q.scale) ** 2) + q.scale.log()
+    t3 = (p.variance + p.mean ** 2 - 2.0 * q.loc * p.mean) / (2.0 * q.scale ** 2)
+    return -p.entropy() + t2 + t3
+
+
+@register_kl(ContinuousBernoulli, Uniform)
+def _kl_cb_uniform(p, q):
+    result = -p.entropy() + (q.high - q.low).log()
+    return where((q.low >= 0) | (q.high <= 1), _INF, result)

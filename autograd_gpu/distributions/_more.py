@@ -367,7 +367,7 @@ class Multinomial(Distribution):
         return counts.scatter_add_(-1, draws.permute(order), ones.permute(order))
 
     def log_prob(self, value) -> Tensor:
-        value = self._value(value, self.probs)
+        value = self._value(value, self._categorical._param)
         logits = self.logits
         logits = logits.masked_fill((value == 0) & (logits == float("-inf")), 0.0)
         log_factorial_n = math.lgamma(self.total_count + 1)
