@@ -427,3 +427,33 @@ def test_von_mises_density_sampling_and_variance():
     assert ((s >= -math.pi) & (s < math.pi)).all()
     assert np.angle(np.exp(1j * s).mean()) == pytest.approx(loc, abs=0.03)
     assert 1 - abs(np.exp(1j * s).mean()) == pytest.approx(circular_variance, abs=0.01)
+
+
+def test_low_rank_normal_matches_the_full_covariance_normal(device):
+    kw = dict(dtype=torch.float64, device=device)
+    loc = torch.tensor([0.3, -0.5, 1.0], **kw)
+    w = torch.tensor([[0.5, 0.1], [-0.3, 0.8], [0.2, -0.4]], **kw)
+    diag = torch.tensor([0.7, 1.2, 0.4], **kw)
+    low = D.LowRankMultivariateNormal(loc, w, diag)
+    cov = w @ w.T + torch.diag(diag)
+    full = D.MultivariateNormal(loc, cov)
+    v = torch.tensor([[0.1, 0.2, 0.3], [1.0, -1.0, 0.5]], **kw)
+    np.testing.assert_allclose(host(low.log_prob(v)), host(full.log_prob(v)), rtol=1e-12)
+    assert float(low.entropy()) == pytest.approx(float(full.entropy()), rel=1e-12)
+    np.testing.assert_allclose(host(low.covariance_matrix), host(cov), rtol=1e-12)
+    np.testing.assert_allclose(host(low.precision_matrix), np.linalg.inv(host(cov)),
+                               rtol=1e-10)
+    np.testing.assert_allclose(host(low.scale_tril @ low.scale_tril.mT), host(cov), rtol=1e-12)
+    other_w, other_diag = w.flip(0) * 0.5, diag.flip(0) + 0.3
+    other = D.LowRankMultivariateNormal(loc + 0.2, other_w, other_diag)
+    other_full = D.MultivariateNormal(loc + 0.2, other_w @ other_w.T + torch.diag(other_diag))
+    want = float(D.kl_divergence(full, other_full))
+    for p, q in [(low, other), (full, other), (low, other_full)]:
+        assert float(D.kl_divergence(p, q)) == pytest.approx(want, rel=1e-10)
+    torch.manual_seed(0)
+    s = low.rsample((40000,))
+    np.testing.assert_allclose(np.cov(host(s).T), host(cov), atol=0.05)
+    with pytest.raises(ValueError, match="cov_factor must be a batch of matrices"):
+        D.LowRankMultivariateNormal(loc, torch.ones(2, 2, **kw), diag)
+    with pytest.raises(ValueError, match="Incompatible batch shapes"):
+        D.LowRankMultivariateNormal(torch.zeros(2, 3, **kw), torch.ones(4, 3, 2, **kw), diag)

@@ -1093,11 +1093,13 @@ __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "P
 from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transform here)
 from ._extra import (ContinuousBernoulli, FisherSnedecor, LogisticNormal,  # noqa: E402
                      VonMises)
+from ._lowrank import LowRankMultivariateNormal  # noqa: E402
 from . import _kl_more, kl, utils  # noqa: E402,F401
 
 __all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
             "ExpRelaxedCategorical", "ExponentialFamily", "FisherSnedecor",
-            "LogisticNormal", "ContinuousBernoulli", "VonMises"] + transforms.__all__
+            "LogisticNormal", "ContinuousBernoulli", "VonMises",
+            "LowRankMultivariateNormal"] + transforms.__all__
 
 
 def _alias_submodules() -> None:
@@ -1113,6 +1115,7 @@ def _alias_submodules() -> None:
               "exp_family": "ExponentialFamily", "fishersnedecor": "FisherSnedecor",
               "logistic_normal": "LogisticNormal", "von_mises": "VonMises",
               "continuous_bernoulli": "ContinuousBernoulli",
+              "lowrank_multivariate_normal": "LowRankMultivariateNormal",
               "exponential": "Exponential", "gamma": "Gamma", "geometric": "Geometric",
               "gumbel": "Gumbel", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal",
               "independent": "Independent", "inverse_gamma": "InverseGamma",

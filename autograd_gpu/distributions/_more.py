@@ -243,6 +243,9 @@ class MultivariateNormal(Distribution):
 
 @register_kl(MultivariateNormal, MultivariateNormal)
 def _kl_mvn(p, q):
+    from ._lowrank import _same_event
+
+    _same_event(p, q, "Multivariate Normals")
     k = p._event_shape[0]
     shape = broadcast_shapes(p._batch_shape, q._batch_shape)
     q_tril = q._tril.expand(shape + (k, k))

@@ -765,19 +765,31 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
 
 
 def broadcast_shapes(*shapes):
+    """The shape all of shapes broadcast to; the first that does not fit is named with the
+    shape built so far, scanning each from the right, in PyTorch's words."""
     from ..tensor import Size
 
-    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
-    result: list = []
-    for k, shape in enumerate(shapes):  # (PyTorch's message names the first misfit)
-        n = max(len(result), len(shape))
-        have, new = [1] * (n - len(result)) + result, [1] * (n - len(shape)) + list(shape)
-        for i in range(n):
-            if have[i] != new[i] and have[i] != 1 and new[i] != 1:
-                raise RuntimeError(f"Attempting to broadcast a dimension of length {new[i]} at "
-                                   f"-{n - i}! Mismatching argument at index {k} had {shape}; "
+    shapes = [(s,) if isinstance(s, int) else s for s in shapes if s is not None]
+    if not shapes:
+        return Size(())
+    for shape in shapes:
+        if not isinstance(shape, (tuple, list)):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a "
+                               f"list of ints, got {shape}")
+    result = [1] * max(len(shape) for shape in shapes)
+    for k, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] == result[i]:
+                continue
+            if result[i] == 1:
+                if shape[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative "
+                                     "length!")
+                result[i] = shape[i]
+            elif shape[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[i]} "
+                                   f"at {i}! Mismatching argument at index {k} had {shape}; "
                                    f"but expected shape should be broadcastable to {result}")
-        result = [h if m == 1 else m for h, m in zip(have, new)]
     return Size(result)
 
 

@@ -328,7 +328,7 @@ def expand(input: Tensor, *sizes) -> Tensor:
     sizes = _shape_arg(sizes, "expand")
     shape = input._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): "
+        raise RuntimeError(f"expand({input.type()}{{{list(shape)}}}, size={list(sizes)}): "
                            f"the number of sizes provided ({len(sizes)}) must be greater or "
                            f"equal to the number of dimensions in the tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
@@ -336,7 +336,8 @@ def expand(input: Tensor, *sizes) -> Tensor:
                    for i, s in enumerate(sizes))
     if any(s == -1 for s in target[:lead]):
         raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
-    for i, s in enumerate(shape):
+    for i in range(len(shape) - 1, -1, -1):  # (the rightmost misfit first, as PyTorch)
+        s = shape[i]
         if s != 1 and s != target[i + lead]:
             raise RuntimeError(f"The expanded size of the tensor ({target[i + lead]}) must match "
                                f"the existing size ({s}) at non-singleton dimension "
@@ -360,7 +361,13 @@ method("broadcast_to")(broadcast_to)
 
 
 def broadcast_tensors(*tensors):
-    shape = backends.of(tensors[0]._data).xp.broadcast_shapes(*(t._data.shape for t in tensors))
+    try:
+        shape = backends.of(tensors[0]._data).xp.broadcast_shapes(
+            *(t._data.shape for t in tensors))
+    except ValueError:
+        from .pointwise import _broadcast_chain_error
+
+        raise _broadcast_chain_error([t._data.shape for t in tensors]) from None
     return tuple(expand(t, shape) for t in tensors)
 
 
