@@ -16,7 +16,7 @@ from .autograd.function import Function, named_function
 from .autograd.grad_mode import no_grad
 from .distributions import (Distribution, ExponentialFamily, _ProbsOrLogits, _tensor,
                             constraints, register_kl)
-from .ops import broadcast_shapes, xlogy
+from .ops import broadcast_shapes, broadcast_tensors, xlogy
 from .ops.numeric import _np_lgamma
 from .tensor import Tensor, _wrap
 
@@ -174,10 +174,9 @@ class Gamma(ExponentialFamily):
     support = constraints.nonnegative
 
     def __init__(self, concentration, rate, validate_args=None):
-        c, r = _tensor(concentration, rate), _tensor(rate, concentration)
-        shape = broadcast_shapes(tuple(c.shape), tuple(r.shape))
-        self.concentration, self.rate = c.expand(shape), r.expand(shape)
-        super().__init__(shape, (), validate_args)
+        self.concentration, self.rate = broadcast_tensors(_tensor(concentration, rate),
+                                                          _tensor(rate, concentration))
+        super().__init__(tuple(self.rate.shape), (), validate_args)
 
     mean = property(lambda self: self.concentration / self.rate)
     mode = property(lambda self: ((self.concentration - 1) / self.rate).clamp(min=0))
@@ -344,8 +343,8 @@ class StudentT(Distribution):
     def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
         df = _tensor(df, loc if isinstance(loc, Tensor) else scale)
         loc, scale = _tensor(loc, df), _tensor(scale, df)
-        shape = broadcast_shapes(tuple(df.shape), tuple(loc.shape), tuple(scale.shape))
-        self.df, self.loc, self.scale = df.expand(shape), loc.expand(shape), scale.expand(shape)
+        self.df, self.loc, self.scale = broadcast_tensors(df, loc, scale)
+        shape = tuple(self.df.shape)
         self._chi2 = Chi2(self.df, validate_args)
         super().__init__(shape, (), validate_args)
 
@@ -433,9 +432,8 @@ class Binomial(_ProbsOrLogits, Distribution):
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
         given = self._given(probs, logits)
         n = _tensor(total_count, given)
-        shape = broadcast_shapes(tuple(n.shape), tuple(given.shape))
-        self.total_count = n.to(given.dtype).expand(shape)
-        self._param = given.expand(shape)
+        total_count, self._param = broadcast_tensors(n, given)
+        self.total_count, shape = total_count.type_as(given), tuple(self._param.shape)
         setattr(self, "probs" if probs is not None else "logits", self._param)
         super().__init__(shape, (), validate_args)
 

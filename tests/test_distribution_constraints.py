@@ -457,3 +457,25 @@ def test_low_rank_normal_matches_the_full_covariance_normal(device):
         D.LowRankMultivariateNormal(loc, torch.ones(2, 2, **kw), diag)
     with pytest.raises(ValueError, match="Incompatible batch shapes"):
         D.LowRankMultivariateNormal(torch.zeros(2, 3, **kw), torch.ones(4, 3, 2, **kw), diag)
+
+
+@pytest.mark.parametrize("concentration", [0.3, 0.0, -0.25])
+def test_generalized_pareto_density_cdf_and_quantiles(concentration):
+    d = D.GeneralizedPareto(torch.tensor(1.0, dtype=torch.float64),
+                            torch.tensor(2.0, dtype=torch.float64),
+                            torch.tensor(concentration, dtype=torch.float64))
+    upper = 1.0 + 2.0 / -concentration if concentration < 0 else 400.0
+
+    def density(x):
+        return host(d.log_prob(torch.tensor(x, dtype=torch.float64)).exp())
+    assert _integrate(density, 1.0, upper, 400001) == pytest.approx(1.0, abs=2e-3)
+    x = torch.tensor([1.5, 3.0], dtype=torch.float64)
+    for xi, ci in zip(host(x), host(d.cdf(x))):
+        assert ci == pytest.approx(_integrate(density, 1.0, xi), abs=1e-6)
+    u = torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64)
+    np.testing.assert_allclose(host(d.cdf(d.icdf(u))), host(u), rtol=1e-10)
+    assert float(d.support.lower_bound) == 1.0
+    if concentration < 0.5:
+        torch.manual_seed(0)
+        s = d.rsample((100000,))
+        assert float(s.mean()) == pytest.approx(float(d.mean), rel=0.03)

@@ -11,7 +11,7 @@ import math
 
 from .. import creation, sampling
 from ..autograd.grad_mode import no_grad
-from ..ops import broadcast_shapes, where
+from ..ops import broadcast_shapes, broadcast_tensors, where
 from ..tensor import Size, Tensor
 from . import constraints
 from .utils import _sum_rightmost, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
@@ -25,9 +25,8 @@ __all__ = ["Distribution", "Normal", "Uniform", "Laplace", "Exponential", "Berno
 
 def _pair(a, b) -> tuple:
     """Two parameters as tensors of one broadcast shape (numbers take the other's dtype)."""
-    a, b = _tensor(a, b), _tensor(b, a)
-    shape = broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    return a.expand(shape), b.expand(shape), shape
+    a, b = broadcast_tensors(_tensor(a, b), _tensor(b, a))
+    return a, b, tuple(a.shape)
 
 
 def _tensor(value, like=None) -> Tensor:
@@ -1091,15 +1090,15 @@ __all__ += ["TransformedDistribution", "transforms", "Weibull", "HalfCauchy", "P
             "InverseGamma", "Kumaraswamy"]
 
 from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transform here)
-from ._extra import (ContinuousBernoulli, FisherSnedecor, LogisticNormal,  # noqa: E402
-                     VonMises)
+from ._extra import (ContinuousBernoulli, FisherSnedecor, GeneralizedPareto,  # noqa: E402
+                     LogisticNormal, VonMises)
 from ._lowrank import LowRankMultivariateNormal  # noqa: E402
 from . import _kl_more, kl, utils  # noqa: E402,F401
 
 __all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
             "ExpRelaxedCategorical", "ExponentialFamily", "FisherSnedecor",
             "LogisticNormal", "ContinuousBernoulli", "VonMises",
-            "LowRankMultivariateNormal"] + transforms.__all__
+            "LowRankMultivariateNormal", "GeneralizedPareto"] + transforms.__all__
 
 
 def _alias_submodules() -> None:
@@ -1116,6 +1115,7 @@ def _alias_submodules() -> None:
               "logistic_normal": "LogisticNormal", "von_mises": "VonMises",
               "continuous_bernoulli": "ContinuousBernoulli",
               "lowrank_multivariate_normal": "LowRankMultivariateNormal",
+              "generalized_pareto": "GeneralizedPareto",
               "exponential": "Exponential", "gamma": "Gamma", "geometric": "Geometric",
               "gumbel": "Gumbel", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal",
               "independent": "Independent", "inverse_gamma": "InverseGamma",

@@ -1,6 +1,6 @@
 """More of torch.distributions: LogisticNormal (stick-breaking of a Normal onto the
 simplex), FisherSnedecor (a ratio of scaled chi-squares), ContinuousBernoulli and VonMises
-(a normal on the circle)."""
+(a normal on the circle) and GeneralizedPareto."""
 from __future__ import annotations
 
 import math
@@ -13,7 +13,8 @@ from . import Distribution, ExponentialFamily, Normal, TransformedDistribution, 
 from .transforms import StickBreakingTransform
 from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
 
-__all__ = ["LogisticNormal", "FisherSnedecor", "ContinuousBernoulli", "VonMises"]
+__all__ = ["LogisticNormal", "FisherSnedecor", "ContinuousBernoulli", "VonMises",
+           "GeneralizedPareto"]
 
 
 class LogisticNormal(TransformedDistribution):
@@ -263,3 +264,77 @@ class VonMises(Distribution):
     def variance(self) -> Tensor:
         k = self.concentration
         return 1 - (_log_modified_bessel(k, 1) - _log_modified_bessel(k, 0)).exp()
+
+
+class GeneralizedPareto(Distribution):
+    """The generalised Pareto (peaks over a threshold): exponential tails for concentration
+    0, heavy ones above, a bounded support below."""
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive,
+                       "concentration": constraints.real}
+    has_rsample = True
+
+    def __init__(self, loc, scale, concentration, validate_args=None):
+        self.loc, self.scale, self.concentration = broadcast_all(loc, scale, concentration)
+        super().__init__(tuple(self.loc.shape), (), validate_args)
+
+    def _safe(self):
+        """(concentration == 0, the concentration with 1 where it is 0)."""
+        zero = self.concentration.isclose(self.concentration.new_zeros(()))
+        return zero, where(zero, 1.0, self.concentration)
+
+    def _z(self, x):
+        return (x - self.loc) / self.scale
+
+    def rsample(self, sample_shape=()) -> Tensor:
+        from .. import creation
+
+        u = creation.rand(*self._extended(sample_shape), dtype=self.loc.dtype,
+                          device=self.loc.device)
+        return self.icdf(u)
+
+    def log_prob(self, value) -> Tensor:
+        z = self._z(self._value(value, self.loc))
+        zero, conc = self._safe()
+        y = 1 / conc + 1
+        nonzero = where(y == 0, y, y * (conc * z).log1p())
+        return -self.scale.log() - where(zero, z, nonzero)
+
+    def log_survival_function(self, value) -> Tensor:
+        z = self._z(self._value(value, self.loc))
+        zero, conc = self._safe()
+        return where(zero, -z, -(conc * z).log1p() / conc)
+
+    def log_cdf(self, value) -> Tensor:
+        return (-self.log_survival_function(value).exp()).log1p()
+
+    def cdf(self, value) -> Tensor:
+        return self.log_cdf(value).exp()
+
+    def icdf(self, value) -> Tensor:
+        zero, conc = self._safe()
+        log_u = (-value).log1p()
+        return where(zero, self.loc - self.scale * log_u,
+                     self.loc + self.scale / conc * (-conc * log_u).expm1())
+
+    @property
+    def mean(self) -> Tensor:
+        valid = self.concentration < 1
+        conc = where(valid, self.concentration, 0.5)
+        return where(valid, self.loc + self.scale / (1 - conc), math.nan)
+
+    @property
+    def variance(self) -> Tensor:
+        valid = self.concentration < 0.5
+        conc = where(valid, self.concentration, 0.25)
+        return where(valid, self.scale ** 2 / ((1 - conc) ** 2 * (1 - 2 * conc)), math.nan)
+
+    def entropy(self) -> Tensor:
+        return (self.scale.log() + self.concentration + 1).broadcast_to(self._batch_shape)
+
+    mode = property(lambda self: self.loc)
+
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
+    def support(self):
+        upper = where(self.concentration < 0, self.loc - self.scale / self.concentration,
+                      math.inf)
+        return constraints.interval(self.loc, upper)

@@ -368,7 +368,7 @@ def broadcast_tensors(*tensors):
         from .pointwise import _broadcast_chain_error
 
         raise _broadcast_chain_error([t._data.shape for t in tensors]) from None
-    return tuple(expand(t, shape) for t in tensors)
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
 # -- cat / stack -------------------------------------------------------------------------------
