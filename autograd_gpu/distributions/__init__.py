@@ -646,17 +646,6 @@ def _kl_laplace(p, q):
     return t1 + t2 + t3 - 1
 
 
-from ._more import (Cauchy, Gumbel, HalfNormal, Independent,  # noqa: E402
-                                  LogNormal, Multinomial, MultivariateNormal,
-                                  NegativeBinomial, Poisson)
-
-__all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
-            "Independent", "Multinomial", "NegativeBinomial"]
-from .._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
-                     StudentT)
-
-__all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric", "Binomial"]
-
 from . import transforms  # noqa: E402
 from .constraint_registry import biject_to, transform_to  # noqa: E402
 
@@ -763,6 +752,17 @@ class TransformedDistribution(Distribution):
         return value
 
 _transforms_mod = transforms
+
+from ._more import (Cauchy, Gumbel, HalfNormal, Independent,  # noqa: E402
+                                  LogNormal, Multinomial, MultivariateNormal,
+                                  NegativeBinomial, Poisson)
+
+__all__ += ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "MultivariateNormal",
+            "Independent", "Multinomial", "NegativeBinomial"]
+from .._gamma import (Beta, Binomial, Chi2, Dirichlet, Gamma, Geometric,  # noqa: E402
+                     StudentT)
+
+__all__ += ["Gamma", "Chi2", "Beta", "Dirichlet", "StudentT", "Geometric", "Binomial"]
 _EULER_GAMMA = 0.57721566490153286061
 
 

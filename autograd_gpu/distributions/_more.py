@@ -7,8 +7,9 @@ import math
 
 from .. import creation, linalg, sampling
 from ..autograd.grad_mode import no_grad
-from . import (Distribution, ExponentialFamily, Normal, _Folded, _LocScale, _ProbsOrLogits,
-               _tensor, constraints, kl_divergence, register_kl)
+from . import (Distribution, ExponentialFamily, Normal, TransformedDistribution, _Folded,
+               _LocScale, _ProbsOrLogits, _tensor, constraints, kl_divergence, register_kl)
+from .transforms import AbsTransform, AffineTransform, ExpTransform
 from ..ops import broadcast_shapes
 from .utils import _sum_rightmost
 from ..tensor import Tensor
@@ -19,20 +20,17 @@ __all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "Multivaria
 _EULER = 0.57721566490153286060
 
 
-def _uniform(shape, like: Tensor, low: float = 0.0) -> Tensor:
-    u = creation.rand(*shape, dtype=like.dtype, device=like.device)
-    return u.clamp(min=low) if low else u
+def _uniform(shape, like: Tensor) -> Tensor:
+    return creation.rand(*shape, dtype=like.dtype, device=like.device)
 
 
-class LogNormal(Distribution):
+class LogNormal(TransformedDistribution):
     """exp of Normal(loc, scale)."""
-    has_rsample = True
     arg_constraints = _LocScale.arg_constraints
-    support = constraints.positive
+    support, has_rsample = constraints.positive, True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.base_dist = Normal(loc, scale, validate_args)
-        super().__init__(self.base_dist._batch_shape, (), validate_args)
+        super().__init__(Normal(loc, scale, validate_args), ExpTransform(), validate_args)
 
     loc = property(lambda self: self.base_dist.loc)
     scale = property(lambda self: self.base_dist.scale)
@@ -42,41 +40,24 @@ class LogNormal(Distribution):
     variance = property(lambda self: (self.scale ** 2).expm1() *
                         (2 * self.loc + self.scale ** 2).exp())
 
-    def rsample(self, sample_shape=()) -> Tensor:
-        return self.base_dist.rsample(sample_shape).exp()
-
-    def log_prob(self, value) -> Tensor:
-        value = self._value(value, self.loc)
-        log_value = value.log()
-        return self.base_dist.log_prob(log_value) - log_value
-
-    def cdf(self, value) -> Tensor:
-        return self.base_dist.cdf(_tensor(value, self.loc).log())
-
-    def icdf(self, value) -> Tensor:
-        return self.base_dist.icdf(value).exp()
-
     def entropy(self) -> Tensor:
         return self.base_dist.entropy() + self.loc
 
 
-class HalfNormal(_Folded, Distribution):
+class HalfNormal(_Folded, TransformedDistribution):
     """|Normal(0, scale)|."""
-    has_rsample = True
     arg_constraints = {"scale": constraints.positive}
+    has_rsample = True
 
     def __init__(self, scale, validate_args=None):
-        self.base_dist = Normal(0.0, scale, validate_args=False)
-        super().__init__(self.base_dist._batch_shape, (), validate_args)
+        super().__init__(Normal(0.0, scale, validate_args=False), AbsTransform(),
+                         validate_args)
 
     scale = property(lambda self: self.base_dist.scale)
 
     mean = property(lambda self: self.scale * math.sqrt(2 / math.pi))
     mode = property(lambda self: creation.zeros_like(self.scale))
     variance = property(lambda self: self.scale ** 2 * (1 - 2 / math.pi))
-
-    def rsample(self, sample_shape=()) -> Tensor:
-        return self.base_dist.rsample(sample_shape).abs()
 
 
 class Cauchy(_LocScale):
@@ -104,19 +85,28 @@ class Cauchy(_LocScale):
         return math.log(4 * math.pi) + self.scale.log()
 
 
-class Gumbel(_LocScale):
+class Gumbel(TransformedDistribution):
+    """loc - scale * log(-log U), U uniform on (0, 1), as the transforms PyTorch uses."""
+    arg_constraints = _LocScale.arg_constraints
+    support = constraints.real
+
+    def __init__(self, loc, scale, validate_args=None):
+        from ..runtime import finfo
+        from . import Uniform, _pair
+
+        self.loc, self.scale, _ = _pair(loc, scale)
+        info = finfo(self.loc.dtype)
+        base = Uniform(creation.full_like(self.loc, info.tiny),
+                       creation.full_like(self.loc, 1 - info.eps), validate_args=validate_args)
+        super().__init__(base, [ExpTransform().inv,
+                                AffineTransform(0, -creation.ones_like(self.scale)),
+                                ExpTransform().inv, AffineTransform(self.loc, -self.scale)],
+                         validate_args)
 
     mean = property(lambda self: self.loc + self.scale * _EULER)
     mode = property(lambda self: self.loc)
     stddev = property(lambda self: (math.pi / math.sqrt(6)) * self.scale)
     variance = property(lambda self: self.stddev ** 2)
-
-    def rsample(self, sample_shape=()) -> Tensor:
-        import numpy as np
-
-        tiny = float(np.finfo(self.loc._data.dtype).tiny)
-        u = _uniform(self._extended(sample_shape), self.loc, tiny)
-        return self.loc - self.scale * (-u.log()).log()
 
     def log_prob(self, value) -> Tensor:
         y = (self.loc - self._value(value, self.loc)) / self.scale
