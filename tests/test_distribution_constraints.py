@@ -479,3 +479,43 @@ def test_generalized_pareto_density_cdf_and_quantiles(concentration):
         torch.manual_seed(0)
         s = d.rsample((100000,))
         assert float(s.mean()) == pytest.approx(float(d.mean), rel=0.03)
+
+
+@pytest.mark.parametrize("eta", [1.0, 2.5])
+def test_lkj_cholesky_density_and_samples(eta):
+    d = D.LKJCholesky(2, torch.tensor(eta, dtype=torch.float64))
+
+    def density(r):  # over the one free entry, L = [[1, 0], [r, sqrt(1 - r^2)]]
+        L = np.zeros((len(r), 2, 2))
+        L[:, 0, 0], L[:, 1, 0], L[:, 1, 1] = 1, r, np.sqrt(1 - r ** 2)
+        return host(d.log_prob(torch.tensor(L, dtype=torch.float64)).exp())
+    assert _integrate(density, -1 + 1e-9, 1 - 1e-9) == pytest.approx(1.0, abs=1e-4)
+    torch.manual_seed(0)
+    s = D.LKJCholesky(4, torch.tensor(eta, dtype=torch.float64)).sample((4000,))
+    assert bool(C.corr_cholesky.check(s).all())
+    r = host(s[:, 1, 0])  # each correlation of an LKJ(eta) in dim 4 has variance 1/(2eta+3)
+    assert r.var() == pytest.approx(1 / (2 * eta + 3), rel=0.1)
+    with pytest.raises(ValueError, match="greater than or equal to 2"):
+        D.LKJCholesky(1)
+
+
+def test_wishart_in_one_dimension_is_a_scaled_chi_square():
+    df, var = 5.0, 2.0
+    w = D.Wishart(torch.tensor(df, dtype=torch.float64),
+                  covariance_matrix=torch.tensor([[var]], dtype=torch.float64))
+    g = D.Gamma(torch.tensor(df / 2, dtype=torch.float64),
+                torch.tensor(1 / (2 * var), dtype=torch.float64))
+    x = torch.tensor([0.5, 3.0, 9.0], dtype=torch.float64)
+    np.testing.assert_allclose(host(w.log_prob(x.reshape(3, 1, 1))), host(g.log_prob(x)),
+                               rtol=1e-12)
+    assert float(w.entropy()) == pytest.approx(float(g.entropy()), rel=1e-12)
+    sigma = torch.tensor([[2.0, 0.3], [0.3, 1.0]], dtype=torch.float64)
+    w2 = D.Wishart(torch.tensor(6.0, dtype=torch.float64), scale_tril=torch.linalg.cholesky(sigma))
+    torch.manual_seed(0)
+    s = w2.rsample((20000,))
+    np.testing.assert_allclose(host(s.mean(0)), 6 * host(sigma), rtol=0.03)
+    np.testing.assert_allclose(host(s.var(0)), host(w2.variance), rtol=0.08)
+    np.testing.assert_allclose(host(w2.precision_matrix), np.linalg.inv(host(sigma)),
+                               rtol=1e-12)
+    with pytest.raises(ValueError, match="expected to be greater than ndim - 1"):
+        D.Wishart(0.5, torch.eye(2))

@@ -47,6 +47,7 @@ class Distribution:
     # the built-in families check their own parameters (some in a different order or with
     # another message, as PyTorch's do); a user's subclass gets the generic check
     _checks_own_args = False
+    _expand_keeps: tuple = ()  # attributes expand() leaves alone (besides _unbroadcasted_*)
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape, self._event_shape = tuple(batch_shape), tuple(event_shape)
@@ -88,7 +89,9 @@ class Distribution:
         new = self.__new__(type(self)) if _instance is None else _instance
         old, batch = self._batch_shape, tuple(Size(batch_shape))
         for name, value in self.__dict__.items():
-            if isinstance(value, (Tensor, Distribution)):
+            if name.startswith("_unbroadcasted") or name in self._expand_keeps:
+                pass  # (kept as given: it broadcasts against the expanded parameters)
+            elif isinstance(value, (Tensor, Distribution)):
                 shape = tuple(value.shape if isinstance(value, Tensor) else value._batch_shape)
                 if shape[:len(old)] == old:
                     value = value.expand(batch + shape[len(old):])
@@ -1093,12 +1096,14 @@ from .transforms import *  # noqa: E402,F401,F403  (PyTorch exports every transf
 from ._extra import (ContinuousBernoulli, FisherSnedecor, GeneralizedPareto,  # noqa: E402
                      LogisticNormal, VonMises)
 from ._lowrank import LowRankMultivariateNormal  # noqa: E402
+from ._matrix import LKJCholesky, Wishart  # noqa: E402
 from . import _kl_more, kl, utils  # noqa: E402,F401
 
 __all__ += ["biject_to", "transform_to", "constraints", "kl", "utils", "LogitRelaxedBernoulli",
             "ExpRelaxedCategorical", "ExponentialFamily", "FisherSnedecor",
             "LogisticNormal", "ContinuousBernoulli", "VonMises",
-            "LowRankMultivariateNormal", "GeneralizedPareto"] + transforms.__all__
+            "LowRankMultivariateNormal", "GeneralizedPareto", "LKJCholesky",
+            "Wishart"] + transforms.__all__
 
 
 def _alias_submodules() -> None:
@@ -1115,7 +1120,8 @@ def _alias_submodules() -> None:
               "logistic_normal": "LogisticNormal", "von_mises": "VonMises",
               "continuous_bernoulli": "ContinuousBernoulli",
               "lowrank_multivariate_normal": "LowRankMultivariateNormal",
-              "generalized_pareto": "GeneralizedPareto",
+              "generalized_pareto": "GeneralizedPareto", "lkj_cholesky": "LKJCholesky",
+              "wishart": "Wishart",
               "exponential": "Exponential", "gamma": "Gamma", "geometric": "Geometric",
               "gumbel": "Gumbel", "half_cauchy": "HalfCauchy", "half_normal": "HalfNormal",
               "independent": "Independent", "inverse_gamma": "InverseGamma",

@@ -40,6 +40,7 @@ class LowRankMultivariateNormal(Distribution):
                        "cov_factor": constraints.independent(constraints.real, 2),
                        "cov_diag": constraints.independent(constraints.positive, 1)}
     support, has_rsample = constraints.real_vector, True
+    _expand_keeps = ("_capacitance_tril",)
 
     def __init__(self, loc, cov_factor, cov_diag, validate_args=None):
         if loc.dim() < 1:
@@ -156,9 +157,10 @@ def _kl_lowrank_lowrank(p, q):
 def _kl_mvn_lowrank(p, q):
     _same_event(p, q, "(Low Rank) Multivariate Normals")
     a = _inverse_terms(q)
-    log_det_p = 2 * p._tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-    trace = _trace_xxt(p._tril * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1)) - \
-        _trace_xxt(a @ p._tril)
+    tril = p._unbroadcasted_scale_tril
+    log_det_p = 2 * tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    trace = _trace_xxt(tril * q._unbroadcasted_cov_diag.rsqrt().unsqueeze(-1)) - \
+        _trace_xxt(a @ tril)
     return 0.5 * (q._log_det() - log_det_p + trace + q._mahalanobis(q.loc - p.loc)
                   - p.event_shape[0])
 
@@ -167,13 +169,13 @@ def _kl_mvn_lowrank(p, q):
 def _kl_lowrank_mvn(p, q):
     _same_event(p, q, "(Low Rank) Multivariate Normals")
     n = p.event_shape[0]
-    log_det_q = 2 * q._tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-    shape = broadcast_shapes(tuple(q._tril.shape[:-2]),
+    log_det_q = 2 * q._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    shape = broadcast_shapes(tuple(q._unbroadcasted_scale_tril.shape[:-2]),
                              tuple(p._unbroadcasted_cov_factor.shape[:-2]))
-    q_tril = q._tril.expand(shape + (n, n))
+    q_tril = q._unbroadcasted_scale_tril.expand(shape + (n, n))
     w = p._unbroadcasted_cov_factor.expand(shape + (n, p.cov_factor.shape[-1]))
     d = p._unbroadcasted_cov_diag.sqrt().diag_embed().expand(shape + (n, n))
     trace = _trace_xxt(linalg.solve_triangular(q_tril, w, upper=False)) + \
         _trace_xxt(linalg.solve_triangular(q_tril, d, upper=False))
-    return 0.5 * (log_det_q - p._log_det() + trace + _mahalanobis(q._tril, q.loc - p.loc)
-                  - n)
+    mahalanobis = _mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+    return 0.5 * (log_det_q - p._log_det() + trace + mahalanobis - n)

@@ -181,12 +181,12 @@ class MultivariateNormal(Distribution):
             if matrix is not None:
                 self._check(name, matrix.expand(batch + (-1, -1)), self.arg_constraints[name])
         if scale_tril is not None:
-            self._tril = scale_tril
+            self._unbroadcasted_scale_tril = scale_tril
         elif covariance_matrix is not None:
-            self._tril = linalg.cholesky(covariance_matrix)
+            self._unbroadcasted_scale_tril = linalg.cholesky(covariance_matrix)
         else:  # the Cholesky factor of the inverse, from that of the precision
             flipped = linalg.cholesky(precision_matrix.flip((-2, -1)))
-            self._tril = linalg.solve_triangular(
+            self._unbroadcasted_scale_tril = linalg.solve_triangular(
                 flipped.flip((-2, -1)).mT, creation.eye(k, dtype=loc.dtype, device=loc.device),
                 upper=False)
 
@@ -195,11 +195,12 @@ class MultivariateNormal(Distribution):
 
     @property
     def scale_tril(self) -> Tensor:
-        return self._tril.expand(self._batch_shape + self._event_shape * 2)
+        return self._unbroadcasted_scale_tril.expand(self._batch_shape + self._event_shape * 2)
 
     @property
     def covariance_matrix(self) -> Tensor:
-        return (self._tril @ self._tril.mT).expand(self._batch_shape + self._event_shape * 2)
+        tril = self._unbroadcasted_scale_tril
+        return (tril @ tril.mT).expand(self._batch_shape + self._event_shape * 2)
 
     @property
     def precision_matrix(self) -> Tensor:
@@ -207,20 +208,20 @@ class MultivariateNormal(Distribution):
 
     mean = property(lambda self: self.loc)
     mode = property(lambda self: self.loc)
-    variance = property(lambda self: (self._tril ** 2).sum(-1).expand(
+    variance = property(lambda self: (self._unbroadcasted_scale_tril ** 2).sum(-1).expand(
         self._batch_shape + self._event_shape))
 
     def rsample(self, sample_shape=()) -> Tensor:
         eps = creation.randn(*self._extended(sample_shape), dtype=self.loc.dtype,
                              device=self.loc.device)
-        return self.loc + (self._tril @ eps.unsqueeze(-1)).squeeze(-1)
+        return self.loc + (self._unbroadcasted_scale_tril @ eps.unsqueeze(-1)).squeeze(-1)
 
     def _half_log_det(self) -> Tensor:
-        return self._tril.diagonal(0, -2, -1).log().sum(-1)
+        return self._unbroadcasted_scale_tril.diagonal(0, -2, -1).log().sum(-1)
 
     def log_prob(self, value) -> Tensor:
         diff = self._value(value, self.loc) - self.loc
-        tril = self._tril.expand(tuple(diff.shape[:-1]) + self._event_shape * 2)
+        tril = self._unbroadcasted_scale_tril.expand(tuple(diff.shape[:-1]) + self._event_shape * 2)
         z = linalg.solve_triangular(tril, diff.unsqueeze(-1), upper=False).squeeze(-1)
         k = self._event_shape[0]
         return -0.5 * (k * math.log(2 * math.pi) + (z ** 2).sum(-1)) - self._half_log_det()
@@ -238,8 +239,9 @@ def _kl_mvn(p, q):
     _same_event(p, q, "Multivariate Normals")
     k = p._event_shape[0]
     shape = broadcast_shapes(p._batch_shape, q._batch_shape)
-    q_tril = q._tril.expand(shape + (k, k))
-    term = linalg.solve_triangular(q_tril, p._tril.expand(shape + (k, k)), upper=False)
+    q_tril = q._unbroadcasted_scale_tril.expand(shape + (k, k))
+    term = linalg.solve_triangular(q_tril, p._unbroadcasted_scale_tril.expand(shape + (k, k)),
+                                   upper=False)
     diff = (q.loc - p.loc).expand(shape + (k,)).unsqueeze(-1)
     m = linalg.solve_triangular(q_tril, diff, upper=False)
     return q._half_log_det() - p._half_log_det() + 0.5 * (
