@@ -519,3 +519,38 @@ def test_wishart_in_one_dimension_is_a_scaled_chi_square():
                                rtol=1e-12)
     with pytest.raises(ValueError, match="expected to be greater than ndim - 1"):
         D.Wishart(0.5, torch.eye(2))
+
+
+def test_base_distribution_methods_and_the_new_moments():
+    class Bare(D.Distribution):
+        arg_constraints = {}
+
+        def __init__(self):
+            super().__init__(torch.Size([2]))
+    bare = Bare()
+    for name in ("log_prob", "cdf", "icdf"):
+        with pytest.raises(NotImplementedError):
+            getattr(bare, name)(torch.zeros(2))
+    with pytest.raises(NotImplementedError, match="does not implement mode"):
+        bare.mode
+    with pytest.raises(NotImplementedError):
+        bare.sample()
+    assert bare._extended_shape((3,)) == (3, 2) and bare._validate_args
+
+    class FromRsample(Bare):  # sample() falls back on a subclass's own rsample
+        def rsample(self, sample_shape=()):
+            return torch.ones(self._extended_shape(sample_shape))
+    assert FromRsample().sample((4,)).shape == (4, 2)
+    lap = D.Laplace(torch.tensor(0.5, dtype=torch.float64), torch.tensor(2.0,
+                                                                         dtype=torch.float64))
+    u = torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64)
+    np.testing.assert_allclose(host(lap.cdf(lap.icdf(u))), host(u), rtol=1e-12)
+    assert float(lap.cdf(torch.tensor(0.5, dtype=torch.float64))) == 0.5
+    assert float(D.Uniform(1.0, 3.0).icdf(torch.tensor(0.25))) == 1.5
+    assert host(D.Bernoulli(torch.tensor([0.2, 0.5, 0.9])).mode).tolist()[0::2] == [0.0, 1.0]
+    # a multinomial's entropy, against the sum over its whole support
+    m = D.Multinomial(3, torch.tensor([0.2, 0.3, 0.5], dtype=torch.float64))
+    counts = torch.tensor([[a, b, 3 - a - b] for a in range(4) for b in range(4 - a)],
+                          dtype=torch.float64)
+    lp = m.log_prob(counts)
+    assert float(m.entropy()) == pytest.approx(-float((lp.exp() * lp).sum()), rel=1e-12)

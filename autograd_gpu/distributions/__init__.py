@@ -130,14 +130,57 @@ class Distribution:
     def _extended(self, sample_shape) -> tuple:
         return tuple(sample_shape) + self._batch_shape + self._event_shape
 
+    def _extended_shape(self, sample_shape=()) -> Size:
+        """sample_shape + batch_shape + event_shape (PyTorch's name, which subclasses use)."""
+        return Size(self._extended(sample_shape))
+
+    @property
+    def _validate_args(self) -> bool:  # (PyTorch's name for the flag, read by subclasses)
+        return self._validate
+
+    @_validate_args.setter
+    def _validate_args(self, value: bool) -> None:
+        self._validate = value
+
     def sample(self, sample_shape=()) -> Tensor:
         with no_grad():
             return self.rsample(sample_shape) if self.has_rsample else self._sample(
                 sample_shape)
 
+    def _sample(self, sample_shape=()) -> Tensor:
+        return self.rsample(sample_shape)  # (a subclass's own rsample, outside autograd)
+
     def rsample(self, sample_shape=()) -> Tensor:
+        if type(self).sample is Distribution.sample and \
+                type(self)._sample is Distribution._sample:
+            raise NotImplementedError
         raise NotImplementedError(f"{type(self).__name__} has no rsample (its samples are not "
                                   f"differentiable); use sample()")
+
+    # what a family defines (PyTorch's base raises the same)
+    def log_prob(self, value) -> Tensor:
+        raise NotImplementedError
+
+    def cdf(self, value) -> Tensor:
+        raise NotImplementedError
+
+    def icdf(self, value) -> Tensor:
+        raise NotImplementedError
+
+    def entropy(self) -> Tensor:
+        raise NotImplementedError
+
+    @property
+    def mean(self) -> Tensor:
+        raise NotImplementedError
+
+    @property
+    def mode(self) -> Tensor:
+        raise NotImplementedError(f"{type(self)} does not implement mode")
+
+    @property
+    def variance(self) -> Tensor:
+        raise NotImplementedError
 
     def sample_n(self, n: int) -> Tensor:
         return self.sample((n,))
@@ -310,6 +353,7 @@ class Uniform(Distribution):
         return constraints.interval(self.low, self.high)
 
     mean = property(lambda self: (self.high + self.low) / 2)
+    mode = property(lambda self: math.nan * self.high)
     variance = property(lambda self: (self.high - self.low) ** 2 / 12)
 
     def rsample(self, sample_shape=()) -> Tensor:
@@ -325,6 +369,9 @@ class Uniform(Distribution):
         value = self._value(value, self.low)
         return ((value - self.low) / (self.high - self.low)).clamp(0, 1)
 
+    def icdf(self, value) -> Tensor:
+        return _tensor(value, self.low) * (self.high - self.low) + self.low
+
     def entropy(self) -> Tensor:
         return (self.high - self.low).log()
 
@@ -332,6 +379,7 @@ class Uniform(Distribution):
 class Laplace(_LocScale):
 
     mean = property(lambda self: self.loc)
+    mode = property(lambda self: self.loc)
     variance = property(lambda self: 2 * self.scale ** 2)
 
     def rsample(self, sample_shape=()) -> Tensor:
@@ -343,6 +391,14 @@ class Laplace(_LocScale):
     def log_prob(self, value) -> Tensor:
         value = self._value(value, self.loc)
         return -(2 * self.scale).log() - (value - self.loc).abs() / self.scale
+
+    def cdf(self, value) -> Tensor:
+        diff = self._value(value, self.loc) - self.loc
+        return 0.5 - 0.5 * diff.sign() * (-diff.abs() / self.scale).expm1()
+
+    def icdf(self, value) -> Tensor:
+        term = _tensor(value, self.loc) - 0.5
+        return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
 
     def entropy(self) -> Tensor:
         return 1 + (2 * self.scale).log()
@@ -358,6 +414,7 @@ class Exponential(ExponentialFamily):
         super().__init__(tuple(self.rate.shape), (), validate_args)
 
     mean = property(lambda self: 1 / self.rate)
+    mode = property(lambda self: creation.zeros_like(self.rate))
     variance = property(lambda self: self.rate ** -2)
 
     def rsample(self, sample_shape=()) -> Tensor:
@@ -413,6 +470,10 @@ class Bernoulli(_ProbsOrLogits, ExponentialFamily):
         super().__init__(tuple(self._param.shape), (), validate_args)
 
     mean = property(lambda self: self.probs)
+    @property
+    def mode(self) -> Tensor:
+        return where(self.probs == 0.5, math.nan, (self.probs >= 0.5).to(self.probs))
+
     variance = property(lambda self: self.probs * (1 - self.probs))
 
     def _sample(self, sample_shape=()) -> Tensor:

@@ -352,6 +352,18 @@ class Multinomial(Distribution):
     def support(self):
         return constraints.multinomial(self.total_count)
 
+    def entropy(self) -> Tensor:
+        """n H(categorical) - log n! + sum over the K marginals of E[log x_k!] (each a
+        binomial: its support enumerated)."""
+        from .._gamma import Binomial
+
+        n = self.total_count
+        binomial = Binomial(n, self.probs)
+        support = binomial.enumerate_support(expand=False)[1:]
+        weights = (support + 1).lgamma()
+        expected = (binomial.log_prob(support).exp() * weights).sum([0, -1])
+        return n * self._categorical.entropy() - math.lgamma(n + 1) + expected
+
     def _sample(self, sample_shape=()) -> Tensor:
         shape = tuple(sample_shape)
         draws = self._categorical.sample((self.total_count,) + shape)  # (n, *S, *B)
