@@ -55,17 +55,22 @@ class Distribution:
         if self._validate and not self._checks_own_args:
             self._check_args()
 
-    def _check_args(self) -> None:
+    def _declared(self, name: str, missing: str):
+        """self.<name> (arg_constraints, support), or None after PyTorch's warning where a
+        subclass does not define it (missing: what the warning says it lacks)."""
         try:
-            arg_constraints = self.arg_constraints
+            return getattr(self, name)
         except NotImplementedError:
             import warnings
 
-            warnings.warn(f"{type(self)} does not define `arg_constraints`. Please set "
-                          f"`arg_constraints = {{}}` or initialize the distribution with "
-                          f"`validate_args=False` to turn off validation.", stacklevel=3)
-            return
-        for name, constraint in arg_constraints.items():
+            warnings.warn(f"{type(self)} does not define {missing} the distribution with "
+                          f"`validate_args=False` to turn off validation.", stacklevel=4)
+            return None
+
+    def _check_args(self) -> None:
+        arg_constraints = self._declared("arg_constraints", "`arg_constraints`. Please set "
+                                         "`arg_constraints = {}` or initialize")
+        for name, constraint in (arg_constraints or {}).items():
             if constraints.is_dependent(constraint) or name not in self.__dict__ and \
                     isinstance(getattr(type(self), name, None), lazy_property):
                 continue  # (not checkable, or computed from a parameter that is checked)
@@ -213,14 +218,9 @@ class Distribution:
             if i != 1 and j != 1 and i != j:
                 raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: "
                                  f"{shape} vs {expected}.")
-        try:
-            support = self.support
-        except NotImplementedError:
-            import warnings
-
-            warnings.warn(f"{type(self)} does not define `support` to enable sample "
-                          f"validation. Please initialize the distribution with "
-                          f"`validate_args=False` to turn off validation.", stacklevel=3)
+        support = self._declared("support", "`support` to enable sample validation. Please "
+                                 "initialize")
+        if support is None:
             return
         if not bool(support.check(value).all()):
             raise ValueError(f"Expected value argument ({type(value).__name__} of shape "
@@ -1049,33 +1049,32 @@ class ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class _Relaxed(TransformedDistribution):
+    """A relaxed discrete family: _base over logits (or log-probabilities) at a temperature,
+    pushed through _transform onto the family's continuous support."""
+
+    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
+        super().__init__(self._base(temperature, probs, logits, validate_args),
+                         self._transform(), validate_args)
+
+    temperature = property(lambda self: self.base_dist.temperature)
+    probs = property(lambda self: self.base_dist.probs)
+    logits = property(lambda self: self.base_dist.logits)
+
+
+class RelaxedBernoulli(_Relaxed):
     """A continuous relaxation of Bernoulli on (0, 1): sigmoid of a logistic sample scaled
     by 1 / temperature (reparameterised)."""
     arg_constraints = Bernoulli.arg_constraints
     support = constraints.unit_interval
-
-    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        base = LogitRelaxedBernoulli(temperature, probs, logits, validate_args)
-        super().__init__(base, transforms.SigmoidTransform(), validate_args)
-
-    temperature = property(lambda self: self.base_dist.temperature)
-    probs = property(lambda self: self.base_dist.probs)
-    logits = property(lambda self: self.base_dist.logits)
+    _base, _transform = LogitRelaxedBernoulli, transforms.SigmoidTransform
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(_Relaxed):
     """The Gumbel-softmax (concrete) relaxation of OneHotCategorical on the simplex."""
     arg_constraints = Categorical.arg_constraints
     support = constraints.simplex
-
-    def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        base = ExpRelaxedCategorical(temperature, probs, logits, validate_args)
-        super().__init__(base, transforms.ExpTransform(), validate_args)
-
-    temperature = property(lambda self: self.base_dist.temperature)
-    probs = property(lambda self: self.base_dist.probs)
-    logits = property(lambda self: self.base_dist.logits)
+    _base, _transform = ExpRelaxedCategorical, transforms.ExpTransform
 
     def rsample(self, sample_shape=()) -> Tensor:
         return clamp_probs(super().rsample(sample_shape))
