@@ -138,6 +138,12 @@ def _fill(name: str, transform):
         backend = backends.of(self._data)
         rng = _stream(backend, generator)
         shape = self._data.shape
+        if name == "random_" and hasattr(rng, "integers_like_pytorch"):  # (the CPU stream)
+            low, high = _random_bounds(self, *args)
+            values = rng.integers_like_pytorch(low, high, shape)
+            _check_target(self, False)
+            _write(self, values.astype(self._data.dtype), name)
+            return self
         if name == "log_normal_":
             u, z = None, backend.randn(rng, shape, np.float64)
         else:
@@ -171,6 +177,12 @@ def _cauchy(xp, u, z, t, median=0.0, sigma=1.0):
 def _random(xp, u, z, t, *bounds):
     """random_(): [0, 2^mantissa] for floats, the dtype's range otherwise; random_(to) and
     random_(from, to) as PyTorch."""
+    low, high = _random_bounds(t, *bounds)
+    return xp.floor(low + u * (high - low))
+
+
+def _random_bounds(t, *bounds) -> tuple:
+    """random_'s [low, high) for t and the bounds given."""
     if len(bounds) == 0:
         dt = t._data.dtype
         high = (1 << (np.finfo(dt).nmant + 1)) + 1 if dt.kind == "f" else (
@@ -183,7 +195,7 @@ def _random(xp, u, z, t, *bounds):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
                            f">= to={high}")
-    return xp.floor(low + u * (high - low))
+    return low, high
 
 
 exponential_ = _fill("exponential_", _exponential)

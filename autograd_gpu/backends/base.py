@@ -185,6 +185,14 @@ class Backend:
     def randn(self, gen, shape, np_dtype):
         raise NotImplementedError
 
+    def uniform_fill(self, gen, shape, np_dtype, low: float, high: float):
+        """uniform_(low, high)'s values."""
+        return self.rand(gen, shape, np_dtype) * (high - low) + low
+
+    def normal_fill(self, gen, shape, np_dtype, mean: float, std: float):
+        """normal_(mean, std)'s values."""
+        return self.randn(gen, shape, np_dtype) * std + mean
+
     def randint(self, gen, low, high, shape, np_dtype):
         raise NotImplementedError
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from .._device import CPU
 from .base import Backend
+from .mt_rng import TorchCPUGenerator
 
 
 def _special(name: str, fallback):
@@ -117,32 +118,35 @@ class NumpyBackend(Backend):
             target, index, values)
 
     def new_generator(self, seed: int):
-        return np.random.Generator(np.random.PCG64(seed))
+        return TorchCPUGenerator(seed)
 
     def generator_state(self, gen) -> bytes:
-        return json.dumps({"seed": gen._seed, "bit_generator": gen._rng.bit_generator.state}
-                          ).encode()
+        state = gen._rng.state
+        return json.dumps({"seed": gen._seed, "bit_generator": _jsonable(state["bit_generator"]),
+                           "next_normal": state["next_normal"]}).encode()
 
     def set_generator_state(self, gen, state: bytes) -> None:
         try:
             saved = json.loads(state.decode())
-            gen._rng.bit_generator.state = saved["bit_generator"]
+            bits = saved["bit_generator"]
+            bits["state"]["key"] = np.asarray(bits["state"]["key"], dtype=np.uint32)
+            gen._rng.state = {"bit_generator": bits, "next_normal": saved["next_normal"]}
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             raise RuntimeError("set_state: the tensor is not a state from a CPU generator's "
                                "get_state()") from None
         gen._seed = saved["seed"]
 
-    @staticmethod
-    def _real(gen_fn, shape, np_dtype):
-        if np_dtype in (np.float32, np.float64):
-            return gen_fn(shape, dtype=np_dtype)
-        return gen_fn(shape, dtype=np.float32).astype(np_dtype)
-
     def rand(self, gen, shape, np_dtype):
-        return self._real(gen.random, shape, np_dtype)
+        return gen.random(shape, dtype=np_dtype)
 
     def randn(self, gen, shape, np_dtype):
-        return self._real(gen.standard_normal, shape, np_dtype)
+        return gen.standard_normal(shape, dtype=np_dtype)
+
+    def uniform_fill(self, gen, shape, np_dtype, low: float, high: float):
+        return gen.uniform_fill(shape, np_dtype, low, high)
+
+    def normal_fill(self, gen, shape, np_dtype, mean: float, std: float):
+        return gen.normal_fill(shape, np_dtype, mean, std)
 
     def randint(self, gen, low, high, shape, np_dtype):
         return gen.integers(low, high, size=shape, dtype=np_dtype)
@@ -156,3 +160,10 @@ class _Interface:
 
     def __init__(self, interface: dict, base):
         self.__array_interface__, self.base = interface, base
+
+
+def _jsonable(state: dict) -> dict:
+    """A bit generator's state with its key array as a list."""
+    inner = dict(state["state"])
+    inner["key"] = [int(k) for k in inner["key"]]
+    return {**state, "state": inner}

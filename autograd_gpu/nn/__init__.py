@@ -33,6 +33,7 @@ from .modules.lazy import __all__ as _lazy_layers
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from ._ctc import CTCLoss
 from ._fractional import FractionalMaxPool2d
+from .modules.adaptive import AdaptiveLogSoftmaxWithLoss
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
            "UninitializedParameter", "Sequential", "ModuleList",
@@ -51,6 +52,6 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Buffer",
            "GaussianNLLLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
            "MultiLabelSoftMarginLoss", "MultiheadAttention", "TransformerEncoder", "TransformerEncoderLayer",
            "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "Transformer", "TransformerDecoder",
-           "TransformerDecoderLayer",
+           "TransformerDecoderLayer", "AdaptiveLogSoftmaxWithLoss",
            *_padding_layers, *_more_layers, *_volumetric_layers, *_lazy_layers,
            "UninitializedBuffer"]

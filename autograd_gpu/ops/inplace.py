@@ -514,12 +514,8 @@ def _random_fill(name: str):
         backend = backends.of(self._data)
         gen = generator or creation.default_generator(backend)
         shape, np_dtype = self._data.shape, self._data.dtype
-        if name == "uniform_":
-            lo, hi = (args + (0.0, 1.0)[len(args):])[:2]
-            data = backend.rand(gen._rng, shape, np_dtype) * (hi - lo) + lo
-        else:
-            mean, std = (args + (0.0, 1.0)[len(args):])[:2]
-            data = backend.randn(gen._rng, shape, np_dtype) * std + mean
+        fill = backend.uniform_fill if name == "uniform_" else backend.normal_fill
+        data = fill(gen._rng, shape, np_dtype, *(args + (0.0, 1.0)[len(args):])[:2])
         _check_target(self, False)
         _write(self, data.astype(np_dtype, copy=False), name)
         return self

@@ -216,11 +216,8 @@ class DataLoader:
             return list(iter(self.sampler))
         if not self.shuffle:
             return np.arange(n)
-        gen = self.generator
-        if gen is None:
-            seed = int(creation.randint(0, 2**62, (1,)).item())
-            return np.random.default_rng(seed).permutation(n)
-        return creation.randperm(n, generator=gen).numpy(force=True)
+        return creation.randperm(n, generator=self.generator or _fresh_generator()).numpy(
+            force=True)
 
     def _stream(self):
         """Batches of an IterableDataset, in the order it yields its samples."""
@@ -238,6 +235,9 @@ class DataLoader:
             yield self._to_device(self.collate_fn(batch))
 
     def __iter__(self):
+        # PyTorch's iterator draws a base seed for its workers first (from the loader's
+        # generator, else the default one), so the shuffle after it draws what PyTorch's does
+        creation.empty((), dtype=_dtypes.int64).random_(generator=self.generator)
         if isinstance(self.dataset, IterableDataset):
             yield from self._stream()
             return
@@ -297,6 +297,13 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+def _fresh_generator():
+    """A new CPU generator seeded from the default one: what PyTorch's random sampling of a
+    dataset draws each epoch when it is given no generator."""
+    seed = int(creation.empty((), dtype=_dtypes.int64).random_().item())
+    return creation.Generator().manual_seed(seed)
+
+
 class RandomSampler(Sampler):
     """A random permutation (or num_samples draws, with replacement if asked)."""
 
@@ -314,13 +321,14 @@ class RandomSampler(Sampler):
 
     def __iter__(self):
         n = len(self.data_source)
+        gen = self.generator or _fresh_generator()
         if self.replacement:
-            draws = creation.randint(0, n, (self.num_samples,), generator=self.generator)
-            return iter(draws.tolist())
+            return iter(creation.randint(0, n, (self.num_samples,), generator=gen).tolist())
         out = []
-        while len(out) < self.num_samples:
-            out += creation.randperm(n, generator=self.generator).tolist()
-        return iter(out[:self.num_samples])
+        for _ in range(self.num_samples // n):
+            out += creation.randperm(n, generator=gen).tolist()
+        out += creation.randperm(n, generator=gen).tolist()[:self.num_samples % n]
+        return iter(out)
 
     def __len__(self) -> int:
         return self.num_samples

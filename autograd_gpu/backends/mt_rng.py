@@ -1,0 +1,134 @@
+"""The CPU random stream, number for number PyTorch's: a Mersenne Twister (MT19937) seeded
+as torch.manual_seed seeds it, read the way PyTorch's CPU kernels read it, so a seeded
+program draws the same tensors here as under PyTorch:
+
+- uniform floats: the low 24 bits of one 32-bit draw over 2^24 (float32; 11 bits for
+  float16), or the low 53 bits of a 64-bit draw (two 32-bit ones, high first) over 2^53
+  (float64); a uniform_(a, b) fill scales in double precision;
+- normals: for fewer than 16 elements, one Box-Muller pair from two double uniforms per two
+  elements (the second value kept for the next draw, as PyTorch's generator keeps it);
+  for 16 or more, uniforms for the whole tensor, then Box-Muller on blocks of 16 (the last
+  block redrawn when the size is not a multiple of 16);
+- integers in [low, high): a 32-bit draw (64-bit when the range needs it) modulo the range;
+- permutations: Fisher-Yates with a 32-bit draw modulo the remaining length.
+
+Everything else (Poisson, gamma, binomial draws) comes from NumPy's Generator on the same
+bit stream."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+_U64 = np.uint64
+
+
+class TorchCPUGenerator:
+    """PyTorch's CPU generator on NumPy's MT19937 bit generator."""
+
+    def __init__(self, seed: int):
+        self.bit_generator = np.random.MT19937(0)
+        self.bit_generator._legacy_seeding(int(seed) & 0xFFFFFFFF)  # (mt19937's init_genrand)
+        self._numpy = np.random.Generator(self.bit_generator)
+        self.next_normal = None  # the second value of the last double Box-Muller pair
+
+    def __getattr__(self, name):  # (NumPy's samplers for the rest, on the same stream)
+        return getattr(self._numpy, name)
+
+    # -- raw draws -----------------------------------------------------------------------
+    def _u32(self, n: int) -> np.ndarray:
+        return self.bit_generator.random_raw(n)
+
+    def _u64(self, n: int) -> np.ndarray:
+        raw = self.bit_generator.random_raw(2 * n)
+        return (raw[0::2] << _U64(32)) | raw[1::2]
+
+    def _uniform(self, n: int, np_dtype) -> np.ndarray:
+        """n uniforms in [0, 1) as PyTorch draws them for np_dtype (exact in float64)."""
+        if np.dtype(np_dtype) == np.float64:
+            return (self._u64(n) & _U64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
+        bits = 11 if np.dtype(np_dtype) == np.float16 else 24
+        return (self._u32(n) & _U64((1 << bits) - 1)).astype(np.float64) * 2.0 ** -bits
+
+    # -- what the backend asks for ------------------------------------------------------
+    def random(self, size=None, dtype=np.float64) -> np.ndarray:
+        shape = _shape(size)
+        return self._uniform(math.prod(shape), dtype).astype(dtype).reshape(shape)
+
+    def uniform_fill(self, shape, np_dtype, low: float, high: float) -> np.ndarray:
+        """uniform_(low, high): the uniform scaled in double precision, then rounded."""
+        u = self._uniform(math.prod(shape), np_dtype)
+        return (u * (high - low) + low).astype(np_dtype).reshape(shape)
+
+    def standard_normal(self, size=None, dtype=np.float64) -> np.ndarray:
+        return self.normal_fill(_shape(size), dtype, 0.0, 1.0)
+
+    def normal_fill(self, shape, np_dtype, mean: float, std: float) -> np.ndarray:
+        n = math.prod(shape)
+        if n >= 16:
+            u = self._uniform(n, np_dtype)
+            whole = n - n % 16
+            out = np.empty(n)
+            out[:whole] = _box_muller_16(u[:whole].reshape(-1, 16)).reshape(-1)
+            out[whole:] = u[whole:]
+            if n % 16:
+                out[n - 16:] = _box_muller_16(self._uniform(16, np_dtype).reshape(1, 16))[0]
+            out = out * std + mean
+        else:
+            out = np.array([self._one_normal() for _ in range(n)]) * std + mean
+        return out.astype(np_dtype).reshape(shape)
+
+    def _one_normal(self) -> float:
+        if self.next_normal is not None:
+            value, self.next_normal = self.next_normal, None
+            return value
+        u1, u2 = self._uniform(2, np.float64)
+        radius, theta = math.sqrt(-2.0 * math.log1p(-u2)), 2.0 * math.pi * u1
+        self.next_normal = radius * math.sin(theta)
+        return radius * math.cos(theta)
+
+    def integers(self, low, high=None, size=None, dtype=np.int64) -> np.ndarray:
+        if high is None:
+            low, high = 0, low
+        return self.integers_like_pytorch(low, high, _shape(size)).astype(dtype)
+
+    def integers_like_pytorch(self, low: int, high: int, shape) -> np.ndarray:
+        """Integers in [low, high) (int64): a draw modulo the range, plus low."""
+        n, span = math.prod(shape), int(high) - int(low)
+        draws = self._u64(n) if span >= 1 << 32 else self._u32(n)
+        return ((draws % _U64(span)).astype(np.int64) + int(low)).reshape(shape)
+
+    def permutation(self, n) -> np.ndarray:
+        if not isinstance(n, (int, np.integer)):
+            return self._numpy.permutation(n)
+        out = np.arange(int(n), dtype=np.int64)
+        if n > 1:
+            draws = self._u32(int(n) - 1)
+            for i in range(int(n) - 1):
+                j = i + int(draws[i]) % (int(n) - i)
+                out[i], out[j] = out[j], out[i]
+        return out
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def state(self) -> dict:
+        return {"bit_generator": self.bit_generator.state, "next_normal": self.next_normal}
+
+    @state.setter
+    def state(self, value: dict) -> None:
+        self.bit_generator.state = value["bit_generator"]
+        self.next_normal = value.get("next_normal")
+
+
+def _shape(size) -> tuple:
+    if size is None:
+        return ()
+    return (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+
+
+def _box_muller_16(u: np.ndarray) -> np.ndarray:
+    """PyTorch's normal_fill_16 on each row of 16 uniforms: the first 8 give radii, the
+    last 8 angles; the cosines fill the first half, the sines the second."""
+    radius = np.sqrt(-2.0 * np.log(1.0 - u[:, :8]))
+    theta = 2.0 * math.pi * u[:, 8:]
+    return np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1)

@@ -1,0 +1,99 @@
+"""The CPU random stream draws what PyTorch's CPU generator draws: an MT19937 seeded as
+torch.manual_seed seeds it, read as PyTorch's kernels read it (checked here against NumPy's
+own MT19937 and against values PyTorch prints for seed 0), so a seeded program's weights,
+data and shuffles are PyTorch's."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+
+
+def _raw(seed: int, n: int) -> np.ndarray:
+    bits = np.random.MT19937(0)
+    bits._legacy_seeding(seed)
+    return bits.random_raw(n)
+
+
+def test_the_stream_is_mt19937_seeded_like_pytorch():
+    # mt19937's first output for init_genrand(0) is 2357136044 (the reference generator's)
+    assert int(_raw(0, 1)[0]) == 2357136044
+    torch.manual_seed(0)
+    # PyTorch's documented torch.rand after manual_seed(0): 0.4963, 0.7682, 0.0885
+    np.testing.assert_allclose(torch.rand(3).numpy(), [0.4963, 0.7682, 0.0885], atol=1e-4)
+    torch.manual_seed(0)
+    raw = _raw(0, 20)
+    want32 = (raw & 0xFFFFFF).astype(np.float64) / 2 ** 24
+    np.testing.assert_array_equal(torch.rand(20).numpy(), want32.astype(np.float32))
+    torch.manual_seed(0)
+    want64 = (((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) \
+        .astype(np.float64) / 2 ** 53
+    np.testing.assert_array_equal(torch.rand(10, dtype=torch.float64).numpy(), want64)
+
+
+def test_small_normals_come_in_box_muller_pairs_across_calls():
+    torch.manual_seed(3)
+    first, second = float(torch.randn(1, dtype=torch.float64)), \
+        float(torch.randn(1, dtype=torch.float64))
+    raw = _raw(3, 4)
+    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) /
+         2 ** 53).astype(np.float64)
+    radius, theta = math.sqrt(-2 * math.log1p(-u[1])), 2 * math.pi * u[0]
+    assert first == pytest.approx(radius * math.cos(theta), rel=1e-15)
+    assert second == pytest.approx(radius * math.sin(theta), rel=1e-15)
+    torch.manual_seed(3)  # (a new seed forgets the kept half of the pair)
+    assert float(torch.randn(1, dtype=torch.float64)) == first
+
+
+def test_large_normals_integers_and_permutations():
+    torch.manual_seed(1)
+    x = torch.randn(100000, dtype=torch.float64).numpy()
+    assert abs(x.mean()) < 0.01 and abs(x.std() - 1) < 0.01
+    torch.manual_seed(1)
+    a = torch.randn(37).numpy()  # (its last 16 redrawn from fresh uniforms, as PyTorch's)
+    torch.manual_seed(1)
+    b = torch.randn(32).numpy()
+    assert np.array_equal(a[:21], b[:21]) and not np.array_equal(a[21:32], b[21:])
+    torch.manual_seed(2)
+    raw = _raw(2, 6)
+    assert torch.randint(-5, 3, (6,)).tolist() == [int(r % 8) - 5 for r in raw]
+    torch.manual_seed(2)
+    perm = list(range(8))
+    for i, r in enumerate(_raw(2, 7)):
+        j = i + int(r) % (8 - i)
+        perm[i], perm[j] = perm[j], perm[i]
+    assert torch.randperm(8).tolist() == perm
+    assert sorted(torch.randperm(1000).tolist()) == list(range(1000))
+
+
+def test_fills_generators_and_state_round_trips():
+    torch.manual_seed(5)
+    u = torch.empty(4).uniform_(-2, 3)
+    torch.manual_seed(5)
+    base = torch.rand(4).numpy().astype(np.float64)
+    np.testing.assert_array_equal(u.numpy(), (base * 5 - 2).astype(np.float32))
+    g = torch.Generator().manual_seed(5)
+    np.testing.assert_array_equal(torch.rand(4, generator=g).numpy(), base.astype(np.float32))
+    torch.manual_seed(0)
+    torch.randn(1)  # (leaves half a Box-Muller pair in the generator)
+    state = torch.get_rng_state()
+    after = torch.randn(5)
+    torch.set_rng_state(state)
+    np.testing.assert_array_equal(torch.randn(5).numpy(), after.numpy())
+
+
+def test_shuffling_draws_a_fresh_generator_per_epoch():
+    ds = torch.utils.data.TensorDataset(torch.arange(10))
+    torch.manual_seed(0)
+    epochs = [torch.cat([b[0] for b in torch.utils.data.DataLoader(ds, batch_size=4,
+                                                                    shuffle=True)])
+              for _ in range(2)]
+    assert all(sorted(e.tolist()) == list(range(10)) for e in epochs)
+    assert epochs[0].tolist() != epochs[1].tolist()
+    torch.manual_seed(0)
+    again = torch.cat([b[0] for b in torch.utils.data.DataLoader(ds, batch_size=4,
+                                                                 shuffle=True)])
+    assert again.tolist() == epochs[0].tolist()
