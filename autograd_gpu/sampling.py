@@ -69,14 +69,16 @@ def bernoulli(input: Tensor, p=None, *, generator=None) -> Tensor:
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
                                "(Could this error message be improved?  If so, please report "
                                "an enhancement request to PyTorch.)")
-    draws = _uniform(input, generator, np_dtype=np.float64 if p is None and
+    draws = _uniform(input, generator, np_dtype=np.float64 if p is not None or
                      input._data.dtype == np.float64 else np.float32)
     return _wrap((draws < probs).astype(input._data.dtype))
 
 
 def _bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
+    # (PyTorch draws a float uniform against a tensor of probabilities, a double against one)
     probs = p._data if isinstance(p, Tensor) else p
-    draws = _uniform(self, generator, np_dtype=np.float32)
+    draws = _uniform(self, generator, np_dtype=np.float32 if isinstance(p, Tensor) else
+                     np.float64)
     _check_target(self, False)
     _write(self, (draws < probs).astype(self._data.dtype), "bernoulli_")
     return self
@@ -163,7 +165,7 @@ def _exponential(xp, u, z, t, lambd=1.0):
 
 
 def _geometric(xp, u, z, t, p):
-    return xp.floor(xp.log1p(-u) / math.log1p(-p)) + 1
+    return xp.ceil(xp.log(u) / math.log1p(-p))  # (PyTorch's inversion, from a double uniform)
 
 
 def _log_normal(xp, u, z, t, mean=1.0, std=2.0):

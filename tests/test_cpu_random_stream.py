@@ -97,3 +97,32 @@ def test_shuffling_draws_a_fresh_generator_per_epoch():
     again = torch.cat([b[0] for b in torch.utils.data.DataLoader(ds, batch_size=4,
                                                                  shuffle=True)])
     assert again.tolist() == epochs[0].tolist()
+
+
+def test_dropout_and_bernoulli_read_double_uniforms_as_pytorch():
+    raw = _raw(0, 40)
+    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) / 2 ** 53)
+    torch.manual_seed(0)
+    y = torch.nn.functional.dropout(torch.ones(20), 0.3)
+    np.testing.assert_array_equal(y.numpy() > 0, u < 0.7)
+    np.testing.assert_allclose(y.numpy()[y.numpy() > 0], 1 / np.float32(0.7), rtol=1e-7)
+    torch.manual_seed(0)
+    np.testing.assert_array_equal(torch.empty(20).bernoulli_(0.3).numpy(), (u < 0.3) * 1.0)
+    torch.manual_seed(0)
+    g = torch.empty(20).geometric_(0.4).numpy()
+    np.testing.assert_array_equal(g, np.ceil(np.log(u) / np.log1p(-0.4)))
+
+
+@pytest.mark.parametrize("bounds", [(-2.0, 2.0), (3.0, 3.5)])
+def test_truncated_normal_stays_in_bounds_with_the_right_mean(bounds):
+    a, b = bounds
+    torch.manual_seed(0)
+    w = torch.nn.init.trunc_normal_(torch.empty(20000, dtype=torch.float64), 1.0, 2.0, a, b)
+    x = w.numpy()
+    assert x.min() >= a and x.max() <= b
+    # the mean of N(1, 4) truncated to [a, b]
+    alpha, beta = (a - 1) / 2, (b - 1) / 2
+    pdf = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    cdf = lambda z: (1 + math.erf(z / math.sqrt(2))) / 2  # noqa: E731
+    want = 1 + 2 * (pdf(alpha) - pdf(beta)) / (cdf(beta) - cdf(alpha))
+    assert x.mean() == pytest.approx(want, abs=0.03)

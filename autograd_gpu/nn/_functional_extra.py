@@ -15,8 +15,8 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _float_kernel, _pairs, _reduce,
-                         avg_pool2d, conv2d_batched, _dropout_shortcut, max_pool2d, on_batch,
-                         stable_softplus)
+                         avg_pool2d, conv2d_batched, _dropout_shortcut, _keep_mask, max_pool2d,
+                         on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -372,8 +372,7 @@ def _channel_dropout(input: Tensor, p: float, training: bool, spatial: int) -> T
         return trivial
     batched = input.dim() == spatial + 2
     shape = tuple(input.shape[:2 if batched else 1]) + (1,) * spatial
-    keep = creation.rand(*shape, dtype=input.dtype, device=input.device) >= p
-    return input * keep / (1.0 - p)
+    return input * (_keep_mask(shape, p, input) / (1.0 - p))
 
 
 @register()

@@ -13,8 +13,8 @@ from ..ops import cat, einsum, stack, where
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor
-from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, embedding, leaky_relu,
-                         on_batch, softmax)
+from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
+                         leaky_relu, on_batch, softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
@@ -212,8 +212,7 @@ def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple) -
     trivial = _dropout_shortcut(input, p, training)
     if trivial is not None:
         return trivial
-    keep = (creation.rand(*mask_shape, dtype=input.dtype, device=input.device) >= p).to(
-        input.dtype)
+    keep = _keep_mask(mask_shape, p, input)
     a = ((1 - p) * (1 + p * _SELU_ALPHA_PRIME ** 2)) ** -0.5
     b = -a * _SELU_ALPHA_PRIME * p
     return (input * keep + _SELU_ALPHA_PRIME * (1 - keep)) * a + b

@@ -363,6 +363,13 @@ def _dropout_shortcut(input: Tensor, p: float, training: bool) -> Tensor | None:
     return input * 0.0 if p == 1.0 else None
 
 
+def _keep_mask(shape, p: float, like: Tensor, generator=None) -> Tensor:
+    """bernoulli_(1 - p) as PyTorch draws it for dropout: a double uniform below 1 - p keeps
+    the element (1, in like's dtype), else 0."""
+    u = creation.rand(*shape, dtype=_dtypes.float64, device=like.device, generator=generator)
+    return (u < 1.0 - p).to(like.dtype)
+
+
 @register()
 @inplace_option("dropout_")
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
@@ -370,9 +377,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     trivial = _dropout_shortcut(input, p, training)
     if trivial is not None:
         return trivial
-    keep = creation.rand(*input.shape, dtype=input.dtype, device=input.device,
-                         generator=generator) >= p
-    return input * (keep * (1.0 / (1.0 - p)))
+    return input * (_keep_mask(input.shape, p, input, generator) / (1.0 - p))
 
 
 @register()

@@ -155,16 +155,42 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator=None) -> Tensor:
-    """Normal(mean, std) restricted to [a, b], by the inverse-CDF method PyTorch uses."""
+    """Normal(mean, std) restricted to [a, b], by rejection as PyTorch draws it: normals
+    redrawn where they fall outside when [a, b] holds more than 30% of the mass; otherwise
+    uniform proposals on [a, b], each kept with probability exp(-z^2 / 2) over its peak."""
+    from ..ops import where
+
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                      "distribution of values may be incorrect.", stacklevel=2)
     with no_grad():
-        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        tensor.copy_(tensor.erfinv())
-        tensor.mul_(std * math.sqrt(2.0)).add_(mean)
-        return tensor.clamp_(min=a, max=b)
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                outside = (result < a) | (result > b)
+                if not bool(outside.any()):
+                    break
+                fresh = result.new_empty(result.shape).normal_(mean, std, generator=generator)
+                result = where(outside, fresh, result)
+            return tensor.copy_(result) if result is not tensor else tensor
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+
+        def log_ratio(x):
+            return ((x - mean) / std) ** 2 * -0.5 - log_peak
+
+        def rejected(x):
+            return tensor.new_empty(tensor.shape).uniform_(generator=generator).log() > \
+                log_ratio(x)
+        result = tensor.uniform_(a, b, generator=generator).clone()
+        pending = rejected(result)
+        while bool(pending.any()):
+            proposal = tensor.new_empty(tensor.shape).uniform_(a, b, generator=generator)
+            result = where(pending, proposal, result)
+            pending = where(pending, rejected(proposal), pending)
+        return tensor.copy_(result)
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
