@@ -106,16 +106,20 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if bool((w.sum(1) == 0).any()):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     rng = _stream(backend, generator)
-    u = backend.rand(rng, (w.shape[0], num_samples if replacement else n_cat), np.float64)
-    if replacement:  # inverse CDF of each row
-        cdf = xp.cumsum(w, 1)
-        cdf /= cdf[:, -1:]
-        out = (u[:, :, None] >= cdf[:, None, :]).sum(2)
-        out = xp.minimum(out, n_cat - 1)
-    else:  # exponential races: the k smallest e_i / w_i are a draw without replacement
-        with np.errstate(divide="ignore"):
-            keys = -xp.log1p(-u) / w
-        out = xp.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+    x = input._data.reshape(w.shape)
+    if not replacement or num_samples == 1:
+        # exponential races, as PyTorch draws them: the largest p_i / e_i (e_i ~ Exp(1) from
+        # double uniforms, in input's dtype) win, in order
+        e = (-xp.log1p(-backend.rand(rng, w.shape, np.float64))).astype(x.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keys = x / e
+        out = xp.argmax(keys, 1)[:, None] if num_samples == 1 else \
+            xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    else:  # each draw inverts the row's CDF (kept in input's dtype) at a double uniform
+        total = xp.cumsum(w, 1)
+        cdf = (total.astype(x.dtype).astype(np.float64) / total[:, -1:]).astype(x.dtype)
+        u = backend.rand(rng, (w.shape[0], num_samples), np.float64)
+        out = xp.minimum((cdf[:, None, :] < u[:, :, None]).sum(2), n_cat - 1)
     out = out.astype(np.int64)
     return _wrap(out.reshape(tuple(input.shape[:-1]) + (num_samples,)))
 

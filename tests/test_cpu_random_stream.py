@@ -126,3 +126,25 @@ def test_truncated_normal_stays_in_bounds_with_the_right_mean(bounds):
     cdf = lambda z: (1 + math.erf(z / math.sqrt(2))) / 2  # noqa: E731
     want = 1 + 2 * (pdf(alpha) - pdf(beta)) / (cdf(beta) - cdf(alpha))
     assert x.mean() == pytest.approx(want, abs=0.03)
+
+
+def test_multinomial_draws_as_pytorch():
+    p = torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.5, 0.25, 0.125, 0.125]])
+    raw = _raw(0, 16)
+    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) / 2 ** 53)
+    # one draw (or none repeated): the largest p / e, e = -log(1 - u) in p's dtype
+    keys = p.numpy() / (-np.log1p(-u)).astype(np.float32).reshape(2, 4)
+    torch.manual_seed(0)
+    assert torch.multinomial(p, 1).ravel().tolist() == keys.argmax(1).tolist()
+    torch.manual_seed(0)
+    assert torch.multinomial(p, 3).tolist() == np.argsort(-keys, 1)[:, :3].tolist()
+    # with replacement: each double uniform inverts the row's CDF
+    torch.manual_seed(0)
+    got = torch.multinomial(p, 4, replacement=True).numpy()
+    cdf = np.cumsum(p.numpy().astype(np.float64), 1)
+    want = [[int(np.searchsorted(cdf[i] / cdf[i, -1], u[4 * i + j])) for j in range(4)]
+            for i in range(2)]
+    assert got.tolist() == want
+    torch.manual_seed(0)
+    counts = np.bincount(torch.multinomial(p[0], 20000, replacement=True).numpy(), minlength=4)
+    np.testing.assert_allclose(counts / 20000, [0.1, 0.2, 0.3, 0.4], atol=0.015)

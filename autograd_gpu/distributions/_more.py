@@ -20,10 +20,6 @@ __all__ = ["LogNormal", "HalfNormal", "Cauchy", "Gumbel", "Poisson", "Multivaria
 _EULER = 0.57721566490153286060
 
 
-def _uniform(shape, like: Tensor) -> Tensor:
-    return creation.rand(*shape, dtype=like.dtype, device=like.device)
-
-
 class LogNormal(TransformedDistribution):
     """exp of Normal(loc, scale)."""
     arg_constraints = _LocScale.arg_constraints
@@ -67,8 +63,10 @@ class Cauchy(_LocScale):
     variance = property(lambda self: self.loc * 0 + float("inf"))
 
     def rsample(self, sample_shape=()) -> Tensor:
-        u = _uniform(self._extended(sample_shape), self.loc)
-        return self.loc + self.scale * (math.pi * (u - 0.5)).tan()
+        eps = self.loc.new_empty(self._extended(sample_shape))
+        with no_grad():
+            eps.cauchy_()
+        return self.loc + eps * self.scale
 
     def log_prob(self, value) -> Tensor:
         value = self._value(value, self.loc)
