@@ -148,7 +148,11 @@ class _StandardGamma(Function):
     def forward(ctx, alpha, shape):
         backend = backends.of(alpha._data)
         host_alpha = np.broadcast_to(backend.to_host(alpha._data).astype(np.float64), shape)
-        x = _standard_gamma_samples(host_alpha, _host_rng())
+        stream = creation.default_generator(backend)._rng
+        if hasattr(stream, "standard_gamma"):  # (the CPU stream: PyTorch's own draws)
+            x = np.maximum(stream.standard_gamma(host_alpha), np.finfo(np.float64).tiny)
+        else:
+            x = _standard_gamma_samples(host_alpha, _host_rng())
         ctx.save_for_backward(alpha)
         ctx.host = (host_alpha, x)
         return _wrap(backend.asarray(x.astype(alpha._data.dtype)))

@@ -148,3 +148,15 @@ def test_multinomial_draws_as_pytorch():
     torch.manual_seed(0)
     counts = np.bincount(torch.multinomial(p[0], 20000, replacement=True).numpy(), minlength=4)
     np.testing.assert_allclose(counts / 20000, [0.1, 0.2, 0.3, 0.4], atol=0.015)
+
+
+def test_gamma_draws_follow_marsaglia_tsang_on_the_stream():
+    torch.manual_seed(4)
+    x = torch.distributions.Gamma(torch.tensor([0.5, 3.0], dtype=torch.float64),
+                                  1.0).sample((20000,)).numpy()
+    np.testing.assert_allclose(x.mean(0), [0.5, 3.0], rtol=0.03)
+    np.testing.assert_allclose(x.var(0), [0.5, 3.0], rtol=0.06)
+    torch.manual_seed(4)  # (the same seed, the same draws)
+    y = torch.distributions.Gamma(torch.tensor([0.5, 3.0], dtype=torch.float64),
+                                  1.0).sample((20000,)).numpy()
+    np.testing.assert_array_equal(x, y)

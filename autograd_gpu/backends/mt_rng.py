@@ -10,10 +10,11 @@ program draws the same tensors here as under PyTorch:
   for 16 or more, uniforms for the whole tensor, then Box-Muller on blocks of 16 (the last
   block redrawn when the size is not a multiple of 16);
 - integers in [low, high): a 32-bit draw (64-bit when the range needs it) modulo the range;
-- permutations: Fisher-Yates with a 32-bit draw modulo the remaining length.
+- permutations: Fisher-Yates with a 32-bit draw modulo the remaining length;
+- gamma draws: Marsaglia and Tsang's method on those normals and double uniforms.
 
-Everything else (Poisson, gamma, binomial draws) comes from NumPy's Generator on the same
-bit stream."""
+Everything else (Poisson, binomial draws) comes from NumPy's Generator on the same bit
+stream."""
 from __future__ import annotations
 
 import math
@@ -108,6 +109,38 @@ class TorchCPUGenerator:
                 j = i + int(draws[i]) % (int(n) - i)
                 out[i], out[j] = out[j], out[i]
         return out
+
+    def standard_gamma(self, alpha: np.ndarray) -> np.ndarray:
+        """Gamma(alpha, 1) draws one element after another as PyTorch's CPU kernel makes them:
+        Marsaglia and Tsang's method on this stream's double normals and uniforms (alpha < 1
+        boosted to alpha + 1 and scaled by u^(1/alpha), that uniform drawn first)."""
+        flat = np.asarray(alpha, np.float64).reshape(-1)
+        out = np.empty(flat.shape)
+        for i, a in enumerate(flat):
+            out[i] = self._one_gamma(float(a))
+        return out.reshape(np.shape(alpha))
+
+    def _one_gamma(self, alpha: float) -> float:
+        scale = 1.0
+        if alpha < 1.0:
+            if alpha == 0.0:
+                return 0.0
+            scale = (1.0 - float(self._uniform(1, np.float64)[0])) ** (1.0 / alpha)
+            alpha += 1.0
+        d = alpha - 1.0 / 3.0
+        c = 1.0 / math.sqrt(9.0 * d)
+        while True:
+            while True:
+                x = self._one_normal()
+                y = 1.0 + c * x
+                if y > 0:
+                    break
+            v = y * y * y
+            u = 1.0 - float(self._uniform(1, np.float64)[0])
+            xx = x * x
+            if u < 1.0 - 0.0331 * xx * xx or \
+                    math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+                return scale * d * v
 
     # -- state ---------------------------------------------------------------------------
     @property
