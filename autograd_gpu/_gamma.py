@@ -141,6 +141,9 @@ def _host_rng() -> np.random.Generator:
     return np.random.default_rng([int(s) for s in seed])
 
 
+_EXACT_GAMMA_DRAWS = 4096  # the most gamma draws made one by one as PyTorch makes them
+
+
 class _StandardGamma(Function):
     """x ~ Gamma(alpha, 1); d x / d alpha = -(dP/dalpha) / (dP/dx) at x (implicit)."""
 
@@ -149,7 +152,8 @@ class _StandardGamma(Function):
         backend = backends.of(alpha._data)
         host_alpha = np.broadcast_to(backend.to_host(alpha._data).astype(np.float64), shape)
         stream = creation.default_generator(backend)._rng
-        if hasattr(stream, "standard_gamma"):  # (the CPU stream: PyTorch's own draws)
+        if hasattr(stream, "standard_gamma") and host_alpha.size <= _EXACT_GAMMA_DRAWS:
+            # (PyTorch's own draws, element by element: exact, but slow for many elements)
             x = np.maximum(stream.standard_gamma(host_alpha), np.finfo(np.float64).tiny)
         else:
             x = _standard_gamma_samples(host_alpha, _host_rng())

@@ -11,7 +11,8 @@ program draws the same tensors here as under PyTorch:
   block redrawn when the size is not a multiple of 16);
 - integers in [low, high): a 32-bit draw (64-bit when the range needs it) modulo the range;
 - permutations: Fisher-Yates with a 32-bit draw modulo the remaining length;
-- gamma draws: Marsaglia and Tsang's method on those normals and double uniforms.
+- gamma draws: Marsaglia and Tsang's method on those normals and double uniforms, element
+  by element (the gamma family's samplers use it up to 4096 draws at a time).
 
 Everything else (Poisson, binomial draws) comes from NumPy's Generator on the same bit
 stream."""
