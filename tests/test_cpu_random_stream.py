@@ -160,3 +160,13 @@ def test_gamma_draws_follow_marsaglia_tsang_on_the_stream():
     y = torch.distributions.Gamma(torch.tensor([0.5, 3.0], dtype=torch.float64),
                                   1.0).sample((20000,)).numpy()
     np.testing.assert_array_equal(x, y)
+
+
+def test_poisson_draws_small_and_large_rates():
+    torch.manual_seed(6)
+    rates = torch.tensor([0.5, 4.0, 30.0], dtype=torch.float64).expand(3000, 3)
+    x = torch.poisson(rates.contiguous()).numpy()
+    np.testing.assert_allclose(x.mean(0), [0.5, 4.0, 30.0], rtol=0.05)
+    np.testing.assert_allclose(x.var(0), [0.5, 4.0, 30.0], rtol=0.12)
+    assert (x == np.floor(x)).all() and (x >= 0).all()
+    assert float(torch.poisson(torch.zeros(3)).sum()) == 0.0

@@ -14,8 +14,11 @@ program draws the same tensors here as under PyTorch:
 - gamma draws: Marsaglia and Tsang's method on those normals and double uniforms, element
   by element (the gamma family's samplers use it up to 4096 draws at a time).
 
-Everything else (Poisson, binomial draws) comes from NumPy's Generator on the same bit
-stream."""
+- Poisson draws: products of uniforms below rate 10, Hoermann's transformed rejection
+  above (up to 4096 at a time).
+
+Everything else (binomial draws, larger batches) comes from NumPy's Generator on the same
+bit stream."""
 from __future__ import annotations
 
 import math
@@ -142,6 +145,43 @@ class TorchCPUGenerator:
             if u < 1.0 - 0.0331 * xx * xx or \
                     math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
                 return scale * d * v
+
+    def poisson(self, lam, size=None) -> np.ndarray:
+        """Poisson draws; up to 4096 rates one after another as PyTorch's CPU kernel draws
+        them (products of uniforms below rate 10, Hoermann's transformed rejection from 10),
+        NumPy's sampler on this stream beyond."""
+        rates = np.asarray(lam, np.float64)
+        if size is not None or rates.size > 4096:
+            return self._numpy.poisson(lam, size)
+        flat = [self._one_poisson(float(r)) for r in rates.reshape(-1)]
+        return np.asarray(flat, np.int64).reshape(rates.shape)
+
+    def _one_poisson(self, lam: float) -> int:
+        if lam >= 10:
+            root, log_lam = math.sqrt(lam), math.log(lam)
+            b = 0.931 + 2.53 * root
+            a = -0.059 + 0.02483 * b
+            inv_alpha, vr = 1.1239 + 1.1328 / (b - 3.4), 0.9277 - 3.6224 / (b - 2)
+            while True:
+                u, v = self._uniform(2, np.float64)
+                u -= 0.5
+                us = 0.5 - abs(u)
+                k = math.floor((2 * a / us + b) * u + lam + 0.43)
+                if us >= 0.07 and v <= vr:
+                    return k
+                if k < 0 or (us < 0.013 and v > us):
+                    continue
+                if math.log(v) + math.log(inv_alpha) - math.log(a / (us * us) + b) <= \
+                        -lam + k * log_lam - math.lgamma(k + 1):
+                    return k
+        if lam == 0:
+            return 0
+        count, product, limit = 0, 1.0, math.exp(-lam)
+        while True:
+            product *= float(self._uniform(1, np.float64)[0])
+            if product <= limit:
+                return count
+            count += 1
 
     # -- state ---------------------------------------------------------------------------
     @property
