@@ -216,8 +216,8 @@ class DataLoader:
             return list(iter(self.sampler))
         if not self.shuffle:
             return np.arange(n)
-        return creation.randperm(n, generator=self.generator or _fresh_generator()).numpy(
-            force=True)
+        return np.asarray(list(RandomSampler(self.dataset, generator=self.generator)),
+                          dtype=np.int64)
 
     def _stream(self):
         """Batches of an IterableDataset, in the order it yields its samples."""
@@ -361,11 +361,11 @@ class WeightedRandomSampler(Sampler):
         self.num_samples, self.replacement, self.generator = num_samples, replacement, generator
 
     def __iter__(self):
-        seed = int(creation.randint(0, 2**62, (1,), generator=self.generator).item())
-        rng = np.random.default_rng(seed)
-        p = self.weights / self.weights.sum()
-        return iter(rng.choice(len(p), self.num_samples, replace=self.replacement,
-                               p=p).tolist())
+        from ..sampling import multinomial
+
+        weights = creation.tensor(self.weights, dtype=_dtypes.float64)
+        return iter(multinomial(weights, self.num_samples, self.replacement,
+                                generator=self.generator).tolist())
 
     def __len__(self) -> int:
         return self.num_samples
