@@ -570,7 +570,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         loss = -(logp * probs * w).sum(1 if input.dim() > 1 else 0)
         return _reduce(loss, reduction)
     if label_smoothing == 0.0 and weight is None and input.dim() == 2 and \
-            input.shape[0] == target.shape[0] and target.dim() == 1:
+            input._data.shape[0] == target._data.shape[0] and target.dim() == 1:
         return cross_entropy_indices(input, target, ignore_index, reduction)
     logp = log_softmax(input, 1 if input.dim() > 1 else 0)
     nll = nll_loss(logp, target, weight, ignore_index, reduction)
