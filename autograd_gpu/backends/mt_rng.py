@@ -8,7 +8,8 @@ program draws the same tensors here as under PyTorch:
 - normals: for fewer than 16 elements, one Box-Muller pair from two double uniforms per two
   elements (the second value kept for the next draw, as PyTorch's generator keeps it);
   for 16 or more, uniforms for the whole tensor, then Box-Muller on blocks of 16 (the last
-  block redrawn when the size is not a multiple of 16);
+  block redrawn when the size is not a multiple of 16), in float32 with the log and sincos
+  approximations of PyTorch's AVX2 kernel;
 - integers in [low, high): a 32-bit draw (64-bit when the range needs it) modulo the range;
 - permutations: Fisher-Yates with a 32-bit draw modulo the remaining length;
 - gamma draws: Marsaglia and Tsang's method on those normals and double uniforms, element
@@ -71,14 +72,16 @@ class TorchCPUGenerator:
     def normal_fill(self, shape, np_dtype, mean: float, std: float) -> np.ndarray:
         n = math.prod(shape)
         if n >= 16:
+            single = np.dtype(np_dtype) == np.float32
+            blocks = _box_muller_16_float32 if single else _box_muller_16
             u = self._uniform(n, np_dtype)
             whole = n - n % 16
-            out = np.empty(n)
-            out[:whole] = _box_muller_16(u[:whole].reshape(-1, 16)).reshape(-1)
+            out = np.empty(n, np.float32 if single else np.float64)
+            out[:whole] = blocks(u[:whole].reshape(-1, 16)).reshape(-1)
             out[whole:] = u[whole:]
             if n % 16:
-                out[n - 16:] = _box_muller_16(self._uniform(16, np_dtype).reshape(1, 16))[0]
-            out = out * std + mean
+                out[n - 16:] = blocks(self._uniform(16, np_dtype).reshape(1, 16))[0]
+            out = _fma(out, np.float32(std), np.float32(mean)) if single else out * std + mean
         else:
             out = np.array([self._one_normal() for _ in range(n)]) * std + mean
         return out.astype(np_dtype).reshape(shape)
@@ -198,6 +201,64 @@ def _shape(size) -> tuple:
     if size is None:
         return ()
     return (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+
+
+_F32 = np.float32
+_LOG_P = [7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+          1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+          3.3333331174e-1]  # (Cephes' logf polynomial)
+
+
+def _fma(a, b, c) -> np.ndarray:
+    """a * b + c rounded once to float32 (the product of two float32s is exact in float64)."""
+    return (np.asarray(a, np.float64) * np.asarray(b, np.float64) + np.asarray(c, np.float64)
+            ).astype(_F32)
+
+
+def _avx_log(x: np.ndarray) -> np.ndarray:
+    """logf as PyTorch's AVX2 normal fill computes it (avx_mathfun's log256_ps, with the
+    compiler's fused multiply-adds), for x in (0, 1]."""
+    bits = np.maximum(x, _F32(1.17549435e-38)).view(np.int32)
+    e = ((bits >> 23) - 0x7F).astype(_F32) + _F32(1)
+    x = ((bits & ~0x7F800000) | _F32(0.5).view(np.int32)).view(_F32)
+    small = x < _F32(0.707106781186547524)
+    x = (x - _F32(1)) + np.where(small, x, _F32(0))
+    e = e - np.where(small, _F32(1), _F32(0))
+    z = x * x
+    y = np.full_like(x, _F32(_LOG_P[0]))
+    for p in _LOG_P[1:]:
+        y = _fma(y, x, _F32(p))
+    y = _fma(y * x, z, e * _F32(-2.12194440e-4))
+    y = _fma(-z, _F32(0.5), y)
+    return _fma(e, _F32(0.693359375), x + y)
+
+
+def _avx_sincos(x: np.ndarray):
+    """(sinf, cosf) of x >= 0 as avx_mathfun's sincos256_ps computes them (Cephes' range
+    reduction by pi/4 and its two polynomials, with fused multiply-adds)."""
+    j = (x * _F32(1.27323954473516)).astype(np.int32)
+    j = (j + 1) & ~1
+    y = j.astype(_F32)
+    for step in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
+        x = _fma(y, _F32(step), x)
+    z = x * x
+    c = np.full_like(x, _F32(2.443315711809948e-5))
+    c = _fma(_fma(c, z, _F32(-1.388731625493765e-3)), z, _F32(4.166664568298827e-2))
+    c = _fma(c * z, z, -(z * _F32(0.5))) + _F32(1)
+    s = np.full_like(x, _F32(-1.9515295891e-4))
+    s = _fma(_fma(s, z, _F32(8.3321608736e-3)), z, _F32(-1.6666654611e-1))
+    s = _fma(s * z, x, x)
+    first = (j & 2) == 0
+    sin, cos = np.where(first, s, c), np.where(first, c, s)
+    return np.where((j & 4) != 0, -sin, sin), np.where(((~(j - 2)) & 4) != 0, -cos, cos)
+
+
+def _box_muller_16_float32(u: np.ndarray) -> np.ndarray:
+    """_box_muller_16 in float32 as PyTorch's AVX2 kernel computes it (bit for bit)."""
+    u = u.astype(_F32)
+    radius = np.sqrt(_F32(-2) * _avx_log(_F32(1) - u[:, :8]))
+    sin, cos = _avx_sincos(_F32(2 * math.pi) * u[:, 8:])
+    return np.concatenate([radius * cos, radius * sin], axis=1)
 
 
 def _box_muller_16(u: np.ndarray) -> np.ndarray:
