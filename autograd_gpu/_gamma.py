@@ -457,11 +457,11 @@ class Binomial(_ProbsOrLogits, Distribution):
         return ((self.total_count + 1) * self.probs).floor().clamp(max=self.total_count)
 
     def _sample(self, sample_shape=()) -> Tensor:
+        from .spellings import binomial
+
         shape = self._extended(sample_shape)
-        n = self.total_count.expand(shape).numpy(force=True)
-        p = self.probs.expand(shape).numpy(force=True)
-        draws = _host_rng().binomial(n.astype(np.int64), p)
-        return creation.tensor(draws, dtype=self.probs.dtype, device=self.probs.device)
+        with no_grad():
+            return binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value) -> Tensor:
         value = self._value(value, self._param)

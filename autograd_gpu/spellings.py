@@ -517,7 +517,9 @@ def binomial(count: Tensor, prob: Tensor, generator=None) -> Tensor:
     backend = backends.of(count._data)
     if backend.xp is np:
         rng = _stream(backend, generator)
-        draws = rng.binomial(count._data.astype(np.int64), prob._data.astype(np.float64))
+        draws = rng.binomial_like_pytorch(count._data, prob._data)
+        if draws is None:  # (beyond 4096 elements: NumPy's sampler on the same stream)
+            draws = rng.binomial(count._data.astype(np.int64), prob._data.astype(np.float64))
     else:  # (CuPy's generator here has no binomial: drawn on the host)
         from ._gamma import _host_rng
 

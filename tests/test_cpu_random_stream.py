@@ -187,3 +187,17 @@ def test_float32_normal_blocks_follow_the_float32_kernel():
     reference = pytest.importorskip("torch")
     reference.manual_seed(9)
     np.testing.assert_array_equal(got, reference.randn(4096).numpy())
+
+
+@pytest.mark.parametrize("count, prob", [(8.0, 0.3), (200.0, 0.4), (150.0, 0.85)])
+def test_binomial_draws_inversion_and_btrs(count, prob):
+    torch.manual_seed(7)
+    x = torch.binomial(torch.full((4000,), count, dtype=torch.float64),
+                       torch.full((4000,), prob, dtype=torch.float64)).numpy()
+    assert ((x >= 0) & (x <= count) & (x == np.floor(x))).all()
+    assert x.mean() == pytest.approx(count * prob, rel=0.02)
+    assert x.var() == pytest.approx(count * prob * (1 - prob), rel=0.1)
+    torch.manual_seed(7)  # (the same seed, the same draws)
+    np.testing.assert_array_equal(torch.binomial(torch.full((4000,), count, dtype=torch.float64),
+                                                 torch.full((4000,), prob,
+                                                            dtype=torch.float64)).numpy(), x)

@@ -18,8 +18,10 @@ program draws the same tensors here as under PyTorch:
 - Poisson draws: products of uniforms below rate 10, Hoermann's transformed rejection
   above (up to 4096 at a time).
 
-Everything else (binomial draws, larger batches) comes from NumPy's Generator on the same
-bit stream."""
+- binomial draws: inversion or Hormann's BTRS (up to 4096 at a time).
+
+Larger gamma, Poisson and binomial batches come from NumPy's Generator on the same bit
+stream."""
 from __future__ import annotations
 
 import math
@@ -186,6 +188,63 @@ class TorchCPUGenerator:
                 return count
             count += 1
 
+    def binomial_like_pytorch(self, count: np.ndarray, prob: np.ndarray):
+        """Binomial draws one element after another as PyTorch's CPU kernel draws them
+        (inversion below a mean of 10, Hormann's BTRS above, on the smaller of prob and
+        1 - prob), in count's floating dtype; None beyond 4096 elements."""
+        count, prob = np.broadcast_arrays(count, prob)
+        if count.size > 4096:
+            return None
+        dtype = count.dtype if count.dtype.kind == "f" else np.dtype(np.float64)
+        out = [self._one_binomial(dtype.type(n), dtype.type(p)) for n, p in
+               zip(count.reshape(-1), prob.reshape(-1))]
+        return np.asarray(out, dtype).reshape(count.shape)
+
+    def _one_binomial(self, count, prob) -> float:
+        """(count and prob: NumPy scalars of the tensor's dtype, whose arithmetic PyTorch's
+        kernel does in that dtype where it does.)"""
+        if count <= 0 or prob <= 0:
+            return 0.0
+        if prob >= 1:
+            return float(count)
+        flip = prob > 0.5
+        p = type(prob)(1) - prob if flip else prob
+        k = self._btrs(float(count), float(p)) if count * p >= 10 else \
+            self._inversion(float(count), float(p))
+        return float(count) - k if flip else k
+
+    def _inversion(self, count: float, prob: float) -> float:
+        total, successes, log_q = 0.0, 0, math.log1p(-prob)
+        while True:
+            total += math.ceil(math.log(float(self._uniform(1, np.float64)[0])) / log_q)
+            if total > count:
+                return successes
+            successes += 1
+
+    def _btrs(self, n: float, p: float) -> float:
+        spq = math.sqrt(n * p * (1 - p))
+        b = 1.15 + 2.53 * spq
+        a = -0.0873 + 0.0248 * b + 0.01 * p
+        c, v_r, r = n * p + 0.5, 0.92 - 4.2 / b, p / (1 - p)
+        alpha, m = (2.83 + 5.1 / b) * spq, math.floor((n + 1) * p)
+        while True:
+            u, v = self._uniform(2, np.float64)
+            u -= 0.5
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + c)
+            if k < 0 or k > n:
+                continue
+            if us >= 0.07 and v <= v_r:
+                return k
+            v = math.log(v * alpha / (a / (us * us) + b))
+            bound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1)))
+                     + (n + 1) * math.log((n - m + 1) / (n - k + 1))
+                     + (k + 0.5) * math.log(r * (n - k + 1) / (k + 1))
+                     + _stirling_tail(m) + _stirling_tail(n - m) - _stirling_tail(k)
+                     - _stirling_tail(n - k))
+            if v <= bound:
+                return k
+
     # -- state ---------------------------------------------------------------------------
     @property
     def state(self) -> dict:
@@ -195,6 +254,19 @@ class TorchCPUGenerator:
     def state(self, value: dict) -> None:
         self.bit_generator.state = value["bit_generator"]
         self.next_normal = value.get("next_normal")
+
+
+_STIRLING = [0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
+             0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
+             0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
+             0.008330563433362871]  # log k! minus Stirling's approximation, k = 0..9
+
+
+def _stirling_tail(k: float) -> float:
+    if k <= 9:
+        return _STIRLING[int(k)]
+    square = (k + 1) ** 2
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / square) / square) / (k + 1)
 
 
 def _shape(size) -> tuple:
