@@ -201,3 +201,15 @@ def test_binomial_draws_inversion_and_btrs(count, prob):
     np.testing.assert_array_equal(torch.binomial(torch.full((4000,), count, dtype=torch.float64),
                                                  torch.full((4000,), prob,
                                                             dtype=torch.float64)).numpy(), x)
+
+
+def test_rrelu_draws_a_slope_only_for_elements_at_or_below_zero():
+    x = torch.tensor([-2.0, 1.0, -1.0, 0.5, 0.0], dtype=torch.float64, requires_grad=True)
+    torch.manual_seed(8)
+    y = torch.nn.functional.rrelu(x, 0.1, 0.3, training=True)
+    raw = _raw(8, 6)
+    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) / 2 ** 53)
+    slopes = u * 0.2 + 0.1  # (three draws: for -2, -1 and 0)
+    np.testing.assert_allclose(y.detach().numpy(), [-2 * slopes[0], 1.0, -slopes[1], 0.5, 0.0])
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [slopes[0], 1.0, slopes[1], 1.0, slopes[2]])

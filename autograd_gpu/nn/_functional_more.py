@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import creation
+from .. import backends, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, einsum, stack, where
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
                          leaky_relu, on_batch, softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
@@ -82,14 +82,29 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     if not training:
         out = leaky_relu(input, (lower + upper) / 2)
     else:
-        slope = creation.rand(*input.shape, dtype=input.dtype, device=input.device)
-        slope = slope * (upper - lower) + lower
-        out = where(input >= 0, input, input * slope)
+        out = input * _wrap(_rrelu_slopes(input._data, lower, upper))
     if inplace:
         from ..ops.inplace import apply
 
         return apply(input, "rrelu_", lambda x: out)
     return out
+
+
+def _rrelu_slopes(data, lower: float, upper: float):
+    """Each element's slope: 1 above zero, else uniform on [lower, upper]. On the CPU one
+    double uniform per element <= 0, in order, as PyTorch draws them; on a GPU one per
+    element (counting the negatives first would wait for the device)."""
+    backend = backends.of(data)
+    stream = creation.default_generator(backend)._rng
+    negative = data <= 0
+    if backend.xp is np:
+        slope = np.ones(data.shape)
+        slope[negative] = backend.rand(stream, (int(negative.sum()),), np.float64) * (
+            upper - lower) + lower
+    else:
+        draws = backend.rand(stream, data.shape, np.float64) * (upper - lower) + lower
+        slope = backend.xp.where(negative, draws, 1.0)
+    return slope.astype(data.dtype)
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
