@@ -5,6 +5,7 @@ data and shuffles are PyTorch's."""
 from __future__ import annotations
 
 import math
+import struct
 
 import numpy as np
 import pytest
@@ -213,3 +214,25 @@ def test_rrelu_draws_a_slope_only_for_elements_at_or_below_zero():
     np.testing.assert_allclose(y.detach().numpy(), [-2 * slopes[0], 1.0, -slopes[1], 0.5, 0.0])
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [slopes[0], 1.0, slopes[1], 1.0, slopes[2]])
+
+
+def test_the_state_has_pytorchs_layout():
+    torch.manual_seed(5)
+    torch.rand(3)
+    torch.randn(1, dtype=torch.float64)  # (keeps the second value of a Box-Muller pair)
+    state = torch.get_rng_state()
+    raw = state.numpy().tobytes()
+    assert state.shape == (5056,) and state.dtype == torch.uint8
+    seed, left, seeded, nxt = struct.unpack_from("<QiiQ", raw, 0)
+    assert (seed, left, seeded, nxt) == (5, 625 - 7, 1, 7)  # (7 words drawn so far)
+    key = np.frombuffer(raw, "<u8", 624, 24)
+    bits = np.random.MT19937(0)
+    bits._legacy_seeding(5)
+    bits.random_raw(1)  # (twists the first block, as the first draw did)
+    np.testing.assert_array_equal(key, bits.state["state"]["key"])
+    after = torch.randn(2, dtype=torch.float64)
+    torch.manual_seed(0)
+    torch.set_rng_state(state)
+    np.testing.assert_array_equal(torch.randn(2, dtype=torch.float64).numpy(), after.numpy())
+    with pytest.raises(RuntimeError, match="size 5056 but found the input RNG state size"):
+        torch.set_rng_state(torch.zeros(10, dtype=torch.uint8))

@@ -25,10 +25,12 @@ stream."""
 from __future__ import annotations
 
 import math
+import struct
 
 import numpy as np
 
 _U64 = np.uint64
+_STATE_SIZE = 5056  # sizeof(CPUGeneratorImplState)
 
 
 class TorchCPUGenerator:
@@ -37,6 +39,7 @@ class TorchCPUGenerator:
     def __init__(self, seed: int):
         self.bit_generator = np.random.MT19937(0)
         self.bit_generator._legacy_seeding(int(seed) & 0xFFFFFFFF)  # (mt19937's init_genrand)
+        self._seeded_key = self.bit_generator.state["state"]["key"].copy()
         self._numpy = np.random.Generator(self.bit_generator)
         self.next_normal = None  # the second value of the last double Box-Muller pair
 
@@ -246,14 +249,31 @@ class TorchCPUGenerator:
                 return k
 
     # -- state ---------------------------------------------------------------------------
-    @property
-    def state(self) -> dict:
-        return {"bit_generator": self.bit_generator.state, "next_normal": self.next_normal}
+    def pytorch_state(self, seed: int) -> bytes:
+        """The state in PyTorch's CPU layout (CPUGeneratorImplState, 5,056 bytes): seed,
+        mt19937's left/seeded/next counters and 624 words, and the kept normal."""
+        inner = self.bit_generator.state["state"]
+        key, pos = inner["key"], int(inner["pos"])
+        fresh = pos == 624 and np.array_equal(key, self._seeded_key)
+        left, next_ = (1, 0) if fresh else (1 if pos == 624 else 625 - pos, pos)
+        kept = self.next_normal
+        head = struct.pack("<QiiQ", seed & (2 ** 64 - 1), left, 1, next_)
+        tail = struct.pack("<dddi4xf?3x", 0.0, 0.0 if kept is None else kept, 0.0,
+                           kept is not None, 0.0, False)
+        return head + key.astype("<u8").tobytes() + tail
 
-    @state.setter
-    def state(self, value: dict) -> None:
-        self.bit_generator.state = value["bit_generator"]
-        self.next_normal = value.get("next_normal")
+    def set_pytorch_state(self, raw: bytes) -> int:
+        """Restore a state in PyTorch's layout; returns its initial seed."""
+        if len(raw) != _STATE_SIZE:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_SIZE} but "
+                               f"found the input RNG state size to be {len(raw)}")
+        seed, left, _, next_ = struct.unpack_from("<QiiQ", raw, 0)
+        key = np.frombuffer(raw, dtype="<u8", count=624, offset=24).astype(np.uint32)
+        _, kept, _, valid = struct.unpack_from("<dddi", raw, 24 + 624 * 8)
+        self.bit_generator.state = {"bit_generator": "MT19937",
+                                    "state": {"key": key, "pos": 624 if left == 1 else next_}}
+        self.next_normal = kept if valid else None
+        return seed
 
 
 _STIRLING = [0.08106146679532726, 0.04134069595540929, 0.02767792568499834,

@@ -1,8 +1,6 @@
 """The NumPy backend: device `cpu`."""
 from __future__ import annotations
 
-import json
-
 import math
 
 import numpy as np
@@ -121,20 +119,10 @@ class NumpyBackend(Backend):
         return TorchCPUGenerator(seed)
 
     def generator_state(self, gen) -> bytes:
-        state = gen._rng.state
-        return json.dumps({"seed": gen._seed, "bit_generator": _jsonable(state["bit_generator"]),
-                           "next_normal": state["next_normal"]}).encode()
+        return gen._rng.pytorch_state(gen._seed)
 
     def set_generator_state(self, gen, state: bytes) -> None:
-        try:
-            saved = json.loads(state.decode())
-            bits = saved["bit_generator"]
-            bits["state"]["key"] = np.asarray(bits["state"]["key"], dtype=np.uint32)
-            gen._rng.state = {"bit_generator": bits, "next_normal": saved["next_normal"]}
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-            raise RuntimeError("set_state: the tensor is not a state from a CPU generator's "
-                               "get_state()") from None
-        gen._seed = saved["seed"]
+        gen._seed = gen._rng.set_pytorch_state(state)
 
     def rand(self, gen, shape, np_dtype):
         return gen.random(shape, dtype=np_dtype)
@@ -161,9 +149,3 @@ class _Interface:
     def __init__(self, interface: dict, base):
         self.__array_interface__, self.base = interface, base
 
-
-def _jsonable(state: dict) -> dict:
-    """A bit generator's state with its key array as a list."""
-    inner = dict(state["state"])
-    inner["key"] = [int(k) for k in inner["key"]]
-    return {**state, "state": inner}
