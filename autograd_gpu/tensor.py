@@ -15,7 +15,7 @@ import numpy as np
 from . import _dtypes, backends
 from ._device import device as _device_cls
 from .autograd.grad_mode import state as _grad_state
-from .autograd.node import NO_EDGE, AccumulateGrad
+from .autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad
 
 _object_new = object.__new__
 _np_generic = np.generic
@@ -107,8 +107,8 @@ class Tensor:
         return self
 
     def _set_requires_grad(self, flag: bool, message: str = FLOAT_ONLY) -> None:
-        if flag == (self._edge is not NO_EDGE):
-            return
+        if flag == (self._edge is not NO_EDGE) or self._edge is DEAD_EDGE:
+            return  # (a no_grad view requires grad through its base, whatever it is told)
         if flag:
             if self._data.dtype.kind != "f":
                 raise RuntimeError(f"{message} (got a tensor of dtype {self.dtype})")

@@ -660,3 +660,22 @@ def test_bmm_checks_the_second_batch_as_pytorch():
     with pytest.raises(RuntimeError, match=r"Expected size for first two dimensions of batch2 "
                                            r"tensor to be: \[2, 3\] but got: \[3, 2\]\."):
         torch.bmm(torch.ones(2, 2, 3), torch.ones(3, 2, 2))
+
+
+def test_a_no_grad_view_requires_grad_through_its_base_but_its_gradient_goes_nowhere(device):
+    x = torch.ones(3, device=device, requires_grad=True)
+    with torch.no_grad():
+        v = x[:2]
+        w = torch.ones(3, device=device)[:2]  # (of a base outside the graph: stays outside)
+    assert v.requires_grad and v.is_leaf and v.grad_fn is None and not w.requires_grad
+    y = (v * 2).sum()
+    assert y.requires_grad and y.grad_fn.name() == "SumBackward0"
+    y.backward()
+    assert v.grad is None and x.grad is None  # (PyTorch drops it too)
+    assert v.requires_grad_(False).requires_grad  # (its base still requires grad)
+    with pytest.raises(RuntimeError, match="A view was created in no_grad mode and is being "
+                                           "modified inplace with grad mode enabled"):
+        v.mul_(2)
+    with torch.no_grad():
+        v.mul_(2)  # (inside no_grad it writes through to the base)
+    assert host(x.detach()).tolist() == [2.0, 2.0, 1.0]

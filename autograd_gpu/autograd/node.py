@@ -13,6 +13,9 @@ import itertools
 import weakref
 
 NO_EDGE = (None, 0)
+# a view taken under no_grad of a tensor that requires grad: it reports requires_grad (as
+# PyTorch's views do through their base) but gradients reaching it go nowhere
+DEAD_EDGE = tuple([None, 0])  # (built at run time: a distinct object from NO_EDGE)
 FREED = ("freed",)  # marks saved tensors released by a backward without retain_graph
 
 # Every node takes the next number when its edges are set, so a node's number is larger than

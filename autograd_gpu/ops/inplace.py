@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtypes, backends
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE, AccumulateGrad, Node, new_node, node_class
+from ..autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad, Node, new_node, node_class
 from ..tensor import Tensor, _wrap
 from . import pointwise
 from ._core import method, one_device, record, same_device
@@ -38,7 +38,7 @@ def _records(t: Tensor, others) -> bool:
 def _check_target(t: Tensor, recording: bool) -> None:
     if not grad_state.enabled:
         return
-    if t._edge is not NO_EDGE and t.is_leaf:
+    if t._edge is not NO_EDGE and t._edge is not DEAD_EDGE and t.is_leaf:
         raise RuntimeError(LEAF_INPLACE)
     custom = t.__dict__.get("_custom_view")
     if custom is not None:

@@ -9,7 +9,7 @@ import math
 
 from .. import backends
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE, AccumulateGrad, Node
+from ..autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad, Node
 from ..tensor import Size, Tensor, _wrap, _wrap_dim
 from ._core import method, record, recording, register, same_device, wrap_dims
 
@@ -23,6 +23,7 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
         res = _wrap(out)
         if not grad_state.enabled and base._edge is not NO_EDGE:
             res._no_grad_view = True  # in-place writes to it under grad mode are refused
+            res._edge = DEAD_EDGE
     res._vc = base._vc
     if base._view is None:
         res._view = (base, base._vc[0])

@@ -10,7 +10,7 @@ by any op works the same way.
 from __future__ import annotations
 
 from .. import backends
-from ..autograd.node import NO_EDGE, Node, new_node
+from ..autograd.node import DEAD_EDGE, NO_EDGE, Node, new_node
 from ..tensor import Tensor
 
 
@@ -75,7 +75,7 @@ def rebase(view: Tensor, new_edge: tuple) -> None:
 def refresh(view: Tensor) -> None:
     """A view used after its base changed in place takes its history from the base again."""
     root = view._view[0]
-    if view._edge is NO_EDGE and root._edge is not NO_EDGE:
+    if view._edge is DEAD_EDGE or view._edge is NO_EDGE and root._edge is not NO_EDGE:
         # taken under no_grad from a base that requires grad: which history it should have
         # is ambiguous, and PyTorch refuses it
         raise RuntimeError(
