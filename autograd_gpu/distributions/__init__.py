@@ -44,8 +44,8 @@ class Distribution:
     has_rsample = False
     has_enumerate_support = False
     _validate_default = True
-    # the built-in families check their own parameters (some in a different order or with
-    # another message, as PyTorch's do); a user's subclass gets the generic check
+    # a family whose parameters are not attributes (MultivariateNormal's matrices) checks
+    # them itself
     _checks_own_args = False
     _expand_keeps: tuple = ()  # attributes expand() leaves alone (besides _unbroadcasted_*)
 
@@ -277,7 +277,7 @@ class ExponentialFamily(Distribution):
 class _LocScale(Distribution):
     """A family with a real loc (any value but NaN, as PyTorch's Real()) and a positive
     scale, broadcast together."""
-    has_rsample, _checks_own_args = True, False
+    has_rsample = True
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
 
