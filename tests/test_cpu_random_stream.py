@@ -19,6 +19,13 @@ def _raw(seed: int, n: int) -> np.ndarray:
     return bits.random_raw(n)
 
 
+def _doubles(raw: np.ndarray) -> np.ndarray:
+    """Double uniforms from raw 32-bit draws as PyTorch makes them: two draws, high word
+    first, their low 53 bits over 2^53."""
+    return ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) /
+            2 ** 53).astype(np.float64)
+
+
 def test_the_stream_is_mt19937_seeded_like_pytorch():
     # mt19937's first output for init_genrand(0) is 2357136044 (the reference generator's)
     assert int(_raw(0, 1)[0]) == 2357136044
@@ -30,8 +37,7 @@ def test_the_stream_is_mt19937_seeded_like_pytorch():
     want32 = (raw & 0xFFFFFF).astype(np.float64) / 2 ** 24
     np.testing.assert_array_equal(torch.rand(20).numpy(), want32.astype(np.float32))
     torch.manual_seed(0)
-    want64 = (((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) \
-        .astype(np.float64) / 2 ** 53
+    want64 = _doubles(raw)
     np.testing.assert_array_equal(torch.rand(10, dtype=torch.float64).numpy(), want64)
 
 
@@ -40,8 +46,7 @@ def test_small_normals_come_in_box_muller_pairs_across_calls():
     first, second = float(torch.randn(1, dtype=torch.float64)), \
         float(torch.randn(1, dtype=torch.float64))
     raw = _raw(3, 4)
-    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) /
-         2 ** 53).astype(np.float64)
+    u = _doubles(raw)
     radius, theta = math.sqrt(-2 * math.log1p(-u[1])), 2 * math.pi * u[0]
     assert first == pytest.approx(radius * math.cos(theta), rel=1e-15)
     assert second == pytest.approx(radius * math.sin(theta), rel=1e-15)
@@ -102,7 +107,7 @@ def test_shuffling_draws_a_fresh_generator_per_epoch():
 
 def test_dropout_and_bernoulli_read_double_uniforms_as_pytorch():
     raw = _raw(0, 40)
-    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) / 2 ** 53)
+    u = _doubles(raw)
     torch.manual_seed(0)
     y = torch.nn.functional.dropout(torch.ones(20), 0.3)
     np.testing.assert_array_equal(y.numpy() > 0, u < 0.7)
@@ -132,7 +137,7 @@ def test_truncated_normal_stays_in_bounds_with_the_right_mean(bounds):
 def test_multinomial_draws_as_pytorch():
     p = torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.5, 0.25, 0.125, 0.125]])
     raw = _raw(0, 16)
-    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) / 2 ** 53)
+    u = _doubles(raw)
     # one draw (or none repeated): the largest p / e, e = -log(1 - u) in p's dtype
     keys = p.numpy() / (-np.log1p(-u)).astype(np.float32).reshape(2, 4)
     torch.manual_seed(0)
@@ -209,7 +214,7 @@ def test_rrelu_draws_a_slope_only_for_elements_at_or_below_zero():
     torch.manual_seed(8)
     y = torch.nn.functional.rrelu(x, 0.1, 0.3, training=True)
     raw = _raw(8, 6)
-    u = ((((raw[0::2] << np.uint64(32)) | raw[1::2]) & np.uint64(2 ** 53 - 1)) / 2 ** 53)
+    u = _doubles(raw)
     slopes = u * 0.2 + 0.1  # (three draws: for -2, -1 and 0)
     np.testing.assert_allclose(y.detach().numpy(), [-2 * slopes[0], 1.0, -slopes[1], 0.5, 0.0])
     y.sum().backward()

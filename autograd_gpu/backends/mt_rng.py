@@ -61,6 +61,10 @@ class TorchCPUGenerator:
         bits = 11 if np.dtype(np_dtype) == np.float16 else 24
         return (self._u32(n) & _U64((1 << bits) - 1)).astype(np.float64) * 2.0 ** -bits
 
+    def _double(self) -> float:
+        """One double uniform in [0, 1) (the draw PyTorch's samplers make per step)."""
+        return float(self._uniform(1, np.float64)[0])
+
     # -- what the backend asks for ------------------------------------------------------
     def random(self, size=None, dtype=np.float64) -> np.ndarray:
         shape = _shape(size)
@@ -137,7 +141,7 @@ class TorchCPUGenerator:
         if alpha < 1.0:
             if alpha == 0.0:
                 return 0.0
-            scale = (1.0 - float(self._uniform(1, np.float64)[0])) ** (1.0 / alpha)
+            scale = (1.0 - self._double()) ** (1.0 / alpha)
             alpha += 1.0
         d = alpha - 1.0 / 3.0
         c = 1.0 / math.sqrt(9.0 * d)
@@ -148,7 +152,7 @@ class TorchCPUGenerator:
                 if y > 0:
                     break
             v = y * y * y
-            u = 1.0 - float(self._uniform(1, np.float64)[0])
+            u = 1.0 - self._double()
             xx = x * x
             if u < 1.0 - 0.0331 * xx * xx or \
                     math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
@@ -186,7 +190,7 @@ class TorchCPUGenerator:
             return 0
         count, product, limit = 0, 1.0, math.exp(-lam)
         while True:
-            product *= float(self._uniform(1, np.float64)[0])
+            product *= self._double()
             if product <= limit:
                 return count
             count += 1
@@ -219,7 +223,7 @@ class TorchCPUGenerator:
     def _inversion(self, count: float, prob: float) -> float:
         total, successes, log_q = 0.0, 0, math.log1p(-prob)
         while True:
-            total += math.ceil(math.log(float(self._uniform(1, np.float64)[0])) / log_q)
+            total += math.ceil(math.log(self._double()) / log_q)
             if total > count:
                 return successes
             successes += 1
