@@ -150,3 +150,23 @@ def result_type(*operands) -> dtype:
         else:
             wrapped = _promote(wrapped, scalar_dtype(op))
     return _combine(dim, _combine(zero, wrapped))
+
+
+def scalar_for(value, np_dtype, checked: bool = True):
+    """A Python number to store in an array of `np_dtype`. An int outside an integer dtype's
+    range wraps as PyTorch's C++ casts wrap it; `checked` (a value stored as it is: fill,
+    clamp bounds, where) first raises PyTorch's overflow error unless it is a negative number
+    an unsigned type can wrap (c10's rule); arithmetic (`checked` False) always wraps, as
+    uint8 + 300 adds 44."""
+    if value.__class__ is not int or np_dtype.kind not in "iu":
+        return bool(value) if np_dtype.kind == "b" and not checked and value.__class__ is int \
+            else value
+    info = np.iinfo(np_dtype)
+    if info.min <= value <= info.max:
+        return value
+    if checked and not (np_dtype.kind == "u" and -info.max <= value < 0):
+        raise RuntimeError(f"value cannot be converted to type {np_dtype.name}_t without "
+                           f"overflow")
+    if not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    return int(np.array(value % 2 ** 64, dtype=np.uint64).astype(np_dtype))

@@ -138,10 +138,23 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
         arr = np.asarray(arr)
     _dtypes.from_numpy_dtype(arr.dtype)  # rejects unsupported dtypes with PyTorch's message
     np_dtype = _np_dtype(dtype) or arr.dtype
+    if arr.dtype.kind in "iu" and np_dtype.kind in "iu" and arr.size and not isinstance(
+            data, (Tensor, np.ndarray)):
+        _check_int_range(arr, np_dtype)
     out = backend.asarray(arr, dtype=np_dtype)
     if out is arr or (isinstance(data, Tensor) and out is data._data) or _shares(out, arr):
         out = out.copy()
     return _finish(out, requires_grad)
+
+
+def _check_int_range(arr, np_dtype) -> None:
+    """Python ints that do not fit an integer dtype: PyTorch's overflow error (a negative
+    number an unsigned type can wrap is allowed, as c10's checked conversion allows it)."""
+    info = np.iinfo(np_dtype)
+    lo, hi = int(arr.min()), int(arr.max())
+    if hi > info.max or lo < (-info.max if np_dtype.kind == "u" else info.min):
+        raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without "
+                           f"overflow")
 
 
 def _shares(out, arr) -> bool:
@@ -258,8 +271,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     d = _dtypes.to_dtype(dtype) if dtype is not None else _dtypes.scalar_dtype(fill_value)
     backend = backends.get(device)
     with _on(backend):
-        data = backend.xp.full(_size((size,) if isinstance(size, int) else (size,)), fill_value,
-                               dtype=d.np)
+        data = backend.xp.full(_size((size,) if isinstance(size, int) else (size,)),
+                               _dtypes.scalar_for(fill_value, d.np), dtype=d.np)
     return _finish(data, requires_grad)
 
 

@@ -6,7 +6,10 @@ derivative needs. Nothing else happens per op, so recording stays cheap.
 """
 from __future__ import annotations
 
+import dis
+import sys
 import traceback
+import types
 
 import numpy as np
 
@@ -111,6 +114,44 @@ def device_error(op: str, tensors) -> RuntimeError:
         f"with .to('{uniq[0]}') or .to('{uniq[1]}').")
 
 
+def not_tensor(op: str, arg: str, position: int, value) -> TypeError:
+    """PyTorch's TypeError for a non-Tensor argument where only a Tensor will do. Positions
+    count as the call was written: `torch.atan2(t, 2)` names position 2, `t.atan2(2)`
+    position 1 (read from the caller's bytecode, on this error path only)."""
+    if position > 1 and _called_as_method(op):
+        position -= 1
+    return TypeError(f"{op}(): argument '{arg}' (position {position}) must be Tensor, not "
+                     f"{type(value).__name__}")
+
+
+def _called_as_method(op: str) -> bool:
+    """Whether the user's call to `op` was `tensor.op(...)` rather than `module.op(...)`."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return False
+    code = [i for i in dis.get_instructions(frame.f_code) if i.offset <= frame.f_lasti]
+    for k in range(len(code) - 1, 0, -1):
+        if code[k].opname in ("LOAD_METHOD", "LOAD_ATTR") and code[k].argval == op:
+            return not isinstance(_loaded(code, k - 1, frame), types.ModuleType)
+    return False
+
+
+def _loaded(code: list, k: int, frame):
+    """The object a chain of name and attribute loads ending at instruction k produced (None
+    where it is anything else: a call, an operator...)."""
+    ins = code[k]
+    if ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+        base = _loaded(code, k - 1, frame)
+        return getattr(base, ins.argval, None) if base is not None else None
+    if ins.opname in ("LOAD_NAME", "LOAD_GLOBAL", "LOAD_FAST", "LOAD_DEREF"):
+        for scope in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if ins.argval in scope:
+                return scope[ins.argval]
+    return None
+
+
 def _cpu_scalar(t: Tensor) -> bool:
     d = t._data
     return d.__class__ is np.ndarray and d.ndim == 0
@@ -160,8 +201,7 @@ def cast_operands(op: str, a: Tensor, b):
         if bd.dtype != rt.np:
             bd = bd.astype(rt.np)
         return ad, bd
-    return ad, b
-
+    return ad, _dtypes.scalar_for(b, rt.np, checked=False)
 
 
 def to_float(a):

@@ -12,7 +12,7 @@ from ..autograd.node import NO_EDGE
 from ..tensor import Tensor
 from ._core import method
 from .inplace import LEAF_INPLACE, _unary_inplace
-from .pointwise import _logical
+from .pointwise import _logical, number_tensor
 
 # ops whose result has the input's shape, so `t.f_(...)` can store `t.f(...)` into t
 _ELEMENTWISE = (
@@ -32,6 +32,8 @@ bitwise_left_shift = method("bitwise_left_shift", "__lshift__")(
     _logical(operator.lshift, "bitwise_left_shift"))
 bitwise_right_shift = method("bitwise_right_shift", "__rshift__")(
     _logical(operator.rshift, "bitwise_right_shift"))
+Tensor.__rlshift__ = lambda self, other: bitwise_left_shift(number_tensor(other, self), self)
+Tensor.__rrshift__ = lambda self, other: bitwise_right_shift(number_tensor(other, self), self)
 Tensor.__ilshift__ = Tensor.bitwise_left_shift_ = _unary_inplace(
     "bitwise_left_shift_", bitwise_left_shift)
 Tensor.__irshift__ = Tensor.bitwise_right_shift_ = _unary_inplace(

@@ -14,7 +14,8 @@ from .. import backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method, one_device, record, recording, register, to_float, wrap_dims
-from .pointwise import clamp, isinf, isnan, logical_and, logical_not, logical_or, where
+from .pointwise import (clamp, isinf, isnan, logical_and, logical_not, logical_or, tensor_pair,
+                        where)
 from .reduction import _return_type
 from .shape import _shape_arg, cat
 from .one_node import call_as_one_node, one_node
@@ -47,7 +48,7 @@ class Atan2Backward0(Node):
 @register()
 @method("atan2", "arctan2")
 def atan2(input: Tensor, other: Tensor) -> Tensor:
-    input, other = one_device("atan2", (input, other))
+    input, other = tensor_pair("atan2", input, other)
     from .._dtypes import result_type
 
     dt = result_type(input, other)
@@ -551,6 +552,7 @@ def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
 
 @method("logical_xor")
 def logical_xor(input: Tensor, other) -> Tensor:
+    input, other = tensor_pair("logical_xor", input, other)
     a, b = input != 0, (other != 0 if isinstance(other, Tensor) else bool(other))
     return logical_or(logical_and(a, logical_not(b) if isinstance(b, Tensor) else not b),
                       logical_and(logical_not(a), b))

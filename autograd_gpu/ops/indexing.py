@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import backends
+from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from .one_node import call_as_one_node, one_node
@@ -227,8 +227,9 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
 def _fill_scalar(input: Tensor, mask: Tensor, value) -> Tensor:
     from .pointwise import where
 
-    return where(mask, _wrap(backends.of(input._data).xp.asarray(value, input._data.dtype)),
-                 input)
+    dt = input._data.dtype
+    fill = _dtypes.scalar_for(value, dt)
+    return where(mask, _wrap(backends.of(input._data).xp.asarray(fill, dt)), input)
 
 
 def _fill_tensor(input: Tensor, mask: Tensor, value: Tensor) -> Tensor:

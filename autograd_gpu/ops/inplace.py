@@ -192,6 +192,7 @@ def _fast_arith(t: Tensor, other, ufunc, name: str):
     else:
         b = pointwise._scalar(other)
         rt = _dtypes.result_type(t, b)
+        b = _dtypes.scalar_for(b, rt.np, checked=False)
     _check_cast(t, rt, name)
     try:
         ufunc(t._data, b, out=t._data, casting="unsafe")
@@ -208,7 +209,8 @@ def _fast_arith(t: Tensor, other, ufunc, name: str):
 
 def _arith(name: str, op, ufunc_name: str):
     def fn(self: Tensor, other, *, alpha=1) -> Tensor:
-        if alpha != 1:
+        if alpha.__class__ is not int or alpha != 1:
+            pointwise.check_alpha(self, other, alpha)
             other = other * alpha
         if not _records(self, (other,)):
             _check_target(self, False)
@@ -326,7 +328,8 @@ def fill_(self: Tensor, value) -> Tensor:
                                f"with {value._data.ndim} dimensions.")
         return _overwrite(self, "fill_", backends.of(self._data).asarray(
             value._data, dtype=self._data.dtype), FillBackward3, value)
-    return _overwrite(self, "fill_", pointwise._scalar(value), FillBackward2)
+    return _overwrite(self, "fill_", _dtypes.scalar_for(pointwise._scalar(value), self._data.dtype),
+                      FillBackward2)
 
 
 @method("zero_")

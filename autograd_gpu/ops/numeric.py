@@ -17,7 +17,8 @@ from ..tensor import Tensor, _wrap
 from ..backends import numpy_backend
 from ._core import method, record, recording, register, save_output, to_float, wrap_dims
 from .one_node import one_node
-from .pointwise import NotImplementedBackward, float_kernel_only, isinf, isnan, maximum, where
+from .pointwise import (NotImplementedBackward, float_kernel_only, isinf, isnan, maximum,
+                        tensor_pair, where)
 
 __all__ = ["logit", "xlogy", "hypot", "logaddexp", "logaddexp2", "logcumsumexp", "exp2", "erfc",
            "erfinv", "sinc", "deg2rad", "rad2deg", "copysign", "float_power", "fmax", "fmin",
@@ -45,6 +46,14 @@ def _floating(t: Tensor) -> Tensor:
     return t if t.is_floating_point() else t.to(_dtypes.get_default_dtype())
 
 
+def _float_pair(a, b) -> tuple:
+    """Two operands in their promoted dtype, made floating (the default float for integers),
+    as PyTorch's floating binary kernels compute (float16 with int16 stays float16)."""
+    rt = _dtypes.result_type(a, b)
+    rt = rt if rt.is_floating_point else _dtypes.get_default_dtype()
+    return tuple(t if t.dtype is rt else t.to(rt) for t in (a, b))
+
+
 @register()
 @method("logit")
 @one_node("LogitBackward0", "input")
@@ -60,8 +69,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
 @method("xlogy")
 def xlogy(input, other) -> Tensor:
     """x * log(y), 0 where x is 0 (unless y is NaN), with finite gradients there."""
-    x, y = _pair(input, other)
-    x, y = _floating(x), _floating(y)
+    x, y = _float_pair(*_pair(input, other))
     with no_grad():
         zero = (x == 0) & ~isnan(y)
     return where(zero, 0.0, x * where(zero, 1.0, y).log())
@@ -70,6 +78,7 @@ def xlogy(input, other) -> Tensor:
 @register()
 @method("hypot")
 def hypot(input: Tensor, other: Tensor) -> Tensor:
+    input, other = tensor_pair("hypot", input, other)
     float_kernel_only(_dtypes.result_type(input, other), "hypot_cpu")
     return (input * input + other * other).sqrt()
 
@@ -85,8 +94,9 @@ def _shift(x: Tensor, dims=None) -> Tensor:
 @method("logaddexp")
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(e^a + e^b) without overflow."""
+    input, other = tensor_pair("logaddexp", input, other)
     float_kernel_only(_dtypes.result_type(input, other), "logaddexp_cpu")
-    a, b = _floating(input), _floating(other)
+    a, b = _float_pair(input, other)
     with no_grad():
         m = _shift(maximum(a, b))
     return ((a - m).exp() + (b - m).exp()).log() + m
@@ -96,6 +106,7 @@ def logaddexp(input: Tensor, other: Tensor) -> Tensor:
 @method("logaddexp2")
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """log2(2^a + 2^b) without overflow."""
+    input, other = tensor_pair("logaddexp2", input, other)
     ln2 = math.log(2.0)
     return logaddexp(_floating(input) * ln2, _floating(other) * ln2) / ln2
 
@@ -198,8 +209,8 @@ def rad2deg(input: Tensor) -> Tensor:
 def copysign(input: Tensor, other) -> Tensor:
     """|input| with other's sign (-0.0 counts as negative); the gradient flows to input only,
     0 where input is 0, as PyTorch's."""
-    a = _floating(input)
-    b = other if isinstance(other, Tensor) else _as_tensor(other, a)
+    input, other = tensor_pair("copysign", input, other, numbers=True)
+    a, b = _float_pair(input, _as_tensor(other, _floating(input)))
     with no_grad():
         xp = backends.of(a._data).xp
         flip = _wrap(xp.signbit(a._data) != xp.signbit(b._data))
@@ -226,6 +237,7 @@ def _nan_ignoring(a: Tensor, b: Tensor, larger: bool) -> Tensor:
 @method("fmax")
 def fmax(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise maximum that ignores NaN (NaN only where both are NaN)."""
+    input, other = tensor_pair("fmax", input, other)
     return _nan_ignoring(input, other, True)
 
 
@@ -233,6 +245,7 @@ def fmax(input: Tensor, other: Tensor) -> Tensor:
 @method("fmin")
 def fmin(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise minimum that ignores NaN (NaN only where both are NaN)."""
+    input, other = tensor_pair("fmin", input, other)
     return _nan_ignoring(input, other, False)
 
 
@@ -240,9 +253,7 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """0 where input < 0, values where input == 0, 1 where input > 0 (no derivative, as in
     PyTorch: backward through it raises)."""
-    if not isinstance(values, Tensor):
-        raise TypeError("heaviside(): argument 'values' must be Tensor, not "
-                        f"{type(values).__name__}")
+    input, values = tensor_pair("heaviside", input, values, "values")
     if input.dtype != values.dtype:
         raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                            f"dtypes ({input.dtype} and {values.dtype})")

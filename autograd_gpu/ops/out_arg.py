@@ -10,11 +10,13 @@ unchanged."""
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 import warnings
 
 from ..autograd.grad_mode import no_grad, state
 from ..tensor import Tensor
+from ._core import not_tensor
 
 # Creation functions: with out=, their dtype and device default to out's, as in PyTorch.
 _CREATES = frozenset({"zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye",
@@ -45,15 +47,34 @@ def accepts_out(fn, name: str | None = None):
     """fn with PyTorch's out= keyword (a call without it is fn's own, one check more)."""
     name = name or fn.__name__
     creates = name in _CREATES
+    takes_input = _first_parameter(fn) == "input"
 
     @functools.wraps(fn)
     def call(*args, out=None, **kwargs):
         if out is None:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except (AttributeError, TypeError):
+                if takes_input:  # (a number or list where a Tensor must be: PyTorch's words)
+                    _check_input(name, args, kwargs)
+                raise
         return _into(name, fn, args, kwargs, out, creates)
 
     call._accepts_out = True
     return call
+
+
+def _first_parameter(fn) -> str | None:
+    try:
+        return next(iter(inspect.signature(fn).parameters), None)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_input(name: str, args: tuple, kwargs: dict) -> None:
+    value = args[0] if args else kwargs.get("input", None)
+    if (args or "input" in kwargs) and not isinstance(value, Tensor):
+        raise not_tensor(name, "input", 1, value) from None
 
 
 def write_out(name: str, fn, args: tuple, kwargs: dict, out):

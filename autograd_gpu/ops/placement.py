@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import backends, creation
+from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import method, record, recording, register
+from ._core import cast_operands, method, record, recording, reduce_info, register
 from .composite import scatter_add
 from .inplace import _unary_inplace
-from .pointwise import _logical, array_predicate
+from .pointwise import _logical, array_predicate, float_kernel_only, tensor_pair
 
 __all__ = ["scatter_reduce", "index_reduce", "masked_scatter", "put", "select_scatter",
            "slice_scatter", "diagonal_scatter", "renorm", "ldexp", "frexp", "gcd", "lcm",
@@ -227,8 +227,10 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
 @method("ldexp")
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """input * 2 ** other."""
-    x = input if input.is_floating_point() else input.float()
-    return x * (2.0 ** other.to(x.dtype))
+    input, other = tensor_pair("ldexp", input, other)
+    rt = _dtypes.result_type(input, other)
+    rt = rt if rt.is_floating_point else _dtypes.get_default_dtype()
+    return input.to(rt) * (2.0 ** other.to(rt))
 
 
 @method("frexp")
@@ -249,16 +251,36 @@ def _integer_op(ufunc_name: str):
             raise NotImplementedError(f"\"{ufunc_name}_cpu\" not implemented for 'Bool'")
         return getattr(backends.of(a).xp, ufunc_name)(a, b)
 
-    return method(ufunc_name)(_logical(kernel, ufunc_name))
+    return method(ufunc_name)(_logical(kernel, ufunc_name, numbers=False))
 
 
 gcd = _integer_op("gcd")
 lcm = _integer_op("lcm")
 
 
+class NextafterBackward0(Node):
+    """The next float after x towards y: a step too small to differentiate, so x's
+    gradient passes through and y's is zero (PyTorch's formula)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g):
+        return g, g * 0
+
+
 @method("nextafter")
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    return _wrap(backends.of(input._data).xp.nextafter(input._data, other._data))
+    input, other = tensor_pair("nextafter", input, other)
+    rt = _dtypes.result_type(input, other)
+    float_kernel_only(rt, "nextafter_cpu")
+    ad, bd = cast_operands("nextafter", input, other)
+    out = backends.of(ad).xp.nextafter(ad, bd)
+    if recording(input, other):
+        res = record(NextafterBackward0, out, (input, other))
+        res._edge[0]._reduce = reduce_info(input._data.shape, other._data.shape, out.shape,
+                                           input._data.dtype, other._data.dtype, out.dtype)
+        return res
+    return _wrap(out)
 
 
 isposinf = array_predicate("isposinf")

@@ -7,6 +7,7 @@ the node's `_reduce` record.
 from __future__ import annotations
 
 import operator
+import sys
 
 import numpy as np
 
@@ -15,8 +16,8 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
-from ._core import (cast_operands, method, one_device, record, recording, reduce_info,
-                    register, save_output, to_float)
+from ._core import (cast_operands, method, not_tensor, one_device, record, recording,
+                    reduce_info, register, save_output, to_float)
 from .fusable import fused
 
 _PY_SCALARS = (int, float, bool)
@@ -32,6 +33,25 @@ def _broadcast_error(a: Tensor, b: Tensor) -> RuntimeError:
                                 f"({pb[i]}) at non-singleton dimension {i} (shapes {list(sa)} "
                                 f"and {list(sb)} do not broadcast)")
     return RuntimeError(f"shapes {list(sa)} and {list(sb)} do not broadcast")
+
+
+def tensor_pair(op: str, input, other, arg: str = "other", numbers: bool = False) -> tuple:
+    """The operands of a binary op as PyTorch's argument parser and TensorIterator check them
+    (before any dtype check): `input` (and `other`, unless `numbers` lets it be a Python
+    number) a Tensor, both on one device, shapes that broadcast."""
+    if not isinstance(input, Tensor):
+        raise not_tensor(op, "input", 1, input)
+    if not isinstance(other, Tensor):
+        if numbers and isinstance(other, (int, float, bool, np.generic)):
+            return input, other
+        raise not_tensor(op, arg, 2, other)
+    input, other = one_device(op, (input, other))
+    if input._data.shape != other._data.shape:
+        try:
+            np.broadcast_shapes(input._data.shape, other._data.shape)
+        except ValueError:
+            raise _broadcast_error(input, other) from None
+    return input, other
 
 
 def _broadcast_chain_error(shapes: list) -> RuntimeError:
@@ -129,16 +149,32 @@ def _check_sub(a, b):
 
 
 
+def check_alpha(input, other, alpha) -> None:
+    """PyTorch's rules for add/sub's alpha: a bool only for a bool result, a float only for a
+    floating result."""
+    rt = _dtypes.result_type(input, other)
+    if alpha.__class__ is bool and rt is not _dtypes.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and not rt.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+
+
 @register()
 @method("add")
 def add(input: Tensor, other, *, alpha=1) -> Tensor:
-    if not isinstance(input, Tensor):
-        return add(other, input)
+    if alpha.__class__ is int and alpha == 1:
+        if not isinstance(input, Tensor):
+            return add(other, input)
+        return binary(AddBackward0, AddScalar, operator.add, "add", input, other, False)
+    check_alpha(input, other, alpha)
+    if not isinstance(input, Tensor):  # a number plus alpha times a tensor
+        return add(mul(other, alpha), input)
     if alpha == 1:
         return binary(AddBackward0, AddScalar, operator.add, "add", input, other, False)
     if not isinstance(other, Tensor):
         return binary(AddBackward0, AddScalar, operator.add, "add", input, other * alpha, False)
-    out = binary(AddBackward0, AddScalar, lambda x, y: x + y * alpha, "add", input, other, False)
+    out = binary(AddBackward0, AddScalar, lambda x, y: x + y * _dtypes.scalar_for(alpha, y.dtype, False), "add", input, other, False)
     if out.grad_fn is not None:
         out.grad_fn.alpha = alpha
     return out
@@ -147,13 +183,15 @@ def add(input: Tensor, other, *, alpha=1) -> Tensor:
 @register()
 @method("sub", "subtract")
 def sub(input: Tensor, other, *, alpha=1) -> Tensor:
+    if alpha.__class__ is not int or alpha != 1:
+        check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
-        return rsub(other, input)
+        return rsub(other, input, alpha=alpha)
     _check_sub(input, other)
     if not isinstance(other, Tensor):
         return binary(SubBackward0, SubScalar, operator.sub, "sub", input, other * alpha, False)
     out = binary(SubBackward0, SubScalar,
-                 operator.sub if alpha == 1 else (lambda x, y: x - y * alpha),
+                 operator.sub if alpha == 1 else (lambda x, y: x - y * _dtypes.scalar_for(alpha, y.dtype, False)),
                  "sub", input, other, False)
     if alpha != 1 and out.grad_fn is not None:
         out.grad_fn.alpha = alpha
@@ -167,6 +205,8 @@ RsubBackward1 = type("RsubBackward1", (Node,), {
 @register()
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
     """other - alpha * input (PyTorch's torch.rsub)."""
+    if alpha.__class__ is not int or alpha != 1:
+        check_alpha(input, other, alpha)
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
     _check_sub(input, other)
@@ -218,8 +258,7 @@ def _div_rounded(input, other, mode):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{mode}'")
     with no_grad():
-        if isinstance(other, Tensor):
-            input, other = one_device("div", (input, other))
+        input, other = tensor_pair("div", input, other, numbers=True)
         ad, bd = cast_operands("div", input, other)
         bd = bd._data if isinstance(bd, Tensor) else bd
         _no_bool_kernel(ad, f"div_{mode}_cpu")
@@ -398,7 +437,10 @@ _F16 = np.dtype(np.float16)
 def unary(cls: type, fn, x: Tensor, save_input: bool = False, save_out: bool = False,
           floating: bool = True) -> Tensor:
     """Forward of an elementwise unary op (integer inputs give the default float)."""
-    xd = x._data
+    try:
+        xd = x._data
+    except AttributeError:  # (the op's name: the function that called this one)
+        raise not_tensor(sys._getframe(1).f_code.co_name, "input", 1, x) from None
     if floating and xd.dtype.kind != "f":
         xd = to_float(xd)
     if xd.dtype is _F16:  # PyTorch computes half in float32 and rounds once (its opmath)
@@ -433,7 +475,10 @@ def _def_unary(name: str, node: str, formula, save_input=False, save_out=False, 
             from .out_arg import write_out
 
             return write_out(name, op, (input,), {}, out)
-        data = input._data
+        try:
+            data = input._data
+        except AttributeError:
+            raise not_tensor(name, "input", 1, input) from None
         if no_bool is not None and data.dtype == np.bool_:  # (PyTorch's kernel name)
             raise NotImplementedError(f"\"{no_bool}\" not implemented for 'Bool'")
         if float_only is not None and data.dtype.kind != "f":
@@ -661,12 +706,20 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if not isinstance(min, (Tensor, type(None))) or not isinstance(max, (Tensor, type(None))):
+            # (PyTorch has a number overload and a tensor overload, no mixture; the bounds
+            # shown as keywords, as the common call clamp(x, min=..., max=...) shows them)
+            raise TypeError(f"clamp() received an invalid combination of arguments - got "
+                            f"(Tensor, max={type(max).__name__}, min={type(min).__name__}), "
+                            f"but expected one of:")
         return _clamp_tensor(input, min, max)
     xp = backends.of(input._data).xp
     lo, hi = (None if v is None else _scalar(v) for v in (min, max))
     xd = input._data
-    if xd.dtype.kind != "f" and any(isinstance(v, float) for v in (lo, hi)):
-        xd = to_float(xd)
+    if xd.dtype.kind != "f":  # (bounds take part in the promotion: bool.clamp(0, 2) is int64)
+        rt = _dtypes.result_type(input, *[v for v in (lo, hi) if v is not None]).np
+        xd = xd.astype(rt, copy=False)
+    lo, hi = (None if v is None else _dtypes.scalar_for(v, xd.dtype) for v in (lo, hi))
     out = xd
     if lo is not None:
         out = xp.maximum(out, xp.asarray(lo, dtype=xd.dtype)) if not isinstance(
@@ -694,19 +747,19 @@ def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
 
 
 def _clamp_tensor(input, lo, hi):
-    from .. import creation
-
-    lo = lo if lo is None or isinstance(lo, Tensor) else creation.full_like(input, lo)
-    hi = hi if hi is None or isinstance(hi, Tensor) else creation.full_like(input, hi)
     ts = one_device("clamp", [t for t in (input, lo, hi) if t is not None])
     moved = iter(ts)
     input, lo, hi = (None if t is None else next(moved) for t in (input, lo, hi))
     xp = backends.of(input._data).xp
-    out = input._data
-    if lo is not None:
-        out = xp.maximum(out, lo._data)
-    if hi is not None:
-        out = xp.minimum(out, hi._data)
+    rt = _dtypes.result_type(*ts).np  # (the bounds take part in the promotion)
+    out = input._data.astype(rt, copy=False)
+    try:
+        if lo is not None:
+            out = xp.maximum(out, lo._data.astype(rt, copy=False))
+        if hi is not None:
+            out = xp.minimum(out, hi._data.astype(rt, copy=False))
+    except ValueError:
+        raise _broadcast_chain_error([tuple(t.shape) for t in ts]) from None
     if recording(*ts):
         bounds = (input, lo, hi)
         res = record(ClampBackward0, out, ())
@@ -714,7 +767,8 @@ def _clamp_tensor(input, lo, hi):
         node.next_functions = tuple(t._edge if t is not None else NO_EDGE for t in bounds)
         node._saved = bounds
         node._versions = tuple(t._vc[0] if t is not None else None for t in bounds)
-        node._reduce = tuple(None if t is None or t._data.shape == out.shape
+        node._reduce = tuple(None if t is None or (t._data.shape == out.shape and
+                                                   t._data.dtype == out.dtype)
                              else (t._data.shape, t._data.dtype) for t in bounds)
         return res
     return _wrap(out)
@@ -737,9 +791,7 @@ class MinimumBackward0(Node):
 
 
 def _minmax(cls, name, input, other):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{name}(): argument 'other' must be Tensor, not "
-                        f"{type(other).__name__}")
+    input, other = tensor_pair(name, input, other)
     xp = backends.of(input._data).xp
     fn = xp.maximum if cls is MaximumBackward0 else xp.minimum
     return binary(cls, None, fn, name, input, other, True)
@@ -792,7 +844,7 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
     rt = _dtypes.result_type(*[v for v in (input, other)])
     xp = backends.of(condition._data).xp
     arrs = [v._data.astype(rt.np, copy=False) if isinstance(v, Tensor)
-            else xp.asarray(v, dtype=rt.np) for v in (input, other)]
+            else xp.asarray(_dtypes.scalar_for(v, rt.np), dtype=rt.np) for v in (input, other)]
     try:
         out = xp.where(condition._data, arrs[0], arrs[1])
     except ValueError:
@@ -849,14 +901,14 @@ method("not_equal")(ne)
 _KERNEL_NAMES = {"bitwise_left_shift": "lshift", "bitwise_right_shift": "rshift"}
 
 
-def _logical(fn, name, bitwise_only=True):
+def _logical(fn, name, numbers=True):
     kernel = _KERNEL_NAMES.get(name, name)
 
     def op(input, other=None) -> Tensor:
         if other is None:
             return _wrap(fn(input._data))
+        input, other = tensor_pair(name, input, other, numbers=numbers)
         if isinstance(other, Tensor):
-            input, other = one_device(name, (input, other))
             ad, bd = cast_operands(name, input, other)
         else:
             ad, bd = cast_operands(name, input, _scalar(other))
@@ -904,13 +956,13 @@ def logical_not(input: Tensor) -> Tensor:
 
 @method("logical_and")
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
-    input, other = one_device("logical_and", (input, other))
+    input, other = tensor_pair("logical_and", input, other)
     return _wrap(backends.of(input._data).xp.logical_and(input._data, other._data))
 
 
 @method("logical_or")
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
-    input, other = one_device("logical_or", (input, other))
+    input, other = tensor_pair("logical_or", input, other)
     return _wrap(backends.of(input._data).xp.logical_or(input._data, other._data))
 
 
@@ -952,13 +1004,18 @@ class RemainderScalar(Node):
         return (g,)
 
 
+def number_tensor(number, other: Tensor) -> Tensor:
+    """A Python number on the left of a tensor op, as a 0-d tensor of the result's kind on
+    the tensor's device."""
+    scalar = _scalar(number)
+    return _wrap(backends.of(other._data).xp.asarray(
+        scalar, dtype=_dtypes.result_type(other, scalar).np))
+
+
 def _mod(name: str, input: Tensor, other, floor: bool) -> Tensor:
-    if not isinstance(input, Tensor):  # (a Python number: a 0-d tensor of the result's kind)
-        scalar = _scalar(input)
-        input = _wrap(backends.of(other._data).xp.asarray(
-            scalar, dtype=_dtypes.result_type(other, scalar).np))
-    if isinstance(other, Tensor):
-        input, other = one_device(name, (input, other))
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):
+        input = number_tensor(input, other)
+    input, other = tensor_pair(name, input, other, numbers=True)
     ad, bd = cast_operands(name, input, other)
     bd = bd._data if isinstance(bd, Tensor) else bd
     _no_bool_kernel(ad, f"{name}_cpu")
@@ -1015,10 +1072,7 @@ def _rmod(self: Tensor, other) -> Tensor:
 @method("__rfloordiv__")
 def _rfloordiv(self: Tensor, other) -> Tensor:
     """number // tensor: as floor_divide of the number (a 0-d tensor of self's kind)."""
-    scalar = _scalar(other)
-    base = _wrap(backends.of(self._data).xp.asarray(
-        scalar, dtype=_dtypes.result_type(self, scalar).np))
-    return floor_divide(base, self)
+    return floor_divide(number_tensor(other, self), self)
 
 
 # -- operator dunders --------------------------------------------------------------------------
