@@ -170,3 +170,9 @@ def scalar_for(value, np_dtype, checked: bool = True):
     if not -2 ** 63 <= value < 2 ** 64:
         raise OverflowError("int too big to convert")
     return int(np.array(value % 2 ** 64, dtype=np.uint64).astype(np_dtype))
+
+
+# the C++ type names PyTorch's dtype-mismatch errors print
+C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}

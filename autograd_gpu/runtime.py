@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtypes, _layout, backends, creation
 from ._tensor_str import get_printoptions, set_printoptions
+from .ops.shape import zero_dim_transpose as _zero_dim_transpose
 from .tensor import Tensor
 
 __all__ = ["set_printoptions", "get_printoptions", "get_num_threads", "set_num_threads",
@@ -385,5 +386,11 @@ Tensor.imag = property(_imag)
 Tensor.nbytes = property(lambda self: int(self._data.nbytes))
 Tensor.itemsize = property(lambda self: int(self._data.itemsize))
 Tensor.is_cpu = property(lambda self: self.device.type == "cpu")
-Tensor.mH = property(lambda self: self.mT)
+Tensor.mH = property(lambda self: _zero_dim_transpose(self, "mH") if self.dim() == 0 else
+                     self.mT if self.dim() > 1 else _no_mH(self))
+
+
+def _no_mH(t):
+    raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got "
+                       f"{t.dim()}-D tensor.")
 Tensor.adjoint = lambda self: self.mT

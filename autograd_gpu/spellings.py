@@ -14,6 +14,7 @@ from .nn import functional as F
 from .ops import cat
 from .ops.one_node import call_as_one_node
 from .ops._core import method
+from .ops.shape import zero_dim_transpose
 from .tensor import Tensor, _wrap, _wrap_dim
 
 
@@ -248,10 +249,13 @@ def _angle(input: Tensor) -> Tensor:
     return where(x.isnan(), x, (x < 0).to(x.dtype) * np.pi)
 
 
-Tensor.H = property(lambda self: _matrix_only(self, "H").transpose(0, 1))
+Tensor.H = property(lambda self: _matrix_only(self, "H").transpose(0, 1) if self.dim()
+                    else _matrix_only(self, "H"))
 
 
 def _matrix_only(t: Tensor, name: str) -> Tensor:
+    if t.dim() == 0:
+        return zero_dim_transpose(t, name)
     if t.dim() != 2:
         raise RuntimeError(f"tensor.{name} is only supported on matrices (2-D tensors). Got "
                            f"{t.dim()}-D tensor. For batches of matrices, consider using "

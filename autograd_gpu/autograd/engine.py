@@ -316,6 +316,8 @@ def accumulate_into(t, g, create_graph: bool) -> None:
         return
     if isinstance(g, Tensor):
         g = g._data
+    if g.dtype != t._data.dtype:  # (a formula that promoted: .grad has its tensor's dtype)
+        g = g.astype(t._data.dtype)
     grad = t._grad
     if grad is None:
         # take the engine's own fresh array when nothing else can see it (as PyTorch steals

@@ -40,12 +40,13 @@ def _softmax(cls, input: Tensor, dim, dtype, log: bool) -> Tensor:
     x = input._data
     if dtype is not None:
         x = x.astype(_dtypes.to_dtype(dtype).np)
-    if x.dtype.kind != "f":
+    d = _softmax_dim("log_softmax" if log else "softmax", x.ndim, dim)
+    if x.dtype.kind != "f" and x.size:  # (an empty one is returned as it is, as PyTorch's)
         from .inplace import _legacy
 
-        raise NotImplementedError(f"\"{'log_' if log else ''}softmax_lastdim_kernel_impl\" not "
+        kernel = "lastdim_kernel_impl" if d == max(x.ndim - 1, 0) else "kernel_impl"
+        raise NotImplementedError(f"\"{'log_' if log else ''}softmax_{kernel}\" not "
                                   f"implemented for '{_legacy(input.dtype)}'")
-    d = _softmax_dim("log_softmax" if log else "softmax", x.ndim, dim)
     xp = backends.of(x).xp
     if x.ndim == 0:
         out = xp.zeros_like(x) if log else xp.ones_like(x)

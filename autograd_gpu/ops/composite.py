@@ -10,12 +10,12 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import backends
+from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import method, one_device, record, recording, register, to_float, wrap_dims
-from .pointwise import (clamp, isinf, isnan, logical_and, logical_not, logical_or, tensor_pair,
-                        where)
+from ._core import method, record, recording, reduce_info, register, to_float, wrap_dims
+from .pointwise import (_broadcast_chain_error, clamp, computed_as, isinf, isnan, logical_and,
+                        logical_not, logical_or, tensor_pair, where)
 from .reduction import _return_type
 from .shape import _shape_arg, cat
 from .one_node import call_as_one_node, one_node
@@ -41,8 +41,8 @@ class Atan2Backward0(Node):
     __slots__ = ()
 
     def grad(self, F, g, y, x):
-        denom = x * x + y * y
-        return F.sum_to(g * x / denom, tuple(y.shape)), F.sum_to(-g * y / denom, tuple(x.shape))
+        denom = x * x + y * y  # (broadcast gradients are summed back by the node's _reduce)
+        return g * x / denom, -g * y / denom
 
 
 @register()
@@ -56,7 +56,11 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
     y, x = (to_float(t._data).astype(np_dt, copy=False) for t in (input, other))
     out = backends.of(y).xp.arctan2(y, x)
     if recording(input, other):
-        return record(Atan2Backward0, out, (input, other), (input, other))
+        res = record(Atan2Backward0, out, (input, other),
+                     (computed_as(input, y), computed_as(other, x)))
+        res._edge[0]._reduce = reduce_info(input._data.shape, other._data.shape, out.shape,
+                                           input._data.dtype, other._data.dtype, out.dtype)
+        return res
     return _wrap(out)
 
 
@@ -80,10 +84,34 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
 @register()
 @method("lerp")
 def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
+    _check_lerp(input, end, weight)
     if isinstance(weight, Tensor):
         return call_as_one_node("LerpBackward1", ("input", "end", "weight"), _lerp, input, end,
                                 weight)
     return call_as_one_node("LerpBackward0", ("input", "end"), _lerp, input, end, weight)
+
+
+def _check_lerp(input, end, weight) -> None:
+    """PyTorch's checks, in its order: argument kinds, dtypes (no promotion), kernel, shapes."""
+    if not (isinstance(input, Tensor) and isinstance(end, Tensor) and
+            isinstance(weight, (Tensor, int, float))):
+        got = ", ".join(type(v).__name__ for v in (input, end, weight))
+        raise TypeError(f"lerp() received an invalid combination of arguments - got ({got}), "
+                        f"but expected one of:")
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t.dtype != input.dtype and (name == "end" or t.dim()):
+            raise RuntimeError(f"expected dtype {_dtypes.C_NAMES[input.dtype.np.name]} for "
+                               f"`{name}` but got dtype {_dtypes.C_NAMES[t.dtype.np.name]}")
+    shapes = [tuple(t.shape) for t in (input, end, weight) if isinstance(t, Tensor)]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise _broadcast_chain_error(shapes) from None
+    if not isinstance(weight, Tensor) and not input.is_floating_point():
+        from .inplace import _legacy
+
+        raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for "
+                                  f"'{_legacy(input.dtype)}'")
 
 
 def _lerp(input: Tensor, end: Tensor, weight) -> Tensor:

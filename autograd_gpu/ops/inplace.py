@@ -39,7 +39,8 @@ def _check_target(t: Tensor, recording: bool) -> None:
     if not grad_state.enabled:
         return
     if t._edge is not NO_EDGE and t._edge is not DEAD_EDGE and t.is_leaf:
-        raise RuntimeError(LEAF_INPLACE)
+        # (a leaf made from a view of a tensor that needs no grad: PyTorch names the view)
+        raise RuntimeError(VIEW_OF_LEAF if t._view is not None else LEAF_INPLACE)
     custom = t.__dict__.get("_custom_view")
     if custom is not None:
         raise RuntimeError(

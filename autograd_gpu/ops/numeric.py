@@ -253,10 +253,10 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """0 where input < 0, values where input == 0, 1 where input > 0 (no derivative, as in
     PyTorch: backward through it raises)."""
-    input, values = tensor_pair("heaviside", input, values, "values")
-    if input.dtype != values.dtype:
+    if isinstance(values, Tensor) and isinstance(input, Tensor) and input.dtype != values.dtype:
         raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                            f"dtypes ({input.dtype} and {values.dtype})")
+    input, values = tensor_pair("heaviside", input, values, "values")
     xp = backends.of(input._data).xp
     out = xp.heaviside(input._data, values._data).astype(input._data.dtype)
     if recording(input, values):

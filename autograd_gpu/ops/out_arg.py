@@ -14,6 +14,7 @@ import inspect
 import types
 import warnings
 
+from .. import _dtypes
 from ..autograd.grad_mode import no_grad, state
 from ..tensor import Tensor
 from ._core import not_tensor
@@ -33,9 +34,6 @@ _NOT_OUT = frozenset({"as_tensor", "from_numpy", "from_dlpack", "manual_seed", "
 # several results, every integer result after the first (max's indices, sort's, ...) too.
 _INDEXES = frozenset({"argmax", "argmin", "argsort", "nonzero", "argwhere", "searchsorted",
                       "bucketize"})
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which does "
             "not match the required output shape {}. This behavior is deprecated, and in a "
             "future PyTorch release outputs will not be resized unless they have zero "
@@ -54,8 +52,10 @@ def accepts_out(fn, name: str | None = None):
         if out is None:
             try:
                 return fn(*args, **kwargs)
-            except (AttributeError, TypeError):
-                if takes_input:  # (a number or list where a Tensor must be: PyTorch's words)
+            except (AttributeError, TypeError) as exc:
+                # (a number or list where a Tensor must be: PyTorch's words, unless the op
+                # worded its own error)
+                if takes_input and not str(exc).startswith(name):
                     _check_input(name, args, kwargs)
                 raise
         return _into(name, fn, args, kwargs, out, creates)
@@ -138,8 +138,9 @@ def _check(name: str, o: Tensor, r, exact: bool) -> None:
         raise TypeError(f"{name}() returns {type(r).__name__}, which cannot be written into an "
                         f"out tensor")
     if exact and r._data.dtype.kind == "i" and o._data.dtype != r._data.dtype:  # (indices)
-        raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[r.dtype.name]}, but "
-                           f"got {_C_NAMES[o.dtype.name]} instead")
+        names = _dtypes.C_NAMES
+        raise RuntimeError(f"Expected out tensor to have dtype {names[r.dtype.name]}, but "
+                           f"got {names[o.dtype.name]} instead")
     if o.device != r.device:
         raise RuntimeError(f"Expected out tensor to have device {r.device}, but got {o.device} "
                            f"instead ({name}(): make out with device='{r.device}')")

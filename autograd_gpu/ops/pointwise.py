@@ -92,7 +92,12 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
         except ValueError:
             raise _broadcast_error(a, b) from None
         if grad_state.enabled and (a._edge is not NO_EDGE or b._edge is not NO_EDGE):
-            res = record(cls, out, (a, b), (a, b) if save else None)
+            saved = None
+            if save:  # (operands of another dtype are saved as computed with: an int32
+                # factor must not make a float32 gradient float64)
+                saved = (a, b) if ad is a._data and bd is b._data else (
+                    computed_as(a, ad), computed_as(b, bd))
+            res = record(cls, out, (a, b), saved)
             if ad.shape != bd.shape or ad is not a._data or bd is not b._data:
                 res._edge[0]._reduce = reduce_info(a._data.shape, b._data.shape, out.shape,
                                                    a._data.dtype, b._data.dtype, out.dtype)
@@ -114,6 +119,16 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
             node._reduce = ((a._data.shape, a._data.dtype),)
         return res
     return _wrap(out)
+
+
+def computed_as(t: Tensor, array) -> Tensor:
+    """`t` as an op computed with it (cast to the result's dtype): a stand-in to save that
+    shares t's version counter, so an in-place change to t is still caught at backward."""
+    if array is t._data:
+        return t
+    stand_in = _wrap(array)
+    stand_in._vc = t._vc
+    return stand_in
 
 
 def _pair(name: str, grad, scalar_grad, **attrs):
@@ -149,9 +164,16 @@ def _check_sub(a, b):
 
 
 
+def _times(y, alpha):
+    """alpha * y in y's dtype (an integer alpha wraps as PyTorch's kernel casts it)."""
+    return y * _dtypes.scalar_for(alpha, y.dtype, False)
+
+
 def check_alpha(input, other, alpha) -> None:
-    """PyTorch's rules for add/sub's alpha: a bool only for a bool result, a float only for a
-    floating result."""
+    """PyTorch's rules for add/sub's alpha (after the shapes are checked): a bool only for a
+    bool result, a float only for a floating result."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        tensor_pair("add", input, other)
     rt = _dtypes.result_type(input, other)
     if alpha.__class__ is bool and rt is not _dtypes.bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -174,7 +196,8 @@ def add(input: Tensor, other, *, alpha=1) -> Tensor:
         return binary(AddBackward0, AddScalar, operator.add, "add", input, other, False)
     if not isinstance(other, Tensor):
         return binary(AddBackward0, AddScalar, operator.add, "add", input, other * alpha, False)
-    out = binary(AddBackward0, AddScalar, lambda x, y: x + y * _dtypes.scalar_for(alpha, y.dtype, False), "add", input, other, False)
+    out = binary(AddBackward0, AddScalar, lambda x, y: x + _times(y, alpha), "add", input, other,
+                 False)
     if out.grad_fn is not None:
         out.grad_fn.alpha = alpha
     return out
@@ -183,15 +206,16 @@ def add(input: Tensor, other, *, alpha=1) -> Tensor:
 @register()
 @method("sub", "subtract")
 def sub(input: Tensor, other, *, alpha=1) -> Tensor:
+    if isinstance(input, Tensor):
+        _check_sub(input, other)
     if alpha.__class__ is not int or alpha != 1:
         check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
-    _check_sub(input, other)
     if not isinstance(other, Tensor):
         return binary(SubBackward0, SubScalar, operator.sub, "sub", input, other * alpha, False)
     out = binary(SubBackward0, SubScalar,
-                 operator.sub if alpha == 1 else (lambda x, y: x - y * _dtypes.scalar_for(alpha, y.dtype, False)),
+                 operator.sub if alpha == 1 else (lambda x, y: x - _times(y, alpha)),
                  "sub", input, other, False)
     if alpha != 1 and out.grad_fn is not None:
         out.grad_fn.alpha = alpha
@@ -269,11 +293,12 @@ def _div_rounded(input, other, mode):
         else:
             _check_int_divisor(ad, bd)
             out = ad // bd if mode == "floor" else _trunc_int_div(ad, bd)
-    result = _wrap(out)
-    if recording(input) or (isinstance(other, Tensor) and recording(other)):
-        return record(ZeroGradBackward, out, (input,) + ((other,) if isinstance(other, Tensor)
-                                                         else ()))
-    return result
+    ins = (input, other) if isinstance(other, Tensor) else (input,)
+    if recording(*ins):
+        res = record(ZeroGradBackward, out, ins)
+        res._edge[0]._reduce = tuple((t._data.shape, t._data.dtype) for t in ins)
+        return res
+    return _wrap(out)
 
 
 def float_kernel_only(dtype, kernel: str) -> None:
@@ -295,9 +320,9 @@ def _no_bool_kernel(result, kernel: str) -> None:
 def _check_int_divisor(a, b) -> None:
     """Integer division by zero is PyTorch's RuntimeError on the CPU (NumPy would warn and
     give 0). On a GPU the check would need a host sync, so there it is left out."""
-    if a.dtype.kind in "iub" and getattr(b, "dtype", np.dtype(int)).kind in "iub" and (
-            (b.__class__ is np.ndarray and (b == 0).any()) or
-            (isinstance(b, (int, np.integer)) and b == 0)):
+    if a.dtype.kind in "iub" and getattr(b, "dtype", np.dtype(int)).kind in "iub" and a.size \
+            and ((b.__class__ is np.ndarray and (b == 0).any()) or
+                 (isinstance(b, (int, np.integer)) and b == 0)):
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -830,7 +855,9 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
 
         return nonzero(condition, as_tuple=True)
     if not isinstance(condition, Tensor):
-        raise TypeError("where(): argument 'condition' must be Tensor")
+        got = ", ".join(type(v).__name__ for v in (condition, input, other))
+        raise TypeError(f"where() received an invalid combination of arguments - got ({got}), "
+                        f"but expected one of:")
     if condition._data.dtype != np.bool_:
         from .inplace import _legacy
 
@@ -912,7 +939,7 @@ def _logical(fn, name, numbers=True):
             ad, bd = cast_operands(name, input, other)
         else:
             ad, bd = cast_operands(name, input, _scalar(other))
-        if ad.dtype.kind == "f":
+        if ad.dtype.kind == "f" or (ad.dtype.kind == "b" and kernel.endswith("shift")):
             from .inplace import _legacy
 
             raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for "
@@ -983,7 +1010,16 @@ isfinite = array_predicate("isfinite")
 
 @method("floor_divide", "__floordiv__")
 def floor_divide(input: Tensor, other) -> Tensor:
-    return _div_rounded(input, other, "floor")
+    """div(rounding_mode="floor") without a derivative: PyTorch defines none (backward
+    through it raises), where div's floor mode has zero gradients."""
+    with no_grad():
+        out = _div_rounded(input, other, "floor")
+    ins = [t for t in (input, other) if isinstance(t, Tensor)]
+    if recording(*ins):
+        res = record(NotImplementedBackward, out._data, tuple(ins))
+        res._edge[0].op = "floor_divide"
+        return res
+    return out
 
 
 class RemainderBackward0(Node):

@@ -256,8 +256,10 @@ def _T(self: Tensor) -> Tensor:
     nd = self._data.ndim
     if nd == 2:
         return view_of(self, self._data.T, PermuteBackward0, dims=(1, 0))
+    if nd == 0:
+        zero_dim_transpose(self, "T")  # (the warning; T is still a permute view)
     if nd < 2:
-        return view_of(self, self._data, None)
+        return view_of(self, self._data, PermuteBackward0, dims=tuple(range(nd)))
     import warnings
 
     warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
@@ -268,7 +270,21 @@ def _T(self: Tensor) -> Tensor:
     return permute(self, tuple(range(nd - 1, -1, -1)))
 
 
+def zero_dim_transpose(self: Tensor, name: str) -> Tensor:
+    """x.T, x.mT, x.H, x.mH of a 0-d tensor: the tensor itself, with PyTorch's deprecation
+    warning."""
+    import warnings
+
+    hint = ("Consider using x.conj()." if name in ("H", "mH") else
+            "This function is the identity in these cases.")
+    warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {hint}", UserWarning,
+                  stacklevel=3)
+    return self  # (PyTorch returns the tensor itself)
+
+
 def _mT(self: Tensor) -> Tensor:
+    if self._data.ndim == 0:
+        return zero_dim_transpose(self, "mT")
     if self._data.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self._data.ndim}-D tensor.")
