@@ -215,7 +215,8 @@ def wrap_dims(dim, ndim: int) -> tuple:
     if isinstance(dim, (list, tuple)):
         dims = tuple(_wrap_dim(d, ndim) for d in dim)
         if len(set(dims)) != len(dims):
-            raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+            twice = next(d for i, d in enumerate(dims) if d in dims[:i])
+            raise RuntimeError(f"dim {twice} appears multiple times in the list of dims")
         return dims
     return (_wrap_dim(dim, ndim),)
 

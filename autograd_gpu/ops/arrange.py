@@ -476,7 +476,7 @@ _mode_type = namedtuple("mode", ["values", "indices"])
 
 def _rows(input: Tensor, dim: int):
     """input with dim moved last, as a 2-d host array of rows."""
-    d = _wrap_dim(dim, input.dim()) if input.dim() else 0
+    d = _wrap_dim(dim, input.dim())  # (0 or -1 of a 0-d tensor: 0)
     moved = np.moveaxis(backends.of(input._data).to_host(input._data), d, -1) \
         if input.dim() else backends.of(input._data).to_host(input._data).reshape(1)
     return d, moved, moved.reshape(-1, moved.shape[-1]) if moved.size else \

@@ -73,7 +73,7 @@ arctan2 = atan2
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over dim, shifted by the (detached) maximum so it cannot overflow."""
     x = input if input.is_floating_point() else input.float()
-    dims = tuple(wrap_dims(dim, x.dim())) if x.dim() else ()
+    dims = tuple(wrap_dims(dim, x.dim())) if x.dim() else wrap_dims(dim, 0)[:0]
     shift = x.detach().amax(dims, keepdim=True) if x.numel() else x.detach().sum(
         dims, keepdim=True)
     shift = where(isinf(shift), 0.0, shift)
@@ -165,10 +165,15 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = _wrap_dim(dim, max(input.dim(), 1))
     idx, n = index._data, (input.shape[d] if input.dim() else 1)
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):
-        bad = idx.reshape(-1)[(idx.reshape(-1) < 0) | (idx.reshape(-1) >= n)][0]
-        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+        if d == 1 and input.dim() > 1:  # (PyTorch's CPU kernel for dim 1 words it so)
+            bad = idx.reshape(-1)[(idx.reshape(-1) < 0) | (idx.reshape(-1) >= n)][0]
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+        raise IndexError("index out of range in self")
     if input.dim() == 0:
-        return input[index.reshape(-1)].reshape(tuple(index.shape))
+        if index.numel() != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
+                               f"{index.numel()} value(s)")
+        return input.reshape(1)[index.reshape(-1)].reshape(())
     return input[(slice(None),) * d + (index.reshape(-1),)]
 
 
@@ -295,6 +300,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
 @register()
 @method("narrow")
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    if input.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     start = int(start)
@@ -311,6 +318,8 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
 @register()
 @method("select")
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     if not -size <= index < size:
@@ -330,6 +339,8 @@ def movedim(input: Tensor, source, destination) -> Tensor:
                            f"({list(dst)} dims)")
     n = input.dim()
     src, dst = [_wrap_dim(d, n) for d in src], [_wrap_dim(d, n) for d in dst]
+    if n == 0:
+        return input.permute(())
     order = [d for d in range(n) if d not in src]
     for s, t in sorted(zip(dst, src)):
         order.insert(s, t)
@@ -425,6 +436,10 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
                            f"{len(dims)}")
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+    if input.numel() == 0:
+        return input.clone()
     out = input
     for shift, dim in zip(shifts, dims):
         d = _wrap_dim(dim, input.dim())
@@ -560,7 +575,11 @@ _aminmax = type("aminmax", (namedtuple("aminmax", ["min", "max"]),), {
 
 @method("aminmax")
 def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
-    if input.numel() == 0 and (dim is None or input.shape[dim] == 0):
+    if dim is not None:
+        d = _wrap_dim(dim, input.dim())
+        if input.dim() and input.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {dim} to have non-zero size.")
+    elif input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
     if dim is None:
@@ -666,9 +685,14 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
 
 
 def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
-    d = _wrap_dim(dim, max(input.dim(), 1))
     xp = backends.of(input._data).xp
     data = input._data
+    if data.size == 0:  # (PyTorch returns an empty result before it looks at dim)
+        return input * 1, _wrap(xp.zeros(data.shape, np.int64))
+    if data.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"{'cummax' if larger else 'cummin'}(): Expected reduction dim -1 or 0 "
+                         f"for scalar but got {dim}")
+    d = _wrap_dim(dim, max(input.dim(), 1))
     n = data.shape[d] if data.ndim else 1
     shape = [1] * data.ndim
     if data.ndim:

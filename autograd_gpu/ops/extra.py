@@ -73,9 +73,9 @@ def _cumulative(input: Tensor, dim: int, dtype, name: str, node: type, save: boo
     d = _wrap_dim(dim, input.dim())
     data = input._data
     if dtype is not None:
-        from .._dtypes import to_dtype
+        from .reduction import no_integer_grad
 
-        data = data.astype(to_dtype(dtype).np)
+        data = data.astype(no_integer_grad(input, dtype).np)
     elif data.dtype.kind in "biu" and data.dtype != np.int64:
         data = data.astype(np.int64)
     out = getattr(backends.of(data).xp, name)(data, axis=d) if data.ndim else data.copy()
@@ -199,6 +199,8 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
     x = input._data
     dims = None if dim is None else tuple(_wrap_dim(d, x.ndim) for d in (
         (dim,) if isinstance(dim, int) else dim))
+    if x.ndim == 0:
+        dims = None  # (a 0-d tensor's dim 0 or -1 is the tensor itself)
     xp = backends.of(x).xp
     out = xp.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
     out = xp.asarray(out, dtype=x.dtype)

@@ -72,9 +72,19 @@ def _int_slice(s: slice) -> slice:
 def _check_bounds(x: Tensor, index: tuple) -> None:
     shape, dim = x._data.shape, 0
     n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
+    if not shape and n_real == 1 and len(index) == 1:  # (PyTorch's words for a 0-d tensor)
+        item = index[0]
+        if isinstance(item, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if isinstance(item, int) and not isinstance(item, bool):
+            if item == 0:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in "
+                                 "Python or `tensor.item<T>()` in C++ to convert a 0-dim "
+                                 "tensor to a number")
+            raise IndexError(f"index {item} is out of bounds for dimension 0 with size 0")
     for item in index:
         if item is Ellipsis:
-            dim += len(shape) - n_real
+            dim += max(len(shape) - n_real, 0)
             continue
         if item is None:
             continue

@@ -215,6 +215,9 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice along dim whose p-norm exceeds maxnorm scaled down to norm maxnorm."""
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
+    if input.dim() < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} "
+                           f"dimensions")
     d = _wrap_dim(dim, input.dim())
     others = tuple(i for i in range(input.dim()) if i != d)
     norm = input.norm(p, others, keepdim=True) if others else input.abs()

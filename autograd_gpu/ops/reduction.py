@@ -19,7 +19,19 @@ from ._core import method, record, recording, register, save_output, wrap_dims
 def _dims(dim, ndim: int) -> tuple:
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(ndim))
-    return wrap_dims(dim, ndim) if ndim else ()
+    dims = wrap_dims(dim, ndim)  # (a 0-d tensor takes dims 0 and -1, and reduces none)
+    return dims if ndim else ()
+
+
+def no_integer_grad(input: Tensor, dtype):
+    """The dtype= of a reduction; an integer one for a tensor that records a graph is
+    PyTorch's error (no gradient can flow through integers)."""
+    d = _dtypes.to_dtype(dtype)
+    if not d.is_floating_point and recording(input):
+        from .inplace import _legacy
+
+        raise RuntimeError(f"Autograd not support dtype: {_legacy(d)}")
+    return d
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -60,7 +72,7 @@ def _reduce(cls, out, input, dims, keepdim, saved=None, **attrs):
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     x = input._data
     if dtype is not None:
-        x = x.astype(_dtypes.to_dtype(dtype).np)
+        x = x.astype(no_integer_grad(input, dtype).np)
     elif x.dtype.kind in "biu":
         x = x.astype(np.int64)  # PyTorch sums integers and bools as int64
     dims = _dims(dim, x.ndim)
@@ -141,7 +153,7 @@ class ProdBackward1(ProdBackward0):
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     x = input._data
     if dtype is not None:
-        x = x.astype(_dtypes.to_dtype(dtype).np)
+        x = x.astype(no_integer_grad(input, dtype).np)
     elif x.dtype.kind in "biu":
         x = x.astype(np.int64)
     if dim is not None and isinstance(dim, (tuple, list)):
@@ -296,7 +308,7 @@ def _empty_reduction(name: str, x, dim) -> None:
                                                          "'dim' argument." if not
                                                          name.startswith("arg") else ""))
         return
-    d = wrap_dims(dim, x.ndim)[0] if x.ndim else 0
+    d = wrap_dims(dim, x.ndim)[0]  # (0 or -1 of a 0-d tensor: 0)
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
@@ -312,7 +324,7 @@ def _extreme(input, dim, keepdim, is_max, name):
         if res.grad_fn is not None:
             save_output(res.grad_fn, res)
         return res
-    d = wrap_dims(dim, x.ndim)[0] if x.ndim else 0
+    d = wrap_dims(dim, x.ndim)[0]  # (0 or -1 of a 0-d tensor: 0)
     if x.ndim == 0:
         return _return_type(name)(input.clone(), _wrap(xp.zeros((), np.int64)))
     idx = (xp.argmax if is_max else xp.argmin)(_nan_first(x, xp, is_max), axis=d,
@@ -356,10 +368,11 @@ def _amax_like(is_max: bool, name: str):
         if x.size == 0:  # PyTorch's errors for a maximum over nothing
             if dim in ((), None, []):
                 _empty_reduction(name, x, None)
-            for d in dims:
+            given = dim if isinstance(dim, (tuple, list)) else (dim,)
+            for d, shown in zip(dims, given):  # (amax names the dim as it was given)
                 if x.shape[d] == 0:
-                    raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero "
-                                     f"size.")
+                    raise IndexError(f"{name}(): Expected reduction dim {shown} to have "
+                                     f"non-zero size.")
         out = x.max(axis=dims, keepdims=keepdim) if is_max else x.min(axis=dims,
                                                                      keepdims=keepdim)
         cls = AmaxBackward0 if is_max else AminBackward0
@@ -395,7 +408,8 @@ def _arg_like(is_max: bool, name: str):
             if keepdim:
                 out = xp.asarray(out).reshape((1,) * x.ndim)
         else:
-            out = fn(xs, axis=wrap_dims(dim, x.ndim)[0] if x.ndim else None, keepdims=keepdim)
+            d = wrap_dims(dim, x.ndim)[0]
+            out = fn(xs, axis=d if x.ndim else None, keepdims=keepdim)
         return _wrap(xp.asarray(out, dtype=np.int64))
 
     op.__name__ = name

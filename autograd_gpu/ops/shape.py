@@ -155,9 +155,9 @@ def reshape_as(input: Tensor, other: Tensor) -> Tensor:
 @method("flatten")
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     shape = input._data.shape
+    s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
     if not shape:
         return reshape(input, (1,))
-    s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
@@ -179,6 +179,9 @@ def movedim(input: Tensor, source: int, destination: int) -> Tensor:
 
 @method("unflatten")
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    if input._data.ndim == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but "
+                           "tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     sizes = tuple(sizes)
@@ -219,6 +222,8 @@ class TBackward0(TransposeBackward0):
 @register()
 @method("permute")
 def permute(input: Tensor, *dims) -> Tensor:
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims, "permute", "dims")
     nd = input._data.ndim
     if len(dims) != nd:
@@ -235,9 +240,9 @@ def permute(input: Tensor, *dims) -> Tensor:
 @method("transpose", "swapaxes", "swapdims")
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     nd = input._data.ndim
+    d0, d1 = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
     if nd == 0:
         return view_of(input, input._data, TransposeBackward0, dim0=0, dim1=0)
-    d0, d1 = _wrap_dim(dim0, nd), _wrap_dim(dim1, nd)
     return view_of(input, input._data.swapaxes(d0, d1), TransposeBackward0, dim0=d0, dim1=d1)
 
 
@@ -326,7 +331,7 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
         new = tuple(s for s in shape if s != 1)
         cls = SqueezeBackward0
     else:
-        dims = wrap_dims(dim, len(shape)) if shape else ()
+        dims = wrap_dims(dim, len(shape)) if shape else wrap_dims(dim, 0)[:0]
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
         cls = SqueezeBackward1
     return view_of(input, input._data.reshape(new), cls, shape=shape)
@@ -431,10 +436,17 @@ def _common(tensors):
 @register()
 def cat(tensors, dim: int = 0) -> Tensor:
     tensors = _check_seq(tensors, "cat")
-    nd = max(t._data.ndim for t in tensors)
-    # PyTorch skips 1-D empty tensors in cat, whatever the other shapes.
-    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors
-    d = _wrap_dim(dim, nd)
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               f"concatenated")
+    # PyTorch skips 1-D empty tensors in cat, whatever the other shapes (and dim)
+    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
+    if not kept:
+        d = dim if -1 <= dim <= 0 else 0
+        kept = tensors
+    else:
+        d = _wrap_dim(dim, kept[0]._data.ndim)
     ref = kept[0]._data.shape
     for i, t in enumerate(kept):
         s = t._data.shape
@@ -482,6 +494,8 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 @method("split")
 def split(input: Tensor, split_size_or_sections, dim: int = 0):
+    if input._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -515,12 +529,16 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
 def chunk(input: Tensor, chunks: int, dim: int = 0):
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
     return split(input, max(1, -(-n // chunks)), dim)
 
 
 @method("unbind")
 def unbind(input: Tensor, dim: int = 0):
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
     from .indexing import basic_view
 
