@@ -502,7 +502,7 @@ def _pick(input: Tensor, d: int, moved, idx, keepdim: bool, kind):
     shape = moved.shape[:-1]
     index = _wrap(backends.of(input._data).asarray(idx.reshape(shape + (1,))))
     if input.dim() == 0:
-        return kind(input * 1, _wrap(backends.of(input._data).asarray(np.int64(0))))
+        return kind(input.clone(), _wrap(backends.of(input._data).asarray(np.int64(0))))
     index = movedim(index, -1, d)
     values = input.gather(d, index)
     if not keepdim:
@@ -516,6 +516,8 @@ _nanmedian_type = namedtuple("nanmedian", ["values", "indices"])
 @method("nanmedian")
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median ignoring NaN (NaN where a slice is all NaN); with dim, also its index."""
+    if dim is not None:
+        _wrap_dim(dim, input.dim())  # (a bad dim is named before the dtype)
     if input._data.dtype == np.bool_:
         raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
                                   f"implemented for 'Bool'")
@@ -542,14 +544,14 @@ def _quantile(name: str, input: Tensor, q, dim, keepdim: bool, interpolation: st
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
                            f"midpoint or nearest. Got {interpolation}")
+    if input.numel() == 0:  # (checked first, as PyTorch)
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
     if input._data.dtype not in (np.float32, np.float64):  # (half too, as PyTorch)
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     scalar_q = not isinstance(q, Tensor)
     qs = np.atleast_1d(np.asarray(q.tolist() if not scalar_q else q, np.float64))
     if ((qs < 0) | (qs > 1)).any():
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
-    if input.numel() == 0:
-        raise RuntimeError(f"{name}() input tensor must be non-empty")
     x = input.reshape(-1) if dim is None else input
     d = 0 if dim is None else _wrap_dim(dim, max(x.dim(), 1))
     if x.dim() == 0:

@@ -479,10 +479,10 @@ from .strided import diagonal  # noqa: E402  (a view now; re-exported here)
 @method("trace")
 @one_node("TraceBackward0", "input")
 def trace(input: Tensor) -> Tensor:
-    if input.dim() != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    if input.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     return diagonal(input).sum()
 
 
@@ -578,7 +578,7 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
     if dim is not None:
         d = _wrap_dim(dim, input.dim())
         if input.dim() and input.shape[d] == 0:
-            raise IndexError(f"aminmax: Expected reduction dim {dim} to have non-zero size.")
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
     elif input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
@@ -642,6 +642,8 @@ def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False)
 @method("median")
 def median(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median (PyTorch's choice for an even count); with dim also its index."""
+    if dim is not None:
+        _wrap_dim(dim, input.dim())  # (a bad dim is named before the dtype)
     if input._data.dtype == np.bool_:
         raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
                                   f"implemented for 'Bool'")
@@ -673,9 +675,9 @@ def _median_dim(input: Tensor, dim: int, keepdim: bool):
 @method("kthvalue")
 @one_node("KthvalueBackward0", "input")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
+    d = _wrap_dim(dim, max(input.dim(), 1))
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
-    d = _wrap_dim(dim, max(input.dim(), 1))
     n = input.shape[d] if input.dim() else 1
     if n == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")

@@ -104,6 +104,8 @@ def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
         mask_error = _mask_error(x, idx)
         if mask_error is not None:
             return mask_error
+    if msg.startswith("too many indices"):
+        return IndexError(f"too many indices for tensor of dimension {x._data.ndim}")
     return IndexError(msg.replace("array", "tensor").replace("axis", "dimension"))
 
 

@@ -180,6 +180,7 @@ def movedim(input: Tensor, source: int, destination: int) -> Tensor:
 @method("unflatten")
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     if input._data.ndim == 0:
+        _wrap_dim(dim, 0)
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but "
                            "tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
@@ -211,7 +212,7 @@ class TransposeBackward0(Node):
     __slots__ = ()
 
     def grad(self, F, g):
-        return (F.swapaxes(g, self.dim0, self.dim1),)
+        return (F.swapaxes(g, self.dim0, self.dim1) if self.dim0 != self.dim1 else g,)
 
 
 class TBackward0(TransposeBackward0):
@@ -538,6 +539,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0):
 @method("unbind")
 def unbind(input: Tensor, dim: int = 0):
     if input._data.ndim == 0:
+        _wrap_dim(dim, 0)
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
     from .indexing import basic_view
