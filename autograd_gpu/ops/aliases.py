@@ -41,7 +41,8 @@ Tensor.__irshift__ = Tensor.bitwise_right_shift_ = _unary_inplace(
 
 for _base in _ELEMENTWISE:
     if hasattr(Tensor, _base) and not hasattr(Tensor, _base + "_"):
-        _unary_inplace(_base + "_", getattr(Tensor, _base))
+        _unary_inplace(_base + "_", getattr(Tensor, _base),
+                       pointwise_op=_base not in ("addmm", "addmv", "addr", "baddbmm", "lerp"))
 
 
 def _view_inplace(name: str):

@@ -120,10 +120,26 @@ def _snapshot(t: Tensor) -> Tensor:
 
 
 def _check_result(t: Tensor, result: Tensor, name: str) -> None:
-    _check_cast(t, _dtypes.FROM_NUMPY[result._data.dtype], name)
     if result._data.shape != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the "
                            f"broadcast shape {list(result._data.shape)}")
+    _check_cast(t, _dtypes.FROM_NUMPY[result._data.dtype], name)
+
+
+def check_broadcast_into(t: Tensor, others) -> None:
+    """An elementwise in-place op's operands must broadcast to t's own shape: checked before
+    anything but the in-place rules themselves, as PyTorch's TensorIterator checks it."""
+    _check_target(t, False)
+    shape = t._data.shape
+    for o in others:
+        if isinstance(o, Tensor) and o._data.shape != shape:
+            try:
+                full = np.broadcast_shapes(shape, o._data.shape)
+            except ValueError:
+                raise pointwise._broadcast_error(t, o) from None
+            if full != shape:
+                raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
+                                   f"broadcast shape {list(full)}")
 
 
 def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
@@ -210,6 +226,8 @@ def _fast_arith(t: Tensor, other, ufunc, name: str):
 
 def _arith(name: str, op, ufunc_name: str):
     def fn(self: Tensor, other, *, alpha=1) -> Tensor:
+        if other.__class__ is Tensor and other._data.shape != self._data.shape:
+            check_broadcast_into(self, (other,))
         if alpha.__class__ is not int or alpha != 1:
             pointwise.check_alpha(self, other, alpha)
             other = other * alpha
@@ -243,17 +261,19 @@ Tensor.__imul__ = _iop(mul_)
 Tensor.__itruediv__ = _iop(div_)
 
 
-def _unary_inplace(name: str, op):
+def _unary_inplace(name: str, op, pointwise_op: bool = False):
     def fn(self: Tensor, *args, **kwargs) -> Tensor:
+        if pointwise_op:
+            check_broadcast_into(self, args + tuple(kwargs.values()))
         return apply(self, name, op, *args, **kwargs)
 
     fn.__name__ = name
     return method(name)(fn)
 
 
-pow_ = _unary_inplace("pow_", pointwise.pow)
-clamp_ = _unary_inplace("clamp_", pointwise.clamp)
-clip_ = _unary_inplace("clip_", pointwise.clamp)
+pow_ = _unary_inplace("pow_", pointwise.pow, True)
+clamp_ = _unary_inplace("clamp_", pointwise.clamp, True)
+clip_ = _unary_inplace("clip_", pointwise.clamp, True)
 neg_ = _unary_inplace("neg_", pointwise.neg)
 exp_ = _unary_inplace("exp_", pointwise.exp)
 log_ = _unary_inplace("log_", pointwise.log)
@@ -353,18 +373,15 @@ class CopyBackwards(Node):
 @method("copy_")
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+        if isinstance(src, (int, float, bool)):  # (a number: copied as a 0-d tensor)
+            return fill_(self, src)
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
     recording = _records(self, (src,))
     _check_target(self, recording)
     backend = backends.of(self._data)
     data = src._data if backends.of(src._data) is backend else backend.asarray(src._data)
-    try:
-        np.broadcast_shapes(data.shape, self._data.shape)
-        if np.broadcast_shapes(data.shape, self._data.shape) != self._data.shape:
-            raise ValueError
-    except ValueError:
-        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
-                           f"broadcast shape {list(src._data.shape)}") from None
+    check_broadcast_into(self, (src,))
     _write(self, data, "copy_")
     if recording:
         node = record(CopyBackwards, self._data, (self, src))._edge[0]
@@ -506,6 +523,7 @@ def setitem(self: Tensor, index, value) -> None:
 
 @method("masked_fill_")
 def masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
+    check_broadcast_into(self, (mask,))
     from .indexing import masked_fill
 
     return apply(self, "masked_fill_", masked_fill, mask, value)

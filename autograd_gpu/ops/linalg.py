@@ -6,7 +6,7 @@ import numpy as np
 from ..autograd.node import Node, new_node
 from ..tensor import Tensor, _wrap
 from .. import backends
-from ._core import device_error, method, record, recording, register, same_device
+from ._core import device_error, method, not_tensor, record, recording, register, same_device
 
 
 class MmBackward0(Node):
@@ -95,11 +95,46 @@ def _shape_error(a, b) -> RuntimeError:
                         f"[{batch}, {sa[-1]}] but got: [{batch}, {sb[-2]}].")
 
 
+def _dtype_error(a, b) -> RuntimeError:
+    """matmul's mixed-dtype error as the kernel it dispatches to words it (checked after the
+    shapes, except for two vectors)."""
+    ad, bd = a._data, b._data
+    if ad.ndim == bd.ndim == 1:
+        return RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                            f"{_title(ad.dtype)} and {_title(bd.dtype)}")
+    if bd.ndim == 1:
+        return RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                            f"{_title(bd.dtype)}, {_title(ad.dtype)}, and {_title(bd.dtype)}")
+    if bd.ndim > 2:
+        return RuntimeError(f"expected scalar type {_title(ad.dtype)} but found "
+                            f"{_title(bd.dtype)}")
+    return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                        f"{_c_name(ad.dtype)} != {_c_name(bd.dtype)} (convert one with "
+                        f".to({b.dtype if ad.dtype.kind != 'f' else a.dtype}))")
+
+
+def _shapes_fit(sa: tuple, sb: tuple) -> bool:
+    if sa[-1] != (sb[0] if len(sb) == 1 else sb[-2]):
+        return False
+    try:
+        np.broadcast_shapes(sa[:-2], sb[:-2])
+    except ValueError:
+        return False
+    return True
+
+
+@method("__matmul__")
+def _matmul_operator(self: Tensor, other) -> Tensor:
+    if not isinstance(other, Tensor):
+        return NotImplemented  # (Python's own TypeError, as PyTorch's @ gives)
+    return matmul(self, other)
+
+
 @register()
-@method("matmul", "__matmul__")
+@method("matmul")
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     if not isinstance(other, Tensor):
-        raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
+        raise not_tensor("matmul", "other", 2, other)
     ad, bd = input._data, other._data
     if ad.__class__ is not bd.__class__ or (ad.__class__.__module__ != "numpy"
                                            and ad.device != bd.device):
@@ -108,9 +143,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{ad.ndim}D and {bd.ndim}D")
     if ad.dtype != bd.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_c_name(ad.dtype)} != {_c_name(bd.dtype)} (convert one with "
-                           f".to({other.dtype if ad.dtype.kind != 'f' else input.dtype}))")
+        if not (ad.ndim == bd.ndim == 1) and not _shapes_fit(ad.shape, bd.shape):
+            raise _shape_error(input, other)
+        raise _dtype_error(input, other)
     if ad.dtype == np.bool_:  # (PyTorch's CPU kernels, by the shapes' case)
         kernel = "dot" if ad.ndim == bd.ndim == 1 else "addmv_impl_cpu" if bd.ndim == 1 else \
             "bmm" if max(ad.ndim, bd.ndim) > 2 else "addmm_impl_cpu_"
@@ -128,6 +163,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 @register()
 @method("mm")
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    if not isinstance(mat2, Tensor):
+        raise not_tensor("mm", "mat2", 2, mat2)
     if input._data.ndim != 2:
         raise RuntimeError(f"self must be a matrix, got {input._data.ndim}-D tensor")
     if mat2._data.ndim != 2:
@@ -137,11 +174,15 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 
 @method("__rmatmul__")
 def _rmatmul(self: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        return NotImplemented
     return matmul(other, self)
 
 
 @method("bmm")
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    if not isinstance(mat2, Tensor):
+        raise not_tensor("bmm", "mat2", 2, mat2)
     if input._data.ndim != 3 or mat2._data.ndim != 3:
         raise RuntimeError(f"batch{1 if input._data.ndim != 3 else 2} must be a 3D tensor")
     if input._data.dtype != mat2._data.dtype:
@@ -159,6 +200,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 @method("dot")
 def dot(input: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise not_tensor("dot", "tensor", 2, other)
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")
@@ -170,6 +213,8 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
 
 @method("mv")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if not isinstance(vec, Tensor):
+        raise not_tensor("mv", "vec", 2, vec)
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, "
                            f"{vec._data.ndim}")
