@@ -18,7 +18,7 @@ from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap, _wrap_dim
 from .one_node import one_node
-from ._core import method, register
+from ._core import method, not_tensor, register
 from .composite import _index, index_select, movedim, narrow
 from .extra import flip, sort
 from .pointwise import isnan, where
@@ -51,15 +51,18 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
 def _one_dim(name: str, tensors) -> None:
     for t in tensors:
         if t.dim() != 1:
-            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}"
-                               if name == "combinations" else
-                               f"{name} expects a 1D vector as input, but got shape "
-                               f"{list(t.shape)}")
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
 
 
 def cartesian_prod(*tensors) -> Tensor:
     """Every combination of one element from each 1-d tensor, as rows."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     _one_dim("cartesian_prod", tensors)
+    if any(t.dtype != tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     if len(tensors) == 1:
         return tensors[0]
     from .composite import meshgrid
@@ -111,6 +114,8 @@ def block_diag(*tensors) -> Tensor:
 @method("kron")
 def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product: every element of input times the whole of other."""
+    if not isinstance(other, Tensor):
+        raise not_tensor("kron", "other", 2, other)
     n = max(input.dim(), other.dim())
     a = input.reshape((1,) * (n - input.dim()) + tuple(input.shape))
     b = other.reshape((1,) * (n - other.dim()) + tuple(other.shape))
@@ -350,6 +355,9 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.dim() or dims > b.dim():
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got "
+                               f"dims={dims}")
         da, db = list(range(a.dim() - dims, a.dim())), list(range(dims))
     else:
         da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
@@ -362,11 +370,15 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
                                f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in "
                                f"dim {y}")
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     free_a = [d for d in range(a.dim()) if d not in da]
     free_b = [d for d in range(b.dim()) if d not in db]
     k = int(np.prod([a.shape[d] for d in da])) if da else 1
-    am = a.permute(free_a + da).reshape(-1, k)
-    bm = b.permute(db + free_b).reshape(k, -1)
+    rows = int(np.prod([a.shape[d] for d in free_a]))
+    cols = int(np.prod([b.shape[d] for d in free_b]))
+    am = a.permute(free_a + da).reshape(rows, k)
+    bm = b.permute(db + free_b).reshape(k, cols)
     return (am @ bm).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
 
 
@@ -374,6 +386,8 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
 @method("inner")
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum over the last dims of both (a product when either is 0-d)."""
+    if not isinstance(other, Tensor):
+        raise not_tensor("inner", "other", 2, other)
     if input.dim() == 0 or other.dim() == 0:
         return input * other
     if input.shape[-1] != other.shape[-1]:

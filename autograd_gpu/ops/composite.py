@@ -13,7 +13,8 @@ import numpy as np
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import method, record, recording, reduce_info, register, to_float, wrap_dims
+from ._core import (method, not_tensor, record, recording, reduce_info, register, to_float,
+                    wrap_dims)
 from .pointwise import (_broadcast_chain_error, clamp, computed_as, isinf, isnan, logical_and,
                         logical_not, logical_or, tensor_pair, where)
 from .reduction import _return_type
@@ -594,7 +595,13 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
 @method("dist")
 @one_node("DistBackward0", "input", "other")
 def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
-    return (input - other).norm(p)
+    if not isinstance(other, Tensor):
+        raise not_tensor("dist", "other", 2, other)
+    diff = input - other
+    if not diff.is_floating_point():
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {_legacy_name(diff)} instead.")
+    return diff.norm(p)
 
 
 @method("logical_xor")
@@ -684,6 +691,12 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _kthvalue(*_kth(input, k - 1, d, keepdim))
+
+
+def _legacy_name(t: Tensor) -> str:
+    from .inplace import _legacy
+
+    return _legacy(t.dtype)
 
 
 def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
@@ -852,6 +865,14 @@ def broadcast_shapes(*shapes):
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise distances between the rows of x1 and x2 (batched over leading dims); the
     2-norm's gradient is 0 at zero distance, as PyTorch's."""
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{t.dim()}D")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if not t.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{_legacy_name(t)}")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")
@@ -863,6 +884,15 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
     """torch.cross: with no dim, the first dimension of size 3 (PyTorch's old default)."""
     from .. import linalg
 
+    if not isinstance(other, Tensor):
+        raise not_tensor("cross", "other", 2, other)
+    if dim is None:
+        shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        if 3 not in shape:
+            raise RuntimeError("no dimension of size 3 in input")
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy_name(input)} but found "
+                           f"{_legacy_name(other)}")
     if dim is None:
         dim = next((i for i, s in enumerate(np.broadcast_shapes(tuple(input.shape),
                                                                 tuple(other.shape))) if s == 3),

@@ -8,7 +8,7 @@ import numpy as np
 from .. import backends, creation
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (method, record, recording, register, same_device, save_output,
+from ._core import (method, not_tensor, record, recording, register, same_device, save_output,
                     wrap_dims)
 from .shape import _shape_arg
 from .pointwise import where
@@ -147,6 +147,11 @@ tril = _tri(False)
 @register()
 @method("outer", "ger")
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    if not isinstance(vec2, Tensor):
+        raise not_tensor("outer", "vec2", 2, vec2)
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.dim() != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.dim()}-D")
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
@@ -252,13 +257,21 @@ def new_tensor(self: Tensor, data, *, dtype=None, device=None,
 @method("allclose")
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
+    if not isinstance(other, Tensor):
+        raise not_tensor("allclose", "other", 2, other)
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 @method("isclose")
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise not_tensor("isclose", "other", 2, other)
     same_device("isclose", (input, other))
+    if input.dtype != other.dtype:
+        from .inplace import _legacy
+
+        raise RuntimeError(f"{_legacy(input.dtype)} did not match {_legacy(other.dtype)}")
     xp = backends.of(input._data).xp
     return _wrap(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
                             equal_nan=equal_nan))

@@ -417,20 +417,27 @@ class StackBackward0(Node):
 
 def _check_seq(tensors, name: str) -> list:
     if isinstance(tensors, Tensor):
-        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not Tensor")
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not Tensor")
     tensors = list(tensors)
     if not tensors:
         if name == "cat":  # (PyTorch's cat raises a ValueError naming the package)
             raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     same_device(name, tensors)
     return tensors
 
 
-def _common(tensors):
+def _common(tensors, among=None):
+    """The tensors' arrays in their promoted dtype (promoted `among` more tensors: cat's
+    skipped empty ones still count)."""
     from .._dtypes import result_type
 
-    rt = result_type(*tensors)
+    rt = result_type(*(among or tensors))
     return [t._data if t._data.dtype == rt.np else t._data.astype(rt.np) for t in tensors]
 
 
@@ -460,7 +467,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
                                    f"Expected size {ref[k]} but got size {s[k]} for tensor "
                                    f"number {i} in the list.")
     xp = backends.of(kept[0]._data).xp
-    out = xp.concatenate(_common(kept), axis=d)
+    out = xp.concatenate(_common(kept, tensors), axis=d)
     if recording(*kept):
         res = record(CatBackward0, out, tuple(kept))
         res._edge[0].dim, res._edge[0].sizes = d, [t._data.shape[d] for t in kept]
