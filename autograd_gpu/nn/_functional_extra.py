@@ -7,14 +7,15 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import creation
+from .. import _dtypes, creation
 from ..ops import abs, cat, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
-from ..ops._core import register
+from ..ops._core import not_tensor, register
+from ..ops.numeric import xlogy
 from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _check_sizes, _conv_dtypes, _float_kernel, _pairs, _reduce,
+from .functional import (_affine, _check_sizes, _minus, _conv_dtypes, _float_kernel, _pairs, _reduce,
                          avg_pool2d, conv2d_batched, _dropout_shortcut, _keep_mask, max_pool2d,
                          on_batch, stable_softplus)
 
@@ -142,8 +143,8 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
                            f"{input.shape[d]}")
-    a, b = input.chunk(2, d)
-    return a * sigmoid(b)
+    half = input.shape[d] // 2
+    return input.narrow(d, 0, half) * sigmoid(input.narrow(d, half, half))
 
 
 @register()
@@ -164,12 +165,13 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 
 # -- losses -----------------------------------------------------------------------------------
+
 @register()
 @one_node("SmoothL1LossBackward0", "input", "target")
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     _check_sizes(input, target, "smooth_l1_loss")
-    d = abs(input - target)
+    d = abs(_minus(input, target))
     if beta == 0:
         return _reduce(d, reduction)
     return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
@@ -180,7 +182,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
                delta: float = 1.0) -> Tensor:
     _check_sizes(input, target, "huber_loss")
-    d = abs(input - target)
+    d = abs(_minus(input, target))
     return _reduce(where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
 
 
@@ -194,9 +196,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
     if log_target:
         loss = exp(target) * (target - input)
     else:
-        positive = target > 0
-        loss = where(positive, target * where(positive, target, 1.0).log(), 0.0) - \
-            target * input
+        loss = xlogy(target, target) - target * input  # (NaN for a negative target)
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.dim() else 1)
     if reduction == "mean":
@@ -231,6 +231,11 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 
 @register()
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    if not isinstance(x2, Tensor):
+        raise not_tensor("cosine_similarity", "x2", 2, x2)
+    rt = _dtypes.result_type(x1, x2)
+    rt = rt if rt.is_floating_point else _dtypes.get_default_dtype()
+    x1, x2 = x1.to(rt), x2.to(rt)
     shape = tuple(_broadcast(x1, x2))
     x1, x2 = x1.expand(*shape), x2.expand(*shape)
     n1 = clamp(x1.norm(2, dim, keepdim=True), min=eps)
@@ -661,8 +666,11 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
         var = var + (clamp(var.detach(), min=eps) - var.detach())
     else:
         var = max(var, eps)
-    if isinstance(var, Tensor) and var.dim() == input.dim() - 1:
-        var = var.unsqueeze(-1)
+    if isinstance(var, Tensor) and var.shape != input.shape:
+        if tuple(var.shape) == tuple(input.shape[:-1]):
+            var = var.unsqueeze(-1)
+        elif not (var.shape[:-1] == input.shape[:-1] and var.dim() and var.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
     d = input - target
     loss = 0.5 * ((var.log() if isinstance(var, Tensor) else math.log(var)) + d * d / var)
     if full:
@@ -673,8 +681,9 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
 @register()
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    margin_part = clamp(margin - input, min=0.0)
-    loss = where(target == 1, input, 0.0) + where(target == -1, margin_part, 0.0)
+    margin_part = clamp(margin - input, min=0.0)  # (PyTorch's formula: a target neither 1
+    # nor -1 takes both parts)
+    loss = where(target != -1, input, 0.0) + where(target != 1, margin_part, 0.0)
     return _reduce(loss, reduction)
 
 

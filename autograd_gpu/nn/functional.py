@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, exp, log1p, log_softmax, matmul, nn_ops, sigmoid, softmax, tanh, where
-from ..ops._core import register
+from ..ops._core import not_tensor, register
 from ..ops.activation import bce_elementwise, cross_entropy_indices
 from ..ops.inplace import _legacy, inplace_option
 from ..ops.linalg import linear as _linear
@@ -18,7 +18,7 @@ from ..ops.nn_ops import _geometry, _pairs, gelu_op, max_pool2d_op, pad, silu_op
 from ..ops.one_node import one_node
 from ..ops.pointwise import relu as _relu
 from ..ops.windows import _extent
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap_dim
 
 __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",
            "silu", "tanh", "sigmoid", "softmax", "log_softmax", "dropout", "batch_norm",
@@ -438,6 +438,9 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     normalized_shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) \
         else tuple(normalized_shape)
+    if not normalized_shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != normalized_shape:
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
@@ -462,6 +465,8 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
     if input._data.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            f"following scalar types: Long, Int; but got {input.type()} "
@@ -512,22 +517,42 @@ def _class_last(input: Tensor, target: Tensor):
     return input, target.reshape(-1), rest
 
 
-@register()
-@one_node("NllLossBackward0", "input")
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
-             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
-    if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_legacy(target.dtype)}")
+def _check_nll(input: Tensor, target, op: str = "nll_loss_nd") -> None:
+    """nll_loss's checks in PyTorch's order: the input's rank, the batch sizes, the target's
+    shape for the input's rank, its dtype, then a 1-d input's one target."""
+    if not isinstance(target, Tensor):
+        raise not_tensor(op, "target", 2, target)
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    batch = target.shape[0] if target.dim() else 0
+    if input.dim() != 1 and input.shape[0] != batch:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({batch}).")
     if input.dim() <= 2 and target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() == 4 and target.dim() != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                           f"targets of dimension: {target.dim()}")
     if input.dim() > 2:
         want = (input.shape[0],) + tuple(input.shape[2:])
         if tuple(target.shape) != want:
             raise RuntimeError(f"Expected target size {list(want)}, got {list(target.shape)}"
-                               if input.dim() == 3 else
+                               if input.dim() != 4 else
                                f"size mismatch (got input: {list(input.shape)} , target: "
                                f"{list(target.shape)}")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_legacy(target.dtype)}")
+    if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{target.shape[0]}")
+
+
+@register()
+@one_node("NllLossBackward0", "input")
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    _check_nll(input, target)
     batch_shape = tuple(target.shape)
     scores, tgt, _ = _class_last(input, target)
     if scores.shape[0] != tgt.shape[0]:
@@ -558,19 +583,26 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if target._data.dtype not in (np.int64, np.uint8) and (
-            target.dim() == input.dim() - 1 or not target.dtype.is_floating_point):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{_legacy(target.dtype)}")
-    if target.dtype.is_floating_point:
-        logp = log_softmax(input, 1 if input.dim() > 1 else 0)
-        c = input.shape[1] if input.dim() > 1 else input.shape[0]
-        probs = target * (1 - label_smoothing) + label_smoothing / c
+    if not isinstance(target, Tensor):
+        raise not_tensor("cross_entropy_loss", "target", 2, target)
+    class_dim = 0 if input.dim() == 1 else 1
+    if input.shape == target.shape:  # class probabilities (PyTorch's test: equal shapes)
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(f"Expected floating point type for target with class "
+                               f"probabilities, got {_legacy(target.dtype)}")
+        if input.dim() == 0:
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        logp = log_softmax(input, class_dim)
+        c = input.shape[class_dim]
+        probs = target * (1 - label_smoothing) + (label_smoothing / c if c else 0.0)
         w = weight.reshape((1, c) + (1,) * (input.dim() - 2)) if weight is not None else 1.0
-        loss = -(logp * probs * w).sum(1 if input.dim() > 1 else 0)
+        loss = -(logp * probs * w).sum(class_dim)
+        if reduction == "mean":  # (PyTorch divides by numel / classes: NaN when empty)
+            return loss.sum() / (input.numel() / c if c else float("nan"))
         return _reduce(loss, reduction)
-    if label_smoothing == 0.0 and weight is None and input.dim() == 2 and \
-            input._data.shape[0] == target._data.shape[0] and target.dim() == 1:
+    _wrap_dim(class_dim, input.dim())  # (a 0-d input: PyTorch's log_softmax error)
+    _check_nll(input, target)
+    if label_smoothing == 0.0 and weight is None and input.dim() == 2:
         return cross_entropy_indices(input, target, ignore_index, reduction)
     logp = log_softmax(input, 1 if input.dim() > 1 else 0)
     nll = nll_loss(logp, target, weight, ignore_index, reduction)
@@ -592,6 +624,19 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     return (1 - label_smoothing) * nll + label_smoothing * smooth / c
 
 
+def _minus(input: Tensor, target: Tensor, bool_ok: bool = True) -> Tensor:
+    """input - target for an elementwise loss, as PyTorch computes it: both broadcast first
+    (so a 0-d target of a wider dtype widens the result), a bool target promoted where the
+    loss's kernel promotes it (Tensor subtraction refuses bool)."""
+    if input.shape != target.shape:
+        from ..ops.shape import broadcast_tensors
+
+        input, target = broadcast_tensors(input, target)
+    if bool_ok and target.dtype is _dtypes.bool_:
+        target = target.to(_dtypes.result_type(input, target))
+    return input - target
+
+
 def _check_sizes(input: Tensor, target: Tensor, name: str) -> None:
     if tuple(input.shape) != tuple(target.shape):
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
@@ -608,14 +653,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     if not (input.dtype.is_floating_point or target.dtype.is_floating_point):
         result = _dtypes.promote_types(input.dtype, target.dtype)
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_legacy(result)}'")
-    return _reduce((input - target) ** 2, reduction)
+    return _reduce(_minus(input, target) ** 2, reduction)
 
 
 @register()
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
             reduction: str = "mean") -> Tensor:
     _check_sizes(input, target, "l1_loss")
-    return _reduce((input - target).abs(), reduction)
+    return _reduce(_minus(input, target, bool_ok=False).abs(), reduction)
 
 
 @register()

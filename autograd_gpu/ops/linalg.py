@@ -284,9 +284,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             xd.__class__ is not np.ndarray and (wd.device != xd.device
                                                 or bd.device != xd.device)):
         raise device_error("linear", tensors)
+    if wd.ndim != 2 or xd.ndim == 0:  # (PyTorch's path for these: x @ W.t() + b)
+        if xd.ndim == 0 or wd.ndim == 0:
+            raise RuntimeError(f"both arguments to linear need to be at least 1D, but they "
+                               f"are {xd.ndim}D and {wd.ndim}D")
+        if wd.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                               f"{wd.ndim}D")
+        out = matmul(input, weight)
+        return out if bias is None else out + bias
     if wd.dtype is not xd.dtype or bd.dtype is not xd.dtype:
         raise _linear_dtype_error(input, weight, bias)
-    if xd.ndim == 0 or xd.shape[-1] != wd.shape[-1] or wd.ndim != 2:
+    if xd.shape[-1] != wd.shape[-1]:
         rows = xd.size // xd.shape[-1] if xd.ndim else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({rows}x{xd.shape[-1] if xd.ndim else 1} and "
