@@ -17,7 +17,7 @@ from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _float_kernel, _minus, _pairs,
                          _reduce, avg_pool2d, conv2d_batched, _dropout_shortcut, _keep_mask,
-                         max_pool2d,                         on_batch, stable_softplus)
+                         max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
