@@ -65,6 +65,8 @@ class CumsumBackward0(Node):
 
     def grad(self, F, g):
         d = self.dim
+        if not len(g.shape):  # (a 0-d input's sum is itself)
+            return (g,)
         return (F.flip(F.cumsum(F.flip(g, (d,)), d), (d,)),)
 
 
@@ -103,6 +105,8 @@ class CumprodBackward0(Node):
 
     def grad(self, F, g, x):
         d = self.dim
+        if not len(g.shape):  # (a 0-d input's product is itself)
+            return (g,)
         out = self.saved_output(F)
 
         def revcumsum(a):

@@ -169,7 +169,8 @@ class VarBackward0(Node):
 
     def grad(self, F, g, x):
         centered = x - F.broadcast_to(F.sum(x, self.dims, True) / self.count, self.shape)
-        scale = 2.0 / builtins.max(self.count - self.correction, 0)
+        dof = builtins.max(self.count - self.correction, 0)
+        scale = 2.0 / dof if dof else float("inf")  # (no degrees of freedom: NaN, as PyTorch)
         return (_expand_back(F, g, self.shape, self.dims, self.keepdim) * centered * scale,)
 
 
@@ -247,8 +248,10 @@ class AmaxBackward0(Node):
             out = F.reshape(out, _kept_shape(self.shape, self.dims))
         mask = x == F.broadcast_to(out, self.shape)
         count = F.broadcast_to(F.cast_like(F.sum(mask, self.dims, True), g), self.shape)
-        return (F.where(mask, _expand_back(F, g, self.shape, self.dims, self.keepdim) / count,
-                        0.0),)
+        # (times the mask, as PyTorch's scale_grad_by_count: a NaN gradient reaches every
+        # element, tied or not)
+        return (_expand_back(F, g, self.shape, self.dims, self.keepdim) / count *
+                F.cast_like(mask, g),)
 
 
 class AminBackward0(AmaxBackward0):
