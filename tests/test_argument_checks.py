@@ -1,0 +1,331 @@
+"""Bad arguments and edge shapes get PyTorch's errors, in PyTorch's order (argument kinds,
+then shapes, then dtypes), and mixed dtypes give PyTorch's values and gradient dtypes. Checked
+against NumPy and finite differences; no PyTorch needed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_gpu as torch
+from autograd_gpu.autograd import gradcheck
+
+F = torch.nn.functional
+
+
+# -- arguments that are not tensors -------------------------------------------------------------
+@pytest.mark.parametrize("call, words", [
+    (lambda t: torch.sin(2), "sin(): argument 'input' (position 1) must be Tensor, not int"),
+    (lambda t: torch.relu(1.5), "relu(): argument 'input' (position 1) must be Tensor, not float"),
+    (lambda t: torch.sum([1, 2]), "sum(): argument 'input' (position 1) must be Tensor, not list"),
+    (lambda t: torch.lgamma(None), "lgamma(): argument 'input' (position 1) must be Tensor, not "
+                                   "NoneType"),
+    (lambda t: torch.atan2(t, 2), "atan2(): argument 'other' (position 2) must be Tensor, not int"),
+    (lambda t: t.atan2(2), "atan2(): argument 'other' (position 1) must be Tensor, not int"),
+    (lambda t: torch.maximum(t, 2.0), "maximum(): argument 'other' (position 2) must be Tensor"),
+    (lambda t: t.hypot(True), "hypot(): argument 'other' (position 1) must be Tensor, not bool"),
+    (lambda t: torch.mm(t, 2), "mm(): argument 'mat2' (position 2) must be Tensor, not int"),
+    (lambda t: torch.matmul(t, 2.5), "matmul(): argument 'other' (position 2) must be Tensor"),
+    (lambda t: torch.cat([t, 2]), "expected Tensor as element 1 in argument 0, but got int"),
+    (lambda t: torch.stack([None, t]), "expected Tensor as element 0 in argument 0, but got "
+                                       "NoneType"),
+    (lambda t: F.cross_entropy(t, True), "cross_entropy_loss(): argument 'target' (position 2) "
+                                         "must be Tensor, not bool"),
+    (lambda t: torch.where(1, t, t), "where() received an invalid combination of arguments - got "
+                                     "(int, Tensor, Tensor)"),
+    (lambda t: torch.lerp(t, 2.0, 0.5), "lerp() received an invalid combination of arguments - "
+                                        "got (Tensor, float, float)"),
+])
+def test_a_number_where_a_tensor_must_be_is_a_type_error(call, words):
+    t = torch.ones(2, 2)
+    with pytest.raises(TypeError) as info:
+        call(t)
+    assert str(info.value).startswith(words)
+
+
+def test_matrix_product_with_a_number_is_pythons_type_error():
+    t = torch.ones(2, 2)
+    for make in (lambda: t @ 2, lambda: 2 @ t):
+        with pytest.raises(TypeError, match="unsupported operand type"):
+            make()
+
+
+# -- shapes before dtypes ---------------------------------------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda a, b: torch.atan2(a, b), lambda a, b: torch.remainder(a, b),
+    lambda a, b: torch.logical_and(a, b), lambda a, b: torch.copysign(a, b),
+    lambda a, b: torch.xlogy(a, b), lambda a, b: torch.nextafter(a, b),
+    lambda a, b: torch.fmax(a, b), lambda a, b: torch.hypot(a, b),
+    lambda a, b: a.div(b, rounding_mode="floor"), lambda a, b: torch.ldexp(a, b),
+])
+def test_shapes_that_do_not_broadcast_are_named_as_pytorch_names_them(call):
+    a, b = torch.ones(2, 3), torch.ones(3, 2)
+    with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match the size of "
+                                           r"tensor b \(2\) at non-singleton dimension 1"):
+        call(a, b)
+
+
+def test_a_kernel_missing_for_a_dtype_is_reported_after_the_shapes():
+    ints, floats = torch.ones(2, 3, dtype=torch.int64), torch.ones(3, 2)
+    with pytest.raises(RuntimeError, match="The size of tensor a"):
+        torch.bitwise_and(floats, ints)  # (a float bitwise op, but the shapes come first)
+    with pytest.raises(NotImplementedError, match="bitwise_and_cpu"):
+        torch.bitwise_and(floats, torch.ones(3, 2, dtype=torch.int64))
+
+
+@pytest.mark.parametrize("a_shape, b_shape, words", [
+    ((2, 3), (2, 2), "mat1 and mat2 shapes cannot be multiplied (2x3 and 2x2)"),
+    ((4, 2, 3), (4, 2, 2), "Expected size for first two dimensions of batch2 tensor"),
+    ((3,), (3,), "dot : expected both vectors to have same dtype, but found Float and Long"),
+    ((2, 3), (3, 2), "expected m1 and m2 to have the same dtype, but got: float != long int"),
+    ((4, 2, 3), (4, 3, 2), "expected scalar type Float but found Long"),
+])
+def test_matmul_names_shapes_before_dtypes(a_shape, b_shape, words):
+    with pytest.raises(RuntimeError) as info:
+        torch.ones(a_shape) @ torch.ones(b_shape, dtype=torch.int64)
+    assert str(info.value).startswith(words)
+
+
+def test_in_place_ops_check_the_leaf_rule_then_the_shape_then_the_dtype():
+    leaf = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        leaf.add_(torch.ones(2, 3))
+    ints = torch.ones(3, dtype=torch.int64)
+    with pytest.raises(RuntimeError, match=r"output with shape \[3\] doesn't match the "
+                                           r"broadcast shape \[2, 3\]"):
+        ints.add_(torch.ones(2, 3))  # (float into int too, but the shape is named first)
+    with pytest.raises(RuntimeError, match="result type Float can't be cast"):
+        ints.add_(torch.ones(3))
+    view_leaf = torch.ones(3).view(1, 3).requires_grad_()
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        view_leaf.mul_(2)
+
+
+# -- integers: wrapping, overflow, alpha --------------------------------------------------------
+def test_python_integers_wrap_into_small_integer_dtypes_in_arithmetic():
+    u = torch.tensor([1, 2, 250], dtype=torch.uint8)
+    base = np.array([1, 2, 250], dtype=np.int64)
+    for got, want in ((u + 300, (base + 300) % 256), (u | -3, (base | -3) % 256),
+                      (u * 1000, (base * 1000) % 256), (u - 1000, (base - 1000) % 256)):
+        assert got.dtype == torch.uint8
+        assert got.tolist() == want.tolist()
+    i8 = torch.tensor([1, 2], dtype=torch.int8)
+    assert (i8 + 200).tolist() == [int(v) for v in (np.array([1, 2]) + 200).astype(np.int8)]
+    with pytest.raises(OverflowError):
+        u + 2 ** 70
+
+
+def test_stored_integers_out_of_range_are_refused_as_pytorch_refuses_them():
+    u = torch.tensor([1, 2], dtype=torch.uint8)
+    assert u.clone().fill_(-3).tolist() == [253, 253]  # (negatives wrap into unsigned types)
+    assert torch.full((2,), -1, dtype=torch.uint8).tolist() == [255, 255]
+    assert u.clamp(min=-3).tolist() == [253, 253]
+    for call in (lambda: u.clone().fill_(300), lambda: u.masked_fill(u > 0, 300),
+                 lambda: torch.full((2,), 200, dtype=torch.int8), lambda: u.clamp(max=300),
+                 lambda: torch.where(u > 1, u, -300)):
+        with pytest.raises(RuntimeError, match="value cannot be converted to type u?int8_t "
+                                               "without overflow"):
+            call()
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8 without "
+                                           "overflow"):
+        torch.tensor([300], dtype=torch.uint8)
+    assert torch.tensor([-1, 5], dtype=torch.uint8).tolist() == [255, 5]
+
+
+def test_alpha_follows_pytorchs_rules():
+    u = torch.tensor([1, 2], dtype=torch.int64)
+    f = torch.tensor([1.5, -2.0])
+    assert torch.add(2, u, alpha=3).tolist() == [5, 8]  # a number plus alpha times a tensor
+    assert torch.sub(2, u, alpha=3).tolist() == [-1, -4]
+    assert torch.add(0.5, u, alpha=0.5).tolist() == [1.0, 1.5]
+    assert torch.rsub(u, 2, alpha=2).tolist() == [0, -2]
+    assert torch.add(u > 0, u > 0, alpha=2).dtype == torch.bool
+    with pytest.raises(RuntimeError, match="For integral input tensors, argument alpha must not "
+                                           "be a floating point number."):
+        torch.add(u, u, alpha=0.5)
+    with pytest.raises(RuntimeError, match="For integral input tensors"):
+        u.clone().sub_(1, alpha=1.0)
+    with pytest.raises(RuntimeError, match="Boolean alpha only supported for Boolean results."):
+        torch.add(f, f, alpha=True)
+    with pytest.raises(RuntimeError, match="The size of tensor a"):
+        torch.add(u, torch.ones(3, dtype=torch.int64), alpha=0.5)  # (shapes come first)
+
+
+# -- dtypes of mixed-dtype results and gradients -------------------------------------------------
+def test_a_gradient_has_its_tensors_dtype_whatever_it_was_multiplied_by():
+    a = torch.tensor([0.5, -1.5, 2.0], requires_grad=True)
+    ints = torch.tensor([1, 2, 3], dtype=torch.int32)
+    (a * ints).sum().backward()
+    assert a.grad.dtype == torch.float32
+    assert a.grad.tolist() == [1.0, 2.0, 3.0]
+    a.grad = None
+    b = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    (a / b).sum().backward()
+    assert (a.grad.dtype, b.grad.dtype) == (torch.float32, torch.float64)
+    np.testing.assert_allclose(b.grad.item(), -np.sum([0.5, -1.5, 2.0]) / 4, rtol=1e-6)
+
+
+def test_atan2_of_broadcast_mixed_dtype_operands_has_finite_difference_gradients():
+    y = torch.tensor([[0.3, -1.2, 2.0]], dtype=torch.float64, requires_grad=True)
+    x = torch.tensor([[1.5], [-0.7]], dtype=torch.float64, requires_grad=True)
+    assert gradcheck(torch.atan2, (y, x))
+    y32 = torch.tensor([0.3, -1.2], requires_grad=True)
+    torch.atan2(y32, torch.tensor(2.0, dtype=torch.float64)).sum().backward()
+    assert y32.grad.dtype == torch.float32
+
+
+@pytest.mark.parametrize("op", [torch.copysign, torch.xlogy, torch.logaddexp, torch.ldexp,
+                                torch.nextafter])
+def test_half_with_small_integers_stays_half_as_pytorch_promotes(op):
+    h = torch.tensor([1.5, -0.5], dtype=torch.float16)
+    i = torch.tensor([2, 3], dtype=torch.int16)
+    assert op(h, i).dtype == torch.float16
+    assert torch.copysign(torch.tensor([1, 2], dtype=torch.int8),
+                          torch.tensor(-1, dtype=torch.int32)).dtype == torch.float32
+
+
+def test_clamp_with_tensor_bounds_promotes_over_all_three():
+    x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    lo = torch.tensor([0.25, 1.0, 3.0], dtype=torch.float16)
+    out = torch.clamp(x, min=lo)
+    assert out.dtype == torch.float16  # (a dimensioned float16 bound beats a 0-d float64)
+    out.sum().backward()
+    assert x.grad.dtype == torch.float64 and x.grad.item() == 2.0
+    with pytest.raises(TypeError, match="clamp\\(\\) received an invalid combination"):
+        torch.clamp(x, min=lo, max=2)
+
+
+def test_cat_promotes_over_the_empty_tensors_it_skips():
+    out = torch.cat([torch.tensor([1, 2], dtype=torch.int32), torch.zeros(0, dtype=torch.float16)])
+    assert out.dtype == torch.float16 and out.tolist() == [1.0, 2.0]
+    with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 0\) cannot be "
+                                           r"concatenated"):
+        torch.cat([torch.tensor(1.0), torch.tensor(2.0)])
+
+
+# -- derivatives PyTorch does not define, and edge cases ----------------------------------------
+def test_floor_divide_has_no_derivative_but_floor_division_has_zero_gradients():
+    a = torch.tensor([[1.5, -2.5, 3.0]], requires_grad=True)
+    b = torch.tensor([0.5, 2.0, -1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not implemented"):
+        (a // b).sum().backward()
+    a.div(b, rounding_mode="floor").sum().backward()
+    assert a.grad.shape == a.shape and b.grad.shape == b.shape
+    assert not a.grad.any() and not b.grad.any()
+
+
+def test_edge_gradients_match_the_formulas():
+    one = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
+    one.var().backward()  # (no degrees of freedom: NaN, not an exception)
+    assert np.isnan(one.grad.item())
+    s = torch.tensor(0.5, requires_grad=True)
+    s.cumsum(0).backward()
+    assert s.grad.item() == 1.0
+    s.grad = None
+    s.cumprod(-1).backward()
+    assert s.grad.item() == 1.0
+    x = torch.tensor([[1.0, 3.0, 3.0]], requires_grad=True)
+    (x.amax(-1) * float("nan")).sum().backward()
+    assert np.isnan(x.grad.numpy()).all()  # (a NaN reaches every element, as PyTorch's product)
+    v = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64, requires_grad=True)
+    assert gradcheck(lambda t: t.T * t, (v,))  # (1-d .T keeps the graph)
+    with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):
+        assert gradcheck(lambda t: t.sum().T * t.sum().mT, (v,))
+
+
+# -- 0-d tensors and dims -----------------------------------------------------------------------
+@pytest.mark.parametrize("call, error, words", [
+    (lambda z: z.sum(2), IndexError, "Dimension out of range (expected to be in range of [-1, 0],"
+                                     " but got 2)"),
+    (lambda z: z.squeeze(1), IndexError, "Dimension out of range"),
+    (lambda z: z.transpose(1, 0), IndexError, "Dimension out of range"),
+    (lambda z: z.select(0, 0), IndexError, "select() cannot be applied to a 0-dim tensor."),
+    (lambda z: z.narrow(0, 0, 1), RuntimeError, "narrow() cannot be applied to a 0-dim tensor."),
+    (lambda z: z.split(1), RuntimeError, "split expects at least a 1-dimensional tensor"),
+    (lambda z: z.chunk(2), RuntimeError, "chunk expects at least a 1-dimensional tensor"),
+    (lambda z: z.unbind(0), IndexError, "Dimension specified as 0 but tensor has no dimensions"),
+    (lambda z: z.roll(1, 0), IndexError, "Dimension specified as 0 but tensor has no dimensions"),
+    (lambda z: z[0], IndexError, "invalid index of a 0-dim tensor."),
+    (lambda z: z[1:], IndexError, "slice() cannot be applied to a 0-dim tensor."),
+    (lambda z: z[[0, 0]], IndexError, "too many indices for tensor of dimension 0"),
+    (lambda z: z.cummax(1), IndexError, "cummax(): Expected reduction dim -1 or 0 for scalar"),
+    (lambda z: z.renorm(2, 0, 1.0), RuntimeError, "renorm: input needs at least 2 dimensions"),
+    (lambda z: z.sum((0, -1)), RuntimeError, "dim 0 appears multiple times in the list of dims"),
+    (lambda z: z.permute(), TypeError, 'permute() missing 1 required positional arguments'),
+])
+def test_a_0d_tensor_takes_dims_0_and_minus_1_only(call, error, words):
+    with pytest.raises(error) as info:
+        call(torch.tensor(2.0))
+    assert str(info.value).startswith(words)
+
+
+def test_a_0d_tensor_reduced_over_its_own_dims_is_itself():
+    z = torch.tensor(2.5)
+    with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
+        assert z.mT is z
+    for out in (z.sum(0), z.amax(-1), z.norm(dim=0), z.movedim(-1, 0), z.flatten(0),
+                z.index_select(0, torch.tensor([0]))):
+        assert out.shape == () or out.shape == (1,)
+        assert out.reshape(-1).tolist() == [2.5]
+
+
+# -- losses -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("inp, target, error, words", [
+    ((2, 3), torch.ones(3, dtype=torch.int64), ValueError,
+     "Expected input batch_size (2) to match target batch_size (3)."),
+    ((2, 3), torch.ones(2, dtype=torch.int32), RuntimeError,
+     "expected target dtype to be Long or Byte, but got Int"),
+    ((3,), torch.ones(2, dtype=torch.int64), ValueError,
+     "For 1D input, 1D target must have size 1, but got target size: 2"),
+    ((3, 1, 2), torch.ones(3, dtype=torch.int64), RuntimeError,
+     "Expected target size [3, 2], got [3]"),
+    ((2, 3), torch.ones(2, 2, dtype=torch.int64), RuntimeError,
+     "0D or 1D target tensor expected, multi-target not supported"),
+    ((2, 3), torch.ones(2, 3, dtype=torch.int64), RuntimeError,
+     "Expected floating point type for target with class probabilities, got Long"),
+    ((), torch.ones(2, dtype=torch.int64), IndexError, "Dimension out of range"),
+])
+def test_cross_entropy_checks_in_pytorchs_order(inp, target, error, words):
+    with pytest.raises(error) as info:
+        F.cross_entropy(torch.ones(inp), target)
+    assert str(info.value).startswith(words)
+
+
+def test_cross_entropy_of_nothing_is_nan_and_probability_targets_match_the_formula():
+    assert np.isnan(F.cross_entropy(torch.zeros(0), torch.zeros(0)).item())
+    x = torch.tensor([[1.0, -0.5, 2.0], [0.1, 0.2, -1.0]], dtype=torch.float64)
+    p = torch.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]], dtype=torch.float64)
+    xn = x.numpy()
+    logp = xn - np.log(np.exp(xn).sum(1, keepdims=True))
+    np.testing.assert_allclose(F.cross_entropy(x, p).item(), -(logp * p.numpy()).sum() / 2)
+
+
+def test_hinge_embedding_and_kl_div_follow_pytorchs_formulas_for_any_target():
+    x = torch.tensor([0.3, -1.2, 2.0, 0.7], dtype=torch.float64)
+    t = torch.tensor([1.0, -1.0, 0.0, 2.0], dtype=torch.float64)
+    xn, tn = x.numpy(), t.numpy()
+    want = np.where(tn != -1, xn, 0) + np.where(tn != 1, np.maximum(1 - xn, 0), 0)
+    np.testing.assert_allclose(F.hinge_embedding_loss(x, t, reduction="none").numpy(), want)
+    with np.errstate(invalid="ignore"):  # (the log of a negative target: NaN, as PyTorch's)
+        assert np.isnan(F.kl_div(x, -t.abs() - 0.5, reduction="sum").item())
+
+
+def test_elementwise_losses_broadcast_before_they_promote():
+    a = torch.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
+    target = torch.tensor(-1.0, dtype=torch.float64)
+    for loss in (F.mse_loss, F.l1_loss, F.smooth_l1_loss, F.huber_loss):
+        with pytest.warns(UserWarning, match="target size"):
+            out = loss(a, target) if loss is not F.huber_loss else loss(a, target)
+        assert out.dtype == torch.float64  # (the 0-d target, broadcast, takes part)
+    mask = torch.tensor([True, False])
+    assert F.mse_loss(torch.tensor([0.5, 0.5]), mask, reduction="sum").item() == 0.5
+    with pytest.raises(RuntimeError, match="Subtraction, the `-` operator, with a bool tensor"):
+        F.l1_loss(torch.tensor([0.5, 0.5]), mask)
+
+
+def test_linear_with_a_vector_weight_is_a_dot_product():
+    x = torch.tensor([[1.0, 2.0], [3.0, -1.0]], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([0.5, -2.0], dtype=torch.float64, requires_grad=True)
+    np.testing.assert_allclose(F.linear(x, w).detach().numpy(), x.detach().numpy() @ [0.5, -2.0])
+    assert gradcheck(F.linear, (x, w))
+    with pytest.raises(RuntimeError, match="both arguments to linear need to be at least 1D"):
+        F.linear(x, torch.tensor(1.0, dtype=torch.float64))
