@@ -774,6 +774,19 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
     return total / n
 
 
+class _NoDerivative(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        raise NotImplementedError(f"the derivative for '{self.op}' is not implemented.")
+
+
+# unique's nodes, named as PyTorch names them; their backward raises PyTorch's error
+_UNIQUE_NODES = {dim: type(name, (_NoDerivative,), {"__slots__": (), "op": op})
+                 for dim, name, op in ((False, "Unique2Backward0", "_unique2"),
+                                       (True, "UniqueDimBackward0", "unique_dim"))}
+
+
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
            return_counts: bool = False, dim=None):
     """The distinct values (sorted), optionally with each element's position among them
@@ -791,6 +804,8 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
                                             return_counts=True)
         inverse = inverse.reshape(input._data.shape)
     out = [_wrap(values)]
+    if recording(input):  # (a graph whose backward says there is no derivative, as PyTorch's)
+        out[0] = record(_UNIQUE_NODES[dim is not None], values, (input,))
     if return_inverse:
         out.append(_wrap(inverse.astype(np.int64)))
     if return_counts:

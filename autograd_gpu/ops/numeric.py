@@ -61,18 +61,43 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(x / (1 - x)), x first clamped to [eps, 1 - eps] when eps is given."""
     x = _floating(input)
     if eps is not None:
-        x = x.clamp(eps, 1 - eps)
-    return (x / (1 - x)).log()
+        return (x.clamp(eps, 1 - eps) / (1 - x.clamp(eps, 1 - eps))).log()
+    with no_grad():  # (outside [0, 1] PyTorch's gradient is NaN, as the value is)
+        inside = where((x < 0) | (x > 1), float("nan"), x * 0 + 1)
+    return (x / (1 - x)).log() * inside
+
+
+class XlogyBackward0(Node):
+    """PyTorch's derivatives: log(y) for x (0 where x is 0 and y is not positive), x / y for
+    y (NaN at 0 / 0)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, y):
+        gx = g * F.where((x == 0) & (y <= 0), 0.0, F.log(y))
+        return gx, g * x / y
 
 
 @register()
 @method("xlogy")
 def xlogy(input, other) -> Tensor:
-    """x * log(y), 0 where x is 0 (unless y is NaN), with finite gradients there."""
+    """x * log(y), 0 where x is 0 (unless y is NaN)."""
+    from ._core import reduce_info
+    from .pointwise import tensor_pair
+
     x, y = _float_pair(*_pair(input, other))
-    with no_grad():
-        zero = (x == 0) & ~isnan(y)
-    return where(zero, 0.0, x * where(zero, 1.0, y).log())
+    x, y = tensor_pair("xlogy", x, y)
+    xd, yd = x._data, y._data
+    xp = backends.of(xd).xp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = xp.where((xd == 0) & ~xp.isnan(yd), xd.dtype.type(0), xd * xp.log(yd))
+    out = xp.asarray(out, dtype=xd.dtype)
+    if recording(x, y):
+        res = record(XlogyBackward0, out, (x, y), (x, y))
+        res._edge[0]._reduce = reduce_info(xd.shape, yd.shape, out.shape, xd.dtype, yd.dtype,
+                                           out.dtype)
+        return res
+    return _wrap(out)
 
 
 @register()

@@ -1044,8 +1044,9 @@ def number_tensor(number, other: Tensor) -> Tensor:
     """A Python number on the left of a tensor op, as a 0-d tensor of the result's kind on
     the tensor's device."""
     scalar = _scalar(number)
-    return _wrap(backends.of(other._data).xp.asarray(
-        scalar, dtype=_dtypes.result_type(other, scalar).np))
+    dt = _dtypes.result_type(other, scalar).np
+    return _wrap(backends.of(other._data).xp.asarray(_dtypes.scalar_for(scalar, dt, False),
+                                                     dtype=dt))
 
 
 def _mod(name: str, input: Tensor, other, floor: bool) -> Tensor:
