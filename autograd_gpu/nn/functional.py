@@ -585,8 +585,13 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if not isinstance(target, Tensor):
         raise not_tensor("cross_entropy_loss", "target", 2, target)
+    xd, td = input._data, target._data
+    if (label_smoothing == 0.0 and weight is None and xd.ndim == 2 and td.ndim == 1 and
+            td.dtype == np.int64 and td.shape[0] == xd.shape[0]):
+        # (the common case, every check passed: a batch of class indices)
+        return cross_entropy_indices(input, target, ignore_index, reduction)
     class_dim = 0 if input.dim() == 1 else 1
-    if input.shape == target.shape:  # class probabilities (PyTorch's test: equal shapes)
+    if xd.shape == td.shape:  # class probabilities (PyTorch's test: equal shapes)
         if not target.dtype.is_floating_point:
             raise RuntimeError(f"Expected floating point type for target with class "
                                f"probabilities, got {_legacy(target.dtype)}")
