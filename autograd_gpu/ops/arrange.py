@@ -538,6 +538,9 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     if dim is None:
         flat = input.reshape(-1)
         return nanmedian(flat, 0).values if flat.numel() else flat.sum() * float("nan")
+    d = _wrap_dim(dim, input.dim())
+    if input.dim() and input.shape[d] == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     d, moved, rows = _rows(input, dim)
     idx = np.zeros(rows.shape[0], np.int64)
     for r, row in enumerate(rows):

@@ -676,6 +676,8 @@ def _median_all(input: Tensor) -> Tensor:
 def _median_dim(input: Tensor, dim: int, keepdim: bool):
     d = _wrap_dim(dim, max(input.dim(), 1))
     n = input.shape[d] if input.dim() else 1
+    if n == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     return _median(*_kth(input, (n - 1) // 2, d, keepdim, nan_wins=True))
 
 
