@@ -19,8 +19,8 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool, fn_name: str) 
     if len(grads) == 0:
         grads = (None,) * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"{fn_name}: got {len(grads)} gradients for {len(outputs)} "
-                           f"outputs; pass one gradient per output (None for scalars)")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients ({fn_name}: "
+                           f"pass one gradient per output, None for a scalar)")
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if g is None:
