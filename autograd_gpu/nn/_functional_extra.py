@@ -324,10 +324,19 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     return stack(rows, -2)
 
 
+_NOT_2D_OR_3D = {  # (each 1-d op's own words for an input that is not 2-d or 3-d)
+    "max_pool1d": "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
+                  "size for input, but got:{shape}",
+    "avg_pool1d": "Expected 2 to 3 dimensions, but got {dim}-dimensional tensor for argument #1 "
+                  "'self' (while checking arguments for avg_pool1d)",
+}
+
+
 def _as_2d(input: Tensor, name: str) -> Tensor:
     if input.dim() not in (2, 3):
-        raise RuntimeError(f"{name}: Expected 2D (unbatched) or 3D (batched) input, but got "
-                           f"input of size: {list(input.shape)}")
+        words = _NOT_2D_OR_3D.get(name, f"{name}: Expected 2D (unbatched) or 3D (batched) "
+                                        f"input, but got input of size: {{shape}}")
+        raise RuntimeError(words.format(shape=list(input.shape), dim=input.dim()))
     return input.unsqueeze(-2)
 
 
@@ -336,6 +345,12 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
            dilation=1, groups: int = 1) -> Tensor:
     _as_2d(input, "conv1d")
     _conv_dtypes(input, weight, bias)
+    channels = input.shape[-2]
+    if weight.dim() == 3 and channels != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have "
+                           f"{weight.shape[1] * groups} channels, but got {channels} channels "
+                           f"instead")
     return on_batch(_conv1d, input, 3, weight, bias, stride, padding, dilation, groups)
 
 

@@ -140,6 +140,10 @@ def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
     if input.dim() == 3:
         return input.unsqueeze(0), True
     if input.dim() != 4:
+        if name == "max_pool2d":
+            raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+        if input.dim() < 3:
+            _wrap_dim(-3, input.dim())  # (PyTorch's avg_pool2d fails reading dim -3)
         raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got "
                            f"{input.dim()}D")
     return input, False
