@@ -329,3 +329,16 @@ def test_linear_with_a_vector_weight_is_a_dot_product():
     assert gradcheck(F.linear, (x, w))
     with pytest.raises(RuntimeError, match="both arguments to linear need to be at least 1D"):
         F.linear(x, torch.tensor(1.0, dtype=torch.float64))
+
+
+def test_a_convolution_whose_groups_do_not_divide_its_weight_is_refused_not_computed():
+    for conv, x, w in ((F.conv1d, torch.ones(1, 4, 6), torch.ones(3, 2, 3)),
+                       (F.conv2d, torch.ones(1, 4, 5, 5), torch.ones(3, 2, 3, 3)),
+                       (F.conv3d, torch.ones(1, 4, 5, 5, 5), torch.ones(3, 2, 3, 3, 3))):
+        with pytest.raises(RuntimeError, match="Given groups=2, expected weight to be divisible "
+                                               "by 2 at dimension 0"):
+            conv(x, w, groups=2)
+    with pytest.raises(ValueError, match="^out_channels must be divisible by groups"):
+        torch.nn.Conv2d(4, 3, 3, groups=2)
+    with pytest.raises(ValueError, match="^in_channels must be divisible by groups"):
+        torch.nn.Conv2d(3, 4, 3, groups=2)

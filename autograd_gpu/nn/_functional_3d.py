@@ -12,8 +12,8 @@ from ..ops._core import register
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor
 from ._functional_extra import _averaging_matrix
-from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, conv2d_batched,
-                         max_pool2d, on_batch, pad)
+from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, check_groups,
+                         conv2d_batched, max_pool2d, on_batch, pad)
 
 
 def _check_dims(input: Tensor, name: str, what: str = "input") -> None:
@@ -28,11 +28,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     _check_dims(input, "conv3d")
     _conv_dtypes(input, weight, bias)
     x = input if input.dim() == 5 else input.unsqueeze(0)
-    c, cg = x.shape[1], weight.shape[1]
-    if c != cg * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
-                           f"expected input{list(x.shape)} to have {cg * groups} channels, "
-                           f"but got {c} channels instead")
+    check_groups(x, weight, groups)
     if isinstance(padding, str):
         before, after = _same_padding(padding, tuple(weight.shape[2:]), _pairs(dilation, 3),
                                       _pairs(stride, 3))

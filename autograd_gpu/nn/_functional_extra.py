@@ -16,8 +16,8 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _float_kernel, _minus, _pairs,
-                         _reduce, avg_pool2d, conv2d_batched, _dropout_shortcut, _keep_mask,
-                         max_pool2d, on_batch, stable_softplus)
+                         _reduce, avg_pool2d, check_groups, conv2d_batched, _dropout_shortcut,
+                         _keep_mask, max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -345,12 +345,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
            dilation=1, groups: int = 1) -> Tensor:
     _as_2d(input, "conv1d")
     _conv_dtypes(input, weight, bias)
-    channels = input.shape[-2]
-    if weight.dim() == 3 and channels != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
-                           f"expected input{list(input.shape)} to have "
-                           f"{weight.shape[1] * groups} channels, but got {channels} channels "
-                           f"instead")
+    if weight.dim() == 3:
+        check_groups(input if input.dim() == 3 else input.unsqueeze(0), weight, groups)
     return on_batch(_conv1d, input, 3, weight, bias, stride, padding, dilation, groups)
 
 

@@ -82,6 +82,19 @@ def on_batch(op, input: Tensor, batched_dims: int, *args) -> Tensor:
     return op(input, *args)
 
 
+def check_groups(input: Tensor, weight: Tensor, groups: int) -> None:
+    """A convolution's weight against its groups and input channels (batched input)."""
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{list(weight.shape)}] "
+                           f"instead")
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(input.shape)} to have "
+                           f"{weight.shape[1] * groups} channels, but got {input.shape[1]} "
+                           f"channels instead")
+
+
 @one_node("ConvolutionBackward0", "input", "weight", "bias")
 def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
                    dilation, groups: int) -> Tensor:
@@ -89,10 +102,7 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
     matrix product."""
     n, c, h, w = input.shape
     o, cg, kh, kw = weight.shape
-    if c != cg * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
-                           f"expected input{list(input.shape)} to have {cg * groups} channels, "
-                           f"but got {c} channels instead")
+    check_groups(input, weight, groups)
     if isinstance(padding, str):
         padding, after = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
         if after != padding:  # an even kernel: the extra row and column go after
