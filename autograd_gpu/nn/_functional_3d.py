@@ -12,8 +12,8 @@ from ..ops._core import register
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor
 from ._functional_extra import _averaging_matrix
-from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, check_groups,
-                         conv2d_batched, max_pool2d, on_batch, pad)
+from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, check_conv_size,
+                         check_groups, conv2d_batched, max_pool2d, on_batch, pad)
 
 
 def _check_dims(input: Tensor, name: str, what: str = "input") -> None:
@@ -28,7 +28,10 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     _check_dims(input, "conv3d")
     _conv_dtypes(input, weight, bias)
     x = input if input.dim() == 5 else input.unsqueeze(0)
-    check_groups(x, weight, groups)
+    check_groups(x, weight, groups, bias)
+    check_conv_size(x.shape[2:], weight.shape[2:],
+                    padding if isinstance(padding, str) else _pairs(padding, 3),
+                    _pairs(dilation, 3))
     if isinstance(padding, str):
         before, after = _same_padding(padding, tuple(weight.shape[2:]), _pairs(dilation, 3),
                                       _pairs(stride, 3))

@@ -15,9 +15,9 @@ from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _check_sizes, _conv_dtypes, _float_kernel, _minus, _pairs,
-                         _reduce, avg_pool2d, check_groups, conv2d_batched, _dropout_shortcut,
-                         _keep_mask, max_pool2d, on_batch, stable_softplus)
+from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
+                         _keep_mask, _minus, _pairs, _reduce, avg_pool2d, check_conv_size,
+                         check_groups, conv2d_batched, max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -346,7 +346,10 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     _as_2d(input, "conv1d")
     _conv_dtypes(input, weight, bias)
     if weight.dim() == 3:
-        check_groups(input if input.dim() == 3 else input.unsqueeze(0), weight, groups)
+        check_groups(input if input.dim() == 3 else input.unsqueeze(0), weight, groups, bias)
+        check_conv_size(input.shape[-1:], weight.shape[-1:],
+                        padding if isinstance(padding, str) else _pairs(padding, 1),
+                        _pairs(dilation, 1))
     return on_batch(_conv1d, input, 3, weight, bias, stride, padding, dilation, groups)
 
 
@@ -604,10 +607,7 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
     x = input
     n, c_in, h, w = x.shape
     _, c_out_g, kh, kw = weight.shape
-    if c_in != weight.shape[0]:
-        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected "
-                           f"input{list(x.shape)} to have {weight.shape[0]} channels, but got "
-                           f"{c_in} channels instead")
+    check_groups(x, weight, groups, bias, transposed=True)
     (sh, sw), (ph, pw), (oph, opw), (dh, dw) = (_pairs(v) for v in (stride, padding,
                                                                     output_padding, dilation))
     if (oph >= sh and oph >= dh) or (opw >= sw and opw >= dw):
@@ -617,6 +617,9 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
                            f"dilation_width: {dw}")
     out_h = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     out_w = (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
+    if out_h <= 0 or out_w <= 0:
+        raise RuntimeError(f"Given input size per channel: ({h} x {w}). Calculated output size "
+                           f"per channel: ({out_h} x {out_w}). Output size is too small")
     from .functional import fold
 
     outs = []

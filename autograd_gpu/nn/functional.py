@@ -82,17 +82,44 @@ def on_batch(op, input: Tensor, batched_dims: int, *args) -> Tensor:
     return op(input, *args)
 
 
-def check_groups(input: Tensor, weight: Tensor, groups: int) -> None:
-    """A convolution's weight against its groups and input channels (batched input)."""
-    if weight.shape[0] % groups:
+def check_conv_size(spatial, kernel, padding, dilation) -> None:
+    """Every padded input extent must hold the dilated kernel (PyTorch's words, one size per
+    spatial dim of the convolution as called). 'valid' pads nothing; 'same' counts its
+    symmetric part, as PyTorch checks before padding the odd remainder."""
+    if isinstance(padding, str):
+        padding = [0 if padding == "valid" else d * (k - 1) // 2
+                   for k, d in zip(kernel, dilation)]
+    padded = [s + 2 * p for s, p in zip(spatial, padding)]
+    reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(p < r for p, r in zip(padded, reach)):
+        raise RuntimeError(f"Calculated padded input size per channel: "
+                           f"({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, reach))}). Kernel size can't be greater "
+                           f"than actual input size")
+
+
+def check_groups(input: Tensor, weight: Tensor, groups: int, bias: Tensor | None = None,
+                 transposed: bool = False) -> None:
+    """A convolution's weight against its groups, the input's channels and the bias (batched
+    input), in PyTorch's order and words."""
+    w = list(weight.shape)
+    if w[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
+                           f"dimension 0, but got weight of size {w} instead")
+    if w[0] % groups:
         raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
-                           f"at dimension 0, but got weight of size [{list(weight.shape)}] "
-                           f"instead")
-    if input.shape[1] != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
-                           f"expected input{list(input.shape)} to have "
-                           f"{weight.shape[1] * groups} channels, but got {input.shape[1]} "
-                           f"channels instead")
+                           f"at dimension 0, but got weight of size [{w}] instead")
+    channels = w[0] if transposed else w[1] * groups
+    given = f"Given transposed=1, weight of size {w}" if transposed else \
+        f"Given groups={groups}, weight of size {w}"
+    if input.shape[1] != channels:
+        raise RuntimeError(f"{given}, expected input{list(input.shape)} to have {channels} "
+                           f"channels, but got {input.shape[1]} channels instead")
+    outputs = w[1] * groups if transposed else w[0]
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != outputs):
+        raise RuntimeError(f"{given if transposed else f'Given weight of size {w}'}, expected "
+                           f"bias to be 1-dimensional with {outputs} elements, but got bias of "
+                           f"size {list(bias.shape)} instead")
 
 
 @one_node("ConvolutionBackward0", "input", "weight", "bias")
@@ -102,7 +129,9 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
     matrix product."""
     n, c, h, w = input.shape
     o, cg, kh, kw = weight.shape
-    check_groups(input, weight, groups)
+    check_groups(input, weight, groups, bias)
+    check_conv_size((h, w), (kh, kw), padding if isinstance(padding, str) else _pairs(padding),
+                    _pairs(dilation))
     if isinstance(padding, str):
         padding, after = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
         if after != padding:  # an even kernel: the extra row and column go after
@@ -110,11 +139,6 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
             n, c, h, w = input.shape
     args = ((kh, kw), dilation, padding, stride)
     (dh, dw), (ph, pw), (sh, sw) = _pairs(dilation), _pairs(padding), _pairs(stride)
-    if h + 2 * ph < dh * (kh - 1) + 1 or w + 2 * pw < dw * (kw - 1) + 1:
-        raise RuntimeError(f"Calculated padded input size per channel: ({h + 2 * ph} x "
-                           f"{w + 2 * pw}). Kernel size: ({dh * (kh - 1) + 1} x "
-                           f"{dw * (kw - 1) + 1}). Kernel size can't be greater than actual "
-                           f"input size")
     oh = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
     ow = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     outs = []
@@ -159,13 +183,16 @@ def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
     return input, False
 
 
-def _pool_args(kernel_size, stride, padding):
+def _pool_args(kernel_size, stride, padding, dilation=1):
     """Pooling's stride (the kernel by default) after PyTorch's padding check."""
-    (kh, kw), (ph, pw) = _pairs(kernel_size), _pairs(padding)
-    for p, k in ((ph, kh), (pw, kw)):
-        if p > k // 2:  # (PyTorch names the first dimension that fails)
+    (kh, kw), (ph, pw), (dh, dw) = _pairs(kernel_size), _pairs(padding), _pairs(dilation)
+    for p, k, d in ((ph, kh, dh), (pw, kw, dw)):
+        if p > (d * (k - 1) + 1) // 2:  # (PyTorch names the first dimension that fails)
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                               f"pad={p}, kernel_size={k} and dilation=1")
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    if ph > kh // 2 or pw > kw // 2:  # (then the kernel itself, as PyTorch's shape check)
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but "
+                           f"got padW = {pw}, padH = {ph}, kW = {kw}, kH = {kh}")
     return kernel_size if stride is None or stride == [] else stride
 
 
@@ -175,7 +202,7 @@ def _windows(input: Tensor, kernel_size, stride, padding, fill, ceil_mode: bool 
     `after_fill` where ceil_mode's last windows reach past the padding)."""
     n, c, h, w = input.shape
     stride = _pool_args(kernel_size, stride, padding)
-    geom = _geometry(h, w, kernel_size, 1, padding, stride, ceil_mode)
+    geom = _geometry(h, w, kernel_size, 1, padding, stride, ceil_mode, c)
     kh, kw, dh, dw, ph, pw, sh, sw, oh, ow = geom
     hp, wp = _extent(geom, h, w)
     x = input.reshape(n * c, 1, h, w)
@@ -191,7 +218,7 @@ def _windows(input: Tensor, kernel_size, stride, padding, fill, ceil_mode: bool 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     x, unbatched = _pool_input(input, "max_pool2d")
-    stride = _pool_args(kernel_size, stride, padding)
+    stride = _pool_args(kernel_size, stride, padding, dilation)
     out = max_pool2d_op(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     if unbatched:
         return (out[0].squeeze(0), out[1].squeeze(0)) if return_indices else out.squeeze(0)

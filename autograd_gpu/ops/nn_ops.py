@@ -172,12 +172,17 @@ def pooled_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool = Fal
 
 
 def _geometry(h: int, w: int, kernel, dilation, padding, stride,
-              ceil_mode: bool = False) -> tuple:
+              ceil_mode: bool = False, channels: int | None = None) -> tuple:
+    """Window geometry; an output with no element is PyTorch's error (pooling, which passes
+    `channels`, names them as its kernels do)."""
     (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (kernel, dilation, padding,
                                                                    stride))
     oh = pooled_size(h, kh, sh, ph, dh, ceil_mode)
     ow = pooled_size(w, kw, sw, pw, dw, ceil_mode)
     if oh <= 0 or ow <= 0:
+        if channels is not None:
+            raise RuntimeError(f"Given input size: ({channels}x{h}x{w}). Calculated output "
+                               f"size: ({channels}x{oh}x{ow}). Output size is too small")
         raise RuntimeError(f"Given input size per channel: ({h} x {w}). Calculated output size "
                            f"per channel: ({oh} x {ow}). Output size is too small")
     return kh, kw, dh, dw, ph, pw, sh, sw, oh, ow
@@ -313,15 +318,7 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation,
     return_indices also each maximum's flat index in its (H, W) plane, as PyTorch gives."""
     x = input._data
     n, c, h, w = x.shape
-    try:
-        geom = _geometry(h, w, kernel_size, dilation, padding, stride, ceil_mode)
-    except RuntimeError:  # (pooling words the same check its own way)
-        (kh, kw), (dh, dw), (ph, pw), (sh, sw) = (_pairs(v) for v in (
-            kernel_size, dilation, padding, stride))
-        oh = pooled_size(h, kh, sh, ph, dh, ceil_mode)
-        ow = pooled_size(w, kw, sw, pw, dw, ceil_mode)
-        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{oh}x{ow}). Output size is too small") from None
+    geom = _geometry(h, w, kernel_size, dilation, padding, stride, ceil_mode, c)
     best, winner = fused(backends.of(x), "max_pool2d_windows", x, geom)
     if recording(input):
         res = record(MaxPool2DWithIndicesBackward0, best, (input,))
