@@ -450,8 +450,16 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                                   f"nearest-exact, area, linear, bilinear, bicubic, trilinear "
                                   f"are)")
     spatial = input.dim() - 2
-    if mode == "bicubic" and spatial != 2:
-        raise NotImplementedError(f"Got {input.dim()}D input, but bicubic mode needs 4D input")
+    if not 1 <= spatial <= 3 or (mode == "bicubic" and spatial != 2):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+                                  f"{input.dim()}D) for the modes: nearest | linear | bilinear "
+                                  f"| bicubic | trilinear | lanczos | area | nearest-exact (got "
+                                  f"{mode})")
+    if isinstance(size, (tuple, list)) and len(size) != spatial:
+        raise ValueError(f"Input and output must have the same number of spatial dimensions, "
+                         f"but got input with spatial dimensions of {list(input.shape[2:])} and "
+                         f"output size of {size}. Please provide input tensor in (N, C, d1, d2, "
+                         f"...,dK) format and output size in (o1, o2, ...,oK) format.")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
@@ -462,19 +470,22 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode in _LINEAR_MODES and spatial != _LINEAR_MODES[mode]:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
                                   f"{_LINEAR_MODES[mode] + 2}D input")
-    if spatial < 1:
-        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                         f"{input.dim()}D) for the modes: nearest")
     in_sizes = tuple(input.shape[2:])
     if size is not None:
         out_sizes = _pairs(size, spatial)
-        scales = [i / o for i, o in zip(in_sizes, out_sizes)]
+        scales = [i / o if o else 0.0 for i, o in zip(in_sizes, out_sizes)]
     else:
         factors = _pairs(scale_factor, spatial)
         out_sizes = tuple(int(math.floor(i * f)) for i, f in zip(in_sizes, factors))
         scales = [1.0 / f if not recompute_scale_factor else i / o
                   for i, o, f in zip(in_sizes, out_sizes, factors)]
     k = len(out_sizes)
+    if mode != "area" and (min(out_sizes) <= 0 or min(in_sizes) <= 0):
+        axes = "DHW"[3 - k:]
+        shown = [", ".join(f"{a}: {v}" for a, v in zip(axes, sizes))
+                 for sizes in (in_sizes, out_sizes)]
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
+                           f"({shown[0]}){' and' if k == 1 else ''} output ({shown[1]})")
     name = (f"AdaptiveAvgPool{k}D" if mode == "area" else
             f"Upsample{_RESIZE_NAMES[mode]}{k}D")
     return call_as_one_node(name + "Backward0", ("input",), _resize, input, in_sizes,
