@@ -342,3 +342,82 @@ def test_a_convolution_whose_groups_do_not_divide_its_weight_is_refused_not_comp
         torch.nn.Conv2d(4, 3, 3, groups=2)
     with pytest.raises(ValueError, match="^in_channels must be divisible by groups"):
         torch.nn.Conv2d(3, 4, 3, groups=2)
+
+
+def test_convolution_checks_come_in_pytorchs_order_and_words():
+    x = torch.ones(1, 4, 5, 5)
+    with pytest.raises(RuntimeError, match=r"^Given groups=2, expected weight to be at least 2 at "
+                                           r"dimension 0, but got weight of size \[1, 2, 3, 3\]"):
+        F.conv2d(x, torch.ones(1, 2, 3, 3), groups=2)
+    with pytest.raises(RuntimeError, match=r"^Given weight of size \[2, 4, 3, 3\], expected bias "
+                                           r"to be 1-dimensional with 2 elements, but got bias "
+                                           r"of size \[3\]"):
+        F.conv2d(x, torch.ones(2, 4, 3, 3), torch.ones(3))
+    with pytest.raises(RuntimeError, match=r"^Given transposed=1, weight of size \[4, 1, 3, 3\], "
+                                           r"expected bias to be 1-dimensional with 2 elements"):
+        F.conv_transpose2d(x, torch.ones(4, 1, 3, 3), torch.ones(1), groups=2)
+    with pytest.raises(RuntimeError, match=r"^Given input size per channel: \(1 x 1\). "
+                                           r"Calculated output size per channel: \(-1 x -1\)"):
+        F.conv_transpose2d(torch.ones(1, 1, 1, 1), torch.ones(1, 1, 1, 1), padding=1)
+    for conv, inp, w, sizes in (
+            (F.conv1d, torch.ones(1, 1, 2), torch.ones(1, 1, 3), r"\(2\). Kernel size: \(3\)"),
+            (F.conv3d, torch.ones(1, 1, 4, 1, 4), torch.ones(1, 1, 2, 2, 2),
+             r"\(4 x 1 x 4\). Kernel size: \(2 x 2 x 2\)")):
+        with pytest.raises(RuntimeError, match="^Calculated padded input size per channel: " +
+                                               sizes):
+            conv(inp, w)
+
+
+def test_pooling_and_resizing_errors_name_what_pytorch_names():
+    x = torch.ones(1, 5, 5)
+    with pytest.raises(RuntimeError, match="pad=1, kernel_size=1 and dilation=2"):
+        F.max_pool2d(x, 1, padding=1, dilation=2)
+    with pytest.raises(RuntimeError, match="padW = 2, padH = 2, kW = 3, kH = 3"):
+        F.max_pool2d(x, 3, padding=2, dilation=2)  # (within the dilated kernel, not the kernel)
+    with pytest.raises(RuntimeError, match=r"^Given input size: \(1x1x5\). Calculated output "
+                                           r"size: \(1x0x2\)"):
+        F.avg_pool2d(torch.ones(1, 1, 5), 2)
+    with pytest.raises(RuntimeError, match="^non-empty 3D or 4D"):
+        F.max_pool2d(torch.ones(4), 2)
+    with pytest.raises(RuntimeError, match=r"output \(H: 0, W: 3\)"):
+        F.interpolate(torch.ones(1, 2, 1, 6), scale_factor=0.5)
+    with pytest.raises(ValueError, match="same number of spatial dimensions"):
+        F.interpolate(torch.ones(1, 2, 3), size=(4, 3))
+    with pytest.raises(NotImplementedError, match=r"\(got 3D\) for the modes: .* \(got bicubic\)"):
+        F.interpolate(torch.ones(1, 2, 3), scale_factor=2, mode="bicubic")
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_xlogy_and_logit_gradients_at_their_edges():
+    x = torch.tensor([0.0, 0.0, 0.0, 2.0, 0.5], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([0.0, 8.0, -1.0, 0.0, 3.0], dtype=torch.float64, requires_grad=True)
+    torch.xlogy(x, y).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, np.log(8.0), 0.0, -np.inf, np.log(3.0)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want_y = x.detach().numpy() / y.detach().numpy()
+    np.testing.assert_allclose(y.grad.numpy(), want_y)  # (NaN at 0 / 0, inf at 2 / 0)
+    inner_x = torch.tensor([0.3, 1.5], dtype=torch.float64, requires_grad=True)
+    inner_y = torch.tensor([2.0, 0.7], dtype=torch.float64, requires_grad=True)
+    assert gradcheck(torch.xlogy, (inner_x, inner_y))
+    p = torch.tensor([-0.5, 0.25, 1.5], dtype=torch.float64, requires_grad=True)
+    torch.logit(p).sum().backward()
+    assert np.isnan(p.grad[0].item()) and np.isnan(p.grad[2].item())
+    np.testing.assert_allclose(p.grad[1].item(), 1 / (0.25 * 0.75))
+    q = torch.tensor([0.05, 0.5], dtype=torch.float64, requires_grad=True)
+    torch.logit(q, eps=0.1).sum().backward()
+    np.testing.assert_allclose(q.grad.numpy(), [0.0, 4.0])
+
+
+def test_unique_has_no_derivative_and_says_so_at_backward():
+    x = torch.tensor([1.0, 2.0, 1.0], requires_grad=True)
+    u = torch.unique(x)
+    assert u.requires_grad and u.grad_fn.name() == "Unique2Backward0"
+    with pytest.raises(NotImplementedError, match="the derivative for '_unique2' is not "
+                                                  "implemented."):
+        u.sum().backward()
+
+
+def test_median_of_an_empty_dim_is_an_index_error():
+    for call in (lambda: torch.zeros(2, 0).median(1), lambda: torch.zeros(0).nanmedian(0)):
+        with pytest.raises(IndexError, match="median\\(\\): Expected reduction dim"):
+            call()
