@@ -74,8 +74,11 @@ def _host_array(data, exact: bool = False):
         except ValueError:
             raise _ragged_error(plain) from None
         if arr.dtype == object:
-            raise TypeError("tensor(): nested data must be numbers, lists or tensors of equal "
-                            "length")
+            odd = [v for v in arr.reshape(-1) if not isinstance(v, numbers.Number)]
+            if not odd or isinstance(odd[0], (str, list, tuple, np.ndarray)):
+                raise TypeError("tensor(): nested data must be numbers, lists or tensors of "
+                                "equal length")
+            raise RuntimeError(f"Could not infer dtype of {type(odd[0]).__name__}")
         if typed:
             return arr.astype(np.result_type(*typed)) if arr.size else arr
         return arr if exact else _python_typed(arr)
@@ -86,7 +89,9 @@ def _host_array(data, exact: bool = False):
             np.asarray(data, dtype=_dtypes.scalar_dtype(data).np)
     if hasattr(data, "__array__") or hasattr(data, "__cuda_array_interface__"):
         return data
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def _plain(data, typed: list):
@@ -278,6 +283,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None,
         requires_grad: bool = False) -> Tensor:
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     backend = backends.get(device)
     with _on(backend):
         data = backend.xp.eye(n, n if m is None else m,
@@ -296,11 +304,17 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not all(math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     is_float = any(isinstance(v, float) for v in (start, end, step))
     d = _dtypes.to_dtype(dtype) if dtype is not None else (
         _dtypes.get_default_dtype() if is_float else _dtypes.int64)
+    if d is _dtypes.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if not d.is_floating_point and isinstance(step, float) and int(step) == 0:
+        raise ValueError("step must be nonzero")  # (an integer arange steps by int(step))
     n = max(0, math.ceil((end - start) / step))
     backend = backends.get(device)
     with _on(backend):
@@ -449,8 +463,11 @@ def _random(kind: str, size, generator, dtype, device, requires_grad, *extra):
     default = _dtypes.int64 if kind == "randint" else _dtypes.get_default_dtype()
     np_dtype = _np_dtype(dtype, default)
     if kind != "randint" and np.dtype(np_dtype).kind != "f":
-        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for "
-                           f"'{_dtypes.from_numpy_dtype(np_dtype).name}'")
+        from .ops.inplace import _legacy
+
+        kernel = "normal_kernel_cpu" if kind == "randn" else "check_uniform_bounds"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{_legacy(_dtypes.from_numpy_dtype(np_dtype))}'")
     data = getattr(backend, kind)(generator._rng, *extra, _size(size), np_dtype)
     return _finish(data, requires_grad)
 
@@ -487,6 +504,8 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
              requires_grad: bool = False) -> Tensor:
     backend = generator._backend if generator is not None else backends.get(device)
     gen = generator or default_generator(backend)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     data = backend.randperm(gen._rng, int(n), _np_dtype(dtype, _dtypes.int64))
     return _finish(data, requires_grad)
 
