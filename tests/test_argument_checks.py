@@ -421,3 +421,24 @@ def test_median_of_an_empty_dim_is_an_index_error():
     for call in (lambda: torch.zeros(2, 0).median(1), lambda: torch.zeros(0).nanmedian(0)):
         with pytest.raises(IndexError, match="median\\(\\): Expected reduction dim"):
             call()
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: torch.randn(2, dtype=torch.int64), NotImplementedError,
+     "\"normal_kernel_cpu\" not implemented for 'Long'"),
+    (lambda: torch.rand(2, dtype=torch.bool), NotImplementedError,
+     "\"check_uniform_bounds\" not implemented for 'Bool'"),
+    (lambda: torch.arange(3, dtype=torch.bool), NotImplementedError,
+     "\"arange_cpu\" not implemented for 'Bool'"),
+    (lambda: torch.arange(float("inf")), RuntimeError, "unsupported range: 0 -> inf"),
+    (lambda: torch.arange(1, 2.5, 0.5, dtype=torch.int64), ValueError, "step must be nonzero"),
+    (lambda: torch.eye(-1), RuntimeError, "n must be greater or equal to 0, got -1"),
+    (lambda: torch.randperm(-1), RuntimeError, "Trying to create tensor with negative dimension"),
+    (lambda: torch.tensor(None), RuntimeError, "Could not infer dtype of NoneType"),
+    (lambda: torch.tensor([1, None]), RuntimeError, "Could not infer dtype of NoneType"),
+    (lambda: torch.tensor("abc"), TypeError, "new(): invalid data type 'str'"),
+])
+def test_creation_functions_refuse_what_pytorch_refuses(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value).startswith(words)
