@@ -442,3 +442,24 @@ def test_creation_functions_refuse_what_pytorch_refuses(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert str(info.value).startswith(words)
+
+
+def test_a_short_list_holding_sequences_indexes_as_a_tuple_as_in_pytorch():
+    data = np.arange(6.0).reshape(2, 3)
+    x = torch.tensor(data)
+    np.testing.assert_array_equal(x[[[0], [1]]].numpy(), data[[0], [1]])  # x[[0], [1]]
+    np.testing.assert_array_equal(x[[0, slice(None)]].numpy(), data[0, :])
+    np.testing.assert_array_equal(x[[0, 1]].numpy(), data[[0, 1]])  # (plain ints: one index)
+    z = x.clone()
+    z[[[0], [1]]] = 7.5
+    assert z.numpy()[0, 1] == 7.5 and (z.numpy() == 7.5).sum() == 1
+
+
+def test_python_bools_index_as_a_new_dim_and_index_errors_read_as_pytorchs():
+    x = torch.arange(18.0).reshape(3, 2, 3)
+    assert x[False, 2].shape == (0, 2, 3) and x[True, 2].shape == (1, 2, 3)
+    with pytest.raises(IndexError, match="^too many indices for tensor of dimension 2"):
+        torch.ones(2, 3)[0, 0, torch.tensor([0.0])]  # (counted before the float index)
+    with pytest.raises(IndexError, match=r"shape mismatch: indexing tensors could not be "
+                                         r"broadcast together with shapes \[2\], \[3\]$"):
+        torch.ones(2, 3)[[0, 1], [0, 1, 2]]

@@ -15,10 +15,33 @@ from ._core import method, record, recording, register
 from .shape import view_of
 
 
+def _sequence_as_tuple(index) -> bool:
+    """PyTorch's (and old NumPy's) rule: a short list holding a sequence, slice, tensor, None
+    or Ellipsis is a tuple of indices (x[[[0], [1]]] is x[[0], [1]]), not one index."""
+    if not isinstance(index, list) or len(index) >= 32:
+        return False
+    return any(isinstance(item, (list, tuple, range, slice, Tensor, np.ndarray)) or
+               item is None or item is Ellipsis for item in index)
+
+
+def _dims_taken(index: tuple) -> int:
+    """How many of the tensor's dims an index tuple consumes (a bool mask its own rank)."""
+    n = 0
+    for item in index:
+        if item is None or item is Ellipsis or isinstance(item, bool):
+            continue
+        data = item._data if isinstance(item, Tensor) else item
+        dtype = getattr(data, "dtype", None)
+        n += data.ndim if dtype is not None and dtype.kind == "b" else 1
+    return n
+
+
 def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
     """Index components as the array library wants them, and whether any is advanced."""
     if not isinstance(index, tuple):
-        index = (index,)
+        index = tuple(index) if _sequence_as_tuple(index) else (index,)
+    if len(index) > 1 and _dims_taken(index) > x._data.ndim:  # (before any index's dtype)
+        raise IndexError(f"too many indices for tensor of dimension {x._data.ndim}")
     backend = backends.of(x._data)
     out, advanced = [], False
     for item in index:
@@ -71,7 +94,8 @@ def _int_slice(s: slice) -> slice:
 
 def _check_bounds(x: Tensor, index: tuple) -> None:
     shape, dim = x._data.shape, 0
-    n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
+    n_real = sum(1 for i in index if i is not None and i is not Ellipsis and
+                 not isinstance(i, (bool, np.bool_)))
     if not shape and n_real == 1 and len(index) == 1:  # (PyTorch's words for a 0-d tensor)
         item = index[0]
         if isinstance(item, slice):
@@ -86,9 +110,9 @@ def _check_bounds(x: Tensor, index: tuple) -> None:
         if item is Ellipsis:
             dim += max(len(shape) - n_real, 0)
             continue
-        if item is None:
+        if item is None or isinstance(item, (bool, np.bool_)):  # (a bool adds a dim, as None)
             continue
-        if isinstance(item, int) and not isinstance(item, bool):
+        if isinstance(item, int):
             if dim >= len(shape):
                 raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[dim] <= item < shape[dim]:
@@ -106,6 +130,13 @@ def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
             return mask_error
     if msg.startswith("too many indices"):
         return IndexError(f"too many indices for tensor of dimension {x._data.ndim}")
+    if msg.startswith("shape mismatch"):  # (NumPy's tuples as PyTorch's lists)
+        import re
+
+        shapes = ["[" + ", ".join(d for d in dims.replace(" ", "").split(",") if d) + "]"
+                  for dims in re.findall(r"\(([^)]*)\)", msg)]
+        return IndexError(f"shape mismatch: indexing tensors could not be broadcast together "
+                          f"with shapes {', '.join(shapes)}")
     return IndexError(msg.replace("array", "tensor").replace("axis", "dimension"))
 
 
