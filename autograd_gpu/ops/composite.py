@@ -218,8 +218,15 @@ def _index_coords(input: Tensor, dim: int, index: Tensor, source_shape: tuple, n
     if len(source_shape) and source_shape[d] != idx.shape[0]:
         raise RuntimeError(f"{name}_(): Number of indices ({idx.shape[0]}) should be equal to "
                            f"source.size(dim): ({source_shape[d]}), for dim: {d}")
+    if len(source_shape) == input.dim() and input.dim() and any(
+            source_shape[k] != input.shape[k] for k in range(input.dim()) if k != d):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source_shape)}")
     n = input.shape[d] if input.dim() else 1
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < -n or idx.max() >= n):
+        if name == "index_add":
+            raise IndexError("index out of range in self")
         bad = idx[(idx < -n) | (idx >= n)][0]
         raise (IndexError if name == "index_fill" else RuntimeError)(
             f"index {bad} is out of bounds for dimension {d} with size {n}")
@@ -276,6 +283,11 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 @register()
 @method("index_add")
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+    if not isinstance(source, Tensor):
+        raise not_tensor("index_add", "source", 4, source)
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"index_add_(): self ({_legacy_name(input)}) and source "
+                           f"({_legacy_name(source)}) must have the same scalar type")
     coords = _index_coords(input, dim, index, tuple(source.shape), "index_add")
     added = _put(input, coords, source, True)
     return input + (added if alpha == 1 else added * alpha)
@@ -886,13 +898,13 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
         if t.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
                                f"{t.dim()}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
     for name, t in (("X1", x1), ("X2", x2)):
         if not t.is_floating_point():
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{_legacy_name(t)}")
-    if x1.shape[-1] != x2.shape[-1]:
-        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
-                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return diff.norm(p, -1) if p != 2 else diff.norm(2, -1)
 

@@ -272,6 +272,9 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     if not isinstance(other, Tensor):
         raise not_tensor("isclose", "other", 2, other)
     same_device("isclose", (input, other))
+    from .pointwise import tensor_pair
+
+    tensor_pair("isclose", input, other)  # (the shapes first, as PyTorch)
     if input.dtype != other.dtype:
         from .inplace import _legacy
 

@@ -226,10 +226,14 @@ def _fast_arith(t: Tensor, other, ufunc, name: str):
 
 def _arith(name: str, op, ufunc_name: str):
     def fn(self: Tensor, other, *, alpha=1) -> Tensor:
+        if name == "sub_" and self._data.dtype == np.bool_:
+            pointwise._check_sub(self, other)  # (PyTorch refuses bool before the shapes)
         if other.__class__ is Tensor and other._data.shape != self._data.shape:
             check_broadcast_into(self, (other,))
         if alpha.__class__ is not int or alpha != 1:
             pointwise.check_alpha(self, other, alpha)
+            if _dtypes.result_type(self, other) is _dtypes.bool_:
+                alpha = bool(alpha)  # (a bool result scales by alpha as a bool)
             other = other * alpha
         if not _records(self, (other,)):
             _check_target(self, False)

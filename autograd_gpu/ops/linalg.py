@@ -185,13 +185,13 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise not_tensor("bmm", "mat2", 2, mat2)
     if input._data.ndim != 3 or mat2._data.ndim != 3:
         raise RuntimeError(f"batch{1 if input._data.ndim != 3 else 2} must be a 3D tensor")
-    if input._data.dtype != mat2._data.dtype:
-        raise RuntimeError(f"expected scalar type {_title(input._data.dtype)} but found "
-                           f"{_title(mat2._data.dtype)}")
     (b, _, k), want = input._data.shape, mat2._data.shape[:2]
     if tuple(want) != (b, k):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b}, {k}] but got: [{want[0]}, {want[1]}].")
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"expected scalar type {_title(input._data.dtype)} but found "
+                           f"{_title(mat2._data.dtype)}")
     out = matmul(input, mat2)
     if out._edge[0].__class__ is UnsafeViewBackward0:
         out._edge[0].__class__ = BmmBackward0  # (the same node: PyTorch's name for it)

@@ -384,6 +384,10 @@ method("broadcast_to")(broadcast_to)
 
 
 def broadcast_tensors(*tensors):
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
     try:
         shape = backends.of(tensors[0]._data).xp.broadcast_shapes(
             *(t._data.shape for t in tensors))
