@@ -272,13 +272,13 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     if not isinstance(other, Tensor):
         raise not_tensor("isclose", "other", 2, other)
     same_device("isclose", (input, other))
-    from .pointwise import tensor_pair
-
-    tensor_pair("isclose", input, other)  # (the shapes first, as PyTorch)
     if input.dtype != other.dtype:
         from .inplace import _legacy
 
         raise RuntimeError(f"{_legacy(input.dtype)} did not match {_legacy(other.dtype)}")
+    from .pointwise import tensor_pair
+
+    tensor_pair("isclose", input, other)  # (then the shapes, as PyTorch)
     xp = backends.of(input._data).xp
     return _wrap(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
                             equal_nan=equal_nan))
