@@ -11,7 +11,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE
 from ..tensor import Tensor
 from ._core import method
-from .inplace import LEAF_INPLACE, _unary_inplace
+from .inplace import LEAF_INPLACE, _iop, _unary_inplace
 from .pointwise import _logical, number_tensor
 
 # ops whose result has the input's shape, so `t.f_(...)` can store `t.f(...)` into t
@@ -43,6 +43,15 @@ for _base in _ELEMENTWISE:
     if hasattr(Tensor, _base) and not hasattr(Tensor, _base + "_"):
         _unary_inplace(_base + "_", getattr(Tensor, _base),
                        pointwise_op=_base not in ("addmm", "addmv", "addr", "baddbmm", "lerp"))
+
+
+# Python's augmented assignments, in place as PyTorch's (without them `a |= b` would rebind a
+# to a new tensor of the promoted dtype)
+for _dunder, _name in (("__iand__", "bitwise_and_"), ("__ior__", "bitwise_or_"),
+                       ("__ixor__", "bitwise_xor_"), ("__ifloordiv__", "floor_divide_"),
+                       ("__imod__", "remainder_")):
+    setattr(Tensor, _dunder, _iop(getattr(Tensor, _name)))
+Tensor.__idiv__ = Tensor.__itruediv__
 
 
 def _view_inplace(name: str):

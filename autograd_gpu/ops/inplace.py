@@ -82,8 +82,10 @@ def _commit(t: Tensor, edge: tuple) -> None:
 def _check_cast(t: Tensor, result_dtype, name: str) -> None:
     tdt = _dtypes.FROM_NUMPY[t._data.dtype]
     if result_dtype._category > tdt._category:
+        # (clamp_'s kernel names a bool target in lower case)
+        target = "bool" if name in ("clamp_", "clip_") and tdt is _dtypes.bool_ else _legacy(tdt)
         raise RuntimeError(f"result type {_legacy(result_dtype)} can't be cast to the desired "
-                           f"output type {_legacy(tdt)}")
+                           f"output type {target}")
 
 
 def _legacy(d) -> str:
@@ -226,7 +228,8 @@ def _fast_arith(t: Tensor, other, ufunc, name: str):
 
 def _arith(name: str, op, ufunc_name: str):
     def fn(self: Tensor, other, *, alpha=1) -> Tensor:
-        if name == "sub_" and self._data.dtype == np.bool_:
+        if name == "sub_" and (self._data.dtype == np.bool_ or other.__class__ is bool or
+                               getattr(other, "dtype", None) is _dtypes.bool_):
             pointwise._check_sub(self, other)  # (PyTorch refuses bool before the shapes)
         if other.__class__ is Tensor and other._data.shape != self._data.shape:
             check_broadcast_into(self, (other,))
@@ -249,7 +252,16 @@ def _arith(name: str, op, ufunc_name: str):
 add_ = method("add_")(_arith("add_", pointwise.add, "add"))
 sub_ = method("sub_", "subtract_")(_arith("sub_", pointwise.sub, "subtract"))
 mul_ = method("mul_", "multiply_")(_arith("mul_", pointwise.mul, "multiply"))
-div_ = method("div_", "divide_")(_arith("div_", pointwise.div, "true_divide"))
+_true_div_ = _arith("div_", pointwise.div, "true_divide")
+
+
+@method("div_", "divide_")
+def div_(self: Tensor, other, *, rounding_mode=None) -> Tensor:
+    if rounding_mode is None:
+        return _true_div_(self, other)
+    if isinstance(other, Tensor):
+        check_broadcast_into(self, (other,))
+    return apply(self, "div_", pointwise.div, other, rounding_mode=rounding_mode)
 
 
 def _iop(fn):
@@ -265,10 +277,18 @@ Tensor.__imul__ = _iop(mul_)
 Tensor.__itruediv__ = _iop(div_)
 
 
+# in-place ops that compute in the promoted dtype: a result dtype self cannot take is
+# refused before the kernel runs (as PyTorch's TensorIterator refuses it)
+_PROMOTING = frozenset({"bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_left_shift_",
+                        "bitwise_right_shift_", "floor_divide_", "remainder_", "fmod_"})
+
+
 def _unary_inplace(name: str, op, pointwise_op: bool = False):
     def fn(self: Tensor, *args, **kwargs) -> Tensor:
         if pointwise_op:
             check_broadcast_into(self, args + tuple(kwargs.values()))
+        if name in _PROMOTING and args and isinstance(args[0], (Tensor, int, float, bool)):
+            _check_cast(self, _dtypes.result_type(self, args[0]), name)
         return apply(self, name, op, *args, **kwargs)
 
     fn.__name__ = name
@@ -314,12 +334,13 @@ Tensor.__ipow__ = _iop(pow_)
 
 
 class FillBackward2(Node):
-    """fill_/zero_ overwrite everything: no gradient reaches the old value."""
+    """fill_/zero_ overwrite everything: the old value's gradient is zero (PyTorch's
+    zeros_like(grad), so a leaf behind it gets a zero .grad, not None)."""
 
     __slots__ = ()
 
     def grad(self, F, g):
-        return (None,)
+        return (F.zeros_like(g),)
 
 
 class ZeroBackward0(FillBackward2):
@@ -332,7 +353,7 @@ class FillBackward3(Node):
     __slots__ = ()
 
     def grad(self, F, g):
-        return (None, F.sum(g))
+        return (F.zeros_like(g), F.sum(g))
 
 
 def _overwrite(t: Tensor, name: str, array, cls: type, value=None) -> Tensor:

@@ -92,12 +92,14 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
         except ValueError:
             raise _broadcast_error(a, b) from None
         if grad_state.enabled and (a._edge is not NO_EDGE or b._edge is not NO_EDGE):
-            saved = None
+            saved = versions = None
             if save:  # (operands of another dtype are saved as computed with: an int32
                 # factor must not make a float32 gradient float64)
                 saved = (a, b) if ad is a._data and bd is b._data else (
                     computed_as(a, ad), computed_as(b, bd))
-            res = record(cls, out, (a, b), saved)
+                if a._edge is NO_EDGE or b._edge is NO_EDGE:
+                    versions = _needed_versions(cls, a, b)
+            res = record(cls, out, (a, b), saved, versions)
             if ad.shape != bd.shape or ad is not a._data or bd is not b._data:
                 res._edge[0]._reduce = reduce_info(a._data.shape, b._data.shape, out.shape,
                                                    a._data.dtype, b._data.dtype, out.dtype)
@@ -119,6 +121,18 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
             node._reduce = ((a._data.shape, a._data.dtype),)
         return res
     return _wrap(out)
+
+
+def _needed_versions(cls, a: Tensor, b: Tensor) -> tuple:
+    """Versions to check at backward when one operand needs no gradient: a product's (or a
+    quotient's dividend's) other factor is not read then, so changing it in place later is
+    allowed, as PyTorch saves only what the needed gradients read."""
+    va, vb = a._vc[0], b._vc[0]
+    if cls is MulBackward0:
+        return (va if b._edge is not NO_EDGE else None, vb if a._edge is not NO_EDGE else None)
+    if cls is DivBackward0:
+        return (va if b._edge is not NO_EDGE else None, vb)
+    return (va, vb)
 
 
 def computed_as(t: Tensor, array) -> Tensor:
@@ -654,6 +668,8 @@ RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "grad": _zero
 @method("round")
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
     """Half to even, as PyTorch rounds; `decimals` rounds to that many decimal places."""
+    if decimals and input._data.dtype.kind != "f":
+        float_kernel_only(input.dtype, "round_cpu")
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"round_vml_cpu\" not implemented for 'Bool'")
     xp = _xp(input)
