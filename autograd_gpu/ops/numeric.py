@@ -64,7 +64,9 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         return (x.clamp(eps, 1 - eps) / (1 - x.clamp(eps, 1 - eps))).log()
     with no_grad():  # (outside [0, 1] PyTorch's gradient is NaN, as the value is)
         inside = where((x < 0) | (x > 1), float("nan"), x * 0 + 1)
-    return (x / (1 - x)).log() * inside
+    # (log x - log(1 - x): its gradient 1/x + 1/(1 - x) is PyTorch's 1 / (x (1 - x)), inf at
+    # the ends, where the quotient's chain rule would give 0 * inf)
+    return (x.log() - (-x).log1p()) * inside
 
 
 class XlogyBackward0(Node):
