@@ -717,7 +717,7 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
     xp = backends.of(input._data).xp
     data = input._data
     if data.size == 0:  # (PyTorch returns an empty result before it looks at dim)
-        return input * 1, _wrap(xp.zeros(data.shape, np.int64))
+        return input.clone(), _wrap(xp.zeros(data.shape, np.int64))
     if data.ndim == 0 and dim not in (0, -1):
         raise IndexError(f"{'cummax' if larger else 'cummin'}(): Expected reduction dim -1 or 0 "
                          f"for scalar but got {dim}")

@@ -333,10 +333,10 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     from .reduction import _return_type
 
     d = _wrap_dim(dim, input.dim())
-    if input._data.dtype == np.bool_:
-        raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= (input.shape[d] if input.dim() else 1):
         raise RuntimeError("selected index k out of range")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if input.dim() == 0:  # a scalar: its one-element line, and scalars back when k is 1
         line = input.reshape(1)
         idx = _sorted_indices(line, 0, largest, True)[:k]

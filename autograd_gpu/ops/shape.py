@@ -543,6 +543,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0):
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     if input._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if input._data.shape[_wrap_dim(dim, input._data.ndim)] == 0:  # (PyTorch: `chunks` empty
+        return split(input, [0] * chunks, dim)  # pieces of an empty dim)
     n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
     return split(input, max(1, -(-n // chunks)), dim)
 
