@@ -650,11 +650,19 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
 @one_node("PreluKernelBackward0", "input", "weight")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight shared or one per channel (dim 1)."""
+    if weight.numel() != 1 and (input.dim() < 2 or input.shape[1] != weight.numel()):
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                           f"parameter numbers = {weight.numel()} and channel size = "
+                           f"{input.shape[1] if input.dim() >= 2 else 1}.")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.dim()}")
+    if weight.dtype != input.dtype:
+        from ..ops.inplace import _legacy
+
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_legacy(input.dtype)} "
+                           f"and {_legacy(weight.dtype)}")
     if weight.numel() != 1:
-        if input.dim() < 2 or input.shape[1] != weight.numel():
-            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
-                               f"parameter numbers = {weight.numel()} and channel size = "
-                               f"{input.shape[1] if input.dim() >= 2 else 1}.")
         weight = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
     return where(input > 0, input, weight * input)
 

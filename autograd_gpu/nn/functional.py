@@ -540,7 +540,9 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if tensor.dtype.is_floating_point:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
-        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+        if not tensor.numel():
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max().item()) + 1
     if tensor.numel() and (tensor.min().item() < 0 or tensor.max().item() >= num_classes):
         raise RuntimeError("Class values must be smaller than num_classes.")
     classes = creation.arange(num_classes, device=tensor.device)
