@@ -13,6 +13,7 @@ from ..ops._core import not_tensor, register
 from ..ops.numeric import xlogy
 from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
+from ..ops.nn_ops import pooled_size
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
@@ -368,7 +369,16 @@ def _conv1d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
 def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     one = lambda v: (1, _pairs(v, 1)[0])  # noqa: E731
-    out = max_pool2d(_as_2d(input, "max_pool1d"), one(kernel_size),
+    x = _as_2d(input, "max_pool1d")
+    (k,), (p,), (d,) = (_pairs(v, 1) for v in (kernel_size, padding, dilation))
+    if p > k // 2:  # (max_pool1d's own kernel checks, in its words)
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but "
+                           f"got padding={p} and kernel_size={k}")
+    s = k if stride is None or stride == [] else _pairs(stride, 1)[0]
+    n = pooled_size(input.shape[-1], k, s, p, d, ceil_mode)
+    if n <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {n}")
+    out = max_pool2d(x, one(kernel_size),
                      None if stride is None else one(stride), (0, _pairs(padding, 1)[0]),
                      one(dilation), ceil_mode, return_indices)
     if return_indices:
