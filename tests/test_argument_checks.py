@@ -463,3 +463,15 @@ def test_python_bools_index_as_a_new_dim_and_index_errors_read_as_pytorchs():
     with pytest.raises(IndexError, match=r"shape mismatch: indexing tensors could not be "
                                          r"broadcast together with shapes \[2\], \[3\]$"):
         torch.ones(2, 3)[[0, 1], [0, 1, 2]]
+
+
+def test_copying_a_graph_into_an_integer_tensor_records_nothing():
+    ints = torch.tensor([3, 1, 9], dtype=torch.uint8)
+    source = torch.tensor([1.5, 0.0, -1.0], requires_grad=True)
+    ints.copy_(source)
+    assert not ints.requires_grad and ints.grad_fn is None
+    assert ints.tolist() == [1, 0, 255]  # (float to uint8 as C casts: -1 wraps)
+    floats = torch.zeros(3)
+    floats.copy_(source * 3)
+    floats.sum().backward()
+    assert source.grad.tolist() == [3.0, 3.0, 3.0]

@@ -402,7 +402,8 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
             return fill_(self, src)
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
-    recording = _records(self, (src,))
+    # (an integer or bool target records nothing: it cannot require grad, as in PyTorch)
+    recording = _records(self, (src,)) and self._data.dtype.kind == "f"
     _check_target(self, recording)
     backend = backends.of(self._data)
     data = src._data if backends.of(src._data) is backend else backend.asarray(src._data)
