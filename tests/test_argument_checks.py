@@ -475,3 +475,14 @@ def test_copying_a_graph_into_an_integer_tensor_records_nothing():
     floats.copy_(source * 3)
     floats.sum().backward()
     assert source.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_an_empty_tensor_cat_skips_still_gets_its_empty_gradient():
+    empty = torch.tensor([], dtype=torch.float64, requires_grad=True)
+    rows = torch.tensor([[1.0, 2.0]], dtype=torch.float64, requires_grad=True)
+    out = torch.cat([rows, empty, rows], 1)
+    assert out.requires_grad and out.shape == (1, 4)
+    (out * out).sum().backward()
+    assert empty.grad.shape == (0,)
+    assert rows.grad.tolist() == [[4.0, 8.0]]
+    assert gradcheck(lambda r: torch.cat([r, empty.detach(), r * 3], 1), (rows,))

@@ -406,6 +406,9 @@ class CatBackward0(Node):
         grads, start = [], 0
         lead = (slice(None),) * self.dim
         for size in self.sizes:
+            if size is None:  # (a 1-d empty input cat skipped)
+                grads.append(F.reshape(g, (-1,))[:0])
+                continue
             grads.append(g[lead + (slice(start, start + size),)])
             start += size
         return tuple(grads)
@@ -472,10 +475,13 @@ def cat(tensors, dim: int = 0) -> Tensor:
                                    f"number {i} in the list.")
     xp = backends.of(kept[0]._data).xp
     out = xp.concatenate(_common(kept, tensors), axis=d)
-    if recording(*kept):
-        res = record(CatBackward0, out, tuple(kept))
-        res._edge[0].dim, res._edge[0].sizes = d, [t._data.shape[d] for t in kept]
-        _reduce_dtypes(res, kept, out)
+    if recording(*tensors):  # (a skipped empty tensor is an input too: its gradient is empty)
+        inputs = tensors if len(kept) != len(tensors) else kept
+        res = record(CatBackward0, out, tuple(inputs))
+        res._edge[0].dim = d
+        res._edge[0].sizes = [t._data.shape[d] if t._data.ndim == len(ref) else None
+                              for t in inputs]
+        _reduce_dtypes(res, inputs, out)
         return res
     return _wrap(out)
 
