@@ -152,6 +152,20 @@ def result_type(*operands) -> dtype:
     return _combine(dim, _combine(zero, wrapped))
 
 
+def storable(value: int, np_dtype) -> bool:
+    """c10's checked conversion of an int to an integer dtype: in range, or a negative number
+    an unsigned type wraps."""
+    info = np.iinfo(np_dtype)
+    return (-info.max if np_dtype.kind == "u" else info.min) <= value <= info.max
+
+
+def float_result_type(*operands) -> dtype:
+    """PyTorch's result dtype of floating kernels: the promoted dtype, the default float for
+    integers and bools."""
+    rt = result_type(*operands)
+    return rt if rt.is_floating_point else get_default_dtype()
+
+
 def scalar_for(value, np_dtype, checked: bool = True):
     """A Python number to store in an array of `np_dtype`. An int outside an integer dtype's
     range wraps as PyTorch's C++ casts wrap it; `checked` (a value stored as it is: fill,
@@ -164,7 +178,7 @@ def scalar_for(value, np_dtype, checked: bool = True):
     info = np.iinfo(np_dtype)
     if info.min <= value <= info.max:
         return value
-    if checked and not (np_dtype.kind == "u" and -info.max <= value < 0):
+    if checked and not storable(value, np_dtype):
         raise RuntimeError(f"value cannot be converted to type {np_dtype.name}_t without "
                            f"overflow")
     if not -2 ** 63 <= value < 2 ** 64:

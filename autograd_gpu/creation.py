@@ -155,9 +155,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
 def _check_int_range(arr, np_dtype) -> None:
     """Python ints that do not fit an integer dtype: PyTorch's overflow error (a negative
     number an unsigned type can wrap is allowed, as c10's checked conversion allows it)."""
-    info = np.iinfo(np_dtype)
-    lo, hi = int(arr.min()), int(arr.max())
-    if hi > info.max or lo < (-info.max if np_dtype.kind == "u" else info.min):
+    if not (_dtypes.storable(int(arr.min()), np_dtype) and
+            _dtypes.storable(int(arr.max()), np_dtype)):
         raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without "
                            f"overflow")
 

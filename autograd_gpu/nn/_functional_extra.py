@@ -234,8 +234,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     if not isinstance(x2, Tensor):
         raise not_tensor("cosine_similarity", "x2", 2, x2)
-    rt = _dtypes.result_type(x1, x2)
-    rt = rt if rt.is_floating_point else _dtypes.get_default_dtype()
+    rt = _dtypes.float_result_type(x1, x2)
     x1, x2 = x1.to(rt), x2.to(rt)
     shape = tuple(_broadcast(x1, x2))
     x1, x2 = x1.expand(*shape), x2.expand(*shape)

@@ -234,7 +234,7 @@ def _arith(name: str, op, ufunc_name: str):
         if other.__class__ is Tensor and other._data.shape != self._data.shape:
             check_broadcast_into(self, (other,))
         if alpha.__class__ is not int or alpha != 1:
-            pointwise.check_alpha(self, other, alpha)
+            pointwise.check_alpha(self, other, alpha, name)
             if _dtypes.result_type(self, other) is _dtypes.bool_:
                 alpha = bool(alpha)  # (a bool result scales by alpha as a bool)
             other = other * alpha

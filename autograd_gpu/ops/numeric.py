@@ -15,7 +15,8 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ..backends import numpy_backend
-from ._core import method, record, recording, register, save_output, to_float, wrap_dims
+from ._core import (method, record, recording, reduce_info, register, save_output, to_float,
+                    wrap_dims)
 from .one_node import one_node
 from .pointwise import (NotImplementedBackward, float_kernel_only, isinf, isnan, maximum,
                         tensor_pair, where)
@@ -49,8 +50,7 @@ def _floating(t: Tensor) -> Tensor:
 def _float_pair(a, b) -> tuple:
     """Two operands in their promoted dtype, made floating (the default float for integers),
     as PyTorch's floating binary kernels compute (float16 with int16 stays float16)."""
-    rt = _dtypes.result_type(a, b)
-    rt = rt if rt.is_floating_point else _dtypes.get_default_dtype()
+    rt = _dtypes.float_result_type(a, b)
     return tuple(t if t.dtype is rt else t.to(rt) for t in (a, b))
 
 
@@ -84,9 +84,6 @@ class XlogyBackward0(Node):
 @method("xlogy")
 def xlogy(input, other) -> Tensor:
     """x * log(y), 0 where x is 0 (unless y is NaN)."""
-    from ._core import reduce_info
-    from .pointwise import tensor_pair
-
     x, y = _float_pair(*_pair(input, other))
     x, y = tensor_pair("xlogy", x, y)
     xd, yd = x._data, y._data

@@ -231,8 +231,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """input * 2 ** other."""
     input, other = tensor_pair("ldexp", input, other)
-    rt = _dtypes.result_type(input, other)
-    rt = rt if rt.is_floating_point else _dtypes.get_default_dtype()
+    rt = _dtypes.float_result_type(input, other)
     return input.to(rt) * (2.0 ** other.to(rt))
 
 

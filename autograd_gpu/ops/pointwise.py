@@ -183,11 +183,11 @@ def _times(y, alpha):
     return y * _dtypes.scalar_for(alpha, y.dtype, False)
 
 
-def check_alpha(input, other, alpha) -> None:
+def check_alpha(input, other, alpha, op: str = "add") -> None:
     """PyTorch's rules for add/sub's alpha (after the shapes are checked): a bool only for a
     bool result, a float only for a floating result."""
     if isinstance(input, Tensor) and isinstance(other, Tensor):
-        tensor_pair("add", input, other)
+        tensor_pair(op, input, other)
     rt = _dtypes.result_type(input, other)
     if alpha.__class__ is bool and rt is not _dtypes.bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -223,7 +223,7 @@ def sub(input: Tensor, other, *, alpha=1) -> Tensor:
     if isinstance(input, Tensor):
         _check_sub(input, other)
     if alpha.__class__ is not int or alpha != 1:
-        check_alpha(input, other, alpha)
+        check_alpha(input, other, alpha, "sub")
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
     if not isinstance(other, Tensor):
@@ -244,7 +244,7 @@ RsubBackward1 = type("RsubBackward1", (Node,), {
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
     """other - alpha * input (PyTorch's torch.rsub)."""
     if alpha.__class__ is not int or alpha != 1:
-        check_alpha(input, other, alpha)
+        check_alpha(input, other, alpha, "rsub")
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
     _check_sub(input, other)
