@@ -67,11 +67,12 @@ def _special(rng, shape, dtype):
 
 _WINDOWED = {"max_pool2d_windows", "max_pool2d_backward", "im2col_batch_last",
              "col2im_batch_last"}
+_REDUCTIONS = {"column_sums", "cross_entropy_mean"}
 
 
 @needs_cuda
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", sorted(set(fusable.FORMULAS) - _WINDOWED))
+@pytest.mark.parametrize("name", sorted(set(fusable.FORMULAS) - _WINDOWED - _REDUCTIONS))
 def test_kernel_matches_its_formula(name, dtype, fused_on):
     import cupy
 
@@ -87,6 +88,9 @@ def test_kernel_matches_its_formula(name, dtype, fused_on):
         x = np.asfortranarray(rng.standard_normal((6, 5)).astype(dtype) * 3)
         x[1, 2], x[3, 0], x[4, 4] = 30.0, -30.0, np.nan
         args = [x, np.array([0, 4, -100, 2, 1, 3])]
+    elif name == "mul_backward":  # b broadcast along the rows, as x * w with w (17,)
+        args = [rng.standard_normal((33, 17)).astype(dtype), _special(rng, (33, 17), dtype),
+                rng.standard_normal(17).astype(dtype)]
     else:
         g = rng.standard_normal((33, 17)).astype(dtype)
         x = _special(rng, (33, 17), dtype)
@@ -102,6 +106,55 @@ def test_kernel_matches_its_formula(name, dtype, fused_on):
         np.testing.assert_allclose(g_.get(), w_.get(), rtol=tol, atol=tol)
         zeros = w_.get() == 0
         np.testing.assert_array_equal(np.signbit(g_.get()[zeros]), np.signbit(w_.get()[zeros]))
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (64, 10), (33, 65), (0, 5), (4096, 40),
+                                   (4097, 3), (300, 1)])
+def test_column_sums_kernel_matches_its_formula(shape, dtype, fused_on):
+    """Bias gradients in one launch: any row and column count around the 32 x 32 blocks, an
+    empty gradient, and the sizes (over 4,096 rows, float16, not C-contiguous) that keep
+    CuPy's sum."""
+    import cupy
+
+    backend = backends.cuda_backend(0)
+    g = cupy.asarray(np.random.default_rng(2).standard_normal(shape).astype(dtype))
+    for arr in (g, cupy.asfortranarray(g)):
+        got = backend.fused_kernels["column_sums"](arr)
+        want = fusable.column_sums(backend, arr)
+        assert got.dtype == want.dtype == dtype and got.shape == want.shape == shape[1:]
+        tol = {np.float16: 1e-2, np.float32: 2e-5, np.float64: 1e-12}[dtype]
+        np.testing.assert_allclose(got.get(), want.get(), rtol=tol, atol=tol * 8)
+        np.testing.assert_allclose(got.get(), g.get().astype(np.float64).sum(0),
+                                   rtol=tol * 4, atol=tol * 64)
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 5, 255, 256, 257, 3000, (1 << 16) + 1])
+def test_cross_entropy_mean_kernel_matches_its_formula(n, dtype, fused_on):
+    """The cross-entropy mean and row weights in one launch, some rows ignored; all rows
+    ignored gives NaN (0 / 0) as the formula and PyTorch do."""
+    import cupy
+
+    backend = backends.cuda_backend(0)
+    rng = np.random.default_rng(3)
+    valid = (rng.random(n) > 0.3).astype(dtype)
+    valid[0] = 1
+    loss = (rng.random(n) * 5).astype(dtype) * valid
+    for v in (valid, np.zeros_like(valid)):
+        args = cupy.asarray(loss * v), cupy.asarray(v)
+        got = backend.fused_kernels["cross_entropy_mean"](*args)
+        want = fusable.cross_entropy_mean(backend, *args)
+        for g_, w_ in zip(got, want):
+            assert g_.dtype == w_.dtype == dtype and g_.shape == w_.shape
+            np.testing.assert_allclose(g_.get(), w_.get(), rtol=1e-5 if dtype == np.float32
+                                       else 1e-13, equal_nan=True)
+        if v.any():
+            np.testing.assert_allclose(float(got[0]), (loss * v).sum() / v.sum(), rtol=1e-5)
+        else:
+            assert np.isnan(float(got[0])) and np.isnan(got[1].get()).all()
 
 
 def _check_same(got, want, exact: bool, tol: float = 0.0):
@@ -253,3 +306,22 @@ def test_multi_tensor_source_dispatches_every_block_once():
         i = (b - starts[k]) * cuda_kernels._BLOCK + np.arange(cuda_kernels._BLOCK)
         seen[k][i[i < sizes[k]]] += 1
     assert all((s == 1).all() for s in seen)
+
+
+@pytest.mark.parametrize("op", ["mul", "div"])
+def test_products_compute_only_the_gradients_their_inputs_need(device, op):
+    """x * w (x data): the backward forms w's gradient alone, not x's product too; the
+    values are the formula's either way."""
+    x = torch.tensor([[1.0, -2.0], [3.0, 0.5]], dtype=torch.float64, device=device)
+    w = torch.tensor([0.5, 4.0], dtype=torch.float64, device=device, requires_grad=True)
+    fn = getattr(torch, op)
+    for a, b, needs in ((x, w, (False, True)), (w, x, (True, False))):
+        out = fn(a, b)
+        g = backends.of(out._data).xp.ones_like(out._data)
+        grads = out.grad_fn.grad(backends.of(g), g, a._data, b._data)
+        assert tuple(gi is not None for gi in grads) == needs
+        wanted = {"mul": (g * b._data, g * a._data),
+                  "div": (g / b._data, -g * a._data / (b._data * b._data))}[op]
+        for gi, want in zip(grads, wanted):
+            if gi is not None:
+                np.testing.assert_allclose(host(torch.as_tensor(gi)), host(torch.as_tensor(want)))

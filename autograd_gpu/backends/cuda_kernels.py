@@ -9,6 +9,7 @@ import functools
 
 import numpy as np
 
+from ..ops import fusable
 from ..ops.windows import _laid_out_like
 
 # Scalars arrive as float64 and are cast to T first, so the arithmetic is T's, as in the
@@ -173,6 +174,9 @@ def _kernel(name: str):
                                       "T row_max, T lse, T loss, T valid", _CE_ROWS,
                                       "autograd_gpu_cross_entropy_rows")
 
+    if name == "mul_backward":
+        return cupy.ElementwiseKernel("T g, T a, T b", "T ga, T gb", "ga = g * b; gb = g * a",
+                                      "autograd_gpu_mul_backward")
     if name in _ACTIVATIONS:
         params, body = _ACTIVATIONS[name]
         return cupy.ElementwiseKernel(params, "T out", body, f"autograd_gpu_{name}")
@@ -195,15 +199,24 @@ class _Table(dict):
         super().__init__()
         for name in _ACTIVATIONS:
             self[name] = functools.partial(_launch, name)
+        self["mul_backward"] = mul_backward
         self["cross_entropy_rows"] = cross_entropy_rows
         self["cross_entropy_backward"] = cross_entropy_backward
         for fn in (max_pool2d_windows, max_pool2d_backward, im2col_batch_last,
-                   col2im_batch_last):
+                   col2im_batch_last, cross_entropy_mean, column_sums):
             self[fn.__name__] = fn
 
 
 def _launch(name: str, *args):
     return _kernel(name)(*args)
+
+
+def mul_backward(g, a, b):
+    """ops/fusable.py's mul_backward in one launch (two outputs) when g, a and b are CuPy
+    arrays of one dtype (broadcasting as the formula does); the formula otherwise."""
+    if g.__class__ is a.__class__ is b.__class__ and g.dtype == a.dtype == b.dtype:
+        return _kernel("mul_backward")(g, a, b)
+    return fusable.mul_backward(None, g, a, b)
 
 
 def cross_entropy_rows(x, t, ignore_index: int):
@@ -282,8 +295,6 @@ def sgd_momentum_step(p, g, buf, *, sign, l2, momentum, dampening, nesterov, lr)
     _kernel("sgd_momentum_step")(g, sign, l2, momentum, dampening, nesterov, lr, p, buf)
 
 
-KERNELS = _Table()
-
 
 # -- multi-tensor optimizer steps: one launch for a list of parameters ------------------------
 # Each update is the per-element body of its ElementwiseKernel above, run by a kernel generated
@@ -356,3 +367,94 @@ def multi_tensor_step(name: str, tensors, per_tensor, **shared) -> None:
             start += -(-size // _BLOCK)
         if start:
             _multi_kernel(name, ctype, len(chunk))((start,), (_BLOCK,), (*args, *tail))
+
+
+# -- small reductions in one launch -----------------------------------------------------------
+# CuPy's reductions cost ~20 us of host time a call; a toy model's bias gradients and its
+# cross-entropy mean are small enough for one block of one RawKernel (a few us), each thread
+# summing a strided share in a fixed order and the block adding the shares as a tree, so the
+# result is the same on every run. Larger inputs keep CuPy's reduction (the formula).
+_REDUCE_SOURCES = {
+    # (rows, cols) C-contiguous -> (cols,): 32 columns per block, 32 row lanes per column
+    "column_sums": """
+extern "C" __global__ void autograd_gpu_column_sums(const T* g, T* out, long long rows,
+                                                   long long cols) {
+    __shared__ T part[32][33];
+    const long long col = (long long)blockIdx.x * 32 + threadIdx.x;
+    T acc = T(0);
+    if (col < cols)
+        for (long long r = threadIdx.y; r < rows; r += 32) acc += g[r * cols + col];
+    part[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    for (int s = 16; s > 0; s >>= 1) {
+        if (threadIdx.y < s) part[threadIdx.y][threadIdx.x] += part[threadIdx.y + s][threadIdx.x];
+        __syncthreads();
+    }
+    if (threadIdx.y == 0 && col < cols) out[col] = part[0][threadIdx.x];
+}""",
+    # (n,) losses and kept-row flags -> the mean loss and the (n, 1) row weights; one block
+    "cross_entropy_mean": """
+extern "C" __global__ void autograd_gpu_cross_entropy_mean(const T* loss, const T* valid,
+                                                          long long n, T* out, T* weight) {
+    __shared__ T sums[256], counts[256];
+    const int k = threadIdx.x;
+    T a = T(0), b = T(0);
+    for (long long i = k; i < n; i += 256) { a += loss[i]; b += valid[i]; }
+    sums[k] = a;
+    counts[k] = b;
+    __syncthreads();
+    for (int s = 128; s > 0; s >>= 1) {
+        if (k < s) { sums[k] += sums[k + s]; counts[k] += counts[k + s]; }
+        __syncthreads();
+    }
+    const T count = counts[0];
+    if (k == 0) out[0] = sums[0] / count;
+    for (long long i = k; i < n; i += 256) weight[i] = valid[i] / count;
+}""",
+}
+_COLUMN_SUM_ROWS = 4096  # at most this many rows (128 a thread) for the one-block kernels
+_MEAN_ROWS = 1 << 16
+
+
+@functools.lru_cache(maxsize=None)
+def _reduce_kernel(name: str, ctype: str):
+    import cupy
+
+    return cupy.RawKernel(f"typedef {ctype} T;\n" + _REDUCE_SOURCES[name],
+                          f"autograd_gpu_{name}")
+
+
+def column_sums(g):
+    """ops/fusable.py's column_sums: one launch for a C-contiguous float32/float64 (rows,
+    cols) gradient of at most _COLUMN_SUM_ROWS rows, CuPy's sum otherwise."""
+    ctype = MULTI_DTYPES.get(g.dtype)
+    if ctype is None or g.ndim != 2 or not g.size or g.shape[0] > _COLUMN_SUM_ROWS \
+            or not g.flags.c_contiguous:
+        return g.sum(0)
+    import cupy
+
+    rows, cols = g.shape
+    out = cupy.empty(cols, g.dtype)
+    _reduce_kernel("column_sums", ctype)((-(-cols // 32),), (32, 32),
+                                         (g, out, np.int64(rows), np.int64(cols)))
+    return out
+
+
+def cross_entropy_mean(loss, valid):
+    """ops/fusable.py's cross_entropy_mean in one launch (float32/float64, at most
+    _MEAN_ROWS rows; loss and valid are cross_entropy_rows' fresh outputs)."""
+    ctype = MULTI_DTYPES.get(loss.dtype)
+    n = loss.size
+    if ctype is None or not n or n > _MEAN_ROWS or not (loss.flags.c_contiguous
+                                                       and valid.flags.c_contiguous):
+        return fusable.cross_entropy_mean(None, loss, valid)
+    import cupy
+
+    out = cupy.empty((), loss.dtype)
+    weight = cupy.empty((n, 1), loss.dtype)
+    _reduce_kernel("cross_entropy_mean", ctype)((1,), (256,),
+                                                (loss, valid, np.int64(n), out, weight))
+    return out, weight
+
+
+KERNELS = _Table()

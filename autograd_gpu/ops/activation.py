@@ -115,15 +115,11 @@ def cross_entropy_indices(input: Tensor, target: Tensor, ignore_index: int,
             raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
     m, lse, loss, valid = fused(backend, "cross_entropy_rows", x, t, ignore_index) if n and c \
         else cross_entropy_rows(backend, x, t, ignore_index)
-    row_weight = valid.reshape(-1, 1)
     if reduction == "mean":
-        count = valid.sum()
-        out = loss.sum() / count
-        row_weight = row_weight / count
-    elif reduction == "sum":
-        out = loss.sum()
+        out, row_weight = fused(backend, "cross_entropy_mean", loss, valid)
     else:
-        out = loss
+        out = loss.sum() if reduction == "sum" else loss
+        row_weight = valid.reshape(-1, 1)
     out = xp.asarray(out, dtype=x.dtype)
     if recording(input):
         res = record(NllLossBackward0, out, (input,), (input,))

@@ -16,6 +16,11 @@ _SQRT1_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
+def mul_backward(F, g, a, b):
+    """Both gradients of a * b."""
+    return g * b, g * a
+
+
 def tanh_backward(F, g, y):
     return g * (1 - y * y)
 
@@ -59,6 +64,19 @@ def cross_entropy_rows(F, x, t, ignore_index: int):
     valid = t != ignore_index
     picked = shifted[xp.arange(x.shape[0]), xp.where(valid, t, 0)]
     return m, lse, (lse[:, 0] - picked) * valid, valid.astype(x.dtype)
+
+
+def cross_entropy_mean(F, loss, valid):
+    """reduction="mean" of cross_entropy_rows' results: the kept rows' mean loss and each
+    row's weight in the backward, valid / count as an (N, 1) column (NaN when no row is
+    kept, as in PyTorch)."""
+    count = valid.sum()
+    return loss.sum() / count, valid.reshape(-1, 1) / count
+
+
+def column_sums(F, g):
+    """The sum over the rows of a 2-d gradient: linear's bias gradient."""
+    return F.sum(g, 0)
 
 
 # -- pooling and convolution columns (geom: ops/nn_ops.py's _geometry tuple) -----------------
@@ -140,9 +158,10 @@ def col2im_batch_last(F, cols, size, geom, n: int):
     return out[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2)
 
 
-FORMULAS = {f.__name__: f for f in (tanh_backward, sigmoid_backward, relu_backward,
+FORMULAS = {f.__name__: f for f in (mul_backward, tanh_backward, sigmoid_backward, relu_backward,
                                      gelu_backward, silu_backward, cross_entropy_backward,
-                                     cross_entropy_rows, max_pool2d_windows,
+                                     cross_entropy_rows, cross_entropy_mean, column_sums,
+                                     max_pool2d_windows,
                                      max_pool2d_backward, im2col_batch_last,
                                      col2im_batch_last)}
 

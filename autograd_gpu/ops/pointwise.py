@@ -258,11 +258,22 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
 
 
 # -- mul / div ---------------------------------------------------------------------------------
-MulBackward0, MulScalar = _pair("MulBackward0", lambda self, F, g, a, b: (g * b, g * a),
-                                lambda self, F, g: (g * self.c,))
-DivBackward0, DivScalar = _pair("DivBackward0",
-                                lambda self, F, g, a, b: (g / b, -g * a / (b * b)),
-                                lambda self, F, g: (g / self.c,))
+def _mul_grad(self, F, g, a, b):
+    """Only the gradients that an input needs (x * w with data x: one product, not two);
+    both in one launch where the backend fuses them."""
+    (fa, _), (fb, _) = self.next_functions
+    if fa is not None and fb is not None:
+        return fused(F, "mul_backward", g, a, b)
+    return g * b if fa is not None else None, g * a if fb is not None else None
+
+
+def _div_grad(self, F, g, a, b):
+    (fa, _), (fb, _) = self.next_functions
+    return g / b if fa is not None else None, -g * a / (b * b) if fb is not None else None
+
+
+MulBackward0, MulScalar = _pair("MulBackward0", _mul_grad, lambda self, F, g: (g * self.c,))
+DivBackward0, DivScalar = _pair("DivBackward0", _div_grad, lambda self, F, g: (g / self.c,))
 _SAVES_SCALAR = (MulScalar, DivScalar)
 
 
