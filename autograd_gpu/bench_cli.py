@@ -98,6 +98,36 @@ def _timer(step, sync, min_rounds: int, min_seconds: float) -> dict:
             "rounds": len(times)}
 
 
+def paired(step_a, step_b, sync_a, sync_b, blocks: int = 15, per_block: int = 8) -> dict:
+    """Time two steps in alternating blocks (a, b, a, b, ...), so that both see the same
+    phases of a shared machine, and summarise the ratio a / b of each pair of block medians
+    (median and quartiles): a ratio that a slow phase moves far less than it moves the
+    times of two separate runs."""
+    for step, sync in ((step_a, sync_a), (step_b, sync_b)):
+        for _ in range(3):  # warm-up (compilation, caches), discarded
+            step()
+        sync()
+
+    def block(step, sync):
+        times = []
+        for _ in range(per_block):
+            t = time.perf_counter()
+            step()
+            sync()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    a, b = [], []
+    for _ in range(blocks):
+        a.append(block(step_a, sync_a))
+        b.append(block(step_b, sync_b))
+    ratios = sorted(x / y for x, y in zip(a, b))
+    q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return {"ratio": statistics.median(ratios), "ratio_q1": q[0], "ratio_q3": q[2],
+            "a_median_s": statistics.median(a), "b_median_s": statistics.median(b),
+            "blocks": blocks, "per_block": per_block}
+
+
 def _libs(device: str, vs_torch: bool):
     import autograd_gpu
 
@@ -122,8 +152,9 @@ def _sync(lib_name: str, lib, device: str):
     return lib.cuda.synchronize
 
 
-def run(devices, workloads, vs_torch: bool, quick: bool, progress) -> dict:
-    results, sweep = [], []
+def run(devices, workloads, vs_torch: bool, quick: bool, progress,
+        pair: bool = False) -> dict:
+    results, sweep, pairs = [], [], []
     min_rounds, min_s = (2, 0.0) if quick else (5, 0.5)
     tasks = []
     for device in devices:
@@ -136,11 +167,21 @@ def run(devices, workloads, vs_torch: bool, quick: bool, progress) -> dict:
                         for lib_name, lib in _libs(device, vs_torch):
                             tasks.append(("sweep", device, kind, n, lib_name, lib))
                 continue
-            for lib_name, lib in _libs(device, vs_torch):
+            libs = _libs(device, vs_torch)
+            for lib_name, lib in libs:
                 tasks.append(("workload", device, name, None, lib_name, lib))
+            if pair and len(libs) == 2:
+                tasks.append(("paired", device, name, None, "autograd_gpu/torch", libs))
             if device == "cpu":
                 tasks.append(("floor", device, name, None, "numpy-floor", None))
     for kind, device, name, n, lib_name, lib in progress(tasks):
+        if kind == "paired":
+            (a_name, a), (b_name, b) = lib
+            make = B.WORKLOADS[name][0]
+            pairs.append(dict(workload=name, device=device, **paired(
+                make(a, device), make(b, device), _sync(a_name, a, device),
+                _sync(b_name, b, device), *((3, 2) if quick else ()))))
+            continue
         if kind == "floor":
             stats = _timer(B.WORKLOADS[name][1](), lambda: None, min_rounds, min_s)
         elif kind == "sweep":
@@ -156,7 +197,7 @@ def run(devices, workloads, vs_torch: bool, quick: bool, progress) -> dict:
         results.append(dict(workload=name, device=device, lib=lib_name, **stats))
     _ratios(results)
     return {"machine": describe_machine(), "results": results, "sweep": sweep,
-            "crossover": crossover(sweep)}
+            "crossover": crossover(sweep), "paired": pairs}
 
 
 def _ratios(results: list) -> None:
@@ -195,6 +236,15 @@ def format_table(report: dict) -> str:
         lines.append(f"{r['workload']:14} {r['device']:7} {r['lib']:13} {t(r['median_s']):>11} "
                      f"{t(r['iqr_s']):>10} {t(r['cold_s']):>10} {ratio(r['vs_floor'])} "
                      f"{ratio(r['vs_torch'])}{extra}")
+    if report.get("paired"):
+        lines.append("")
+        lines.append("autograd_gpu / PyTorch, timed in alternating blocks (median ratio of "
+                     "the block pairs [quartiles]):")
+        for p in report["paired"]:
+            lines.append(f"  {p['workload']:14} {p['device']:7} {p['ratio']:6.2f}x "
+                         f"[{p['ratio_q1']:.2f}, {p['ratio_q3']:.2f}]  autograd_gpu "
+                         f"{t(p['a_median_s']).strip()}, PyTorch {t(p['b_median_s']).strip()}"
+                         f" ({p['blocks']} x {p['per_block']} steps each)")
     if report["sweep"]:
         lines.append("")
         lines.append("size sweep (median per forward+backward):")
@@ -256,7 +306,9 @@ def main(args) -> int:
         raise SystemExit(f"unknown workload(s) {unknown}: choose from "
                          f"{[*B.WORKLOADS, 'size_sweep']}")
     progress = _progress()
-    report = run(devices, names, args.vs_torch, args.quick, progress)
+    if args.paired and not args.vs_torch:
+        raise SystemExit("--paired compares with PyTorch: add --vs-torch")
+    report = run(devices, names, args.vs_torch, args.quick, progress, args.paired)
     print(format_table(report))
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)

@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", metavar="PATH", help="write results and the machine to JSON")
     b.add_argument("--plot", metavar="PATH", help="draw the size sweep (log-log) to a PNG")
     b.add_argument("--quick", action="store_true", help="few rounds, small sweep (smoke test)")
+    b.add_argument("--paired", action="store_true",
+                   help="with --vs-torch: also time autograd_gpu and PyTorch in alternating "
+                        "blocks and report the ratio of each pair (robust on a shared machine)")
     b.set_defaults(func=cmd_bench)
     return parser
 

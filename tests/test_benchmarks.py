@@ -69,3 +69,52 @@ def test_crossover_is_the_first_size_where_the_gpu_wins():
              for n, d, t in [(16, "cpu", 1.0), (16, "cuda", 2.0), (256, "cpu", 3.0),
                              (256, "cuda", 2.5), (4096, "cpu", 9.0), (4096, "cuda", 3.0)]]
     assert crossover(sweep)["matmul"] == 256 and crossover(sweep)["elementwise"] is None
+
+
+def test_paired_timing_cancels_the_machine_slowing_down(monkeypatch):
+    """Alternating blocks: a machine whose speed changes between block pairs (a shared host)
+    moves both libraries' times, and each pair's ratio not at all."""
+    from autograd_gpu import bench_cli
+
+    clock, steps, speeds = [0.0], [0], [1.0, 4.0, 2.0, 7.0, 1.5, 3.0]
+    monkeypatch.setattr(bench_cli.time, "perf_counter", lambda: clock[0])
+
+    def costs(units):
+        def step():  # (the 6 warm-up steps, then one step of a and one of b per phase)
+            clock[0] += units * speeds[(steps[0] // 2) % len(speeds)]
+            steps[0] += 1
+        return step
+
+    times = []
+    out = bench_cli.paired(costs(3.0), costs(2.0), lambda: times.append(clock[0]),
+                           lambda: None, blocks=12, per_block=1)
+    assert out["blocks"] == 12 and out["per_block"] == 1
+    assert out["ratio"] == out["ratio_q1"] == out["ratio_q3"] == pytest.approx(1.5)
+    spans = np.diff([0.0] + times)
+    assert spans.max() / spans.min() > 4  # the times themselves moved by more than 4x
+    # the unpaired medians would give 3 * median(speeds) / (2 * another phase's speed)
+    assert out["a_median_s"] == pytest.approx(3.0 * np.median(speeds * 2))
+
+
+def test_bench_paired_needs_torch_rows(capsys):
+    from autograd_gpu import cli
+
+    with pytest.raises(SystemExit, match="--vs-torch"):
+        cli.main(["bench", "--quick", "--device", "cpu", "--workloads", "toy_mlp_step",
+                  "--paired"])
+
+
+def test_bench_paired_reports_ratio_with_pytorch(tmp_path, capsys, monkeypatch):
+    import json
+
+    pytest.importorskip("torch")
+    from autograd_gpu import cli
+
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    path = tmp_path / "bench.json"
+    assert cli.main(["bench", "--quick", "--device", "cpu", "--workloads", "op_overhead",
+                     "--vs-torch", "--paired", "--json", str(path)]) == 0
+    assert "alternating blocks" in capsys.readouterr().out
+    (pair,) = json.loads(path.read_text())["paired"]
+    assert pair["workload"] == "op_overhead" and pair["device"] == "cpu"
+    assert pair["ratio_q1"] <= pair["ratio"] <= pair["ratio_q3"] and pair["ratio"] > 0
