@@ -63,6 +63,17 @@ if [ "${GPU_CHECK_BENCH:-1}" != 0 ]; then
       --workloads size_sweep --json "$out_dir/sweep.json" > "$out_dir/sweep.log" 2>&1
   sweep_rc=$?
 fi
+# the issue's ratios again, autograd_gpu and PyTorch timed in alternating blocks (a shared
+# host's slow phases then move both), without and with the fused kernels
+paired_rc=0
+if [ "${GPU_CHECK_BENCH:-1}" != 0 ]; then
+  for mode in plain fused; do
+    AUTOGRAD_GPU_FUSED_KERNELS=$([ $mode = fused ] && echo 1 || echo 0) timeout 90 \
+        python -m autograd_gpu bench --device cuda --vs-torch --paired --workloads \
+        op_overhead toy_mlp_step mlp_step conv_step --json "$out_dir/paired-$mode.json" \
+        > "$out_dir/paired-$mode.log" 2>&1 || paired_rc=1
+  done
+fi
 # where the host time of a CUDA step goes (cProfile), for the next speed-up
 timeout 60 python bench/gpu_profile.py > "$out_dir/profile.txt" 2>&1
 echo "# again with AUTOGRAD_GPU_FUSED_KERNELS=1" >> "$out_dir/profile.txt"
@@ -90,7 +101,16 @@ AUTOGRAD_GPU_FUSED_KERNELS=1 timeout 60 python bench/gpu_profile.py >> "$out_dir
   echo '```'
   grep -E "^  (elementwise|matmul)" "$out_dir/sweep.log" 2>/dev/null
   echo '```'
+  echo
+  echo "## autograd_gpu / PyTorch in alternating blocks (exit $paired_rc)"
+  for mode in plain fused; do
+    echo "$mode (AUTOGRAD_GPU_FUSED_KERNELS=$([ $mode = fused ] && echo 1 || echo 0)):"
+    echo '```'
+    sed -n '/alternating blocks/,$p' "$out_dir/paired-$mode.log" 2>/dev/null
+    echo '```'
+  done
 } > "$report"
-rm -f "$report.head"
+# (the logs are in the report now; fewer files to fetch from a device machine)
+rm -f "$report.head" "$out_dir"/{bench,bench-fused,sweep,paired-plain,paired-fused}.log
 cat "$report"
-exit $(( tests_rc != 0 || bench_rc != 0 || fused_rc != 0 || sweep_rc != 0 ))
+exit $(( tests_rc != 0 || bench_rc != 0 || fused_rc != 0 || sweep_rc != 0 || paired_rc != 0 ))

@@ -654,3 +654,48 @@ def test_hardtanh_keeps_integer_dtypes():
     out = torch.nn.functional.hardtanh(torch.tensor([1, -2, 3]), -1.5, 2.5)
     assert out.dtype == torch.int64 and out.tolist() == [1, -1, 2]
     assert torch.nn.ReLU6()(torch.tensor([7, -1], dtype=torch.int32)).tolist() == [6, 0]
+
+
+@pytest.mark.parametrize("geometry", [dict(), dict(stride=2, padding=1),
+                                      dict(padding=(2, 0), dilation=(1, 2)),
+                                      dict(stride=(1, 3), padding=1, dilation=2)])
+@pytest.mark.parametrize("needs", ["xwb", "x", "w", "b", "wb", "x-nobias"])
+def test_conv2d_array_path_matches_the_composed_body(device, geometry, needs):
+    """conv2d's one-group path (arrays and one node) against the same convolution written
+    as tensor ops (the body, whose gradients the engine derives): values, every subset of
+    gradients, a second backward with retain_graph, and the version check on its input."""
+    from autograd_gpu.nn import functional as F
+    from autograd_gpu.nn.functional import conv2d_batched
+
+    rng = np.random.default_rng(7)
+    arrays = (rng.standard_normal((3, 2, 7, 6)), rng.standard_normal((4, 2, 3, 2)),
+              rng.standard_normal(4))
+    results = []
+    for conv in (F.conv2d, conv2d_batched.body):
+        x, w, b = (torch.tensor(a, device=device, requires_grad=k in needs)
+                   for a, k in zip(arrays, "xwb"))
+        b = None if needs == "x-nobias" else b
+        out = conv(x, w, b, **{"stride": 1, "padding": 0, "dilation": 1, **geometry,
+                               **({} if conv is F.conv2d else {"groups": 1})})
+        if conv is F.conv2d:
+            g = torch.tensor(rng.standard_normal(tuple(out.shape)), device=device)
+        out.backward(g, retain_graph=True)
+        first = [None if t is None or t.grad is None else host(t.grad).copy() for t in (x, w, b)]
+        out.backward(g)
+        twice = [None if t is None or t.grad is None else host(t.grad) for t in (x, w, b)]
+        results.append((host(out), first, twice, out.grad_fn.name()))
+    (v1, g1, t1, n1), (v2, g2, t2, n2) = results
+    np.testing.assert_allclose(v1, v2, rtol=1e-12, atol=1e-12)
+    assert n1 == "ConvolutionBackward0"
+    for a, b_, c in zip(g1, g2, t1):
+        assert (a is None) == (b_ is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b_, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(c, 2 * a, rtol=1e-12, atol=1e-12)
+    x = torch.tensor(arrays[0], device=device, requires_grad=True)
+    w = torch.tensor(arrays[1], device=device, requires_grad=True)
+    out = F.conv2d(x, w)
+    with torch.no_grad():
+        w.mul_(2)  # the weight is saved for the input's gradient
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()

@@ -10,15 +10,16 @@ import numpy as np
 from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, exp, log1p, log_softmax, matmul, nn_ops, sigmoid, softmax, tanh, where
-from ..ops._core import not_tensor, register
+from ..autograd.grad_mode import state as autograd_state
+from ..ops._core import not_tensor, recording, register
 from ..ops.activation import bce_elementwise, cross_entropy_indices
 from ..ops.inplace import _legacy, inplace_option
 from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import _geometry, _pairs, gelu_op, max_pool2d_op, pad, silu_op
-from ..ops.one_node import one_node
+from ..ops.one_node import SubgraphBackward, adopt_computed, one_node
 from ..ops.pointwise import relu as _relu
 from ..ops.windows import _extent
-from ..tensor import Tensor, _wrap_dim
+from ..tensor import Tensor, _wrap, _wrap_dim
 
 __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu", "gelu",
            "silu", "tanh", "sigmoid", "softmax", "log_softmax", "dropout", "batch_norm",
@@ -55,7 +56,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
                            f"{weight.dim() - 2} values to match the convolution dimensions, "
                            f"but got stride={list(_pairs(stride))}")
     _conv_dtypes(input, weight, bias)
-    return on_batch(conv2d_batched, input, 4, weight, bias, stride, padding, dilation, groups)
+    return on_batch(_conv2d, input, 4, weight, bias, stride, padding, dilation, groups)
 
 
 _C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half"}
@@ -155,6 +156,67 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
     if bias is not None:
         out = out + bias.reshape(1, o, 1, 1)
     return out
+
+
+class _ConvolutionBackward(SubgraphBackward):
+    """conv2d's node where the forward ran as arrays (_conv2d): the first-order gradients
+    are GEMMs on the saved columns, with no graph of the body to run; under create_graph the
+    body runs again on the inputs, as for every one-node op."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, w, b):
+        if F.tensors:
+            return SubgraphBackward.grad(self, F, g, x, w, b)
+        (fx, _), (fw, _), (fb, _) = self.next_functions
+        cols, geom = self.cols, self.geom
+        if not autograd_state.keep_graph:
+            self.cols = self._call = None
+        o = w.shape[0]
+        g2 = g.transpose(1, 2, 3, 0).reshape(o, -1)  # (O, oh*ow*N): the output's memory
+        gx = gw = None
+        if fw is not None:  # written into a fresh array, which the weight's .grad can take
+            gw = F.xp.empty(w.shape, g.dtype)
+            F.xp.matmul(g2, cols.T, out=gw.reshape(o, -1))
+        if fx is not None:
+            gx = nn_ops.col2im(w.reshape(o, -1).T @ g2, x.shape[2:], geom, True, x.shape[0])
+        return gx, gw, None if fb is None else g2.sum(1)
+
+
+_ConvolutionBackward.__name__ = _ConvolutionBackward.__qualname__ = "ConvolutionBackward0"
+
+
+def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
+            groups: int) -> Tensor:
+    """conv2d_batched's value and node, computed as arrays (im2col, one GEMM, the bias
+    added in place) where it is the common case: one group, numeric padding, floating
+    tensors on one device. Anything else runs the body as tensor ops."""
+    xd, wd = input._data, weight._data
+    bd = wd if bias is None else bias._data
+    if groups != 1 or isinstance(padding, str) or xd.dtype.kind != "f" or not xd.size or \
+            not wd.size or \
+            wd.__class__ is not xd.__class__ or bd.__class__ is not xd.__class__ or (
+            xd.__class__ is not np.ndarray and (wd.device != xd.device or bd.device != xd.device)):
+        return conv2d_batched(input, weight, bias, stride, padding, dilation, groups)
+    n, c, h, w = xd.shape
+    o, _, kh, kw = wd.shape
+    check_groups(input, weight, 1, bias)
+    check_conv_size((h, w), (kh, kw), _pairs(padding), _pairs(dilation))
+    geom = _geometry(h, w, (kh, kw), dilation, padding, stride)
+    cols = nn_ops.im2col(xd, geom, batch_last=True)
+    out = wd.reshape(o, -1) @ cols
+    if bias is not None:
+        out += bd.reshape(o, 1)
+    out = out.reshape(o, geom[8], geom[9], n).transpose(3, 0, 1, 2)
+    inputs = [input, weight, bias]
+    if not recording(input, weight, *(() if bias is None else (bias,))):
+        return _wrap(out)
+    res = adopt_computed(_ConvolutionBackward, out, inputs, (
+        conv2d_batched.body, (input, weight, bias, stride, padding, dilation, groups), {},
+        [0, 1, 2]))
+    node = res._edge[0]
+    node.cols, node.geom = cols, geom
+    return res
 
 
 def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:

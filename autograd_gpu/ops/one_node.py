@@ -122,20 +122,32 @@ def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiabl
     return slots, inputs
 
 
+def adopt_computed(cls: type, out, inputs: list, call: tuple) -> Tensor:
+    """An output that an op computed as arrays, without a body graph, as the output of one
+    `cls` node on `inputs` (None where an optional input is not given): `cls` derives the
+    first-order gradient itself, and under create_graph runs the body in `call` again, as
+    SubgraphBackward does."""
+    tensors = tuple(t for t in inputs if t is not None)
+    res = record(cls, out, tensors, tuple(inputs),
+                 tuple(None if t is None else t._vc[0] for t in inputs))
+    node = res._edge[0]
+    node.next_functions = tuple(NO_EDGE if t is None else t._edge for t in inputs)
+    node._inner = None
+    node._stand_ins = [None if t is None or t._edge is NO_EDGE else t._edge for t in inputs]
+    node._call = call
+    return res
+
+
 def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple):
     """The body's output as the output of one `cls` node on the real inputs (it requires
     grad when they do, even where the body's value does not depend on them, as PyTorch's
     does: the gradient is then zero)."""
     first = out[0] if isinstance(out, tuple) else out
-    tensors = tuple(t for t in inputs if t is not None)
-    res = record(cls, first._data, tensors, tuple(inputs),
-                 tuple(None if t is None else t._vc[0] for t in inputs))
+    res = adopt_computed(cls, first._data, inputs, call)
     res._vc = first._vc  # in-place changes of the output reach the body's saved output
     node = res._edge[0]
-    node.next_functions = tuple(NO_EDGE if t is None else t._edge for t in inputs)
     node._inner = first._edge
     node._stand_ins = [None if s is t else s._edge for s, t in zip(stand_ins, inputs)]
-    node._call = call
     if not isinstance(out, tuple):
         return res
     return type(out)(res, *out[1:]) if hasattr(out, "_fields") else (res, *out[1:])
