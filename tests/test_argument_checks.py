@@ -486,3 +486,76 @@ def test_an_empty_tensor_cat_skips_still_gets_its_empty_gradient():
     assert empty.grad.shape == (0,)
     assert rows.grad.tolist() == [[4.0, 8.0]]
     assert gradcheck(lambda r: torch.cat([r, empty.detach(), r * 3], 1), (rows,))
+
+
+_X2, _W2 = torch.ones(1, 2, 5, 5), torch.ones(3, 2, 3, 3)
+_CONV = torch.nn.functional
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: _CONV.conv2d(_X2, _W2, padding=-1), "negative padding is not supported"),
+    (lambda: _CONV.conv2d(_X2, _W2, stride=0), "non-positive stride is not supported"),
+    (lambda: _CONV.conv2d(_X2, _W2, stride=0, padding=-1), "negative padding is not supported"),
+    (lambda: _CONV.conv2d(_X2, _W2, groups=0), "non-positive groups is not supported"),
+    (lambda: _CONV.conv2d(_X2, _W2, dilation=-1), "dilation should be greater than zero"),
+    (lambda: _CONV.conv2d(_X2, _W2, dilation=0),
+     "dilation should be greater than zero, but got [0, 0]"),
+    (lambda: _CONV.conv2d(_X2, _W2, stride=(1, 2, 3)), "expected stride to be a single integer "
+     "value or a list of 2 values to match the convolution dimensions, but got stride=[1, 2, 3]"),
+    (lambda: _CONV.conv2d(_X2, _W2, padding="foo"), "Invalid padding string: 'foo'"),
+    (lambda: _CONV.conv2d(_X2, _W2, padding="same", stride=2),
+     "padding='same' is not supported for strided convolutions"),
+    # the weight's dtype is its kernel's last check: parameters and shapes come first
+    (lambda: _CONV.conv2d(_X2, _W2.double(), stride=0), "non-positive stride is not supported"),
+    (lambda: _CONV.conv2d(torch.ones(1, 3, 5, 5), _W2.double()),
+     "Given groups=1, weight of size [3, 2, 3, 3], expected input[1, 3, 5, 5] to have 2"),
+    (lambda: _CONV.conv2d(_X2, _W2.double()), "expected scalar type Float but found Double"),
+    (lambda: _CONV.conv2d(torch.ones(2, 5), _W2, torch.ones(3).double()),
+     "Input type (float) and bias type (double) should be the same"),
+    (lambda: _CONV.conv1d(torch.ones(1, 2, 5), torch.ones(3, 2, 3), dilation=0),
+     "dilation should be greater than zero, but got [1, 0]"),
+    (lambda: _CONV.conv1d(torch.ones(1, 2, 5), torch.ones(3, 2, 3), stride=(1, 2)),
+     "expected stride to be a single integer value or a list of 1 values"),
+    (lambda: _CONV.conv3d(torch.ones(1, 2, 5, 5, 5), torch.ones(3, 2, 3, 3, 3), dilation=0),
+     "dilation should be greater than zero, but got [0, 0, 0]"),
+    (lambda: _CONV.conv_transpose2d(_X2, torch.ones(2, 3, 3, 3), dilation=0),
+     "dilation should be greater than zero, but got dilation_height: 0, dilation_width: 0"),
+    (lambda: _CONV.conv_transpose1d(torch.ones(1, 2, 5), torch.ones(2, 3, 3), dilation=0),
+     "dilation should be greater than zero, but got dilation_height: 1, dilation_width: 0"),
+    (lambda: _CONV.conv_transpose3d(torch.ones(1, 2, 5, 5, 5), torch.ones(2, 3, 3, 3, 3),
+                                    dilation=0),
+     "dilation should be greater than zero, but got dilation_depth: 0, dilation_height: 0"),
+    (lambda: _CONV.conv_transpose2d(_X2, torch.ones(2, 3, 3, 3), output_padding=-1),
+     "negative output_padding is not supported"),
+])
+def test_convolution_parameters_are_checked_in_pytorchs_order(call, words):
+    with pytest.raises(RuntimeError) as info:
+        call()
+    assert str(info.value).startswith(words)
+
+
+@pytest.mark.parametrize("conv, x, w", [
+    (_CONV.conv1d, (1, 2, 7), (3, 2, 3)), (_CONV.conv2d, (1, 2, 7, 6), (3, 2, 3, 3)),
+    (_CONV.conv3d, (1, 2, 5, 6, 5), (3, 2, 3, 3, 3))])
+def test_convolution_parameters_of_one_value_repeat(conv, x, w):
+    """padding=[2], stride=(2,): a list of one value stands for every spatial dimension."""
+    x, w = torch.arange(float(np.prod(x))).reshape(x), torch.ones(w)
+    dims = len(x.shape) - 2
+    got = conv(x, w, padding=[2], stride=(2,), dilation=[1])
+    want = conv(x, w, padding=(2,) * dims, stride=(2,) * dims, dilation=1)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: torch.nn.Conv2d(2, 3, 3, padding="foo"),
+     "Invalid padding string 'foo', should be one of {'valid', 'same'}"),
+    (lambda: torch.nn.Conv3d(2, 3, 3, padding="same", stride=2),
+     "padding='same' is not supported for strided convolutions"),
+    (lambda: torch.nn.Conv2d(2, 3, 3, groups=2, padding="foo"),
+     "out_channels must be divisible by groups"),
+])
+def test_convolution_modules_check_their_padding_when_built(make, words):
+    with pytest.raises(ValueError) as info:
+        make()
+    assert str(info.value) == words

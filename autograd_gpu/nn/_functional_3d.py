@@ -13,7 +13,8 @@ from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor
 from ._functional_extra import _averaging_matrix
 from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, check_conv_size,
-                         check_groups, conv2d_batched, max_pool2d, on_batch, pad)
+                         check_dilation, check_groups, check_padding_mode, conv2d_batched,
+                         conv_params, max_pool2d, on_batch, pad)
 
 
 def _check_dims(input: Tensor, name: str, what: str = "input") -> None:
@@ -25,13 +26,18 @@ def _check_dims(input: Tensor, name: str, what: str = "input") -> None:
 @register()
 def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
+    _conv_dtypes(input, None, bias)
     _check_dims(input, "conv3d")
-    _conv_dtypes(input, weight, bias)
+    if isinstance(padding, str):
+        check_padding_mode(padding, stride)
+    stride, padding, dilation = conv_params(stride, padding, dilation, 3, groups)
     x = input if input.dim() == 5 else input.unsqueeze(0)
     check_groups(x, weight, groups, bias)
     check_conv_size(x.shape[2:], weight.shape[2:],
                     padding if isinstance(padding, str) else _pairs(padding, 3),
                     _pairs(dilation, 3))
+    check_dilation(dilation)
+    _conv_dtypes(input, weight, None)
     if isinstance(padding, str):
         before, after = _same_padding(padding, tuple(weight.shape[2:]), _pairs(dilation, 3),
                                       _pairs(stride, 3))
@@ -78,6 +84,8 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected "
                            f"input{list(x.shape)} to have {weight.shape[0]} channels, but got "
                            f"{x.shape[1]} channels instead")
+    stride, padding, dilation, output_padding = conv_params(stride, padding, dilation, 3,
+                                                            groups, output_padding)
     out = _conv_transpose3d(x, weight, bias, stride, padding, output_padding, groups, dilation)
     return out if input.dim() == 5 else out.squeeze(0)
 
@@ -94,6 +102,7 @@ def _conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
         raise RuntimeError(f"output padding must be smaller than either stride or dilation, "
                            f"but got output_padding_depth: {od} stride_depth: {sd} "
                            f"dilation_depth: {dd}")
+    check_dilation((dd, dh, dw), transposed=True)
     n, c, depth, h, w = input.shape
     kd = weight.shape[2]
     full = (depth - 1) * sd + dd * (kd - 1) + 1 + od

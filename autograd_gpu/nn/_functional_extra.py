@@ -18,7 +18,8 @@ from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
                          _keep_mask, _minus, _pairs, _reduce, avg_pool2d, check_conv_size,
-                         check_groups, conv2d_batched, max_pool2d, on_batch, stable_softplus)
+                         check_dilation, check_groups, check_padding_mode, conv2d_batched,
+                         conv_params, max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -343,8 +344,11 @@ def _as_2d(input: Tensor, name: str) -> Tensor:
 @register()
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
+    _conv_dtypes(input, None, bias)
     _as_2d(input, "conv1d")
-    _conv_dtypes(input, weight, bias)
+    if isinstance(padding, str):
+        check_padding_mode(padding, stride)
+    stride, padding, dilation = conv_params(stride, padding, dilation, 1, groups)
     if weight.dim() == 3:
         check_groups(input if input.dim() == 3 else input.unsqueeze(0), weight, groups, bias)
         check_conv_size(input.shape[-1:], weight.shape[-1:],
@@ -615,6 +619,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """The adjoint of conv2d: each input pixel scatters weight-scaled kernels into the output,
     as one matrix product and a fold (col2im), so every derivative comes from those ops."""
+    stride, padding, dilation, output_padding = conv_params(stride, padding, dilation, 2,
+                                                            groups, output_padding)
     return on_batch(_conv_transpose2d, input, 4, weight, bias, stride, padding,
                     output_padding, groups, dilation)
 
@@ -630,6 +636,7 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
     check_groups(x, weight, groups, bias, transposed=True)
     (sh, sw), (ph, pw), (oph, opw), (dh, dw) = (_pairs(v) for v in (stride, padding,
                                                                     output_padding, dilation))
+    check_dilation((dh, dw), transposed=True)
     if (oph >= sh and oph >= dh) or (opw >= sw and opw >= dw):
         raise RuntimeError(f"output padding must be smaller than either stride or dilation, "
                            f"but got output_padding_height: {oph} output_padding_width: {opw} "

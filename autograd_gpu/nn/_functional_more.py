@@ -14,7 +14,7 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
-                         leaky_relu, on_batch, softmax)
+                         conv_params, leaky_relu, on_batch, softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
@@ -304,6 +304,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """conv_transpose2d over a height of one."""
+    stride, padding, dilation, output_padding = conv_params(stride, padding, dilation, 1,
+                                                            groups, output_padding)
     return on_batch(_conv_transpose1d, input, 3, weight, bias, stride, padding,
                     output_padding, groups, dilation)
 

@@ -48,6 +48,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 @register()
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
+    _conv_dtypes(input, None, bias)
     if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
                            f"input of size: {list(input.shape)}")
@@ -55,24 +56,75 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         raise RuntimeError(f"expected stride to be a single integer value or a list of "
                            f"{weight.dim() - 2} values to match the convolution dimensions, "
                            f"but got stride={list(_pairs(stride))}")
-    _conv_dtypes(input, weight, bias)
+    if isinstance(padding, str):
+        check_padding_mode(padding, stride)
+    stride, padding, dilation = conv_params(stride, padding, dilation, 2, groups)
     return on_batch(_conv2d, input, 4, weight, bias, stride, padding, dilation, groups)
 
 
 _C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half"}
 
 
-def _conv_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+def _conv_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:
     """A convolution's input, weight and bias share one dtype (PyTorch's errors: the bias
-    is named first, as its check comes first)."""
+    is named first, as its check comes first; weight=None checks the bias only, as conv2d
+    does before anything else, the weight's dtype being its kernel's last check)."""
     dt = input._data.dtype
     if bias is not None and bias._data.dtype != dt:
         raise RuntimeError(f"Input type ({_C_TYPE.get(dt.name, dt.name)}) and bias type "
                            f"({_C_TYPE.get(bias._data.dtype.name, bias._data.dtype.name)}) "
                            f"should be the same")
-    if weight._data.dtype != dt:
+    if weight is not None and weight._data.dtype != dt:
         raise RuntimeError(f"expected scalar type {_legacy(input.dtype)} but found "
                            f"{_legacy(weight.dtype)}")
+
+
+def conv_params(stride, padding, dilation, dims: int, groups: int, output_padding=None):
+    """PyTorch's checks of a convolution's parameters, in its order: groups, then each
+    parameter as `dims` values (a single value, or a list of one, repeats), then negative
+    padding, non-positive stride, negative dilation. Returns (stride, padding, dilation)
+    expanded (a padding string stays a string), and output_padding after them when given.
+    A zero dilation passes here: PyTorch's kernels refuse it after the shape checks
+    (check_dilation)."""
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+
+    def expand(value, name):
+        values = [value] if isinstance(value, int) else list(value)
+        if len(values) == 1:
+            values *= dims
+        if len(values) != dims:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of "
+                               f"{dims} values to match the convolution dimensions, but got "
+                               f"{name}={values}")
+        return tuple(values)
+
+    stride = expand(stride, "stride")
+    if not isinstance(padding, str):
+        padding = expand(padding, "padding")
+    dilation = expand(dilation, "dilation")
+    extra = () if output_padding is None else (expand(output_padding, "output_padding"),)
+    if not isinstance(padding, str) and min(padding) < 0:
+        raise RuntimeError("negative padding is not supported")
+    if extra and min(extra[0]) < 0:
+        raise RuntimeError("negative output_padding is not supported")
+    if min(stride) <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    if min(dilation) < 0:
+        raise RuntimeError("dilation should be greater than zero")
+    return (stride, padding, dilation, *extra)
+
+
+def check_dilation(dilation, transposed: bool = False) -> None:
+    """A zero dilation: PyTorch's kernels' words (after the shape checks)."""
+    if min(dilation) > 0:
+        return
+    if transposed:  # (named per dimension, depth first for 3-d)
+        names = ("depth", "height", "width")[3 - len(dilation):]
+        got = ", ".join(f"dilation_{n}: {d}" for n, d in zip(names, dilation))
+    else:
+        got = list(dilation)
+    raise RuntimeError(f"dilation should be greater than zero, but got {got}")
 
 
 def on_batch(op, input: Tensor, batched_dims: int, *args) -> Tensor:
@@ -133,6 +185,8 @@ def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, p
     check_groups(input, weight, groups, bias)
     check_conv_size((h, w), (kh, kw), padding if isinstance(padding, str) else _pairs(padding),
                     _pairs(dilation))
+    check_dilation(_pairs(dilation))
+    _conv_dtypes(input, weight, None)
     if isinstance(padding, str):
         padding, after = _same_padding(padding, (kh, kw), _pairs(dilation), _pairs(stride))
         if after != padding:  # an even kernel: the extra row and column go after
@@ -202,6 +256,8 @@ def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
     o, _, kh, kw = wd.shape
     check_groups(input, weight, 1, bias)
     check_conv_size((h, w), (kh, kw), _pairs(padding), _pairs(dilation))
+    check_dilation(_pairs(dilation))
+    _conv_dtypes(input, weight, None)
     geom = _geometry(h, w, (kh, kw), dilation, padding, stride)
     cols = nn_ops.im2col(xd, geom, batch_last=True)
     out = wd.reshape(o, -1) @ cols
@@ -219,15 +275,20 @@ def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
     return res
 
 
+def check_padding_mode(mode: str, stride) -> None:
+    """A padding string's checks, in PyTorch's words (before the other parameters')."""
+    if mode not in ("valid", "same"):
+        raise RuntimeError(f"Invalid padding string: '{mode}'")
+    if mode == "same" and any(s != 1 for s in _pairs(stride)):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+
+
 def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:
     """A padding string as (padding before, padding after) per spatial dimension: 'same'
     with an even effective kernel pads one more after, as PyTorch does."""
+    check_padding_mode(mode, stride)
     if mode == "valid":
         return (0,) * len(kernel), (0,) * len(kernel)
-    if mode != "same":
-        raise ValueError(f"Invalid padding string '{mode}', should be one of {{'valid', 'same'}}")
-    if any(s != 1 for s in stride):
-        raise ValueError("padding='same' is not supported for strided convolutions")
     total = [d * (k - 1) for k, d in zip(kernel, dilation)]
     return tuple(t // 2 for t in total), tuple(t - t // 2 for t in total)
 
