@@ -559,3 +559,44 @@ def test_convolution_modules_check_their_padding_when_built(make, words):
     with pytest.raises(ValueError) as info:
         make()
     assert str(info.value) == words
+
+
+_T = torch.ones(2, 3)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: _T.view_as(0.5), TypeError,
+     "view_as(): argument 'other' (position 1) must be Tensor, not float"),
+    (lambda: _T.reshape_as(2), TypeError,
+     "reshape_as(): argument 'other' (position 1) must be Tensor, not int"),
+    (lambda: _T.expand_as(True), TypeError,
+     "expand_as(): argument 'other' (position 1) must be Tensor, not bool"),
+    (lambda: _T.type_as(1), TypeError,
+     "type_as(): argument 'other' (position 1) must be Tensor, not int"),
+    (lambda: torch.equal(_T, 0.5), TypeError,
+     "equal(): argument 'other' (position 2) must be Tensor, not float"),
+    (lambda: torch.cdist(_T, 0.001), TypeError,
+     "cdist(): argument 'x2' (position 2) must be Tensor, not float"),
+    (lambda: torch.hstack([_T, 0.5]), TypeError,
+     "expected Tensor as element 1 in argument 0, but got float"),
+    (lambda: torch.column_stack([_T, 2]), TypeError,
+     "expected Tensor as element 1 in argument 0, but got int"),
+    (lambda: _T.clone().addcmul_(1.5, _T), TypeError,
+     "addcmul_(): argument 'tensor1' (position 1) must be Tensor, not float"),
+    (lambda: torch.addcdiv(_T, _T, 2), TypeError,
+     "addcdiv(): argument 'tensor2' (position 3) must be Tensor, not int"),
+    (lambda: _T.clone().hypot_(2), TypeError,
+     "hypot_(): argument 'other' (position 1) must be Tensor, not int"),
+    (lambda: torch.tensordot(_T, torch.ones(3, 2, dtype=torch.int64), 1), RuntimeError,
+     "both inputs should have same dtype"),
+    (lambda: torch.tensordot(_T, torch.ones(2, 3, dtype=torch.int64), 1), RuntimeError,
+     "both inputs should have same dtype"),
+    (lambda: torch.cdist(_T, _T.double()), RuntimeError,
+     "expected scalar type Float but found Double"),
+    (lambda: torch.cross(torch.ones(1, 3, dtype=torch.int64), torch.ones(3, dtype=torch.int32)),
+     RuntimeError, "linalg.cross: inputs must have the same number of dimensions."),
+])
+def test_argument_kinds_and_dtypes_checked_first(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == words

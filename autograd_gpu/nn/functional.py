@@ -137,12 +137,14 @@ def on_batch(op, input: Tensor, batched_dims: int, *args) -> Tensor:
 
 def check_conv_size(spatial, kernel, padding, dilation) -> None:
     """Every padded input extent must hold the dilated kernel (PyTorch's words, one size per
-    spatial dim of the convolution as called). 'valid' pads nothing; 'same' counts its
-    symmetric part, as PyTorch checks before padding the odd remainder."""
+    spatial dim of the convolution as called). 'valid' pads nothing; 'same' pads
+    d * (k - 1) in all (an odd remainder goes into a padded copy of the input first, as in
+    PyTorch), so it holds the kernel whenever the input has an element."""
     if isinstance(padding, str):
-        padding = [0 if padding == "valid" else d * (k - 1) // 2
-                   for k, d in zip(kernel, dilation)]
-    padded = [s + 2 * p for s, p in zip(spatial, padding)]
+        total = [0 if padding == "valid" else d * (k - 1) for k, d in zip(kernel, dilation)]
+    else:
+        total = [2 * p for p in padding]
+    padded = [s + t for s, t in zip(spatial, total)]
     reach = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
     if any(p < r for p, r in zip(padded, reach)):
         raise RuntimeError(f"Calculated padded input size per channel: "

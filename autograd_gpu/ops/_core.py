@@ -133,7 +133,7 @@ def _called_as_method(op: str) -> bool:
         return False
     code = [i for i in dis.get_instructions(frame.f_code) if i.offset <= frame.f_lasti]
     for k in range(len(code) - 1, 0, -1):
-        if code[k].opname in ("LOAD_METHOD", "LOAD_ATTR") and code[k].argval == op:
+        if code[k].opname in ("LOAD_METHOD", "LOAD_ATTR") and code[k].argval in (op, op + "_"):
             return not isinstance(_loaded(code, k - 1, frame), types.ModuleType)
     return False
 

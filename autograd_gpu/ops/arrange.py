@@ -365,13 +365,13 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     db = [_wrap_dim(d, b.dim()) for d in db]
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
+    if a.dtype != b.dtype:  # (before the sizes, as PyTorch checks)
+        raise RuntimeError("both inputs should have same dtype")
     for x, y in zip(da, db):
         if a.shape[x] != b.shape[y]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
                                f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in "
                                f"dim {y}")
-    if a.dtype != b.dtype:
-        raise RuntimeError("both inputs should have same dtype")
     free_a = [d for d in range(a.dim()) if d not in da]
     free_b = [d for d in range(b.dim()) if d not in db]
     k = int(np.prod([a.shape[d] for d in da])) if da else 1
@@ -409,15 +409,23 @@ def ger(input: Tensor, vec2: Tensor) -> Tensor:
 Tensor.ger = ger
 
 
+def _check_factors(op: str, tensor1, tensor2) -> None:
+    for position, (name, t) in enumerate((("tensor1", tensor1), ("tensor2", tensor2)), 2):
+        if not isinstance(t, Tensor):
+            raise not_tensor(op, name, position, t)
+
+
 @register()
 @method("addcmul")
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    _check_factors("addcmul", tensor1, tensor2)
     return input + value * (tensor1 * tensor2) if value != 1 else input + tensor1 * tensor2
 
 
 @register()
 @method("addcdiv")
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    _check_factors("addcdiv", tensor1, tensor2)
     if not tensor1.is_floating_point() and not tensor2.is_floating_point():
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
                            "future  release addcdiv will perform a true division of tensor1 and "

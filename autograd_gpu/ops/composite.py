@@ -18,7 +18,7 @@ from ._core import (method, not_tensor, record, recording, reduce_info, register
 from .pointwise import (_broadcast_chain_error, clamp, computed_as, isinf, isnan, logical_and,
                         logical_not, logical_or, tensor_pair, where)
 from .reduction import _return_type
-from .shape import _shape_arg, cat
+from .shape import _shape_arg, cat, check_elements
 from .one_node import call_as_one_node, one_node
 
 
@@ -404,12 +404,14 @@ def _flat(tensors):
 
 @register()
 def hstack(tensors) -> Tensor:
+    check_elements(tensors)
     ts = [_atleast(t, 1) for t in tensors]
     return cat(ts, 0 if ts[0].dim() == 1 else 1)
 
 
 @register()
 def vstack(tensors) -> Tensor:
+    check_elements(tensors)
     return cat([_atleast(t, 2) for t in tensors], 0)
 
 
@@ -418,11 +420,13 @@ row_stack = vstack
 
 @register()
 def dstack(tensors) -> Tensor:
+    check_elements(tensors)
     return cat([_atleast(t, 3) for t in tensors], 2)
 
 
 @register()
 def column_stack(tensors) -> Tensor:
+    check_elements(tensors)
     return cat([t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors], 1)
 
 
@@ -894,6 +898,9 @@ def broadcast_shapes(*shapes):
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise distances between the rows of x1 and x2 (batched over leading dims); the
     2-norm's gradient is 0 at zero distance, as PyTorch's."""
+    for position, (name, t) in enumerate((("x1", x1), ("x2", x2)), 1):
+        if not isinstance(t, Tensor):
+            raise not_tensor("cdist", name, position, t)
     for name, t in (("X1", x1), ("X2", x2)):
         if t.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
@@ -905,6 +912,9 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
         if not t.is_floating_point():
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{_legacy_name(t)}")
+    if x1.dtype != x2.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy_name(x1)} but found "
+                           f"{_legacy_name(x2)}")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return diff.norm(p, -1) if p != 2 else diff.norm(2, -1)
 
@@ -915,6 +925,8 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
 
     if not isinstance(other, Tensor):
         raise not_tensor("cross", "other", 2, other)
+    if input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if dim is None:
         shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
         if 3 not in shape:

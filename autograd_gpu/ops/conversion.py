@@ -5,7 +5,7 @@ from .. import _dtypes, _layout, backends
 from .._device import device as Device
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
-from ._core import method, record, recording, register
+from ._core import method, not_tensor, record, recording, register
 
 
 class ToCopyBackward0(Node):
@@ -96,6 +96,8 @@ def cuda(self: Tensor, device=None, non_blocking: bool = False, memory_format=No
 
 @method("type_as")
 def type_as(self: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise not_tensor("type_as", "other", 2, other)
     return to(self, other.dtype)
 
 

@@ -286,6 +286,8 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 
 @method("equal")
 def equal(input: Tensor, other: Tensor) -> bool:
+    if not isinstance(other, Tensor):
+        raise not_tensor("equal", "other", 2, other)
     same_device("equal", (input, other))
     return input.shape == other.shape and bool((input._data == other._data).all())
 

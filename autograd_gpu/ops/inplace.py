@@ -289,7 +289,13 @@ def _unary_inplace(name: str, op, pointwise_op: bool = False):
             check_broadcast_into(self, args + tuple(kwargs.values()))
         if name in _PROMOTING and args and isinstance(args[0], (Tensor, int, float, bool)):
             _check_cast(self, _dtypes.result_type(self, args[0]), name)
-        return apply(self, name, op, *args, **kwargs)
+        try:
+            return apply(self, name, op, *args, **kwargs)
+        except TypeError as exc:  # the op's argument error, named as the in-place method
+            words = str(exc)
+            if not words.startswith(name[:-1] + "(): "):
+                raise
+            raise TypeError(name + words[len(name) - 1:]) from None
 
     fn.__name__ = name
     return method(name)(fn)

@@ -11,7 +11,7 @@ from .. import backends
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad, Node
 from ..tensor import Size, Tensor, _wrap, _wrap_dim
-from ._core import method, record, recording, register, same_device, wrap_dims
+from ._core import method, not_tensor, record, recording, register, same_device, wrap_dims
 
 
 def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
@@ -143,11 +143,15 @@ def _view_dtype(input, dtype):
 
 @method("view_as")
 def view_as(input: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise not_tensor("view_as", "other", 2, other)
     return view(input, other._data.shape)
 
 
 @method("reshape_as")
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise not_tensor("reshape_as", "other", 2, other)
     return reshape(input, other._data.shape)
 
 
@@ -372,6 +376,8 @@ def expand(input: Tensor, *sizes) -> Tensor:
 
 @method("expand_as")
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise not_tensor("expand_as", "other", 2, other)
     return expand(input, other._data.shape)
 
 
@@ -427,16 +433,22 @@ def _check_seq(tensors, name: str) -> list:
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
                         f"not Tensor")
     tensors = list(tensors)
+    check_elements(tensors)
     if not tensors:
         if name == "cat":  # (PyTorch's cat raises a ValueError naming the package)
             raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    same_device(name, tensors)
+    return tensors
+
+
+def check_elements(tensors) -> None:
+    """Every element of a list of tensors is one (PyTorch's TypeError names the first that
+    is not)."""
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t).__name__}")
-    same_device(name, tensors)
-    return tensors
 
 
 def _common(tensors, among=None):
