@@ -600,3 +600,32 @@ def test_argument_kinds_and_dtypes_checked_first(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert str(info.value) == words
+
+
+@pytest.mark.parametrize("conv, x, w", [
+    (_CONV.conv1d, (1, 1, 1), (1, 1, 2)), (_CONV.conv2d, (1, 1, 1, 5), (1, 1, 4, 4)),
+    (_CONV.conv3d, (1, 1, 1, 3, 2), (1, 1, 2, 2, 2))])
+def test_same_padding_holds_an_even_kernel_on_a_one_wide_input(conv, x, w):
+    """padding='same' pads d * (k - 1) in all (the odd remainder after, into the input
+    first), so a 1-wide input takes a kernel of 2 or 4: window sums of the zero-padded input
+    (a ones kernel), and each input's gradient counts the windows that read it."""
+    data = np.arange(1.0, 1.0 + np.prod(x)).reshape(x)
+    xt = torch.tensor(data, requires_grad=True)
+    out = conv(xt, torch.ones(w, dtype=torch.float64), padding="same")
+    k = w[2:]
+    padded = np.pad(data[0, 0], [((n - 1) // 2, n - 1 - (n - 1) // 2) for n in k])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, k)
+    want = windows.sum(axis=tuple(range(-len(k), 0)))
+    np.testing.assert_allclose(out.detach().numpy()[0, 0], want)
+    out.sum().backward()
+    np.testing.assert_allclose(xt.grad.numpy()[0, 0], _window_counts(data.shape[2:], k))
+
+
+def _window_counts(shape, k):
+    """How many 'same' windows of size k read each element of an input of `shape`."""
+    counts = np.zeros(shape)
+    for out_index in np.ndindex(*shape):
+        lo = [o - (n - 1) // 2 for o, n in zip(out_index, k)]
+        region = tuple(slice(max(a, 0), max(a + n, 0)) for a, n in zip(lo, k))
+        counts[region] += 1
+    return counts
