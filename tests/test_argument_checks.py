@@ -629,3 +629,32 @@ def _window_counts(shape, k):
         region = tuple(slice(max(a, 0), max(a + n, 0)) for a, n in zip(lo, k))
         counts[region] += 1
     return counts
+
+
+def test_assignment_drops_the_values_leading_ones_down_to_one_element():
+    """z[0, 2] = tensor([1.5]) (or [[1.5]]) writes one element, as PyTorch drops a value's
+    leading dims of size 1; the value's gradient comes back in its own shape."""
+    x = torch.arange(9.0, dtype=torch.float64).reshape(3, 3).requires_grad_()
+    v = torch.tensor([[2.0]], dtype=torch.float64, requires_grad=True)
+    z = x * 1
+    z[0, 2] = v
+    z[1, 1] = torch.tensor([7.0], dtype=torch.float64)
+    weights = torch.arange(9.0, dtype=torch.float64).reshape(3, 3)
+    (z * weights).sum().backward()
+    want = np.arange(9.0).reshape(3, 3)
+    want[0, 2], want[1, 1] = 2.0, 7.0
+    np.testing.assert_array_equal(z.detach().numpy(), want)
+    grad = np.arange(9.0).reshape(3, 3)
+    grad[0, 2] = grad[1, 1] = 0.0
+    np.testing.assert_array_equal(x.grad.numpy(), grad)
+    assert v.grad.shape == (1, 1) and v.grad.item() == 2.0
+    with pytest.raises(RuntimeError, match=r"expand\(torch.FloatTensor\{\[2\]\}, size=\[\]\)"):
+        torch.zeros(3, 3)[0, 2] = torch.tensor([1.5, 2.0])
+
+
+def test_assigning_through_false_writes_and_checks_nothing():
+    z = torch.zeros(2, 3)
+    z[False] = torch.ones(5)  # (a shape that fits nothing: PyTorch does not look)
+    leaf = torch.zeros(2, 3, requires_grad=True)
+    leaf[False] = 1.0
+    assert z._version == 0 and leaf._version == 0 and not z.any() and not leaf.any()

@@ -435,11 +435,31 @@ class CopySlices(Node):
         g_old = F.where(self.mask, 0.0, g)
         g_val = None
         if self.next_functions[1][0] is not None:
-            g_val = F.cast(F.sum_to(g[self.index], self.value_shape), self.value_dtype)
+            g_val = g[self.index]
+            if g_val.ndim < len(self.value_shape):  # (the value's leading ones were dropped)
+                g_val = F.reshape(g_val, (1,) * (len(self.value_shape) - g_val.ndim)
+                                  + tuple(g_val.shape))
+            g_val = F.cast(F.sum_to(g_val, self.value_shape), self.value_dtype)
         return g_old, g_val
 
 
 IndexPutBackward0 = type("IndexPutBackward0", (CopySlices,), {"__slots__": ()})  # x[ints] = v
+
+
+def _put_without_leading_ones(self: Tensor, idx, data, kind: str, advanced: bool) -> None:
+    """x[idx] = v where NumPy refused v: PyTorch first drops v's leading dims of size 1
+    (x[0, 2] = tensor([1.5]) writes one element), which NumPy does not do down to a 0-d
+    target. Anything else is PyTorch's expand or shape-mismatch error."""
+    target = self._data[idx].shape
+    shape = getattr(data, "shape", ())
+    lead = len(shape) - len(target)
+    if lead > 0 and all(n == 1 for n in shape[:lead]):
+        try:
+            self._data[idx] = data.reshape(shape[lead:])
+            return
+        except ValueError:
+            pass
+    raise _expand_error(shape, target, kind, advanced) from None
 
 
 def _expand_error(value_shape: tuple, target: tuple, kind: str,
@@ -507,6 +527,8 @@ def _through_a_view(shape: tuple, index) -> bool:
 
 @method("__setitem__")
 def setitem(self: Tensor, index, value) -> None:
+    if index is False and isinstance(value, (Tensor, int, float)):
+        return  # x[False] = v selects nothing: PyTorch writes and checks nothing (not v's shape)
     idx, advanced = normalize_index(self, index)
     if grad_state.enabled and self._edge is not NO_EDGE and self.is_leaf and \
             _through_a_view(tuple(self._data.shape), index):
@@ -537,8 +559,7 @@ def setitem(self: Tensor, index, value) -> None:
     except ValueError as exc:
         if "read-only" in str(exc):
             _write(self, self._data, "__setitem__")  # raises the read-only message
-        raise _expand_error(getattr(data, "shape", ()), self._data[idx].shape,
-                            value.type() if is_tensor else "", advanced) from None
+        _put_without_leading_ones(self, idx, data, value.type() if is_tensor else "", advanced)
     except IndexError as exc:
         raise index_error(exc, self, idx) from None
     _bump(self, "__setitem__")
