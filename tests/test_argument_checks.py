@@ -658,3 +658,18 @@ def test_assigning_through_false_writes_and_checks_nothing():
     leaf = torch.zeros(2, 3, requires_grad=True)
     leaf[False] = 1.0
     assert z._version == 0 and leaf._version == 0 and not z.any() and not leaf.any()
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: torch.ones(3, 1, 2).t_(),
+     "t_() expects a tensor with <= 2 dimensions, but self is 3D"),
+    (lambda: torch.zeros(3, dtype=torch.float64).__irshift__(torch.ones(1, 3, dtype=torch.int8)),
+     "output with shape [3] doesn't match the broadcast shape [1, 3]"),
+    (lambda: torch.zeros(3, 1, 2, dtype=torch.bool).__irshift__(torch.ones(1, 3,
+                                                                           dtype=torch.int64)),
+     "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 2"),
+])
+def test_in_place_ops_check_shapes_first_and_name_themselves(call, words):
+    with pytest.raises(RuntimeError) as info:
+        call()
+    assert str(info.value).startswith(words)

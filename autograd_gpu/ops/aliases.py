@@ -11,7 +11,7 @@ from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE
 from ..tensor import Tensor
 from ._core import method
-from .inplace import LEAF_INPLACE, _iop, _unary_inplace
+from .inplace import LEAF_INPLACE, _iop, _unary_inplace, raise_as_named
 from .pointwise import _logical, number_tensor
 
 # ops whose result has the input's shape, so `t.f_(...)` can store `t.f(...)` into t
@@ -35,9 +35,9 @@ bitwise_right_shift = method("bitwise_right_shift", "__rshift__")(
 Tensor.__rlshift__ = lambda self, other: bitwise_left_shift(number_tensor(other, self), self)
 Tensor.__rrshift__ = lambda self, other: bitwise_right_shift(number_tensor(other, self), self)
 Tensor.__ilshift__ = Tensor.bitwise_left_shift_ = _unary_inplace(
-    "bitwise_left_shift_", bitwise_left_shift)
+    "bitwise_left_shift_", bitwise_left_shift, True)
 Tensor.__irshift__ = Tensor.bitwise_right_shift_ = _unary_inplace(
-    "bitwise_right_shift_", bitwise_right_shift)
+    "bitwise_right_shift_", bitwise_right_shift, True)
 
 for _base in _ELEMENTWISE:
     if hasattr(Tensor, _base) and not hasattr(Tensor, _base + "_"):
@@ -62,7 +62,10 @@ def _view_inplace(name: str):
     def fn(self: Tensor, *args, **kwargs) -> Tensor:
         if grad_state.enabled and self._edge is not NO_EDGE and self.is_leaf:
             raise RuntimeError(LEAF_INPLACE)
-        out = out_of_place(self, *args, **kwargs)
+        try:
+            out = out_of_place(self, *args, **kwargs)
+        except RuntimeError as exc:
+            raise_as_named(exc, name)
         self._data, self._edge = out._data, out._edge
         return self
 

@@ -283,6 +283,16 @@ _PROMOTING = frozenset({"bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_
                         "bitwise_right_shift_", "floor_divide_", "remainder_", "fmod_"})
 
 
+def raise_as_named(exc: Exception, name: str):
+    """Re-raise the out-of-place op's error `exc` named as the in-place method `name` (its
+    message starts "op(): " or "op() ", PyTorch's starts "op_()")."""
+    words = str(exc)
+    base = name[:-1]
+    if words.startswith((base + "(): ", base + "() ")):
+        raise type(exc)(name + words[len(base):]) from None
+    raise exc
+
+
 def _unary_inplace(name: str, op, pointwise_op: bool = False):
     def fn(self: Tensor, *args, **kwargs) -> Tensor:
         if pointwise_op:
@@ -291,11 +301,8 @@ def _unary_inplace(name: str, op, pointwise_op: bool = False):
             _check_cast(self, _dtypes.result_type(self, args[0]), name)
         try:
             return apply(self, name, op, *args, **kwargs)
-        except TypeError as exc:  # the op's argument error, named as the in-place method
-            words = str(exc)
-            if not words.startswith(name[:-1] + "(): "):
-                raise
-            raise TypeError(name + words[len(name) - 1:]) from None
+        except TypeError as exc:
+            raise_as_named(exc, name)
 
     fn.__name__ = name
     return method(name)(fn)
