@@ -171,7 +171,13 @@ def scalar_for(value, np_dtype, checked: bool = True):
     range wraps as PyTorch's C++ casts wrap it; `checked` (a value stored as it is: fill,
     clamp bounds, where) first raises PyTorch's overflow error unless it is a negative number
     an unsigned type can wrap (c10's rule); arithmetic (`checked` False) always wraps, as
-    uint8 + 300 adds 44."""
+    uint8 + 300 adds 44. A float stored in an integer dtype must lie within its range (NaN
+    and the infinities do not), as c10's checked conversion says."""
+    if value.__class__ is float and checked and np_dtype.kind in "iu":
+        info = np.iinfo(np_dtype)
+        if not info.min <= value <= info.max:
+            raise _overflow(np_dtype)
+        return value
     if value.__class__ is not int or np_dtype.kind not in "iu":
         return bool(value) if np_dtype.kind == "b" and not checked and value.__class__ is int \
             else value
@@ -179,11 +185,15 @@ def scalar_for(value, np_dtype, checked: bool = True):
     if info.min <= value <= info.max:
         return value
     if checked and not storable(value, np_dtype):
-        raise RuntimeError(f"value cannot be converted to type {np_dtype.name}_t without "
-                           f"overflow")
+        raise _overflow(np_dtype)
     if not -2 ** 63 <= value < 2 ** 64:
         raise OverflowError("int too big to convert")
     return int(np.array(value % 2 ** 64, dtype=np.uint64).astype(np_dtype))
+
+
+def _overflow(np_dtype) -> RuntimeError:
+    name = "int" if np_dtype.name == "int32" else np_dtype.name + "_t"  # (c10's type names)
+    return RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
 # the C++ type names PyTorch's dtype-mismatch errors print

@@ -673,3 +673,33 @@ def test_in_place_ops_check_shapes_first_and_name_themselves(call, words):
     with pytest.raises(RuntimeError) as info:
         call()
     assert str(info.value).startswith(words)
+
+
+@pytest.mark.parametrize("dtype, value", [
+    (torch.uint8, -0.5), (torch.uint8, 255.5), (torch.int8, 127.9), (torch.int8, -129.0),
+    (torch.int16, float("inf")), (torch.uint8, float("nan")), (torch.int32, 2.0 ** 40)])
+def test_a_float_outside_an_integer_dtype_overflows(dtype, value):
+    name = "int" if dtype == torch.int32 else str(dtype).split(".")[1] + "_t"
+    for store in (lambda: torch.zeros(2, dtype=dtype).fill_(value),
+                  lambda: torch.full((2,), value, dtype=dtype),
+                  lambda: torch.zeros(2, dtype=dtype).masked_fill(torch.tensor([True, False]),
+                                                                  value)):
+        with pytest.raises(RuntimeError, match=f"converted to type {name} without overflow"):
+            store()
+
+
+def test_a_float_inside_an_integer_dtype_truncates():
+    assert torch.zeros(2, dtype=torch.uint8).fill_(254.7).tolist() == [254, 254]
+    assert torch.zeros(2, dtype=torch.int8).fill_(-127.5).tolist() == [-127, -127]
+
+
+def test_in_place_floor_divide_names_itself_in_its_missing_derivative():
+    w = torch.tensor([4.0, -3.0], requires_grad=True)
+    a = w * 1
+    a //= torch.tensor(1.5)
+    assert a.grad_fn.name() == "torch::autograd::NotImplemented"
+    with pytest.raises(RuntimeError, match=r"derivative for aten::floor_divide_ is not"):
+        a.sum().backward()
+    with pytest.raises(TypeError, match=r"lerp_\(\) received an invalid combination of "
+                                        r"arguments - got \(bool, float\)"):
+        (w * 1).lerp_(False, 0.5)

@@ -164,6 +164,8 @@ def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
     _check_result(t, result, name)
     _write(t, result._data, name)
     edge = result._edge
+    if edge[0].__class__ is pointwise.NotImplementedBackward:
+        edge[0].op = name  # (its error names the in-place op: aten::floor_divide_)
     if edge[0] is not None and result._data.dtype != t._data.dtype:
         # the recorded op computed in a wider dtype; its gradient is this tensor's dtype
         from .conversion import ToCopyBackward0
@@ -289,6 +291,9 @@ def raise_as_named(exc: Exception, name: str):
     words = str(exc)
     base = name[:-1]
     if words.startswith((base + "(): ", base + "() ")):
+        # (an overload list counts the method's arguments, without the tensor itself)
+        words = words.replace("invalid combination of arguments - got (Tensor, ", "invalid "
+                              "combination of arguments - got (", 1)
         raise type(exc)(name + words[len(base):]) from None
     raise exc
 

@@ -1119,6 +1119,9 @@ class NotImplementedBackward(Node):
 
     __slots__ = ()
 
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"  # (PyTorch's name() for it)
+
     def grad(self, F, g):
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
 
