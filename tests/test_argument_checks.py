@@ -3,6 +3,8 @@ then shapes, then dtypes), and mixed dtypes give PyTorch's values and gradient d
 against NumPy and finite differences; no PyTorch needed."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -703,3 +705,33 @@ def test_in_place_floor_divide_names_itself_in_its_missing_derivative():
     with pytest.raises(TypeError, match=r"lerp_\(\) received an invalid combination of "
                                         r"arguments - got \(bool, float\)"):
         (w * 1).lerp_(False, 0.5)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: _CONV.prelu(torch.ones(3), 0.25), TypeError,
+     "prelu(): argument 'weight' (position 2) must be Tensor, not float"),
+    (lambda: _CONV.prelu(torch.ones(2, 3), torch.ones(2, 2).double()), RuntimeError,
+     "prelu: Type promoting not supported. Got Float and Double"),
+    (lambda: _CONV.linear(torch.ones(2, 3), True), TypeError,
+     "linear(): argument 'weight' (position 2) must be Tensor, not bool"),
+    (lambda: _CONV.linear(torch.ones(2, 3), torch.ones(4, 3), 2), TypeError,
+     "linear(): argument 'bias' (position 3) must be Tensor, not int"),
+    (lambda: _CONV.cosine_embedding_loss(torch.ones(2, 3), 0.5, torch.ones(2)), TypeError,
+     "cosine_embedding_loss(): argument 'input2' (position 2) must be Tensor, not float"),
+    (lambda: _CONV.soft_margin_loss(torch.ones(3), torch.ones(3, requires_grad=True)),
+     RuntimeError, "The function 'soft_margin_loss' is not differentiable with respect to "
+     "argument 'target'. This input cannot have requires_grad True."),
+    (lambda: _CONV.soft_margin_loss(torch.ones(2, 3), torch.ones(2)), RuntimeError,
+     "The size of tensor a (3) must match the size of tensor b (2) at non-singleton "
+     "dimension 1"),
+])
+def test_nn_functional_argument_errors(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value).startswith(words)
+
+
+def test_soft_margin_loss_takes_a_target_requiring_grad_under_no_grad():
+    with torch.no_grad():
+        out = _CONV.soft_margin_loss(torch.zeros(3), torch.ones(3, requires_grad=True))
+    assert abs(out.item() - math.log(2.0)) < 1e-6

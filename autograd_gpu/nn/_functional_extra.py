@@ -9,6 +9,7 @@ import warnings
 
 from .. import _dtypes, creation
 from ..ops import abs, cat, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
+from ..autograd.grad_mode import state as grad_state
 from ..ops._core import not_tensor, register
 from ..ops.numeric import xlogy
 from ..ops.composite import index_select
@@ -220,7 +221,18 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 @register()
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
-    return _reduce(log1p(exp(-target * input)), reduction)
+    if target.requires_grad and grad_state.enabled:  # (an ATen op with no target derivative)
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
+                           "to argument 'target'. This input cannot have requires_grad True.")
+    return _reduce(log1p(exp(-input * target)), reduction)
+
+
+def _tensor_args(op: str, **args) -> None:
+    """PyTorch's TypeError for the first of an op's tensor arguments (in order) that is not
+    a Tensor (None passes: an optional argument not given)."""
+    for position, (name, value) in enumerate(args.items(), 1):
+        if value is not None and not isinstance(value, Tensor):
+            raise not_tensor(op, name, position, value)
 
 
 # -- distances ---------------------------------------------------------------------------------
@@ -666,6 +678,12 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
 @one_node("PreluKernelBackward0", "input", "weight")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight shared or one per channel (dim 1)."""
+    _tensor_args("prelu", input=input, weight=weight)
+    if weight.dtype != input.dtype:
+        from ..ops.inplace import _legacy
+
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_legacy(input.dtype)} "
+                           f"and {_legacy(weight.dtype)}")
     if weight.numel() != 1 and (input.dim() < 2 or input.shape[1] != weight.numel()):
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
                            f"parameter numbers = {weight.numel()} and channel size = "
@@ -673,11 +691,6 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     if weight.dim() > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
                            f"ndim = {weight.dim()}")
-    if weight.dtype != input.dtype:
-        from ..ops.inplace import _legacy
-
-        raise RuntimeError(f"prelu: Type promoting not supported. Got {_legacy(input.dtype)} "
-                           f"and {_legacy(weight.dtype)}")
     if weight.numel() != 1:
         weight = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
     return where(input > 0, input, weight * input)
@@ -739,6 +752,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
 @register()
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                           size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    _tensor_args("cosine_embedding_loss", input1=input1, input2=input2, target=target)
     if target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     want = target.dim() + 1

@@ -42,6 +42,11 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 @register()
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    if not isinstance(weight, Tensor) or not isinstance(input, Tensor) or (
+            bias is not None and not isinstance(bias, Tensor)):
+        from ._functional_extra import _tensor_args  # (the error path only)
+
+        _tensor_args("linear", input=input, weight=weight, bias=bias)
     return _linear(input, weight, bias)
 
 
