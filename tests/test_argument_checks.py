@@ -708,6 +708,8 @@ def test_in_place_floor_divide_names_itself_in_its_missing_derivative():
 
 
 @pytest.mark.parametrize("call, error, words", [
+    (lambda: _CONV.kl_div(torch.ones(2), 0.5), TypeError,
+     "kl_div(): argument 'target' (position 2) must be Tensor, not float"),
     (lambda: _CONV.prelu(torch.ones(3), 0.25), TypeError,
      "prelu(): argument 'weight' (position 2) must be Tensor, not float"),
     (lambda: _CONV.prelu(torch.ones(2, 3), torch.ones(2, 2).double()), RuntimeError,

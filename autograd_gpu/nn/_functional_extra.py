@@ -194,6 +194,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """target * (log(target) - input) pointwise (0 where target is 0), input being
     log-probabilities; 'batchmean' divides the sum by the batch size."""
+    _tensor_args("kl_div", input=input, target=target)
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
