@@ -737,3 +737,16 @@ def test_soft_margin_loss_takes_a_target_requiring_grad_under_no_grad():
     with torch.no_grad():
         out = _CONV.soft_margin_loss(torch.zeros(3), torch.ones(3, requires_grad=True))
     assert abs(out.item() - math.log(2.0)) < 1e-6
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: torch.zeros(0)[[0, 0]], "index is out of bounds for dimension with size 0"),
+    (lambda: torch.zeros(2, 0)[:, torch.tensor([1])],
+     "index is out of bounds for dimension with size 0"),
+    (lambda: torch.zeros(0)[0], "index 0 is out of bounds for dimension 0 with size 0"),
+    (lambda: torch.zeros(3)[[5]], "index 5 is out of bounds for dimension 0 with size 3"),
+])
+def test_index_errors_name_what_pytorch_names(call, words):
+    with pytest.raises(IndexError) as info:
+        call()
+    assert str(info.value) == words

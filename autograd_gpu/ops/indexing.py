@@ -137,7 +137,23 @@ def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
                   for dims in re.findall(r"\(([^)]*)\)", msg)]
         return IndexError(f"shape mismatch: indexing tensors could not be broadcast together "
                           f"with shapes {', '.join(shapes)}")
+    if msg.endswith("with size 0") and _through_an_index_tensor(msg, idx):
+        return IndexError("index is out of bounds for dimension with size 0")
     return IndexError(msg.replace("array", "tensor").replace("axis", "dimension"))
+
+
+def _through_an_index_tensor(msg: str, idx: tuple) -> bool:
+    """Whether NumPy's failing axis (named in msg) took a tensor or list index: PyTorch's
+    gather of an empty dim names neither the index nor the dim (with ints, slices and
+    tensors only, the n-th index item is the n-th axis)."""
+    import re
+
+    found = re.search(r"axis (\d+)", msg)
+    if found is None or not all(isinstance(i, (int, slice)) or hasattr(i, "dtype")
+                                for i in idx):
+        return False
+    item = idx[int(found.group(1))] if int(found.group(1)) < len(idx) else None
+    return hasattr(item, "dtype") and item.dtype != np.bool_
 
 
 def _mask_error(x: Tensor, idx: tuple):
