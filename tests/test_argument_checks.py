@@ -747,3 +747,30 @@ def _raises_in_pytorchs_words(call, error: type, words: str, whole: bool = False
         call()
     message = str(info.value)
     assert message == words if whole else message.startswith(words), message
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: torch.zeros(3, 3)[0, 5], "index 5 is out of bounds for dimension 1 with size 3"),
+    (lambda: torch.zeros(3, 3)[None, 0, 5],
+     "index 5 is out of bounds for dimension 2 with size 3"),
+    (lambda: torch.zeros(2, 3, 4)[..., 7], "index 7 is out of bounds for dimension 1 with size 4"),
+    (lambda: torch.zeros(2, 3, 4)[1, ..., 5, 0],
+     "index 5 is out of bounds for dimension 2 with size 3"),
+    (lambda: torch.zeros(2, 3)[False, 2, 0],
+     "index 2 is out of bounds for dimension 1 with size 2"),
+    # integers select before a float index tensor is refused
+    (lambda: torch.zeros(2, 3, 4)[3, torch.tensor([0.0])],
+     "index 3 is out of bounds for dimension 0 with size 2"),
+    (lambda: torch.zeros(2, 3)[0, torch.tensor([0.0])],
+     "tensors used as indices must be long, int, byte or bool tensors"),
+])
+def test_integer_index_errors_name_the_index_position(call, words):
+    """PyTorch's "dimension" in an integer's out-of-range error is its position in the index
+    (None, Ellipsis and booleans counted); the size is that of the dim it selects from."""
+    _raises_in_pytorchs_words(call, IndexError, words, whole=True)
+
+
+def test_integer_assignment_errors_name_the_index_position():
+    z = torch.zeros(2, 3)
+    _raises_in_pytorchs_words(lambda: z.__setitem__((None, 1, 4), 1.0), IndexError,
+                              "index 4 is out of bounds for dimension 2 with size 3", True)

@@ -36,6 +36,32 @@ def _dims_taken(index: tuple) -> int:
     return n
 
 
+def int_out_of_range(shape: tuple, index: tuple) -> IndexError | None:
+    """PyTorch's walk through an index (applySlicing): integers select as it goes, so the
+    first one outside its dim is the error; the message's "dimension" is the integer's
+    position in the index, its size that of the dim it selects from."""
+    dims, d = list(shape), 0
+    for k, item in enumerate(index):
+        if item is None or isinstance(item, (bool, np.bool_)):
+            dims.insert(d, 1)
+            d += 1
+        elif item is Ellipsis:
+            d = len(dims) - _dims_taken(index[k + 1:])
+        elif isinstance(item, (int, np.integer)) or (
+                isinstance(item, Tensor) and item._data.ndim == 0
+                and item._data.dtype.kind in "iu"):
+            i = int(item)
+            if d >= len(dims):
+                return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            if not -dims[d] <= i < dims[d]:
+                return IndexError(f"index {i} is out of bounds for dimension {k} with size "
+                                  f"{dims[d]}")
+            dims.pop(d)
+        else:
+            d += _dims_taken((item,))
+    return None
+
+
 def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
     """Index components as the array library wants them, and whether any is advanced."""
     if not isinstance(index, tuple):
@@ -48,8 +74,8 @@ def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
         if isinstance(item, Tensor):
             arr = item._data
             if arr.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
+                raise int_out_of_range(x._data.shape, index) or IndexError(
+                    "tensors used as indices must be long, int, byte or bool tensors")
             if arr.ndim == 0 and arr.dtype.kind in "iu":
                 out.append(int(arr.item()))
                 continue
@@ -66,8 +92,8 @@ def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
                 item = np.asarray(item) if len(item) else np.zeros(0, np.int64)
             arr = backend.asarray(item)
             if arr.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
+                raise int_out_of_range(x._data.shape, index) or IndexError(
+                    "tensors used as indices must be long, int, byte or bool tensors")
             out.append(arr)
             advanced = True
         elif item is None or item is Ellipsis or isinstance(item, slice):
@@ -93,7 +119,7 @@ def _int_slice(s: slice) -> slice:
 
 
 def _check_bounds(x: Tensor, index: tuple) -> None:
-    shape, dim = x._data.shape, 0
+    shape = x._data.shape
     n_real = sum(1 for i in index if i is not None and i is not Ellipsis and
                  not isinstance(i, (bool, np.bool_)))
     if not shape and n_real == 1 and len(index) == 1:  # (PyTorch's words for a 0-d tensor)
@@ -106,19 +132,9 @@ def _check_bounds(x: Tensor, index: tuple) -> None:
                                  "Python or `tensor.item<T>()` in C++ to convert a 0-dim "
                                  "tensor to a number")
             raise IndexError(f"index {item} is out of bounds for dimension 0 with size 0")
-    for item in index:
-        if item is Ellipsis:
-            dim += max(len(shape) - n_real, 0)
-            continue
-        if item is None or isinstance(item, (bool, np.bool_)):  # (a bool adds a dim, as None)
-            continue
-        if isinstance(item, int):
-            if dim >= len(shape):
-                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-            if not -shape[dim] <= item < shape[dim]:
-                raise IndexError(f"index {item} is out of bounds for dimension {dim} with size "
-                                 f"{shape[dim]}")
-        dim += 1 if not hasattr(item, "ndim") or item.dtype != np.bool_ else item.ndim
+    out_of_range = int_out_of_range(shape, index)
+    if out_of_range is not None:
+        raise out_of_range
 
 
 def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
@@ -137,6 +153,10 @@ def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
                   for dims in re.findall(r"\(([^)]*)\)", msg)]
         return IndexError(f"shape mismatch: indexing tensors could not be broadcast together "
                           f"with shapes {', '.join(shapes)}")
+    if "is out of bounds" in msg:  # an integer's, numbered as PyTorch walks the index
+        out_of_range = int_out_of_range(x._data.shape, idx)
+        if out_of_range is not None:
+            return out_of_range
     if msg.endswith("with size 0") and _through_an_index_tensor(msg, idx):
         return IndexError("index is out of bounds for dimension with size 0")
     return IndexError(msg.replace("array", "tensor").replace("axis", "dimension"))

@@ -20,7 +20,7 @@ from ..tensor import Tensor, _wrap
 from . import pointwise
 from ._core import method, one_device, record, same_device
 from . import views
-from .indexing import index_error, normalize_index
+from .indexing import index_error, int_out_of_range, normalize_index
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF = ("a view of a leaf Variable that requires grad is being used in an in-place "
@@ -506,6 +506,9 @@ def _through_a_view(shape: tuple, index) -> bool:
     or a slice that does not start at 0 with step 1 and run to the end), so that writing
     to a leaf says "a view of a leaf Variable"."""
     items = index if isinstance(index, tuple) else (index,)
+    out_of_range = int_out_of_range(shape, items)
+    if out_of_range is not None:  # (the indexing's error comes first)
+        raise out_of_range
 
     def dims(item) -> int:
         if item is None or item is Ellipsis or isinstance(item, bool):
@@ -520,10 +523,6 @@ def _through_a_view(shape: tuple, index) -> bool:
         if item is Ellipsis:
             dim += max(ellipsis, 0)
             continue
-        if isinstance(item, (int, np.integer)) and not isinstance(item, bool) and \
-                dim < len(shape) and not -shape[dim] <= item < shape[dim]:
-            raise IndexError(f"index {item} is out of bounds for dimension {dim} with size "
-                             f"{shape[dim]}")  # (the indexing's error comes first)
         if item is None or isinstance(item, (bool, int, np.integer)):
             return True
         if isinstance(item, Tensor) and item._data.ndim == 0 and item._data.dtype != np.bool_:
