@@ -774,3 +774,18 @@ def test_integer_assignment_errors_name_the_index_position():
     z = torch.zeros(2, 3)
     _raises_in_pytorchs_words(lambda: z.__setitem__((None, 1, 4), 1.0), IndexError,
                               "index 4 is out of bounds for dimension 2 with size 3", True)
+
+
+def test_cross_finds_its_dim_in_the_input_and_tensordot_names_dims_as_given():
+    a, b = torch.tensor([[1.0, 2.0, 3.0]]), torch.eye(3)
+    np.testing.assert_array_equal(torch.cross(a, b).numpy(),
+                                  np.cross(np.array([[1.0, 2.0, 3.0]]), np.eye(3), axis=1))
+    _raises_in_pytorchs_words(lambda: torch.cross(torch.ones(2, 1), torch.ones(1, 3)),
+                              RuntimeError, "no dimension of size 3 in input", True)
+    _raises_in_pytorchs_words(
+        lambda: torch.tensordot(torch.ones(2, 3), torch.ones(2, 3), 1), RuntimeError,
+        "contracted dimensions need to match, but first has size 3 in dim -1 and second has "
+        "size 2 in dim 0", True)
+    _raises_in_pytorchs_words(
+        lambda: torch.ones(1, 3, dtype=torch.int16).where(True, 1.5),
+        TypeError, "where() received an invalid combination of arguments - got (bool, float)")

@@ -358,20 +358,20 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
         if dims > a.dim() or dims > b.dim():
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got "
                                f"dims={dims}")
-        da, db = list(range(a.dim() - dims, a.dim())), list(range(dims))
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))  # (as PyTorch spells them)
     else:
-        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
-    da = [_wrap_dim(d, a.dim()) for d in da]
-    db = [_wrap_dim(d, b.dim()) for d in db]
+        given_a, given_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    da = [_wrap_dim(d, a.dim()) for d in given_a]
+    db = [_wrap_dim(d, b.dim()) for d in given_b]
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype != b.dtype:  # (before the sizes, as PyTorch checks)
         raise RuntimeError("both inputs should have same dtype")
-    for x, y in zip(da, db):
+    for x, y, gx, gy in zip(da, db, given_a, given_b):
         if a.shape[x] != b.shape[y]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size "
-                               f"{a.shape[x]} in dim {x} and second has size {b.shape[y]} in "
-                               f"dim {y}")
+                               f"{a.shape[x]} in dim {gx} and second has size {b.shape[y]} in "
+                               f"dim {gy}")
     free_a = [d for d in range(a.dim()) if d not in da]
     free_b = [d for d in range(b.dim()) if d not in db]
     k = int(np.prod([a.shape[d] for d in da])) if da else 1

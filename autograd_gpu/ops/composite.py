@@ -927,17 +927,13 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
         raise not_tensor("cross", "other", 2, other)
     if input.dim() != other.dim():
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    if dim is None:
-        shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
-        if 3 not in shape:
-            raise RuntimeError("no dimension of size 3 in input")
+    if dim is None and 3 not in input.shape:  # (PyTorch looks in the input's own shape)
+        raise RuntimeError("no dimension of size 3 in input")
     if input.dtype != other.dtype:
         raise RuntimeError(f"expected scalar type {_legacy_name(input)} but found "
                            f"{_legacy_name(other)}")
     if dim is None:
-        dim = next((i for i, s in enumerate(np.broadcast_shapes(tuple(input.shape),
-                                                                tuple(other.shape))) if s == 3),
-                   -1)
+        dim = list(input.shape).index(3)
     return linalg.cross(input, other, dim=dim)
 
 
