@@ -10,7 +10,7 @@ import warnings
 from .. import _dtypes, creation
 from ..ops import abs, cat, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
 from ..autograd.grad_mode import state as grad_state
-from ..ops._core import not_tensor, register
+from ..ops._core import not_tensor, register, tensor_args
 from ..ops.numeric import xlogy
 from ..ops.composite import index_select
 from ..ops.inplace import inplace_option
@@ -194,7 +194,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """target * (log(target) - input) pointwise (0 where target is 0), input being
     log-probabilities; 'batchmean' divides the sum by the batch size."""
-    _tensor_args("kl_div", input=input, target=target)
+    tensor_args("kl_div", optional=("input", "target"), input=input, target=target)
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
@@ -226,14 +226,6 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
                            "to argument 'target'. This input cannot have requires_grad True.")
     return _reduce(log1p(exp(-input * target)), reduction)
-
-
-def _tensor_args(op: str, **args) -> None:
-    """PyTorch's TypeError for the first of an op's tensor arguments (in order) that is not
-    a Tensor (None passes: an optional argument not given)."""
-    for position, (name, value) in enumerate(args.items(), 1):
-        if value is not None and not isinstance(value, Tensor):
-            raise not_tensor(op, name, position, value)
 
 
 # -- distances ---------------------------------------------------------------------------------
@@ -679,7 +671,7 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
 @one_node("PreluKernelBackward0", "input", "weight")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight shared or one per channel (dim 1)."""
-    _tensor_args("prelu", input=input, weight=weight)
+    tensor_args("prelu", optional=("input", "weight"), input=input, weight=weight)
     if weight.dtype != input.dtype:
         from ..ops.inplace import _legacy
 
@@ -753,7 +745,8 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
 @register()
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                           size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    _tensor_args("cosine_embedding_loss", input1=input1, input2=input2, target=target)
+    tensor_args("cosine_embedding_loss", optional=("input1", "input2", "target"),
+                input1=input1, input2=input2, target=target)
     if target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     want = target.dim() + 1

@@ -11,7 +11,7 @@ from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, exp, log1p, log_softmax, matmul, nn_ops, sigmoid, softmax, tanh, where
 from ..autograd.grad_mode import state as autograd_state
-from ..ops._core import not_tensor, recording, register
+from ..ops._core import not_tensor, recording, register, tensor_args
 from ..ops.activation import bce_elementwise, cross_entropy_indices
 from ..ops.inplace import _legacy, inplace_option
 from ..ops.linalg import linear as _linear
@@ -44,9 +44,7 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if not isinstance(weight, Tensor) or not isinstance(input, Tensor) or (
             bias is not None and not isinstance(bias, Tensor)):
-        from ._functional_extra import _tensor_args  # (the error path only)
-
-        _tensor_args("linear", input=input, weight=weight, bias=bias)
+        tensor_args("linear", optional=("bias",), input=input, weight=weight, bias=bias)
     return _linear(input, weight, bias)
 
 

@@ -124,6 +124,14 @@ def not_tensor(op: str, arg: str, position: int, value) -> TypeError:
                      f"{type(value).__name__}")
 
 
+def tensor_args(op: str, first: int = 1, /, optional: tuple = (), **args) -> None:
+    """not_tensor's TypeError for the first of an op's tensor arguments (in order, the first
+    at position `first`) that is not a Tensor; None passes for those named `optional`."""
+    for position, (name, value) in enumerate(args.items(), first):
+        if not isinstance(value, Tensor) and not (value is None and name in optional):
+            raise not_tensor(op, name, position, value)
+
+
 def _called_as_method(op: str) -> bool:
     """Whether the user's call to `op` was `tensor.op(...)` rather than `module.op(...)`."""
     frame = sys._getframe(2)

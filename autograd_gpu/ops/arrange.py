@@ -18,7 +18,7 @@ from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap, _wrap_dim
 from .one_node import one_node
-from ._core import method, not_tensor, register
+from ._core import method, not_tensor, register, tensor_args
 from .composite import _index, index_select, movedim, narrow
 from .extra import flip, sort
 from .pointwise import isnan, where
@@ -409,23 +409,17 @@ def ger(input: Tensor, vec2: Tensor) -> Tensor:
 Tensor.ger = ger
 
 
-def _check_factors(op: str, tensor1, tensor2) -> None:
-    for position, (name, t) in enumerate((("tensor1", tensor1), ("tensor2", tensor2)), 2):
-        if not isinstance(t, Tensor):
-            raise not_tensor(op, name, position, t)
-
-
 @register()
 @method("addcmul")
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
-    _check_factors("addcmul", tensor1, tensor2)
+    tensor_args("addcmul", 2, tensor1=tensor1, tensor2=tensor2)
     return input + value * (tensor1 * tensor2) if value != 1 else input + tensor1 * tensor2
 
 
 @register()
 @method("addcdiv")
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
-    _check_factors("addcdiv", tensor1, tensor2)
+    tensor_args("addcdiv", 2, tensor1=tensor1, tensor2=tensor2)
     if not tensor1.is_floating_point() and not tensor2.is_floating_point():
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
                            "future  release addcdiv will perform a true division of tensor1 and "

@@ -13,8 +13,8 @@ import numpy as np
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (method, not_tensor, record, recording, reduce_info, register, to_float,
-                    wrap_dims)
+from ._core import (method, not_tensor, record, recording, reduce_info, register,
+                    tensor_args, to_float, wrap_dims)
 from .pointwise import (_broadcast_chain_error, clamp, computed_as, isinf, isnan, logical_and,
                         logical_not, logical_or, tensor_pair, where)
 from .reduction import _return_type
@@ -898,9 +898,7 @@ def broadcast_shapes(*shapes):
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise distances between the rows of x1 and x2 (batched over leading dims); the
     2-norm's gradient is 0 at zero distance, as PyTorch's."""
-    for position, (name, t) in enumerate((("x1", x1), ("x2", x2)), 1):
-        if not isinstance(t, Tensor):
-            raise not_tensor("cdist", name, position, t)
+    tensor_args("cdist", x1=x1, x2=x2)
     for name, t in (("X1", x1), ("X2", x2)):
         if t.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
