@@ -789,3 +789,138 @@ def test_cross_finds_its_dim_in_the_input_and_tensordot_names_dims_as_given():
     _raises_in_pytorchs_words(
         lambda: torch.ones(1, 3, dtype=torch.int16).where(True, 1.5),
         TypeError, "where() received an invalid combination of arguments - got (bool, float)")
+
+
+F = torch.nn.functional
+_ROWS = [[0.5, -1.0, 2.0], [1.0, 3.0, -2.5]]
+
+
+@pytest.mark.parametrize("call, error, words", [
+    # the first parameter given sets the parameters' dtype; float64 input with float32 ones
+    (lambda: F.layer_norm(torch.tensor(_ROWS, dtype=torch.float64), (3,), torch.ones(3)),
+     RuntimeError, "mixed dtype (CPU): all inputs must share same datatype."),
+    (lambda: F.layer_norm(torch.tensor(_ROWS), (3,), torch.ones(3, dtype=torch.float64)),
+     RuntimeError, "mixed dtype (CPU): expect parameter to have scalar type of Float"),
+    (lambda: F.layer_norm(torch.tensor(_ROWS, dtype=torch.float64), (3,),
+                          torch.ones(3, dtype=torch.float64), torch.zeros(3)),
+     RuntimeError, "expected scalar type Double but found Float"),
+    (lambda: F.batch_norm(torch.tensor(_ROWS, dtype=torch.float64), torch.zeros(3),
+                          torch.ones(3), training=True),
+     RuntimeError, "mixed dtype (CPU): all inputs must share same datatype."),
+    (lambda: F.batch_norm(torch.tensor(_ROWS, dtype=torch.float16), torch.zeros(3),
+                          torch.ones(3), torch.ones(3, dtype=torch.float16), training=True),
+     RuntimeError, "expected scalar type Half but found Float"),
+    (lambda: torch.nn.GroupNorm(1, 3)(torch.tensor(_ROWS, dtype=torch.float64)),
+     RuntimeError, "mixed dtype (CPU): all inputs must share same datatype."),
+    (lambda: F.instance_norm(torch.ones(1, 2, 3, dtype=torch.float64), weight=torch.ones(2)),
+     RuntimeError, "mixed dtype (CPU): all inputs must share same datatype."),
+    # integer input: batch_norm's kernel refuses it first, layer_norm's after the parameters
+    (lambda: F.batch_norm(torch.ones(2, 3, dtype=torch.int64), None, None, torch.ones(3),
+                          training=True),
+     NotImplementedError, "\"batch_norm\" not implemented for 'Long'"),
+    (lambda: F.layer_norm(torch.ones(2, 3, dtype=torch.int64), (3,)),
+     NotImplementedError, "\"LayerNormKernelImpl\" not implemented for 'Long'"),
+    (lambda: F.layer_norm(torch.ones(2, 3, dtype=torch.int64), (3,), torch.ones(3)),
+     RuntimeError, "mixed dtype (CPU): all inputs must share same datatype."),
+    (lambda: F.group_norm(torch.ones(2, 3, dtype=torch.int32), 1),
+     NotImplementedError, "\"GroupNormKernelImpl\" not implemented for 'Int'"),
+    (lambda: F.group_norm(torch.ones(2, 3), 1, torch.ones(2)), RuntimeError,
+     "Expected weight to be a vector of size equal to the number of channels in input, but got "
+     "weight of shape [2] and input of shape [2, 3]"),
+    (lambda: F.group_norm(torch.ones(3), 1), RuntimeError,
+     "Expected at least 2 dimensions for input tensor but received 1"),
+])
+def test_normalisations_check_dtypes_as_pytorch_on_the_cpu(call, error, words):
+    _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+@pytest.mark.parametrize("norm", [
+    lambda x, w, b: F.layer_norm(x, (3,), w, b),
+    lambda x, w, b: F.group_norm(x, 1, w, b),
+    lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+])
+def test_float16_input_with_float32_parameters_is_computed_in_float32(norm):
+    """The CPU's one allowed mix: the result is float16, the float32 result rounded once, and
+    the gradients keep their tensors' dtypes."""
+    x16 = torch.tensor(_ROWS, dtype=torch.float16, requires_grad=True)
+    w = torch.tensor([1.5, 0.5, -1.0], requires_grad=True)
+    b = torch.tensor([0.25, 0.0, 1.0])
+    y = norm(x16, w, b)
+    assert y.dtype == torch.float16
+    expected = norm(x16.detach().float(), w.detach(), b).half()
+    np.testing.assert_array_equal(y.detach().numpy(), expected.numpy())
+    y.float().sum().backward()
+    assert x16.grad.dtype == torch.float16 and w.grad.dtype == torch.float32
+
+
+@pytest.mark.parametrize("dropout", [
+    lambda x, p: F.dropout(x, p), lambda x, p: F.alpha_dropout(x, p, training=True),
+    lambda x, p: F.dropout1d(x.reshape(1, 2, 2), p)])
+def test_dropout_of_an_integer_tensor(dropout):
+    """A mask scaled by 1 / (1 - p) cannot be stored in integers (PyTorch's cast error); p = 0
+    and p = 1 keep the input's dtype."""
+    x = torch.tensor([1, 2, 3, 4])
+    _raises_in_pytorchs_words(lambda: dropout(x, 0.5), RuntimeError,
+                              "result type Float can't be cast to the desired output type Long",
+                              whole=True)
+    for p, want in ((0.0, [1, 2, 3, 4]), (1.0, [0, 0, 0, 0])):
+        y = dropout(x, p)
+        assert y.dtype == torch.int64 and y.reshape(-1).tolist() == want
+
+
+def test_module_lookups_and_calls_in_pytorchs_words():
+    seq = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU())
+    plist = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2))])
+    pdict = torch.nn.ParameterDict({"p": torch.nn.Parameter(torch.ones(2))})
+    for call, error, words in [
+        (lambda: seq.get_parameter("weight"), AttributeError,
+         "Sequential has no attribute `weight`"),
+        (lambda: seq.get_parameter("0.nothing"), AttributeError,
+         "Linear has no attribute `nothing`"),
+        (lambda: seq.get_buffer("0.weight"), AttributeError, "`weight` is not a buffer"),
+        (lambda: plist.get_submodule("0"), AttributeError, "`0` is not an nn.Module"),
+        (lambda: plist(torch.ones(2)), RuntimeError, "ParameterList should not be called."),
+        (lambda: pdict(torch.ones(2)), RuntimeError, "ParameterDict should not be called."),
+        (lambda: pdict[0], TypeError, "Index given to ParameterDict cannot be used as a key as it "
+         "is not a string (type is 'int'). Open an issue on github if you need non-string "
+         "keys."),
+        (lambda: pdict["q"], AttributeError, "'ParameterDict' object has no attribute 'q'"),
+        (lambda: torch.nn.Conv1d(3, 2, 1)(torch.ones(2, 3), 1), TypeError,
+         "Conv1d.forward() takes 2 positional arguments but 3 were given"),
+        (lambda: torch.nn.ReLU6()(torch.ones(2), 1), TypeError,
+         "Hardtanh.forward() takes 2 positional arguments but 3 were given"),
+        (lambda: torch.nn.ZeroPad2d(1)(torch.ones(1, 2, 2), 1), TypeError,
+         "_ConstantPadNd.forward() takes 2 positional arguments but 3 were given"),
+        (lambda: torch.nn.Tanh()(torch.ones(2), 1), TypeError,
+         "Tanh.forward() takes 2 positional arguments but 3 were given"),
+        (lambda: torch.nn.GRU(3, 2)(torch.ones(2, 3, dtype=torch.float64)), ValueError,
+         "RNN input dtype (torch.float64) does not match weight dtype (torch.float32). Convert "
+         "input: input.to(torch.float32), or convert model: model.to(torch.float64)"),
+        (lambda: torch.nn.RNN(3, 2)(torch.ones(3)), ValueError,
+         "RNN: Expected input to be 2D or 3D, got 1D tensor instead"),
+    ]:
+        _raises_in_pytorchs_words(call, error, words, whole=True)
+    assert seq.get_parameter("0.weight") is seq[0].weight
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: F.conv_transpose1d(torch.ones(3), torch.ones(3, 2, 1)),
+     "Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of size: "
+     "[3]"),
+    (lambda: F.conv_transpose2d(torch.ones(3, 2), torch.ones(3, 2, 1, 1)),
+     "Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: "
+     "[3, 2]"),
+    (lambda: F.conv1d(torch.ones(3), torch.ones(2, 3, 1)),
+     "Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [3]"),
+    (lambda: F.conv2d(torch.ones(1, 3, 2, 2, dtype=torch.int64), torch.ones(2, 3, 1, 1),
+                      torch.ones(2)),
+     "Input type (long int) and bias type (float) should be the same"),
+    # without a bias the matrix product checks shapes before dtypes; with one, dtypes first
+    (lambda: F.linear(torch.ones(2, 4), torch.ones(2, 3, dtype=torch.float16)),
+     "mat1 and mat2 shapes cannot be multiplied (2x4 and 3x2)"),
+    (lambda: F.linear(torch.ones(2, 4), torch.ones(2, 3, dtype=torch.float16),
+                      torch.ones(2, dtype=torch.float16)),
+     "mat1 and mat2 must have the same dtype, but got Float and Half"),
+])
+def test_convolution_and_linear_input_errors(call, words):
+    _raises_in_pytorchs_words(call, RuntimeError, words)

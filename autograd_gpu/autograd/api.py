@@ -16,14 +16,18 @@ def _as_tuple(x) -> tuple:
 
 
 def _root_grads(outputs: tuple, grads: tuple, create_graph: bool, fn_name: str) -> list:
-    if len(grads) == 0:
-        grads = (None,) * len(outputs)
-    if len(grads) != len(outputs):
-        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients ({fn_name}: "
-                           f"pass one gradient per output, None for a scalar)")
+    """The seed gradient of each output, checked as PyTorch's _make_grads does (before the
+    engine asks whether the outputs require grad): None makes ones for a scalar that requires
+    grad; extra gradients are ignored, missing ones an error."""
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"expected a Tensor as element {i}, got {type(out).__name__}")
     seeds = []
-    for i, (out, g) in enumerate(zip(outputs, grads)):
+    for i, (out, g) in enumerate(zip(outputs, grads or (None,) * len(outputs))):
         if g is None:
+            if out._edge is NO_EDGE:  # (the engine refuses this output next)
+                seeds.append(None)
+                continue
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if out._data.dtype.kind != "f":
@@ -31,7 +35,8 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool, fn_name: str) 
                                    f"outputs but got {out.dtype}")
             g = _wrap(backends.of(out._data).xp.ones(out._data.shape, out._data.dtype))
         elif not isinstance(g, Tensor):
-            g = _wrap(backends.of(out._data).asarray(g, dtype=out._data.dtype))
+            raise TypeError(f"gradients can be either Tensors or None, but got "
+                            f"{type(g).__name__}")
         else:
             if g._data.shape != out._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
@@ -42,14 +47,15 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool, fn_name: str) 
             if g._data.dtype != out._data.dtype:
                 g = g.to(out.dtype)
         seeds.append(g if create_graph else g._data)
+    if len(seeds) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(seeds)} gradients ({fn_name}: "
+                           f"pass one gradient per output, None for a scalar)")
     return seeds
 
 
 def _root_edges(outputs: tuple) -> list:
     edges = []
     for i, out in enumerate(outputs):
-        if not isinstance(out, Tensor):
-            raise TypeError(f"expected a Tensor as element {i}, got {type(out).__name__}")
         if out._edge is NO_EDGE:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                f"have a grad_fn")
@@ -64,26 +70,27 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
     grads = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables)
     if retain_graph is None:
         retain_graph = create_graph
-    edges = _root_edges(outputs)
     seeds = _root_grads(outputs, grads, create_graph, "backward")
+    edges = _root_edges(outputs)
     if inputs is None:
         engine.execute(edges, seeds, retain_graph, create_graph)
         return
     inputs = _as_tuple(inputs)
     if not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    targets = [_input_edge(t, i) for i, t in enumerate(inputs)]
+    targets = [_input_edge(t, i, backward=True) for i, t in enumerate(inputs)]
     found = engine.execute(edges, seeds, retain_graph, create_graph, targets)
     for t, g in zip(inputs, found):
         if g is not None:
             engine.accumulate_into(t, g, create_graph)
 
 
-def _input_edge(t: Tensor, i: int) -> tuple:
+def _input_edge(t: Tensor, i: int, backward: bool = False) -> tuple:
     if not isinstance(t, Tensor):
         raise TypeError(f"expected a Tensor as input {i}, got {type(t).__name__}")
-    if t._edge is NO_EDGE:
-        raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if t._edge is NO_EDGE:  # (backward's inputs are retained, and say so)
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False" if backward
+                           else "One of the differentiated Tensors does not require grad")
     return t._refreshed_edge()
 
 
@@ -103,8 +110,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     ins = _as_tuple(inputs)
     if retain_graph is None:
         retain_graph = create_graph
-    edges = _root_edges(outs)
     seeds = _root_grads(outs, _as_tuple(grad_outputs), create_graph, "grad")
+    edges = _root_edges(outs)
     targets = [_input_edge(t, i) for i, t in enumerate(ins)]
     found = engine.execute(edges, seeds, retain_graph, create_graph, targets)
     result = []

@@ -238,6 +238,32 @@ def _as_grad(value, create_graph: bool):
     return value._data
 
 
+def _checked_hook_result(hook, before: Tensor, after) -> Tensor:
+    """A hook may replace a gradient, but with a tensor of its type, device and size."""
+    if not isinstance(after, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(after).__name__}'")
+    name = getattr(hook, "__name__", "<unknown>")
+    if after.type() != before.type():
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {before.type()} "
+                           f"got {after.type()})")
+    if after._data.shape != before._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return after
+
+
+def _checked_hook_results(hook, before: tuple, after) -> tuple:
+    """A node hook's tuple of gradients: one per gradient it was given, each checked as a
+    tensor hook's (None stays allowed either way)."""
+    if not isinstance(after, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(after).__name__}'")
+    if len(after) != len(before):
+        raise RuntimeError(f"hook '{getattr(hook, '__name__', '<unknown>')}' has returned an "
+                           f"incorrect number of values (got {len(after)}, but expected "
+                           f"{len(before)})")
+    return tuple(a if a is None or b is None else _checked_hook_result(hook, b, a)
+                 for a, b in zip(after, before))
+
+
 def _run_pre_hooks(fn, g, create_graph):
     multi = fn.num_outputs > 1
     g = list(g) if multi else g
@@ -248,9 +274,9 @@ def _run_pre_hooks(fn, g, create_graph):
         if cur is None:
             continue
         for hook in list(hooks):
-            res = hook(_as_tensor(cur))
+            res = hook(before := _as_tensor(cur))
             if res is not None:
-                cur = _as_grad(res, create_graph)
+                cur = _as_grad(_checked_hook_result(hook, before, res), create_graph)
         if multi:
             g[nr] = cur
         else:
@@ -261,7 +287,7 @@ def _run_pre_hooks(fn, g, create_graph):
         for hook in list(node_hooks):
             res = hook(gs)
             if res is not None:
-                gs = tuple(res)
+                gs = _checked_hook_results(hook, gs, res)
         vals = [None if x is None else _as_grad(x, create_graph) for x in gs]
         g = vals if multi else vals[0]
     return g
@@ -274,7 +300,7 @@ def _run_post_hooks(fn, grads, g, create_graph):
     for hook in list(fn._post_hooks):
         res = hook(gin, gout)
         if res is not None:
-            gin = tuple(res)
+            gin = _checked_hook_results(hook, gin, res)
     return tuple(None if x is None else _as_grad(x, create_graph) for x in gin)
 
 

@@ -12,15 +12,14 @@ from ..ops._core import register
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor
 from ._functional_extra import _averaging_matrix
-from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, check_conv_size,
+from .functional import (_conv_dtypes, _pairs, _same_padding, avg_pool2d, check_conv_input,
+                         check_conv_size,
                          check_dilation, check_groups, check_padding_mode, conv2d_batched,
                          conv_params, max_pool2d, on_batch, pad)
 
 
 def _check_dims(input: Tensor, name: str, what: str = "input") -> None:
-    if input.dim() not in (4, 5):
-        raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) {what} to {name}, but got "
-                           f"input of size: {list(input.shape)}")
+    check_conv_input(input, name, 3, what)
 
 
 @register()

@@ -18,9 +18,10 @@ from ..ops.nn_ops import pooled_size
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
-                         _keep_mask, _minus, _pairs, _reduce, avg_pool2d, check_conv_size,
-                         check_dilation, check_groups, check_padding_mode, conv2d_batched,
-                         conv_params, max_pool2d, on_batch, stable_softplus)
+                         _keep_mask, _minus, _pairs, _reduce, avg_pool2d, check_conv_input,
+                         check_conv_size, check_dilation, check_groups, check_norm_dtypes,
+                         check_padding_mode, conv2d_batched, conv_params, max_pool2d, on_batch,
+                         stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -339,10 +340,9 @@ _NOT_2D_OR_3D = {  # (each 1-d op's own words for an input that is not 2-d or 3-
 
 
 def _as_2d(input: Tensor, name: str) -> Tensor:
-    if input.dim() not in (2, 3):
-        words = _NOT_2D_OR_3D.get(name, f"{name}: Expected 2D (unbatched) or 3D (batched) "
-                                        f"input, but got input of size: {{shape}}")
-        raise RuntimeError(words.format(shape=list(input.shape), dim=input.dim()))
+    if input.dim() not in (2, 3) and name in _NOT_2D_OR_3D:
+        raise RuntimeError(_NOT_2D_OR_3D[name].format(shape=list(input.shape), dim=input.dim()))
+    check_conv_input(input, name, 1)
     return input.unsqueeze(-2)
 
 
@@ -440,16 +440,26 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
 @one_node("NativeGroupNormBackward0", "input", "weight", "bias")
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.dim()}")
     n, c = input.shape[0], input.shape[1]
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by "
                            f"num_groups, but got input of shape {list(input.shape)} and "
                            f"num_groups={num_groups}")
-    x = input.reshape(n, num_groups, -1)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape {list(t.shape)} "
+                               f"and input of shape {list(input.shape)}")
+    mixed = check_norm_dtypes("GroupNormKernelImpl", input, weight, bias)
+    x = (input.float() if mixed else input).reshape(n, num_groups, -1)
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, unbiased=False, keepdim=True)
     out = ((x - mean) / (var + eps).sqrt()).reshape(tuple(input.shape))
-    return _affine(out, weight, bias, (1, c) + (1,) * (input.dim() - 2))
+    out = _affine(out, weight, bias, (1, c) + (1,) * (input.dim() - 2))
+    return out.to(input.dtype) if mixed else out
 
 
 _LINEAR_MODES = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -624,6 +634,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """The adjoint of conv2d: each input pixel scatters weight-scaled kernels into the output,
     as one matrix product and a fold (col2im), so every derivative comes from those ops."""
+    check_conv_input(input, "conv_transpose2d", 2)
     stride, padding, dilation, output_padding = conv_params(stride, padding, dilation, 2,
                                                             groups, output_padding)
     return on_batch(_conv_transpose2d, input, 4, weight, bias, stride, padding,

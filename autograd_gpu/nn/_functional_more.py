@@ -14,7 +14,8 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
-                         conv_params, leaky_relu, on_batch, softmax)
+                         check_conv_input, check_norm_dtypes, conv_params, leaky_relu, on_batch,
+                         softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
@@ -30,21 +31,24 @@ def instance_norm(input: Tensor, running_mean=None, running_var=None, weight=Non
                   eps: float = 1e-5) -> Tensor:
     """Each (sample, channel) normalised over its own positions; running statistics, when
     given, take the batch's average of the instance statistics."""
+    mixed = check_norm_dtypes("batch_norm", input, weight, bias, kernel_first=True)
+    x = input.float() if mixed else input
     dims = tuple(range(2, input.dim()))
     shape = (1, input.shape[1]) + (1,) * (input.dim() - 2)
     if use_input_stats:
         n = int(np.prod(input.shape[2:]))
-        mean = input.mean(dims, keepdim=True)
-        var = input.var(dims, unbiased=False, keepdim=True)
+        mean = x.mean(dims, keepdim=True)
+        var = x.var(dims, unbiased=False, keepdim=True)
         if running_mean is not None:
             with no_grad():
                 inst_mean = mean.detach().reshape(input.shape[0], input.shape[1]).mean(0)
                 inst_var = var.detach().reshape(input.shape[0], input.shape[1]).mean(0)
                 running_mean.mul_(1 - momentum).add_(inst_mean * momentum)
                 running_var.mul_(1 - momentum).add_(inst_var * (momentum * n / max(n - 1, 1)))
-    else:
-        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    return _affine((input - mean) / (var + eps).sqrt(), weight, bias, shape)
+    else:  # (the running statistics are read in the input's dtype)
+        mean, var = (t.reshape(shape).to(x.dtype) for t in (running_mean, running_var))
+    out = _affine((x - mean) / (var + eps).sqrt(), weight, bias, shape)
+    return out.to(input.dtype) if mixed else out
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
@@ -304,6 +308,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """conv_transpose2d over a height of one."""
+    check_conv_input(input, "conv_transpose1d", 1)
     stride, padding, dilation, output_padding = conv_params(stride, padding, dilation, 1,
                                                             groups, output_padding)
     return on_batch(_conv_transpose1d, input, 3, weight, bias, stride, padding,

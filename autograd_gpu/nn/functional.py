@@ -48,13 +48,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return _linear(input, weight, bias)
 
 
+def check_conv_input(input: Tensor, name: str, spatial: int, what: str = "input") -> None:
+    """A convolution's or pooling's input: `spatial` dims after (batch,) channels."""
+    if input.dim() not in (spatial + 1, spatial + 2):
+        raise RuntimeError(f"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) "
+                           f"{what} to {name}, but got input of size: {list(input.shape)}")
+
+
 @register()
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
     _conv_dtypes(input, None, bias)
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
-                           f"input of size: {list(input.shape)}")
+    check_conv_input(input, "conv2d", 2)
     if weight.dim() != 4:  # (PyTorch reads the weight's rank as the convolution's)
         raise RuntimeError(f"expected stride to be a single integer value or a list of "
                            f"{weight.dim() - 2} values to match the convolution dimensions, "
@@ -65,7 +70,6 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return on_batch(_conv2d, input, 4, weight, bias, stride, padding, dilation, groups)
 
 
-_C_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half"}
 
 
 def _conv_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> None:
@@ -74,9 +78,8 @@ def _conv_dtypes(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> N
     does before anything else, the weight's dtype being its kernel's last check)."""
     dt = input._data.dtype
     if bias is not None and bias._data.dtype != dt:
-        raise RuntimeError(f"Input type ({_C_TYPE.get(dt.name, dt.name)}) and bias type "
-                           f"({_C_TYPE.get(bias._data.dtype.name, bias._data.dtype.name)}) "
-                           f"should be the same")
+        raise RuntimeError(f"Input type ({_dtypes.C_NAMES[dt.name]}) and bias type "
+                           f"({_dtypes.C_NAMES[bias._data.dtype.name]}) should be the same")
     if weight is not None and weight._data.dtype != dt:
         raise RuntimeError(f"expected scalar type {_legacy(input.dtype)} but found "
                            f"{_legacy(weight.dtype)}")
@@ -529,7 +532,12 @@ def _dropout_shortcut(input: Tensor, p: float, training: bool) -> Tensor | None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    return input * 0.0 if p == 1.0 else None
+    if p == 1.0:  # zeros of the input's own dtype (an integer input stays integer)
+        return input * input.new_zeros(())
+    if not input.dtype.is_floating_point:  # the mask, scaled by 1 / (1 - p), is float
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_legacy(input.dtype)}")
+    return None
 
 
 def _keep_mask(shape, p: float, like: Tensor, generator=None) -> Tensor:
@@ -547,6 +555,35 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if trivial is not None:
         return trivial
     return input * (_keep_mask(input.shape, p, input, generator) / (1.0 - p))
+
+
+def check_norm_dtypes(kernel: str, input: Tensor, *params: Tensor | None,
+                      kernel_first: bool = False) -> bool:
+    """PyTorch's dtype rules for a normalisation's input and parameters (weight, bias, running
+    statistics): a floating input (`kernel` names the kernel that refuses others; batch_norm's
+    refuses before the parameters are looked at), and parameters of the input's dtype, except
+    that on the CPU float32 parameters may meet a float16 input. True in that mixed case: the
+    caller computes in float32 and returns float16."""
+    def refuse_kind():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_legacy(input.dtype)}\'')
+    floating = input.dtype.is_floating_point
+    if kernel_first and not floating:
+        refuse_kind()
+    given = [t for t in params if t is not None]
+    cpu = input.device.type == "cpu"
+    if cpu and given and given[0].dtype != input.dtype:  # the first one given sets their dtype
+        if any(t.dtype != _dtypes.float32 for t in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype != _dtypes.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return True
+    if not floating:
+        refuse_kind()
+    for t in given if cpu else ():
+        if t.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {_legacy(input.dtype)} but found "
+                               f"{_legacy(t.dtype)}")
+    return False
 
 
 @register()
@@ -567,12 +604,15 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                     ("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
-    out, mean, var = _batch_norm(input, weight, bias, running_mean, running_var, training, eps)
+    mixed = check_norm_dtypes("batch_norm", input, weight, bias, running_mean, running_var,
+                              kernel_first=True)
+    out, mean, var = _batch_norm(input.float() if mixed else input, weight, bias, running_mean,
+                                 running_var, training, eps)
     if training and running_mean is not None:
         with no_grad():
             running_mean.mul_(1 - momentum).add_(mean * momentum)
             running_var.mul_(1 - momentum).add_(var * (momentum * n / (n - 1)))
-    return out
+    return out.to(input.dtype) if mixed else out
 
 
 @one_node("NativeBatchNormBackward0", "input", "weight", "bias")
@@ -619,15 +659,17 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
                            f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
                            f"input of size{list(input.shape)}")
+    mixed = check_norm_dtypes("LayerNormKernelImpl", input, weight, bias)
+    x = input.float() if mixed else input
     dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
-    mean = input.mean(dims, keepdim=True)
-    var = input.var(dims, unbiased=False, keepdim=True)
-    out = (input - mean) / (var + eps).sqrt()
+    mean = x.mean(dims, keepdim=True)
+    var = x.var(dims, unbiased=False, keepdim=True)
+    out = (x - mean) / (var + eps).sqrt()
     if weight is not None:
         out = out * weight
     if bias is not None:
         out = out + bias
-    return out
+    return out.to(input.dtype) if mixed else out
 
 
 @register()

@@ -89,9 +89,7 @@ def _check_cast(t: Tensor, result_dtype, name: str) -> None:
 
 
 def _legacy(d) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[d.name]
+    return _dtypes.LEGACY_NAMES[d.name]
 
 
 def _write(t: Tensor, array, name: str) -> None:

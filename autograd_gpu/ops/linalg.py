@@ -5,7 +5,7 @@ import numpy as np
 
 from ..autograd.node import Node, new_node
 from ..tensor import Tensor, _wrap
-from .. import backends
+from .. import _dtypes, backends
 from ._core import device_error, method, not_tensor, record, recording, register, same_device
 from .fusable import column_sums
 
@@ -65,9 +65,7 @@ def _node_class(na: int, nb: int) -> type:
 
 
 def _c_name(np_dtype) -> str:
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-            "int16": "short int"}.get(np_dtype.name, np_dtype.name)
+    return _dtypes.C_NAMES.get(np_dtype.name, np_dtype.name)
 
 
 def _shape_error(a, b) -> RuntimeError:
@@ -297,13 +295,16 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                                f"{wd.ndim}D")
         out = matmul(input, weight)
         return out if bias is None else out + bias
-    if wd.dtype is not xd.dtype or bd.dtype is not xd.dtype:
+    # (addmm, with a bias, checks dtypes before shapes; mm, without, shapes first)
+    if bias is not None and (wd.dtype is not xd.dtype or bd.dtype is not xd.dtype):
         raise _linear_dtype_error(input, weight, bias)
     if xd.shape[-1] != wd.shape[-1]:
         rows = xd.size // xd.shape[-1] if xd.ndim else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({rows}x{xd.shape[-1] if xd.ndim else 1} and "
                            f"{wd.shape[-1]}x{wd.shape[0]})")
+    if wd.dtype is not xd.dtype:
+        raise _linear_dtype_error(input, weight, bias)
     if xd.ndim != 2:
         return _linear_nd(input, weight, bias)
     out = xd @ wd.T
@@ -345,9 +346,7 @@ def _linear_dtype_error(input: Tensor, weight: Tensor, bias: Tensor | None) -> R
 
 
 def _title(np_dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
+    return _dtypes.LEGACY_NAMES.get(np_dtype.name, np_dtype.name)
 
 
 def _linear_nd(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:

@@ -292,6 +292,9 @@ class ParameterList(Module):
             self.append(v)
         return self
 
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterList should not be called.")
+
     def extra_repr(self) -> str:
         return "\n".join(_describe(k, p) for k, p in self._parameters.items())
 
@@ -306,8 +309,25 @@ class ParameterDict(_DictLike, Module):
         if parameters is not None:
             self.update(parameters)
 
+    @staticmethod
+    def _key(key) -> str:
+        if not isinstance(key, str):
+            raise TypeError(f"Index given to ParameterDict cannot be used as a key as it is not "
+                            f"a string (type is '{type(key).__name__}'). Open an issue on github "
+                            f"if you need non-string keys.")
+        return key
+
+    def __getitem__(self, key: str):
+        return getattr(self, self._key(key))
+
     def __setitem__(self, key: str, value) -> None:
-        self.register_parameter(key, _as_parameter(value))
+        self.register_parameter(self._key(key), _as_parameter(value))
+
+    def pop(self, key: str):
+        return self._items().pop(self._key(key))
+
+    def __call__(self, input):
+        raise RuntimeError("ParameterDict should not be called.")
 
     def extra_repr(self) -> str:
         return "\n".join(_describe(k, p, type_name=True) for k, p in self._parameters.items())

@@ -2,11 +2,25 @@
 traversal, train/eval, device and dtype moves, state dicts, and PyTorch's repr."""
 from __future__ import annotations
 
+import re
+import types
 from collections import OrderedDict
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, _wrap
 from ..parameter import Buffer, Parameter, UninitializedBuffer
+
+
+def _forward_owner(name: str) -> str:
+    """The class whose forward PyTorch's layer `name` runs (its own, mostly)."""
+    name = name.removeprefix("Lazy")
+    for pattern, owner in ((r"BatchNorm\dd", "_BatchNorm"), (r"InstanceNorm\dd", "_InstanceNorm"),
+                           (r"(Zero|Constant)Pad\dd", "_ConstantPadNd"), (r"ReLU6", "Hardtanh"),
+                           (r"(Reflection|Replication|Circular)Pad\dd", r"_\1PadNd"),
+                           (r"NLLLoss2d", "NLLLoss"), (r"Upsampling\w+", "Upsample")):
+        if re.fullmatch(pattern, name):
+            return re.sub(pattern, owner, name)
+    return name
 
 
 class Module:
@@ -28,6 +42,21 @@ class Module:
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   f'"forward" function')
+
+    def __init_subclass__(cls, **kwargs):
+        """Our layers share forward functions where PyTorch's do not: give each its own copy
+        named as PyTorch's, so that a wrong call says "Conv1d.forward() takes 2 positional
+        arguments" as there."""
+        super().__init_subclass__(**kwargs)
+        f = cls.forward
+        if not cls.__module__.startswith("autograd_gpu.") or f is Module.forward:
+            return
+        owner = _forward_owner(cls.__name__)
+        if f.__qualname__ != f"{owner}.forward":
+            f = types.FunctionType(f.__code__, f.__globals__, "forward", f.__defaults__,
+                                   f.__closure__)
+            f.__qualname__, f.__kwdefaults__ = f"{owner}.forward", cls.forward.__kwdefaults__
+            cls.forward = f
 
     def __call__(self, *args, **kwargs):
         if self._forward_pre_hooks:
@@ -244,24 +273,30 @@ class Module:
     def get_submodule(self, target: str) -> "Module":
         mod = self
         for part in target.split(".") if target else []:
-            if part not in mod._modules:
-                raise AttributeError(f"{type(mod).__name__} has no attribute `{part}`")
-            mod = mod._modules[part]
+            mod = mod._attribute(part)
+            if not isinstance(mod, Module):
+                raise AttributeError(f"`{part}` is not an nn.Module")
         return mod
+
+    def _attribute(self, name: str):
+        """getattr, or PyTorch's error for a dotted path's missing step."""
+        if not hasattr(self, name):
+            raise AttributeError(f"{type(self).__name__} has no attribute `{name}`")
+        return getattr(self, name)
 
     def get_parameter(self, target: str) -> Parameter:
         mod_path, _, name = target.rpartition(".")
-        mod = self.get_submodule(mod_path)
-        if name not in mod._parameters:
+        param = self.get_submodule(mod_path)._attribute(name)
+        if not isinstance(param, Parameter):
             raise AttributeError(f"`{name}` is not an nn.Parameter")
-        return mod._parameters[name]
+        return param
 
     def get_buffer(self, target: str) -> Tensor:
         mod_path, _, name = target.rpartition(".")
-        mod = self.get_submodule(mod_path)
+        buffer = (mod := self.get_submodule(mod_path))._attribute(name)
         if name not in mod._buffers:
             raise AttributeError(f"`{name}` is not a buffer")
-        return mod._buffers[name]
+        return buffer
 
     def set_submodule(self, target: str, module: "Module", strict: bool = False) -> None:
         """Replace (or, unless strict, add) the submodule at dotted path `target`."""

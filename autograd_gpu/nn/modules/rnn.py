@@ -153,8 +153,14 @@ class RNNBase(Module):
         """Time-major when `lengths` (a packed input, unpacked in the original batch order)
         is given; then sequence b's state stops changing after lengths[b] steps."""
         if input.dim() not in (2, 3):
+            tensor = " tensor" if self.mode.startswith("RNN") else ""  # (RNN's own words)
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got "
-                             f"{input.dim()}D instead")
+                             f"{input.dim()}D{tensor} instead")
+        weight_dtype = getattr(self, self._flat_weights_names[0]).dtype
+        if input.dtype != weight_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                             f"({weight_dtype}). Convert input: input.to({weight_dtype}), or "
+                             f"convert model: model.to({input.dtype})")
         batched = input.dim() == 3
         x = input if batched else input.unsqueeze(1)
         if batched and self.batch_first and lengths is None:
