@@ -679,3 +679,72 @@ def test_a_no_grad_view_requires_grad_through_its_base_but_its_gradient_goes_now
     with torch.no_grad():
         v.mul_(2)  # (inside no_grad it writes through to the base)
     assert host(x.detach()).tolist() == [2.0, 2.0, 1.0]
+
+
+@pytest.mark.parametrize("hook, where, error, words", [
+    (lambda g: g.sum(), "tensor", RuntimeError, "hook '<lambda>' has changed the size of value"),
+    (lambda g: g.double(), "tensor", RuntimeError,
+     "hook '<lambda>' has changed the type of value (was torch.FloatTensor got "
+     "torch.DoubleTensor)"),
+    (lambda g: 3.0, "tensor", TypeError, "expected Variable, but hook returned 'float'"),
+    (lambda g: g.half(), "leaf", RuntimeError,
+     "hook '<lambda>' has changed the type of value (was torch.FloatTensor got "
+     "torch.HalfTensor)"),
+    (lambda gi, go: (gi[0], gi[0]), "node", RuntimeError,
+     "hook '<lambda>' has returned an incorrect number of values (got 2, but expected 1)"),
+    (lambda gi, go: [gi[0]], "node", TypeError, "expected tuple, but hook returned 'list'"),
+    (lambda gi, go: (gi[0].sum(),), "node", RuntimeError,
+     "hook '<lambda>' has changed the size of value"),
+])
+def test_a_hook_may_not_change_a_gradients_type_size_or_count(hook, where, error, words):
+    """A hook returns a replacement of the same type and size (PyTorch checks each), or None;
+    the leaf's .grad stays untouched when it does not."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp() if where == "node" else x * 2
+    if where == "node":
+        y.grad_fn.register_hook(hook)
+    else:
+        (x if where == "leaf" else y).register_hook(hook)
+    with pytest.raises(error) as info:
+        y.sum().backward()
+    assert str(info.value) == words
+    assert x.grad is None
+    x2 = torch.tensor([1.0, 2.0], requires_grad=True)
+    y2 = x2 * 2
+    y2.register_hook(lambda g: g * 3)  # same type and size: taken
+    y2.sum().backward()
+    assert x2.grad.tolist() == [6.0, 6.0]
+
+
+def test_backward_checks_seed_gradients_before_the_outputs_and_inputs():
+    """PyTorch makes the seed gradients first (their shapes), then asks whether the outputs
+    require grad, then retains backward's inputs."""
+    plain = torch.tensor(1.0)
+    with pytest.raises(RuntimeError, match=r"^Mismatch in shape: grad_output\[0\] has a shape "
+                                           r"of torch.Size\(\[2\]\) and output\[0\] has a shape "
+                                           r"of torch.Size\(\[\]\).$"):
+        plain.backward(torch.ones(2))
+    with pytest.raises(RuntimeError, match="^element 0 of tensors does not require grad"):
+        torch.ones(3).backward()  # no implicit-scalar complaint for an output without grad
+    x = torch.tensor(1.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="^can't retain_grad on Tensor that has "
+                                           "requires_grad=False$"):
+        (x * 2).backward(inputs=[torch.tensor(1.0)])
+    with pytest.raises(TypeError, match="^gradients can be either Tensors or None, but got "
+                                        "float$"):
+        torch.autograd.backward([x * 2], [2.0])
+    # extra gradients are ignored (zip), missing ones are an error
+    assert torch.autograd.grad(x * 2, x, [torch.tensor(1.0), None])[0].item() == 2.0
+    with pytest.raises(RuntimeError, match="^got 2 tensors and 1 gradients"):
+        torch.autograd.grad([x * 2, x * 3], x, [torch.tensor(1.0)])
+    assert x.grad is None
+
+
+def test_version_errors_name_the_forward_op_as_pytorch():
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    assert x.clone().grad_fn.next_functions[0][0].name() == "torch::autograd::AccumulateGrad"
+    for make, owner in ((lambda: x.max(), "Max1"), (lambda: x.exp(), "Exp")):
+        y = make()
+        y.mul_(2)
+        with pytest.raises(RuntimeError, match=f"which is output 0 of {owner}, is at version 1"):
+            y.sum().backward()

@@ -169,8 +169,9 @@ def unpack_saved(fn, saved, version):
 
 
 def _version_error(fn, t, expected: int) -> RuntimeError:
-    owner = t.grad_fn  # named as PyTorch 2.13 names it: "output 0 of Exp", no "Backward0"
-    which = (f", which is output {t.output_nr} of {_BACKWARD_SUFFIX.sub('', owner.name())},"
+    owner = t.grad_fn  # named as PyTorch 2.13 names it: "output 0 of Exp" (ExpBackward0),
+    # "of Max1" (MaxBackward1)
+    which = (f", which is output {t.output_nr} of {_forward_name(owner)},"
              if owner is not None else "")
     last = t._vc[1]
     detail = f"(It was saved for {fn.name()}" + (f" and then modified in place by {last}().)"
@@ -181,7 +182,11 @@ def _version_error(fn, t, expected: int) -> RuntimeError:
         f"version {t._vc[0]}; expected version {expected} instead. {VERSION_HINT} {detail}")
 
 
-_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
+_BACKWARD_SUFFIX = re.compile(r"Backward(?:0|(\d+))?$")
+
+
+def _forward_name(node) -> str:
+    return _BACKWARD_SUFFIX.sub(r"\1", node.name())
 
 
 def call_node(fn, g, create_graph: bool = False):

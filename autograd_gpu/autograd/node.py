@@ -241,6 +241,9 @@ class AccumulateGrad(Node):
         self._saved = None
         self._variable = weakref.ref(tensor)
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # (a C++ node: PyTorch names it so)
+
     @property
     def variable(self):
         return self._variable()
