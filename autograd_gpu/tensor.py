@@ -196,6 +196,11 @@ class Tensor:
     def data(self, value: "Tensor") -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        if self.is_leaf and self._edge is not NO_EDGE and (
+                value._data.dtype != self._data.dtype or value.device != self.device):
+            # another type: a new gradient accumulator, as PyTorch's set_data (graphs built
+            # before still end at the old one)
+            self._edge = (AccumulateGrad(self), 0)
         self._data = value._data
 
     def backward(self, gradient=None, retain_graph: bool | None = None,

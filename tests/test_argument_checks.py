@@ -924,3 +924,22 @@ def test_module_lookups_and_calls_in_pytorchs_words():
 ])
 def test_convolution_and_linear_input_errors(call, words):
     _raises_in_pytorchs_words(call, RuntimeError, words)
+
+
+def test_state_dict_versions_and_parameter_lists_of_other_objects():
+    bn = torch.nn.BatchNorm1d(3)
+    sd = bn.state_dict()
+    del sd["num_batches_tracked"]
+    _raises_in_pytorchs_words(lambda: bn.load_state_dict(sd), RuntimeError,
+                              'Error(s) in loading state_dict for BatchNorm1d:\n\tMissing key(s) '
+                              'in state_dict: "num_batches_tracked".')
+    # a hand-made (unversioned) dict may leave the count out, as checkpoints before 0.4.1 did
+    keys = bn.load_state_dict({k: v for k, v in sd.items()})
+    assert keys == ([], []) and keys.missing_keys == [] and keys._fields == (
+        "missing_keys", "unexpected_keys") and repr(keys) == "<All keys matched successfully>"
+    plist = torch.nn.ParameterList([torch.ones(2)])
+    plist.append(torch.nn.ReLU()).append(3)
+    assert len(plist) == 3 and plist[-1] == 3 and isinstance(plist[1], torch.nn.ReLU)
+    assert list(plist.state_dict()) == ["0"] and isinstance(plist[0], torch.nn.Parameter)
+    assert "(2): Object of type: int" in repr(plist)
+    _raises_in_pytorchs_words(lambda: plist[3], IndexError, "index 3 is out of range", True)

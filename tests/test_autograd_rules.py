@@ -748,3 +748,33 @@ def test_version_errors_name_the_forward_op_as_pytorch():
         y.mul_(2)
         with pytest.raises(RuntimeError, match=f"which is output 0 of {owner}, is at version 1"):
             y.sum().backward()
+
+
+def test_backward_with_inputs_runs_only_the_nodes_leading_to_them():
+    """Nodes (and their hooks) on no path to `inputs` never run, as PyTorch's exec_info."""
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    w = torch.tensor([1.5, 0.25, -0.5], requires_grad=True)
+    ran = []
+    x.register_hook(lambda g: ran.append("x"))
+    y = (x * w).sum()
+    torch.autograd.backward([y], inputs=[w], retain_graph=True)
+    assert ran == [] and x.grad is None
+    np.testing.assert_array_equal(w.grad.numpy(), x.detach().numpy())
+    (gw,) = torch.autograd.grad(y, w)
+    assert ran == [] and x.grad is None
+    np.testing.assert_array_equal(gw.numpy(), x.detach().numpy())
+
+
+def test_data_of_another_dtype_gives_the_leaf_a_new_gradient_accumulator():
+    """set_data with another type resets the leaf's AccumulateGrad (PyTorch): a graph built
+    before no longer reaches the leaf for autograd.grad."""
+    x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    y = (x * 2).sum()
+    before = x.clone().grad_fn.next_functions[0][0]
+    x.data = torch.zeros(3, dtype=torch.float64)  # same type: same accumulator
+    assert x.clone().grad_fn.next_functions[0][0] is before
+    x.data = torch.zeros(3)
+    assert x.dtype == torch.float32 and x.clone().grad_fn.next_functions[0][0] is not before
+    with pytest.raises(RuntimeError, match="^The differentiated Tensor at index 0 appears to "
+                                           "not have been used in the graph"):
+        torch.autograd.grad(y, x)

@@ -99,8 +99,8 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                 out_grads = (None,) * len(fn.next_functions)
             seq = fn._seq
             for (nxt, nr), gi in zip(fn.next_functions, out_grads):
-                if nxt is None:
-                    continue
+                if nxt is None or leads is not None and nxt not in leads:
+                    continue  # (with targets, nodes that lead to none never run, nor hooks)
                 prev_g = buffers.get(nxt, _UNSEEN)
                 if prev_g is _UNSEEN:  # first reached: queue it
                     if nxt._seq >= seq:

@@ -1,6 +1,7 @@
 """Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 
 from .module import Module
@@ -246,8 +247,11 @@ def _as_parameter(value):
 def _describe(key, p, type_name: bool = False) -> str:
     """One line of ParameterList/ParameterDict's repr, as PyTorch words it (the dict names the
     tensor type, the list its dtype)."""
+    from ...tensor import Tensor
     from ..parameter import Parameter
 
+    if not isinstance(p, Tensor):
+        return f"  ({key}): Object of type: {type(p).__name__}"
     size = "x".join(str(s) for s in p.shape)
     if type_name:
         kind, where = p.type(), "" if p.device.type == "cpu" else f" (GPU {p.device.index or 0})"
@@ -263,28 +267,34 @@ class ParameterList(Module):
 
     def __init__(self, values=None):
         super().__init__()
+        object.__setattr__(self, "_size", 0)
         if values is not None:
             self.extend(values)
 
     def __len__(self) -> int:
-        return len(self._parameters)
+        return self._size
 
     def __iter__(self):
-        return iter(self._parameters.values())
+        return iter([self[i] for i in range(self._size)])
+
+    def _key(self, idx) -> str:
+        idx = operator.index(idx)
+        if not -self._size <= idx < self._size:
+            raise IndexError(f"index {idx} is out of range")
+        return str(idx % self._size)
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
-            return ParameterList(list(self._parameters.values())[idx])
-        n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return self._parameters[str(idx % n)]
+            return ParameterList([self[i] for i in range(*idx.indices(self._size))])
+        return getattr(self, self._key(idx))
 
     def __setitem__(self, idx: int, param) -> None:
-        self.register_parameter(str(idx % len(self)), _as_parameter(param))
+        """Tensors become Parameters; anything else (a module, a number) is stored as is."""
+        setattr(self, self._key(idx), _as_parameter(param))
 
     def append(self, value) -> "ParameterList":
-        self.register_parameter(str(len(self)), _as_parameter(value))
+        object.__setattr__(self, "_size", self._size + 1)
+        self[self._size - 1] = value
         return self
 
     def extend(self, values) -> "ParameterList":
@@ -296,7 +306,7 @@ class ParameterList(Module):
         raise RuntimeError("ParameterList should not be called.")
 
     def extra_repr(self) -> str:
-        return "\n".join(_describe(k, p) for k, p in self._parameters.items())
+        return "\n".join(_describe(k, p) for k, p in enumerate(self))
 
 
 class ParameterDict(_DictLike, Module):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, _wrap
@@ -421,6 +421,8 @@ class Module:
     # -- state dicts --------------------------------------------------------------------------
     def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
         out = OrderedDict() if destination is None else destination
+        if destination is None:
+            out._metadata = OrderedDict()  # (PyTorch's marker of a versioned state dict)
         for name, p in self._parameters.items():
             if p is not None:
                 out[prefix + name] = p if keep_vars else p.detach()
@@ -434,7 +436,11 @@ class Module:
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
+        # a batch norm's count of batches may be missing from an unversioned (hand-made)
+        # state dict, as from PyTorch before 0.4.1: it keeps its value
+        versioned = getattr(state_dict, "_metadata", None) is not None
+        missing = [k for k in own if k not in state_dict and (
+            versioned or not k.endswith("num_batches_tracked"))]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
         for key, target in own.items():
@@ -493,17 +499,8 @@ def _forget(name: str, *places) -> None:
             d.pop(name, None)
 
 
-class _IncompatibleKeys(tuple):
-    def __new__(cls, missing, unexpected):
-        return super().__new__(cls, (missing, unexpected))
-
-    @property
-    def missing_keys(self):
-        return self[0]
-
-    @property
-    def unexpected_keys(self):
-        return self[1]
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    __slots__ = ()
 
     def __repr__(self) -> str:
         if not self[0] and not self[1]:
