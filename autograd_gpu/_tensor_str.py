@@ -54,18 +54,15 @@ class _Formatter:
         absv = np.abs(finite)
         lo, hi = absv.min(), absv.max()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
-        if self.int_mode:
-            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
-            fmt = (lambda v: f"{v:.{PRECISION}e}") if self.sci_mode else (
-                lambda v: f"{v:.0f}.")
+        # PyTorch 2.13: a set sci_mode decides before the widths are measured
+        self.sci_mode = (hi / lo > 1000.0 or hi > 1.0e8 or (lo < 1.0e-4 and not self.int_mode)
+                         if SCI_MODE is None else SCI_MODE)
+        if self.sci_mode:
+            fmt = lambda v: f"{v:.{PRECISION}e}"  # noqa: E731
+        elif self.int_mode:
+            fmt = lambda v: f"{v:.0f}."  # noqa: E731
         else:
-            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
-            fmt = (lambda v: f"{v:.{PRECISION}e}") if self.sci_mode else (
-                lambda v: f"{v:.{PRECISION}f}")
-        if SCI_MODE is not None:
-            self.sci_mode = SCI_MODE
-            if SCI_MODE:
-                fmt = lambda v: f"{v:.{PRECISION}e}"  # noqa: E731
+            fmt = lambda v: f"{v:.{PRECISION}f}"  # noqa: E731
         for v in finite.tolist():
             self.max_width = max(self.max_width, len(fmt(v)))
 

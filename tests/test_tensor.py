@@ -159,6 +159,23 @@ def test_repr_matches_pytorch():
     assert f"{torch.tensor(2.0):.2f}" == "2.00"
 
 
+def test_a_set_sci_mode_decides_the_column_width():
+    """PyTorch 2.13 measures the widths in the notation it prints: sci_mode=False pads to the
+    longest fixed-point value, not to the scientific width the values would have chosen."""
+    try:
+        torch.set_printoptions(sci_mode=False)
+        assert repr(torch.tensor([1.0, 0.0, 1e-5], dtype=torch.float64)) == (
+            "tensor([1.0000, 0.0000, 0.0000], dtype=torch.float64)")
+        assert repr(torch.tensor([[-1.5, 7.0], [100.0, 1e10]])) == (
+            "tensor([[         -1.5000,           7.0000],\n"
+            "        [        100.0000, 10000000000.0000]])")
+        assert repr(torch.tensor([99999.0, -2.0, 1e5])) == "tensor([ 99999.,     -2., 100000.])"
+        torch.set_printoptions(sci_mode=True)
+        assert repr(torch.tensor([1.5, 20.0])) == "tensor([1.5000e+00, 2.0000e+01])"
+    finally:
+        torch.set_printoptions(profile="default")
+
+
 def test_dtype_and_device_objects():
     assert repr(torch.float32) == "torch.float32"  # (PyTorch's spelling)
     assert torch.float is torch.float32 and torch.double is torch.float64
