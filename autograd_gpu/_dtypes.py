@@ -6,6 +6,8 @@ Python scalars, so ``float32 + int64 -> float32`` and ``float16 * 2.5 -> float16
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -178,6 +180,9 @@ def scalar_for(value, np_dtype, checked: bool = True):
         if not info.min <= value <= info.max:
             raise _overflow(np_dtype)
         return value
+    if checked and np_dtype.kind == "f" and value.__class__ in (int, float) and \
+            math.isfinite(value) and abs(value) > np.finfo(np_dtype).max:
+        raise _overflow(np_dtype)  # (a finite number beyond float16's or float32's range)
     if value.__class__ is not int or np_dtype.kind not in "iu":
         return bool(value) if np_dtype.kind == "b" and not checked and value.__class__ is int \
             else value
@@ -192,7 +197,8 @@ def scalar_for(value, np_dtype, checked: bool = True):
 
 
 def _overflow(np_dtype) -> RuntimeError:
-    name = "int" if np_dtype.name == "int32" else np_dtype.name + "_t"  # (c10's type names)
+    name = {"int32": "int", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "bool": "bool"}.get(np_dtype.name, np_dtype.name + "_t")  # (c10's type names)
     return RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 

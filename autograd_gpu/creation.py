@@ -5,6 +5,7 @@ array keeps its dtype. Each factory takes dtype=, device= and requires_grad=.
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -58,34 +59,45 @@ def _ragged_error(data) -> Exception:
     return walk(data, 0) or ValueError("expected sequence of equal-length lists")
 
 
-def _host_array(data, exact: bool = False):
+def _host_array(data, target=None):
     """Nested Python data (numbers, lists, Tensors, arrays) as a NumPy array, typed as
-    PyTorch would type it (with `exact`, Python numbers stay in 64 bits: a dtype was asked for,
-    and the values must reach it without a detour through the default float32)."""
+    PyTorch would type it (given a `target` NumPy dtype, Python numbers stay in 64 bits: they
+    must reach it without a detour through the default float32)."""
     if isinstance(data, Tensor):
         return backends.of(data._data).to_host(data._data)
     if isinstance(data, np.ndarray):
         return data
-    if isinstance(data, (list, tuple)):
-        typed = []  # dtypes carried by NumPy values or tensors inside the data
-        plain = _plain(data, typed)
+    if isinstance(data, (list, tuple, range)):
+        typed, scalars = [], set()  # dtypes of the tensors and NumPy values inside the
+        plain = _plain(data, typed, scalars)  # data; the types of its Python numbers
         try:
             arr = np.array(plain)
         except ValueError:
             raise _ragged_error(plain) from None
+        if arr.dtype.kind in "US":  # (a string is a sequence to PyTorch, then not a number)
+            raise ValueError("too many dimensions 'str'") if isinstance(
+                _first_leaf(plain), str) else TypeError("new(): invalid data type 'str'")
+        if arr.dtype == object or arr.dtype == np.uint64:
+            arr = _beyond_int64(arr, plain, target)
         if arr.dtype == object:
             odd = [v for v in arr.reshape(-1) if not isinstance(v, numbers.Number)]
             if not odd or isinstance(odd[0], (str, list, tuple, np.ndarray)):
                 raise TypeError("tensor(): nested data must be numbers, lists or tensors of "
                                 "equal length")
             raise RuntimeError(f"Could not infer dtype of {type(odd[0]).__name__}")
-        if typed:
-            return arr.astype(np.result_type(*typed)) if arr.size else arr
-        return arr if exact else _python_typed(arr)
+        if typed:  # promoted as PyTorch promotes, with the Python numbers' own types
+            typed += [_dtypes.scalar_dtype(kind()) for kind in scalars]
+            return arr.astype(functools.reduce(_dtypes.promote_types, typed).np) \
+                if arr.size else arr
+        return arr if target is not None else _python_typed(arr)
     if isinstance(data, np.generic):
         return np.asarray(data)
+    if isinstance(data, int) and not -2 ** 63 <= data < 2 ** 63:
+        if target is None or target.kind != "f":
+            raise ValueError("Overflow when unpacking long long")
+        return np.asarray(float(data))
     if isinstance(data, numbers.Number):
-        return np.asarray(data) if exact and not isinstance(data, complex) else \
+        return np.asarray(data) if target is not None and not isinstance(data, complex) else \
             np.asarray(data, dtype=_dtypes.scalar_dtype(data).np)
     if hasattr(data, "__array__") or hasattr(data, "__cuda_array_interface__"):
         return data
@@ -94,18 +106,42 @@ def _host_array(data, exact: bool = False):
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _plain(data, typed: list):
+def _first_leaf(data):
+    while isinstance(data, list) and data:
+        data = data[0]
+    return data
+
+
+def _beyond_int64(arr, plain: list, target):
+    """Python ints beyond int64 (NumPy made them objects or uint64): floats when the data or
+    the asked dtype is floating, else PyTorch's unpacking error."""
+    leaves = arr.reshape(-1).tolist()
+    if not any(isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63 for v in leaves):
+        return arr
+    if any(isinstance(v, float) for v in leaves) or (target is not None and target.kind == "f"):
+        return np.array(plain, dtype=np.float64)
+    raise ValueError("Overflow when unpacking long long")
+
+
+def _plain(data, typed: list, scalars: set):
+    """Nested data as nested lists of numbers and arrays: a tensor inside a list is one number
+    (PyTorch's item(): only one-element tensors); `typed` gets the dtypes of tensors and NumPy
+    values, `scalars` the types of Python numbers."""
     out = []
     for x in data:
-        if isinstance(x, (list, tuple)):
-            out.append(_plain(x, typed))
+        if isinstance(x, (list, tuple, range)):
+            out.append(_plain(x, typed, scalars))
         elif isinstance(x, Tensor):
-            typed.append(x._data.dtype)
-            out.append(backends.of(x._data).to_host(x._data))
-        elif isinstance(x, (np.ndarray, np.generic)):
+            if x.numel() != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
             typed.append(x.dtype)
+            out.append(x.item())
+        elif isinstance(x, (np.ndarray, np.generic)):
+            typed.append(_dtypes.from_numpy_dtype(x.dtype))
             out.append(x)
         else:
+            if isinstance(x, (bool, int, float)):
+                scalars.add(type(x))
             out.append(x)
     return out
 
@@ -138,7 +174,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
                       ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
     backend = _target_backend(data, device)
-    arr = _host_array(data, dtype is not None) if not isinstance(data, Tensor) else data._data
+    arr = _host_array(data, _np_dtype(dtype)) if not isinstance(data, Tensor) else data._data
     if not isinstance(arr, backend.ndarray) and not isinstance(arr, np.ndarray):
         arr = np.asarray(arr)
     _dtypes.from_numpy_dtype(arr.dtype)  # rejects unsupported dtypes with PyTorch's message
@@ -209,16 +245,20 @@ def legacy_tensor(cls, *args, device=None, dtype=None, requires_grad=False, _typ
     return empty(*args, dtype=np_dtype, device=device, requires_grad=requires_grad)
 
 
-def _size(size) -> tuple:
+def _size(size, name: str = "empty") -> tuple:
+    """A factory's size arguments (ints, or one sequence of them) as a shape, refused in the
+    words of PyTorch's argument parser for `name`."""
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = tuple(size[0])
+    elif len(size) == 1 and not _is_index(size[0]):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size[0]).__name__}")
     shape = []
-    for s in size:
-        if isinstance(s, Tensor):
-            s = int(s.item())
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"expected a sequence of integers or a single integer as size, got "
-                            f"{type(s).__name__}")
+    for pos, s in enumerate(size, 1):
+        if not _is_index(s):
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {pos} "
+                            f"with error \"type must be tuple of ints,but got "
+                            f"{type(s).__name__}\"")
         shape.append(int(s))
     if any(s < 0 for s in shape):
         bad = next(s for s in shape if s < 0)
@@ -226,12 +266,20 @@ def _size(size) -> tuple:
     return tuple(shape)
 
 
+def _is_index(s) -> bool:
+    """An int, a NumPy integer or a one-element integer tensor (not a bool)."""
+    if isinstance(s, Tensor):
+        return s.numel() == 1 and s.dtype in (_dtypes.int64, _dtypes.int32, _dtypes.int16,
+                                              _dtypes.int8, _dtypes.uint8)
+    return isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+
+
 def _filled(fill: str, size, dtype, device, requires_grad):
     backend = backends.get(device)
     np_dtype = _np_dtype(dtype, _dtypes.get_default_dtype())
     xp = backend.xp
     with _on(backend):
-        data = getattr(xp, fill)(_size(size), dtype=np_dtype)
+        data = getattr(xp, fill)(_size(size, fill), dtype=np_dtype)
     return _finish(data, requires_grad)
 
 
@@ -275,7 +323,10 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     d = _dtypes.to_dtype(dtype) if dtype is not None else _dtypes.scalar_dtype(fill_value)
     backend = backends.get(device)
     with _on(backend):
-        data = backend.xp.full(_size((size,) if isinstance(size, int) else (size,)),
+        if not isinstance(size, (tuple, list, Size)):  # (full takes no bare int)
+            raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                            f"{type(size).__name__}")
+        data = backend.xp.full(_size((size,), "full"),
                                _dtypes.scalar_for(fill_value, d.np), dtype=d.np)
     return _finish(data, requires_grad)
 
@@ -312,14 +363,35 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
         _dtypes.get_default_dtype() if is_float else _dtypes.int64)
     if d is _dtypes.bool_:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-    if not d.is_floating_point and isinstance(step, float) and int(step) == 0:
-        raise ValueError("step must be nonzero")  # (an integer arange steps by int(step))
-    n = max(0, math.ceil((end - start) / step))
+    if not d.is_floating_point and is_float:
+        # PyTorch's integer arange from float arguments: int64 truncates all three first;
+        # the other integer dtypes count the values in floats, then step by int(step) from
+        # int(start)
+        if d is _dtypes.int64:
+            start, end, step = int(start), int(end), int(step)
+            if step == 0:
+                raise ValueError("step must be nonzero")
+        n = max(0, math.ceil((end - start) / step))
+        start, step = int(start), int(step)
+    else:
+        n = max(0, math.ceil((end - start) / step))
     backend = backends.get(device)
     with _on(backend):
         data = (backend.xp.arange(n, dtype=np.float64) * step + start).astype(d.np) \
-            if is_float or d.is_floating_point else backend.xp.arange(start, end, step, d.np)
+            if d.is_floating_point else \
+            (backend.xp.arange(n, dtype=np.int64) * step + start).astype(d.np)
     return _finish(data, requires_grad)
+
+
+def _range_ends(name: str, start, end, np_dtype, steps: int) -> tuple:
+    """linspace's and logspace's ends as their kernels take them: no bool kernel (needed from
+    two steps on); the ends stored in the dtype (an integer dtype's overflow error, or its
+    wrap of a negative end)."""
+    if np_dtype.kind == "b" and steps > 1:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    if np_dtype.kind in "iu" or np_dtype == np.float16:
+        start, end = (_dtypes.scalar_for(v, np_dtype) for v in (start, end))
+    return start, end
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None,
@@ -328,6 +400,7 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
         raise RuntimeError("number of steps must be non-negative")
     backend = backends.get(device)
     np_dtype = _np_dtype(dtype, _dtypes.get_default_dtype())
+    start, end = _range_ends("linspace", _num(start), _num(end), np_dtype, steps)
     xp = backend.xp
     with _on(backend):
         if np.dtype(np_dtype).kind != "f" or steps < 2:
@@ -467,7 +540,7 @@ def _random(kind: str, size, generator, dtype, device, requires_grad, *extra):
         kernel = "normal_kernel_cpu" if kind == "randn" else "check_uniform_bounds"
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
                                   f"'{_legacy(_dtypes.from_numpy_dtype(np_dtype))}'")
-    data = getattr(backend, kind)(generator._rng, *extra, _size(size), np_dtype)
+    data = getattr(backend, kind)(generator._rng, *extra, _size(size, kind), np_dtype)
     return _finish(data, requires_grad)
 
 
@@ -495,6 +568,15 @@ def randint(*args, size=None, generator=None, dtype=None, device=None,
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
                            f">= to={high}")
+    np_dtype = _np_dtype(dtype, _dtypes.int64)
+    if np_dtype.kind in "biu" or np_dtype == np.float16:  # the dtype must hold from and to - 1
+        lo, hi = (0, 1) if np_dtype.kind == "b" else (
+            (np.iinfo(np_dtype).min, np.iinfo(np_dtype).max) if np_dtype.kind in "iu" else
+            (-np.finfo(np_dtype).max, np.finfo(np_dtype).max))
+        for words, value in (("from", low), ("to - 1", high - 1)):
+            if not lo <= value <= hi:
+                raise RuntimeError(f"{words} is out of bounds for "
+                                   f"{_dtypes.C_NAMES[np_dtype.name]}")
     return _random("randint", (size,) if isinstance(size, int) else tuple(size), generator,
                    dtype, device, requires_grad, int(low), int(high))
 

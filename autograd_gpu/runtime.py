@@ -215,7 +215,9 @@ def unravel_index(indices, shape) -> tuple:
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    return creation.tensor(s, dtype=dtype or _dtypes.get_default_dtype(), device=device,
+    dt = _dtypes.to_dtype(dtype) if dtype is not None else _dtypes.get_default_dtype()
+    value = s.item() if isinstance(s, Tensor) else s
+    return creation.tensor(_dtypes.scalar_for(value, dt.np), dtype=dt, device=device,
                            requires_grad=requires_grad)
 
 
@@ -245,6 +247,8 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None,  # noqa: A001
                   stacklevel=2)
     if end is None:
         start, end = 0, start
+    if dtype is not None and _dtypes.to_dtype(dtype) is _dtypes.bool_:
+        raise NotImplementedError("\"range_cpu\" not implemented for 'Bool'")
     n = int(math.floor((end - start) / step)) + 1
     values = start + step * np.arange(n, dtype=np.float64)
     return creation.tensor(values, dtype=dtype or _dtypes.get_default_dtype(), device=device,

@@ -8,6 +8,7 @@ with views and `detach()`; `.grad` has the tensor's device, dtype and shape.
 """
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -316,7 +317,14 @@ class Tensor:
         return self._data.dtype.kind == "f"
 
     def stride(self, dim: int | None = None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size:
+            strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        else:  # an empty tensor has contiguous strides (sizes 0 counted as 1), as PyTorch's
+            strides, step = [], 1
+            for n in reversed(self._data.shape):
+                strides.insert(0, step)
+                step *= max(n, 1)
+            strides = tuple(strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
     def get_device(self) -> int:
@@ -371,7 +379,9 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with "
+                               f"{'no values' if self._data.size == 0 else 'more than one value'}"
+                               f" is ambiguous")
         return bool(self._data.item())
 
     def __complex__(self) -> complex:
@@ -381,6 +391,13 @@ class Tensor:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
+
+    def __contains__(self, element) -> bool:
+        """`element in t`: whether any element of t equals it (broadcast, as PyTorch)."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you "
+                               f"passed in a {type(element)}.")
+        return bool((element == self).any().item())
 
     def __iter__(self):
         if self._data.ndim == 0:

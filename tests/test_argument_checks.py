@@ -943,3 +943,61 @@ def test_state_dict_versions_and_parameter_lists_of_other_objects():
     assert list(plist.state_dict()) == ["0"] and isinstance(plist[0], torch.nn.Parameter)
     assert "(2): Object of type: int" in repr(plist)
     _raises_in_pytorchs_words(lambda: plist[3], IndexError, "index 3 is out of range", True)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: torch.zeros(2.5), TypeError,
+     "zeros(): argument 'size' (position 1) must be tuple of ints, not float"),
+    (lambda: torch.ones(2, "a"), TypeError,
+     "ones(): argument 'size' failed to unpack the object at pos 2 with error \"type must be "
+     "tuple of ints,but got str\""),
+    (lambda: torch.full(3, 1.0), TypeError,
+     "full(): argument 'size' (position 1) must be tuple of ints, not int"),
+    (lambda: torch.randn(True), TypeError,
+     "randn(): argument 'size' (position 1) must be tuple of ints, not bool"),
+    (lambda: torch.tensor([2 ** 63]), ValueError, "Overflow when unpacking long long"),
+    (lambda: torch.tensor(["abc"]), ValueError, "too many dimensions 'str'"),
+    (lambda: torch.tensor([1, "a"]), TypeError, "new(): invalid data type 'str'"),
+    (lambda: torch.tensor([torch.ones(2), torch.ones(2)]), ValueError,
+     "only one element tensors can be converted to Python scalars"),
+    (lambda: torch.randint(0, 300, (2,), dtype=torch.uint8), RuntimeError,
+     "to - 1 is out of bounds for unsigned char"),
+    (lambda: torch.randint(-1, 3, (2,), dtype=torch.uint8), RuntimeError,
+     "from is out of bounds for unsigned char"),
+    (lambda: torch.randint(0, 5, (2,), dtype=torch.bool), RuntimeError,
+     "to - 1 is out of bounds for bool"),
+    (lambda: torch.linspace(0, 1, 3, dtype=torch.bool), NotImplementedError,
+     "\"linspace_cpu\" not implemented for 'Bool'"),
+    (lambda: torch.linspace(0, 1e10, 5, dtype=torch.int32), RuntimeError,
+     "value cannot be converted to type int without overflow"),
+    (lambda: torch.full((2,), 1e5, dtype=torch.float16), RuntimeError,
+     "value cannot be converted to type c10::Half without overflow"),
+    (lambda: torch.scalar_tensor(2 ** 40, dtype=torch.int32), RuntimeError,
+     "value cannot be converted to type int without overflow"),
+    (lambda: "a" in torch.tensor([1, 2]), RuntimeError,
+     "Tensor.__contains__ only supports Tensor or scalar, but you passed in a <class 'str'>."),
+    (lambda: bool(torch.tensor([])), RuntimeError,
+     "Boolean value of Tensor with no values is ambiguous"),
+])
+def test_factory_arguments_in_pytorchs_words(call, error, words):
+    _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+def test_factories_take_what_pytorch_takes():
+    """range objects; one-element tensors inside lists as numbers (their dtypes promoted with
+    the Python numbers'); huge ints as floats when a float is asked for; integer aranges and
+    linspaces from float arguments as PyTorch computes them."""
+    assert torch.tensor(range(4)).tolist() == [0, 1, 2, 3]
+    t = torch.tensor([torch.tensor([1]), 2.5])
+    assert t.dtype == torch.float32 and t.tolist() == [1.0, 2.5]
+    t = torch.tensor([torch.tensor(1.0, dtype=torch.float64), 2])
+    assert t.dtype == torch.float64 and t.shape == (2,)
+    assert torch.tensor([2 ** 64, 1.5]).tolist() == [2.0 ** 64, 1.5]
+    assert torch.tensor(2 ** 64, dtype=torch.float64).item() == 2.0 ** 64
+    assert torch.arange(1, 2.5, 0.5, dtype=torch.int32).tolist() == [1, 1, 1]  # int(step) = 0
+    assert torch.arange(0, 3, 1.5, dtype=torch.int64).tolist() == [0, 1, 2]  # all truncated
+    assert torch.arange(0, 3, 1.5, dtype=torch.int32).tolist() == [0, 1]  # counted in floats
+    assert torch.linspace(0, -1, 5, dtype=torch.uint8).tolist() == [0, 63, 127, 191, 255]
+    assert torch.linspace(0, 1, 1, dtype=torch.bool).tolist() == [False]
+    assert 2 in torch.tensor([1, 2]) and torch.tensor([True, False]) in torch.tensor([1, 2])
+    assert torch.tensor([[]]).stride() == (1, 1) and torch.zeros(2, 0, 3).stride() == (3, 3, 1)

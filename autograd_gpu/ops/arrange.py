@@ -208,8 +208,9 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
 def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
              requires_grad: bool = False) -> Tensor:
     """base ** linspace(start, end, steps)."""
-    exps = np.linspace(float(start), float(end), steps, dtype=np.float64)
     dt = dtype or _dtypes.get_default_dtype()
+    creation._range_ends("logspace", 0, 0, dt.np, steps)  # (no bool kernel)
+    exps = np.linspace(float(start), float(end), steps, dtype=np.float64)
     values = np.power(float(base), exps)
     if not dt.is_floating_point:
         values = np.trunc(values)
