@@ -217,8 +217,9 @@ def unravel_index(indices, shape) -> tuple:
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     dt = _dtypes.to_dtype(dtype) if dtype is not None else _dtypes.get_default_dtype()
     value = s.item() if isinstance(s, Tensor) else s
-    return creation.tensor(_dtypes.scalar_for(value, dt.np), dtype=dt, device=device,
-                           requires_grad=requires_grad)
+    if dt.np.kind in "iu":  # (integers are range-checked; floats overflow to inf)
+        value = _dtypes.scalar_for(value, dt.np)
+    return creation.tensor(value, dtype=dt, device=device, requires_grad=requires_grad)
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = False) -> Tensor:
