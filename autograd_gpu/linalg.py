@@ -164,10 +164,14 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
         .squeeze(-1)
 
 
-def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+def check_cross_sizes(input: Tensor, other: Tensor, dim: int) -> None:
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
+
+
+def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    check_cross_sizes(input, other, dim)
     d = dim % max(input.dim(), other.dim())
     rot = lambda t, order: index_select(t, d, _wrap(  # noqa: E731
         backends.of(t._data).asarray(np.array(order, np.int64))))

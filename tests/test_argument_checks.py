@@ -1001,3 +1001,46 @@ def test_factories_take_what_pytorch_takes():
     assert torch.linspace(0, 1, 1, dtype=torch.bool).tolist() == [False]
     assert 2 in torch.tensor([1, 2]) and torch.tensor([True, False]) in torch.tensor([1, 2])
     assert torch.tensor([[]]).stride() == (1, 1) and torch.zeros(2, 0, 3).stride() == (3, 3, 1)
+
+
+def test_in_place_clamp_with_tensor_bounds_records_their_gradient():
+    """A target that needs no grad still joins the graph when a tensor bound requires grad
+    (PyTorch's in-place rule for every argument, keyword ones included)."""
+    a = torch.tensor([-4.0, 5.0], dtype=torch.float64)
+    lo = torch.tensor([3.0, 1.0], dtype=torch.float64, requires_grad=True)
+    a.clamp_(min=lo)
+    assert a.requires_grad and a.tolist() == [3.0, 5.0]
+    a.sum().backward()
+    assert lo.grad.tolist() == [1.0, 0.0]
+    _raises_in_pytorchs_words(lambda: torch.tensor([1]).clamp_(min=2.5), RuntimeError,
+                              "result type Float can't be cast to the desired output type long "
+                              "int", True)
+    _raises_in_pytorchs_words(lambda: torch.tensor([1]).clamp_(torch.tensor([0.5])),
+                              RuntimeError, "result type Float can't be cast to the desired "
+                              "output type Long", True)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    # argument kinds are refused before the in-place rules and the broadcast
+    (lambda: torch.ones(2, requires_grad=True).masked_fill_(True, 1.5), TypeError,
+     "masked_fill_() received an invalid combination of arguments - got (bool, float), but "
+     "expected one of:"),
+    (lambda: torch.ones(2).masked_fill(torch.tensor([True, False]), None), TypeError,
+     "masked_fill() received an invalid combination of arguments - got (Tensor, NoneType), "
+     "but expected one of:"),
+    (lambda: torch.ones(2, 1, requires_grad=True).addcdiv_(0.5, 0.5), TypeError,
+     "addcdiv_(): argument 'tensor1' (position 1) must be Tensor, not float"),
+    (lambda: torch.ones(3, 1, dtype=torch.int64).addcdiv_(torch.ones(4, dtype=torch.int64),
+                                                          torch.ones(4, dtype=torch.int64)),
+     RuntimeError, "Integer division with addcdiv is no longer supported"),
+    (lambda: torch.ones(3, requires_grad=True).addcdiv_(torch.ones(2, 1, dtype=torch.bool),
+                                                        torch.ones(2, 1, dtype=torch.bool)),
+     RuntimeError, "a leaf Variable that requires grad is being used in an in-place"),
+    # cross: the size-3 dim, the dims' count, their lengths, then the dtypes
+    (lambda: torch.cross(torch.tensor(True), torch.ones(2, 3)), RuntimeError,
+     "no dimension of size 3 in input"),
+    (lambda: torch.cross(torch.ones(3, dtype=torch.uint8), torch.zeros(0)), RuntimeError,
+     "linalg.cross: inputs dimension 0 must have length 3. Got 3 and 0"),
+])
+def test_argument_kinds_come_first(call, error, words):
+    _raises_in_pytorchs_words(call, error, words)

@@ -132,6 +132,16 @@ def tensor_args(op: str, first: int = 1, /, optional: tuple = (), **args) -> Non
             raise not_tensor(op, name, position, value)
 
 
+def invalid_arguments(op: str, given: tuple, method_drops_first: bool = True) -> TypeError:
+    """The first line of PyTorch's "invalid combination of arguments" TypeError: the types
+    of the arguments as the user passed them (a method call shows no self)."""
+    if method_drops_first and _called_as_method(op.rstrip("_") if op.endswith("_") else op):
+        given = given[1:]
+    got = ", ".join(type(v).__name__ for v in given)
+    return TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but "
+                     f"expected one of:")
+
+
 def _called_as_method(op: str) -> bool:
     """Whether the user's call to `op` was `tensor.op(...)` rather than `module.op(...)`."""
     frame = sys._getframe(2)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (method, not_tensor, record, recording, reduce_info, register,
+from ._core import (invalid_arguments, method, not_tensor, record, recording, reduce_info, register,
                     tensor_args, to_float, wrap_dims)
 from .pointwise import (_broadcast_chain_error, clamp, computed_as, isinf, isnan, logical_and,
                         logical_not, logical_or, tensor_pair, where)
@@ -96,9 +96,7 @@ def _check_lerp(input, end, weight) -> None:
     """PyTorch's checks, in its order: argument kinds, dtypes (no promotion), kernel, shapes."""
     if not (isinstance(input, Tensor) and isinstance(end, Tensor) and
             isinstance(weight, (Tensor, int, float))):
-        got = ", ".join(type(v).__name__ for v in (input, end, weight))
-        raise TypeError(f"lerp() received an invalid combination of arguments - got ({got}), "
-                        f"but expected one of:")
+        raise invalid_arguments("lerp", (input, end, weight))
     for name, t in (("end", end), ("weight", weight)):
         if isinstance(t, Tensor) and t.dtype != input.dtype and (name == "end" or t.dim()):
             raise RuntimeError(f"expected dtype {_dtypes.C_NAMES[input.dtype.np.name]} for "
@@ -923,15 +921,16 @@ def cross(input: Tensor, other: Tensor, dim=None) -> Tensor:
 
     if not isinstance(other, Tensor):
         raise not_tensor("cross", "other", 2, other)
+    if dim is None:  # (PyTorch looks in the input's own shape, before anything else)
+        if 3 not in input.shape:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = list(input.shape).index(3)
     if input.dim() != other.dim():
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    if dim is None and 3 not in input.shape:  # (PyTorch looks in the input's own shape)
-        raise RuntimeError("no dimension of size 3 in input")
+    linalg.check_cross_sizes(input, other, dim)
     if input.dtype != other.dtype:
         raise RuntimeError(f"expected scalar type {_legacy_name(input)} but found "
                            f"{_legacy_name(other)}")
-    if dim is None:
-        dim = list(input.shape).index(3)
     return linalg.cross(input, other, dim=dim)
 
 

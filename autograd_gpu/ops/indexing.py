@@ -5,13 +5,15 @@ gradient scatters back into zeros of the input's shape; repeated indices accumul
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from .one_node import call_as_one_node, one_node
-from ._core import method, record, recording, register
+from ._core import invalid_arguments, method, record, recording, register
 from .shape import view_of
 
 
@@ -285,9 +287,15 @@ def nonzero(input: Tensor, *, as_tuple: bool = False):
     return _wrap(xp.argwhere(input._data).astype(np.int64))
 
 
+def check_masked_fill_args(op: str, input, mask, value) -> None:
+    """A tensor mask and a tensor or number value (PyTorch's two overloads)."""
+    if not isinstance(mask, Tensor) or not isinstance(value, (Tensor, numbers.Number)):
+        raise invalid_arguments(op, (input, mask, value))
+
+
 @method("masked_fill")
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
-
+    check_masked_fill_args("masked_fill", input, mask, value)
     if mask._data.dtype != np.bool_:
         from .linalg import _c_name
 

@@ -71,6 +71,29 @@ def _check_target(t: Tensor, recording: bool) -> None:
             raise RuntimeError(VIEW_OF_LEAF)
 
 
+def _kinds_first(t: Tensor, op, args: tuple, kwargs: dict, early: str | None = None) -> None:
+    """On the way to an in-place rule's or a broadcast error: PyTorch's argument parser
+    refuses argument kinds before those checks, so run op on a copy (grad off) and raise its
+    TypeError, if it has one (or a RuntimeError starting with `early`, an op's own check that
+    also comes first)."""
+    prev, grad_state.enabled = grad_state.enabled, False
+    try:
+        op(_wrap(t._data.copy()), *args, **kwargs)
+    except TypeError as exc:
+        raise exc from None
+    except RuntimeError as exc:
+        if early is not None and str(exc).startswith(early):
+            raise exc from None
+    except Exception:  # noqa: BLE001 - any other failure comes after the in-place rule
+        pass
+    finally:
+        grad_state.enabled = prev
+
+
+# in-place forms whose out-of-place op checks something before the broadcast
+_EARLY = {"addcdiv_": "Integer division with addcdiv"}
+
+
 def _commit(t: Tensor, edge: tuple) -> None:
     """Give t, just written in place, the history `edge` (rewriting its base's if a view)."""
     if t._view is not None:
@@ -79,13 +102,11 @@ def _commit(t: Tensor, edge: tuple) -> None:
         t._edge = edge
 
 
-def _check_cast(t: Tensor, result_dtype, name: str) -> None:
+def _check_cast(t: Tensor, result_dtype, name: str, target_name: str | None = None) -> None:
     tdt = _dtypes.FROM_NUMPY[t._data.dtype]
     if result_dtype._category > tdt._category:
-        # (clamp_'s kernel names a bool target in lower case)
-        target = "bool" if name in ("clamp_", "clip_") and tdt is _dtypes.bool_ else _legacy(tdt)
         raise RuntimeError(f"result type {_legacy(result_dtype)} can't be cast to the desired "
-                           f"output type {target}")
+                           f"output type {target_name or _legacy(tdt)}")
 
 
 def _legacy(d) -> str:
@@ -144,8 +165,12 @@ def check_broadcast_into(t: Tensor, others) -> None:
 
 def apply(t: Tensor, name: str, op, *others, **kwargs) -> Tensor:
     """t = op(t, *others) in place: the shared path of every in-place op."""
-    recording = _records(t, others)
-    _check_target(t, recording)
+    recording = _records(t, others + tuple(kwargs.values()))  # (clamp_(min=b): b counts)
+    try:
+        _check_target(t, recording)
+    except RuntimeError:
+        _kinds_first(t, op, others, kwargs)
+        raise
     others = tuple(one_device(name, (t, o), inplace=True)[1] if isinstance(o, Tensor) else o
                    for o in others)
     if not recording:
@@ -299,9 +324,24 @@ def raise_as_named(exc: Exception, name: str):
 def _unary_inplace(name: str, op, pointwise_op: bool = False):
     def fn(self: Tensor, *args, **kwargs) -> Tensor:
         if pointwise_op:
-            check_broadcast_into(self, args + tuple(kwargs.values()))
+            try:
+                check_broadcast_into(self, args + tuple(kwargs.values()))
+            except RuntimeError as err:
+                leaf = str(err) in (LEAF_INPLACE, VIEW_OF_LEAF)  # (before the op's own checks)
+                try:
+                    _kinds_first(self, op, args, kwargs, None if leaf else _EARLY.get(name))
+                except TypeError as exc:
+                    raise_as_named(exc, name)
+                raise
         if name in _PROMOTING and args and isinstance(args[0], (Tensor, int, float, bool)):
             _check_cast(self, _dtypes.result_type(self, args[0]), name)
+        if name in ("clamp_", "clip_"):
+            bounds = [v for v in args + tuple(kwargs.values()) if v is not None]
+            if all(isinstance(v, (Tensor, int, float, bool)) for v in bounds):
+                # (with scalar bounds the kernel names the target as C++ does: "long int")
+                scalar = not any(isinstance(v, Tensor) for v in bounds)
+                _check_cast(self, _dtypes.result_type(self, *bounds), name,
+                            _dtypes.C_NAMES[self._data.dtype.name] if scalar else None)
         try:
             return apply(self, name, op, *args, **kwargs)
         except TypeError as exc:
@@ -585,8 +625,10 @@ def setitem(self: Tensor, index, value) -> None:
 
 @method("masked_fill_")
 def masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
+    from .indexing import check_masked_fill_args, masked_fill
+
+    check_masked_fill_args("masked_fill_", self, mask, value)
     check_broadcast_into(self, (mask,))
-    from .indexing import masked_fill
 
     return apply(self, "masked_fill_", masked_fill, mask, value)
 

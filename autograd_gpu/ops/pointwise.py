@@ -16,8 +16,8 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
-from ._core import (_called_as_method, cast_operands, method, not_tensor, one_device, record,
-                    recording, reduce_info, register, save_output, to_float)
+from ._core import (_called_as_method, cast_operands, invalid_arguments, method, not_tensor,
+                    one_device, record, recording, reduce_info, register, save_output, to_float)
 from .fusable import fused
 
 _PY_SCALARS = (int, float, bool)
@@ -884,9 +884,7 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
         return nonzero(condition, as_tuple=True)
     if not isinstance(condition, Tensor):
         given = (condition, other) if _called_as_method("where") else (condition, input, other)
-        got = ", ".join(type(v).__name__ for v in given)
-        raise TypeError(f"where() received an invalid combination of arguments - got ({got}), "
-                        f"but expected one of:")
+        raise invalid_arguments("where", given, method_drops_first=False)
     if condition._data.dtype != np.bool_:
         from .inplace import _legacy
 
