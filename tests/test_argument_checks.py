@@ -1044,3 +1044,31 @@ def test_in_place_clamp_with_tensor_bounds_records_their_gradient():
 ])
 def test_argument_kinds_come_first(call, error, words):
     _raises_in_pytorchs_words(call, error, words)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    # PyTorch's Python losses ask the target for its size (or dims) first
+    (lambda: F.mse_loss(torch.ones(2), 2), AttributeError, "'int' object has no attribute 'size'"),
+    (lambda: F.binary_cross_entropy_with_logits(torch.ones(2), 1.0), AttributeError,
+     "'float' object has no attribute 'size'"),
+    (lambda: F.margin_ranking_loss(torch.ones(2), torch.ones(2), 1), AttributeError,
+     "'int' object has no attribute 'dim'"),
+    (lambda: F.margin_ranking_loss(torch.ones(2), torch.ones(2), torch.ones(2, 1)), RuntimeError,
+     "margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+     "torch.Size([2]), input2: torch.Size([2]), target: torch.Size([2, 1]) "),
+    # the ATen ones refuse a non-tensor argument by position
+    (lambda: F.soft_margin_loss(torch.ones(2), 0), TypeError,
+     "soft_margin_loss(): argument 'target' (position 2) must be Tensor, not int"),
+    (lambda: F.pairwise_distance(torch.ones(2, 3), 0.5), TypeError,
+     "pairwise_distance(): argument 'x2' (position 2) must be Tensor, not float"),
+    (lambda: F.triplet_margin_loss(torch.ones(2, 3), torch.ones(2, 3), 1.0), TypeError,
+     "triplet_margin_loss(): argument 'negative' (position 3) must be Tensor, not float"),
+    (lambda: F.hinge_embedding_loss(torch.ones(2), 1), TypeError,
+     "hinge_embedding_loss(): argument 'target' (position 2) must be Tensor, not int"),
+    (lambda: F.poisson_nll_loss(torch.ones(2), 1), TypeError,
+     "poisson_nll_loss(): argument 'target' (position 2) must be Tensor, not int"),
+    (lambda: F.multi_margin_loss(torch.ones(2, 3), 1), TypeError,
+     "multi_margin_loss(): argument 'target' (position 2) must be Tensor, not int"),
+])
+def test_losses_refuse_non_tensor_targets_as_pytorch(call, error, words):
+    _raises_in_pytorchs_words(call, error, words, whole=True)

@@ -216,6 +216,10 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
 @register()
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
+                           f"target: {target.size()} ")
     loss = -target * (input1 - input2) + margin
     return _reduce(loss.clamp(min=0), reduction)  # (clamp_min: gradient 1 at 0, as PyTorch)
 
@@ -223,6 +227,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 @register()
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
+    tensor_args("soft_margin_loss", input=input, target=target)
     if target.requires_grad and grad_state.enabled:  # (an ATen op with no target derivative)
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
                            "to argument 'target'. This input cannot have requires_grad True.")
@@ -264,6 +269,7 @@ def _broadcast(a: Tensor, b: Tensor) -> tuple:
 @register()
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
+    tensor_args("pairwise_distance", x1=x1, x2=x2)
     return (x1 - x2 + eps).norm(p, -1, keepdim=keepdim)
 
 
@@ -718,6 +724,7 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,
                      full: bool = False, size_average=None, eps: float = 1e-8, reduce=None,
                      reduction: str = "mean") -> Tensor:
+    tensor_args("poisson_nll_loss", input=input, target=target)
     loss = exp(input) - target * input if log_input else input - target * (input + eps).log()
     if full:  # Stirling's term for targets above 1
         stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
@@ -747,6 +754,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
 @register()
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    tensor_args("hinge_embedding_loss", input=input, target=target)
     margin_part = clamp(margin - input, min=0.0)  # (PyTorch's formula: a target neither 1
     # nor -1 takes both parts)
     loss = where(target != -1, input, 0.0) + where(target != 1, margin_part, 0.0)
@@ -775,6 +783,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                         margin: float = 1.0, p: float = 2, eps: float = 1e-6,
                         swap: bool = False, size_average=None, reduce=None,
                         reduction: str = "mean") -> Tensor:
+    tensor_args("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
     dims = (anchor.dim(), positive.dim(), negative.dim())
     if len(set(dims)) != 1:
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "

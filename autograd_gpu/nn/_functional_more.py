@@ -10,6 +10,7 @@ import numpy as np
 from .. import backends, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, einsum, stack, where
+from ..ops._core import tensor_args
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor, _wrap
@@ -332,6 +333,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     by the number of classes (each term times weight[y])."""
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
+    tensor_args("multi_margin_loss", input=input, target=target)
     x = input if input.dim() == 2 else input.reshape(1, -1)
     y = target.reshape(-1, 1)
     picked = x.gather(1, y)

@@ -856,7 +856,7 @@ def _minus(input: Tensor, target: Tensor, bool_ok: bool = True) -> Tensor:
 
 
 def _check_sizes(input: Tensor, target: Tensor, name: str) -> None:
-    if tuple(input.shape) != tuple(target.shape):
+    if target.size() != input.size():  # (a non-tensor target fails here, as in PyTorch)
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
                       f"size ({input.shape}). This will likely lead to incorrect results due to "
                       f"broadcasting. Please ensure they have the same size.", UserWarning,
@@ -885,7 +885,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 @one_node("BinaryCrossEntropyBackward0", "input", "target")
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    if tuple(input.shape) != tuple(target.shape):
+    if target.size() != input.size():  # (PyTorch asks the target first)
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          f"size.")
@@ -918,7 +918,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      weight: Tensor | None = None, size_average=None,
                                      reduce=None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
-    if tuple(input.shape) != tuple(target.shape):
+    if target.size() != input.size():  # (PyTorch asks the target first)
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
     if not target.dtype.is_floating_point:
