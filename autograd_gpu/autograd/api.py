@@ -19,11 +19,10 @@ def _root_grads(outputs: tuple, grads: tuple, create_graph: bool, fn_name: str) 
     """The seed gradient of each output, checked as PyTorch's _make_grads does (before the
     engine asks whether the outputs require grad): None makes ones for a scalar that requires
     grad; extra gradients are ignored, missing ones an error."""
-    for i, out in enumerate(outputs):
-        if not isinstance(out, Tensor):
-            raise TypeError(f"expected a Tensor as element {i}, got {type(out).__name__}")
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, grads or (None,) * len(outputs))):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"expected a Tensor as element {i}, got {type(out).__name__}")
         if g is None:
             if out._edge is NO_EDGE:  # (the engine refuses this output next)
                 seeds.append(None)

@@ -97,10 +97,13 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                         fn._out = None
             if out_grads is None:
                 out_grads = (None,) * len(fn.next_functions)
+            elif leads is not None:  # with targets, nodes that lead to none never run (nor
+                out_grads = [gi if nxt in leads else None  # their hooks): they get None
+                             for (nxt, _), gi in zip(fn.next_functions, out_grads)]
             seq = fn._seq
             for (nxt, nr), gi in zip(fn.next_functions, out_grads):
-                if nxt is None or leads is not None and nxt not in leads:
-                    continue  # (with targets, nodes that lead to none never run, nor hooks)
+                if nxt is None:
+                    continue
                 prev_g = buffers.get(nxt, _UNSEEN)
                 if prev_g is _UNSEEN:  # first reached: queue it
                     if nxt._seq >= seq:
