@@ -1072,3 +1072,19 @@ def test_argument_kinds_come_first(call, error, words):
 ])
 def test_losses_refuse_non_tensor_targets_as_pytorch(call, error, words):
     _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+@pytest.mark.parametrize("shape, pad, words", [
+    ((1, 1, 1, 6), (1, 2, 0, 1), "Argument #6: Padding size should be less than the "
+     "corresponding input dimension, but got: padding (0, 1) at dimension 2 of input "
+     "[1, 1, 1, 6]"),
+    ((1, 1, 1, 2, 2), (0, 0, 0, 0, 1, 1), "Argument #8: Padding size should be less than the "
+     "corresponding input dimension, but got: padding (1, 1) at dimension 2 of input "
+     "[1, 1, 1, 2, 2]"),
+    ((1, 1, 1, 1), (1, 1, 1, 1), "Argument #4: Padding size should be less than the "
+     "corresponding input dimension, but got: padding (1, 1) at dimension 3 of input "
+     "[1, 1, 1, 1]"),
+])
+def test_reflect_padding_names_the_kernel_argument_from_the_last_dim(shape, pad, words):
+    _raises_in_pytorchs_words(lambda: F.pad(torch.ones(*shape), pad, mode="reflect"),
+                              RuntimeError, words, whole=True)

@@ -134,6 +134,14 @@ def _pad_by_index(input: Tensor, widths: list, mode: str, value, dims: int) -> T
                            f"but got: {list(input.shape)}")
     import numpy as np
 
+    if mode == "reflect":  # (checked from the last dim: arguments #4, #6, #8 of the kernel)
+        for k, d in enumerate(range(input.dim() - 1, input.dim() - dims - 1, -1)):
+            before, after = widths[d]
+            if before >= input.shape[d] or after >= input.shape[d]:
+                raise RuntimeError(f"Argument #{4 + 2 * k}: Padding size should be less than "
+                                   f"the corresponding input dimension, but got: padding "
+                                   f"({before}, {after}) at dimension {d} of input "
+                                   f"{list(input.shape)}")
     out = input
     for d in range(input.dim() - dims, input.dim()):
         before, after = widths[d]
@@ -142,11 +150,6 @@ def _pad_by_index(input: Tensor, widths: list, mode: str, value, dims: int) -> T
         n = input.shape[d]
         start, stop = max(-before, 0), n - max(-after, 0)  # negative amounts crop first
         size = stop - start
-        if mode == "reflect" and (before >= n or after >= n):
-            raise RuntimeError(f"Argument #4: Padding size should be less than the "
-                               f"corresponding input dimension, but got: padding "
-                               f"({before}, {after}) at dimension {d} of input "
-                               f"{list(input.shape)}")
         if mode == "circular" and (before > size or after > size):
             raise RuntimeError("Padding value causes wrapping around more than once.")
         i = np.arange(-max(before, 0), size + max(after, 0))
