@@ -1088,3 +1088,27 @@ def test_losses_refuse_non_tensor_targets_as_pytorch(call, error, words):
 def test_reflect_padding_names_the_kernel_argument_from_the_last_dim(shape, pad, words):
     _raises_in_pytorchs_words(lambda: F.pad(torch.ones(*shape), pad, mode="reflect"),
                               RuntimeError, words, whole=True)
+
+
+@pytest.mark.parametrize("call, words", [
+    # PyTorch moves the indexed dims to the front: the dimension counts the index tensors
+    (lambda: torch.zeros(3, 4, 5)[:, :, torch.tensor([9])],
+     "index 9 is out of bounds for dimension 0 with size 5"),
+    (lambda: torch.zeros(3, 4, 5)[torch.tensor([0]), :, torch.tensor([9])],
+     "index 9 is out of bounds for dimension 1 with size 5"),
+    (lambda: torch.zeros(3, 4, 5)[1, :, [9]],
+     "index 9 is out of bounds for dimension 0 with size 5"),
+    (lambda: torch.zeros(3, 3).__setitem__((2, torch.tensor([5])), 1.0),
+     "index 5 is out of bounds for dimension 0 with size 3"),
+])
+def test_index_tensor_errors_count_the_index_tensors(call, words):
+    _raises_in_pytorchs_words(call, IndexError, words, whole=True)
+
+
+def test_a_trailing_second_ellipsis_selects_nothing_more():
+    x = torch.arange(24.0).reshape(2, 3, 4)
+    assert x[0, ..., ...].shape == (3, 4) and x[..., 0, ...].shape == (2, 3)
+    assert x[..., None, ...].shape == (2, 3, 4, 1)
+    z = x.clone()
+    z[::2, ..., ...] = 7.5
+    assert z[0].sum().item() == 7.5 * 12 and torch.equal(z[1], x[1])

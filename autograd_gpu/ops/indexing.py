@@ -64,10 +64,45 @@ def int_out_of_range(shape: tuple, index: tuple) -> IndexError | None:
     return None
 
 
+def tensor_out_of_range(shape: tuple, index: tuple) -> IndexError | None:
+    """The first out-of-range value of an integer index tensor, in PyTorch's words: the
+    advanced-indexing kernel moves the indexed dims to the front, so its "dimension" counts
+    the index tensors (a mask counting as many as its dims)."""
+    dims, d, adv = list(shape), 0, 0
+    for k, item in enumerate(index):
+        if item is None or isinstance(item, (bool, np.bool_)):
+            dims.insert(d, 1)
+            d += 1
+        elif item is Ellipsis:
+            d = len(dims) - _dims_taken(index[k + 1:])
+        elif isinstance(item, (int, np.integer)):
+            dims.pop(d)
+        elif isinstance(item, slice):
+            d += 1
+        else:
+            data = item._data if isinstance(item, Tensor) else np.asarray(item)
+            if data.dtype.kind == "b":
+                d, adv = d + data.ndim, adv + data.ndim
+                continue
+            if data.ndim == 0:
+                dims.pop(d)
+                continue
+            flat = backends.of(data).to_host(data).reshape(-1)
+            bad = flat[(flat < -dims[d]) | (flat >= dims[d])] if d < len(dims) else flat[:0]
+            if bad.size:  # (an empty dim's gather names neither index nor dim)
+                return IndexError("index is out of bounds for dimension with size 0"
+                                  if dims[d] == 0 else f"index {int(bad[0])} is out of bounds "
+                                  f"for dimension {adv} with size {dims[d]}")
+            d, adv = d + 1, adv + 1
+    return None
+
+
 def normalize_index(x: Tensor, index) -> tuple[tuple, bool]:
     """Index components as the array library wants them, and whether any is advanced."""
     if not isinstance(index, tuple):
         index = tuple(index) if _sequence_as_tuple(index) else (index,)
+    while len(index) > 1 and index[-1] is Ellipsis and any(i is Ellipsis for i in index[:-1]):
+        index = index[:-1]  # (a second ellipsis with nothing after it selects nothing more)
     if len(index) > 1 and _dims_taken(index) > x._data.ndim:  # (before any index's dtype)
         raise IndexError(f"too many indices for tensor of dimension {x._data.ndim}")
     backend = backends.of(x._data)
@@ -155,8 +190,10 @@ def index_error(exc: IndexError, x: Tensor, idx: tuple) -> IndexError:
                   for dims in re.findall(r"\(([^)]*)\)", msg)]
         return IndexError(f"shape mismatch: indexing tensors could not be broadcast together "
                           f"with shapes {', '.join(shapes)}")
-    if "is out of bounds" in msg:  # an integer's, numbered as PyTorch walks the index
-        out_of_range = int_out_of_range(x._data.shape, idx)
+    if "is out of bounds" in msg:  # an integer's, numbered as PyTorch walks the index, or
+        # an index tensor's, numbered among the index tensors
+        out_of_range = int_out_of_range(x._data.shape, idx) or tensor_out_of_range(
+            x._data.shape, idx)
         if out_of_range is not None:
             return out_of_range
     if msg.endswith("with size 0") and _through_an_index_tensor(msg, idx):
