@@ -1112,3 +1112,16 @@ def test_a_trailing_second_ellipsis_selects_nothing_more():
     z = x.clone()
     z[::2, ..., ...] = 7.5
     assert z[0].sum().item() == 7.5 * 12 and torch.equal(z[1], x[1])
+
+
+def test_attention_and_parametric_functions_refuse_bad_inputs_as_pytorch():
+    mha = torch.nn.MultiheadAttention(4, 2)
+    _raises_in_pytorchs_words(lambda: mha(torch.ones(4), torch.ones(4), torch.ones(4)),
+                              AssertionError, "query should be unbatched 2D or batched 3D "
+                              "tensor but received 1-D query tensor", True)
+    _raises_in_pytorchs_words(lambda: F.prelu(torch.ones(2), None), TypeError,
+                              "prelu(): argument 'weight' (position 2) must be Tensor, not "
+                              "NoneType", True)
+    _raises_in_pytorchs_words(lambda: F.kl_div(None, torch.ones(1)), TypeError,
+                              "kl_div(): argument 'input' (position 1) must be Tensor, not "
+                              "NoneType", True)

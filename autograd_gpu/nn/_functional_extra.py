@@ -195,7 +195,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """target * (log(target) - input) pointwise (0 where target is 0), input being
     log-probabilities; 'batchmean' divides the sum by the batch size."""
-    tensor_args("kl_div", optional=("input", "target"), input=input, target=target)
+    tensor_args("kl_div", input=input, target=target)
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
@@ -688,7 +688,7 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
 @one_node("PreluKernelBackward0", "input", "weight")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), one weight shared or one per channel (dim 1)."""
-    tensor_args("prelu", optional=("input", "weight"), input=input, weight=weight)
+    tensor_args("prelu", input=input, weight=weight)
     if weight.dtype != input.dtype:
         from ..ops.inplace import _legacy
 
