@@ -778,3 +778,15 @@ def test_data_of_another_dtype_gives_the_leaf_a_new_gradient_accumulator():
     with pytest.raises(RuntimeError, match="^The differentiated Tensor at index 0 appears to "
                                            "not have been used in the graph"):
         torch.autograd.grad(y, x)
+
+
+def test_data_of_another_shape_fails_in_backward_in_pytorchs_words():
+    """A derivative meeting an input whose .data changed shape since forward: PyTorch's
+    broadcast RuntimeError, not the array library's ValueError."""
+    x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([1.5, 0.25, -0.5], dtype=torch.float64, requires_grad=True)
+    y = (x * w).sum()
+    x.data = torch.zeros(2, dtype=torch.float64)
+    with pytest.raises(RuntimeError, match=r"^The size of tensor a \(3\) must match the size "
+                                           r"of tensor b \(2\) at non-singleton dimension 0"):
+        y.backward()

@@ -188,6 +188,19 @@ def _version_error(fn, t, expected: int) -> RuntimeError:
 _BACKWARD_SUFFIX = re.compile(r"Backward(?:0|(\d+))?$")
 
 
+def _as_broadcast_error(exc: ValueError) -> Exception:
+    """NumPy's broadcast failure inside a derivative in PyTorch's words."""
+    m = re.match(r"operands could not be broadcast together with shapes \(([\d, ]*)\) "
+                 r"\(([\d, ]*)\)", str(exc))
+    if m is None:
+        return exc
+    from ..ops.pointwise import _broadcast_error
+
+    a, b = (tuple(int(d) for d in dims.replace(" ", "").split(",") if d)
+            for dims in m.groups())
+    return _broadcast_error(_wrap(np.empty(a)), _wrap(np.empty(b)))
+
+
 def _forward_name(node) -> str:
     return _BACKWARD_SUFFIX.sub(r"\1", node.name())
 
@@ -204,10 +217,13 @@ def call_node(fn, g, create_graph: bool = False):
         first = g if single else next(x for x in g if x is not None)
         F = _numpy if first.__class__ is _ndarray else backends.of(first)
     saved = fn._saved
-    if single:
-        grads = fn.grad(F, g) if saved is None else fn.grad(F, g, *_unpack(fn, F))
-    else:
-        grads = fn.grad(F, *g, *(() if saved is None else _unpack(fn, F)))
+    try:
+        if single:
+            grads = fn.grad(F, g) if saved is None else fn.grad(F, g, *_unpack(fn, F))
+        else:
+            grads = fn.grad(F, *g, *(() if saved is None else _unpack(fn, F)))
+    except ValueError as exc:  # (an input's .data replaced by another shape since forward)
+        raise _as_broadcast_error(exc) from None
     reduce = fn._reduce
     if reduce is not None:
         grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
