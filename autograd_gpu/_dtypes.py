@@ -168,21 +168,23 @@ def float_result_type(*operands) -> dtype:
     return rt if rt.is_floating_point else get_default_dtype()
 
 
-def scalar_for(value, np_dtype, checked: bool = True):
+def scalar_for(value, np_dtype, checked: bool = True, floats: bool = True):
     """A Python number to store in an array of `np_dtype`. An int outside an integer dtype's
     range wraps as PyTorch's C++ casts wrap it; `checked` (a value stored as it is: fill,
     clamp bounds, where) first raises PyTorch's overflow error unless it is a negative number
     an unsigned type can wrap (c10's rule); arithmetic (`checked` False) always wraps, as
     uint8 + 300 adds 44. A float stored in an integer dtype must lie within its range (NaN
-    and the infinities do not), as c10's checked conversion says."""
+    and the infinities do not), as c10's checked conversion says, and a finite number stored
+    in a floating dtype within its range (unless `floats` is False)."""
     if value.__class__ is float and checked and np_dtype.kind in "iu":
         info = np.iinfo(np_dtype)
         if not info.min <= value <= info.max:
             raise _overflow(np_dtype)
         return value
-    if checked and np_dtype.kind == "f" and value.__class__ in (int, float) and \
+    if checked and floats and np_dtype.kind == "f" and value.__class__ in (int, float) and \
             math.isfinite(value) and abs(value) > np.finfo(np_dtype).max:
-        raise _overflow(np_dtype)  # (a finite number beyond float16's or float32's range)
+        raise _overflow(np_dtype)  # (beyond float16's or float32's range; where's scalars
+        # are let through, `floats` False, and become inf)
     if value.__class__ is not int or np_dtype.kind not in "iu":
         return bool(value) if np_dtype.kind == "b" and not checked and value.__class__ is int \
             else value

@@ -1125,3 +1125,22 @@ def test_attention_and_parametric_functions_refuse_bad_inputs_as_pytorch():
     _raises_in_pytorchs_words(lambda: F.kl_div(None, torch.ones(1)), TypeError,
                               "kl_div(): argument 'input' (position 1) must be Tensor, not "
                               "NoneType", True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: torch.ones(2, dtype=torch.float16).clamp(max=1e5),
+    lambda: torch.ones(2, dtype=torch.float16).fill_(70000),
+    lambda: torch.ones(2, dtype=torch.float16).index_fill(0, torch.tensor([0]), 1e5),
+    lambda: F.threshold(torch.ones(2, dtype=torch.float16), 0.5, 1e5),
+    lambda: torch.ones(2, dtype=torch.float16).pow(1e5),
+])
+def test_numbers_beyond_a_float_dtypes_range_overflow_as_pytorch(call):
+    _raises_in_pytorchs_words(call, RuntimeError, "value cannot be converted to type c10::Half "
+                              "without overflow", True)
+
+
+def test_wheres_numbers_become_inf_and_lerps_weight_is_checked():
+    out = torch.where(torch.tensor([True, False]), torch.ones(2, dtype=torch.float16), 1e5)
+    assert out.tolist() == [1.0, float("inf")]
+    _raises_in_pytorchs_words(lambda: torch.ones(2).lerp(torch.zeros(2), 1e39), RuntimeError,
+                              "value cannot be converted to type float without overflow", True)

@@ -135,6 +135,9 @@ def softmin(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor
 @inplace_option("threshold_", "ThresholdBackward1")
 @one_node("ThresholdBackward0", "input")
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    for v in (threshold, value):  # (PyTorch's overflow check of both numbers)
+        if isinstance(v, (int, float)):
+            _dtypes.scalar_for(v, input._data.dtype)
     return where(input > threshold, input, value)
 
 

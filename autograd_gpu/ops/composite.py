@@ -106,6 +106,8 @@ def _check_lerp(input, end, weight) -> None:
         np.broadcast_shapes(*shapes)
     except ValueError:
         raise _broadcast_chain_error(shapes) from None
+    if isinstance(weight, (int, float)) and input.is_floating_point():
+        _dtypes.scalar_for(weight, input._data.dtype)  # (PyTorch's overflow check)
     if not isinstance(weight, Tensor) and not input.is_floating_point():
         from .inplace import _legacy
 
@@ -302,6 +304,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 @method("index_fill")
 def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     d = _wrap_dim(dim, max(input.dim(), 1))
+    if isinstance(value, (int, float)):
+        _dtypes.scalar_for(value, input._data.dtype)  # (PyTorch's overflow check)
     shape = list(input.shape)
     shape[d] = index.numel()
     coords = _index_coords(input, d, index, tuple(shape), "index_fill")

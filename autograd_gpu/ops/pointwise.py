@@ -449,6 +449,8 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
             _no_bool_kernel(input._data, "pow")
         return binary(PowBackward1, PowBackward0, _pow_arrays, "pow", input, exponent, True)
     _check_int_pow(input._data.dtype.kind, exponent)
+    if input._data.dtype == np.float16 and exponent.__class__ is float:
+        _dtypes.scalar_for(exponent, input._data.dtype)  # (PyTorch's overflow check)
     if input._data.dtype == np.bool_ and isinstance(exponent, bool):  # (stays bool)
         return _wrap(input._data.copy() if exponent else input._data | True)
     return binary(PowBackward1, PowBackward0, operator.pow, "pow", input, exponent, True)
@@ -898,7 +900,8 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
     rt = _dtypes.result_type(*[v for v in (input, other)])
     xp = backends.of(condition._data).xp
     arrs = [v._data.astype(rt.np, copy=False) if isinstance(v, Tensor)
-            else xp.asarray(_dtypes.scalar_for(v, rt.np), dtype=rt.np) for v in (input, other)]
+            else xp.asarray(_dtypes.scalar_for(v, rt.np, floats=False), dtype=rt.np)
+            for v in (input, other)]
     try:
         out = xp.where(condition._data, arrs[0], arrs[1])
     except ValueError:
