@@ -38,17 +38,27 @@ def _dims_taken(index: tuple) -> int:
     return n
 
 
+def _layout_step(item, k: int, index: tuple, dims: list, d: int) -> int | None:
+    """One step of PyTorch's walk through an index that indexes nothing: None and booleans
+    insert a dim of 1 (into `dims`), an Ellipsis jumps to the dims the rest of the index
+    takes. The new position, or None for an item that indexes."""
+    if item is None or isinstance(item, (bool, np.bool_)):
+        dims.insert(d, 1)
+        return d + 1
+    if item is Ellipsis:
+        return len(dims) - _dims_taken(index[k + 1:])
+    return None
+
+
 def int_out_of_range(shape: tuple, index: tuple) -> IndexError | None:
     """PyTorch's walk through an index (applySlicing): integers select as it goes, so the
     first one outside its dim is the error; the message's "dimension" is the integer's
     position in the index, its size that of the dim it selects from."""
     dims, d = list(shape), 0
     for k, item in enumerate(index):
-        if item is None or isinstance(item, (bool, np.bool_)):
-            dims.insert(d, 1)
-            d += 1
-        elif item is Ellipsis:
-            d = len(dims) - _dims_taken(index[k + 1:])
+        moved = _layout_step(item, k, index, dims, d)
+        if moved is not None:
+            d = moved
         elif isinstance(item, (int, np.integer)) or (
                 isinstance(item, Tensor) and item._data.ndim == 0
                 and item._data.dtype.kind in "iu"):
@@ -70,11 +80,9 @@ def tensor_out_of_range(shape: tuple, index: tuple) -> IndexError | None:
     the index tensors (a mask counting as many as its dims)."""
     dims, d, adv = list(shape), 0, 0
     for k, item in enumerate(index):
-        if item is None or isinstance(item, (bool, np.bool_)):
-            dims.insert(d, 1)
-            d += 1
-        elif item is Ellipsis:
-            d = len(dims) - _dims_taken(index[k + 1:])
+        moved = _layout_step(item, k, index, dims, d)
+        if moved is not None:
+            d = moved
         elif isinstance(item, (int, np.integer)):
             dims.pop(d)
         elif isinstance(item, slice):
