@@ -1144,3 +1144,20 @@ def test_wheres_numbers_become_inf_and_lerps_weight_is_checked():
     assert out.tolist() == [1.0, float("inf")]
     _raises_in_pytorchs_words(lambda: torch.ones(2).lerp(torch.zeros(2), 1e39), RuntimeError,
                               "value cannot be converted to type float without overflow", True)
+
+
+@pytest.mark.parametrize("x_dtype, t_dtype", [(torch.float64, torch.float32),
+                                              (torch.float32, torch.float16),
+                                              (torch.float16, torch.float32)])
+def test_bce_with_logits_has_the_targets_dtype(x_dtype, t_dtype):
+    """PyTorch computes the loss in place in (1 - target): the target's dtype, whatever the
+    input's; the input's gradient keeps the input's dtype."""
+    x = torch.tensor([1.5, -0.5], dtype=x_dtype, requires_grad=True)
+    t = torch.tensor([0.25, 1.0], dtype=t_dtype)
+    y = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+    assert y.dtype == t_dtype
+    xs, ts = np.array([1.5, -0.5]), np.array([0.25, 1.0])
+    want = (1 - ts) * xs + np.log1p(np.exp(-xs))
+    np.testing.assert_allclose(y.detach().double().numpy(), want, rtol=2e-3)
+    y.sum().backward()
+    assert x.grad.dtype == x_dtype

@@ -934,6 +934,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         loss = (1 - target) * input + log_sig_neg
     if weight is not None:
         loss = loss * weight
+    if loss.dtype != target.dtype:  # (PyTorch works in place in (1 - target): its dtype)
+        loss = loss.to(target.dtype)
     return _reduce(loss, reduction)
 
 
