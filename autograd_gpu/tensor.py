@@ -282,6 +282,8 @@ class Tensor:
     def size(self, dim: int | None = None):
         if dim is None:
             return Size(self._data.shape)
+        if self._data.ndim == 0:
+            raise _no_dims(dim)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     @property
@@ -325,6 +327,8 @@ class Tensor:
                 strides.insert(0, step)
                 step *= max(n, 1)
             strides = tuple(strides)
+        if dim is not None and self._data.ndim == 0:
+            raise _no_dims(dim)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
     def get_device(self) -> int:
@@ -449,6 +453,10 @@ def _wrap(data, edge=NO_EDGE) -> Tensor:
     t._edge = edge
     t._vc = [0, None]
     return t
+
+
+def _no_dims(dim: int) -> IndexError:
+    return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

@@ -1161,3 +1161,14 @@ def test_bce_with_logits_has_the_targets_dtype(x_dtype, t_dtype):
     np.testing.assert_allclose(y.detach().double().numpy(), want, rtol=2e-3)
     y.sum().backward()
     assert x.grad.dtype == x_dtype
+
+
+def test_zero_dim_tensors_have_no_dims_to_ask_about():
+    t = torch.tensor(True)
+    for call in (lambda: t.size(0), lambda: t.size(-1), lambda: t.stride(0),
+                 lambda: F.multilabel_soft_margin_loss(torch.tensor(-0.5), torch.tensor(1.5))):
+        with pytest.raises(IndexError, match=r"^Dimension specified as -?\d but tensor has no "
+                                             r"dimensions$"):
+            call()
+    values, indices = t.cummin(0)  # (values keep the input's dtype)
+    assert values.dtype == torch.bool and values.item() is True and indices.item() == 0

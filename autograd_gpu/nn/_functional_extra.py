@@ -804,6 +804,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
                                 size_average=None, reduce=None,
                                 reduction: str = "mean") -> Tensor:
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    input.size(input.dim() - 1)  # (PyTorch reads the class count: a 0-d input's IndexError)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss.mean(-1), reduction)

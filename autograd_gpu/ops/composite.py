@@ -744,7 +744,7 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
         hit = xp.where(positions == first_nan, positions, hit)
     idx = backend.running_extreme(hit, d) if data.ndim else xp.zeros((), np.int64)
     idx_t = _wrap(idx.astype(np.int64))
-    return input.gather(d, idx_t) if data.ndim else input * 1, idx_t
+    return input.gather(d, idx_t) if data.ndim else input.clone(), idx_t
 
 
 @method("cummax")
