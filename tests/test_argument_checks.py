@@ -1172,3 +1172,16 @@ def test_zero_dim_tensors_have_no_dims_to_ask_about():
             call()
     values, indices = t.cummin(0)  # (values keep the input's dtype)
     assert values.dtype == torch.bool and values.item() is True and indices.item() == 0
+
+
+def test_selections_of_a_zero_dim_tensor():
+    """A scalar's topk (k 0 or 1) and kthvalue give it back with index 0, whatever its dtype
+    (no kernel runs); trapezoid has no dim to integrate along."""
+    t = torch.tensor(2.5)
+    for values, indices in (t.topk(0), t.topk(1), t.kthvalue(1),
+                            torch.tensor(True).kthvalue(1)):
+        assert values.dim() == 0 and indices.dim() == 0 and indices.item() == 0
+    assert torch.tensor(True).kthvalue(1)[0].dtype == torch.bool
+    with pytest.raises(IndexError, match="^Dimension specified as -1 but tensor has no "
+                                         "dimensions$"):
+        torch.trapezoid(t)

@@ -628,8 +628,8 @@ def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *,
 @register()
 def trapezoid(y: Tensor, x: Tensor | None = None, *, dx=None, dim: int = -1) -> Tensor:
     """The trapezoid rule along dim, with sample points x or spacing dx (default 1)."""
+    n = y.size(dim)  # (a 0-d y: PyTorch's IndexError)
     d = _wrap_dim(dim, y.dim())
-    n = y.shape[d]
     if n == 0:
         return y.sum(d) * 0
     mid = (narrow(y, d, 1, n - 1) + narrow(y, d, 0, n - 1)) / 2

@@ -703,7 +703,7 @@ def _median_dim(input: Tensor, dim: int, keepdim: bool):
 @one_node("KthvalueBackward0", "input")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     d = _wrap_dim(dim, max(input.dim(), 1))
-    if input._data.dtype == np.bool_:
+    if input._data.dtype == np.bool_ and input.dim():  # (a scalar needs no kernel)
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     n = input.shape[d] if input.dim() else 1
     if n == 0:

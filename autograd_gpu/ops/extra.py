@@ -339,12 +339,10 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         raise RuntimeError("selected index k out of range")
     if input._data.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    if input.dim() == 0:  # a scalar: its one-element line, and scalars back when k is 1
+    if input.dim() == 0:  # a scalar: itself and index 0 back, for k 0 as for 1 (PyTorch)
         line = input.reshape(1)
-        idx = _sorted_indices(line, 0, largest, True)[:k]
-        values = line.gather(0, idx)
-        shape = () if k == 1 else (0,)
-        return _return_type("topk")(values.reshape(shape), idx.reshape(shape))
+        idx = _sorted_indices(line, 0, largest, True)
+        return _return_type("topk")(line.gather(0, idx).reshape(()), idx.reshape(()))
     idx = _sorted_indices(input, d, largest, True)
     lead = (slice(None),) * d
     idx = idx[lead + (slice(0, k),)]
