@@ -1185,3 +1185,27 @@ def test_selections_of_a_zero_dim_tensor():
     with pytest.raises(IndexError, match="^Dimension specified as -1 but tensor has no "
                                          "dimensions$"):
         torch.trapezoid(t)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: torch.nn.GroupNorm(2, 2)(torch.ones(1, 2, 1, 1)), ValueError,
+     "Expected more than 1 value per channel when training, got input size [1, 2, 1, 1]"),
+    (lambda: torch.nn.InstanceNorm1d(2)(torch.ones(2, 2, 1)), ValueError,
+     "Expected more than 1 spatial element when training, got input size "
+     "torch.Size([2, 2, 1])"),
+    (lambda: torch.nn.RNNCell(4, 3)(torch.ones(2, 2)), RuntimeError,
+     "input has inconsistent input_size: got 2 expected 4"),
+    (lambda: torch.nn.LSTMCell(4, 3)(torch.ones(2, 4), (torch.ones(2, 3), torch.ones(2, 2))),
+     RuntimeError, "hidden1 has inconsistent hidden_size: got 2, expected 3"),
+    (lambda: torch.nn.GRUCell(4, 3)(torch.ones(2, 4), torch.ones(3, 3)), RuntimeError,
+     "Input batch size 2 doesn't match hidden0 batch size 3"),
+    (lambda: F.pixel_shuffle(torch.ones(2, 4), 2), RuntimeError,
+     "pixel_shuffle expects input to have at least 3 dimensions, but got input with 2 "
+     "dimension(s)"),
+    (lambda: torch.nn.ChannelShuffle(2)(torch.ones(4)), RuntimeError,
+     "channel_shuffle expects input with > 2 dims, but got input with sizes [4]"),
+    (lambda: F.local_response_norm(torch.ones(2, 4), 2), ValueError,
+     "Expected 3D or higher dimensionality                          input (got 2 dimensions)"),
+])
+def test_layers_refuse_inputs_as_pytorch(call, error, words):
+    _raises_in_pytorchs_words(call, error, words, whole=True)

@@ -453,6 +453,10 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
                            f"{input.dim()}")
     n, c = input.shape[0], input.shape[1]
+    size = [n * c // num_groups, num_groups] + list(input.shape[2:])  # (PyTorch's check)
+    if size[0] * math.prod(size[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {size}")
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by "
                            f"num_groups, but got input of shape {list(input.shape)} and "
@@ -598,9 +602,16 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
+def _at_least_3d(input: Tensor, name: str) -> None:
+    if input.dim() < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.dim()} dimension(s)")
+
+
 @register()
 @one_node("PixelShuffleBackward0", "input")
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    _at_least_3d(input, "pixel_shuffle")
     r = upscale_factor
     *lead, c, h, w = input.shape
     if c % (r * r):
@@ -616,6 +627,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 @register()
 @one_node("PixelUnshuffleBackward0", "input")
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    _at_least_3d(input, "pixel_unshuffle")
     r = downscale_factor
     *lead, c, h, w = input.shape
     if h % r or w % r:

@@ -32,6 +32,9 @@ def instance_norm(input: Tensor, running_mean=None, running_var=None, weight=Non
                   eps: float = 1e-5) -> Tensor:
     """Each (sample, channel) normalised over its own positions; running statistics, when
     given, take the batch's average of the instance statistics."""
+    if use_input_stats and int(np.prod(input.shape[2:])) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{input.shape}")
     mixed = check_norm_dtypes("batch_norm", input, weight, bias, kernel_first=True)
     x = input.float() if mixed else input
     dims = tuple(range(2, input.dim()))
@@ -56,8 +59,8 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
                         k: float = 1.0) -> Tensor:
     """input / (k + alpha * mean of squares over `size` neighbouring channels) ** beta."""
     if input.dim() < 3:
-        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.dim()} "
-                         f"dimensions)")
+        raise ValueError(f"Expected 3D or higher dimensionality                          "
+                         f"input (got {input.dim()} dimensions)")  # (PyTorch's spaces)
     if input.numel() == 0:
         return input
     sq = input * input
@@ -119,6 +122,9 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """Channels (g, c/g) reordered as (c/g, g): each group's channels spread over the others."""
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
     n, c = input.shape[0], input.shape[1]
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "

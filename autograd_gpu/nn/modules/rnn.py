@@ -280,12 +280,22 @@ class RNNCellBase(Module):
                              f"{input.dim()}D instead")
         batched = input.dim() == 2
         x = input if batched else input.unsqueeze(0)
+        if x.shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {x.shape[1]} expected "
+                               f"{self.input_size}")
         if hx is None:
             zeros = creation.zeros(x.shape[0], self.hidden_size, dtype=x.dtype,
                                    device=x.device)
             hx = (zeros, zeros) if self._mode == "LSTM" else zeros
         elif not batched:
             hx = tuple(h.unsqueeze(0) for h in hx) if self._mode == "LSTM" else hx.unsqueeze(0)
+        for k, h in enumerate(hx if self._mode == "LSTM" else (hx,)):
+            if h.shape[0] != x.shape[0]:
+                raise RuntimeError(f"Input batch size {x.shape[0]} doesn't match hidden{k} batch "
+                                   f"size {h.shape[0]}")
+            if h.shape[1] != self.hidden_size:
+                raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {h.shape[1]}, "
+                                   f"expected {self.hidden_size}")
         out = _cell(self._mode, F.linear(x, self.weight_ih, self.bias_ih), hx, self.weight_hh,
                     self.bias_hh)
         if not batched:
