@@ -1209,3 +1209,17 @@ def test_selections_of_a_zero_dim_tensor():
 ])
 def test_layers_refuse_inputs_as_pytorch(call, error, words):
     _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+@pytest.mark.parametrize("call, words", [
+    # layer_norm's mixed-dtype errors come before its shape checks; its kernel's after
+    (lambda: F.layer_norm(torch.ones(2, 3, dtype=torch.float64), (4,), torch.ones(4)),
+     "mixed dtype (CPU): all inputs must share same datatype."),
+    (lambda: F.layer_norm(torch.ones(2, 3, dtype=torch.int64), (4,)),
+     "Given normalized_shape=[4], expected input with shape [*, 4], but got input of size[2, 3]"),
+    (lambda: F.cosine_similarity(torch.ones(2, 3, dtype=torch.int64),
+                                 torch.ones(3, 3, dtype=torch.int64)),
+     "expected common dtype to be floating point, yet common dtype is Long"),
+])
+def test_dtype_checks_before_shapes_where_pytorch_has_them(call, words):
+    _raises_in_pytorchs_words(call, RuntimeError, words, whole=True)

@@ -249,6 +249,12 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     if not isinstance(x2, Tensor):
         raise not_tensor("cosine_similarity", "x2", 2, x2)
+    common = _dtypes.result_type(x1, x2)
+    if not common.is_floating_point:  # (before the shapes)
+        from ..ops.inplace import _legacy
+
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{_legacy(common)}")
     rt = _dtypes.float_result_type(x1, x2)
     x1, x2 = x1.to(rt), x2.to(rt)
     shape = tuple(_broadcast(x1, x2))

@@ -558,12 +558,13 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 def check_norm_dtypes(kernel: str, input: Tensor, *params: Tensor | None,
-                      kernel_first: bool = False) -> bool:
+                      kernel_first: bool = False, mixed_only: bool = False) -> bool:
     """PyTorch's dtype rules for a normalisation's input and parameters (weight, bias, running
     statistics): a floating input (`kernel` names the kernel that refuses others; batch_norm's
     refuses before the parameters are looked at), and parameters of the input's dtype, except
     that on the CPU float32 parameters may meet a float16 input. True in that mixed case: the
-    caller computes in float32 and returns float16."""
+    caller computes in float32 and returns float16. `mixed_only`: only the mixed-dtype
+    errors (layer_norm raises them before its shape checks, the others after)."""
     def refuse_kind():
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_legacy(input.dtype)}\'')
     floating = input.dtype.is_floating_point
@@ -577,6 +578,8 @@ def check_norm_dtypes(kernel: str, input: Tensor, *params: Tensor | None,
         if input.dtype != _dtypes.float16:
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
         return True
+    if mixed_only:
+        return False
     if not floating:
         refuse_kind()
     for t in given if cpu else ():
@@ -645,6 +648,7 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
 @one_node("NativeLayerNormBackward0", "input", "weight", "bias")
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    check_norm_dtypes("LayerNormKernelImpl", input, weight, bias, mixed_only=True)
     normalized_shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) \
         else tuple(normalized_shape)
     if not normalized_shape:
