@@ -1223,3 +1223,15 @@ def test_layers_refuse_inputs_as_pytorch(call, error, words):
 ])
 def test_dtype_checks_before_shapes_where_pytorch_has_them(call, words):
     _raises_in_pytorchs_words(call, RuntimeError, words, whole=True)
+
+
+def test_transposed_convolutions_name_the_inputs_dtype_as_expected():
+    _raises_in_pytorchs_words(
+        lambda: F.conv_transpose2d(torch.ones(1, 2, 3, 3, dtype=torch.int64),
+                                   torch.ones(2, 1, 2, 2)),
+        RuntimeError, "expected scalar type Long but found Float", True)
+    bias = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    y = F.conv_transpose2d(torch.ones(1, 2, 3, 3), torch.ones(2, 1, 2, 2), bias)
+    y.sum().backward()  # (a float64 bias is cast to the float32 output; its grad stays float64)
+    assert y.dtype == torch.float32 and bias.grad.dtype == torch.float64
+    assert bias.grad.item() == 16.0

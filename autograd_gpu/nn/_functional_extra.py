@@ -692,6 +692,7 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
                            f"per channel: ({out_h} x {out_w}). Output size is too small")
     from .functional import fold
 
+    _conv_dtypes(x, weight, None)  # (the input's dtype is the one expected, as PyTorch says)
     outs = []
     cg = c_in // groups
     for g in range(groups):
@@ -700,8 +701,8 @@ def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride
         cols = matmul(wg.reshape(cg, -1).t(), xg.reshape(n, cg, h * w))
         outs.append(fold(cols, (out_h, out_w), (kh, kw), (dh, dw), (ph, pw), (sh, sw)))
     out = outs[0] if groups == 1 else cat(outs, 1)
-    if bias is not None:
-        out = out + bias.reshape(1, -1, 1, 1)
+    if bias is not None:  # (a bias of another float dtype is cast to the output's)
+        out = out + bias.reshape(1, -1, 1, 1).to(out.dtype)
     return out
 
 
