@@ -1235,3 +1235,21 @@ def test_transposed_convolutions_name_the_inputs_dtype_as_expected():
     y.sum().backward()  # (a float64 bias is cast to the float32 output; its grad stays float64)
     assert y.dtype == torch.float32 and bias.grad.dtype == torch.float64
     assert bias.grad.item() == 16.0
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: F.max_pool2d(torch.ones(2, 0, 4), 2), "Expected 3D or 4D (batch mode) tensor with "
+     "optional 0 dim batch size for input, but got:[2, 0, 4]"),
+    (lambda: F.avg_pool2d(torch.ones(1, 2, 0, 4), 2), "Expected 3D or 4D (batch mode) tensor "
+     "with optional 0 dim batch size for input, but got:[1, 2, 0, 4]"),
+    (lambda: F.max_pool1d(torch.ones(2, 0, 4), 2), "max_pool1d: Expected 2D or 3D (batch mode) "
+     "tensor with optional 0 dim batch size for input, but got:[2, 0, 4]"),
+    (lambda: F.adaptive_max_pool1d(torch.ones(1, 2, 3, 4), 2), "Expected 2 to 3 dimensions, "
+     "but got 4-dimensional tensor for argument #1 'self' (while checking arguments for "
+     "adaptive_max_pool1d)"),
+    (lambda: F.adaptive_max_pool2d(torch.ones(4), 1),
+     "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [4]"),
+])
+def test_pooling_refuses_ranks_and_empty_dims_as_pytorch(call, words):
+    _raises_in_pytorchs_words(call, RuntimeError, words, whole=True)
+    assert F.max_pool2d(torch.ones(0, 2, 4, 4), 2).shape == (0, 2, 2, 2)  # (an empty batch)

@@ -330,7 +330,7 @@ def _adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 @one_node("AdaptiveMaxPool2DBackward0", "input")
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     if input.dim() not in (3, 4):
-        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got "
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
                            f"{list(input.shape)}")
     oh, ow = _adaptive_sizes(input, output_size)
     h, w = input.shape[-2:]
@@ -349,8 +349,9 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
 _NOT_2D_OR_3D = {  # (each 1-d op's own words for an input that is not 2-d or 3-d)
     "max_pool1d": "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch "
                   "size for input, but got:{shape}",
-    "avg_pool1d": "Expected 2 to 3 dimensions, but got {dim}-dimensional tensor for argument #1 "
-                  "'self' (while checking arguments for avg_pool1d)",
+    **{name: "Expected 2 to 3 dimensions, but got {dim}-dimensional tensor for argument #1 "
+             "'self' (while checking arguments for " + name + ")"
+       for name in ("avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d")},
 }
 
 
@@ -393,6 +394,9 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     one = lambda v: (1, _pairs(v, 1)[0])  # noqa: E731
     x = _as_2d(input, "max_pool1d")
+    if 0 in input.shape[-2 if input.dim() == 3 else 0:]:  # (only the batch may be empty)
+        raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 "
+                           f"dim batch size for input, but got:{list(input.shape)}")
     (k,), (p,), (d,) = (_pairs(v, 1) for v in (kernel_size, padding, dilation))
     if p > k // 2:  # (max_pool1d's own kernel checks, in its words)
         raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but "
@@ -1003,13 +1007,14 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices:
 
 @register()
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
-    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _pairs(output_size, 1)[0])).squeeze(-2)
+    return adaptive_avg_pool2d(_as_2d(input, "adaptive_avg_pool1d"),
+                               (1, _pairs(output_size, 1)[0])).squeeze(-2)
 
 
 @register()
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
-    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, _pairs(output_size, 1)[0]),
-                              return_indices)
+    out = adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"),
+                              (1, _pairs(output_size, 1)[0]), return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)

@@ -303,6 +303,9 @@ def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:
 
 def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
     if input.dim() == 3:
+        if 0 in input.shape:
+            raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim "
+                               f"batch size for input, but got:{list(input.shape)}")
         return input.unsqueeze(0), True
     if input.dim() != 4:
         if name == "max_pool2d":
@@ -311,6 +314,9 @@ def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
             _wrap_dim(-3, input.dim())  # (PyTorch's avg_pool2d fails reading dim -3)
         raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got "
                            f"{input.dim()}D")
+    if 0 in input.shape[1:]:  # (only the batch may be empty)
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
+                           f"size for input, but got:{list(input.shape)}")
     return input, False
 
 
