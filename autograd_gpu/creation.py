@@ -269,8 +269,7 @@ def _size(size, name: str = "empty") -> tuple:
 def _is_index(s) -> bool:
     """An int, a NumPy integer or a one-element integer tensor (not a bool)."""
     if isinstance(s, Tensor):
-        return s.numel() == 1 and s.dtype in (_dtypes.int64, _dtypes.int32, _dtypes.int16,
-                                              _dtypes.int8, _dtypes.uint8)
+        return s.numel() == 1 and s._data.dtype.kind in "iu"
     return isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
 
 
@@ -322,10 +321,10 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
         fill_value = fill_value.item()
     d = _dtypes.to_dtype(dtype) if dtype is not None else _dtypes.scalar_dtype(fill_value)
     backend = backends.get(device)
+    if not isinstance(size, (tuple, list, Size)):  # (full takes no bare int)
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
     with _on(backend):
-        if not isinstance(size, (tuple, list, Size)):  # (full takes no bare int)
-            raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
-                            f"{type(size).__name__}")
         data = backend.xp.full(_size((size,), "full"),
                                _dtypes.scalar_for(fill_value, d.np), dtype=d.np)
     return _finish(data, requires_grad)
@@ -363,18 +362,16 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
         _dtypes.get_default_dtype() if is_float else _dtypes.int64)
     if d is _dtypes.bool_:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-    if not d.is_floating_point and is_float:
-        # PyTorch's integer arange from float arguments: int64 truncates all three first;
-        # the other integer dtypes count the values in floats, then step by int(step) from
-        # int(start)
-        if d is _dtypes.int64:
-            start, end, step = int(start), int(end), int(step)
-            if step == 0:
-                raise ValueError("step must be nonzero")
-        n = max(0, math.ceil((end - start) / step))
+    # PyTorch's integer arange from float arguments: int64 truncates all three first; the
+    # other integer dtypes count the values in floats, then step by int(step) from int(start)
+    ints_from_floats = not d.is_floating_point and is_float
+    if ints_from_floats and d is _dtypes.int64:
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
+    n = max(0, math.ceil((end - start) / step))
+    if ints_from_floats:
         start, step = int(start), int(step)
-    else:
-        n = max(0, math.ceil((end - start) / step))
     backend = backends.get(device)
     with _on(backend):
         data = (backend.xp.arange(n, dtype=np.float64) * step + start).astype(d.np) \

@@ -302,22 +302,17 @@ def _same_padding(mode, kernel, dilation, stride) -> tuple[tuple, tuple]:
 
 
 def _pool_input(input: Tensor, name: str) -> tuple[Tensor, bool]:
-    if input.dim() == 3:
-        if 0 in input.shape:
-            raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim "
-                               f"batch size for input, but got:{list(input.shape)}")
-        return input.unsqueeze(0), True
-    if input.dim() != 4:
+    if input.dim() not in (3, 4):
         if name == "max_pool2d":
             raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
         if input.dim() < 3:
             _wrap_dim(-3, input.dim())  # (PyTorch's avg_pool2d fails reading dim -3)
         raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got "
                            f"{input.dim()}D")
-    if 0 in input.shape[1:]:  # (only the batch may be empty)
+    if 0 in input.shape[-3:]:  # (only a batch may be empty)
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
                            f"size for input, but got:{list(input.shape)}")
-    return input, False
+    return (input.unsqueeze(0), True) if input.dim() == 3 else (input, False)
 
 
 def _pool_args(kernel_size, stride, padding, dilation=1):
@@ -654,7 +649,7 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tupl
 @one_node("NativeLayerNormBackward0", "input", "weight", "bias")
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
-    check_norm_dtypes("LayerNormKernelImpl", input, weight, bias, mixed_only=True)
+    mixed = check_norm_dtypes("LayerNormKernelImpl", input, weight, bias, mixed_only=True)
     normalized_shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) \
         else tuple(normalized_shape)
     if not normalized_shape:
@@ -669,7 +664,8 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
                            f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
                            f"input of size{list(input.shape)}")
-    mixed = check_norm_dtypes("LayerNormKernelImpl", input, weight, bias)
+    # (the kernel's own checks, after the shapes; a mixed case has passed them all)
+    mixed = mixed or check_norm_dtypes("LayerNormKernelImpl", input, weight, bias)
     x = input.float() if mixed else input
     dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
     mean = x.mean(dims, keepdim=True)
