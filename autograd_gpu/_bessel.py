@@ -51,11 +51,13 @@ def _value(x, order: int, scaled: bool):
 
 def _function(name: str, order: int, scaled: bool, derivative):
     def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _wrap(_value(x._data, order, scaled))
+        out = _wrap(_value(x._data, order, scaled))
+        # (as PyTorch saves them: i0 its input, the others their output too)
+        ctx.save_for_backward(*((x, out) if scaled or order else (x,)))
+        return out
 
     def backward(ctx, g):
-        (x,) = ctx.saved_tensors
+        x = ctx.saved_tensors[0]
         return g * derivative(x)
 
     return named_function(name, forward, backward)
@@ -124,13 +126,14 @@ def _erfcx_array(x):
 
 
 def _erfcx_forward(ctx, x):
-    ctx.save_for_backward(x)
-    return _wrap(_erfcx_array(x._data))
+    out = _wrap(_erfcx_array(x._data))
+    ctx.save_for_backward(x, out)
+    return out
 
 
 def _erfcx_backward(ctx, g):
-    (x,) = ctx.saved_tensors
-    return g * (2 * x * erfcx(x) - 2 / math.sqrt(math.pi))
+    x, out = ctx.saved_tensors
+    return g * (2 * x * out - 2 / math.sqrt(math.pi))
 
 
 _Erfcx = named_function("SpecialErfcxBackward0", _erfcx_forward, _erfcx_backward)

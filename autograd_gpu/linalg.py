@@ -201,39 +201,24 @@ def _batched_eye(A: Tensor) -> Tensor:
 _slogdet_type = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 
 
-class LinalgSlogdetBackward0(Node):
-    """d log|det A| = tr(A^-1 dA): the gradient is g A^-T."""
-
-    __slots__ = ()
-
-    def grad(self, F, g, a):
-        scale = F.expand_dims(F.expand_dims(g, -1), -1)
-        return (scale * _mT(F, _inverse(F, a)),)
+def _slogdet_forward(ctx, A):
+    xp = backends.of(A._data).xp
+    sign, logabs = xp.linalg.slogdet(A._data)
+    sign = _wrap(xp.asarray(sign, dtype=A._data.dtype))
+    ctx.save_for_backward(A, sign)  # (as PyTorch saves them: changing either fails)
+    return sign, _wrap(xp.asarray(logabs, dtype=A._data.dtype))
 
 
-class _SlogdetSignBackward(Node):
-    """The sign is piecewise constant: its gradient is zero."""
-
-    __slots__ = ()
-
-    def grad(self, F, g, a):
-        return (F.zeros_like(a),)
-
-
-_SlogdetSignBackward.__name__ = "LinalgSlogdetBackward0"
+def _slogdet_backward(ctx, g_sign, g_logabs):
+    """d log|det A| = tr(A^-1 dA): the gradient is g A^-T; the sign is piecewise constant."""
+    A, _ = ctx.saved_tensors
+    return g_logabs[..., None, None] * inv(A).mT
 
 
 def slogdet(A: Tensor):
     """(sign of det A, log |det A|), accurate where det itself would under- or overflow."""
     _square(A, "slogdet")
-    xp = backends.of(A._data).xp
-    sign, logabs = xp.linalg.slogdet(A._data)
-    sign = xp.asarray(sign, dtype=A._data.dtype)
-    logabs = xp.asarray(logabs, dtype=A._data.dtype)
-    if recording(A):
-        return _slogdet_type(record(_SlogdetSignBackward, sign, (A,), (A,)),
-                             record(LinalgSlogdetBackward0, logabs, (A,), (A,)))
-    return _slogdet_type(_wrap(sign), _wrap(logabs))
+    return _slogdet_type(*_Slogdet.apply(A))
 
 
 def logdet(A: Tensor) -> Tensor:
@@ -285,6 +270,8 @@ def matrix_exp(A: Tensor) -> Tensor:
 # -- decompositions: autograd Functions (several differentiable outputs) -----------------------
 from .autograd.function import named_function as _fn  # noqa: E402
 
+_Slogdet = _fn("LinalgSlogdetBackward0", _slogdet_forward, _slogdet_backward)
+
 
 def _tril_half(X: Tensor) -> Tensor:
     """The lower triangle with the diagonal halved."""
@@ -301,10 +288,10 @@ def _cholesky_forward(ctx, A, upper):
         raise LinAlgError(f"linalg.cholesky: The factorization could not be completed because "
                           f"the input is not positive-definite (the leading minor of order "
                           f"{_failing_minor(A._data)} is not positive-definite).") from None
-    L = _wrap(L)
-    ctx.save_for_backward(L)
+    out = _wrap(L).mT.contiguous() if upper else _wrap(L)
+    ctx.save_for_backward(out)  # (the output, as PyTorch saves it: changing it fails)
     ctx.upper = upper
-    return L.mT.contiguous() if upper else L
+    return out
 
 
 def _failing_minor(a) -> int:
@@ -323,7 +310,7 @@ def _cholesky_backward(ctx, gL):
     """gA = sym(L^-T Phi(L^T gL) L^-1), Phi the lower triangle with the diagonal halved."""
     L, = ctx.saved_tensors
     if ctx.upper:
-        gL = gL.mT
+        L, gL = L.mT, gL.mT
     L_inv = inv(L)
     gA = L_inv.mT @ _tril_half(L.mT @ gL.tril()) @ L_inv
     return 0.5 * (gA + gA.mT), None

@@ -149,12 +149,12 @@ def _lu_forward(ctx, A, pivot):
     L, U = _pieces(LU)
     P = _wrap(_permutation(piv, A.shape[-2], lu))
     ctx.mark_non_differentiable(P)
-    ctx.save_for_backward(P, L, U)
-    return P, L, U
+    ctx.save_for_backward(L, U, P)
+    return L, U, P  # (L and U are outputs 0 and 1, as PyTorch numbers them)
 
 
-def _lu_backward_fn(ctx, gP, gL, gU):
-    P, L, U = ctx.saved_tensors
+def _lu_backward_fn(ctx, gL, gU, gP):
+    L, U, P = ctx.saved_tensors
     return _lu_backward(P, L, U, gL, gU), None
 
 
@@ -202,7 +202,8 @@ def lu(A: Tensor, *, pivot: bool = True):
     """(P, L, U) with A = P L U: P a permutation, L unit lower (m x k), U upper (k x n)."""
     _check(A)
     _pivoting(A, pivot, "linalg.lu_factor")
-    return _lu_type(*_Lu.apply(A, pivot))
+    L, U, P = _Lu.apply(A, pivot)
+    return _lu_type(P, L, U)
 
 
 def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,

@@ -27,6 +27,7 @@ from .ops import (
     softmax,
     xlogy,
 )
+from .ops.one_node import one_node
 from .ops.pointwise import where
 from .spellings import mvlgamma as multigammaln
 from .tensor import Tensor
@@ -41,15 +42,18 @@ def ndtr(input: Tensor) -> Tensor:
     return 0.5 * erfc(-input / math.sqrt(2.0))
 
 
+@one_node("SpecialNdtriBackward0", "input", saves=("result",))
 def ndtri(input: Tensor) -> Tensor:
     """The inverse of ndtr, sqrt 2 erfinv(2p - 1)."""
     return math.sqrt(2.0) * erfinv(2 * input - 1)
 
 
+@one_node("SpecialLogNdtrBackward0", "input", saves=("input", "result"))
 def log_ndtr(input: Tensor) -> Tensor:
     return ndtr(input).log()
 
 
+@one_node("SpecialEntrBackward0", "input", saves=("input",))
 def entr(input: Tensor) -> Tensor:
     """-x log x elementwise (0 at 0, -inf below 0)."""
     x = input if input.is_floating_point() else input.float()
@@ -57,6 +61,7 @@ def entr(input: Tensor) -> Tensor:
     return where(x < 0, float("-inf"), 0.0 - xlogy(safe, safe))
 
 
+@one_node("SpecialXlog1PyBackward0", "input", "other", saves=("input", "other"))
 def xlog1py(input: Tensor, other) -> Tensor:
     x = input
     return where(x == 0, 0.0, x * log1p(other if isinstance(other, Tensor) else

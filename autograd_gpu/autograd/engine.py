@@ -154,7 +154,8 @@ def _unpack(fn, F):
             if t.__class__ is SavedTensor:  # (saved under saved_tensors_hooks)
                 t = unpack_saved(fn, t, v)
             elif v is not None and t._vc[0] != v:
-                raise _version_error(fn, t, v)
+                nrs = getattr(fn, "_output_nrs", None)  # (outputs a Function saved)
+                raise _version_error(fn, t, v, nrs and nrs[len(unpacked)])
             if arrays:
                 t = t._data
         unpacked.append(t)
@@ -171,11 +172,16 @@ def unpack_saved(fn, saved, version):
     return t
 
 
-def _version_error(fn, t, expected: int) -> RuntimeError:
+def _version_error(fn, t, expected: int, output_nr=None) -> RuntimeError:
+    """`output_nr`: where t is fn's own output saved as a tensor, its number (the message
+    names fn, as at saving, not whatever in-place op t's grad_fn is now)."""
     owner = t.grad_fn  # named as PyTorch 2.13 names it: "output 0 of Exp" (ExpBackward0),
     # "of Max1" (MaxBackward1)
-    which = (f", which is output {t.output_nr} of {_forward_name(owner)},"
-             if owner is not None else "")
+    if output_nr is not None:
+        which = f", which is output {output_nr} of {_forward_name(fn)},"
+    else:
+        which = (f", which is output {t.output_nr} of {_forward_name(owner)},"
+                 if owner is not None else "")
     last = t._vc[1]
     detail = f"(It was saved for {fn.name()}" + (f" and then modified in place by {last}().)"
                                                   if last else ".)")

@@ -22,6 +22,7 @@ class FunctionCtx(Node):
     _to_save = ()
     _non_differentiable = frozenset()
     _dirty = frozenset()
+    _output_nrs = None  # per saved tensor: its output number where it is an output
 
     def save_for_backward(self, *tensors) -> None:
         for t in tensors:
@@ -40,11 +41,11 @@ class FunctionCtx(Node):
         from .engine import _version_error, unpack_saved
 
         out = []
-        for t, v in zip(saved, self._versions):
+        for i, (t, v) in enumerate(zip(saved, self._versions)):
             if t is not None and t.__class__ is SavedTensor:
                 t = unpack_saved(self, t, v)
             elif t is not None and v is not None and t._vc[0] != v:
-                raise _version_error(self, t, v)
+                raise _version_error(self, t, v, self._output_nrs and self._output_nrs[i])
             out.append(t)
         return tuple(out)
 
@@ -169,6 +170,9 @@ class Function(metaclass=_FunctionMeta):
         saved = tuple(ctx._to_save)
         ctx._saved = saved
         ctx._versions = tuple(t._vc[0] if t is not None else None for t in saved)
+        if any(t is not None and t._edge[0] is ctx for t in saved):  # (outputs saved)
+            ctx._output_nrs = tuple(t._edge[1] if t is not None and t._edge[0] is ctx else None
+                                    for t in saved)
         if SAVED_HOOKS_OPEN[0] and state.saved_hooks is not None:
             ctx._saved = pack_saved(state.saved_hooks, saved)
         return results if isinstance(output, tuple) else results[0]

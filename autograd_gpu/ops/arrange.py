@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap, _wrap_dim
-from .one_node import one_node
+from .one_node import call_as_one_node, one_node
 from ._core import method, not_tensor, register, tensor_args
 from .composite import _index, index_select, movedim, narrow
 from .extra import flip, sort
@@ -501,6 +501,7 @@ def _rows(input: Tensor, dim: int):
 
 
 @method("mode")
+@one_node("ModeBackward0", "input", saves=())
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """The most frequent value along dim (the smallest such) and its last index."""
     d, moved, rows = _rows(input, dim)
@@ -539,11 +540,21 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
         raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
                                   f"implemented for 'Bool'")
     if dim is None:
-        flat = input.reshape(-1)
-        return nanmedian(flat, 0).values if flat.numel() else flat.sum() * float("nan")
+        return call_as_one_node("NanmedianBackward0", ("input",), _nanmedian_all, input,
+                                saves=("input", "result"))
     d = _wrap_dim(dim, input.dim())
     if input.dim() and input.shape[d] == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    return call_as_one_node("NanmedianBackward1", ("input",), _nanmedian_dim, input, dim,
+                            keepdim, saves=())
+
+
+def _nanmedian_all(input: Tensor) -> Tensor:
+    flat = input.reshape(-1)
+    return _nanmedian_dim(flat, 0, False).values if flat.numel() else flat.sum() * float("nan")
+
+
+def _nanmedian_dim(input: Tensor, dim: int, keepdim: bool):
     d, moved, rows = _rows(input, dim)
     idx = np.zeros(rows.shape[0], np.int64)
     for r, row in enumerate(rows):

@@ -70,7 +70,7 @@ arctan2 = atan2
 
 @register()
 @method("logsumexp")
-@one_node("LogsumexpBackward0", "input")
+@one_node("LogsumexpBackward0", "input", saves=("input", "result"))
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over dim, shifted by the (detached) maximum so it cannot overflow."""
     x = input if input.is_floating_point() else input.float()
@@ -87,9 +87,8 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
 def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     _check_lerp(input, end, weight)
     if isinstance(weight, Tensor):
-        return call_as_one_node("LerpBackward1", ("input", "end", "weight"), _lerp, input, end,
-                                weight)
-    return call_as_one_node("LerpBackward0", ("input", "end"), _lerp, input, end, weight)
+        return _lerp_tensor(input, end, weight)
+    return _lerp_scalar(input, end, weight)
 
 
 def _check_lerp(input, end, weight) -> None:
@@ -122,6 +121,12 @@ def _lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     if not isinstance(weight, Tensor):
         return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
     return where(weight.abs() < 0.5, input + weight * diff, end - diff * (1 - weight))
+
+
+# (what PyTorch saves: the weight for the ends' gradients, the ends for the weight's)
+_lerp_tensor = one_node("LerpBackward1", "input", "end", "weight", saves={
+    "input": ("weight",), "end": ("weight",), "weight": ("input", "end")})(_lerp)
+_lerp_scalar = one_node("LerpBackward0", "input", "end", saves=())(_lerp)
 
 
 def _scaled_sum(input: Tensor, product: Tensor, beta, alpha) -> Tensor:
@@ -496,7 +501,7 @@ from .strided import diagonal  # noqa: E402  (a view now; re-exported here)
 
 @register()
 @method("trace")
-@one_node("TraceBackward0", "input")
+@one_node("TraceBackward0", "input", saves=())
 def trace(input: Tensor) -> Tensor:
     if input._data.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
@@ -611,7 +616,7 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
 
 @register()
 @method("dist")
-@one_node("DistBackward0", "input", "other")
+@one_node("DistBackward0", "input", "other", saves=("input", "other", "result"))
 def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
     if not isinstance(other, Tensor):
         raise not_tensor("dist", "other", 2, other)
@@ -678,8 +683,10 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
         if input._data.dtype.kind != "f":  # (an integer median is one of the elements)
             flat = input.reshape(-1)
             return _kth(flat, (flat.numel() - 1) // 2, 0, False)[0]
-        return call_as_one_node("MedianBackward0", ("input",), _median_all, input)
-    return call_as_one_node("MedianBackward1", ("input",), _median_dim, input, dim, keepdim)
+        return call_as_one_node("MedianBackward0", ("input",), _median_all, input,
+                                saves=("input", "result"))
+    return call_as_one_node("MedianBackward1", ("input",), _median_dim, input, dim, keepdim,
+                            saves=())
 
 
 def _median_all(input: Tensor) -> Tensor:
@@ -700,7 +707,7 @@ def _median_dim(input: Tensor, dim: int, keepdim: bool):
 
 
 @method("kthvalue")
-@one_node("KthvalueBackward0", "input")
+@one_node("KthvalueBackward0", "input", saves=())
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     d = _wrap_dim(dim, max(input.dim(), 1))
     if input._data.dtype == np.bool_ and input.dim():  # (a scalar needs no kernel)
@@ -775,6 +782,7 @@ def _bool_dtype():
 
 
 @method("nansum")
+@one_node("NansumBackward0", "input", saves=("input",))
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     clean = where(isnan(input), 0.0, input) if input.is_floating_point() else input
     return clean.sum(dim, keepdim=keepdim, dtype=dtype) if dim is not None else clean.sum(

@@ -140,7 +140,7 @@ def _tri(upper: bool):
         return where(_wrap(keep), input, _wrap(xp.zeros((), input._data.dtype)))
 
     op.__name__ = "triu" if upper else "tril"
-    op = one_node(f"{'Triu' if upper else 'Tril'}Backward0", "input")(op)
+    op = one_node(f"{'Triu' if upper else 'Tril'}Backward0", "input", saves=())(op)
     return register(op.__name__)(method(op.__name__)(op))
 
 
@@ -174,7 +174,7 @@ class LinalgVectorNormBackward0(Node):
         return (x * scale,)
 
 
-@one_node("LinalgVectorNormBackward0", "input")
+@one_node("LinalgVectorNormBackward0", "input", saves=("input", "result"))
 def p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
     """A p-norm other than 2 over `dim` (a dim or a tuple; () means all) as one node."""
     a = input.abs()
@@ -308,7 +308,7 @@ def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
 
 
 @method("sort")
-@one_node("SortBackward0", "input")
+@one_node("SortBackward0", "input", saves=())
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) along dim; values carry the gradient back through the indices."""
     from .reduction import _return_type
@@ -330,7 +330,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 
 @method("topk")
-@one_node("TopkBackward0", "input")
+@one_node("TopkBackward0", "input", saves=())
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     from .reduction import _return_type
 

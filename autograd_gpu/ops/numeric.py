@@ -101,6 +101,7 @@ def xlogy(input, other) -> Tensor:
 
 @register()
 @method("hypot")
+@one_node("HypotBackward0", "input", "other", saves=("input", "other", "result"))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     input, other = tensor_pair("hypot", input, other)
     float_kernel_only(_dtypes.result_type(input, other), "hypot_cpu")
@@ -116,6 +117,7 @@ def _shift(x: Tensor, dims=None) -> Tensor:
 
 @register()
 @method("logaddexp")
+@one_node("LogaddexpBackward0", "input", "other", saves=("input", "other"))
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(e^a + e^b) without overflow."""
     input, other = tensor_pair("logaddexp", input, other)
@@ -128,15 +130,17 @@ def logaddexp(input: Tensor, other: Tensor) -> Tensor:
 
 @register()
 @method("logaddexp2")
+@one_node("Logaddexp2Backward0", "input", "other", saves=("input", "other"))
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """log2(2^a + 2^b) without overflow."""
     input, other = tensor_pair("logaddexp2", input, other)
     ln2 = math.log(2.0)
-    return logaddexp(_floating(input) * ln2, _floating(other) * ln2) / ln2
+    return logaddexp.body(_floating(input) * ln2, _floating(other) * ln2) / ln2
 
 
 @register()
 @method("logcumsumexp")
+@one_node("LogcumsumexpBackward0", "input", saves=("input", "result"))
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(x))) along dim, shifted by the (detached) maximum along dim."""
     float_kernel_only(input.dtype, "logcumsumexp_out_cpu")
@@ -150,7 +154,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
 
 @register()
 @method("exp2")
-@one_node("Exp2Backward0", "input")
+@one_node("Exp2Backward0", "input", saves=("result",))
 def exp2(input: Tensor) -> Tensor:
     return 2.0 ** _floating(input)
 
@@ -163,27 +167,29 @@ class ErfcBackward0(Node):
 
 
 class ErfinvBackward0(Node):
+    """From the input, as PyTorch's (which saves only the input: its output may change)."""
+
     __slots__ = ()
 
-    def grad(self, F, g):
-        y = self.saved_output(F)
+    def grad(self, F, g, x):
+        y = erfinv(x) if F.tensors else _special_array(numpy_backend.erfinv, "erfinv", x)
         return (g * (F.exp(y * y) * (math.sqrt(math.pi) / 2.0)),)
 
 
-def _elementwise(cls, np_fn, cupy_name: str, input: Tensor, save_input: bool) -> Tensor:
-    x = to_float(input._data)
+def _special_array(np_fn, cupy_name: str, x):
     if x.__class__ is np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            out = np_fn(x)
-    else:
-        from cupyx.scipy import special
+            return np_fn(x)
+    from cupyx.scipy import special
 
-        out = getattr(special, cupy_name)(x)
+    return getattr(special, cupy_name)(x)
+
+
+def _elementwise(cls, np_fn, cupy_name: str, input: Tensor) -> Tensor:
+    """A special function's value, its derivative from the saved input."""
+    out = _special_array(np_fn, cupy_name, to_float(input._data))
     if recording(input):
-        res = record(cls, out, (input,), (input,) if save_input else None)
-        if not save_input:
-            save_output(res._edge[0], res)
-        return res
+        return record(cls, out, (input,), (input,))
     return _wrap(out)
 
 
@@ -191,14 +197,14 @@ def _elementwise(cls, np_fn, cupy_name: str, input: Tensor, save_input: bool) ->
 @method("erfc")
 def erfc(input: Tensor) -> Tensor:
     """1 - erf(x), accurate where erf(x) is close to 1."""
-    return _elementwise(ErfcBackward0, numpy_backend.erfc, "erfc", input, True)
+    return _elementwise(ErfcBackward0, numpy_backend.erfc, "erfc", input)
 
 
 @register()
 @method("erfinv")
 def erfinv(input: Tensor) -> Tensor:
     """The inverse of erf on (-1, 1) (±inf at ±1, NaN outside)."""
-    return _elementwise(ErfinvBackward0, numpy_backend.erfinv, "erfinv", input, False)
+    return _elementwise(ErfinvBackward0, numpy_backend.erfinv, "erfinv", input)
 
 
 @register()
@@ -215,21 +221,21 @@ def sinc(input: Tensor) -> Tensor:
 
 @register()
 @method("deg2rad")
-@one_node("Deg2RadBackward0", "input")
+@one_node("Deg2RadBackward0", "input", saves=())
 def deg2rad(input: Tensor) -> Tensor:
     return _floating(input) * (math.pi / 180.0)
 
 
 @register()
 @method("rad2deg")
-@one_node("Rad2DegBackward0", "input")
+@one_node("Rad2DegBackward0", "input", saves=())
 def rad2deg(input: Tensor) -> Tensor:
     return _floating(input) * (180.0 / math.pi)
 
 
 @register()
 @method("copysign")
-@one_node("CopysignBackward0", "input", "other")
+@one_node("CopysignBackward0", "input", "other", saves=("input", "result"))
 def copysign(input: Tensor, other) -> Tensor:
     """|input| with other's sign (-0.0 counts as negative); the gradient flows to input only,
     0 where input is 0, as PyTorch's."""
@@ -259,6 +265,7 @@ def _nan_ignoring(a: Tensor, b: Tensor, larger: bool) -> Tensor:
 
 @register()
 @method("fmax")
+@one_node("FmaxBackward0", "input", "other", saves=("input", "other"))
 def fmax(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise maximum that ignores NaN (NaN only where both are NaN)."""
     input, other = tensor_pair("fmax", input, other)
@@ -267,6 +274,7 @@ def fmax(input: Tensor, other: Tensor) -> Tensor:
 
 @register()
 @method("fmin")
+@one_node("FminBackward0", "input", "other", saves=("input", "other"))
 def fmin(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise minimum that ignores NaN (NaN only where both are NaN)."""
     input, other = tensor_pair("fmin", input, other)
@@ -307,12 +315,13 @@ def negative(input: Tensor) -> Tensor:
     return -input
 
 
+@method("sgn")
+@one_node("SgnBackward0", "input", saves=("input", "result"))
 def sgn(input: Tensor) -> Tensor:
     return input.sign()
 
 
 Tensor.negative = Tensor.neg
-Tensor.sgn = Tensor.sign
 
 
 # -- the gamma family ----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..autograd.engine import execute
 from ..autograd.grad_mode import state
 from ..autograd.node import NO_EDGE, AccumulateGrad, Node, node_class
 from ..tensor import Tensor, _wrap
-from ._core import record
+from ._core import record, save_output
 
 
 class SubgraphBackward(Node):
@@ -64,20 +64,29 @@ def _fill(args: tuple, kwargs: dict, slots: list, values: list) -> tuple[list, d
     return args, kwargs
 
 
-def _stand_in(t: Tensor) -> Tensor:
+def _stand_in(t: Tensor, checked: bool = True) -> Tensor:
     s = _wrap(t._data)
-    s._vc = t._vc  # an in-place change of the input shows in the body's saved tensors too
+    if checked:  # an in-place change of the input shows in the body's saved tensors too
+        s._vc = t._vc
     s._edge = (AccumulateGrad(s), 0)
     return s
 
 
-def one_node(name: str, *differentiable: str):
+def one_node(name: str, *differentiable: str, saves: tuple | dict | None = None):
     """Decorate an op's body so that its output has a single grad_fn called `name`, with an
     edge per argument named in `differentiable` ((None, 0) where that argument does not
     require grad, as PyTorch shows it), then one per other Tensor argument that does.
 
     The body returns a Tensor, or a tuple whose first item is the only differentiable one
-    (values and indices)."""
+    (values and indices).
+
+    `saves` names what PyTorch's node saves, so that in-place changes fail at backward
+    exactly where they fail in PyTorch: argument names and "result" (the output); or maps
+    each name to the inputs whose gradients read it (saved only when one of them requires
+    grad; an empty tuple: always), as PyTorch saves. By default every input counts as saved
+    and the output as saved where the body's last op saves its own. With `saves`, the body
+    must read no other input's values in its backward: a change of such an input is not
+    checked."""
     cls = node_class(name, SubgraphBackward)
 
     def deco(body):
@@ -91,15 +100,31 @@ def one_node(name: str, *differentiable: str):
             slots, inputs = _inputs(args, kwargs, listed, params, differentiable)
             if not any(t is not None and t._edge is not NO_EDGE for t in inputs):
                 return body(*args, **kwargs)
-            stand_ins = [t if t is None or t._edge is NO_EDGE else _stand_in(t) for t in inputs]
+            kept = None if saves is None else _kept(saves, slots, inputs, params)
+            stand_ins = [t if t is None or t._edge is NO_EDGE else _stand_in(
+                t, kept is None or kept[i]) for i, t in enumerate(inputs)]
             inner_args, inner_kwargs = _fill(args, kwargs, slots, stand_ins)
             out = body(*inner_args, **inner_kwargs)
-            return _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots))
+            res = _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots), kept)
+            if saves is not None and "result" in saves:  # (outputs: always saved)
+                save_output((res[0] if isinstance(res, tuple) else res)._edge[0],
+                            res[0] if isinstance(res, tuple) else res)
+            return res
 
         op.body = body
         return op
 
     return deco
+
+
+def _kept(saves, slots: list, inputs: list, params: list) -> list:
+    """Per input, whether the node saves it (see one_node)."""
+    names = [slot if slot.__class__ is str else params[slot] for slot in slots]
+    if not isinstance(saves, dict):
+        return [name in saves for name in names]
+    needing = {n for n, t in zip(names, inputs) if t is not None and t._edge is not NO_EDGE}
+    return [name in saves and (not saves[name] or not needing.isdisjoint(saves[name]))
+            for name in names]
 
 
 def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiable: tuple):
@@ -122,14 +147,16 @@ def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiabl
     return slots, inputs
 
 
-def adopt_computed(cls: type, out, inputs: list, call: tuple) -> Tensor:
+def adopt_computed(cls: type, out, inputs: list, call: tuple, kept: list | None = None) -> Tensor:
     """An output that an op computed as arrays, without a body graph, as the output of one
     `cls` node on `inputs` (None where an optional input is not given): `cls` derives the
     first-order gradient itself, and under create_graph runs the body in `call` again, as
-    SubgraphBackward does."""
+    SubgraphBackward does. `kept`: per input, whether its version is checked at backward
+    (all by default)."""
     tensors = tuple(t for t in inputs if t is not None)
     res = record(cls, out, tensors, tuple(inputs),
-                 tuple(None if t is None else t._vc[0] for t in inputs))
+                 tuple(None if t is None or (kept is not None and not kept[i]) else t._vc[0]
+                       for i, t in enumerate(inputs)))
     node = res._edge[0]
     node.next_functions = tuple(NO_EDGE if t is None else t._edge for t in inputs)
     node._inner = None
@@ -138,12 +165,12 @@ def adopt_computed(cls: type, out, inputs: list, call: tuple) -> Tensor:
     return res
 
 
-def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple):
+def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple, kept: list | None):
     """The body's output as the output of one `cls` node on the real inputs (it requires
     grad when they do, even where the body's value does not depend on them, as PyTorch's
     does: the gradient is then zero)."""
     first = out[0] if isinstance(out, tuple) else out
-    res = adopt_computed(cls, first._data, inputs, call)
+    res = adopt_computed(cls, first._data, inputs, call, kept)
     res._vc = first._vc  # in-place changes of the output reach the body's saved output
     node = res._edge[0]
     node._inner = first._edge
@@ -154,11 +181,11 @@ def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple):
 
 
 @functools.cache
-def _variant(name: str, body, differentiable: tuple):
-    return one_node(name, *differentiable)(body)
+def _variant(name: str, body, differentiable: tuple, saves):
+    return one_node(name, *differentiable, saves=saves)(body)
 
 
-def call_as_one_node(name: str, differentiable: tuple, body, *args, **kwargs):
+def call_as_one_node(name: str, differentiable: tuple, body, *args, saves=None, **kwargs):
     """body(*args, **kwargs) as one node named `name`, for ops whose PyTorch name depends on
     their arguments (a padding's dimensions, an interpolation's mode)."""
-    return _variant(name, body, differentiable)(*args, **kwargs)
+    return _variant(name, body, differentiable, saves)(*args, **kwargs)

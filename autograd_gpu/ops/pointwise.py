@@ -395,7 +395,7 @@ def _pow_scalar_grad(self, F, g, x):
 
 
 def _pow_grad(self, F, g, x, y):
-    out = x ** y
+    out = self.saved_output(F)
     gx = F.where(y == 0, 0.0, g * y * x ** (y - 1))
     gy = g * F.where((x == 0) & (y >= 0), 0.0, out * F.log(x))
     return gx, gy
@@ -409,7 +409,7 @@ def _pow_base_grad(self, F, g, x):
     c = self.c
     if c == 0:  # 0 ** x: x log 0 is 0 where x >= 0 (as PyTorch masks it), -inf below
         return (F.where(x >= 0, 0.0, g * (c ** x) * float("-inf")),)
-    return (g * (c ** x) * float(np.log(c)),)
+    return (g * self.saved_output(F) * float(np.log(c)),)
 
 
 PowBackward2 = type("PowBackward2", (Node,), {"__slots__": (), "grad": _pow_base_grad})
@@ -447,7 +447,8 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
     if isinstance(exponent, Tensor):
         if input._data.dtype == np.bool_ and exponent._data.dtype == np.bool_:
             _no_bool_kernel(input._data, "pow")
-        return binary(PowBackward1, PowBackward0, _pow_arrays, "pow", input, exponent, True)
+        return _saving_output(binary(PowBackward1, PowBackward0, _pow_arrays, "pow", input,
+                                     exponent, True))
     _check_int_pow(input._data.dtype.kind, exponent)
     if input._data.dtype == np.float16 and exponent.__class__ is float:
         _dtypes.scalar_for(exponent, input._data.dtype)  # (PyTorch's overflow check)
@@ -474,8 +475,18 @@ def rpow(input: Tensor, base) -> Tensor:
     if recording(x):
         res = record(PowBackward2, out, (x,), (x,))
         res._edge[0].c = c
+        save_output(res._edge[0], res)
         return res
     return _wrap(out)
+
+
+def _saving_output(res: Tensor) -> Tensor:
+    """A tensor ** tensor power keeps its output for the exponent's gradient (PyTorch's
+    PowBackward1 saves it, so changing the output in place fails at backward)."""
+    node = res._edge[0]
+    if node.__class__ is PowBackward1:
+        save_output(node, res)
+    return res
 
 
 @method("square")
@@ -1052,22 +1063,23 @@ def floor_divide(input: Tensor, other) -> Tensor:
     return out
 
 
-class RemainderBackward0(Node):
-    """a - b * q with q = floor(a / b) (remainder) or trunc(a / b) (fmod), q piecewise
-    constant: the gradients are g and -g * q."""
+class RemainderBackward1(Node):
+    """a - b * q with q = floor(a / b) (remainder) or trunc(a / b) (fmod, FmodBackward1), q
+    piecewise constant: the gradients are g and -g * q."""
 
     __slots__ = ()
+    floor = True
 
     def grad(self, F, g, a, b):
         q = F.floor(a / b) if self.floor else F.trunc(a / b)
         return g, -g * q
 
 
-class RemainderScalar(Node):
-    __slots__ = ()
-
-    def grad(self, F, g):
-        return (g,)
+FmodBackward1 = type("FmodBackward1", (RemainderBackward1,), {"__slots__": (), "floor": False})
+# modulo a number: the gradient passes through
+RemainderBackward0 = type("RemainderBackward0", (Node,), {"__slots__": (),
+                                                          "grad": lambda s, F, g: (g,)})
+FmodBackward0 = type("FmodBackward0", (RemainderBackward0,), {"__slots__": ()})
 
 
 def number_tensor(number, other: Tensor) -> Tensor:
@@ -1091,14 +1103,16 @@ def _mod(name: str, input: Tensor, other, floor: bool) -> Tensor:
     out = xp.mod(ad, bd) if floor else xp.fmod(ad, bd)
     out = xp.asarray(out, dtype=out.dtype)
     if isinstance(other, Tensor) and recording(input, other):
-        res = record(RemainderBackward0, out, (input, other), (input, other))
-        res._edge[0].floor = floor
+        # (PyTorch saves both only for the divisor's gradient, which reads them)
+        v = (input._vc[0], other._vc[0]) if other._edge is not NO_EDGE else (None, None)
+        res = record(RemainderBackward1 if floor else FmodBackward1, out, (input, other),
+                     (input, other), v)
         if ad.shape != bd.shape or ad is not input._data or bd is not other._data:
             res._edge[0]._reduce = reduce_info(input._data.shape, other._data.shape, out.shape,
                                                input._data.dtype, other._data.dtype, out.dtype)
         return res
     if not isinstance(other, Tensor) and recording(input):
-        return record(RemainderScalar, out, (input,))
+        return record(RemainderBackward0 if floor else FmodBackward0, out, (input,))
     return _wrap(out)
 
 

@@ -161,7 +161,10 @@ def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     dims = _dims(dim, x.ndim)
     out = x.prod(axis=dims, keepdims=keepdim)
     cls = ProdBackward0 if dim is None else ProdBackward1
-    return _reduce(cls, out, input, dims, keepdim, saved=(input,))
+    res = _reduce(cls, out, input, dims, keepdim, saved=(input,))
+    if res._edge[0] is not None:  # (PyTorch saves the product too: changing it fails)
+        save_output(res._edge[0], res)
+    return res
 
 
 class VarBackward0(Node):
