@@ -15,7 +15,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ..backends import numpy_backend
-from ._core import (method, record, recording, reduce_info, register, save_output, to_float,
+from ._core import (method, record, recording, reduce_info, register, to_float,
                     wrap_dims)
 from .one_node import one_node
 from .pointwise import (NotImplementedBackward, float_kernel_only, isinf, isnan, maximum,
