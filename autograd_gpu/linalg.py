@@ -13,9 +13,11 @@ from . import backends
 from .autograd.grad_mode import no_grad
 from .autograd.node import Node
 from .ops import matmul, where
-from .ops._core import record, recording, same_device, wrap_dims
+from .ops._core import not_tensor, record, recording, same_device, wrap_dims
 from .ops.composite import index_select
 from .ops.extra import p_norm
+from .ops.inplace import _legacy
+from .ops.one_node import one_node
 from .tensor import Tensor, _wrap
 
 
@@ -85,12 +87,34 @@ def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) ->
 
 
 def _square(A: Tensor, name: str) -> None:
-    if A.dim() < 2 or A.shape[-1] != A.shape[-2]:
+    _matrices(A, name)
+    if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
-                           f"{A.shape[-2] if A.dim() >= 2 else 1} by {A.shape[-1]} matrices")
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    _floating(A, name)
+
+
+def _matrices(A: Tensor, name: str, arg: str = "A") -> None:
+    if A.dim() < 2:
+        raise RuntimeError(f"linalg.{name}: The input tensor {arg} must have at least 2 "
+                           f"dimensions.")
+
+
+def _floating(A: Tensor, name: str) -> None:
     if not A.is_floating_point():
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as "
-                           f"input. Got {str(A.dtype).split('.')[-1].capitalize()}")
+                           f"input. Got {_legacy(A.dtype)}")
+
+
+def _singular(a) -> tuple:
+    """(where, k) of the first matrix in `a` whose LU factorisation meets a zero pivot:
+    where is PyTorch's "(Batch element i): " for a batch ("" for one matrix), k the pivot's
+    1-based position (LAPACK's info)."""
+    from .linalg_lu import _factor
+
+    info = backends.of(a).to_host(_factor(a, True)[2]).reshape(-1)
+    i = int(np.flatnonzero(info)[0]) if info.any() else 0
+    return (f"(Batch element {i}): " if a.ndim > 2 else ""), int(info[i]) or 1
 
 
 def _mT(F, x):
@@ -114,8 +138,10 @@ def inv(A: Tensor) -> Tensor:
         with backend.linalg_errors():
             out = backend.xp.linalg.inv(A._data)
     except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could "
-                           "not be completed because the input matrix is singular.") from None
+        where, k = _singular(A._data)
+        raise LinAlgError(f"linalg.inv: {where}The diagonal element {k} is zero, the inversion "
+                          f"could not be completed because the input matrix is "
+                          f"singular.") from None
     if recording(A):
         res = record(LinalgInvExBackward0, out, (A,))
         from .ops._core import save_output
@@ -154,14 +180,70 @@ def det(A: Tensor) -> Tensor:
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
-    """X with A X = B (or X A = B with left=False), as inv(A) @ B (differentiable through
-    both)."""
+    """X with A X = B (or X A = B with left=False); B is a (batch of) vector(s) when it is
+    1-d or has A's shape less its last dim, as in PyTorch."""
+    for name, t in (("A", A), ("B", B)):
+        if not isinstance(t, Tensor):
+            raise not_tensor("linalg_solve", name, 1 if name == "A" else 2, t)
     same_device("linalg.solve", (A, B))
-    a_inv = inv(A)
-    if not left:
-        return matmul(B, a_inv)
-    return matmul(a_inv, B) if B.dim() != A.dim() - 1 else matmul(a_inv, B.unsqueeze(-1)) \
-        .squeeze(-1)
+    _floating(A, "solve")
+    if A.dtype != B.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {_legacy(A.dtype)} and B of type {_legacy(B.dtype)} "
+                           f"instead")
+    _matrices(A, "solve")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.solve: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    vector = B.dim() == 1 or (B.dim() == A.dim() - 1 and B.shape == A.shape[:-1])
+    Bm = B.shape + (1,) if vector else B.shape
+    if len(Bm) < 2:
+        raise RuntimeError("linalg.solve: The input tensor B must have at least 2 dimensions.")
+    if (A.shape[-2] != Bm[-2]) if left else (A.shape[-1] != Bm[-1]):
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{Bm[-2]}x{Bm[-1]})")
+    try:
+        np.broadcast_shapes(tuple(Bm[:-2]), tuple(A.shape[:-2]))
+    except ValueError:
+        from .ops.pointwise import _broadcast_error
+
+        raise _broadcast_error(_wrap(np.empty(Bm[:-2])), _wrap(np.empty(A.shape[:-2]))) \
+            from None
+    return _Solve.apply(A, B, left, vector)
+
+
+def _solve_forward(ctx, A, B, left, vector):
+    backend = backends.of(A._data)
+    a = A._data if left else A._data.swapaxes(-1, -2)
+    b = B._data[..., None] if vector else B._data if left else B._data.swapaxes(-1, -2)
+    try:
+        with backend.linalg_errors():
+            x = backend.xp.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        where, _ = _singular(backend.xp.broadcast_to(a, _batched_like(a, b)))
+        raise LinAlgError(f"torch.linalg.solve: {where}The solver failed because the input "
+                          f"matrix is singular.") from None
+    x = x[..., 0] if vector else x if left else x.swapaxes(-1, -2)
+    X = _wrap(backend.xp.ascontiguousarray(x))
+    ctx.save_for_backward(A, X)  # (as PyTorch saves them: B may change after)
+    ctx.left, ctx.vector = left, vector
+    return X
+
+
+def _batched_like(a, b) -> tuple:
+    """The batch of matrices `a` broadcast against b's batch."""
+    return np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + a.shape[-2:]
+
+
+def _solve_backward(ctx, gX):
+    """A X = B: gB = A^-T gX, gA = -gB X^T; X A = B: gB = gX A^-T, gA = -X^T gB."""
+    A, X = ctx.saved_tensors
+    if ctx.vector:
+        gX, X = gX.unsqueeze(-1), X.unsqueeze(-1)
+    gB = solve(A.mT, gX, left=ctx.left)
+    gA = -(gB @ X.mT if ctx.left else X.mT @ gB)
+    return gA, gB.squeeze(-1) if ctx.vector else gB, None, None
 
 
 def check_cross_sizes(input: Tensor, other: Tensor, dim: int) -> None:
@@ -249,6 +331,7 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
     return result if result is not A else A * 1
 
 
+@one_node("LinalgMatrixExpBackward0", "A", saves=("A",))
 def matrix_exp(A: Tensor) -> Tensor:
     """e^A by scaling and squaring a degree-18 Taylor polynomial (differentiable through the
     matrix products)."""
@@ -271,6 +354,7 @@ def matrix_exp(A: Tensor) -> Tensor:
 from .autograd.function import named_function as _fn  # noqa: E402
 
 _Slogdet = _fn("LinalgSlogdetBackward0", _slogdet_forward, _slogdet_backward)
+_Solve = _fn("LinalgSolveExBackward0", _solve_forward, _solve_backward)
 
 
 def _tril_half(X: Tensor) -> Tensor:
@@ -285,25 +369,37 @@ def _cholesky_forward(ctx, A, upper):
         with backend.linalg_errors():
             L = backend.xp.linalg.cholesky(A._data)
     except np.linalg.LinAlgError:
-        raise LinAlgError(f"linalg.cholesky: The factorization could not be completed because "
-                          f"the input is not positive-definite (the leading minor of order "
-                          f"{_failing_minor(A._data)} is not positive-definite).") from None
+        where, k = _failing_minor(A._data)
+        raise LinAlgError(f"linalg.cholesky: {where}The factorization could not be completed "
+                          f"because the input is not positive-definite (the leading minor of "
+                          f"order {k} is not positive-definite).") from None
     out = _wrap(L).mT.contiguous() if upper else _wrap(L)
     ctx.save_for_backward(out)  # (the output, as PyTorch saves it: changing it fails)
     ctx.upper = upper
     return out
 
 
-def _failing_minor(a) -> int:
-    a = backends.of(a).to_host(a)
-    a = a.reshape((-1,) + a.shape[-2:])
-    for k in range(1, a.shape[-1] + 1):
-        for m in a:
+def _failing_minors(a):
+    """Per matrix, the order of its first leading minor that is not positive-definite (0
+    where there is none): LAPACK's info (int32, of the batch's shape, on the host)."""
+    host = backends.of(a).to_host(a)
+    mats = host.reshape((-1,) + host.shape[-2:])
+    info = np.zeros(len(mats), np.int32)
+    for i, m in enumerate(mats):
+        for k in range(1, m.shape[-1] + 1):
             try:
                 np.linalg.cholesky(m[:k, :k])
             except np.linalg.LinAlgError:
-                return k
-    return a.shape[-1]
+                info[i] = k
+                break
+    return info.reshape(host.shape[:-2])
+
+
+def _failing_minor(a) -> tuple:
+    """(where, k) for the first matrix that is not positive-definite (see _singular)."""
+    info = _failing_minors(a).reshape(-1)
+    i = int(np.flatnonzero(info)[0]) if info.any() else 0
+    return (f"(Batch element {i}): " if a.ndim > 2 else ""), int(info[i]) or a.shape[-1]
 
 
 def _cholesky_backward(ctx, gL):
@@ -423,8 +519,8 @@ _Svd = _fn("LinalgSvdBackward0", _svd_forward, _svd_backward)
 
 def svd(A: Tensor, full_matrices: bool = True):
     """A = U diag(S) Vh, singular values descending."""
-    if A.dim() < 2:
-        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    _matrices(A, "svd")
+    _floating(A, "svd")
     return _svd_type(*_Svd.apply(A, full_matrices))
 
 
@@ -471,8 +567,8 @@ _Qr = _fn("LinalgQrBackward0", _qr_forward, _qr_backward)
 
 def qr(A: Tensor, mode: str = "reduced"):
     """A = QR, Q with orthonormal columns and R upper triangular."""
-    if A.dim() < 2:
-        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
+    _matrices(A, "qr")
+    _floating(A, "qr")
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            f"'reduced' (default), 'r', or 'complete'")
@@ -482,9 +578,14 @@ def qr(A: Tensor, mode: str = "reduced"):
     return _qr_type(*_Qr.apply(A, mode))
 
 
+@one_node("LinalgPinvBackward0", "A", saves=("A", "result"))
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse from the thin SVD, singular values at or below
     max(atol, rtol * largest) treated as zero."""
+    if A.dim() < 2 or not A.is_floating_point():
+        raise RuntimeError(f"linalg.pinv({A.type().split('.')[-1][:-len('Tensor')]}"
+                           f"{{{list(A.shape)}}}): expected a tensor with 2 or more dimensions "
+                           f"of float, double, cfloat or cdouble types")
     U, S, Vh = svd(A, full_matrices=False)
     cutoff = _cutoff(A, S, atol, rtol)
     keep = S > cutoff
@@ -506,6 +607,11 @@ def _cutoff(A: Tensor, S: Tensor, atol, rtol):
 
 def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """The number of singular values above max(atol, rtol * largest)."""
+    if A.dim() < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
+                           "least 2 dimensions.")
+    if not A.is_floating_point():
+        raise RuntimeError("This function doesn't handle types other than float and double")
     with no_grad():
         S = svdvals(A)
         return (S > _cutoff(A, S, atol, rtol)).sum(-1)
@@ -514,6 +620,7 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> 
 _lstsq_type = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
 
+@one_node("LinalgLstsqBackward0", "A", "B", saves=("A", "B", "result"))
 def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     """The least-squares solution X of A X = B (via the pseudo-inverse, differentiable)."""
     same_device("linalg.lstsq", (A, B))
@@ -568,8 +675,15 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
     except LinAlgError:
         if check_errors:
             raise
-        nan = backends.of(A._data).xp.full(A._data.shape, np.nan, A._data.dtype)
-        return _cholesky_ex_type(_wrap(nan), _info(A, _failing_minor(A._data)))
+        backend = backends.of(A._data)
+        info = _failing_minors(A._data)
+        L = np.full(info.shape + A.shape[-2:], np.nan, A._data.dtype)
+        good = info == 0  # (the positive-definite matrices of a batch are factorised)
+        if good.any():
+            L[good] = np.linalg.cholesky(backend.to_host(A._data)[good])
+        L = backend.asarray(L)
+        return _cholesky_ex_type(_wrap(L.swapaxes(-1, -2).copy() if upper else L),
+                                 _wrap(backend.asarray(info)))
 
 
 def multi_dot(tensors) -> Tensor:
@@ -606,6 +720,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return A.diagonal(offset, dim1, dim2)
 
 
+@one_node("LinalgSolveTriangularBackward0", "A", "B", saves=("A", "result"))
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
                      unitriangular: bool = False) -> Tensor:
     """X with T X = B (X T = B if not left), T the upper or lower triangle of A (with ones on

@@ -70,9 +70,9 @@ def _permutation(pivots, m: int, like):
     return P.reshape(batch + (m, m))
 
 
-def _check(A: Tensor) -> None:
+def _check(A: Tensor, name: str = "torch.lu_factor") -> None:
     if A.dim() < 2:
-        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got "
+        raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got "
                            f"size: {list(A.shape)} instead")
     if not A.is_floating_point():
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{_title(A._data.dtype)}'")
@@ -200,7 +200,7 @@ def _raise_singular(info: Tensor, name: str) -> None:
 
 def lu(A: Tensor, *, pivot: bool = True):
     """(P, L, U) with A = P L U: P a permutation, L unit lower (m x k), U upper (k x n)."""
-    _check(A)
+    _check(A, "linalg.lu")
     _pivoting(A, pivot, "linalg.lu_factor")
     L, U, P = _Lu.apply(A, pivot)
     return _lu_type(P, L, U)

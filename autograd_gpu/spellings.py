@@ -12,7 +12,7 @@ from .autograd import anomaly_mode
 from .autograd.grad_mode import state as grad_state
 from .nn import functional as F
 from .ops import cat
-from .ops.one_node import call_as_one_node
+from .ops.one_node import call_as_one_node, one_node
 from .ops._core import method
 from .ops.shape import zero_dim_transpose
 from .tensor import Tensor, _wrap, _wrap_dim
@@ -154,6 +154,7 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     return solve_triangular(L.mT, y, upper=True)
 
 
+@one_node("CholeskyInverseBackward0", "L", saves=("L", "result"))
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
     """The inverse of A = L L^T (or U^T U) from its Cholesky factor."""
     from .linalg import _batched_eye
