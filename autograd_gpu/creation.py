@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import sys
 import warnings
 
 import numpy as np
@@ -15,6 +16,8 @@ import numpy as np
 from . import _dtypes, backends
 from .backends.base import DEFAULT_SEED
 from .tensor import Size, Tensor, _wrap
+
+_PACKAGE = __file__.rsplit("/", 1)[0]
 
 
 def canonical(array):
@@ -299,6 +302,7 @@ class _on:
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None,
           requires_grad: bool = False) -> Tensor:
+    _given(size, "zeros")
     flat = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
     if any(isinstance(s, int) and s < 0 for s in flat):  # (PyTorch words zeros' check so)
         raise RuntimeError("zeros: Dimension size must be non-negative.")
@@ -307,12 +311,32 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None,
 
 def ones(*size, out=None, dtype=None, layout=None, device=None,
          requires_grad: bool = False) -> Tensor:
+    _given(size, "ones")
     return _filled("ones", size, dtype, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
           pin_memory: bool = False, memory_format=None) -> Tensor:
+    _given(size, "empty")
     return _filled("empty", size, dtype, device, requires_grad)
+
+
+def _caller(depth: int) -> str:
+    """The file of the function that called, `depth` frames up, past out= wrappers."""
+    frame = sys._getframe(depth)
+    while frame.f_code.co_filename.endswith("out_arg.py"):
+        frame = frame.f_back
+    return frame.f_code.co_filename
+
+
+def _given(size: tuple, name: str) -> None:
+    """A factory called with no size at all is PyTorch's TypeError (a 0-d tensor takes ());
+    this library's own calls may splat an empty shape."""
+    if not size and not _caller(3).startswith(_PACKAGE):
+        from .ops._core import invalid_arguments, missing_arguments
+
+        raise (invalid_arguments(name, (), False) if name.startswith("rand") else
+               missing_arguments(name, "size"))
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -543,11 +567,13 @@ def _random(kind: str, size, generator, dtype, device, requires_grad, *extra):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False,
          out=None, layout=None, pin_memory=False) -> Tensor:
+    _given(size, "rand")
     return _random("rand", size, generator, dtype, device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False,
           out=None, layout=None, pin_memory=False) -> Tensor:
+    _given(size, "randn")
     return _random("randn", size, generator, dtype, device, requires_grad)
 
 
@@ -556,6 +582,10 @@ def randint(*args, size=None, generator=None, dtype=None, device=None,
     """randint(high, size) or randint(low, high, size), by position or by name."""
     args = list(args)
     if size is None:
+        if len(args) + (low is not None) + (high is not None) < 2:  # (no size)
+            from .ops._core import invalid_arguments
+
+            raise invalid_arguments("randint", tuple(args), False)
         size = args.pop()
     if high is not None:
         args.append(high)

@@ -9,7 +9,9 @@ import numpy as np
 
 from .. import _dtypes, creation
 from ..autograd.grad_mode import no_grad
-from ..ops import cat, exp, log1p, log_softmax, matmul, nn_ops, sigmoid, softmax, tanh, where
+from ..ops import cat, exp, log1p, matmul, nn_ops, sigmoid, tanh, where
+from ..ops.activation import log_softmax_implicit as log_softmax
+from ..ops.activation import softmax_implicit as softmax
 from ..autograd.grad_mode import state as autograd_state
 from ..ops._core import not_tensor, recording, register, tensor_args
 from ..ops.activation import bce_elementwise, cross_entropy_indices

@@ -142,6 +142,14 @@ def invalid_arguments(op: str, given: tuple, method_drops_first: bool = True) ->
                      f"expected one of:")
 
 
+def missing_arguments(op: str, *names: str) -> TypeError:
+    """PyTorch's argument parser's TypeError for required arguments not given (its grammar:
+    "arguments" for one, "argument" for several)."""
+    listed = ", ".join(f'"{n}"' for n in names)
+    return TypeError(f"{op}() missing {len(names)} required positional "
+                     f"{'arguments' if len(names) == 1 else 'argument'}: {listed}")
+
+
 def _called_as_method(op: str) -> bool:
     """Whether the user's call to `op` was `tensor.op(...)` rather than `module.op(...)`."""
     frame = sys._getframe(2)

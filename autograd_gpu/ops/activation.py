@@ -8,7 +8,8 @@ import numpy as np
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import method, record, recording, register, save_output
+from ._core import (_called_as_method, method, missing_arguments, record, recording, register,
+                    save_output)
 from .fusable import cross_entropy_rows, fused
 
 
@@ -71,15 +72,39 @@ def _softmax(cls, input: Tensor, dim, dtype, log: bool) -> Tensor:
     return _wrap(out)
 
 
+_NO_DIM = object()
+
+
 @register()
 @method("softmax")
-def softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
-    return _softmax(SoftmaxBackward0, input, dim, dtype, False)
+def softmax(input: Tensor, dim=_NO_DIM, dtype=None) -> Tensor:
+    """torch.softmax and Tensor.softmax: dim is required (F.softmax may leave it out)."""
+    return _softmax(SoftmaxBackward0, input, _required_dim("softmax", dim), dtype, False)
 
 
 @register()
 @method("log_softmax")
-def log_softmax(input: Tensor, dim=None, dtype=None) -> Tensor:
+def log_softmax(input: Tensor, dim=_NO_DIM, dtype=None) -> Tensor:
+    return _softmax(LogSoftmaxBackward0, input, _required_dim("log_softmax", dim), dtype,
+                    True)
+
+
+def _required_dim(op: str, dim):
+    if dim is _NO_DIM:
+        raise missing_arguments(op, "dim")
+    if dim is None:  # (the position as the user wrote it: x.softmax(None) is position 1)
+        raise TypeError(f"{op}(): argument 'dim' (position {1 if _called_as_method(op) else 2})"
+                        f" must be int, not NoneType")
+    return dim
+
+
+def softmax_implicit(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """F.softmax: without dim, PyTorch's deprecated implicit choice (with its warning)."""
+    return _softmax(SoftmaxBackward0, input, dim, dtype, False)
+
+
+def log_softmax_implicit(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """F.log_softmax: without dim, PyTorch's deprecated implicit choice."""
     return _softmax(LogSoftmaxBackward0, input, dim, dtype, True)
 
 

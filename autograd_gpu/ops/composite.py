@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import _dtypes, backends
+from ..autograd.function import named_function
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import (invalid_arguments, method, not_tensor, record, recording, reduce_info, register,
@@ -573,19 +574,61 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf=None, neginf=None) -> Ten
 
 
 def _stat_mean(stat: str):
-    def fn(input: Tensor, dim=None, *, correction=1, keepdim: bool = False, unbiased=None):
-        if unbiased is not None:
-            correction = int(unbiased)
-        kw = dict(correction=correction, keepdim=keepdim)
-        value = getattr(input, stat)(dim, **kw) if dim is not None else getattr(input, stat)(
-            **kw)
-        mean = input.mean(dim, keepdim=keepdim) if dim is not None else (
-            input.mean().reshape((1,) * input.dim()) if keepdim else input.mean())
-        return value, mean
+    node = named_function(f"{stat.capitalize()}MeanBackward0", _stat_mean_forward,
+                          _stat_mean_backward)
+
+    def fn(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        if isinstance(dim, bool):  # (std_mean(input, unbiased), a PyTorch signature)
+            dim, unbiased = None, dim
+        if correction is None:
+            correction = 1 if unbiased is None else int(unbiased)
+        return node.apply(input, stat, dim, correction, keepdim)
 
     fn.__name__ = f"{stat}_mean"
-    fn.__doc__ = f"({stat}, mean) of input, as torch.{stat}_mean."
+    fn.__doc__ = f"({stat}, mean) of input, as torch.{stat}_mean: one node, two outputs."
     return register()(fn)
+
+
+def _stat_mean_forward(ctx, input, stat, dim, correction, keepdim):
+    kw = dict(correction=correction, keepdim=keepdim)
+    value = getattr(input, stat)(dim, **kw) if dim is not None else getattr(input, stat)(**kw)
+    mean = input.mean(dim, keepdim=keepdim) if dim is not None else (
+        input.mean().reshape((1,) * input.dim()) if keepdim else input.mean())
+    # (as PyTorch saves them: the input, and std_mean its std)
+    ctx.save_for_backward(input, value) if stat == "std" else ctx.save_for_backward(input)
+    ctx.dim, ctx.correction, ctx.keepdim = dim, correction, keepdim
+    return value, mean
+
+
+def _stat_mean_backward(ctx, g_value, g_mean):
+    x = ctx.saved_tensors[0]
+    dims = _reduced_dims(x, ctx.dim)
+    n = int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
+    dof = max(n - ctx.correction, 0)
+    centered = x - x.mean(dims, keepdim=True)
+    g_value = _unreduced(g_value, x, dims, ctx.keepdim)
+    if len(ctx.saved_tensors) == 2:  # std: (x - mean) / (std dof), 0 where std is 0
+        std = _unreduced(ctx.saved_tensors[1], x, dims, ctx.keepdim)
+        gx = g_value * centered / (where(std == 0, 1.0, std) * dof)
+    else:
+        gx = g_value * centered * (2.0 / dof if dof else float("inf"))
+    return gx + _unreduced(g_mean, x, dims, ctx.keepdim) / n, None, None, None, None
+
+
+def _reduced_dims(x: Tensor, dim) -> tuple:
+    if dim is None or x.dim() == 0:
+        return tuple(range(x.dim()))
+    return tuple(wrap_dims(dim, x.dim()))
+
+
+def _unreduced(t: Tensor, x: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """A reduction's value or gradient with its reduced dims back (size 1), to broadcast
+    against the input x."""
+    if keepdim or t.dim() == x.dim():
+        return t
+    for d in sorted(dims):
+        t = t.unsqueeze(d)
+    return t
 
 
 std_mean = _stat_mean("std")
@@ -606,12 +649,33 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False):
     elif input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
+    return _aminmax(*_Aminmax.apply(input, dim, keepdim))
+
+
+def _aminmax_forward(ctx, input, dim, keepdim):
     if dim is None:
         lo, hi = input.amin(), input.amax()
         if keepdim:
             lo, hi = lo.reshape((1,) * input.dim()), hi.reshape((1,) * input.dim())
-        return _aminmax(lo, hi)
-    return _aminmax(input.amin(dim, keepdim=keepdim), input.amax(dim, keepdim=keepdim))
+    else:
+        lo, hi = input.amin(dim, keepdim=keepdim), input.amax(dim, keepdim=keepdim)
+    ctx.save_for_backward(input, lo, hi)  # (as PyTorch saves them)
+    ctx.dim, ctx.keepdim = dim, keepdim
+    return lo, hi
+
+
+def _aminmax_backward(ctx, g_min, g_max):
+    """Each extreme's gradient shared evenly by the elements equal to it (as amin/amax)."""
+    x, lo, hi = ctx.saved_tensors
+    dims = _reduced_dims(x, ctx.dim)
+    gx = 0
+    for g, v in ((g_min, lo), (g_max, hi)):
+        hit = (x == _unreduced(v, x, dims, ctx.keepdim)).to(x.dtype)
+        gx = gx + hit * _unreduced(g, x, dims, ctx.keepdim) / hit.sum(dims, keepdim=True)
+    return gx, None, None
+
+
+_Aminmax = named_function("AminmaxBackward0", _aminmax_forward, _aminmax_backward)
 
 
 @register()
@@ -905,6 +969,7 @@ def broadcast_shapes(*shapes):
     return Size(result)
 
 
+@one_node("CdistBackward0", "x1", "x2", saves=("x1", "x2", "result"))
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise distances between the rows of x1 and x2 (batched over leading dims); the
     2-norm's gradient is 0 at zero distance, as PyTorch's."""

@@ -8,8 +8,8 @@ import numpy as np
 from .. import backends, creation
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (method, not_tensor, record, recording, register, same_device, save_output,
-                    wrap_dims)
+from ._core import (method, missing_arguments, not_tensor, record, recording, register,
+                    same_device, save_output, wrap_dims)
 from .shape import _shape_arg
 from .pointwise import where
 from .one_node import one_node
@@ -20,6 +20,8 @@ from .one_node import one_node
 @one_node("RepeatBackward0", "input")
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
+    if not sizes:
+        raise missing_arguments("repeat", "repeats")
     if any(isinstance(s, float) for s in (sizes[0] if len(sizes) == 1 and isinstance(
             sizes[0], (tuple, list)) else sizes)):
         raise TypeError("repeat(): argument 'repeats' (position 1) must be tuple of ints, not "
@@ -46,6 +48,8 @@ class FlipBackward0(Node):
 @register()
 @method("flip")
 def flip(input: Tensor, *dims, **kw) -> Tensor:
+    if not dims and "dims" not in kw:
+        raise missing_arguments("flip", "dims")
     dims = kw.pop("dims") if "dims" in kw else dims[0] if len(dims) == 1 else dims  # (x.flip(
     if kw:                                                          # 0, 2) or flip(x, (0, 2)))
         raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kw))}'")
@@ -156,7 +160,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, t in (("self", input), ("vec2", vec2)):
         if t.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.dim()}-D")
-    return input.unsqueeze(1) * vec2.unsqueeze(0)
+    return input.unsqueeze(1) * vec2  # (vec2 saved as itself, as PyTorch's)
 
 
 class LinalgVectorNormBackward0(Node):
@@ -224,6 +228,8 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 def _new(kind: str):
     def fn(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False,
            **_ignored):
+        if not size:
+            raise missing_arguments(f"new_{kind}", "size")
         size = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
         dtype = dtype if dtype is not None else self.dtype
         device = device if device is not None else self.device
@@ -232,7 +238,7 @@ def _new(kind: str):
             return creation.full(tuple(size[0]) if len(size) == 1 and isinstance(
                 size[0], (tuple, list)) else tuple(size), value, dtype=dtype, device=device,
                 requires_grad=requires_grad)
-        return getattr(creation, kind)(*size, dtype=dtype, device=device,
+        return getattr(creation, kind)(tuple(size), dtype=dtype, device=device,
                                        requires_grad=requires_grad)
 
     fn.__name__ = f"new_{kind}"

@@ -11,7 +11,8 @@ from .. import backends
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad, Node
 from ..tensor import Size, Tensor, _wrap, _wrap_dim
-from ._core import method, not_tensor, record, recording, register, same_device, wrap_dims
+from ._core import (invalid_arguments, method, missing_arguments, not_tensor, record, recording,
+                    register, same_device, wrap_dims)
 
 
 def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
@@ -89,6 +90,8 @@ class UnsafeViewBackward0(ViewBackward0):
 @register()
 @method("reshape")
 def reshape(input: Tensor, *shape) -> Tensor:
+    if not shape:
+        raise missing_arguments("reshape", "shape")
     shape = _infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size,
                          input._data.shape)
     out = input._data.reshape(shape)
@@ -108,7 +111,11 @@ def _shares(out, src) -> bool:
 
 @register()
 @method("view")
-def view(input: Tensor, *shape) -> Tensor:
+def view(input: Tensor, *shape, dtype=None) -> Tensor:
+    if dtype is not None and not shape:
+        return _view_dtype(input, dtype)
+    if not shape or dtype is not None:
+        raise invalid_arguments("view", (input, *shape))
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, Size)):
         return _view_dtype(input, shape[0])
     shape = _infer_shape(_shape_arg(shape, "view"), input._data.size, input._data.shape)
@@ -352,6 +359,8 @@ class ExpandBackward0(Node):
 @register()
 @method("expand")
 def expand(input: Tensor, *sizes) -> Tensor:
+    if not sizes:
+        raise missing_arguments("expand", "size")
     sizes = _shape_arg(sizes, "expand")
     shape = input._data.shape
     if len(sizes) < len(shape):
