@@ -15,7 +15,7 @@ from .autograd.node import Node
 from .ops import matmul, where
 from .ops._core import not_tensor, record, recording, same_device, wrap_dims
 from .ops.composite import index_select
-from .ops.extra import p_norm
+from .ops.extra import check_norm_dim, p_norm
 from .ops.inplace import _legacy
 from .ops.one_node import one_node
 from .tensor import Tensor, _wrap
@@ -27,6 +27,7 @@ def _dims(x: Tensor, dim):
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """The ord-norm of x's entries (all of them, or along dim)."""
+    check_norm_dim(dim, whole=True)
     if dtype is not None:
         x = x.to(dtype)
     dims = _dims(x, dim)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from . import _polynomials
+import numpy as np
+
+from . import _polynomials, backends
 from ._bessel import erfcx, i0, i0e, i1, i1e, spherical_bessel_j0
 from ._gamma import gammainc, gammaincc
 from ._polynomials import NAMES as _POLYNOMIALS
@@ -27,10 +29,12 @@ from .ops import (
     softmax,
     xlogy,
 )
+from .autograd.node import Node
+from .ops._core import record, recording, to_float
 from .ops.one_node import one_node
 from .ops.pointwise import where
 from .spellings import mvlgamma as multigammaln
-from .tensor import Tensor
+from .tensor import Tensor, _wrap
 
 expit = sigmoid
 psi = digamma
@@ -53,12 +57,24 @@ def log_ndtr(input: Tensor) -> Tensor:
     return ndtr(input).log()
 
 
-@one_node("SpecialEntrBackward0", "input", saves=("input",))
+class SpecialEntrBackward0(Node):
+    """-(1 + log x): NaN below 0 and inf at 0, as PyTorch's."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        return (g * -(1 + F.log(x)),)
+
+
 def entr(input: Tensor) -> Tensor:
     """-x log x elementwise (0 at 0, -inf below 0)."""
-    x = input if input.is_floating_point() else input.float()
-    safe = where(x < 0, 1.0, x)
-    return where(x < 0, float("-inf"), 0.0 - xlogy(safe, safe))
+    x = to_float(input._data)
+    xp = backends.of(x).xp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = xp.where(x < 0, -np.inf, xp.where(x == 0, 0.0, -x * xp.log(x))).astype(x.dtype)
+    if recording(input):
+        return record(SpecialEntrBackward0, out, (input,), (input,))
+    return _wrap(out)
 
 
 @one_node("SpecialXlog1PyBackward0", "input", "other", saves=("input", "other"))

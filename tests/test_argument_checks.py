@@ -1253,3 +1253,111 @@ def test_transposed_convolutions_name_the_inputs_dtype_as_expected():
 def test_pooling_refuses_ranks_and_empty_dims_as_pytorch(call, words):
     _raises_in_pytorchs_words(call, RuntimeError, words, whole=True)
     assert F.max_pool2d(torch.ones(0, 2, 4, 4), 2).shape == (0, 2, 2, 2)  # (an empty batch)
+
+
+_SINGULAR = [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 0.0, 1.0]]
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: torch.linalg.solve(torch.eye(2, dtype=torch.long), torch.ones(2)), RuntimeError,
+     "linalg.solve: Expected a floating point or complex tensor as input. Got Long"),
+    (lambda: torch.linalg.solve(torch.eye(2), torch.ones(2, dtype=torch.float64)), RuntimeError,
+     "linalg.solve: Expected A and B to have the same dtype, but found A of type Float and B "
+     "of type Double instead"),
+    (lambda: torch.linalg.solve(torch.ones(2), torch.ones(2)), RuntimeError,
+     "linalg.solve: The input tensor A must have at least 2 dimensions."),
+    (lambda: torch.linalg.solve(torch.ones(3, 2), torch.ones(3)), RuntimeError,
+     "linalg.solve: A must be batches of square matrices, but they are 3 by 2 matrices"),
+    (lambda: torch.linalg.solve(torch.eye(2), torch.tensor(1.0)), RuntimeError,
+     "linalg.solve: The input tensor B must have at least 2 dimensions."),
+    (lambda: torch.linalg.solve(torch.eye(2), torch.ones(3)), RuntimeError,
+     "linalg.solve: Incompatible shapes of A and B for the equation AX = B (2x2 and 3x1)"),
+    (lambda: torch.linalg.solve(torch.eye(2), torch.ones(2), left=False), RuntimeError,
+     "linalg.solve: Incompatible shapes of A and B for the equation XA = B (2x2 and 2x1)"),
+    (lambda: torch.linalg.solve(torch.eye(2).expand(3, 2, 2), torch.ones(4, 2, 3)),
+     RuntimeError, "The size of tensor a (4) must match the size of tensor b (3) at "
+     "non-singleton dimension 0"),
+    (lambda: torch.linalg.solve(torch.stack([torch.eye(2), torch.zeros(2, 2)]), torch.ones(2)),
+     torch.linalg.LinAlgError, "torch.linalg.solve: (Batch element 1): The solver failed "
+     "because the input matrix is singular."),
+    (lambda: torch.linalg.inv(torch.tensor(_SINGULAR)), torch.linalg.LinAlgError,
+     "linalg.inv: The diagonal element 2 is zero, the inversion could not be completed "
+     "because the input matrix is singular."),
+    (lambda: torch.linalg.inv(torch.stack([torch.eye(3), torch.tensor(_SINGULAR)])),
+     torch.linalg.LinAlgError, "linalg.inv: (Batch element 1): The diagonal element 2 is zero"),
+    (lambda: torch.linalg.cholesky(torch.stack([torch.eye(2), -torch.eye(2)])),
+     torch.linalg.LinAlgError, "linalg.cholesky: (Batch element 1): The factorization could "
+     "not be completed because the input is not positive-definite (the leading minor of order "
+     "1 is not positive-definite)."),
+    (lambda: torch.linalg.inv(torch.ones(3)), RuntimeError,
+     "linalg.inv: The input tensor A must have at least 2 dimensions."),
+    (lambda: torch.linalg.det(torch.ones(2, 2, dtype=torch.long)), RuntimeError,
+     "linalg.det: Expected a floating point or complex tensor as input. Got Long"),
+    (lambda: torch.linalg.svd(torch.ones(3, 2, dtype=torch.long)), RuntimeError,
+     "linalg.svd: Expected a floating point or complex tensor as input. Got Long"),
+    (lambda: torch.linalg.qr(torch.ones(3, 2, dtype=torch.int32)), RuntimeError,
+     "linalg.qr: Expected a floating point or complex tensor as input. Got Int"),
+    (lambda: torch.linalg.pinv(torch.ones(3, 2, dtype=torch.long)), RuntimeError,
+     "linalg.pinv(Long{[3, 2]}): expected a tensor with 2 or more dimensions of float, "
+     "double, cfloat or cdouble types"),
+    (lambda: torch.linalg.matrix_rank(torch.ones(3)), RuntimeError,
+     "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions."),
+    (lambda: torch.linalg.matrix_rank(torch.ones(3, 3, dtype=torch.long)), RuntimeError,
+     "This function doesn't handle types other than float and double"),
+    (lambda: torch.linalg.lu(torch.ones(3)), RuntimeError,
+     "linalg.lu: Expected tensor with 2 or more dimensions. Got size: [3] instead"),
+])
+def test_linalg_refuses_bad_input_in_pytorchs_words(call, error, words):
+    _raises_in_pytorchs_words(call, error, words)
+
+
+def test_cholesky_ex_reports_each_matrix():
+    A = torch.stack([torch.eye(2), -torch.eye(2), torch.tensor([[4.0, 2.0], [2.0, 3.0]])])
+    L, info = torch.linalg.cholesky_ex(A)
+    assert info.tolist() == [0, 1, 0] and info.dtype == torch.int32
+    assert torch.allclose(L[2] @ L[2].T, A[2]) and torch.equal(L[0], torch.eye(2))
+    U = torch.linalg.cholesky_ex(A, upper=True).L
+    assert torch.allclose(U[2].T @ U[2], A[2])
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: torch.zeros(), 'zeros() missing 1 required positional arguments: "size"'),
+    (lambda: torch.ones(dtype=torch.float64),
+     'ones() missing 1 required positional arguments: "size"'),
+    (lambda: torch.empty(), 'empty() missing 1 required positional arguments: "size"'),
+    (lambda: torch.rand(), "rand() received an invalid combination of arguments - got (), but "
+     "expected one of:"),
+    (lambda: torch.randn(), "randn() received an invalid combination of arguments - got (), "
+     "but expected one of:"),
+    (lambda: torch.randint(5), "randint() received an invalid combination of arguments - got "
+     "(int), but expected one of:"),
+    (lambda: torch.ones(2).new_ones(), 'new_ones() missing 1 required positional arguments: '
+     '"size"'),
+    (lambda: torch.ones(2, 2).reshape(), 'reshape() missing 1 required positional arguments: '
+     '"shape"'),
+    (lambda: torch.ones(2, 2).expand(), 'expand() missing 1 required positional arguments: '
+     '"size"'),
+    (lambda: torch.ones(2, 2).view(), "view() received an invalid combination of arguments - "
+     "got (), but expected one of:"),
+    (lambda: torch.ones(2, 2).repeat(), 'repeat() missing 1 required positional arguments: '
+     '"repeats"'),
+    (lambda: torch.ones(2, 2).flip(), 'flip() missing 1 required positional arguments: "dims"'),
+    (lambda: torch.softmax(torch.ones(2, 2)), 'softmax() missing 1 required positional '
+     'arguments: "dim"'),
+    (lambda: torch.ones(2, 2).log_softmax(), 'log_softmax() missing 1 required positional '
+     'arguments: "dim"'),
+    (lambda: torch.softmax(torch.ones(2, 2), None), "softmax(): argument 'dim' (position 2) "
+     "must be int, not NoneType"),
+])
+def test_calls_pytorchs_parser_refuses(call, words):
+    _raises_in_pytorchs_words(call, TypeError, words, whole=True)
+
+
+def test_what_pytorchs_parser_allows_without_those_arguments():
+    x = torch.ones(2, 2)
+    assert torch.zeros(()).shape == () and x.new_zeros(()).shape == ()
+    assert x.view(dtype=torch.int32).dtype == torch.int32
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        assert torch.allclose(F.softmax(x), torch.full((2, 2), 0.5))
+    assert torch.nn.Softmax(dim=1)(x).shape == (2, 2)
+    assert torch.distributions.Normal(0.0, 1.0).sample().shape == ()  # (internal empty shapes)

@@ -790,3 +790,194 @@ def test_data_of_another_shape_fails_in_backward_in_pytorchs_words():
     with pytest.raises(RuntimeError, match=r"^The size of tensor a \(3\) must match the size "
                                            r"of tensor b \(2\) at non-singleton dimension 0"):
         y.backward()
+
+
+_X = [0.5, -0.2, 0.3, 0.7]
+_M = [[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]]
+
+
+def _vec():
+    return torch.tensor(_X, dtype=torch.float64, requires_grad=True)
+
+
+def _mat():
+    return torch.tensor(_M, dtype=torch.float64, requires_grad=True)
+
+
+# ops whose PyTorch node saves its output: changing the output in place fails at backward,
+# naming the op as its node (output_nr for ops with several outputs)
+@pytest.mark.parametrize("make, owner", [
+    (lambda x, m: torch.exp2(x), "output 0 of Exp2"),
+    (lambda x, m: 2 ** x, "output 0 of Pow2"),
+    (lambda x, m: x.abs() ** x, "output 0 of Pow1"),
+    (lambda x, m: x.prod(), "output 0 of Prod"),
+    (lambda x, m: m.prod(0), "output 0 of Prod1"),
+    (lambda x, m: x.logsumexp(0), "output 0 of Logsumexp"),
+    (lambda x, m: x.median(), "output 0 of Median"),
+    (lambda x, m: x.nanmedian(), "output 0 of Nanmedian"),
+    (lambda x, m: x.sgn(), "output 0 of Sgn"),
+    (lambda x, m: torch.linalg.vector_norm(x, 3), "output 0 of LinalgVectorNorm"),
+    (lambda x, m: torch.linalg.vector_norm(x, float("inf")), "output 0 of LinalgVectorNorm"),
+    (lambda x, m: x.logcumsumexp(0), "output 0 of Logcumsumexp"),
+    (lambda x, m: torch.hypot(x, x * 2), "output 0 of Hypot"),
+    (lambda x, m: torch.dist(x, x * 2, 3), "output 0 of Dist"),
+    (lambda x, m: torch.cdist(m, m * 2), "output 0 of Cdist"),
+    (lambda x, m: torch.copysign(x, -1.0), "output 0 of Copysign"),
+    (lambda x, m: torch.special.erfcx(x), "output 0 of SpecialErfcx"),
+    (lambda x, m: torch.special.ndtri(x.abs()), "output 0 of SpecialNdtri"),
+    (lambda x, m: torch.special.log_ndtr(x), "output 0 of SpecialLogNdtr"),
+    (lambda x, m: torch.special.i1e(x), "output 0 of SpecialI1E"),
+    (lambda x, m: torch.linalg.cholesky(m), "output 0 of LinalgCholeskyEx"),
+    (lambda x, m: torch.linalg.cholesky(m, upper=True), "output 0 of LinalgCholeskyEx"),
+    (lambda x, m: torch.linalg.eigh(m)[1], "output 1 of LinalgEigh"),
+    (lambda x, m: torch.linalg.svd(m)[2], "output 2 of LinalgSvd"),
+    (lambda x, m: torch.linalg.lu(m)[2], "output 1 of LinalgLu"),
+    (lambda x, m: torch.linalg.slogdet(m)[0], "output 0 of LinalgSlogdet"),
+    (lambda x, m: torch.linalg.solve(m, x[:3]), "output 0 of LinalgSolveEx"),
+    (lambda x, m: torch.linalg.pinv(m), "output 0 of LinalgPinv"),
+    (lambda x, m: torch.aminmax(x)[1], "output 1 of Aminmax"),
+    (lambda x, m: torch.std_mean(x)[0], "output 0 of StdMean"),
+])
+def test_changing_a_saved_output_fails_naming_its_op(make, owner):
+    y = make(_vec(), _mat())
+    y.add_(1)
+    with pytest.raises(RuntimeError, match=f"which is {owner}, is at version 1; expected "
+                                           f"version 0 instead"):
+        y.sum().backward()
+
+
+# ops whose PyTorch node does not save its input (or saves it only for another input's
+# gradient): changing that input after the op is allowed and the gradient is unchanged
+@pytest.mark.parametrize("make", [
+    lambda a, b: torch.exp2(a),
+    lambda a, b: a.sort()[0],
+    lambda a, b: a.topk(2)[0],
+    lambda a, b: a.kthvalue(2)[0],
+    lambda a, b: a.reshape(2, 2).median(0)[0],
+    lambda a, b: a.reshape(2, 2).mode(0)[0],
+    lambda a, b: a.reshape(2, 2).nanmedian(1)[0],
+    lambda a, b: a.reshape(2, 2).trace(),
+    lambda a, b: a.reshape(2, 2).triu(),
+    lambda a, b: a.deg2rad(),
+    lambda a, b: torch.remainder(a, b.detach() + 2),
+    lambda a, b: torch.fmod(a, b.detach() + 2),
+    lambda a, b: torch.lerp(a, b, 0.3),
+    lambda a, b: torch.special.ndtri(a / 4 + 0.5) * 1,
+])
+def test_changing_an_input_pytorch_does_not_save_leaves_the_gradient(make):
+    def grad(change: bool):
+        x = _vec()
+        a, b = x * 1, x * 2 + 1
+        make(a, b).sum().backward() if not change else None
+        if change:
+            y = make(a, b)
+            a.add_(10)
+            y.sum().backward()
+        return x.grad
+    assert torch.allclose(grad(True), grad(False))
+
+
+@pytest.mark.parametrize("make, changed", [
+    (lambda x, w: torch.lerp(x * 1, x * 2, w), "weight"),     # the weight: for the ends
+    (lambda x, w: torch.remainder(x * 1, w), "divisor"),      # both: for the divisor
+    (lambda x, w: torch.logaddexp(x, w), "other"),
+    (lambda x, w: torch.fmax(x, w), "other"),
+])
+def test_changing_an_input_pytorch_saves_fails(make, changed):
+    x = _vec()
+    w = torch.tensor([0.3, 0.4, 0.5, 2.0], dtype=torch.float64, requires_grad=changed == "divisor")
+    w2 = w * 1 if w.requires_grad else w
+    y = make(x, w2)
+    with torch.no_grad():
+        w2.add_(1)
+    with pytest.raises(RuntimeError, match="is at version 1; expected version 0"):
+        y.sum().backward()
+
+
+def test_a_functions_saved_output_is_named_as_its_output_after_an_in_place_change():
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x * x
+            ctx.save_for_backward(y, x)
+            return x * 2, y
+
+        @staticmethod
+        def backward(ctx, g, h):
+            y, x = ctx.saved_tensors
+            return g * y
+
+    a, y = Square.apply(torch.tensor([1.0, 2.0], requires_grad=True))
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="which is output 1 of Square, is at version 1"):
+        (a + y).sum().backward()
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda x, m: torch.exp2(x), "Exp2Backward0"),
+    (lambda x, m: x.nanmedian(), "NanmedianBackward0"),
+    (lambda x, m: m.nanmedian(0)[0], "NanmedianBackward1"),
+    (lambda x, m: m.mode(0)[0], "ModeBackward0"),
+    (lambda x, m: x.sgn(), "SgnBackward0"),
+    (lambda x, m: torch.special.log_ndtr(x), "SpecialLogNdtrBackward0"),
+    (lambda x, m: torch.special.ndtri(x.abs()), "SpecialNdtriBackward0"),
+    (lambda x, m: torch.special.entr(x.abs()), "SpecialEntrBackward0"),
+    (lambda x, m: torch.special.xlog1py(x, x.abs()), "SpecialXlog1PyBackward0"),
+    (lambda x, m: x.logcumsumexp(0), "LogcumsumexpBackward0"),
+    (lambda x, m: torch.hypot(x, x), "HypotBackward0"),
+    (lambda x, m: torch.cdist(m, m), "CdistBackward0"),
+    (lambda x, m: torch.fmax(x, x), "FmaxBackward0"),
+    (lambda x, m: torch.fmin(x, x), "FminBackward0"),
+    (lambda x, m: torch.logaddexp(x, x), "LogaddexpBackward0"),
+    (lambda x, m: torch.logaddexp2(x, x), "Logaddexp2Backward0"),
+    (lambda x, m: x.nansum(), "NansumBackward0"),
+    (lambda x, m: torch.remainder(x, x), "RemainderBackward1"),
+    (lambda x, m: torch.remainder(x, 2.0), "RemainderBackward0"),
+    (lambda x, m: torch.fmod(x, x), "FmodBackward1"),
+    (lambda x, m: torch.fmod(x, 2.0), "FmodBackward0"),
+    (lambda x, m: torch.linalg.pinv(m), "LinalgPinvBackward0"),
+    (lambda x, m: torch.linalg.solve(m, m), "LinalgSolveExBackward0"),
+    (lambda x, m: torch.linalg.solve_ex(m, x[:3]).result, "LinalgSolveExBackward0"),
+    (lambda x, m: torch.linalg.matrix_exp(m), "LinalgMatrixExpBackward0"),
+    (lambda x, m: torch.linalg.lstsq(m, m).solution, "LinalgLstsqBackward0"),
+    (lambda x, m: torch.linalg.solve_triangular(m, m, upper=True),
+     "LinalgSolveTriangularBackward0"),
+    (lambda x, m: torch.cholesky_inverse(m), "CholeskyInverseBackward0"),
+    (lambda x, m: torch.linalg.slogdet(m)[0], "LinalgSlogdetBackward0"),
+    (lambda x, m: torch.std_mean(x)[1], "StdMeanBackward0"),
+    (lambda x, m: torch.var_mean(m, 0)[0], "VarMeanBackward0"),
+    (lambda x, m: torch.aminmax(m, dim=1)[0], "AminmaxBackward0"),
+])
+def test_grad_fn_names_as_pytorch(make, name):
+    assert make(_vec(), _mat()).grad_fn.name() == name
+
+
+def test_lu_numbers_its_differentiable_outputs_as_pytorch():
+    P, L, U = torch.linalg.lu(_mat())
+    assert (L.output_nr, U.output_nr, P.requires_grad) == (0, 1, False)
+    sign, logabsdet = torch.linalg.slogdet(_mat())
+    assert (sign.output_nr, logabsdet.output_nr) == (0, 1)
+    assert sign.grad_fn is logabsdet.grad_fn
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: torch.std_mean(x)[0] + torch.std_mean(x)[1] ** 2,
+    lambda x: sum(torch.std_mean(x, 1, True, True)).sum(),
+    lambda x: sum(torch.std_mean(x, 0, correction=0)).sum(),
+    lambda x: (torch.var_mean(x, (0, 1), correction=2)[0] * 3 + torch.var_mean(x)[1]),
+    lambda x: (torch.aminmax(x)[0] * 2 + torch.aminmax(x)[1]),
+    lambda x: sum(torch.aminmax(x, dim=1, keepdim=True)).pow(2).sum(),
+    lambda x: torch.linalg.solve(x[:, :2] + 2 * torch.eye(2, dtype=x.dtype), x).sum(),
+    lambda x: torch.linalg.solve(x[:, :2].T @ x[:, :2] + torch.eye(2, dtype=x.dtype), x.T,
+                                 left=False).sum(),
+    lambda x: torch.erfinv(x / 2).sum(),
+    lambda x: torch.linalg.slogdet(x[:, :2] + 2 * torch.eye(2, dtype=x.dtype))[1],
+    lambda x: (x.abs() + 0.5).pow(x).sum(),
+    lambda x: torch.exp2(x).sum() + (3 ** x).sum(),
+    lambda x: torch.special.erfcx(x).sum() + torch.special.i1e(x).sum(),
+])
+def test_rewritten_derivatives_match_finite_differences_to_second_order(fn):
+    x = torch.tensor([[0.5, -0.2, 0.3], [0.7, 0.1, -0.4]], dtype=torch.float64,
+                     requires_grad=True)
+    assert torch.autograd.gradcheck(fn, (x,))
+    assert torch.autograd.gradgradcheck(fn, (x,))

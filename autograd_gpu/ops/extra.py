@@ -178,6 +178,18 @@ class LinalgVectorNormBackward0(Node):
         return (x * scale,)
 
 
+def check_norm_dim(dim, whole: bool = False) -> None:
+    """A bool is no dim (PyTorch's parser; `whole`: the bool given as the dim itself)."""
+    if isinstance(dim, bool):
+        raise TypeError("linalg_vector_norm(): argument 'dim' (position 3) must be tuple of "
+                        + ("ints, not bool" if whole else
+                           "ints, but found element of type bool at pos 0"))
+    if isinstance(dim, (tuple, list)) and any(isinstance(d, bool) for d in dim):
+        pos = next(i for i, d in enumerate(dim) if isinstance(d, bool))
+        raise TypeError(f"linalg_vector_norm(): argument 'dim' (position 3) must be tuple of "
+                        f"ints, but found element of type bool at pos {pos}")
+
+
 @one_node("LinalgVectorNormBackward0", "input", saves=("input", "result"))
 def p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
     """A p-norm other than 2 over `dim` (a dim or a tuple; () means all) as one node."""
@@ -206,6 +218,7 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
         return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim,
                            dtype=dtype)
+    check_norm_dim(dim)
     if p not in ("fro", 2, 2.0):
         whole = tuple(range(input.dim())) if dim is None else dim
         return p_norm(input, float(p), whole, keepdim)

@@ -10,6 +10,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import cast_operands, method, record, recording, reduce_info, register
+from .one_node import one_node
 from .composite import scatter_add
 from .inplace import _unary_inplace
 from .pointwise import _logical, array_predicate, float_kernel_only, tensor_pair
@@ -228,6 +229,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
 
 @register()
 @method("ldexp")
+@one_node("LdexpBackward0", "input", "other", saves={"other": ("input",), "result": ()})
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """input * 2 ** other."""
     input, other = tensor_pair("ldexp", input, other)
@@ -242,8 +244,16 @@ def frexp(input: Tensor):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     from collections import namedtuple
 
-    m, e = backends.of(input._data).xp.frexp(input._data)
-    return namedtuple("frexp", ["mantissa", "exponent"])(_wrap(m), _wrap(e.astype(np.int32)))
+    _, e = backends.of(input._data).xp.frexp(input._data)
+    exponent = _wrap(e.astype(np.int32))
+    return namedtuple("frexp", ["mantissa", "exponent"])(_mantissa(input, exponent), exponent)
+
+
+@one_node("FrexpBackward0", "input", saves=())
+def _mantissa(input: Tensor, exponent: Tensor) -> Tensor:
+    """input / 2 ** exponent, exactly frexp's mantissa (differentiable, as PyTorch's; the
+    scale in float64, which holds 2 ** 149 for float32's smallest numbers)."""
+    return (input.double() * (2.0 ** -exponent.double())).to(input.dtype)
 
 
 def _integer_op(ufunc_name: str):
