@@ -289,13 +289,14 @@ def _slogdet_forward(ctx, A):
     sign, logabs = xp.linalg.slogdet(A._data)
     sign = _wrap(xp.asarray(sign, dtype=A._data.dtype))
     ctx.save_for_backward(A, sign)  # (as PyTorch saves them: changing either fails)
+    ctx.set_materialize_grads(False)  # (only the sign used: no gradient, as PyTorch's)
     return sign, _wrap(xp.asarray(logabs, dtype=A._data.dtype))
 
 
 def _slogdet_backward(ctx, g_sign, g_logabs):
     """d log|det A| = tr(A^-1 dA): the gradient is g A^-T; the sign is piecewise constant."""
     A, _ = ctx.saved_tensors
-    return g_logabs[..., None, None] * inv(A).mT
+    return None if g_logabs is None else g_logabs[..., None, None] * inv(A).mT
 
 
 def slogdet(A: Tensor):

@@ -12,7 +12,8 @@ from .autograd import anomaly_mode
 from .autograd.grad_mode import state as grad_state
 from .nn import functional as F
 from .ops import cat
-from .ops.one_node import call_as_one_node, one_node
+from .autograd.function import named_function
+from .ops.one_node import call_as_one_node
 from .ops._core import method
 from .ops.shape import zero_dim_transpose
 from .tensor import Tensor, _wrap, _wrap_dim
@@ -154,12 +155,29 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     return solve_triangular(L.mT, y, upper=True)
 
 
-@one_node("CholeskyInverseBackward0", "L", saves=("L", "result"))
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
-    """The inverse of A = L L^T (or U^T U) from its Cholesky factor."""
+    """The inverse of A = L L^T (or U^T U) from its Cholesky factor (only its triangle is
+    read; the gradient is PyTorch's formula, which uses all of L)."""
+    return _CholeskyInverse.apply(L, upper)
+
+
+def _cholesky_inverse_forward(ctx, L, upper):
     from .linalg import _batched_eye
 
-    return cholesky_solve(_batched_eye(L), L, upper)
+    inverse = cholesky_solve(_batched_eye(L), L, upper)
+    ctx.save_for_backward(L, inverse)  # (as PyTorch saves them)
+    ctx.upper = upper
+    return inverse
+
+
+def _cholesky_inverse_backward(ctx, g):
+    L, inverse = ctx.saved_tensors
+    common = inverse @ (g + g.mT) @ inverse
+    return -(L @ common) if ctx.upper else -(common @ L), None
+
+
+_CholeskyInverse = named_function("CholeskyInverseBackward0", _cholesky_inverse_forward,
+                                  _cholesky_inverse_backward)
 
 
 def mvlgamma(input: Tensor, p: int) -> Tensor:

@@ -981,3 +981,106 @@ def test_rewritten_derivatives_match_finite_differences_to_second_order(fn):
                      requires_grad=True)
     assert torch.autograd.gradcheck(fn, (x,))
     assert torch.autograd.gradgradcheck(fn, (x,))
+
+
+F = torch.nn.functional
+
+
+# a second backward without retain_graph fails exactly where PyTorch's node saved a tensor
+# (inputs, outputs, or indices and masks), and runs again where it saved none
+@pytest.mark.parametrize("make, saves", [
+    (lambda x: x.repeat(2), False),
+    (lambda x: x.roll(1), False),
+    (lambda x: x.diag(), False),
+    (lambda x: torch.diag_embed(x), False),
+    (lambda x: x.deg2rad(), False),
+    (lambda x: x.reshape(1, 3).triu(), False),
+    (lambda x: F.pixel_shuffle(x.reshape(1, 1, 3, 1).repeat(1, 4, 1, 1), 2), False),
+    (lambda x: F.interpolate(x.reshape(1, 1, 3), scale_factor=2), False),
+    (lambda x: torch.lerp(x, x.detach() + 1, 0.3), False),
+    (lambda x: F.channel_shuffle(x.reshape(1, 3, 1).repeat(1, 2, 1), 2), False),
+    (lambda x: torch.addmm(x.reshape(1, 3), torch.ones(1, 2, dtype=x.dtype),
+                           torch.ones(2, 3, dtype=x.dtype)), False),
+    (lambda x: x.max(0)[0], True),
+    (lambda x: x.sort()[0], True),
+    (lambda x: x.topk(2)[0], True),
+    (lambda x: x[[0, 2]], True),
+    (lambda x: x[x > 0], True),
+    (lambda x: x.index_select(0, torch.tensor([0, 1])), True),
+    (lambda x: x.scatter_add(0, torch.tensor([0]), x[:1]), True),
+    (lambda x: x.index_add(0, torch.tensor([0]), x[:1]), True),
+    (lambda x: x.masked_fill(x > 0, 1.0), True),
+    (lambda x: F.max_pool1d(x.reshape(1, 1, 3), 2), True),
+    (lambda x: torch.linalg.vector_norm(x, 0), True),
+    (lambda x: x.exp(), True),
+    (lambda x: x.take(torch.tensor([0, 2])), True),
+])
+def test_a_second_backward_fails_only_where_pytorch_saved_a_tensor(make, saves):
+    x = torch.tensor([0.5, -0.2, 0.3], dtype=torch.float64, requires_grad=True)
+    y = make(x)
+    y.sum().backward()
+    if saves:
+        with pytest.raises(RuntimeError, match="^Trying to backward through the graph a "
+                                               "second time"):
+            y.sum().backward()
+    else:
+        first = x.grad.clone()
+        y.sum().backward()
+        assert torch.allclose(x.grad, 2 * first)
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda x: x.diag(), "DiagEmbedBackward0"),
+    (lambda x: x.index_add(0, torch.tensor([0]), x[:1]), "IndexAddBackward0"),
+    (lambda x: x.scatter(0, torch.tensor([0]), x[:1]), "ScatterBackward0"),
+    (lambda x: x.scatter(0, torch.tensor([0]), 2.0), "ScatterBackward1"),
+    (lambda x: x.scatter_add(0, torch.tensor([0]), x[:1]), "ScatterAddBackward0"),
+    (lambda x: x.put(torch.tensor([0]), x[:1]), "PutBackward0"),
+    (lambda x: x.take(torch.tensor([0, 2])), "TakeBackward0"),
+    (lambda x: x.index_put((torch.tensor([0]),), x[:1]), "IndexPutBackward0"),
+    (lambda x: F.pairwise_distance(x, x * 2), "NormBackward1"),
+    (lambda x: F.soft_margin_loss(x, torch.ones(3, dtype=x.dtype)), "SoftMarginLossBackward0"),
+    (lambda x: F.channel_shuffle(x.reshape(1, 3, 1).repeat(1, 2, 1), 2),
+     "ChannelShuffleBackward0"),
+    (lambda x: F.rrelu(x), "RreluWithNoiseBackward0"),
+    (lambda x: torch.cholesky_inverse(x.reshape(3, 1) @ x.reshape(1, 3) + torch.eye(3)),
+     "CholeskyInverseBackward0"),
+])
+def test_more_grad_fn_names_as_pytorch(make, name):
+    x = torch.tensor([0.5, -0.2, 0.3], dtype=torch.float64, requires_grad=True)
+    assert make(x).grad_fn.name() == name
+
+
+def test_changing_what_pytorch_does_not_save_is_allowed():
+    img = torch.randn(1, 2, 4, 4, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(3, 2, 3, 3, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(3, dtype=torch.float64, requires_grad=True) * 1
+    y = F.conv2d(img, w, b)
+    b.add_(1)  # the bias is not saved by a convolution
+    y.sum().backward()
+    assert torch.allclose(img.grad, F.conv2d(img, w, b).new_ones(1, 3, 2, 2).new_zeros(
+        1, 2, 4, 4) + torch.autograd.grad(F.conv2d(img, w).sum(), img)[0])
+    weight = torch.randn(5, 3, dtype=torch.float64, requires_grad=True) * 1
+    e = F.embedding(torch.tensor([0, 2, 2]), weight)
+    weight.add_(1)  # nor an embedding's weight
+    e.sum().backward()
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    bias = torch.zeros(4, dtype=torch.float64, requires_grad=True) * 1
+    y = F.batch_norm(x, None, None, torch.ones(4, dtype=torch.float64), bias, training=True)
+    bias.add_(1)  # nor a batch norm's bias
+    y.sum().backward()
+    m = torch.randn(3, 3, dtype=torch.float64, requires_grad=True) * 1
+    y = torch.addmm(m, torch.ones(3, 3, dtype=torch.float64), torch.ones(3, 3, dtype=torch.float64))
+    m.add_(1)  # nor addmm's added input
+    y.sum().backward()
+
+
+def test_cholesky_inverse_gradient_is_pytorchs_formula_over_all_of_l():
+    L = torch.tensor([[2.0, 0.0, 0.0], [0.3, 1.5, 0.0], [0.1, 0.2, 1.0]], dtype=torch.float64,
+                     requires_grad=True)
+    def fn(L):  # (the value reads only the lower triangle: check through it)
+        return torch.cholesky_inverse(L.tril())
+    assert torch.autograd.gradcheck(fn, (L,))
+    assert torch.autograd.gradgradcheck(fn, (L,))
+    g, = torch.autograd.grad(torch.cholesky_inverse(L).sum(), L)
+    assert g[0, 1] != 0  # (the formula reads L's zeros too: PyTorch's gradient is full)

@@ -48,7 +48,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return out if input.dim() == 5 else out.squeeze(0)
 
 
-@one_node("ConvolutionBackward0", "input", "weight", "bias")
+@one_node("ConvolutionBackward0", "input", "weight", "bias", saves=("input", "weight"))
 def _conv3d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
             groups: int) -> Tensor:
     (sd, sh, sw), (pd, ph, pw), (dd, dh, dw) = (_pairs(v, 3) for v in (stride, padding,
@@ -89,7 +89,7 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     return out if input.dim() == 5 else out.squeeze(0)
 
 
-@one_node("ConvolutionBackward0", "input", "weight", "bias")
+@one_node("ConvolutionBackward0", "input", "weight", "bias", saves=("input", "weight"))
 def _conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
                       output_padding, groups: int, dilation) -> Tensor:
     from .. import creation

@@ -234,6 +234,11 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     if target.requires_grad and grad_state.enabled:  # (an ATen op with no target derivative)
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
                            "to argument 'target'. This input cannot have requires_grad True.")
+    return _soft_margin(input, target, reduction)
+
+
+@one_node("SoftMarginLossBackward0", "input", "target")
+def _soft_margin(input: Tensor, target: Tensor, reduction: str) -> Tensor:
     return _reduce(log1p(exp(-input * target)), reduction)
 
 
@@ -279,6 +284,12 @@ def _broadcast(a: Tensor, b: Tensor) -> tuple:
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     tensor_args("pairwise_distance", x1=x1, x2=x2)
+    return _pairwise(x1, x2, p, eps, keepdim)
+
+
+# (PyTorch's node is the old norm's, saving the difference and the result)
+@one_node("NormBackward1", "x1", "x2", saves=("difference", "result"))
+def _pairwise(x1: Tensor, x2: Tensor, p: float, eps: float, keepdim: bool) -> Tensor:
     return (x1 - x2 + eps).norm(p, -1, keepdim=keepdim)
 
 
@@ -378,7 +389,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return on_batch(_conv1d, input, 3, weight, bias, stride, padding, dilation, groups)
 
 
-@one_node("ConvolutionBackward0", "input", "weight", "bias")
+@one_node("ConvolutionBackward0", "input", "weight", "bias", saves=("input", "weight"))
 def _conv1d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
             groups: int) -> Tensor:
     """conv2d over a height of one."""
@@ -456,7 +467,8 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
 
 
 @register()
-@one_node("NativeGroupNormBackward0", "input", "weight", "bias")
+@one_node("NativeGroupNormBackward0", "input", "weight", "bias",
+          saves=("input", "weight"))
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     if input.dim() < 2:
@@ -540,7 +552,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     name = (f"AdaptiveAvgPool{k}D" if mode == "area" else
             f"Upsample{_RESIZE_NAMES[mode]}{k}D")
     return call_as_one_node(name + "Backward0", ("input",), _resize, input, in_sizes,
-                            out_sizes, scales, mode, align_corners)
+                            out_sizes, scales, mode, align_corners,
+                            saves=None if mode == "area" else ())
 
 
 _RESIZE_NAMES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
@@ -619,7 +632,7 @@ def _at_least_3d(input: Tensor, name: str) -> None:
 
 
 @register()
-@one_node("PixelShuffleBackward0", "input")
+@one_node("PixelShuffleBackward0", "input", saves=())
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     _at_least_3d(input, "pixel_shuffle")
     r = upscale_factor
@@ -635,7 +648,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
 
 @register()
-@one_node("PixelUnshuffleBackward0", "input")
+@one_node("PixelUnshuffleBackward0", "input", saves=())
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     _at_least_3d(input, "pixel_unshuffle")
     r = downscale_factor
@@ -672,7 +685,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                     output_padding, groups, dilation)
 
 
-@one_node("ConvolutionBackward0", "input", "weight", "bias")
+@one_node("ConvolutionBackward0", "input", "weight", "bias", saves=("input", "weight"))
 def _conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
                       output_padding, groups: int, dilation) -> Tensor:
     from ..ops.shape import cat

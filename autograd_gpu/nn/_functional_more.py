@@ -88,7 +88,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     """Leaky ReLU whose negative slope is drawn uniformly from [lower, upper] for each element
     in training, and is their mean in evaluation."""
     if not training:
-        out = leaky_relu(input, (lower + upper) / 2)
+        out = _rrelu_eval(input, (lower + upper) / 2)
     else:
         out = input * _wrap(_rrelu_slopes(input._data, lower, upper))
     if inplace:
@@ -115,6 +115,11 @@ def _rrelu_slopes(data, lower: float, upper: float):
     return slope.astype(data.dtype)
 
 
+@one_node("RreluWithNoiseBackward0", "input", saves=("input", "noise"))
+def _rrelu_eval(input: Tensor, slope: float) -> Tensor:
+    return leaky_relu(input, slope)
+
+
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
            training: bool = False) -> Tensor:
     return rrelu(input, lower, upper, training, inplace=True)
@@ -125,11 +130,16 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
                            f"sizes {list(input.shape)}")
-    n, c = input.shape[0], input.shape[1]
+    c = input.shape[1]
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
                            f"and {groups} groups.")
-    rest = tuple(input.shape[2:])
+    return _shuffled(input, groups)
+
+
+@one_node("ChannelShuffleBackward0", "input", saves=())
+def _shuffled(input: Tensor, groups: int) -> Tensor:
+    n, c, rest = input.shape[0], input.shape[1], tuple(input.shape[2:])
     return input.reshape((n, groups, c // groups) + rest).transpose(1, 2).reshape(
         tuple(input.shape))
 
@@ -322,7 +332,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
                     output_padding, groups, dilation)
 
 
-@one_node("ConvolutionBackward0", "input", "weight", "bias")
+@one_node("ConvolutionBackward0", "input", "weight", "bias", saves=("input", "weight"))
 def _conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
                       output_padding, groups: int, dilation) -> Tensor:
     one = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731

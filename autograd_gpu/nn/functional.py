@@ -185,7 +185,7 @@ def check_groups(input: Tensor, weight: Tensor, groups: int, bias: Tensor | None
                            f"size {list(bias.shape)} instead")
 
 
-@one_node("ConvolutionBackward0", "input", "weight", "bias")
+@one_node("ConvolutionBackward0", "input", "weight", "bias", saves=("input", "weight"))
 def conv2d_batched(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
                    dilation, groups: int) -> Tensor:
     """Convolution of (N, C, H, W) input as im2col (one copy per kernel offset) and one
@@ -279,7 +279,7 @@ def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
         return _wrap(out)
     res = adopt_computed(_ConvolutionBackward, out, inputs, (
         conv2d_batched.body, (input, weight, bias, stride, padding, dilation, groups), {},
-        [0, 1, 2]))
+        [0, 1, 2]), [True, True, False])  # (PyTorch saves input and weight, not bias)
     node = res._edge[0]
     node.cols, node.geom = cols, geom
     return res
@@ -621,7 +621,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     return out.to(input.dtype) if mixed else out
 
 
-@one_node("NativeBatchNormBackward0", "input", "weight", "bias")
+@one_node("NativeBatchNormBackward0", "input", "weight", "bias",
+          saves=("input", "weight"))
 def _batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
                 running_mean: Tensor | None, running_var: Tensor | None, training: bool,
                 eps: float) -> tuple:
@@ -703,7 +704,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     return _embedding(input, weight, padding_idx)
 
 
-@one_node("EmbeddingBackward0", "weight")
+@one_node("EmbeddingBackward0", "weight", saves=("indices",))
 def _embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> Tensor:
     out = weight[input]
     if padding_idx is not None:

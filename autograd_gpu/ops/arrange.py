@@ -179,7 +179,7 @@ def flipud(input: Tensor) -> Tensor:
 
 @register()
 @method("diag_embed")
-@one_node("DiagEmbedBackward0", "input")
+@one_node("DiagEmbedBackward0", "input", saves=())
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """Matrices (in dims dim1, dim2 of the result) whose offset diagonal is input's last dim."""
     n = input.shape[-1] if input.dim() else 1
@@ -200,7 +200,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 @register()
 @method("diagflat")
-@one_node("DiagEmbedBackward0", "input")
+@one_node("DiagEmbedBackward0", "input", saves=())
 def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     return diag_embed(input.reshape(-1), offset)
 
@@ -299,7 +299,12 @@ def take(input: Tensor, index: Tensor) -> Tensor:
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
                          f"elements.")
     flat_idx = _wrap(xp.where(idx < 0, idx + n, idx).reshape(-1).astype(np.int64))
-    return index_select(input.reshape(-1), 0, flat_idx).reshape(tuple(index.shape))
+    return _taken(input, flat_idx, tuple(index.shape))
+
+
+@one_node("TakeBackward0", "input", saves=("input", "index"))
+def _taken(input: Tensor, flat_idx: Tensor, shape: tuple) -> Tensor:
+    return index_select(input.reshape(-1), 0, flat_idx).reshape(shape)
 
 
 @method("ravel")
@@ -312,6 +317,7 @@ def msort(input: Tensor) -> Tensor:
     return sort(input, 0).values
 
 
+@one_node("IndexPutBackward0", "input", "values", saves=("indices",))
 def index_put(input: Tensor, indices, values: Tensor, accumulate: bool = False) -> Tensor:
     """A copy of input with input[indices] = values (or += values, summing repeated indices,
     when accumulate)."""
@@ -501,7 +507,7 @@ def _rows(input: Tensor, dim: int):
 
 
 @method("mode")
-@one_node("ModeBackward0", "input", saves=())
+@one_node("ModeBackward0", "input", saves=("indices",))
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """The most frequent value along dim (the smallest such) and its last index."""
     d, moved, rows = _rows(input, dim)
@@ -546,7 +552,7 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     if input.dim() and input.shape[d] == 0:
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     return call_as_one_node("NanmedianBackward1", ("input",), _nanmedian_dim, input, dim,
-                            keepdim, saves=())
+                            keepdim, saves=("indices",))
 
 
 def _nanmedian_all(input: Tensor) -> Tensor:

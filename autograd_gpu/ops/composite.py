@@ -141,28 +141,30 @@ def _scaled_sum(input: Tensor, product: Tensor, beta, alpha) -> Tensor:
 
 @register()
 @method("addmm")
-@one_node("AddmmBackward0", "input", "mat1", "mat2")
+@one_node("AddmmBackward0", "input", "mat1", "mat2",
+          saves={"mat1": ("mat2",), "mat2": ("mat1",)})
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     return _scaled_sum(input, mat1.mm(mat2), beta, alpha)
 
 
 @register()
 @method("addmv")
-@one_node("AddmvBackward0", "input", "mat", "vec")
+@one_node("AddmvBackward0", "input", "mat", "vec", saves={"mat": ("vec",), "vec": ("mat",)})
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     return _scaled_sum(input, mat.mv(vec), beta, alpha)
 
 
 @register()
 @method("baddbmm")
-@one_node("BaddbmmBackward0", "input", "batch1", "batch2")
+@one_node("BaddbmmBackward0", "input", "batch1", "batch2",
+          saves={"batch1": ("batch2",), "batch2": ("batch1",)})
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     return _scaled_sum(input, batch1.bmm(batch2), beta, alpha)
 
 
 @register()
 @method("index_select")
-@one_node("IndexSelectBackward0", "input")
+@one_node("IndexSelectBackward0", "input", saves=("index",))
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -273,8 +275,19 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
     if isinstance(src, Tensor) and src.dim() == 0:
         src = src.reshape(1)
     coords, part = _scatter_coords(input, dim, index, "scatter", src)
-    values = src[part] if isinstance(src, Tensor) else src
+    if isinstance(src, Tensor):
+        return _scatter_values(input, coords, src[part])
+    return _scatter_value(input, coords, src)
+
+
+def _scatter_body(input: Tensor, coords, values) -> Tensor:
     return where(_constant_mask(input, coords), _put(input, coords, values, False), input)
+
+
+# (PyTorch's nodes save only the index)
+_scatter_values = one_node("ScatterBackward0", "input", "values", saves=("index",))(
+    _scatter_body)
+_scatter_value = one_node("ScatterBackward1", "input", saves=("index",))(_scatter_body)
 
 
 @register()
@@ -283,7 +296,12 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     if src.dim() == 0:
         src = src.reshape(1)
     coords, part = _scatter_coords(input, dim, index, "scatter_add", src)
-    return input + _put(input, coords, src[part], True)
+    return _scatter_added(input, coords, src[part])
+
+
+@one_node("ScatterAddBackward0", "input", "values", saves=("index",))
+def _scatter_added(input: Tensor, coords, values: Tensor) -> Tensor:
+    return input + _put(input, coords, values, True)
 
 
 @register()
@@ -295,6 +313,11 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
         raise RuntimeError(f"index_add_(): self ({_legacy_name(input)}) and source "
                            f"({_legacy_name(source)}) must have the same scalar type")
     coords = _index_coords(input, dim, index, tuple(source.shape), "index_add")
+    return _index_added(input, coords, source, alpha)
+
+
+@one_node("IndexAddBackward0", "input", "source", saves=("index", "source"))
+def _index_added(input: Tensor, coords, source: Tensor, alpha) -> Tensor:
     added = _put(input, coords, source, True)
     return input + (added if alpha == 1 else added * alpha)
 
@@ -452,7 +475,7 @@ def tile(input: Tensor, dims) -> Tensor:
 
 @register()
 @method("roll")
-@one_node("RollBackward0", "input")
+@one_node("RollBackward0", "input", saves=())
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
     if dims is None:
         return roll(input.flatten(), shifts, 0).view(tuple(input.shape))
@@ -482,6 +505,11 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         return input.diagonal(diagonal)
     if input.dim() != 1:
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.dim()}D")
+    return _diag_matrix(input, diagonal)
+
+
+@one_node("DiagEmbedBackward0", "input", saves=())
+def _diag_matrix(input: Tensor, diagonal: int) -> Tensor:
     k, n = abs(diagonal), input.shape[0]
     size = n + k
     from .. import creation
@@ -750,7 +778,7 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
         return call_as_one_node("MedianBackward0", ("input",), _median_all, input,
                                 saves=("input", "result"))
     return call_as_one_node("MedianBackward1", ("input",), _median_dim, input, dim, keepdim,
-                            saves=())
+                            saves=("indices",))
 
 
 def _median_all(input: Tensor) -> Tensor:
@@ -771,7 +799,7 @@ def _median_dim(input: Tensor, dim: int, keepdim: bool):
 
 
 @method("kthvalue")
-@one_node("KthvalueBackward0", "input", saves=())
+@one_node("KthvalueBackward0", "input", saves=("indices",))
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     d = _wrap_dim(dim, max(input.dim(), 1))
     if input._data.dtype == np.bool_ and input.dim():  # (a scalar needs no kernel)

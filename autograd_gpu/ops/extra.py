@@ -17,7 +17,7 @@ from .one_node import one_node
 
 @register()
 @method("repeat")
-@one_node("RepeatBackward0", "input")
+@one_node("RepeatBackward0", "input", saves=())
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
     if not sizes:
@@ -190,16 +190,37 @@ def check_norm_dim(dim, whole: bool = False) -> None:
                         f"ints, but found element of type bool at pos {pos}")
 
 
-@one_node("LinalgVectorNormBackward0", "input", saves=("input", "result"))
 def p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
     """A p-norm other than 2 over `dim` (a dim or a tuple; () means all) as one node."""
+    if p == 0:
+        return _count_norm(input, dim, keepdim)
+    return _p_norm(input, p, dim, keepdim)
+
+
+# the 0-"norm" counts nonzeros: PyTorch's node gives no gradient at all (the input then
+# counts as unreached), though it saves input and result like every vector norm
+_CountNormBackward = type("LinalgVectorNormBackward0", (Node,), {
+    "__slots__": (), "grad": lambda self, F, g, x: (None,)})
+
+
+def _count_norm(input: Tensor, dim, keepdim: bool) -> Tensor:
+    out = (input._data != 0).astype(input._data.dtype).sum(
+        axis=tuple(wrap_dims(dim, input.dim())) if input.dim() else None, keepdims=keepdim)
+    if recording(input):
+        res = record(_CountNormBackward, backends.of(input._data).xp.asarray(out), (input,),
+                     (input,))
+        save_output(res._edge[0], res)
+        return res
+    return _wrap(backends.of(input._data).xp.asarray(out))
+
+
+@one_node("LinalgVectorNormBackward0", "input", saves=("input", "result"))
+def _p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
     a = input.abs()
     if p == float("inf"):
         return a.amax(dim, keepdim=keepdim)
     if p == -float("inf"):
         return a.amin(dim, keepdim=keepdim)
-    if p == 0:
-        return (input != 0).to(input.dtype).sum(dim, keepdim=keepdim)
     if p == 1:
         return a.sum(dim, keepdim=keepdim)
     return (a ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
@@ -327,7 +348,7 @@ def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
 
 
 @method("sort")
-@one_node("SortBackward0", "input", saves=())
+@one_node("SortBackward0", "input", saves=("indices",))
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) along dim; values carry the gradient back through the indices."""
     from .reduction import _return_type
@@ -349,7 +370,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 
 @method("topk")
-@one_node("TopkBackward0", "input", saves=())
+@one_node("TopkBackward0", "input", saves=("indices",))
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     from .reduction import _return_type
 

@@ -296,8 +296,8 @@ def getitem(x: Tensor, index) -> Tensor:
     except IndexError as exc:
         raise index_error(exc, x, idx) from None
     if recording(x):
-        res = record(_CLASSES["IndexBackward0"], out, (x,))
-        node = res._edge[0]
+        res = record(_CLASSES["IndexBackward0"], out, (x,), ())  # (the indices count as
+        node = res._edge[0]                                      # saved, as PyTorch's)
         node.shape, node.index, node.accumulate = data.shape, idx, True
         return res
     return _wrap(out)
@@ -351,11 +351,11 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
                            f"tensor with {value._data.ndim} dimension(s).")
     if isinstance(value, Tensor):
         return call_as_one_node("MaskedFillBackward1", ("input", "value"), _fill_tensor, input,
-                                mask, value)
+                                mask, value, saves=("mask",))
     return _fill_scalar(input, mask, value)
 
 
-@one_node("MaskedFillBackward0", "input")
+@one_node("MaskedFillBackward0", "input", saves=("mask",))
 def _fill_scalar(input: Tensor, mask: Tensor, value) -> Tensor:
     from .pointwise import where
 

@@ -288,11 +288,12 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
 
 
 class MaxPool2DWithIndicesBackward0(Node):
-    """The gradient goes to the first maximum of each window (PyTorch's choice on ties)."""
+    """The gradient goes to the first maximum of each window (PyTorch's choice on ties). The
+    input is saved as PyTorch saves it (changing it fails at backward), not read."""
 
     __slots__ = ()
 
-    def grad(self, F, g):
+    def grad(self, F, g, _input):
         if F.tensors:  # differentiable again: scatter by the flat index of each maximum
             flat = index_add_zeros_op((self.numel,), (self._flat_index().reshape(-1),),
                                       g.reshape(-1), True)
@@ -324,7 +325,7 @@ def max_pool2d_op(input: Tensor, kernel_size, stride, padding, dilation,
     geom = _geometry(h, w, kernel_size, dilation, padding, stride, ceil_mode, c)
     best, winner = fused(backends.of(x), "max_pool2d_windows", x, geom)
     if recording(input):
-        res = record(MaxPool2DWithIndicesBackward0, best, (input,))
+        res = record(MaxPool2DWithIndicesBackward0, best, (input,), (input,))
         node = res._edge[0]
         node.geom, node.winner, node.shape, node.numel = geom, winner, (n, c, h, w), n * c * h * w
     else:

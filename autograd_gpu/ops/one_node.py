@@ -23,11 +23,16 @@ from ._core import record, save_output
 
 class SubgraphBackward(Node):
     """Per instance: `_inner` (the body output's edge), `_stand_ins` (their edges) and `_call`
-    (body, args, kwargs, where the differentiable inputs go)."""
+    (body, args, kwargs, where the differentiable inputs go); `_held`: the inputs of a node
+    that saves nothing in PyTorch (kept outside `_saved`: a backward frees nothing of it)."""
 
     __slots__ = ()
+    _held = None
 
     def grad(self, F, g, *inputs):
+        held = self._held
+        if held is not None:
+            inputs = held
         body, args, kwargs, slots = self._call
         wanted = self._stand_ins
         if F.tensors:
@@ -41,7 +46,8 @@ class SubgraphBackward(Node):
         else:
             root = self._inner
         targets = [e for e in wanted if e is not None]
-        got = iter(execute([root], [g], state.keep_graph or F.tensors, F.tensors, targets)
+        keep = state.keep_graph or F.tensors or held is not None
+        got = iter(execute([root], [g], keep, F.tensors, targets)
                    if root[0] is not None else [None] * len(targets))
         grads = []
         for t, e in zip(inputs, wanted):
@@ -49,7 +55,7 @@ class SubgraphBackward(Node):
             if gi is None and e is not None:  # the value does not depend on t: zeros, as
                 gi = F.zeros_like(t)          # PyTorch's formula gives
             grads.append(gi)
-        if not state.keep_graph:  # freed like saved tensors: a kept output holds no inputs
+        if not keep:  # freed like saved tensors: a kept output holds no inputs
             self._call = self._inner = None
         return tuple(grads)
 
@@ -100,15 +106,16 @@ def one_node(name: str, *differentiable: str, saves: tuple | dict | None = None)
             slots, inputs = _inputs(args, kwargs, listed, params, differentiable)
             if not any(t is not None and t._edge is not NO_EDGE for t in inputs):
                 return body(*args, **kwargs)
-            kept = None if saves is None else _kept(saves, slots, inputs, params)
+            kept, nothing = (None, False) if saves is None else _kept(saves, slots, inputs,
+                                                                      params)
             stand_ins = [t if t is None or t._edge is NO_EDGE else _stand_in(
                 t, kept is None or kept[i]) for i, t in enumerate(inputs)]
             inner_args, inner_kwargs = _fill(args, kwargs, slots, stand_ins)
             out = body(*inner_args, **inner_kwargs)
-            res = _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots), kept)
+            res = _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots), kept, nothing)
+            first = res[0] if isinstance(res, tuple) else res
             if saves is not None and "result" in saves:  # (outputs: always saved)
-                save_output((res[0] if isinstance(res, tuple) else res)._edge[0],
-                            res[0] if isinstance(res, tuple) else res)
+                save_output(first._edge[0], first)
             return res
 
         op.body = body
@@ -117,14 +124,17 @@ def one_node(name: str, *differentiable: str, saves: tuple | dict | None = None)
     return deco
 
 
-def _kept(saves, slots: list, inputs: list, params: list) -> list:
-    """Per input, whether the node saves it (see one_node)."""
+def _kept(saves, slots: list, inputs: list, params: list) -> tuple[list, bool]:
+    """Per input, whether the node saves it (see one_node); and whether it saves nothing at
+    all (no input, no output, no other tensor such as indices)."""
     names = [slot if slot.__class__ is str else params[slot] for slot in slots]
     if not isinstance(saves, dict):
-        return [name in saves for name in names]
-    needing = {n for n, t in zip(names, inputs) if t is not None and t._edge is not NO_EDGE}
-    return [name in saves and (not saves[name] or not needing.isdisjoint(saves[name]))
-            for name in names]
+        kept = [name in saves for name in names]
+    else:
+        needing = {n for n, t in zip(names, inputs) if t is not None and t._edge is not NO_EDGE}
+        kept = [name in saves and (not saves[name] or not needing.isdisjoint(saves[name]))
+                for name in names]
+    return kept, not any(kept) and not set(saves).difference(names)
 
 
 def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiable: tuple):
@@ -147,16 +157,22 @@ def _inputs(args: tuple, kwargs: dict, listed: list, params: list, differentiabl
     return slots, inputs
 
 
-def adopt_computed(cls: type, out, inputs: list, call: tuple, kept: list | None = None) -> Tensor:
+def adopt_computed(cls: type, out, inputs: list, call: tuple, kept: list | None = None,
+                   held: bool = False) -> Tensor:
     """An output that an op computed as arrays, without a body graph, as the output of one
     `cls` node on `inputs` (None where an optional input is not given): `cls` derives the
     first-order gradient itself, and under create_graph runs the body in `call` again, as
     SubgraphBackward does. `kept`: per input, whether its version is checked at backward
-    (all by default)."""
+    (all by default); `held`: the node saves nothing (a second backward may run through it,
+    as through PyTorch's, and saved-tensor hooks see nothing)."""
     tensors = tuple(t for t in inputs if t is not None)
-    res = record(cls, out, tensors, tuple(inputs),
-                 tuple(None if t is None or (kept is not None and not kept[i]) else t._vc[0]
-                       for i, t in enumerate(inputs)))
+    if held:
+        res = record(cls, out, tensors)
+        res._edge[0]._held = tuple(inputs)
+    else:
+        res = record(cls, out, tensors, tuple(inputs),
+                     tuple(None if t is None or (kept is not None and not kept[i]) else
+                           t._vc[0] for i, t in enumerate(inputs)))
     node = res._edge[0]
     node.next_functions = tuple(NO_EDGE if t is None else t._edge for t in inputs)
     node._inner = None
@@ -165,12 +181,13 @@ def adopt_computed(cls: type, out, inputs: list, call: tuple, kept: list | None 
     return res
 
 
-def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple, kept: list | None):
+def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple, kept: list | None,
+           held: bool = False):
     """The body's output as the output of one `cls` node on the real inputs (it requires
     grad when they do, even where the body's value does not depend on them, as PyTorch's
     does: the gradient is then zero)."""
     first = out[0] if isinstance(out, tuple) else out
-    res = adopt_computed(cls, first._data, inputs, call, kept)
+    res = adopt_computed(cls, first._data, inputs, call, kept, held)
     res._vc = first._vc  # in-place changes of the output reach the body's saved output
     node = res._edge[0]
     node._inner = first._edge

@@ -139,6 +139,11 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
                          f"elements.")
     idx = _wrap(backends.of(idx._data).asarray(np.where(host < 0, host + n, host)))
+    return _put_flat(input, idx, source, accumulate)
+
+
+@one_node("PutBackward0", "input", "source", saves=("index", "source"))
+def _put_flat(input: Tensor, idx: Tensor, source: Tensor, accumulate: bool) -> Tensor:
     flat = input.reshape(-1)
     values = source.reshape(-1)
     out = flat.index_add(0, idx, values) if accumulate else flat.scatter(0, idx, values)
@@ -249,7 +254,7 @@ def frexp(input: Tensor):
     return namedtuple("frexp", ["mantissa", "exponent"])(_mantissa(input, exponent), exponent)
 
 
-@one_node("FrexpBackward0", "input", saves=())
+@one_node("FrexpBackward0", "input", saves=("exponent",))
 def _mantissa(input: Tensor, exponent: Tensor) -> Tensor:
     """input / 2 ** exponent, exactly frexp's mantissa (differentiable, as PyTorch's; the
     scale in float64, which holds 2 ** 149 for float32's smallest numbers)."""

@@ -339,7 +339,8 @@ def _extreme(input, dim, keepdim, is_max, name):
     if not keepdim:
         vals = vals.squeeze(d)
     cls = MaxBackward0 if is_max else MinBackward0
-    res = _reduce(cls, vals, input, (d,), keepdim, indices=idx)
+    # (the indices count as saved, as PyTorch's: a second backward without retain_graph fails)
+    res = _reduce(cls, vals, input, (d,), keepdim, saved=(), indices=idx)
     return _return_type(name)(res, _wrap(idx.astype(np.int64, copy=False)))
 
 
