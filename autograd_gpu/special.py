@@ -77,11 +77,30 @@ def entr(input: Tensor) -> Tensor:
     return _wrap(out)
 
 
-@one_node("SpecialXlog1PyBackward0", "input", "other", saves=("input", "other"))
-def xlog1py(input: Tensor, other) -> Tensor:
-    x = input
-    return where(x == 0, 0.0, x * log1p(other if isinstance(other, Tensor) else
-                                         x.new_tensor(other)))
+def xlog1py(input, other) -> Tensor:
+    """x * log1p(y), 0 where x is 0; either may be a number (PyTorch's nodes 1 and 2)."""
+    if not isinstance(input, Tensor):
+        if not isinstance(other, Tensor):
+            from .ops._core import invalid_arguments
+
+            raise invalid_arguments("special_xlog1py", (input, other), False)
+        return _xlog1py_number_x(input, other)
+    return (_xlog1py if isinstance(other, Tensor) else _xlog1py_number_y)(input, other)
+
+
+def _xlog1py_body(input, other) -> Tensor:
+    x = input if isinstance(input, Tensor) else other.new_tensor(input)
+    y = other if isinstance(other, Tensor) else x.new_tensor(other)
+    # 0 where x is 0, but for a NaN y; x's gradient log1p(y), masked only where y <= -1
+    return x * where((x == 0) & (y <= -1), 0.0, log1p(y))
+
+
+_xlog1py = one_node("SpecialXlog1PyBackward0", "input", "other",
+                    saves=("input", "other"))(_xlog1py_body)
+_xlog1py_number_x = one_node("SpecialXlog1PyBackward1", "other",
+                             saves=("input", "other"))(_xlog1py_body)
+_xlog1py_number_y = one_node("SpecialXlog1PyBackward2", "input",
+                             saves=("input", "other"))(_xlog1py_body)
 
 
 __all__ = ["expit", "logit", "xlogy", "xlog1py", "erf", "erfc", "erfinv", "exp2", "expm1",

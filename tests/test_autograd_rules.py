@@ -822,7 +822,8 @@ def _mat():
     (lambda x, m: torch.hypot(x, x * 2), "output 0 of Hypot"),
     (lambda x, m: torch.dist(x, x * 2, 3), "output 0 of Dist"),
     (lambda x, m: torch.cdist(m, m * 2), "output 0 of Cdist"),
-    (lambda x, m: torch.copysign(x, -1.0), "output 0 of Copysign"),
+    (lambda x, m: torch.copysign(x, -1.0), "output 0 of Copysign1"),
+    (lambda x, m: torch.copysign(x, x * 0 - 1), "output 0 of Copysign"),
     (lambda x, m: torch.special.erfcx(x), "output 0 of SpecialErfcx"),
     (lambda x, m: torch.special.ndtri(x.abs()), "output 0 of SpecialNdtri"),
     (lambda x, m: torch.special.log_ndtr(x), "output 0 of SpecialLogNdtr"),
@@ -1084,3 +1085,67 @@ def test_cholesky_inverse_gradient_is_pytorchs_formula_over_all_of_l():
     assert torch.autograd.gradgradcheck(fn, (L,))
     g, = torch.autograd.grad(torch.cholesky_inverse(L).sum(), L)
     assert g[0, 1] != 0  # (the formula reads L's zeros too: PyTorch's gradient is full)
+
+
+def _graph(fn, depth: int = 4):
+    """grad_fn names and next_functions, nested, as PyTorch prints them."""
+    if fn is None or depth == 0:
+        return None if fn is None else fn.name()
+    return (fn.name(), [(_graph(f, depth - 1), i) for f, i in fn.next_functions])
+
+
+_LEAF = "torch::autograd::AccumulateGrad"
+
+
+@pytest.mark.parametrize("make, graph", [
+    (lambda x, w: x ** 2, ("PowBackward0", [((_LEAF, []), 0)])),
+    (lambda x, w: x * 2, ("MulBackward0", [((_LEAF, []), 0), (None, 0)])),
+    (lambda x, w: 2 / x, ("MulBackward0", [(("ReciprocalBackward0", [((_LEAF, []), 0)]), 0),
+                                           (None, 0)])),
+    (lambda x, w: x.div(2, rounding_mode="floor"),
+     ("DivBackward2", [((_LEAF, []), 0), (None, 0)])),
+    (lambda x, w: torch.where(x > 0.5, x, 0.0), ("WhereBackward0", [((_LEAF, []), 0),
+                                                                    (None, 0)])),
+    (lambda x, w: torch.xlogy(2.0, x), ("XlogyBackward1", [((_LEAF, []), 0)])),
+    (lambda x, w: torch.xlogy(x, 2.0), ("XlogyBackward2", [((_LEAF, []), 0)])),
+    (lambda x, w: torch.special.xlog1py(x, 2.0), ("SpecialXlog1PyBackward2", [((_LEAF, []), 0)])),
+    (lambda x, w: torch.special.xlog1py(2.0, x), ("SpecialXlog1PyBackward1", [((_LEAF, []), 0)])),
+    (lambda x, w: x.copysign(-1.0), ("CopysignBackward1", [((_LEAF, []), 0)])),
+    (lambda x, w: x.addcmul(x, x), ("AddcmulBackward0", [((_LEAF, []), 0)] * 3)),
+    (lambda x, w: x @ w, ("SqueezeBackward4", [(("MmBackward0", [
+        (("UnsqueezeBackward0", [((_LEAF, []), 0)]), 0), ((_LEAF, []), 0)]), 0)])),
+    (lambda x, w: w[0, 1], ("SelectBackward0", [(("SelectBackward0", [((_LEAF, []), 0)]), 0)])),
+    (lambda x, w: w[None, 1:, 0], ("SelectBackward0", [(("SliceBackward0", [
+        (("UnsqueezeBackward0", [((_LEAF, []), 0)]), 0)]), 0)])),
+    (lambda x, w: x.outer(x), ("MulBackward0", [(("ViewBackward0", [((_LEAF, []), 0)]), 0),
+                                               ((_LEAF, []), 0)])),
+])
+def test_graphs_have_pytorchs_nodes_and_edges(make, graph):
+    x = torch.tensor([0.5, 0.7, 0.2], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]], dtype=torch.float64,
+                     requires_grad=True)
+    y = make(x, w)
+    assert _graph(y.grad_fn, 5) == graph
+    inputs = [t for t in (x, w) if t.grad_fn is None]
+    got = torch.autograd.grad(y.sum(), inputs, allow_unused=True)
+    assert all(g is None or g.shape == t.shape for g, t in zip(got, inputs))
+
+
+def test_pieces_of_split_and_unbind_are_numbered_outputs():
+    x = torch.arange(6.0, requires_grad=True)
+    for pieces in (x.split(2), x.chunk(3), x.unbind(), x.split([1, 5])):
+        assert [t.output_nr for t in pieces] == list(range(len(pieces)))
+    a, b, c = x.split(2)
+    b.register_hook(lambda g: g * 10)
+    (a.sum() + 2 * b.sum() + c.sum()).backward()
+    assert x.grad.tolist() == [1.0, 1.0, 20.0, 20.0, 1.0, 1.0]
+
+
+def test_vector_matrix_products_and_stepwise_indexing_keep_their_gradients():
+    x = torch.tensor([0.5, 0.7, 0.2], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]], dtype=torch.float64,
+                     requires_grad=True)
+    assert torch.autograd.gradcheck(lambda a, b: a @ b, (x, w))
+    assert torch.autograd.gradgradcheck(lambda a, b: a @ b, (x, w))
+    assert torch.autograd.gradcheck(lambda b: b[None, 1:, 0] * b[2, 1], (w,))
+    assert torch.autograd.gradcheck(lambda a: 2 / a + a.div(3, rounding_mode="trunc"), (x,))

@@ -420,7 +420,20 @@ Tensor.ger = ger
 @method("addcmul")
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     tensor_args("addcmul", 2, tensor1=tensor1, tensor2=tensor2)
+    return _addcmul(input, tensor1, tensor2, value)
+
+
+# (PyTorch's nodes: each factor saved for the other's gradient; addcdiv's divisor for its own)
+@one_node("AddcmulBackward0", "input", "tensor1", "tensor2",
+          saves={"tensor1": ("tensor2",), "tensor2": ("tensor1",)})
+def _addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, value) -> Tensor:
     return input + value * (tensor1 * tensor2) if value != 1 else input + tensor1 * tensor2
+
+
+@one_node("AddcdivBackward0", "input", "tensor1", "tensor2",
+          saves={"tensor1": ("tensor2",), "tensor2": ("tensor1", "tensor2")})
+def _addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, value) -> Tensor:
+    return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
 
 
 @register()
@@ -436,7 +449,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
                            "float inputs. The future addcdiv behavior is just the latter "
                            "implementation: (input + value * tensor1 / tensor2), for all "
                            "dtypes.")
-    return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
+    return _addcdiv(input, tensor1, tensor2, value)
 
 
 @register()

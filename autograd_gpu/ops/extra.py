@@ -160,7 +160,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, t in (("self", input), ("vec2", vec2)):
         if t.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.dim()}-D")
-    return input.unsqueeze(1) * vec2  # (vec2 saved as itself, as PyTorch's)
+    return input.reshape(-1, 1) * vec2  # (PyTorch's graph: a reshaped input times vec2)
 
 
 class LinalgVectorNormBackward0(Node):

@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from .. import _dtypes, backends
-from ..autograd.node import Node
+from ..autograd.node import NO_EDGE, Node
 from ..tensor import Tensor, _wrap
 from .one_node import call_as_one_node, one_node
 from ._core import invalid_arguments, method, record, recording, register
@@ -279,6 +279,26 @@ def basic_view(x: Tensor, index: tuple, name: str) -> Tensor:
                    accumulate=False)
 
 
+def _steps(idx: tuple) -> int:
+    """How many views PyTorch makes for a basic index: one per int, None and slice that is
+    not the whole dim."""
+    return sum(1 for item in idx if item is None or isinstance(item, int) or (
+        isinstance(item, slice) and item != slice(None)))
+
+
+def _stepwise(x: Tensor, idx: tuple) -> Tensor:
+    """x[idx] as PyTorch builds it, one view per item from the left (w[0, 1] is a select of
+    a select), so that the graph shows the same nodes."""
+    cur, dim = x, 0
+    for item in idx:
+        if isinstance(item, slice) and item == slice(None):
+            dim += 1
+            continue
+        cur = getitem(cur, (slice(None),) * dim + (item,))
+        dim += not isinstance(item, int)
+    return cur
+
+
 @register("getitem")
 @method("__getitem__")
 def getitem(x: Tensor, index) -> Tensor:
@@ -287,6 +307,8 @@ def getitem(x: Tensor, index) -> Tensor:
     data = x._data
     if not advanced:
         if Ellipsis not in idx:
+            if len(idx) > 1 and x._edge is not NO_EDGE and _steps(idx) > 1:
+                return _stepwise(x, idx)
             idx = idx + (Ellipsis,)  # keeps x[0, 0] a 0-d view rather than a NumPy scalar
         out = data[idx]
         return view_of(x, out, _CLASSES[_kind(idx, False)], shape=data.shape, index=idx,

@@ -154,8 +154,13 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     except ValueError:
         raise _shape_error(input, other) from None
     if recording(input, other):
-        res = record(_node_class(ad.ndim, bd.ndim), out, (input, other), (input, other))
-        return res
+        if ad.ndim == 1 and bd.ndim == 2:  # PyTorch's graph: unsqueeze, mm, squeeze_
+            row = input.unsqueeze(0)
+            m = record(MmBackward0, out[None], (row, other), (row, other))
+            res = record(SqueezeBackward4_linear, out, (m,))
+            res._edge[0].shape = out[None].shape
+            return res
+        return record(_node_class(ad.ndim, bd.ndim), out, (input, other), (input, other))
     return _wrap(out)
 
 

@@ -80,10 +80,29 @@ class XlogyBackward0(Node):
         return gx, g * x / y
 
 
+class XlogyBackward1(XlogyBackward0):
+    """A number x: the gradient for y alone (PyTorch's node then has one edge)."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, y):
+        return (g * x / y,)
+
+
+class XlogyBackward2(XlogyBackward0):
+    """A number y: the gradient for x alone."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x, y):
+        return (g * F.where((x == 0) & (y <= 0), 0.0, F.log(y)),)
+
+
 @register()
 @method("xlogy")
 def xlogy(input, other) -> Tensor:
     """x * log(y), 0 where x is 0 (unless y is NaN)."""
+    number = 1 if not isinstance(input, Tensor) else 2 if not isinstance(other, Tensor) else 0
     x, y = _float_pair(*_pair(input, other))
     x, y = tensor_pair("xlogy", x, y)
     xd, yd = x._data, y._data
@@ -92,6 +111,12 @@ def xlogy(input, other) -> Tensor:
         out = xp.where((xd == 0) & ~xp.isnan(yd), xd.dtype.type(0), xd * xp.log(yd))
     out = xp.asarray(out, dtype=xd.dtype)
     if recording(x, y):
+        if number:  # (PyTorch's XlogyBackward1/2: an edge for the tensor only)
+            t = y if number == 1 else x
+            res = record(XlogyBackward1 if number == 1 else XlogyBackward2, out, (t,), (x, y))
+            if t._data.shape != out.shape or t._data.dtype != out.dtype:
+                res._edge[0]._reduce = ((t._data.shape, t._data.dtype),)
+            return res
         res = record(XlogyBackward0, out, (x, y), (x, y))
         res._edge[0]._reduce = reduce_info(xd.shape, yd.shape, out.shape, xd.dtype, yd.dtype,
                                            out.dtype)
@@ -235,10 +260,13 @@ def rad2deg(input: Tensor) -> Tensor:
 
 @register()
 @method("copysign")
-@one_node("CopysignBackward0", "input", "other", saves=("input", "result"))
 def copysign(input: Tensor, other) -> Tensor:
     """|input| with other's sign (-0.0 counts as negative); the gradient flows to input only,
-    0 where input is 0, as PyTorch's."""
+    0 where input is 0, as PyTorch's (CopysignBackward1 for a number other)."""
+    return (_copysign_tensor if isinstance(other, Tensor) else _copysign_number)(input, other)
+
+
+def _copysign(input: Tensor, other) -> Tensor:
     input, other = tensor_pair("copysign", input, other, numbers=True)
     a, b = _float_pair(input, _as_tensor(other, _floating(input)))
     with no_grad():
@@ -246,6 +274,11 @@ def copysign(input: Tensor, other) -> Tensor:
         flip = _wrap(xp.signbit(a._data) != xp.signbit(b._data))
         zero = _wrap(xp.copysign(xp.zeros_like(a._data), b._data))
     return where(a == 0, zero, where(flip, -a, a))
+
+
+_copysign_tensor = one_node("CopysignBackward0", "input", "other",
+                            saves=("input", "result"))(_copysign)
+_copysign_number = one_node("CopysignBackward1", "input", saves=("input", "result"))(_copysign)
 
 
 @method("float_power")

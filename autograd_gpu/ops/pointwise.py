@@ -115,7 +115,8 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
         res = record(scalar_cls, out, (a,), (a,) if save else (
             () if scalar_cls in _SAVES_SCALAR else None))
         node = res._edge[0]
-        node.next_functions = (a._edge, NO_EDGE)  # the scalar shows as (None, 0), as in PyTorch
+        if scalar_cls is not PowBackward0:  # the scalar shows as (None, 0), as in PyTorch's
+            node.next_functions = (a._edge, NO_EDGE)  # (but for pow's exponent)
         node.c = b
         if ad is not a._data:
             node._reduce = ((a._data.shape, a._data.dtype),)
@@ -321,8 +322,11 @@ def _div_rounded(input, other, mode):
             out = ad // bd if mode == "floor" else _trunc_int_div(ad, bd)
     ins = (input, other) if isinstance(other, Tensor) else (input,)
     if recording(*ins):
-        res = record(ZeroGradBackward, out, ins)
-        res._edge[0]._reduce = tuple((t._data.shape, t._data.dtype) for t in ins)
+        res = record(DivBackward2, out, ins)
+        node = res._edge[0]
+        node._reduce = tuple((t._data.shape, t._data.dtype) for t in ins)
+        if len(ins) == 1:  # (a number divisor shows as (None, 0), as in PyTorch)
+            node.next_functions, node._reduce = (input._edge, NO_EDGE), node._reduce + (None,)
         return res
     return _wrap(out)
 
@@ -368,22 +372,15 @@ class ZeroGradBackward(Node):
                      for fn, _ in self.next_functions)
 
 
-MulBackward0_rdiv = type("MulBackward0", (Node,), {
-    "__slots__": (),
-    "grad": lambda self, F, g, x: (-g * self.c / (x * x),)})
+DivBackward2 = type("DivBackward2", (ZeroGradBackward,), {"__slots__": ()})  # (rounded)
 
 
 @register()
 def rdiv(input: Tensor, other) -> Tensor:
-    """other / input for a Python scalar `other` (PyTorch records reciprocal-then-mul)."""
+    """other / input for a Python scalar `other`: reciprocal, then a product, as PyTorch
+    computes (and records) it."""
     x = input if input._data.dtype.kind == "f" else input.to(_dtypes.get_default_dtype())
-    c = _scalar(other)
-    out = c / x._data
-    if recording(x):
-        res = record(MulBackward0_rdiv, out, (x,), (x,))
-        res._edge[0].c = c
-        return res
-    return _wrap(out)
+    return mul(reciprocal(x), _scalar(other))
 
 
 # -- pow ---------------------------------------------------------------------------------------
@@ -880,7 +877,7 @@ class WhereBackward0(Node):
 
     def grad(self, F, g):
         cond = self.cond
-        return None, F.where(cond, g, 0.0), F.where(cond, 0.0, g)
+        return F.where(cond, g, 0.0), F.where(cond, 0.0, g)
 
 
 @method("where")
@@ -921,10 +918,10 @@ def where(condition: Tensor, input=None, other=None) -> Tensor:
     if recording(*ins):
         res = record(WhereBackward0, out, (), ())  # PyTorch saves the condition: freed after use
         node = res._edge[0]
-        node.next_functions = (NO_EDGE,) + tuple(v._edge if isinstance(v, Tensor) else NO_EDGE
-                                                 for v in (input, other))
+        node.next_functions = tuple(v._edge if isinstance(v, Tensor) else NO_EDGE
+                                    for v in (input, other))  # (no edge for the condition)
         node.cond = condition._data
-        node._reduce = (None,) + tuple(
+        node._reduce = tuple(
             (v._data.shape, v._data.dtype) if isinstance(v, Tensor) and (
                 v._data.shape != out.shape or v._data.dtype != out.dtype) else None
             for v in (input, other))

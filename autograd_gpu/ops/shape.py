@@ -561,7 +561,15 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0):
         out.append(basic_view(input, lead + (slice(start, start + s),), name))
         start += s
     _mark_multi_view(out, name)
-    return tuple(out)
+    return _numbered(tuple(out))
+
+
+def _numbered(pieces: tuple) -> tuple:
+    """Each piece as its output number of PyTorch's one multi-output node (output_nr i)."""
+    for i, t in enumerate(pieces):
+        if t._edge[0] is not None and i:
+            t._edge = (t._edge[0], i)
+    return pieces
 
 
 @method("chunk")
@@ -588,7 +596,7 @@ def unbind(input: Tensor, dim: int = 0):
     out = tuple(basic_view(input, lead + (i,), "UnbindBackward0")
                 for i in range(input._data.shape[d]))
     _mark_multi_view(out, "UnbindBackward0")
-    return out
+    return _numbered(out)
 
 
 def _mark_multi_view(pieces, name: str) -> None:
