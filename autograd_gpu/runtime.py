@@ -137,7 +137,9 @@ def is_signed(input: Tensor) -> bool:
 
 
 def is_inference(input: Tensor) -> bool:
-    return False
+    from .tensor import InferenceTensor
+
+    return input.__class__ is InferenceTensor
 
 
 def is_storage(obj) -> bool:

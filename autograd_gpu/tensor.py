@@ -259,6 +259,8 @@ class Tensor:
     def detach(self) -> "Tensor":
         """A tensor sharing storage and version counter, outside the graph."""
         t = _wrap(self._data)
+        if (self.__class__ is InferenceTensor) is not (t.__class__ is InferenceTensor):
+            t.__class__ = self.__class__ if self.__class__ is InferenceTensor else Tensor
         t._vc = self._vc
         return t
 
@@ -444,11 +446,67 @@ class Tensor:
         return new
 
 
+INFERENCE_SAVED = ("Inference tensors cannot be saved for backward. Please do not use Tensors "
+                   "created in inference mode in computation tracked by autograd. To work "
+                   "around this, you can make a clone to get a normal tensor and use it in "
+                   "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
+
+
+class _InferenceVersion(list):
+    """An inference tensor's [version, last op]: read outside inference_mode only where a
+    tensor is saved for backward, which PyTorch refuses for inference tensors (so normal
+    tensors pay nothing for the rule)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, i):
+        if not _grad_state.inference:
+            raise RuntimeError(INFERENCE_SAVED)
+        return list.__getitem__(self, i)
+
+
+class InferenceTensor(Tensor):
+    """A tensor made inside inference_mode (PyTorch's inference tensors): it never joins
+    a graph outside inference_mode (no requires_grad, no in-place update, not saved for
+    backward) and keeps no version counter."""
+
+    __slots__ = ()
+
+    @property
+    def _vc(self):
+        return self.__dict__["_inference_vc"]
+
+    @_vc.setter
+    def _vc(self, vc) -> None:
+        self.__dict__["_inference_vc"] = vc if vc.__class__ is _InferenceVersion else \
+            _InferenceVersion(vc)
+
+    @property
+    def _version(self) -> int:
+        raise RuntimeError("Inference tensors do not track version counter.")
+
+    def _set_requires_grad(self, flag: bool, message: str = FLOAT_ONLY) -> None:
+        if flag and not _grad_state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
+        Tensor._set_requires_grad(self, flag, message)
+
+
+InferenceTensor.__name__ = InferenceTensor.__qualname__ = "Tensor"  # (type(t) prints so)
+_new_class = Tensor  # what _wrap makes: InferenceTensor inside inference_mode
+
+
+def set_inference_tensors(on: bool) -> None:
+    """Tensors made from now on are inference tensors (inference_mode's switch)."""
+    global _new_class
+    _new_class = InferenceTensor if on else Tensor
+
+
 def _wrap(data, edge=NO_EDGE) -> Tensor:
     """A new tensor around a backend array (turns NumPy scalars into 0-d arrays)."""
     if isinstance(data, _np_generic):
         data = _np_asarray(data)
-    t = _object_new(Tensor)
+    t = _object_new(_new_class)
     t._data = data
     t._edge = edge
     t._vc = [0, None]

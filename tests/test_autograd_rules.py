@@ -1149,3 +1149,42 @@ def test_vector_matrix_products_and_stepwise_indexing_keep_their_gradients():
     assert torch.autograd.gradgradcheck(lambda a, b: a @ b, (x, w))
     assert torch.autograd.gradcheck(lambda b: b[None, 1:, 0] * b[2, 1], (w,))
     assert torch.autograd.gradcheck(lambda a: 2 / a + a.div(3, rounding_mode="trunc"), (x,))
+
+
+def test_tensors_made_in_inference_mode_are_inference_tensors():
+    w = torch.ones(3, requires_grad=True)
+    with torch.inference_mode():
+        x = torch.ones(3)
+        y = x * 2
+        view_of_normal = w[:2]
+        with torch.inference_mode(False):
+            normal = torch.ones(3)
+        x.add_(1)  # (in-place updates are fine inside)
+    assert x.is_inference() and y.is_inference() and x[0].is_inference()
+    assert x.detach().is_inference() and not x.clone().is_inference()
+    assert not normal.is_inference() and not w.is_inference()
+    assert not view_of_normal.is_inference() and view_of_normal.requires_grad
+    assert type(x).__name__ == "Tensor" and isinstance(x, torch.Tensor)
+    assert x.tolist() == [2.0, 2.0, 2.0] and not y.requires_grad
+    with pytest.raises(RuntimeError, match="^Inference tensors do not track version counter"):
+        x._version
+    for change in (lambda: x.requires_grad_(), lambda: setattr(x, "requires_grad", True)):
+        with pytest.raises(RuntimeError, match="^Setting requires_grad=True on inference tensor "
+                                               "outside InferenceMode is not allowed"):
+            change()
+    for write in (lambda: x.add_(1), lambda: x.zero_(), lambda: x.__setitem__(0, 5.0),
+                  lambda: x.copy_(torch.zeros(3)), lambda: x[1:].mul_(2)):
+        with pytest.raises(RuntimeError, match="^Inplace update to inference tensor outside "
+                                               "InferenceMode is not allowed"):
+            write()
+    assert x.tolist() == [2.0, 2.0, 2.0]  # (nothing written)
+    for use in (lambda: x * w, lambda: w.exp() * x, lambda: torch.nn.functional.linear(
+            x, w.reshape(1, 3))):
+        with pytest.raises(RuntimeError, match="^Inference tensors cannot be saved for "
+                                               "backward"):
+            use()
+    (x + w).sum().backward()  # (an add saves nothing: allowed)
+    assert w.grad.tolist() == [1.0, 1.0, 1.0]
+    z = x.clone() * w  # (a clone is a normal tensor)
+    z.sum().backward()
+    assert w.grad.tolist() == [3.0, 3.0, 3.0]

@@ -68,19 +68,26 @@ class enable_grad(_BareDecorator):  # noqa: N801
 
 
 class inference_mode(_Mode):  # noqa: N801
-    """Grad mode off (tensors made inside are not marked as inference tensors here)."""
+    """Grad mode off; tensors made inside are inference tensors (tensor.InferenceTensor).
+    (The tensors' kind is switched process-wide, not per thread as PyTorch does.)"""
 
     def __init__(self, mode: bool = True):
         self.mode = not mode
 
     def __enter__(self):
+        from ..tensor import set_inference_tensors
+
         super().__enter__()
         self._prev_inference = state.inference
         state.inference = not self.mode
+        set_inference_tensors(state.inference)
 
     def __exit__(self, *exc) -> None:
+        from ..tensor import set_inference_tensors
+
         super().__exit__(*exc)
         state.inference = self._prev_inference
+        set_inference_tensors(state.inference)
 
     def __call__(self, fn):
         mode = self.mode

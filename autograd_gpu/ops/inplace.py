@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtypes, backends
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad, Node, new_node, node_class
-from ..tensor import Tensor, _wrap
+from ..tensor import InferenceTensor, Tensor, _wrap
 from . import pointwise
 from ._core import method, one_device, record, same_device
 from . import views
@@ -36,6 +36,11 @@ def _records(t: Tensor, others) -> bool:
 
 
 def _check_target(t: Tensor, recording: bool) -> None:
+    if t.__class__ is InferenceTensor and not grad_state.inference:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
+                           "allowed.You can make a clone to get a normal tensor before doing "
+                           "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+                           "details.")
     if not grad_state.enabled:
         return
     if t._edge is not NO_EDGE and t._edge is not DEAD_EDGE and t.is_leaf:

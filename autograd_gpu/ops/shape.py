@@ -10,7 +10,7 @@ import math
 from .. import backends
 from ..autograd.grad_mode import state as grad_state
 from ..autograd.node import DEAD_EDGE, NO_EDGE, AccumulateGrad, Node
-from ..tensor import Size, Tensor, _wrap, _wrap_dim
+from ..tensor import InferenceTensor, Size, Tensor, _wrap, _wrap_dim
 from ._core import (invalid_arguments, method, missing_arguments, not_tensor, record, recording,
                     register, same_device, wrap_dims)
 
@@ -25,6 +25,12 @@ def view_of(base: Tensor, out, cls: type | None, **attrs) -> Tensor:
         if not grad_state.enabled and base._edge is not NO_EDGE:
             res._no_grad_view = True  # in-place writes to it under grad mode are refused
             res._edge = DEAD_EDGE
+    if base.__class__ is InferenceTensor:  # (a view of an inference tensor is one; it never
+        res.__class__ = InferenceTensor   # joins a graph, so it keeps no base to refresh from)
+        res._vc = base._vc
+        return res
+    if res.__class__ is InferenceTensor:  # (a view taken in inference_mode of a normal
+        res.__class__ = Tensor            # tensor is a normal tensor, as PyTorch's)
     res._vc = base._vc
     if base._view is None:
         res._view = (base, base._vc[0])
