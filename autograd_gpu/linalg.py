@@ -218,11 +218,14 @@ def _solve_forward(ctx, A, B, left, vector):
     backend = backends.of(A._data)
     a = A._data if left else A._data.swapaxes(-1, -2)
     b = B._data[..., None] if vector else B._data if left else B._data.swapaxes(-1, -2)
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])  # (given to the solver whole:
+    a = backend.xp.broadcast_to(a, batch + a.shape[-2:])     # CuPy's does not broadcast)
+    b = backend.xp.broadcast_to(b, batch + b.shape[-2:])
     try:
         with backend.linalg_errors():
             x = backend.xp.linalg.solve(a, b)
     except np.linalg.LinAlgError:
-        where, _ = _singular(backend.xp.broadcast_to(a, _batched_like(a, b)))
+        where, _ = _singular(a)
         raise LinAlgError(f"torch.linalg.solve: {where}The solver failed because the input "
                           f"matrix is singular.") from None
     x = x[..., 0] if vector else x if left else x.swapaxes(-1, -2)
@@ -230,11 +233,6 @@ def _solve_forward(ctx, A, B, left, vector):
     ctx.save_for_backward(A, X)  # (as PyTorch saves them: B may change after)
     ctx.left, ctx.vector = left, vector
     return X
-
-
-def _batched_like(a, b) -> tuple:
-    """The batch of matrices `a` broadcast against b's batch."""
-    return np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + a.shape[-2:]
 
 
 def _solve_backward(ctx, gX):
