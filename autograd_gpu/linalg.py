@@ -107,6 +107,15 @@ def _floating(A: Tensor, name: str) -> None:
                            f"input. Got {_legacy(A.dtype)}")
 
 
+def column_major(a):
+    """a's matrices laid out column by column (each batch element whole): LAPACK's layout,
+    which PyTorch's factorisations and solves return (stride (1, n); not contiguous)."""
+    if a.ndim < 2:
+        return a
+    xp = backends.of(a).xp
+    return xp.ascontiguousarray(a.swapaxes(-1, -2)).swapaxes(-1, -2)
+
+
 def _singular(a) -> tuple:
     """(where, k) of the first matrix in `a` whose LU factorisation meets a zero pivot:
     where is PyTorch's "(Batch element i): " for a batch ("" for one matrix), k the pivot's
@@ -143,6 +152,7 @@ def inv(A: Tensor) -> Tensor:
         raise LinAlgError(f"linalg.inv: {where}The diagonal element {k} is zero, the inversion "
                           f"could not be completed because the input matrix is "
                           f"singular.") from None
+    out = column_major(out)
     if recording(A):
         res = record(LinalgInvExBackward0, out, (A,))
         from .ops._core import save_output
@@ -229,7 +239,7 @@ def _solve_forward(ctx, A, B, left, vector):
         raise LinAlgError(f"torch.linalg.solve: {where}The solver failed because the input "
                           f"matrix is singular.") from None
     x = x[..., 0] if vector else x if left else x.swapaxes(-1, -2)
-    X = _wrap(backend.xp.ascontiguousarray(x))
+    X = _wrap(column_major(x) if left and not vector else backend.xp.ascontiguousarray(x))
     ctx.save_for_backward(A, X)  # (as PyTorch saves them: B may change after)
     ctx.left, ctx.vector = left, vector
     return X
@@ -373,7 +383,7 @@ def _cholesky_forward(ctx, A, upper):
         raise LinAlgError(f"linalg.cholesky: {where}The factorization could not be completed "
                           f"because the input is not positive-definite (the leading minor of "
                           f"order {k} is not positive-definite).") from None
-    out = _wrap(L).mT.contiguous() if upper else _wrap(L)
+    out = _wrap(column_major(L.swapaxes(-1, -2) if upper else L))
     ctx.save_for_backward(out)  # (the output, as PyTorch saves it: changing it fails)
     ctx.upper = upper
     return out
@@ -428,7 +438,7 @@ _eigh_type = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 def _eigh_forward(ctx, A, uplo):
     xp = backends.of(A._data).xp
     w, V = xp.linalg.eigh(A._data, UPLO=uplo)
-    w, V = _wrap(w), _wrap(V)
+    w, V = _wrap(w), _wrap(column_major(V))
     ctx.save_for_backward(w, V)
     return w, V
 
@@ -466,7 +476,8 @@ svd_result = namedtuple("svd", ["U", "S", "V"])  # the older torch.svd's
 
 def _svd_forward(ctx, A, full_matrices):
     xp = backends.of(A._data).xp
-    U, S, Vh = (_wrap(x) for x in xp.linalg.svd(A._data, full_matrices=full_matrices))
+    U, S, Vh = (_wrap(column_major(x)) for x in xp.linalg.svd(A._data,
+                                                               full_matrices=full_matrices))
     ctx.save_for_backward(U, S, Vh)
     ctx.full_matrices = full_matrices
     ctx.set_materialize_grads(False)
@@ -535,7 +546,7 @@ slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])  # torch.slogdet's
 
 def _qr_forward(ctx, A, mode):
     xp = backends.of(A._data).xp
-    Q, R = (_wrap(x) for x in xp.linalg.qr(A._data, mode=mode))
+    Q, R = (_wrap(column_major(x)) for x in xp.linalg.qr(A._data, mode=mode))
     ctx.save_for_backward(Q, R)
     ctx.set_materialize_grads(False)
     ctx.mode = mode
@@ -626,8 +637,7 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     same_device("linalg.lstsq", (A, B))
     vector = B.dim() == A.dim() - 1
     X = pinv(A, rtol=rcond) @ (B.unsqueeze(-1) if vector else B)
-    if vector:
-        X = X.squeeze(-1)
+    X = X.squeeze(-1) if vector else X.mT.contiguous().mT  # (LAPACK's layout, as PyTorch's)
     empty = A.new_empty((0,))
     return _lstsq_type(X, empty, matrix_rank(A), empty)
 

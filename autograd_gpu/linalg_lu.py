@@ -129,7 +129,9 @@ def _lu_backward(P, L, U, gL, gU):
 def _factor_forward(ctx, A, pivot):
     lu, piv, info = _factor(A._data, pivot)
     ctx.pivots = piv
-    LU, pivots, infos = _wrap(lu), _wrap(piv), _wrap(info)
+    from .linalg import column_major
+
+    LU, pivots, infos = _wrap(column_major(lu)), _wrap(piv), _wrap(info)
     ctx.mark_non_differentiable(pivots, infos)
     ctx.save_for_backward(LU)
     return LU, pivots, infos

@@ -1361,3 +1361,31 @@ def test_what_pytorchs_parser_allows_without_those_arguments():
         assert torch.allclose(F.softmax(x), torch.full((2, 2), 0.5))
     assert torch.nn.Softmax(dim=1)(x).shape == (2, 2)
     assert torch.distributions.Normal(0.0, 1.0).sample().shape == ()  # (internal empty shapes)
+
+
+@pytest.mark.parametrize("make, strides", [
+    (lambda m, b: torch.linalg.cholesky(m), (1, 3)),
+    (lambda m, b: torch.linalg.cholesky(m, upper=True), (1, 3)),
+    (lambda m, b: torch.linalg.inv(b), (9, 1, 3)),
+    (lambda m, b: torch.linalg.solve(m, m), (1, 3)),
+    (lambda m, b: torch.linalg.solve(m, m[:2], left=False), (3, 1)),
+    (lambda m, b: torch.linalg.solve(m, m[0]), (1,)),
+    (lambda m, b: torch.linalg.svd(m[:2], full_matrices=False).Vh, (1, 2)),
+    (lambda m, b: torch.svd(m).V, (3, 1)),
+    (lambda m, b: torch.linalg.qr(m[:, :2]).Q, (1, 3)),
+    (lambda m, b: torch.linalg.eigh(b).eigenvectors, (9, 1, 3)),
+    (lambda m, b: torch.linalg.lu_factor(m).LU, (1, 3)),
+    (lambda m, b: torch.linalg.lu(m).L, (3, 1)),
+    (lambda m, b: torch.linalg.lstsq(m, m).solution, (1, 3)),
+    (lambda m, b: torch.linalg.pinv(m), (3, 1)),
+])
+def test_factorisations_and_solves_are_laid_out_as_lapack_gives_them(make, strides):
+    """PyTorch returns LAPACK's column-major matrices: not contiguous, and .view refuses them."""
+    m = torch.tensor([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
+    out = make(m, m.expand(2, 3, 3))
+    assert out.stride() == strides
+    if out.dim() == 2 and strides[0] == 1:
+        assert not out.is_contiguous()
+        with pytest.raises(RuntimeError, match="^view size is not compatible"):
+            out.view(-1)
+        assert torch.equal(out.reshape(-1), out.contiguous().view(-1))
