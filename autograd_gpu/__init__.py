@@ -218,3 +218,23 @@ from .ops.out_arg import give_out_arguments as _give_out_arguments  # noqa: E402
 
 for _namespace in (globals(), vars(linalg), vars(special)):  # out= as PyTorch's functions take
     _give_out_arguments(_namespace)
+
+
+def _public_names() -> None:
+    """Functions made by factories or kept under private names take their public name, so
+    that Python's own errors (a missing argument) name the function the user called."""
+    import types as _types
+
+    for owner in (Tensor, globals(), vars(linalg), vars(special), vars(nn.functional)):
+        names = vars(owner) if isinstance(owner, type) else owner
+        for name, fn in list(names.items()):
+            if name.startswith("_") or not isinstance(fn, _types.FunctionType):
+                continue
+            f = fn
+            while isinstance(f, _types.FunctionType):  # (wrappers, then the op they call)
+                if "<" in f.__qualname__ or f.__qualname__.rsplit(".", 1)[-1] not in names:
+                    f.__qualname__ = name
+                f = getattr(f, "__wrapped__", None)
+
+
+_public_names()

@@ -1389,3 +1389,21 @@ def test_factorisations_and_solves_are_laid_out_as_lapack_gives_them(make, strid
         with pytest.raises(RuntimeError, match="^view size is not compatible"):
             out.view(-1)
         assert torch.equal(out.reshape(-1), out.contiguous().view(-1))
+
+
+def test_python_argument_errors_name_the_function_called():
+    """Functions made by factories take their public names: a missing argument names the
+    function the user called, never an internal one."""
+    import types
+
+    x = torch.ones(2)
+    for call, name in ((lambda: x.add_(), "add_"), (lambda: x.unfold(), "unfold"),
+                       (lambda: torch.amax(), "amax"), (lambda: torch.std_mean(), "std_mean"),
+                       (lambda: x.vsplit(), "vsplit"), (lambda: F.relu_(), "relu_")):
+        with pytest.raises(TypeError, match=f"^{name}\\(\\) missing"):
+            call()
+    for owner in (torch.Tensor, torch, torch.linalg, torch.special, F):
+        for key, fn in vars(owner).items():
+            while not key.startswith("_") and isinstance(fn, types.FunctionType):
+                assert "<" not in fn.__qualname__, (owner, key, fn.__qualname__)
+                fn = getattr(fn, "__wrapped__", None)

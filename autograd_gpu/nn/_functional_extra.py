@@ -263,7 +263,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     rt = _dtypes.float_result_type(x1, x2)
     x1, x2 = x1.to(rt), x2.to(rt)
     shape = tuple(_broadcast(x1, x2))
-    x1, x2 = x1.expand(*shape), x2.expand(*shape)
+    if tuple(x1.shape) != shape:  # (same shapes: the inputs themselves are saved, as PyTorch's)
+        x1 = x1.expand(*shape)
+    if tuple(x2.shape) != shape:
+        x2 = x2.expand(*shape)
     n1 = clamp(x1.norm(2, dim, keepdim=True), min=eps)
     n2 = clamp(x2.norm(2, dim, keepdim=True), min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
