@@ -277,11 +277,12 @@ lcm = _integer_op("lcm")
 
 class NextafterBackward0(Node):
     """The next float after x towards y: a step too small to differentiate, so x's
-    gradient passes through and y's is zero (PyTorch's formula)."""
+    gradient passes through and y's is zero (PyTorch's formula; both saved, as PyTorch
+    saves them, though unread)."""
 
     __slots__ = ()
 
-    def grad(self, F, g):
+    def grad(self, F, g, _x, _y):
         return g, g * 0
 
 
@@ -293,7 +294,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
     ad, bd = cast_operands("nextafter", input, other)
     out = backends.of(ad).xp.nextafter(ad, bd)
     if recording(input, other):
-        res = record(NextafterBackward0, out, (input, other))
+        res = record(NextafterBackward0, out, (input, other), (input, other))
         res._edge[0]._reduce = reduce_info(input._data.shape, other._data.shape, out.shape,
                                            input._data.dtype, other._data.dtype, out.dtype)
         return res
