@@ -87,6 +87,10 @@ def _host_array(data, target=None):
             if not odd or isinstance(odd[0], (str, list, tuple, np.ndarray)):
                 raise TypeError("tensor(): nested data must be numbers, lists or tensors of "
                                 "equal length")
+            if target is not None:  # (the dtype's own conversion refuses it)
+                raise TypeError(f"must be real number, not {type(odd[0]).__name__}"
+                                if target.kind == "f" else f"'{type(odd[0]).__name__}' object "
+                                f"cannot be interpreted as an integer")
             raise RuntimeError(f"Could not infer dtype of {type(odd[0]).__name__}")
         if typed:  # promoted as PyTorch promotes, with the Python numbers' own types
             typed += [_dtypes.scalar_dtype(kind()) for kind in scalars]

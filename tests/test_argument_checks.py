@@ -1407,3 +1407,26 @@ def test_python_argument_errors_name_the_function_called():
             while not key.startswith("_") and isinstance(fn, types.FunctionType):
                 assert "<" not in fn.__qualname__, (owner, key, fn.__qualname__)
                 fn = getattr(fn, "__wrapped__", None)
+
+
+def test_small_parity_fixes_of_the_twelfth_session():
+    with pytest.raises(TypeError, match="^must be real number, not NoneType"):
+        torch.tensor([1.0, None], dtype=torch.float64)
+    with pytest.raises(TypeError, match="^'NoneType' object cannot be interpreted as an "
+                                        "integer"):
+        torch.tensor([1, None], dtype=torch.int64)
+    with pytest.raises(RuntimeError, match="^Could not infer dtype of NoneType"):
+        torch.tensor([1, None])
+    with pytest.raises(TypeError, match=r"^clamp\(\) received an invalid combination of "
+                                        r"arguments - got \(float, int, int\)"):
+        torch.clamp(2.0, 0, 1)
+    # adaptive average pooling to one value is a mean first, as PyTorch's: any rank of 2 dims
+    assert F.adaptive_avg_pool2d(torch.ones(2, 3), 1).shape == (1, 1)
+    with pytest.raises(IndexError, match="^Dimension out of range"):
+        F.adaptive_avg_pool2d(torch.ones(3), 1)
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = torch.nextafter(x, torch.tensor([3.0, 0.0]))
+    with torch.no_grad():
+        x.add_(0.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()

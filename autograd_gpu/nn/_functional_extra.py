@@ -320,11 +320,11 @@ def _averaging_matrix(n_in: int, n_out: int, like: Tensor) -> Tensor:
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """Averages over PyTorch's adaptive windows, as two small matrix products (rows, then
     columns): exact window means, and differentiable to any order."""
+    if _pairs(output_size) == (1, 1):  # (PyTorch takes the mean first, whatever the rank)
+        return input.mean((-2, -1), keepdim=True)
     if input.dim() not in (3, 4):
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
                            f"{list(input.shape)}")
-    if _adaptive_sizes(input, output_size) == (1, 1):  # (PyTorch takes the mean, as here)
-        return input.mean((-2, -1), keepdim=True)
     return _adaptive_avg_pool2d(input, output_size)
 
 

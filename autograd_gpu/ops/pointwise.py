@@ -766,6 +766,9 @@ class ClampBackward0(Node):
 @register()
 @method("clamp", "clip")
 def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    if not isinstance(input, Tensor):  # (no overload of PyTorch's takes a number input)
+        raise invalid_arguments("clamp", (input,) + tuple(v for v in (min, max) if v is not None),
+                                False)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
