@@ -1430,3 +1430,16 @@ def test_small_parity_fixes_of_the_twelfth_session():
         x.add_(0.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         z.sum().backward()
+
+
+def test_lstm_hidden_states_as_pytorch_takes_them():
+    torch.manual_seed(0)
+    m = torch.nn.LSTM(3, 4)
+    x = torch.randn(5, 1, 3)
+    h = [torch.zeros(1, 1, 4), torch.zeros(1, 1, 4)]
+    assert torch.equal(m(x, h)[0], m(x, tuple(h))[0])  # (a list is a pair too)
+    with pytest.raises(IndexError, match="^index 1 is out of bounds for dimension 0 with size 1"):
+        m(x, torch.zeros(1, 1, 4))  # (one tensor is unpacked as hx[0], hx[1])
+    with pytest.raises(RuntimeError, match=r"^For batched 3-D input, hx and cx should also be "
+                                           r"3-D but got \(2-D, 3-D\) tensors"):
+        m(x, (torch.zeros(1, 4), torch.zeros(1, 1, 4)))

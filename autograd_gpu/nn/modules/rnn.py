@@ -120,9 +120,18 @@ class RNNBase(Module):
             if self.mode != "LSTM":
                 return zeros
             return (creation.zeros(*h_shape, dtype=input.dtype, device=input.device), zeros)
+        if self.mode == "LSTM" and isinstance(hx, Tensor):  # (PyTorch unpacks it: hx[0], hx[1])
+            hx = (hx[0], hx[1])
+        if self.mode == "LSTM" and isinstance(hx, list):
+            hx = tuple(hx)
         states = hx if self.mode == "LSTM" else (hx,)
         if self.mode == "LSTM" and (not isinstance(hx, tuple) or len(hx) != 2):
             raise RuntimeError("lstm expects two hidden states")
+        rank = 3 if batched else 2
+        if self.mode == "LSTM" and any(h.dim() != rank for h in hx):
+            raise RuntimeError(f"For {'batched 3-D' if batched else 'unbatched 2-D'} input, hx "
+                               f"and cx should also be {rank}-D but got ({hx[0].dim()}-D, "
+                               f"{hx[1].dim()}-D) tensors")
         fixed = []
         for k, h in enumerate(states):
             if not batched:
