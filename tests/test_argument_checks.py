@@ -1443,3 +1443,14 @@ def test_lstm_hidden_states_as_pytorch_takes_them():
     with pytest.raises(RuntimeError, match=r"^For batched 3-D input, hx and cx should also be "
                                            r"3-D but got \(2-D, 3-D\) tensors"):
         m(x, (torch.zeros(1, 4), torch.zeros(1, 1, 4)))
+
+
+@pytest.mark.parametrize("make, owner", [
+    (lambda: torch.nn.LazyLinear(3), "LazyLinear"),
+    (lambda: torch.nn.LazyConv2d(3, 2), "_LazyConvXdMixin"),
+    (lambda: torch.nn.LazyBatchNorm1d(), "_LazyNormBase"),
+])
+def test_a_lazy_module_called_without_input_names_initialize_parameters(make, owner):
+    with pytest.raises(TypeError, match=f"^{owner}.initialize_parameters\\(\\) missing 1 "
+                                        f"required positional argument: 'input'"):
+        make()()

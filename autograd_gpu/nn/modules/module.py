@@ -23,6 +23,13 @@ def _forward_owner(name: str) -> str:
     return name
 
 
+def _lazy_owner(name: str) -> str:
+    """The class whose initialize_parameters PyTorch's lazy layer `name` runs."""
+    if name.startswith("LazyConv"):
+        return "_LazyConvXdMixin"
+    return "_LazyNormBase" if name.startswith(("LazyBatchNorm", "LazyInstanceNorm")) else name
+
+
 class Module:
     training: bool
 
@@ -51,11 +58,13 @@ class Module:
         f = cls.forward
         if not cls.__module__.startswith("autograd_gpu.") or f is Module.forward:
             return
-        owner = _forward_owner(cls.__name__)
-        if f.__qualname__ != f"{owner}.forward":
+        # (a lazy module's first call runs PyTorch's initialize_parameters(input) hook first)
+        qualname = f"{_lazy_owner(cls.__name__)}.initialize_parameters" if \
+            cls.__name__.startswith("Lazy") else f"{_forward_owner(cls.__name__)}.forward"
+        if f.__qualname__ != qualname:
             f = types.FunctionType(f.__code__, f.__globals__, "forward", f.__defaults__,
                                    f.__closure__)
-            f.__qualname__, f.__kwdefaults__ = f"{owner}.forward", cls.forward.__kwdefaults__
+            f.__qualname__, f.__kwdefaults__ = qualname, cls.forward.__kwdefaults__
             cls.forward = f
 
     def __call__(self, *args, **kwargs):
