@@ -1188,3 +1188,27 @@ def test_tensors_made_in_inference_mode_are_inference_tensors():
     z = x.clone() * w  # (a clone is a normal tensor)
     z.sum().backward()
     assert w.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_relus_gradient_stays_connected_under_create_graph_as_pytorchs():
+    """PyTorch's relu backward is threshold_backward(g, y): differentiable again (its
+    gradient in y is zero), so the first gradient requires grad."""
+    x = torch.tensor([0.3, -0.6, 0.9], requires_grad=True)
+    g, = torch.autograd.grad(x.relu().sum(), x, create_graph=True)
+    assert g.requires_grad and g.grad_fn.name() == "ThresholdBackwardBackward0"
+    assert g.tolist() == [1.0, 0.0, 1.0]
+    assert torch.autograd.grad(g.sum(), x)[0].tolist() == [0.0, 0.0, 0.0]
+    x64 = torch.tensor([0.3, -0.6, 0.9], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda t: (t * 2).relu() * t, (x64,))
+
+
+def test_backward_with_inputs_runs_a_leafs_post_accumulate_hooks():
+    x = torch.tensor([0.3, 0.6], requires_grad=True)
+    seen = []
+    x.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()))
+    (x * 2).sum().backward(inputs=[x])
+    assert seen == [[2.0, 2.0]]
+    x.register_post_accumulate_grad_hook(lambda p: p.grad)
+    with pytest.raises(RuntimeError, match="^Tensor post accumulate grad hooks should return "
+                                           "None"):
+        (x * 2).sum().backward(inputs=[x])

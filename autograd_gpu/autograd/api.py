@@ -80,8 +80,8 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
     targets = [_input_edge(t, i, backward=True) for i, t in enumerate(inputs)]
     found = engine.execute(edges, seeds, retain_graph, create_graph, targets)
     for t, g in zip(inputs, found):
-        if g is not None:
-            engine.accumulate_into(t, g, create_graph)
+        if g is not None:  # (a leaf's post-accumulate hooks run, as its AccumulateGrad's)
+            engine.accumulate(t, g, create_graph)
 
 
 def _input_edge(t: Tensor, i: int, backward: bool = False) -> tuple:

@@ -593,6 +593,26 @@ def sigmoid(input: Tensor) -> Tensor:
     return unary(SigmoidBackward0, _sigmoid_np, input, save_out=True)
 
 
+class ThresholdBackwardBackward0(Node):
+    """relu's gradient as a differentiable op of (g, y): g where y > 0; constant in y."""
+
+    __slots__ = ()
+
+    def grad(self, F, gg):
+        return F.where(self.mask, gg, 0.0), F.zeros_like(gg)
+
+
+def threshold_backward(g: Tensor, y: Tensor) -> Tensor:
+    """g where y > 0, else 0 (relu's backward under create_graph, recorded as PyTorch's)."""
+    mask = y._data > 0
+    out = backends.of(g._data).xp.where(mask, g._data, 0).astype(g._data.dtype, copy=False)
+    if recording(g, y):
+        res = record(ThresholdBackwardBackward0, out, (g, y))
+        res._edge[0].mask = mask
+        return res
+    return _wrap(out)
+
+
 ReluBackward0 = type("ReluBackward0", (Node,), {
     "__slots__": (),
     "grad": lambda s, F, g: (fused(F, "relu_backward", g, s.saved_output(F)),)})
