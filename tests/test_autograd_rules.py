@@ -1212,3 +1212,14 @@ def test_backward_with_inputs_runs_a_leafs_post_accumulate_hooks():
     with pytest.raises(RuntimeError, match="^Tensor post accumulate grad hooks should return "
                                            "None"):
         (x * 2).sum().backward(inputs=[x])
+
+
+@pytest.mark.parametrize("fn, name", [(torch.tanh, "TanhBackwardBackward0"),
+                                      (torch.sigmoid, "SigmoidBackwardBackward0")])
+def test_tanh_and_sigmoid_gradients_are_pytorchs_nodes_differentiable_again(fn, name):
+    x = torch.tensor([0.3, -0.6, 1.2], dtype=torch.float64, requires_grad=True)
+    g, = torch.autograd.grad((fn(x) ** 2).sum(), x, create_graph=True)
+    assert g.grad_fn.name() == name
+    assert torch.autograd.gradgradcheck(fn, (x,))
+    assert torch.autograd.gradgradcheck(  # (the node's own gradients, one order up)
+        lambda t: torch.autograd.grad(fn(t).sum(), t, create_graph=True)[0], (x,))

@@ -742,7 +742,8 @@ def test_modified_bessel_functions_match_their_integrals_and_differentiate(devic
                               (ag.special.i1, 1, False), (ag.special.i1e, 1, True)):
         np.testing.assert_allclose(host(fn(xt)), integral(order, scaled), rtol=1e-12,
                                    atol=1e-14)
-        assert gradcheck(fn, (xt,)) and gradgradcheck(fn, (xt,))
+        # (i0e = exp(-|x|) i0(x) has a kink at 0: its second derivative is checked off it)
+        assert gradcheck(fn, (xt,)) and gradgradcheck(fn, (xt[x != 0].detach().requires_grad_(),))
     assert ag.i0(ag.tensor([1, 2], device=device)).dtype == ag.float32  # ints promote
     y = ag.tensor([0.7, 3.0], dtype=ag.float64, device=device)
     y.i0_()  # in place: the same values as out of place

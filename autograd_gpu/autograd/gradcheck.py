@@ -12,7 +12,6 @@ import numpy as np
 from .. import backends
 from ..tensor import Tensor, _wrap
 from .api import grad as autograd_grad
-from .grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -28,14 +27,15 @@ def _outputs(func, inputs) -> tuple:
 
 
 def _numerical(func, inputs, diff, eps) -> list:
-    """J[k][i]: d output k / d input i as a (out numel, in numel) NumPy array."""
-    with no_grad():
-        base = [np.array(backends.of(o._data).to_host(o._data), np.float64)
-                for o in _outputs(func, inputs)]
-        jac = [[np.zeros((b.size, t.numel())) for t in diff] for b in base]
-        for i, t in enumerate(diff):
-            orig = t._data.copy()
-            flat = orig.reshape(-1)
+    """J[k][i]: d output k / d input i as a (out numel, in numel) NumPy array (evaluated in
+    the caller's grad mode, as PyTorch's: a function may take gradients inside)."""
+    base = [np.array(backends.of(o._data).to_host(o._data), np.float64)
+            for o in _outputs(func, inputs)]
+    jac = [[np.zeros((b.size, t.numel())) for t in diff] for b in base]
+    for i, t in enumerate(diff):
+        orig = t._data.copy()
+        flat = orig.reshape(-1)
+        try:
             for j in range(flat.size):
                 vals = []
                 for sign in (1, -1):
@@ -46,6 +46,7 @@ def _numerical(func, inputs, diff, eps) -> list:
                                  for o in _outputs(func, inputs)])
                 for k, (plus, minus) in enumerate(zip(*vals)):
                     jac[k][i][:, j] = ((plus - minus) / (2 * eps)).reshape(-1)
+        finally:  # (the input is left as it was, whatever the function raised)
             t._data[...] = orig
     return jac
 

@@ -22,10 +22,18 @@ def mul_backward(F, g, a, b):
 
 
 def tanh_backward(F, g, y):
+    if F.tensors:  # (PyTorch's node, differentiable in g and y)
+        from .pointwise import backward_op
+
+        return backward_op("tanh", g, y)
     return g * (1 - y * y)
 
 
 def sigmoid_backward(F, g, y):
+    if F.tensors:
+        from .pointwise import backward_op
+
+        return backward_op("sigmoid", g, y)
     return g * y * (1 - y)
 
 

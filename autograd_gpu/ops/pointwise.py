@@ -613,6 +613,37 @@ def threshold_backward(g: Tensor, y: Tensor) -> Tensor:
     return _wrap(out)
 
 
+class TanhBackwardBackward0(Node):
+    """tanh's gradient g (1 - y^2) as a differentiable op of (g, y)."""
+
+    __slots__ = ()
+    _saved_names = ("grad_output", "output")
+
+    def grad(self, F, gg, g, y):
+        return gg * (1 - y * y), -2 * gg * g * y
+
+
+class SigmoidBackwardBackward0(Node):
+    """sigmoid's gradient g y (1 - y) as a differentiable op of (g, y)."""
+
+    __slots__ = ()
+    _saved_names = ("grad_output", "output")
+
+    def grad(self, F, gg, g, y):
+        return gg * y * (1 - y), gg * g * (1 - 2 * y)
+
+
+_BACKWARD_OPS = {"tanh": (TanhBackwardBackward0, lambda g, y: g * (1 - y * y)),
+                 "sigmoid": (SigmoidBackwardBackward0, lambda g, y: g * y * (1 - y))}
+
+
+def backward_op(name: str, g: Tensor, y: Tensor) -> Tensor:
+    """tanh's or sigmoid's backward under create_graph, recorded as PyTorch records it."""
+    cls, value = _BACKWARD_OPS[name]
+    out = value(g._data, y._data)
+    return record(cls, out, (g, y), (g, y)) if recording(g, y) else _wrap(out)
+
+
 ReluBackward0 = type("ReluBackward0", (Node,), {
     "__slots__": (),
     "grad": lambda s, F, g: (fused(F, "relu_backward", g, s.saved_output(F)),)})
