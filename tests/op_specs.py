@@ -633,10 +633,9 @@ SPECS["einsum"] = [
 
 SPECS["cumprod"] = [
     Case(lambda a: a.cumprod(1), lambda a: np.cumprod(a, 1), ((3, 4),)),
-    # a polynomial, so finite differences hold at exact zeros too (one, and two, per row);
-    # its SECOND derivative at exact zeros is wrong here (a known bug, in the closing note:
-    # the zero-handling masks of the first derivative cut some of its dependence on x)
-    Case(lambda a: ag.cumprod(a, 1), lambda a: np.cumprod(a, 1), ((3, 5),), second=False,
+    # a polynomial, so finite differences hold at exact zeros too (one, and two, per row),
+    # to second order as well (the create_graph gradient is polynomial: no masks)
+    Case(lambda a: ag.cumprod(a, 1), lambda a: np.cumprod(a, 1), ((3, 5),),
          make=lambda rng: (rng.uniform(0.5, 1.5, (3, 5)) * np.array(
              [[1, 1, 0, 1, 1], [0, 1, 1, 0, 1], [1, 1, 1, 1, 0]]),)),
 ]

@@ -111,6 +111,8 @@ class CumprodBackward0(Node):
         d = self.dim
         if not len(g.shape):  # (a 0-d input's product is itself)
             return (g,)
+        if F.tensors:  # differentiable again, zeros included: no division, no masks
+            return (_cumprod_grad_exact(g, x, d),)
         out = self.saved_output(F)
 
         def revcumsum(a):
@@ -123,6 +125,22 @@ class CumprodBackward0(Node):
         safe = F.where(zero, 1.0, x)
         at_first = revcumsum(g * F.cumprod(F.where(first, 1.0, x), d))
         return (F.where(before, revcumsum(g * out) / safe, F.where(first, at_first, 0.0)),)
+
+
+def _cumprod_grad_exact(g: Tensor, x: Tensor, d: int) -> Tensor:
+    """sum over k >= j of g_k prod_{i <= k, i != j} x_i, as P_j S_j: P_j the product of the
+    x before j, S_j = g_j + x_{j+1} S_{j+1} (a reverse Horner sum). Polynomial in x, so its
+    own derivatives are exact at zeros (the first-order formula divides and masks)."""
+    from .shape import cat
+
+    n = x.shape[d]
+    first = x.narrow(d, 0, 1)
+    before = first * 0 + 1 if n == 1 else cat([first * 0 + 1, x.narrow(d, 0, n - 1).cumprod(d)],
+                                               d)
+    sums = [g.narrow(d, n - 1, 1)]
+    for k in range(n - 2, -1, -1):
+        sums.append(g.narrow(d, k, 1) + x.narrow(d, k + 1, 1) * sums[-1])
+    return before * cat(sums[::-1], d)
 
 
 @register()
