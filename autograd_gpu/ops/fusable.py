@@ -39,9 +39,9 @@ def sigmoid_backward(F, g, y):
 
 def relu_backward(F, g, y):
     if F.tensors:  # (PyTorch's node, which keeps the gradient connected to y: it requires
-        from .pointwise import threshold_backward  # grad wherever y does)
+        from .pointwise import backward_op  # grad wherever y does)
 
-        return threshold_backward(g, y)
+        return backward_op("relu", g, y)
     return F.where(y > 0, g, 0.0)  # relu is where(x > 0, x, 0): its gradient at 0 is 0
 
 

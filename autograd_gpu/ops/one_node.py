@@ -112,11 +112,8 @@ def one_node(name: str, *differentiable: str, saves: tuple | dict | None = None)
                 t, kept is None or kept[i]) for i, t in enumerate(inputs)]
             inner_args, inner_kwargs = _fill(args, kwargs, slots, stand_ins)
             out = body(*inner_args, **inner_kwargs)
-            res = _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots), kept, nothing)
-            first = res[0] if isinstance(res, tuple) else res
-            if saves is not None and "result" in saves:  # (outputs: always saved)
-                save_output(first._edge[0], first)
-            return res
+            return _adopt(cls, out, inputs, stand_ins, (body, args, kwargs, slots), kept,
+                          nothing, saves is not None and "result" in saves)
 
         op.body = body
         return op
@@ -182,13 +179,15 @@ def adopt_computed(cls: type, out, inputs: list, call: tuple, kept: list | None 
 
 
 def _adopt(cls: type, out, inputs: list, stand_ins: list, call: tuple, kept: list | None,
-           held: bool = False):
+           held: bool = False, saves_result: bool = False):
     """The body's output as the output of one `cls` node on the real inputs (it requires
     grad when they do, even where the body's value does not depend on them, as PyTorch's
     does: the gradient is then zero)."""
     first = out[0] if isinstance(out, tuple) else out
     res = adopt_computed(cls, first._data, inputs, call, kept, held)
     res._vc = first._vc  # in-place changes of the output reach the body's saved output
+    if saves_result:  # (checked by this node first, so a change names this op)
+        save_output(res._edge[0], res)
     node = res._edge[0]
     node._inner = first._edge
     node._stand_ins = [None if s is t else s._edge for s, t in zip(stand_ins, inputs)]

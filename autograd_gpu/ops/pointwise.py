@@ -597,20 +597,10 @@ class ThresholdBackwardBackward0(Node):
     """relu's gradient as a differentiable op of (g, y): g where y > 0; constant in y."""
 
     __slots__ = ()
+    _saved_names = ("grad_output", "self")
 
-    def grad(self, F, gg):
-        return F.where(self.mask, gg, 0.0), F.zeros_like(gg)
-
-
-def threshold_backward(g: Tensor, y: Tensor) -> Tensor:
-    """g where y > 0, else 0 (relu's backward under create_graph, recorded as PyTorch's)."""
-    mask = y._data > 0
-    out = backends.of(g._data).xp.where(mask, g._data, 0).astype(g._data.dtype, copy=False)
-    if recording(g, y):
-        res = record(ThresholdBackwardBackward0, out, (g, y))
-        res._edge[0].mask = mask
-        return res
-    return _wrap(out)
+    def grad(self, F, gg, g, y):
+        return F.where(y > 0, gg, 0.0), F.zeros_like(gg)
 
 
 class TanhBackwardBackward0(Node):
@@ -633,12 +623,16 @@ class SigmoidBackwardBackward0(Node):
         return gg * y * (1 - y), gg * g * (1 - 2 * y)
 
 
-_BACKWARD_OPS = {"tanh": (TanhBackwardBackward0, lambda g, y: g * (1 - y * y)),
-                 "sigmoid": (SigmoidBackwardBackward0, lambda g, y: g * y * (1 - y))}
+_BACKWARD_OPS = {
+    "relu": (ThresholdBackwardBackward0,
+             lambda g, y: backends.of(g).xp.where(y > 0, g, 0).astype(g.dtype, copy=False)),
+    "tanh": (TanhBackwardBackward0, lambda g, y: g * (1 - y * y)),
+    "sigmoid": (SigmoidBackwardBackward0, lambda g, y: g * y * (1 - y))}
 
 
 def backward_op(name: str, g: Tensor, y: Tensor) -> Tensor:
-    """tanh's or sigmoid's backward under create_graph, recorded as PyTorch records it."""
+    """relu's, tanh's or sigmoid's backward under create_graph (a differentiable op of the
+    incoming gradient and the saved output), recorded as PyTorch records it."""
     cls, value = _BACKWARD_OPS[name]
     out = value(g._data, y._data)
     return record(cls, out, (g, y), (g, y)) if recording(g, y) else _wrap(out)
