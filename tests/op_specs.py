@@ -547,7 +547,7 @@ SPECS.update({
                       make=_kinks((1.5,)))],
     "mish": [Case(F.mish, lambda x: x * np.tanh(_softplus_np(x)), ((3, 4),))],
     "hardsigmoid": [Case(F.hardsigmoid, lambda x: np.clip(x / 6 + 0.5, 0, 1), ((3, 4),),
-                         make=_kinks((-3, 3)))],
+                         make=_kinks((-3, 3)), second=False)],  # (none in PyTorch either)
     "hardswish": [Case(F.hardswish, lambda x: x * np.clip(x + 3, 0, 6) / 6, ((3, 4),),
                        make=_kinks((-3, 3)))],
     "logsigmoid": [Case(F.logsigmoid, lambda x: -np.log1p(np.exp(-x)), ((3, 4),))],

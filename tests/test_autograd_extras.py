@@ -207,6 +207,55 @@ def test_functional_api(device):
     np.testing.assert_allclose(host(hv), [12.0, 4.0, 8.0])
 
 
+def test_functional_api_checks_in_pytorchs_words(device):
+    x = f64([1.0, 2.0], device)
+    with pytest.raises(TypeError, match=r"^The inputs given to jacobian must be either a Tensor "
+                                        r"or a tuple of Tensors but the given inputs has type "
+                                        r"<class 'list'>\.$"):
+        functional.jacobian(lambda a: a * 2, [x])
+    with pytest.raises(TypeError, match=r"^The outputs of the user-provided function given to "
+                                        r"vjp must be either a Tensor or a tuple of Tensors but "
+                                        r"the given outputs of the user-provided function has "
+                                        r"type <class 'float'>"):
+        functional.vjp(lambda a: 2.0, x, x)
+    with pytest.raises(RuntimeError, match=r"^v has invalid size: should be torch.Size\(\[2\]\)"
+                                           r" but got torch.Size\(\[3\]\)\.$"):
+        functional.vjp(lambda a: a * 2, x, f64([1.0, 1.0, 1.0], device))
+    with pytest.raises(RuntimeError, match="^The Tensor returned by the function given to "
+                                           "hessian should contain a single element$"):
+        functional.hessian(lambda a: a ** 2, x)
+    with pytest.raises(RuntimeError, match="^The function given to hvp should return a single "
+                                           "Tensor$"):
+        functional.hvp(lambda a: (a.sum(), a.sum()), x, x)
+    with pytest.raises(RuntimeError, match="^While computing the hessian, found that the "
+                                           "jacobian of the user-provided function with respect "
+                                           "to input 0 is independent of the input"):
+        functional.hessian(lambda a: a.sum(), x, strict=True)  # (linear: H is constant)
+    with pytest.raises(RuntimeError, match="^Output 0 of the user-provided function does not "
+                                           "require gradients"):
+        functional.jacobian(lambda a: a.detach(), x, strict=True)
+    with pytest.raises(NotImplementedError, match="only implemented for `vectorize=True`"):
+        functional.jacobian(lambda a: a * 2, x, strategy="forward-mode")
+    assert not host(functional.hessian(lambda a: a.sum(), x)).any()  # (not strict: zeros)
+
+
+def test_functional_api_graphs_reach_the_callers_inputs_only_with_create_graph(device):
+    x = f64([1.0, 2.0], device).requires_grad_()
+    out, vj = functional.vjp(lambda a: a ** 3, x, f64([1.0, 1.0], device))
+    assert not out.requires_grad and not vj.requires_grad
+    out, vj = functional.vjp(lambda a: a ** 3, x, f64([1.0, 1.0], device), create_graph=True)
+    assert vj.requires_grad
+    np.testing.assert_allclose(host(torch.autograd.grad(vj.sum(), x)[0]), [6.0, 12.0])
+    jac = functional.jacobian(lambda a, b: (a * b, a.sum()), (x, x), vectorize=True)
+    np.testing.assert_allclose(host(jac[0][0]), np.diag([1.0, 2.0]))
+    np.testing.assert_allclose(host(jac[1][0]), [1.0, 1.0])
+    assert not host(jac[1][1]).any()
+    fwd = functional.jacobian(lambda a: a.sin(), x, vectorize=True, strategy="forward-mode")
+    np.testing.assert_allclose(host(fwd), np.diag(np.cos([1.0, 2.0])))
+    _, vh = functional.vhp(lambda a: (a ** 3).sum(), x, f64([1.0, 0.0], device))
+    np.testing.assert_allclose(host(vh), [6.0, 0.0])
+
+
 def test_gradcheck_reports_worst_element():
     class Wrong(Function):
         @staticmethod

@@ -1223,3 +1223,149 @@ def test_tanh_and_sigmoid_gradients_are_pytorchs_nodes_differentiable_again(fn, 
     assert torch.autograd.gradgradcheck(fn, (x,))
     assert torch.autograd.gradgradcheck(  # (the node's own gradients, one order up)
         lambda t: torch.autograd.grad(fn(t).sum(), t, create_graph=True)[0], (x,))
+
+
+_PIECEWISE = [  # (op, PyTorch's node for its gradient under create_graph, reads its input again)
+    (lambda x: F.max_pool2d(x, 2), "MaxPool2DWithIndicesBackwardBackward0", False),
+    (lambda x: F.avg_pool2d(x, 2), "AvgPool2DBackwardBackward0", False),
+    (lambda x: F.adaptive_max_pool2d(x, (3, 2)), "AdaptiveMaxPool2DBackwardBackward0", False),
+    (lambda x: F.adaptive_avg_pool2d(x, (3, 2)), "AdaptiveAvgPool2DBackwardBackward0", False),
+    (lambda x: F.pad(x, (1, 2, 2, 1), mode="reflect"), "ReflectionPad2DBackwardBackward0",
+     False),
+    (lambda x: F.pad(x, (1, 2, 2, 1), mode="replicate"), "ReplicationPad2DBackwardBackward0",
+     False),
+    (F.hardtanh, "HardtanhBackwardBackward0", True),
+    (lambda x: F.leaky_relu(x, 0.2), "LeakyReluBackwardBackward0", True),
+    (lambda x: F.threshold(x, 0.1, 2.0), "ThresholdBackwardBackward0", True),
+    (lambda x: F.hardshrink(x, 0.3), "HardshrinkBackwardBackward0", True),
+    (lambda x: F.softshrink(x, 0.3), "SoftshrinkBackwardBackward0", True),
+    (lambda x: torch.copysign(x, torch.ones(4, 4, dtype=torch.float64) - 1.5), "MulBackward0",
+     True),
+]
+
+
+@pytest.mark.parametrize("op, name, reads_input", _PIECEWISE)
+def test_piecewise_linear_gradients_are_one_differentiable_node(op, name, reads_input):
+    """The gradient of a pooling, a padding or a piecewise-linear activation under
+    create_graph is one node, as PyTorch's: it requires grad (its derivative for the input is
+    zero, not missing), and its derivative for the output gradient v is the op's own
+    derivative at x, checked here against finite differences of the op along w."""
+    rng = np.random.default_rng(0)
+    x0 = rng.uniform(-2, 2, (1, 2, 4, 4)).round(3) + 0.0005  # (off every kink)
+    x = torch.tensor(x0, requires_grad=True)
+    y = op(x)
+    v = torch.tensor(rng.standard_normal(tuple(y.shape)), requires_grad=True)
+    g, = torch.autograd.grad((y * v).sum(), x, create_graph=True)
+    assert g.requires_grad and g.grad_fn.name() == name
+    w = rng.standard_normal(x0.shape)
+    gv, gx = torch.autograd.grad((g * torch.tensor(w)).sum(), [v, x], create_graph=True)
+    eps = 1e-6
+    jvp = (host(op(torch.tensor(x0 + eps * w))) - host(op(torch.tensor(x0 - eps * w)))) / (
+        2 * eps)
+    np.testing.assert_allclose(host(gv), jvp, atol=1e-7)
+    assert not host(gx).any()
+    assert gv.requires_grad == reads_input  # (a mask is read again; a pooling's winners not)
+    # one order up: the derivative of <L w, u> for w is L^T u again
+    if gv.requires_grad:
+        u = rng.standard_normal(tuple(y.shape))
+        third, = torch.autograd.grad((gv * torch.tensor(u)).sum(), x, allow_unused=True)
+        assert third is None or not host(third).any()
+
+
+@pytest.mark.parametrize("op, error, words", [
+    (F.hardsigmoid, RuntimeError, "derivative for aten::hardsigmoid_backward is not implemented"),
+    (lambda x: F.multi_margin_loss(x.reshape(4, 8), torch.tensor([0, 3, 1, 7])), RuntimeError,
+     "derivative for aten::multi_margin_loss_backward is not implemented"),
+    (lambda x: F.pdist(x.reshape(4, 8)), NotImplementedError,
+     "the derivative for '_pdist_backward' is not implemented."),
+    (lambda x: torch.cdist(x.reshape(4, 8), torch.ones(3, 8, dtype=torch.float64)),
+     NotImplementedError, "the derivative for '_cdist_backward' is not implemented."),
+])
+def test_gradients_pytorch_cannot_differentiate_again_fail_when_they_are(op, error, words):
+    x = torch.linspace(-2, 2, 32, dtype=torch.float64).reshape(2, 4, 4).requires_grad_()
+    g, = torch.autograd.grad(op(x).sum(), x, create_graph=True)  # (the gradient itself is fine)
+    eager, = torch.autograd.grad(op(x).sum(), x)
+    np.testing.assert_allclose(host(g), host(eager))
+    assert g.requires_grad
+    with pytest.raises(error, match="^" + words.replace("(", r"\(").replace(")", r"\)")):
+        torch.autograd.grad(g.sum(), x)
+
+
+def test_multi_margin_loss_refuses_a_weight_that_requires_grad():
+    x = torch.zeros(2, 3, requires_grad=True)
+    w = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="^The function 'multi_margin_loss' is not "
+                                           "differentiable with respect to argument 'weight'"):
+        F.multi_margin_loss(x, torch.tensor([0, 2]), weight=w)
+    assert F.multi_margin_loss(x, torch.tensor([0, 2])).grad_fn.name() == \
+        "MultiMarginLossBackward0"
+
+
+def test_gradient_through_a_cast_operand_reaches_it_under_create_graph():
+    """a * b with a float32 and b float64 computes with a cast to float64; the gradient for b
+    (g * a) must still depend on a itself, so d/da of it is g (it was silently missing)."""
+    a = torch.tensor([-0.5, 2.0], requires_grad=True)
+    b = torch.tensor([1.5, -3.0], dtype=torch.float64, requires_grad=True)
+    p, q = host(a).astype(np.float64), host(b)
+    for f, d2 in ((lambda: (a * b).sum(), [1.0, 1.0]),
+                  (lambda: (b / a).sum(), -1 / p ** 2),
+                  (lambda: torch.atan2(a, b).sum(), (p * p - q * q) / (p * p + q * q) ** 2)):
+        gb, = torch.autograd.grad(f(), b, create_graph=True)
+        gab, = torch.autograd.grad(gb.sum(), a)  # d/da of d/db
+        assert gab.dtype == torch.float32
+        np.testing.assert_allclose(host(gab), d2, rtol=1e-6)
+
+
+def test_zero_gradients_of_formulas_are_constants():
+    """copysign's gradient for its sign source and nextafter's for its target are zeros
+    that require no grad (PyTorch's zeros_like), so a second grad through them finds no
+    graph."""
+    x = torch.tensor([1.0, -2.0], requires_grad=True)
+    y = torch.tensor([-1.0, 3.0], requires_grad=True)
+    for out in (torch.copysign(x, y), torch.nextafter(x, y) * x):
+        gy, = torch.autograd.grad(out.sum(), y, create_graph=True)
+        assert not gy.requires_grad and not host(gy).any()
+
+
+def test_floor_division_of_floats_is_pythons():
+    """-1.6 // 0.04 is -41 (Python and PyTorch: the remainder decides), though the rounded
+    quotient -1.6 / 0.04 is exactly -40.0."""
+    a = torch.tensor([-1.6, 1.6, 5.5, -5.5], dtype=torch.float64)
+    b = torch.tensor([0.04, -0.04, -2.0, 2.0], dtype=torch.float64)
+    want = [-1.6 // 0.04, 1.6 // -0.04, 5.5 // -2.0, -5.5 // 2.0]
+    assert torch.div(a, b, rounding_mode="floor").tolist() == want
+    assert (a // b).tolist() == want
+    assert torch.div(a, b, rounding_mode="trunc").tolist() == [-40.0, -40.0, -2.0, -2.0]
+
+
+def test_smooth_l1_and_huber_second_derivative_at_zero_difference():
+    x = torch.tensor([0.5, 2.0], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([0.5, 0.0], dtype=torch.float64)
+    for loss, want in ((lambda: F.smooth_l1_loss(x, y, beta=0.5, reduction="sum"), [2.0, 0.0]),
+                       (lambda: F.huber_loss(x, y, delta=3.0, reduction="sum"), [1.0, 1.0])):
+        g, = torch.autograd.grad(loss(), x, create_graph=True)
+        assert torch.autograd.grad(g.sum(), x)[0].tolist() == want
+
+
+def test_adaptive_max_pool_overlapping_windows_pick_the_first_maximum():
+    x = torch.tensor([[[0.85, -0.48, 0.49, 0.88, -0.8, 0.88, -0.56, 0.85]]],
+                     requires_grad=True)
+    y, i = F.adaptive_max_pool1d(x, 3, return_indices=True)  # windows [0,3) [2,6) [5,8)
+    assert i.tolist() == [[[0, 3, 5]]] and host(y).tolist() == host(x)[..., [0, 3, 5]].tolist()
+    y.backward(torch.tensor([[[1.0, 10.0, 100.0]]]))
+    assert x.grad.tolist() == [[[1.0, 0, 0, 10.0, 0, 100.0, 0, 0]]]
+    z, j = F.adaptive_max_pool2d(torch.arange(35.0).reshape(1, 5, 7), (2, 3),
+                                 return_indices=True)
+    assert j.tolist() == [[[16, 18, 20], [30, 32, 34]]] and z.grad_fn is None
+
+
+def test_einsum_contraction_refuses_mixed_dtypes_and_products_promote():
+    a = torch.ones(2, 3, requires_grad=True)
+    b = torch.ones(2, 3, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="^expected scalar type Float but found Double$"):
+        torch.einsum("ij,ij->i", a, b)
+    out = torch.einsum("ij,ij->ij", a, b)
+    ga, gb = torch.autograd.grad(out.sum(), [a, b])
+    assert out.dtype == torch.float64 and ga.dtype == torch.float32 and gb.dtype == torch.float64
+    with pytest.raises(RuntimeError, match="^`inputs` argument to `grad\\(\\)` cannot be empty"):
+        torch.autograd.grad(out.sum(), [])

@@ -326,7 +326,10 @@ def test_ctc_loss_sums_every_alignment_and_differentiates(device):
         x.log_softmax(2), flat, lengths_in, lengths_t, reduction="none")), want, rtol=1e-12)
     f = lambda t: ag.nn.functional.ctc_loss(t.log_softmax(2), padded, lengths_in,  # noqa: E731
                                             lengths_t, reduction="sum")
-    assert gradcheck(f, (x,)) and gradgradcheck(f, (x,))
+    assert gradcheck(f, (x,))
+    with pytest.raises(RuntimeError, match="derivative for aten::_ctc_loss_backward is not "
+                                           "implemented"):  # (no second derivative, as PyTorch)
+        gradgradcheck(f, (x,))
     short = ag.nn.functional.ctc_loss(x.log_softmax(2), ag.tensor([[1, 1, 1]] * 3,
                                       device=device), [4, 4, 4], [3, 3, 3], reduction="none")
     assert np.isinf(host(short)).all()  # 1,1,1 needs 5 steps (blanks between repeats)

@@ -33,7 +33,7 @@ def _run(lib, code):
 def _plain(v):
     if isinstance(v, (torch.Tensor, ag.Tensor)):
         return ("tensor", str(v.dtype).split(".")[-1], tuple(v.shape), v.requires_grad,
-                v.detach().cpu().numpy())
+                v.detach().cpu().clone().numpy())  # (clone: a ZeroTensor has no numpy)
     if isinstance(v, (torch.Size, ag.Size)):
         return tuple(v)
     if isinstance(v, (list, tuple)):  # (named tuples and torch.return_types count as tuples)

@@ -109,6 +109,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     ins = _as_tuple(inputs)
     if retain_graph is None:
         retain_graph = create_graph
+    if not ins:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     seeds = _root_grads(outs, _as_tuple(grad_outputs), create_graph, "grad")
     edges = _root_edges(outs)
     targets = [_input_edge(t, i) for i, t in enumerate(ins)]

@@ -18,7 +18,8 @@ from .. import backends
 from ..tensor import Tensor, _wrap
 from . import tensor_math
 from .grad_mode import state
-from .node import FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot, SavedTensor
+from .node import (FREED, NO_EDGE, RETAIN_HINT, AccumulateGrad, GraphRoot, Node, SavedTensor,
+                   next_seq)
 
 _numpy = backends.numpy_backend
 _ndarray = np.ndarray
@@ -158,6 +159,8 @@ def _unpack(fn, F):
                 raise _version_error(fn, t, v, nrs and nrs[len(unpacked)])
             if arrays:
                 t = t._data
+            elif "_cast_of" in t.__dict__:  # (an operand saved as cast: computed_as)
+                t = t._cast_of.to(t.dtype)
         unpacked.append(t)
     return unpacked
 
@@ -217,6 +220,8 @@ def call_node(fn, g, create_graph: bool = False):
     if not single:
         g = _materialize(fn, g, create_graph)
     if create_graph:
+        if fn._double is not None and single:
+            return _finish(fn, _double_backward(fn, g), g, True)
         F = tensor_math
     else:
         # (a node that does not materialize missing gradients may get None first)
@@ -234,11 +239,124 @@ def call_node(fn, g, create_graph: bool = False):
     if reduce is not None:
         grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
                       for gi, r in zip(grads, reduce))
+    return _finish(fn, grads, g, create_graph, F)
+
+
+def _finish(fn, grads, g, create_graph: bool, F=tensor_math):
     if fn._post_hooks is not None:
         grads = _run_post_hooks(fn, grads, g, create_graph)
     if state.anomaly:
         _check_anomaly(fn, grads, F)
     return grads
+
+
+def _array_grads(fn, g) -> tuple:
+    """fn's first-order gradients (arrays) for the output gradient array g; fn's graph is
+    kept, as a create_graph gradient may need it again."""
+    F = _numpy if g.__class__ is _ndarray else backends.of(g)
+    keep, state.keep_graph = state.keep_graph, True
+    try:
+        grads = fn.grad(F, g) if fn._saved is None else fn.grad(F, g, *_unpack(fn, F))
+    finally:
+        state.keep_graph = keep
+    reduce = fn._reduce
+    if reduce is not None:
+        grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
+                      for gi, r in zip(grads, reduce))
+    return grads
+
+
+class DoubleBackward(Node):
+    """A gradient that PyTorch records under create_graph as one node (node.DOUBLE_BACKWARDS):
+    its value is fn's first-order gradient L^T g for input `index`; its edges are the output
+    gradient g's and fn's inputs'. Linear in g and constant in the inputs: its own gradient is
+    L gg for g (fn's derivative at the input: the transpose of g -> L^T g) and zero for the
+    inputs, recorded the same way (as a `transposed` node) under create_graph."""
+
+    __slots__ = ()
+
+    def grad(self, F, gg):
+        fn, index, like, transposed = self._of
+        kind, _, *error = fn._double
+        if kind == "missing":
+            raise error[0](error[1])
+        arr = gg._data if F.tensors else gg
+        value = _array_grads(fn, arr)[index] if transposed else _transposed(fn, index, like, arr)
+        xp = backends.of(like).xp
+        if not F.tensors:
+            out = [value]
+        elif transposed or fn._double[2]:
+            out = [_record_double(type(self), fn, index, value, gg, like, self._shapes,
+                                  not transposed)]
+        else:  # (L itself reads no input: a node on gg alone, where gg requires grad)
+            out = [_record_double(type(self), fn, index, value, gg, like, self._shapes, True)
+                   if gg._edge is not NO_EDGE else _wrap(value)]
+            if gg._edge is not NO_EDGE:
+                out[0]._edge[0].next_functions = (gg._edge,)
+        if len(self.next_functions) == 1:
+            return tuple(out)
+        for (node, _), meta in zip(fn.next_functions, self._shapes):
+            z = None if node is None or meta is None else xp.zeros(*meta)
+            out.append(_wrap(z) if F.tensors and z is not None else z)
+        return tuple(out)
+
+
+def _transposed(fn, index: int, like, gg):
+    """L gg, where g -> L^T g is fn's gradient for input `index` (linear in g): the gradient
+    of <L^T u, gg> with respect to u, run through fn's derivative on tensors."""
+    xp = backends.of(like).xp
+    u = _wrap(xp.zeros_like(like))
+    u._edge = (AccumulateGrad(u), 0)
+    F = tensor_math
+    prev, keep = state.enabled, state.keep_graph
+    state.enabled, state.keep_graph = True, True
+    try:
+        grads = fn.grad(F, u) if fn._saved is None else fn.grad(F, u, *_unpack(fn, F))
+        r = grads[index]
+        reduce = fn._reduce
+        if reduce is not None and reduce[index] is not None:
+            r = F.cast(F.sum_to(r, reduce[index][0]), reduce[index][1])
+    finally:
+        state.enabled, state.keep_graph = prev, keep
+    if r._edge is NO_EDGE:
+        return xp.zeros_like(like)
+    return execute([r._edge], [gg], False, False, [u._edge])[0]
+
+
+def _record_double(cls, fn, index: int, value, g: Tensor, like, shapes,
+                   transposed: bool = False) -> Tensor:
+    node = object.__new__(cls)
+    node.next_functions = (g._edge, *fn.next_functions)
+    node._seq = next_seq()
+    node._saved = None
+    node._of = (fn, index, like, transposed)
+    node._shapes = shapes
+    return _wrap(value, (node, 0))
+
+
+_DOUBLE_CLASSES: dict[str, type] = {}  # (apart from node_class's: MulBackward0 is one here)
+
+
+def _double_backward(fn, g: Tensor) -> tuple:
+    """fn's gradients under create_graph where PyTorch records each as a node of its own."""
+    kind, name, *spec = fn._double
+    error = spec if kind == "missing" else ()
+    cls = _DOUBLE_CLASSES.get(name) or _DOUBLE_CLASSES.setdefault(
+        name, type(name, (DoubleBackward,), {"__slots__": ()}))
+    out = []
+    arrays = _array_grads(fn, g._data)
+    shapes = [None if a is None else (a.shape, a.dtype) for a in arrays]
+    recorded = spec[1] if kind == "linear" and len(spec) > 1 else range(len(arrays))
+    for i, a in enumerate(arrays):
+        if a is None or i not in recorded:
+            out.append(None if a is None else _wrap(a))
+            continue
+        t = _record_double(cls, fn, i, a, g, g._data, shapes)
+        if error and error[0] is RuntimeError:  # PyTorch's NotImplemented placeholder has
+            node = t._edge[0]  # edges only to the inputs that require grad
+            node.next_functions = tuple(e for e in node.next_functions if e[0] is not None)
+        out.append(t)
+    return tuple(out)
 
 
 def _materialize(fn, g, create_graph):

@@ -30,6 +30,42 @@ RETAIN_HINT = ("Trying to backward through the graph a second time (or directly 
                "you need to access saved tensors after calling backward.")
 
 
+# Nodes whose gradient PyTorch records under create_graph as one node of its own, where this
+# library's derivative would be a formula whose value has no graph (a pooling's gradient is a
+# scatter of the output gradient: it depends on the input only through which element won):
+# ("linear", its name, whether its own gradient reads the inputs[, which inputs' gradients]):
+# the gradient is linear in the output gradient and piecewise constant in the inputs, so it
+# requires grad and its own derivative is zero for the inputs (an activation's mask is read
+# again in the gradient's gradient, a pooling's winners are not: it has no edge to the
+# input); the other inputs' gradients (copysign's zeros for `other`) are constants;
+# ("missing", its name, error type, message): PyTorch has no derivative of that gradient,
+# and a backward through it raises this.
+_MASKS = ("HardtanhBackward0", "LeakyReluBackward0", "ThresholdBackward0",
+          "RreluWithNoiseBackward0", "HardshrinkBackward0", "SoftshrinkBackward0")
+_LINEAR = ("MaxPool2DWithIndicesBackward0", "MaxPool3DWithIndicesBackward0",
+           "AdaptiveMaxPool2DBackward0", "AdaptiveMaxPool3DBackward0", "AvgPool2DBackward0",
+           "AvgPool3DBackward0", "AdaptiveAvgPool2DBackward0", "AdaptiveAvgPool3DBackward0",
+           "FractionalMaxPool2DBackward0", "ReflectionPad1DBackward0", "ReflectionPad2DBackward0",
+           "ReflectionPad3DBackward0", "ReplicationPad1DBackward0", "ReplicationPad2DBackward0",
+           "ReplicationPad3DBackward0")
+DOUBLE_BACKWARDS: dict[str, tuple] = {
+    **{name: ("linear", name.replace("Backward0", "BackwardBackward0"), name in _MASKS)
+       for name in _MASKS + _LINEAR},
+    "CopysignBackward0": ("linear", "MulBackward0", True, (0,)),  # (grad * sign ratio)
+    "CopysignBackward1": ("linear", "MulBackward0", True),
+    **{name: ("missing", "torch::autograd::NotImplemented", RuntimeError,
+              f"derivative for aten::{aten} is not implemented")
+       for name, aten in (("HardsigmoidBackward0", "hardsigmoid_backward"),
+                          ("MultiMarginLossBackward0", "multi_margin_loss_backward"),
+                          ("MultilabelMarginLossBackward0", "multilabel_margin_loss_backward"),
+                          ("CtcLossBackward0", "_ctc_loss_backward"))},
+    **{name: ("missing", name.replace("Backward0", "BackwardBackward0"), NotImplementedError,
+              f"the derivative for '{aten}' is not implemented.")
+       for name, aten in (("PdistBackward0", "_pdist_backward"),
+                          ("CdistBackward0", "_cdist_backward"))},
+}
+
+
 class Node:
     __slots__ = ("next_functions", "_seq", "_saved", "_versions", "__dict__", "__weakref__")
     # Rarely set, so kept out of the slots; instances override them in __dict__.
@@ -38,7 +74,14 @@ class Node:
     _pre_hooks = None    # {output_nr: [hook, ...]} from Tensor.register_hook / retain_grad
     _post_hooks = None   # [hook(grad_inputs, grad_outputs)] from Node.register_hook
     _trace = None        # anomaly mode: the stack where the forward op ran
+    _double = None       # how PyTorch records this node's gradient under create_graph, where
+    # it is one node of its own (DOUBLE_BACKWARDS, by class name)
     num_outputs = 1
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in DOUBLE_BACKWARDS:
+            cls._double = DOUBLE_BACKWARDS[cls.__name__]
 
     def grad(self, F, g, *saved):
         raise NotImplementedError(f"{type(self).__name__} has no derivative")
@@ -274,7 +317,6 @@ def new_node(cls: type, edges: tuple) -> Node:
 
 
 _CLASSES: dict[str, type] = {}
-
 
 def node_class(name: str, base: type = Node, **attrs) -> type:
     """A Node subclass named as PyTorch names the grad_fn (one class per name)."""

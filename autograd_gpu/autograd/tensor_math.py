@@ -118,11 +118,16 @@ def zeros(shape, like, np_dtype):
 
 
 def zeros_like(x):
-    return x * 0
+    """Zeros shaped like x: a constant, with no graph (PyTorch's formulas' zeros_like)."""
+    from ..tensor import _wrap
+
+    return _wrap(x._data * 0)
 
 
 def ones_like(x):
-    return x * 0 + 1
+    from ..tensor import _wrap
+
+    return _wrap(x._data * 0 + 1)
 
 
 def _unary(name):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import _dtypes, creation
+from .. import _dtypes, backends, creation
 from ..ops import abs, cat, clamp, exp, log1p, matmul, minimum, sigmoid, softmax, tanh, where
 from ..autograd.grad_mode import state as grad_state
 from ..ops._core import not_tensor, register, tensor_args
@@ -178,10 +178,12 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     _check_sizes(input, target, "smooth_l1_loss")
-    d = abs(_minus(input, target))
+    z = _minus(input, target)
+    d = abs(z)
     if beta == 0:
         return _reduce(d, reduction)
-    return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+    # (z * z, not d * d: the second derivative at z = 0 is 1 / beta, as PyTorch's)
+    return _reduce(where(d < beta, 0.5 * z * z / beta, d - 0.5 * beta), reduction)
 
 
 @register()
@@ -189,8 +191,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",
                delta: float = 1.0) -> Tensor:
     _check_sizes(input, target, "huber_loss")
-    d = abs(_minus(input, target))
-    return _reduce(where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+    z = _minus(input, target)
+    d = abs(z)
+    return _reduce(where(d < delta, 0.5 * z * z, delta * (d - 0.5 * delta)), reduction)
 
 
 @register()
@@ -350,14 +353,17 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     h, w = input.shape[-2:]
     if h % oh == 0 and w % ow == 0:
         return max_pool2d(input, (h // oh, w // ow), return_indices=return_indices)
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool2d: return_indices=True needs windows "
-                                  "that divide the input evenly")
-    from ..ops.shape import stack
-
-    rows = [stack([input[..., a:b, c:d].amax((-2, -1)) for c, d in _windows_1d(w, ow)], -1)
-            for a, b in _windows_1d(h, oh)]
-    return stack(rows, -2)
+    # uneven (overlapping) windows: each one's first maximum, by its flat index in the plane
+    x = input._data
+    xp = backends.of(x).xp
+    index = xp.empty(x.shape[:-2] + (oh, ow), dtype=xp.int64)
+    for i, (a, b) in enumerate(_windows_1d(h, oh)):
+        for j, (c, d) in enumerate(_windows_1d(w, ow)):
+            local = xp.argmax(x[..., a:b, c:d].reshape(x.shape[:-2] + (-1,)), axis=-1)
+            index[..., i, j] = (a + local // (d - c)) * w + c + local % (d - c)
+    indices = _wrap(index)
+    out = input.flatten(-2).gather(-1, indices.flatten(-2)).reshape(indices.shape)
+    return (out, indices) if return_indices else out
 
 
 _NOT_2D_OR_3D = {  # (each 1-d op's own words for an input that is not 2-d or 3-d)

@@ -180,6 +180,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     return y_hard - y_soft.detach() + y_soft
 
 
+@one_node("PdistBackward0", "input", saves=("input", "result"))
 def pdist(input: Tensor, p: float = 2) -> Tensor:
     """The p-norm distances between every pair of rows i < j, in row-major order."""
     if input.dim() != 2:
@@ -350,6 +351,16 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     tensor_args("multi_margin_loss", input=input, target=target)
+    if weight is not None and weight.requires_grad:
+        raise RuntimeError("The function 'multi_margin_loss' is not differentiable with "
+                           "respect to argument 'weight'. This input cannot have "
+                           "requires_grad True.")
+    return _multi_margin_loss(input, target, p, margin, weight, reduction)
+
+
+@one_node("MultiMarginLossBackward0", "input", saves=("input", "target", "weight"))
+def _multi_margin_loss(input: Tensor, target: Tensor, p: int, margin: float,
+                       weight: Tensor | None, reduction: str) -> Tensor:
     x = input if input.dim() == 2 else input.reshape(1, -1)
     y = target.reshape(-1, 1)
     picked = x.gather(1, y)
@@ -368,6 +379,11 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                            reduction: str = "mean") -> Tensor:
+    return _multilabel_margin_loss(input, target, reduction)
+
+
+@one_node("MultilabelMarginLossBackward0", "input", saves=("input", "target"))
+def _multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str) -> Tensor:
     """Per sample: sum over its target classes j (those before the first -1 in target) and
     other classes i of max(0, 1 - (x[j] - x[i])), divided by the number of classes."""
     x = input if input.dim() == 2 else input.reshape(1, -1)

@@ -464,9 +464,18 @@ def einsum(equation: str, *operands) -> Tensor:
     subs, operands = [s for s, _ in fixed], [t for _, t in fixed]
     same_device("einsum", operands)
     arrays = [t._data for t in operands]
+    mixed = next((a.dtype for a in arrays if a.dtype != arrays[0].dtype), None)
+    if mixed is not None and any(c not in out and sum(c in s for s in subs) > 1
+                                 for c in set("".join(subs))):
+        # (a contraction is a batched product, which takes one dtype; products alone promote)
+        raise RuntimeError(f"expected scalar type {_title(arrays[0].dtype)} but found "
+                           f"{_title(mixed)}")
     out_data = backends.of(arrays[0]).einsum(",".join(subs) + "->" + out, *arrays)
     if recording(*operands):
         res = record(EinsumBackward0, out_data, tuple(operands), tuple(operands))
-        res._edge[0].subs, res._edge[0].out = subs, out
+        node = res._edge[0]
+        node.subs, node.out = subs, out
+        if mixed is not None:  # each gradient in its operand's dtype
+            node._reduce = tuple((a.shape, a.dtype) for a in arrays)
         return res
     return _wrap(out_data)

@@ -138,11 +138,14 @@ def _needed_versions(cls, a: Tensor, b: Tensor) -> tuple:
 
 def computed_as(t: Tensor, array) -> Tensor:
     """`t` as an op computed with it (cast to the result's dtype): a stand-in to save that
-    shares t's version counter, so an in-place change to t is still caught at backward."""
+    shares t's version counter, so an in-place change to t is still caught at backward, and
+    that a create_graph backward replaces with t's differentiable cast."""
     if array is t._data:
         return t
     stand_in = _wrap(array)
     stand_in._vc = t._vc
+    if t._edge is not NO_EDGE:  # a create_graph backward reads the cast of t itself, so
+        stand_in._cast_of = t  # the gradient's own gradient reaches t (engine._unpack)
     return stand_in
 
 
@@ -313,10 +316,9 @@ def _div_rounded(input, other, mode):
         ad, bd = cast_operands("div", input, other)
         bd = bd._data if isinstance(bd, Tensor) else bd
         _no_bool_kernel(ad, f"div_{mode}_cpu")
-        if ad.dtype.kind == "f":
-            q = ad / bd
-            out = np.trunc(q) if mode == "trunc" else np.floor(q)
-            out = backends.of(ad).xp.asarray(out) if not isinstance(ad, np.ndarray) else out
+        if ad.dtype.kind == "f":  # (floor: Python's floor division, as PyTorch's kernel:
+            xp = backends.of(ad).xp  # -1.6 // 0.04 is -41 though -1.6 / 0.04 is -40.0)
+            out = xp.trunc(ad / bd) if mode == "trunc" else xp.floor_divide(ad, bd)
         else:
             _check_int_divisor(ad, bd)
             out = ad // bd if mode == "floor" else _trunc_int_div(ad, bd)
