@@ -82,9 +82,15 @@ def from_numpy_dtype(np_dtype) -> dtype:
     try:
         return FROM_NUMPY[np.dtype(np_dtype)]
     except (KeyError, TypeError):
-        supported = ", ".join(d.name for d in ALL)
-        raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. "
-                        f"The only supported types are: {supported}.") from None
+        t = np.dtype(np_dtype).type  # (named as PyTorch names it: numpy.str_, numpy.uint16)
+        if t in (np.uint16, np.uint32, np.uint64, np.complex64, np.complex128):
+            raise TypeError(f"can't convert np.ndarray of type {t.__module__}.{t.__name__}: "
+                            f"PyTorch has that dtype, this library does not (convert it "
+                            f"first, e.g. with .astype(np.int64))") from None
+        raise TypeError(f"can't convert np.ndarray of type {t.__module__}.{t.__name__}. The "
+                        f"only supported types are: float64, float32, float16, complex64, "
+                        f"complex128, int64, int32, int16, int8, uint64, uint32, uint16, "
+                        f"uint8, and bool.") from None
 
 
 def to_dtype(d) -> dtype:

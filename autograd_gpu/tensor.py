@@ -355,10 +355,8 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        if self.device.type != "cpu":
-            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
-                            f"Tensor.cpu() to copy the tensor to host memory first.")
-        return self._data if dtype is None else self._data.astype(dtype)
+        data = self.numpy()  # (np.asarray(t) refuses what t.numpy() refuses, as PyTorch's)
+        return data if dtype is None else data.astype(dtype)
 
     def _scalar(self):
         if self._data.size != 1:

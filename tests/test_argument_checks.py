@@ -1454,3 +1454,18 @@ def test_a_lazy_module_called_without_input_names_initialize_parameters(make, ow
     with pytest.raises(TypeError, match=f"^{owner}.initialize_parameters\\(\\) missing 1 "
                                         f"required positional argument: 'input'"):
         make()()
+
+
+def test_numpy_conversion_refuses_what_numpy_refuses():
+    t = torch.ones(2, requires_grad=True)
+    _raises_in_pytorchs_words(lambda: np.asarray(t), RuntimeError,
+                              "Can't call numpy() on Tensor that requires grad. Use "
+                              "tensor.detach().numpy() instead.")
+    assert np.asarray(t.detach()).tolist() == [1.0, 1.0]
+    _raises_in_pytorchs_words(lambda: torch.from_numpy(np.array(["a"])), TypeError,
+                              "can't convert np.ndarray of type numpy.str_. The only supported "
+                              "types are: float64, float32, float16, complex64, complex128, "
+                              "int64, int32, int16, int8, uint64, uint32, uint16, uint8, and "
+                              "bool.")
+    with pytest.raises(TypeError, match="^can't convert np.ndarray of type numpy.uint16: "):
+        torch.from_numpy(np.array([1], dtype=np.uint16))
