@@ -1469,3 +1469,26 @@ def test_numpy_conversion_refuses_what_numpy_refuses():
                               "bool.")
     with pytest.raises(TypeError, match="^can't convert np.ndarray of type numpy.uint16: "):
         torch.from_numpy(np.array([1], dtype=np.uint16))
+
+
+def test_operators_leave_other_types_to_python():
+    """`t == None` is False and `t != "a"` True (PyTorch's operators return NotImplemented
+    there); ordering and arithmetic with them fail in Python's words, the operands in the
+    order written; torch.eq(t, None) itself still refuses."""
+    t = torch.tensor([1, 2])
+    assert (t == None) is False and (t != None) is True and (t == [1, 2]) is False  # noqa: E711
+    assert (None == t) is False  # noqa: E711
+    for call, words in ((lambda: t < None, "'<' not supported between instances of 'Tensor' "
+                                           "and 'NoneType'"),
+                        (lambda: t + None, "unsupported operand type(s) for +: 'Tensor' and "
+                                           "'NoneType'"),
+                        (lambda: t - None, "unsupported operand type(s) for -: 'Tensor' and "
+                                           "'NoneType'"),
+                        (lambda: t ** None, "unsupported operand type(s) for ** or pow(): "
+                                            "'Tensor' and 'NoneType'"),
+                        (lambda: None * t, "unsupported operand type(s) for *: 'NoneType' and "
+                                           "'Tensor'")):
+        _raises_in_pytorchs_words(call, TypeError, words, whole=True)
+    with pytest.raises(TypeError):
+        torch.eq(t, None)
+    assert (t == 1.0).tolist() == [True, False] and (2 - t).tolist() == [1, 0]

@@ -66,12 +66,21 @@ def _broadcast_chain_error(shapes: list) -> RuntimeError:
     return RuntimeError(f"shapes {[list(s) for s in shapes]} do not broadcast")
 
 
-def _scalar(value):
+_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "** or pow()",
+            "remainder": "%", "floor_divide": "//", "bitwise_and": "&", "bitwise_or": "|",
+            "bitwise_xor": "^", "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">",
+            "ge": ">="}
+
+
+def _scalar(value, op: str | None = None):
     """A Python number stays a (weak) Python number; NumPy scalars become Python ones."""
     if value.__class__ in _PY_SCALARS:
         return value
     if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0:
         return value.item()
+    if op in _SYMBOLS:  # (Python's words for `tensor + None`)
+        raise TypeError(f"unsupported operand type(s) for {_SYMBOLS[op]}: 'Tensor' and "
+                        f"'{type(value).__name__}'")
     raise TypeError(f"unsupported operand type(s): 'Tensor' and '{type(value).__name__}' "
                     f"(expected a Tensor or a Python number)")
 
@@ -105,7 +114,7 @@ def binary(cls: type, scalar_cls: type, fn, op: str, a: Tensor, b, save: bool) -
                                                    a._data.dtype, b._data.dtype, out.dtype)
             return res
         return _wrap(out)
-    b = _scalar(b)
+    b = _scalar(b, op)
     if ad.dtype.kind != "f":
         ad, b = cast_operands(op, a, b)
     out = fn(ad, b)
@@ -231,7 +240,8 @@ def sub(input: Tensor, other, *, alpha=1) -> Tensor:
     if not isinstance(input, Tensor):
         return rsub(other, input, alpha=alpha)
     if not isinstance(other, Tensor):
-        return binary(SubBackward0, SubScalar, operator.sub, "sub", input, other * alpha, False)
+        return binary(SubBackward0, SubScalar, operator.sub, "sub", input,
+                      _scalar(other, "sub") * alpha, False)
     out = binary(SubBackward0, SubScalar,
                  operator.sub if alpha == 1 else (lambda x, y: x - _times(y, alpha)),
                  "sub", input, other, False)
@@ -448,6 +458,8 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
             _no_bool_kernel(input._data, "pow")
         return _saving_output(binary(PowBackward1, PowBackward0, _pow_arrays, "pow", input,
                                      exponent, True))
+    if exponent.__class__ not in _PY_SCALARS:
+        exponent = _scalar(exponent, "pow")
     _check_int_pow(input._data.dtype.kind, exponent)
     if input._data.dtype == np.float16 and exponent.__class__ is float:
         _dtypes.scalar_for(exponent, input._data.dtype)  # (PyTorch's overflow check)
@@ -1004,8 +1016,24 @@ lt = _compare(operator.lt, "lt")
 le = _compare(operator.le, "le")
 gt = _compare(operator.gt, "gt")
 ge = _compare(operator.ge, "ge")
+_COMPARABLE = (Tensor, int, float, bool, complex, np.generic, np.ndarray)
+
+
+def _comparison_dunder(fn):
+    """`t == None` is False, `t != "a"` True, `t < None` Python's TypeError: the operator
+    leaves other types to Python, as PyTorch's does (torch.eq(t, None) still refuses)."""
+    def dunder(self, other):
+        if not isinstance(other, _COMPARABLE):
+            return NotImplemented
+        return fn(self, other)
+
+    dunder.__name__ = dunder.__qualname__ = f"__{fn.__name__}__"
+    return dunder
+
+
 for _name, _fn in (("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge)):
-    method(_name, f"__{_name}__")(_fn)
+    method(_name)(_fn)
+    method(f"__{_name}__")(_comparison_dunder(_fn))
 method("greater")(gt)
 method("less")(lt)
 method("greater_equal")(ge)
@@ -1207,23 +1235,35 @@ def _rfloordiv(self: Tensor, other) -> Tensor:
 
 
 # -- operator dunders --------------------------------------------------------------------------
+def _reflected(other, symbol: str):
+    """`None + t`: Python's words (the other operand first), as PyTorch's operators give."""
+    if other.__class__ not in _PY_SCALARS and not isinstance(other, (np.generic, np.ndarray)):
+        raise TypeError(f"unsupported operand type(s) for {symbol}: '{type(other).__name__}' "
+                        f"and 'Tensor'")
+
+
 def _radd(self, other):
+    _reflected(other, "+")
     return add(self, other)
 
 
 def _rmul(self, other):
+    _reflected(other, "*")
     return mul(self, other)
 
 
 def _rsub_dunder(self, other):
+    _reflected(other, "-")
     return rsub(self, other)
 
 
 def _rtruediv(self, other):
+    _reflected(other, "/")
     return rdiv(self, other)
 
 
 def _rpow(self, other):
+    _reflected(other, "** or pow()")
     return rpow(self, other)
 
 
