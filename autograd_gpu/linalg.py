@@ -12,7 +12,7 @@ import numpy as np
 from . import backends
 from .autograd.grad_mode import no_grad
 from .autograd.node import Node
-from .ops import matmul, where
+from .ops import cat, matmul, where
 from .ops._core import not_tensor, record, recording, same_device, wrap_dims
 from .ops.composite import index_select
 from .ops.extra import check_norm_dim, p_norm
@@ -546,7 +546,8 @@ slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])  # torch.slogdet's
 
 def _qr_forward(ctx, A, mode):
     xp = backends.of(A._data).xp
-    Q, R = (_wrap(column_major(x)) for x in xp.linalg.qr(A._data, mode=mode))
+    Q, R = (_wrap(column_major(x)) for x in xp.linalg.qr(
+        A._data, mode="reduced" if mode == "r" else mode))
     ctx.save_for_backward(Q, R)
     ctx.set_materialize_grads(False)
     ctx.mode = mode
@@ -558,19 +559,29 @@ def _qr_backward(ctx, gQ, gR):
     gA = (gQ + Q copyltu(M)) R^-T, copyltu(M) = tril(M) + tril(M, -1)^T."""
     Q, R = ctx.saved_tensors
     m, n = Q.shape[-2], R.shape[-1]
-    if m < n or (ctx.mode == "complete" and m > n):
+    if ctx.mode == "r":
         raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed "
                            "when mode='r'. Please use linalg.qr(A, mode='reduced') if you are "
-                           "going to differentiate through linalg.qr." if ctx.mode == "r" else
-                           "The QR decomposition is not differentiable when mode='complete' "
-                           "and nrows > ncols." if m > n else
-                           "linalg.qr: the derivative is only implemented for m >= n")
+                           "going to differentiate through linalg.qr.")
+    if ctx.mode == "complete" and m > n:
+        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
+                           "and nrows > ncols.")
     gQ = Q.new_zeros(tuple(Q.shape)) if gQ is None else gQ
     gR = R.new_zeros(tuple(R.shape)) if gR is None else gR
+    if m >= n:
+        return _qr_square_backward(Q, R, gQ, gR), None
+    # wide: A = [X | Y] with X square, R = [U | V]: X = QU is a square QR and Y = QV, so
+    # Q's gradient gains Y gV^T, and gY = Q gV
+    U, V = R[..., :, :m], R[..., :, m:]
+    gU, gV = gR[..., :, :m], gR[..., :, m:]
+    gX = _qr_square_backward(Q, U, gQ + Q @ (V @ gV.mT), gU)
+    return cat([gX, Q @ gV], -1), None
+
+
+def _qr_square_backward(Q, R, gQ, gR):
     M = R @ gR.mT - gQ.mT @ Q
-    low = M.tril(-1)
-    sym = M.tril() + low.mT
-    return (gQ + Q @ sym) @ inv(R).mT, None
+    sym = M.tril() + M.tril(-1).mT
+    return (gQ + Q @ sym) @ inv(R).mT
 
 
 _Qr = _fn("LinalgQrBackward0", _qr_forward, _qr_backward)
@@ -584,7 +595,7 @@ def qr(A: Tensor, mode: str = "reduced"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            f"'reduced' (default), 'r', or 'complete'")
     if mode == "r":
-        R = _Qr.apply(A, "reduced")[1]
+        R = _Qr.apply(A, "r")[1]
         return _qr_type(A.new_empty((0,)), R)
     return _qr_type(*_Qr.apply(A, mode))
 

@@ -102,9 +102,14 @@ def test_qr_values_and_derivatives(device, rng):
     x = f64(a, device)
     assert gradcheck(lambda x: ag.linalg.qr(x), (x,))
     assert gradgradcheck(lambda x: ag.linalg.qr(x), (x,), atol=1e-4)
-    wide = f64(rng.standard_normal((2, 3)), device)
-    with pytest.raises(RuntimeError, match="only implemented for m >= n"):
-        ag.linalg.qr(wide).Q.sum().backward()
+    wide = f64(rng.standard_normal((2, 3, 5)), device)  # (A = [X | Y], X square)
+    assert gradcheck(lambda x: ag.linalg.qr(x), (wide,))
+    assert gradgradcheck(lambda x: ag.linalg.qr(x, mode="complete").R, (wide,), atol=1e-4)
+    with pytest.raises(RuntimeError, match="depends on Q, which is not computed when mode='r'"):
+        ag.linalg.qr(x, mode="r").R.sum().backward()
+    with pytest.raises(RuntimeError, match="not differentiable when mode='complete' and "
+                                           "nrows > ncols"):
+        ag.linalg.qr(x, mode="complete").R.sum().backward()
 
 
 def test_slogdet_logdet_pinv_lstsq_rank(device, rng):
