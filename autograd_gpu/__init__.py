@@ -141,10 +141,31 @@ for _name in ("absolute", "multiply", "divide", "subtract", "true_divide", "clam
               "reciprocal_", "sinh_", "cosh_", "tan_", "acos_", "asin_", "atan_", "acosh_",
               "asinh_", "atanh_", "arccos_", "arcsin_", "arctan_", "arccosh_", "arcsinh_",
               "arctanh_", "deg2rad_", "rad2deg_", "fix_", "logit_", "xlogy_", "sinc_",
-              "negative_", "nan_to_num_"):
+              "negative_", "nan_to_num_", "addmv_", "gcd_", "lcm_", "ldexp_", "i0_",
+              "clamp_min_", "clamp_max_"):
     if not hasattr(Tensor, _name):
         raise AttributeError(f"Tensor.{_name} is missing (autograd_gpu/__init__.py)")
     globals().setdefault(_name, getattr(Tensor, _name))
+
+
+def alpha_dropout_(input: Tensor, p: "builtins.float", train: "builtins.bool") -> Tensor:  # noqa: F821
+    return nn.functional.alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_alpha_dropout_(input: Tensor, p: "builtins.float",  # noqa: F821
+                           train: "builtins.bool") -> Tensor:  # noqa: F821
+    return nn.functional.feature_alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_dropout(input: Tensor, p: "builtins.float", train: "builtins.bool") -> Tensor:  # noqa: F821
+    """Dropout of whole channels (dims 0 and 1 kept per element, the rest shared)."""
+    from .nn._functional_extra import _channel_dropout
+
+    return _channel_dropout(input, p, train, input.dim() - 2)
+
+
+def feature_dropout_(input: Tensor, p: "builtins.float", train: "builtins.bool") -> Tensor:  # noqa: F821
+    return input.copy_(feature_dropout(input, p, train)) if train and p > 0 else input
 
 
 # torch.<name> spellings of nn.functional ones with the same signature
