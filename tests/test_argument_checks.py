@@ -1492,3 +1492,32 @@ def test_operators_leave_other_types_to_python():
     with pytest.raises(TypeError):
         torch.eq(t, None)
     assert (t == 1.0).tolist() == [True, False] and (2 - t).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("kwargs, reduction", [({"reduce": False}, "none"),
+                                               ({"size_average": False}, "sum"),
+                                               ({"size_average": True, "reduce": True}, "mean"),
+                                               ({"reduce": False, "reduction": "sum"}, "none")])
+def test_losses_honour_the_deprecated_size_average_and_reduce(kwargs, reduction):
+    """size_average/reduce pick the reduction, with PyTorch's warning (they were accepted and
+    ignored: a silently different loss)."""
+    x, t = torch.arange(6.0).reshape(2, 3), torch.tensor([0, 2])
+    want = F.cross_entropy(x, t, reduction=reduction)
+    for loss in (lambda: F.cross_entropy(x, t, **kwargs),
+                 lambda: F.nll_loss(x.log_softmax(1), t, **kwargs),
+                 lambda: torch.nn.CrossEntropyLoss(**kwargs)(x, t),
+                 lambda: torch.nn.NLLLoss(**kwargs)(x.log_softmax(1), t)):
+        with pytest.warns(UserWarning, match=f"please use reduction='{reduction}' instead"):
+            got = loss()
+        np.testing.assert_allclose(got.tolist(), want.tolist(), rtol=1e-6)
+    y = torch.tensor([0.5, -1.0, 2.0])
+    with pytest.warns(UserWarning):
+        assert torch.nn.MSELoss(**kwargs).reduction == reduction
+        assert torch.nn.HingeEmbeddingLoss(1.0, **kwargs)(y, torch.ones(3)).shape == \
+            F.hinge_embedding_loss(y, torch.ones(3), reduction=reduction).shape
+
+
+def test_a_wrong_reduction_fails_in_forward_as_pytorchs():
+    m = torch.nn.MSELoss(reduction="foo")
+    _raises_in_pytorchs_words(lambda: m(torch.ones(2), torch.ones(2)), ValueError,
+                              "foo is not a valid value for reduction")

@@ -17,7 +17,7 @@ from ..ops.inplace import inplace_option
 from ..ops.nn_ops import pooled_size
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
+from .functional import (_affine, _check_sizes, legacy_reduction, _conv_dtypes, _dropout_shortcut, _float_kernel,
                          _keep_mask, _minus, _pairs, _reduce, avg_pool2d, check_conv_input,
                          check_conv_size, check_dilation, check_groups, check_norm_dtypes,
                          check_padding_mode, conv2d_batched, conv_params, max_pool2d, on_batch,
@@ -177,6 +177,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 @one_node("SmoothL1LossBackward0", "input", "target")
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_sizes(input, target, "smooth_l1_loss")
     z = _minus(input, target)
     d = abs(z)
@@ -201,6 +202,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """target * (log(target) - input) pointwise (0 where target is 0), input being
     log-probabilities; 'batchmean' divides the sum by the batch size."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     tensor_args("kl_div", input=input, target=target)
     if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
         raise RuntimeError("kl_div: Integral inputs not supported.")
@@ -222,6 +224,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
 @register()
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
                            f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
@@ -233,6 +236,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 @register()
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     tensor_args("soft_margin_loss", input=input, target=target)
     if target.requires_grad and grad_state.enabled:  # (an ATen op with no target derivative)
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
@@ -772,6 +776,7 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,
                      full: bool = False, size_average=None, eps: float = 1e-8, reduce=None,
                      reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     tensor_args("poisson_nll_loss", input=input, target=target)
     loss = exp(input) - target * input if log_input else input - target * (input + eps).log()
     if full:  # Stirling's term for targets above 1
@@ -802,6 +807,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
 @register()
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     tensor_args("hinge_embedding_loss", input=input, target=target)
     margin_part = clamp(margin - input, min=0.0)  # (PyTorch's formula: a target neither 1
     # nor -1 takes both parts)
@@ -812,6 +818,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
 @register()
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                           size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     tensor_args("cosine_embedding_loss", optional=("input1", "input2", "target"),
                 input1=input1, input2=input2, target=target)
     if target.dim() > 1:
@@ -831,6 +838,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                         margin: float = 1.0, p: float = 2, eps: float = 1e-6,
                         swap: bool = False, size_average=None, reduce=None,
                         reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     tensor_args("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
     dims = (anchor.dim(), positive.dim(), negative.dim())
     if len(set(dims)) != 1:
@@ -848,6 +856,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
 def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
                                 size_average=None, reduce=None,
                                 reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     input.size(input.dim() - 1)  # (PyTorch reads the class count: a 0-d input's IndexError)
     if weight is not None:

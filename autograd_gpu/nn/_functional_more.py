@@ -14,7 +14,7 @@ from ..ops._core import tensor_args
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
+from .functional import (_affine, _reduce, legacy_reduction, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
                          check_conv_input, check_norm_dtypes, conv_params, leaky_relu, on_batch,
                          softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
@@ -348,6 +348,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
                       reduction: str = "mean") -> Tensor:
     """Per sample: sum over the other classes i of max(0, margin - x[y] + x[i]) ** p, divided
     by the number of classes (each term times weight[y])."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     tensor_args("multi_margin_loss", input=input, target=target)
@@ -379,6 +380,7 @@ def _multi_margin_loss(input: Tensor, target: Tensor, p: int, margin: float,
 
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                            reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     return _multilabel_margin_loss(input, target, reduction)
 
 

@@ -32,6 +32,19 @@ __all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d", "relu", "leaky_relu",
 
 
 
+def legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """The reduction that the deprecated size_average/reduce arguments ask for (PyTorch's
+    _Reduction.legacy_get_string, with its warning); `reduction` where neither is given."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", UserWarning, stacklevel=3)
+    return ret
+
+
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.mean()
@@ -772,8 +785,9 @@ def _check_nll(input: Tensor, target, op: str = "nll_loss_nd") -> None:
 
 @register()
 @one_node("NllLossBackward0", "input")
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
-             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_nll(input, target)
     batch_shape = tuple(target.shape)
     scores, tgt, _ = _class_last(input, target)
@@ -803,6 +817,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average=None, ignore_index: int = -100, reduce=None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if not isinstance(target, Tensor):
@@ -832,7 +847,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if label_smoothing == 0.0 and weight is None and input.dim() == 2:
         return cross_entropy_indices(input, target, ignore_index, reduction)
     logp = log_softmax(input, 1 if input.dim() > 1 else 0)
-    nll = nll_loss(logp, target, weight, ignore_index, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:
         return nll
     scores, tgt, _ = _class_last(logp, target)
@@ -876,6 +891,7 @@ def _check_sizes(input: Tensor, target: Tensor, name: str) -> None:
 @one_node("MseLossBackward0", "input", "target")
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_sizes(input, target, "mse_loss")
     if not (input.dtype.is_floating_point or target.dtype.is_floating_point):
         result = _dtypes.promote_types(input.dtype, target.dtype)
@@ -886,6 +902,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 @register()
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
             reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_sizes(input, target, "l1_loss")
     return _reduce(_minus(input, target, bool_ok=False).abs(), reduction)
 
@@ -894,6 +911,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 @one_node("BinaryCrossEntropyBackward0", "input", "target")
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if target.size() != input.size():  # (PyTorch asks the target first)
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
@@ -927,6 +945,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      weight: Tensor | None = None, size_average=None,
                                      reduce=None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if target.size() != input.size():  # (PyTorch asks the target first)
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")

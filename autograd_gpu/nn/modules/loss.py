@@ -8,10 +8,8 @@ from .module import Module
 
 class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
-        super().__init__()
-        if reduction not in ("mean", "sum", "none"):
-            raise ValueError(f"{reduction} is not a valid value for reduction")
-        self.reduction = reduction
+        super().__init__()  # (a wrong reduction fails in forward, as PyTorch's)
+        self.reduction = F.legacy_reduction(size_average, reduce, reduction)
 
 
 class MSELoss(_Loss):
@@ -27,18 +25,19 @@ class L1Loss(_Loss):
 class _WeightedLoss(_Loss):
     def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean"):
-        super().__init__(reduction=reduction)
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
 
 class NLLLoss(_WeightedLoss):
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                  reduction: str = "mean"):
-        super().__init__(weight, reduction=reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
 
 
 class NLLLoss2d(NLLLoss):
@@ -48,7 +47,7 @@ class NLLLoss2d(NLLLoss):
 class CrossEntropyLoss(_WeightedLoss):
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                  reduction: str = "mean", label_smoothing: float = 0.0):
-        super().__init__(weight, reduction=reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -64,7 +63,7 @@ class BCELoss(_WeightedLoss):
 class BCEWithLogitsLoss(_WeightedLoss):
     def __init__(self, weight=None, size_average=None, reduce=None, reduction: str = "mean",
                  pos_weight: Tensor | None = None):
-        super().__init__(weight, reduction=reduction)
+        super().__init__(weight, size_average, reduce, reduction)
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -76,7 +75,7 @@ class BCEWithLogitsLoss(_WeightedLoss):
 class SmoothL1Loss(_Loss):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  beta: float = 1.0):
-        super().__init__(reduction=reduction)
+        super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -95,10 +94,8 @@ class HuberLoss(_Loss):
 class KLDivLoss(_Loss):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  log_target: bool = False):
-        if reduction not in ("mean", "sum", "none", "batchmean"):
-            raise ValueError(f"{reduction} is not a valid value for reduction")
-        Module.__init__(self)
-        self.reduction, self.log_target = reduction, log_target
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
@@ -107,7 +104,7 @@ class KLDivLoss(_Loss):
 class MarginRankingLoss(_Loss):
     def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
                  reduction: str = "mean"):
-        super().__init__(reduction=reduction)
+        super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
@@ -120,31 +117,46 @@ class SoftMarginLoss(_Loss):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
-def _simple_loss(name: str, fn, params: tuple = ()):
-    """A loss module forwarding its inputs and `params` (name, default) to fn."""
-    def __init__(self, *args, reduction: str = "mean", **kwargs):
-        _Loss.__init__(self, reduction=reduction)
-        values = dict(zip([p for p, _ in params], args))
-        for p, default in params:
-            setattr(self, p, kwargs.get(p, values.get(p, default)))
+def _simple_loss(name: str, fn, params: tuple = (), keywords_only: bool = False):
+    """A loss module taking PyTorch's arguments in its order (`params`: (name, default),
+    size_average/reduce/reduction among them) and forwarding the others to fn."""
+    names = [p for p, _ in params]
+
+    def __init__(self, *args, **kwargs):
+        if args and keywords_only or len(args) > len(names):
+            raise TypeError(f"{name}.__init__() takes {1 + (0 if keywords_only else len(names))}"
+                            f" positional arguments but {1 + len(args)} were given")
+        for key in kwargs:
+            if key not in names:
+                raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{key}'")
+        values = {**dict(params), **dict(zip(names, args)), **kwargs}
+        _Loss.__init__(self, values.pop("size_average", None), values.pop("reduce", None),
+                       values.pop("reduction"))
+        for p, v in values.items():
+            setattr(self, p, v)
 
     def forward(self, *inputs):
-        return fn(*inputs, **{p: getattr(self, p) for p, _ in params},
+        return fn(*inputs, **{p: getattr(self, p) for p in names
+                              if p not in ("size_average", "reduce", "reduction")},
                   reduction=self.reduction)
 
     return type(name, (_Loss,), {"__init__": __init__, "forward": forward})
 
 
+_LEGACY = (("size_average", None), ("reduce", None))
 PoissonNLLLoss = _simple_loss("PoissonNLLLoss", F.poisson_nll_loss,
                               (("log_input", True), ("full", False), ("size_average", None),
-                               ("eps", 1e-8)))
+                               ("eps", 1e-8), ("reduce", None), ("reduction", "mean")))
 GaussianNLLLoss = _simple_loss("GaussianNLLLoss", F.gaussian_nll_loss,
-                               (("full", False), ("eps", 1e-6)))
+                               (("full", False), ("eps", 1e-6), ("reduction", "mean")),
+                               keywords_only=True)
 HingeEmbeddingLoss = _simple_loss("HingeEmbeddingLoss", F.hinge_embedding_loss,
-                                  (("margin", 1.0),))
+                                  (("margin", 1.0), *_LEGACY, ("reduction", "mean")))
 CosineEmbeddingLoss = _simple_loss("CosineEmbeddingLoss", F.cosine_embedding_loss,
-                                   (("margin", 0.0),))
+                                   (("margin", 0.0), *_LEGACY, ("reduction", "mean")))
 TripletMarginLoss = _simple_loss("TripletMarginLoss", F.triplet_margin_loss,
-                                 (("margin", 1.0), ("p", 2.0), ("eps", 1e-6), ("swap", False)))
+                                 (("margin", 1.0), ("p", 2.0), ("eps", 1e-6), ("swap", False),
+                                  *_LEGACY, ("reduction", "mean")))
 MultiLabelSoftMarginLoss = _simple_loss("MultiLabelSoftMarginLoss",
-                                        F.multilabel_soft_margin_loss, (("weight", None),))
+                                        F.multilabel_soft_margin_loss,
+                                        (("weight", None), *_LEGACY, ("reduction", "mean")))
