@@ -49,7 +49,8 @@ def group_norm(input: Tensor, num_groups: int, weight=None, bias=None, eps: floa
 def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
               scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """torch.embedding takes the weight first (F.embedding takes the indices first)."""
-    return F.embedding(indices, weight, None if padding_idx == -1 else padding_idx)
+    return F.embedding(indices, weight, None if padding_idx == -1 else padding_idx,
+                       scale_grad_by_freq=scale_grad_by_freq)
 
 
 max_pool1d, max_pool1d_with_indices = F.max_pool1d, F.max_pool1d_with_indices

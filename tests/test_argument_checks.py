@@ -1521,3 +1521,40 @@ def test_a_wrong_reduction_fails_in_forward_as_pytorchs():
     m = torch.nn.MSELoss(reduction="foo")
     _raises_in_pytorchs_words(lambda: m(torch.ones(2), torch.ones(2)), ValueError,
                               "foo is not a valid value for reduction")
+
+
+def test_options_that_were_accepted_and_ignored_now_act():
+    """Each of these was accepted and silently ignored (a different value or gradient)."""
+    w = torch.arange(12.0).reshape(4, 3).requires_grad_()
+    F.embedding(torch.tensor([[0, 1, 1], [2, 1, 0]]), w, scale_grad_by_freq=True).sum().backward()
+    assert w.grad[:, 0].tolist() == [1.0, 1.0, 1.0, 0.0]  # (3 uses of row 1, each / 3)
+    m = torch.nn.Embedding(4, 3, scale_grad_by_freq=True)
+    m(torch.tensor([3, 3, 0])).sum().backward()
+    assert m.weight.grad[:, 0].tolist() == [1.0, 0.0, 0.0, 1.0]
+    found = torch.searchsorted(torch.tensor([5, 1, 7, 3]), torch.tensor([4, 6]),
+                               sorter=torch.tensor([1, 3, 0, 2]))
+    assert found.tolist() == [2, 3]  # (positions in the sorted order 1 3 5 7)
+    assert torch.nanmean(torch.tensor([1.0, float("nan")]), dtype=torch.float64).dtype == \
+        torch.float64
+    q, k = torch.randn(1, 4, 3, 2), torch.randn(1, 2, 3, 2)
+    grouped = F.scaled_dot_product_attention(q, k, k, enable_gqa=True)
+    np.testing.assert_allclose(grouped.tolist(), F.scaled_dot_product_attention(
+        q, k.repeat_interleave(2, 1), k.repeat_interleave(2, 1)).tolist())
+    shared = torch.nn.Linear(2, 2)
+    seq = torch.nn.Sequential(shared, shared)
+    assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias"]
+    assert [n for n, _ in seq.named_parameters(remove_duplicate=False)] == [
+        "0.weight", "0.bias", "1.weight", "1.bias"]
+    x = torch.arange(16.0).reshape(1, 1, 4, 4)
+    y = F.interpolate(x, scale_factor=0.5, mode="bilinear", antialias=True)
+    # each output averages 3 inputs per axis with the widened triangle's weights 3/7 3/7 1/7
+    np.testing.assert_allclose(y[0, 0, 0, 0].item(), 25 / 7, rtol=1e-6)
+    _raises_in_pytorchs_words(
+        lambda: F.interpolate(x, scale_factor=0.5, antialias=True), ValueError,
+        "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes")
+    lin = torch.nn.Linear(2, 2)
+    w = torch.ones(2, 2)
+    lin.load_state_dict({"weight": w, "bias": torch.zeros(2)}, assign=True)
+    assert isinstance(lin.weight, torch.nn.Parameter) and lin.weight.requires_grad
+    w[0, 0] = 5.0  # (assigned: the module's weight is the checkpoint's tensor)
+    assert lin.weight[0, 0].item() == 5.0

@@ -17,8 +17,8 @@ from ..ops.inplace import inplace_option
 from ..ops.nn_ops import pooled_size
 from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _check_sizes, legacy_reduction, _conv_dtypes, _dropout_shortcut, _float_kernel,
-                         _keep_mask, _minus, _pairs, _reduce, avg_pool2d, check_conv_input,
+from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
+                         _keep_mask, legacy_reduction, _minus, _pairs, _reduce, avg_pool2d, check_conv_input,
                          check_conv_size, check_dilation, check_groups, check_norm_dtypes,
                          check_padding_mode, conv2d_batched, conv_params, max_pool2d, on_batch,
                          stable_softplus)
@@ -539,6 +539,9 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
+    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+                         "modes and requires a 4-D tensor as input")
     if size is None and scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
     if size is not None and scale_factor is not None:
@@ -564,9 +567,52 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                            f"({shown[0]}){' and' if k == 1 else ''} output ({shown[1]})")
     name = (f"AdaptiveAvgPool{k}D" if mode == "area" else
             f"Upsample{_RESIZE_NAMES[mode]}{k}D")
+    if antialias:
+        return call_as_one_node(name + "AaBackward0", ("input",), _resize_antialiased, input,
+                                in_sizes, out_sizes, scales, mode, bool(align_corners),
+                                saves=())
     return call_as_one_node(name + "Backward0", ("input",), _resize, input, in_sizes,
                             out_sizes, scales, mode, align_corners,
                             saves=None if mode == "area" else ())
+
+
+def _aa_filter(mode: str, x: float) -> float:
+    x = -x if x < 0 else x
+    if mode == "bilinear":
+        return 1.0 - x if x < 1.0 else 0.0
+    a = -0.5  # (the antialiasing cubic is PIL's, a = -0.5)
+    if x < 1.0:
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+    return (((x - 5) * x + 8) * x - 4) * a if x < 2.0 else 0.0
+
+
+def _aa_weights(n_in: int, n_out: int, scale: float, mode: str, align_corners: bool):
+    """(n_out, n_in) weights of PyTorch's (PIL's) antialiased resampling: the filter widened
+    by the scale when shrinking, each row normalised to sum 1."""
+    import numpy as np
+
+    if align_corners:
+        scale = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    support = (2.0 if mode == "bilinear" else 4.0) * 0.5 * (scale if scale >= 1.0 else 1.0)
+    invscale = 1.0 / scale if scale >= 1.0 else 1.0
+    w = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        center = scale * (i + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        hi = min(int(center + support + 0.5), n_in)
+        row = [_aa_filter(mode, (j - center + 0.5) * invscale) for j in range(lo, hi)]
+        total = sum(row)
+        w[i, lo:hi] = [v / total for v in row] if total != 0.0 else row
+    return w
+
+
+def _resize_antialiased(input: Tensor, in_sizes, out_sizes, scales, mode: str,
+                        align_corners: bool) -> Tensor:
+    (h, w), (oh, ow) = in_sizes, out_sizes
+    rows, cols = (creation.tensor(_aa_weights(n, o, s, mode, align_corners), dtype=input.dtype,
+                                  device=input.device)
+                  for n, o, s in ((h, oh, scales[0]), (w, ow, scales[1])))
+    return matmul(rows, matmul(input, cols.t()))
 
 
 _RESIZE_NAMES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
@@ -888,6 +934,13 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
                            "when is_causal=True")
+    if enable_gqa:  # grouped-query attention: each key/value head serves a group of queries
+        heads = query.shape[-3]
+        if heads % key.shape[-3] or heads % value.shape[-3]:
+            raise RuntimeError("Number of heads in key and value must divide the number of "
+                               "heads in ")  # (PyTorch's words, cut short as PyTorch's are)
+        key = key.repeat_interleave(heads // key.shape[-3], -3)
+        value = value.repeat_interleave(heads // value.shape[-3], -3)
     length, source = query.shape[-2], key.shape[-2]
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     weights = matmul(query, key.transpose(-2, -1)) * factor

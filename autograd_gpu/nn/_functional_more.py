@@ -14,8 +14,8 @@ from ..ops._core import tensor_args
 from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor, _wrap
-from .functional import (_affine, _reduce, legacy_reduction, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
-                         check_conv_input, check_norm_dtypes, conv_params, leaky_relu, on_batch,
+from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
+                         legacy_reduction, check_conv_input, check_norm_dtypes, conv_params, leaky_relu, on_batch,
                          softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
@@ -301,7 +301,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
             starts, ends = bounds[:-1], bounds[1:]
         else:
             starts, ends = bounds, bounds[1:] + [input.numel()]
-    rows = embedding(flat, weight, padding_idx, max_norm, norm_type)
+    rows = embedding(flat, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq)
     if weights is not None:
         rows = rows * weights.unsqueeze(-1)
     keep = None

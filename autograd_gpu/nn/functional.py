@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 
-from .. import _dtypes, creation
+from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..ops import cat, exp, log1p, matmul, nn_ops, sigmoid, tanh, where
 from ..ops.activation import log_softmax_implicit as log_softmax
@@ -714,12 +714,19 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
             norms = weight[rows].norm(norm_type, 1, keepdim=True)
             scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
             weight[rows] = weight[rows] * scale
-    return _embedding(input, weight, padding_idx)
+    return _embedding(input, weight, padding_idx, scale_grad_by_freq)
 
 
 @one_node("EmbeddingBackward0", "weight", saves=("indices",))
-def _embedding(input: Tensor, weight: Tensor, padding_idx: int | None) -> Tensor:
+def _embedding(input: Tensor, weight: Tensor, padding_idx: int | None,
+               scale_grad_by_freq: bool = False) -> Tensor:
     out = weight[input]
+    if scale_grad_by_freq:  # each use's gradient divided by its index's count in the input
+        idx = input._data
+        xp = backends.of(idx).xp
+        counts = xp.bincount(idx.reshape(-1), minlength=weight.shape[0])[idx]
+        scale = _wrap((1.0 / counts).astype(weight._data.dtype)[..., None])
+        out = out.detach() + (out - out.detach()) * scale  # (the same value)
     if padding_idx is not None:
         if padding_idx < 0:
             padding_idx += weight.shape[0]

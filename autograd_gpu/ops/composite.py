@@ -888,6 +888,8 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
 
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
                            f"dtype but got {_legacy(input.dtype)}")
+    if dtype is not None:
+        input = input.to(dtype)
     count = logical_not(isnan(input)).to(input.dtype)
     total = nansum(input, dim, keepdim)
     n = count.sum(dim, keepdim=keepdim) if dim is not None else count.sum()
@@ -954,6 +956,8 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
     side = side or ("right" if right else "left")
     values = input._data if isinstance(input, Tensor) else input
     seq = sorted_sequence._data
+    if sorter is not None:  # (the sequence in the order sorter gives: positions in that order)
+        seq = xp.take_along_axis(seq, sorter._data, -1)
     if seq.ndim == 1:
         out = xp.searchsorted(seq, values, side=side)
     else:

@@ -253,19 +253,23 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def _named(self, attr: str, prefix: str, recurse: bool):
+    def _named(self, attr: str, prefix: str, recurse: bool, remove_duplicate: bool = True):
+        """Each tensor once, under its first name (every name without remove_duplicate: a
+        shared layer's parameters then appear under each place that holds it)."""
         seen = set()
-        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        mods = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) \
+            if recurse else [(prefix, self)]
         for mod_prefix, mod in mods:
             for name, t in getattr(mod, attr).items():
                 if t is None or id(t) in seen:
                     continue
-                seen.add(id(t))
+                if remove_duplicate:
+                    seen.add(id(t))
                 yield (f"{mod_prefix}.{name}" if mod_prefix else name), t
 
     def named_parameters(self, prefix: str = "", recurse: bool = True,
                          remove_duplicate: bool = True):
-        yield from self._named("_parameters", prefix, recurse)
+        yield from self._named("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True):
         for _, p in self.named_parameters(recurse=recurse):
@@ -273,7 +277,7 @@ class Module:
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True):
-        yield from self._named("_buffers", prefix, recurse)
+        yield from self._named("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True):
         for _, b in self.named_buffers(recurse=recurse):
@@ -477,9 +481,23 @@ class Module:
                                + "\n\t".join(errors))
         with no_grad():
             for key, target in own.items():
-                if key in state_dict:
+                if key not in state_dict:
+                    continue
+                if assign:  # the checkpoint's tensors themselves become the module's
+                    self._assign(key, target, state_dict[key])
+                else:
                     target.copy_(state_dict[key])
         return _IncompatibleKeys(missing, unexpected)
+
+    def _assign(self, key: str, target: Tensor, value: Tensor) -> None:
+        path, _, name = key.rpartition(".")
+        owner = self.get_submodule(path)
+        if isinstance(target, Parameter):
+            if isinstance(value, Parameter):
+                value.requires_grad_(target.requires_grad)
+            else:
+                value = Parameter(value, requires_grad=target.requires_grad)
+        setattr(owner, name, value)
 
     # -- printing -----------------------------------------------------------------------------
     def extra_repr(self) -> str:

@@ -243,13 +243,14 @@ class EmbeddingBag(Embedding):
                  sparse: bool = False, _weight=None, include_last_offset: bool = False,
                  padding_idx=None, device=None, dtype=None):
         super().__init__(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type,
-                         _weight=_weight, device=device, dtype=dtype)
+                         scale_grad_by_freq, _weight=_weight, device=device, dtype=dtype)
         self.max_norm, self.norm_type, self.mode = max_norm, norm_type, mode
         self.include_last_offset = include_last_offset
 
     def forward(self, input: Tensor, offsets=None, per_sample_weights=None) -> Tensor:
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
-                               mode=self.mode, per_sample_weights=per_sample_weights,
+                               self.scale_grad_by_freq, self.mode,
+                               per_sample_weights=per_sample_weights,
                                include_last_offset=self.include_last_offset,
                                padding_idx=self.padding_idx)
 
