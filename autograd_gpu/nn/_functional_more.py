@@ -15,8 +15,8 @@ from ..ops.inplace import inplace_option
 from ..ops.one_node import one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _reduce, avg_pool2d, _dropout_shortcut, _keep_mask, embedding,
-                         legacy_reduction, check_conv_input, check_norm_dtypes, conv_params, leaky_relu, on_batch,
-                         softmax)
+                         legacy_reduction, check_conv_input, check_norm_dtypes, conv_params,
+                         leaky_relu, on_batch, softmax)
 from ._functional_extra import _conv_transpose2d, avg_pool1d, pairwise_distance
 
 __all__ = ["instance_norm", "local_response_norm", "bilinear", "rrelu", "rrelu_",
