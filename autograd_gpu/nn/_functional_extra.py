@@ -19,9 +19,9 @@ from ..ops.one_node import call_as_one_node, one_node
 from ..tensor import Tensor, _wrap
 from .functional import (_affine, _check_sizes, _conv_dtypes, _dropout_shortcut, _float_kernel,
                          _keep_mask, legacy_reduction, _minus, _pairs, _reduce, avg_pool2d,
-                         check_conv_input, check_conv_size, check_dilation, check_groups, check_norm_dtypes,
-                         check_padding_mode, conv2d_batched, conv_params, max_pool2d, on_batch,
-                         stable_softplus)
+                         check_conv_input, check_conv_size, check_dilation, check_groups,
+                         check_norm_dtypes, check_padding_mode, conv2d_batched, conv_params,
+                         max_pool2d, on_batch, stable_softplus)
 
 
 def _inside(x: Tensor, lo: float, hi: float) -> Tensor:
