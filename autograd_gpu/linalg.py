@@ -608,11 +608,21 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
         raise RuntimeError(f"linalg.pinv({A.type().split('.')[-1][:-len('Tensor')]}"
                            f"{{{list(A.shape)}}}): expected a tensor with 2 or more dimensions "
                            f"of float, double, cfloat or cdouble types")
+    if hermitian:
+        A = _lower_symmetric(A)
     U, S, Vh = svd(A, full_matrices=False)
     cutoff = _cutoff(A, S, atol, rtol)
     keep = S > cutoff
     S_inv = where(keep, 1 / where(keep, S, 1.0), 0.0)
     return (Vh.mT * S_inv.unsqueeze(-2)) @ U.mT
+
+
+def _lower_symmetric(A: Tensor) -> Tensor:
+    """A hermitian=True input as PyTorch's eigh reads it: its lower triangle, mirrored (A
+    itself when it is symmetric already)."""
+    with no_grad():
+        symmetric = bool((A == A.mT).all())
+    return A if symmetric else A.tril() + A.tril(-1).mT
 
 
 def _cutoff(A: Tensor, S: Tensor, atol, rtol):
@@ -635,7 +645,7 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> 
     if not A.is_floating_point():
         raise RuntimeError("This function doesn't handle types other than float and double")
     with no_grad():
-        S = svdvals(A)
+        S = svdvals(_lower_symmetric(A) if hermitian else A)
         return (S > _cutoff(A, S, atol, rtol)).sum(-1)
 
 
@@ -645,6 +655,9 @@ _lstsq_type = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "sing
 @one_node("LinalgLstsqBackward0", "A", "B", saves=("A", "B", "result"))
 def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     """The least-squares solution X of A X = B (via the pseudo-inverse, differentiable)."""
+    if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, "
+                           "gelsy, gelsd, gelss)")
     same_device("linalg.lstsq", (A, B))
     vector = B.dim() == A.dim() - 1
     X = pinv(A, rtol=rcond) @ (B.unsqueeze(-1) if vector else B)

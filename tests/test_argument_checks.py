@@ -1558,3 +1558,22 @@ def test_options_that_were_accepted_and_ignored_now_act():
     assert isinstance(lin.weight, torch.nn.Parameter) and lin.weight.requires_grad
     w[0, 0] = 5.0  # (assigned: the module's weight is the checkpoint's tensor)
     assert lin.weight[0, 0].item() == 5.0
+
+
+def test_option_values_are_checked_as_pytorch_checks_them():
+    x = torch.tensor([1, 2])
+    _raises_in_pytorchs_words(lambda: x.repeat_interleave(2, output_size=5), RuntimeError,
+                              "repeat_interleave: Invalid output_size, expected 4 but got 5")
+    assert x.repeat_interleave(2, output_size=4).tolist() == [1, 1, 2, 2]
+    _raises_in_pytorchs_words(lambda: torch.linalg.lstsq(torch.eye(2), torch.ones(2, 1),
+                                                         driver="foo"), RuntimeError,
+                              "torch.linalg.lstsq: parameter `driver` should be one of (gels, "
+                              "gelsy, gelsd, gelss)")
+    _raises_in_pytorchs_words(lambda: torch.cdist(torch.ones(2, 3), torch.ones(1, 3),
+                                                  compute_mode="foo"), ValueError,
+                              "foo is not a valid value for compute_mode")
+    upper = torch.tensor([[2.0, 1.0], [0.0, 3.0]])  # (hermitian: only the lower triangle read)
+    np.testing.assert_allclose(torch.linalg.pinv(upper, hermitian=True).tolist(),
+                               [[0.5, 0.0], [0.0, 1 / 3]], rtol=1e-6)
+    assert torch.linalg.matrix_rank(torch.tensor([[2.0, 5.0], [0.0, 0.0]]),
+                                    hermitian=True).item() == 1

@@ -584,6 +584,10 @@ def repeat_interleave(input: Tensor, repeats=None, dim=None, *, output_size=None
     n = x.shape[d]
     reps = repeats.detach().cpu().numpy() if isinstance(repeats, Tensor) else repeats
     reps = np.broadcast_to(np.asarray(reps, np.int64).reshape(-1), (n,))
+    if output_size is not None and int(reps.sum()) != output_size:
+        raise RuntimeError("allocated size does not match required size" if isinstance(
+            repeats, Tensor) else f"repeat_interleave: Invalid output_size, expected "
+                                  f"{int(reps.sum())} but got {output_size}")
     return index_select(x, d, _index(np.repeat(np.arange(n), reps), input))
 
 
@@ -1002,9 +1006,13 @@ def broadcast_shapes(*shapes):
 
 
 @one_node("CdistBackward0", "x1", "x2", saves=("x1", "x2", "result"))
-def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode="use_mm_for_euclid_dist_if_necessary") -> Tensor:
     """Pairwise distances between the rows of x1 and x2 (batched over leading dims); the
     2-norm's gradient is 0 at zero distance, as PyTorch's."""
+    if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                            "donot_use_mm_for_euclid_dist"):
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     tensor_args("cdist", x1=x1, x2=x2)
     for name, t in (("X1", x1), ("X2", x2)):
         if t.dim() < 2:
