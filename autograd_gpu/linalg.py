@@ -15,7 +15,7 @@ from .autograd.node import Node
 from .ops import cat, matmul, where
 from .ops._core import not_tensor, record, recording, same_device, wrap_dims
 from .ops.composite import index_select
-from .ops.extra import check_norm_dim, p_norm
+from .ops.extra import check_norm_dim, check_norm_dtypes, p_norm
 from .ops.inplace import _legacy
 from .ops.one_node import one_node
 from .tensor import Tensor, _wrap
@@ -28,6 +28,9 @@ def _dims(x: Tensor, dim):
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """The ord-norm of x's entries (all of them, or along dim)."""
     check_norm_dim(dim, whole=True)
+    check_norm_dtypes(x, dtype, "vector_norm")
+    if isinstance(dim, (tuple, list)) and not dim:  # (dim=(): every dim, as PyTorch)
+        dim = None
     if dtype is not None:
         x = x.to(dtype)
     dims = _dims(x, dim)
@@ -47,6 +50,7 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
     if A.dim() < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
                            "dimensions.")
+    check_norm_dtypes(A, dtype, "matrix_norm")
     if dtype is not None:
         A = A.to(dtype)
     d0, d1 = wrap_dims(dim, A.dim())

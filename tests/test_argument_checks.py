@@ -1577,3 +1577,40 @@ def test_option_values_are_checked_as_pytorch_checks_them():
                                [[0.5, 0.0], [0.0, 1 / 3]], rtol=1e-6)
     assert torch.linalg.matrix_rank(torch.tensor([[2.0, 5.0], [0.0, 0.0]]),
                                     hermitian=True).item() == 1
+
+
+def test_reductions_check_keepdim_dim_and_dtype_as_pytorchs_parser():
+    x = torch.ones(2, 2)
+    _raises_in_pytorchs_words(lambda: x.sum(keepdim=True), TypeError,
+                              "sum() received an invalid combination of arguments - got "
+                              "(keepdim=bool, ), but expected one of:")
+    _raises_in_pytorchs_words(lambda: torch.mean(x, keepdim=False), TypeError,
+                              "mean() received an invalid combination of arguments - got "
+                              "(Tensor, keepdim=bool), but expected one of:")
+    _raises_in_pytorchs_words(lambda: x.median(keepdim=True), TypeError,
+                              'median() missing 1 required positional arguments: "dim"')
+    assert x.sum(0, keepdim=True).shape == (1, 2) and x.max(1, True).values.shape == (2, 1)
+    for call, op in ((lambda: x.argmax(dim=(0,)), "argmax"), (lambda: x.cumsum((0, 1)), "cumsum"),
+                     (lambda: x.logcumsumexp([0]), "logcumsumexp"), (lambda: x.mode((0,)), "mode")):
+        with pytest.raises(TypeError, match=f"^{op}\\(\\): argument 'dim' must be int, not "):
+            call()
+    with pytest.raises(TypeError, match="^max\\(\\) received an invalid combination"):
+        x.max(dim=(0, 1))
+    _raises_in_pytorchs_words(lambda: torch.linalg.vector_norm(x.double(), dtype=torch.float32),
+                              RuntimeError, "linalg.vector_norm: the dtype of the input (Double) "
+                              "should be convertible without narrowing to the specified dtype "
+                              "(Float)")
+    _raises_in_pytorchs_words(lambda: x.norm(dtype=torch.int64), RuntimeError,
+                              "linalg.vector_norm: dtype should be floating point or complex, but "
+                              "got Long")
+    assert torch.norm(x, dtype=torch.float64).dtype == torch.float64
+    assert torch.norm(x, dim=()).item() == 2.0  # (dim=(): every dim)
+    _raises_in_pytorchs_words(lambda: x.nanmean(dtype=torch.uint8), RuntimeError,
+                              "nanmean(): could not infer output dtype. Optional dtype must be "
+                              "either a floating point or complex dtype. Got: Byte")
+    small = torch.tensor([3, 2, -1], dtype=torch.int8)
+    assert small.cumprod(0, dtype=torch.uint8).dtype == torch.uint8  # (NumPy widened it)
+    assert small.prod(dtype=torch.int32).dtype == torch.int32
+    scalar = torch.tensor(2.0)
+    assert scalar.median(0, keepdim=True).values.shape == () == \
+        scalar.kthvalue(1, 0, True).values.shape

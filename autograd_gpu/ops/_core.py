@@ -142,6 +142,22 @@ def invalid_arguments(op: str, given: tuple, method_drops_first: bool = True) ->
                      f"expected one of:")
 
 
+def int_dim(op: str, dim) -> None:
+    """A dim where PyTorch takes one int only (not a tuple or list), in its words."""
+    if not isinstance(dim, int) and not hasattr(dim, "__index__"):
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
+
+
+def keepdim_without_dim(op: str, dtype=None) -> TypeError:
+    """PyTorch's parser refuses keepdim (True or False) given without dim: no overload of a
+    full reduction takes it."""
+    if dtype is not None:
+        return missing_arguments(op, "dim")
+    got = "keepdim=bool, " if _called_as_method(op) else "Tensor, keepdim=bool"
+    return TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but "
+                     f"expected one of:")
+
+
 def missing_arguments(op: str, *names: str) -> TypeError:
     """PyTorch's argument parser's TypeError for required arguments not given (its grammar:
     "arguments" for one, "argument" for several)."""

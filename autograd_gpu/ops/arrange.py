@@ -18,7 +18,7 @@ from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap, _wrap_dim
 from .one_node import call_as_one_node, one_node
-from ._core import method, not_tensor, register, tensor_args
+from ._core import int_dim, method, missing_arguments, not_tensor, register, tensor_args
 from .composite import _index, index_select, movedim, narrow
 from .extra import flip, sort
 from .pointwise import isnan, where
@@ -523,6 +523,7 @@ def _rows(input: Tensor, dim: int):
 @one_node("ModeBackward0", "input", saves=("indices",))
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     """The most frequent value along dim (the smallest such) and its last index."""
+    int_dim("mode", dim)
     d, moved, rows = _rows(input, dim)
     if moved.shape and moved.shape[-1] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
@@ -551,8 +552,14 @@ _nanmedian_type = namedtuple("nanmedian", ["values", "indices"])
 
 
 @method("nanmedian")
-def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
+def nanmedian(input: Tensor, dim=None, keepdim=None):
     """The lower median ignoring NaN (NaN where a slice is all NaN); with dim, also its index."""
+    if keepdim is None:
+        keepdim = False
+    elif dim is None:
+        raise missing_arguments("nanmedian", "dim")
+    elif not input.dim():  # (a 0-d input's reduction keeps no dim)
+        keepdim = False
     if dim is not None:
         _wrap_dim(dim, input.dim())  # (a bad dim is named before the dtype)
     if input._data.dtype == np.bool_:

@@ -14,8 +14,8 @@ from .. import _dtypes, backends
 from ..autograd.function import named_function
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (invalid_arguments, method, not_tensor, record, recording, reduce_info, register,
-                    tensor_args, to_float, wrap_dims)
+from ._core import (int_dim, invalid_arguments, method, missing_arguments, not_tensor, record,
+                    recording, reduce_info, register, tensor_args, to_float, wrap_dims)
 from .pointwise import (_broadcast_chain_error, clamp, computed_as, isinf, isnan, logical_and,
                         logical_not, logical_or, tensor_pair, where)
 from .reduction import _return_type
@@ -766,8 +766,14 @@ def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False)
 
 
 @method("median")
-def median(input: Tensor, dim=None, keepdim: bool = False):
+def median(input: Tensor, dim=None, keepdim=None):
     """The lower median (PyTorch's choice for an even count); with dim also its index."""
+    if keepdim is None:
+        keepdim = False
+    elif dim is None:
+        raise missing_arguments("median", "dim")
+    elif not input.dim():  # (a 0-d input's reduction keeps no dim)
+        keepdim = False
     if dim is not None:
         _wrap_dim(dim, input.dim())  # (a bad dim is named before the dtype)
     if input._data.dtype == np.bool_:
@@ -813,7 +819,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _kthvalue(*_kth(input, k - 1, d, keepdim))
+    return _kthvalue(*_kth(input, k - 1, d, keepdim and input.dim() > 0))
 
 
 def _legacy_name(t: Tensor) -> str:
@@ -853,12 +859,14 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
 @method("cummax")
 @one_node("CummaxBackward0", "input")
 def cummax(input: Tensor, dim: int):
+    int_dim("cummax", dim)
     return _cummax(*_cumulative_extreme(input, dim, True))
 
 
 @method("cummin")
 @one_node("CumminBackward0", "input")
 def cummin(input: Tensor, dim: int):
+    int_dim("cummin", dim)
     return _cummin(*_cumulative_extreme(input, dim, False))
 
 
@@ -893,6 +901,13 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
                            f"dtype but got {_legacy(input.dtype)}")
     if dtype is not None:
+        from .._dtypes import to_dtype
+        from .inplace import _legacy
+
+        if not to_dtype(dtype).is_floating_point:
+            raise RuntimeError(f"nanmean(): could not infer output dtype. Optional dtype must "
+                               f"be either a floating point or complex dtype. Got: "
+                               f"{_legacy(to_dtype(dtype))}")
         input = input.to(dtype)
     count = logical_not(isnan(input)).to(input.dtype)
     total = nansum(input, dim, keepdim)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import backends, creation
+from .. import _dtypes, backends, creation
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (method, missing_arguments, not_tensor, record, recording, register,
+from ._core import (int_dim, method, missing_arguments, not_tensor, record, recording, register,
                     same_device, save_output, wrap_dims)
 from .shape import _shape_arg
 from .pointwise import where
@@ -76,6 +76,7 @@ class CumsumBackward0(Node):
 
 def _cumulative(input: Tensor, dim: int, dtype, name: str, node: type, save: bool) -> Tensor:
     """cumsum / cumprod: integers accumulate in int64 unless a dtype is given, as PyTorch."""
+    int_dim(name, dim)
     d = _wrap_dim(dim, input.dim())
     data = input._data
     if dtype is not None:
@@ -84,7 +85,8 @@ def _cumulative(input: Tensor, dim: int, dtype, name: str, node: type, save: boo
         data = data.astype(no_integer_grad(input, dtype).np)
     elif data.dtype.kind in "biu" and data.dtype != np.int64:
         data = data.astype(np.int64)
-    out = getattr(backends.of(data).xp, name)(data, axis=d) if data.ndim else data.copy()
+    out = getattr(backends.of(data).xp, name)(data, axis=d, dtype=data.dtype) if data.ndim \
+        else data.copy()  # (dtype: NumPy widens small integers)
     if recording(input):
         res = record(node, out, (input,), (input,) if save else None)
         res._edge[0].dim = d
@@ -244,14 +246,32 @@ def _p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
     return (a ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
 
 
+def check_norm_dtypes(x: Tensor, dtype, name: str) -> None:
+    """PyTorch's linalg norms: a floating input, and a floating dtype it widens to."""
+    from .inplace import _legacy
+
+    if not x.is_floating_point():
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as "
+                           f"input. Got {_legacy(x.dtype)}")
+    if dtype is not None:
+        dtype = _dtypes.to_dtype(dtype)
+        if not dtype.is_floating_point:
+            raise RuntimeError(f"linalg.{name}: dtype should be floating point or complex, but "
+                               f"got {_legacy(dtype)}")
+        if _dtypes.promote_types(x.dtype, dtype) is not dtype:
+            raise RuntimeError(f"linalg.{name}: the dtype of the input ({_legacy(x.dtype)}) "
+                               f"should be convertible without narrowing to the specified "
+                               f"dtype ({_legacy(dtype)})")
+
+
 @register()
 @method("norm")
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
-    if not input.is_floating_point() and dtype is None:
-        from .inplace import _legacy
-
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_legacy(input.dtype)}")
+    check_norm_dtypes(input, dtype, "vector_norm")
+    if isinstance(dim, (tuple, list)) and not dim:  # (dim=(): every dim, as PyTorch)
+        dim = None
+    if dtype is not None and p != "nuc":
+        input = input.to(dtype)
     if p == "nuc":  # (the nuclear norm of the matrices over dim, the last two by default)
         from ..linalg import matrix_norm
 

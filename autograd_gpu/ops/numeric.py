@@ -15,7 +15,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
 from ..backends import numpy_backend
-from ._core import (method, record, recording, reduce_info, register, to_float,
+from ._core import (int_dim, method, record, recording, reduce_info, register, to_float,
                     wrap_dims)
 from .one_node import one_node
 from .pointwise import (NotImplementedBackward, float_kernel_only, isinf, isnan, maximum,
@@ -168,6 +168,7 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
 @one_node("LogcumsumexpBackward0", "input", saves=("input", "result"))
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """log(cumsum(exp(x))) along dim, shifted by the (detached) maximum along dim."""
+    int_dim("logcumsumexp", dim)
     float_kernel_only(input.dtype, "logcumsumexp_out_cpu")
     x = _floating(input)
     if x.dim() == 0 or x.numel() == 0:

@@ -13,7 +13,8 @@ import numpy as np
 from .. import _dtypes, backends
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap
-from ._core import method, record, recording, register, save_output, wrap_dims
+from ._core import (int_dim, invalid_arguments, keepdim_without_dim, method, record, recording,
+                    register, save_output, wrap_dims)
 
 
 def _dims(dim, ndim: int) -> tuple:
@@ -69,7 +70,11 @@ def _reduce(cls, out, input, dims, keepdim, saved=None, **attrs):
 
 @register()
 @method("sum")
-def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+def sum(input: Tensor, dim=None, keepdim=None, *, dtype=None) -> Tensor:  # noqa: A001
+    if keepdim is None:  # (not given: given without dim, PyTorch's parser refuses it)
+        keepdim = False
+    elif dim is None:
+        raise keepdim_without_dim("sum", dtype)
     x = input._data
     if dtype is not None:
         x = x.astype(no_integer_grad(input, dtype).np)
@@ -104,7 +109,11 @@ def _count(shape, dims) -> int:
 
 @register()
 @method("mean")
-def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def mean(input: Tensor, dim=None, keepdim=None, *, dtype=None) -> Tensor:
+    if keepdim is None:  # (not given: given without dim, PyTorch's parser refuses it)
+        keepdim = False
+    elif dim is None:
+        raise keepdim_without_dim("mean", dtype)
     x = input._data
     if dtype is not None:
         x = x.astype(_dtypes.to_dtype(dtype).np)
@@ -150,7 +159,11 @@ class ProdBackward1(ProdBackward0):
 
 @register()
 @method("prod")
-def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def prod(input: Tensor, dim=None, keepdim=None, *, dtype=None) -> Tensor:
+    if keepdim is None:  # (not given: given without dim, PyTorch's parser refuses it)
+        keepdim = False
+    elif dim is None:
+        raise keepdim_without_dim("prod", dtype)
     x = input._data
     if dtype is not None:
         x = x.astype(no_integer_grad(input, dtype).np)
@@ -159,7 +172,7 @@ def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     if dim is not None and isinstance(dim, (tuple, list)):
         raise TypeError("prod(): argument 'dim' must be int, not tuple")
     dims = _dims(dim, x.ndim)
-    out = x.prod(axis=dims, keepdims=keepdim)
+    out = x.prod(axis=dims, keepdims=keepdim, dtype=x.dtype)  # (NumPy widens small ints)
     cls = ProdBackward0 if dim is None else ProdBackward1
     res = _reduce(cls, out, input, dims, keepdim, saved=(input,))
     if res._edge[0] is not None:  # (PyTorch saves the product too: changing it fails)
@@ -353,11 +366,17 @@ def _nan_first(x, xp, is_max):
 
 
 def _max_like(is_max: bool, name: str):
-    def op(input: Tensor, dim=None, keepdim: bool = False):
+    def op(input: Tensor, dim=None, keepdim=None):
+        if keepdim is None:
+            keepdim = False
+        elif dim is None:
+            raise keepdim_without_dim(name)
         if isinstance(dim, Tensor):
             from .pointwise import maximum, minimum
 
             return maximum(input, dim) if is_max else minimum(input, dim)
+        if isinstance(dim, (tuple, list)):  # (one dim only: amax/amin take several)
+            raise invalid_arguments(name, (input, dim))
         return _extreme(input, dim, keepdim, is_max, name)
 
     op.__name__ = name
@@ -398,6 +417,8 @@ amin = register("amin")(method("amin")(_amax_like(False, "amin")))
 
 def _arg_like(is_max: bool, name: str):
     def op(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+        if dim is not None:
+            int_dim(name, dim)
         x = input._data
         if x.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
