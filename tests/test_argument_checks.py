@@ -1614,3 +1614,34 @@ def test_reductions_check_keepdim_dim_and_dtype_as_pytorchs_parser():
     scalar = torch.tensor(2.0)
     assert scalar.median(0, keepdim=True).values.shape == () == \
         scalar.kthvalue(1, 0, True).values.shape
+
+
+def test_shape_ops_check_in_pytorchs_order():
+    x = torch.arange(24.0).reshape(2, 3, 4)
+    _raises_in_pytorchs_words(lambda: x.narrow(6, 3, -2), RuntimeError,
+                              "narrow(): length must be non-negative.")
+    _raises_in_pytorchs_words(lambda: x.repeat(1, -2, 1), RuntimeError,
+                              "Trying to create tensor with negative dimension -6: [2, -6, 4]")
+    _raises_in_pytorchs_words(lambda: x.permute(1, -2, 4), RuntimeError,
+                              "permute(): duplicate dims are not allowed.")
+    with pytest.raises(IndexError, match="^Dimension out of range"):
+        x.permute(4, 1, 1)
+    _raises_in_pytorchs_words(lambda: x.split(-1, 4), RuntimeError,
+                              "split expects split_size be non-negative, but got split_size=-1")
+    _raises_in_pytorchs_words(lambda: torch.tensor(1.0).tensor_split(2, 5), RuntimeError,
+                              "tensor_split expected at least a 1-dimensional tensor, but got a "
+                              "tensor with 0 dims")
+    _raises_in_pytorchs_words(lambda: torch.ones(1, 3).expand(-2, 3), RuntimeError,
+                              "numel: integer multiplication overflow")
+    _raises_in_pytorchs_words(lambda: x.unfold(-1, -4, 4), RuntimeError,
+                              "size is -4 but must be >= 0")
+    idx = torch.zeros(3, 1, 1, dtype=torch.int64)
+    _raises_in_pytorchs_words(lambda: x.gather(2, idx), RuntimeError,
+                              "Size does not match at dimension 0 expected index [3, 1, 1] to be "
+                              "no larger than self [2, 3, 4] apart from dimension 2")
+    with pytest.raises(IndexError, match="^Dimension out of range"):
+        x[0, 0].gather(2, idx)  # (the dim is checked before the index's rank)
+    _raises_in_pytorchs_words(lambda: torch.take_along_dim(x[0], idx, 0), RuntimeError,
+                              "torch.take_along_dim(): input and indices should have the same "
+                              "number of dimensions, but got 2 dimensions for input, and 3 "
+                              "dimensions for indices")

@@ -250,6 +250,9 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend=None, append=None) ->
 def tensor_split(input: Tensor, indices_or_sections, dim: int = 0):
     """Views of input split at the given indices, or into n nearly equal parts (the first
     size % n parts one longer)."""
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     if isinstance(indices_or_sections, Tensor):

@@ -346,6 +346,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
     if input.dim() == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     start = int(start)
@@ -544,6 +546,10 @@ def trace(input: Tensor) -> Tensor:
 def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:
     if dim is None:
         return input.reshape(-1).gather(0, indices.reshape(-1))
+    if input.dim() != indices.dim():
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.dim()} dimensions for input, "
+                           f"and {indices.dim()} dimensions for indices")
     d = _wrap_dim(dim, input.dim())
     shape = list(np.broadcast_shapes(
         tuple(s for i, s in enumerate(input.shape) if i != d) or (1,),

@@ -31,6 +31,11 @@ def repeat(input: Tensor, *sizes) -> Tensor:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
     shape = (1,) * (len(sizes) - input.dim()) + tuple(input.shape)
+    target = [r * s for r, s in zip(sizes, shape)]
+    negative = next((t for t in target if t < 0), None)
+    if negative is not None:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: "
+                           f"{target}")
     x = input.reshape(shape)
     inter = tuple(d for pair in zip((1,) * len(shape), shape) for d in pair)
     tiled = tuple(d for pair in zip(sizes, shape) for d in pair)

@@ -397,11 +397,16 @@ def _fill_tensor(input: Tensor, mask: Tensor, value: Tensor) -> Tensor:
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     from ..tensor import _wrap_dim
 
+    d = _wrap_dim(dim, max(input._data.ndim, 1))  # (PyTorch's checks in its order)
     if max(index._data.ndim, 1) != max(input._data.ndim, 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     if index._data.ndim == 0 or input._data.ndim == 0:  # (PyTorch counts 0-d as 1-d)
         return gather(input.reshape(-1), dim, index.reshape(-1)).reshape(tuple(index.shape))
-    d = _wrap_dim(dim, input._data.ndim)
+    for i, (m, n) in enumerate(zip(index._data.shape, input._data.shape)):
+        if i != d and m > n:
+            raise RuntimeError(f"Size does not match at dimension {i} expected index "
+                               f"{list(index._data.shape)} to be no larger than self "
+                               f"{list(input._data.shape)} apart from dimension {d}")
     backend = backends.of(input._data)
     idx, n = index._data, input._data.shape[d] if input._data.ndim else 1
     if idx.__class__ is np.ndarray and idx.size and (idx.min() < 0 or idx.max() >= n):

@@ -248,9 +248,13 @@ def permute(input: Tensor, *dims) -> Tensor:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
                            f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
-    if len({d % max(nd, 1) for d in dims}) != len(dims):
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
-    dims = wrap_dims(dims, nd) if dims else ()
+    seen = []
+    for d in dims:  # (each dim wrapped and checked in turn, as PyTorch)
+        d = _wrap_dim(d, nd)
+        if d in seen:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        seen.append(d)
+    dims = tuple(seen)
     return view_of(input, input._data.transpose(dims), PermuteBackward0, dims=dims)
 
 
@@ -385,6 +389,8 @@ def expand(input: Tensor, *sizes) -> Tensor:
                                f"the existing size ({s}) at non-singleton dimension "
                                f"{i + lead}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(shape)}")
+    if any(s < 0 for s in target):  # (a negative size where the tensor's is 1)
+        raise RuntimeError("numel: integer multiplication overflow")
     out = backends.of(input._data).xp.broadcast_to(input._data, target)
     return view_of(input, out, ExpandBackward0, shape=shape)
 
@@ -539,6 +545,9 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 @method("split")
 def split(input: Tensor, split_size_or_sections, dim: int = 0):
+    if isinstance(split_size_or_sections, int) and split_size_or_sections < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got "
+                           f"split_size={split_size_or_sections}")
     if input._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, input._data.ndim)

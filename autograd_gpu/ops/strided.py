@@ -103,6 +103,8 @@ def tensor_unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor
     if size > n:
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
                            f"{size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     steps = _row_major_steps(shape)
