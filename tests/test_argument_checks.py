@@ -1645,3 +1645,20 @@ def test_shape_ops_check_in_pytorchs_order():
                               "torch.take_along_dim(): input and indices should have the same "
                               "number of dimensions, but got 2 dimensions for input, and 3 "
                               "dimensions for indices")
+
+
+def test_layer_arguments_are_checked_in_pytorchs_words():
+    with pytest.raises(AssertionError, match="^Padding_idx must be within num_embeddings$"):
+        torch.nn.Embedding(10, 3, padding_idx=10)
+    with pytest.raises(AssertionError, match="^Padding_idx must be within num_embeddings$"):
+        F.embedding(torch.tensor([1]), torch.ones(3, 2), padding_idx=-4)
+    assert torch.nn.Embedding(10, 3, padding_idx=-1).padding_idx == 9
+    _raises_in_pytorchs_words(lambda: torch.nn.GroupNorm(4, 6), ValueError,
+                              "num_channels (6) must be divisible by num_groups (4)")
+    m = torch.nn.Bilinear(2, 3, 4)
+    _raises_in_pytorchs_words(lambda: m(torch.ones(5, 2), torch.ones(4, 3)), RuntimeError,
+                              "bilinear(): input batch dimensions do not match at dim 0: got 5 "
+                              "and 4")
+    _raises_in_pytorchs_words(lambda: m(torch.ones(5, 3), torch.ones(5, 3)), RuntimeError,
+                              "bilinear(): input1 size does not match weight size: got 3 but "
+                              "expected 2")

@@ -698,6 +698,10 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
               sparse: bool = False) -> Tensor:
+    if padding_idx is not None:
+        rows = weight.shape[0] if weight.dim() else 0
+        assert -rows <= padding_idx < rows or padding_idx == 0, \
+            "Padding_idx must be within num_embeddings"
     if weight.dim() != 2:
         raise RuntimeError("'weight' must be 2-D")
     if input._data.dtype.kind not in "iu":
