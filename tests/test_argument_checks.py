@@ -1662,3 +1662,11 @@ def test_layer_arguments_are_checked_in_pytorchs_words():
     _raises_in_pytorchs_words(lambda: m(torch.ones(5, 3), torch.ones(5, 3)), RuntimeError,
                               "bilinear(): input1 size does not match weight size: got 3 but "
                               "expected 2")
+
+
+def test_schedulers_refuse_what_is_not_an_optimizer():
+    for make in (lambda o: torch.optim.lr_scheduler.StepLR(o, 2),
+                 lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o)):
+        _raises_in_pytorchs_words(lambda: make(None), TypeError, "NoneType is not an Optimizer")
+        _raises_in_pytorchs_words(lambda: make(torch.nn.Linear(1, 1)), TypeError,
+                                  "Linear is not an Optimizer")
