@@ -1369,3 +1369,37 @@ def test_einsum_contraction_refuses_mixed_dtypes_and_products_promote():
     assert out.dtype == torch.float64 and ga.dtype == torch.float32 and gb.dtype == torch.float64
     with pytest.raises(RuntimeError, match="^`inputs` argument to `grad\\(\\)` cannot be empty"):
         torch.autograd.grad(out.sum(), [])
+
+
+def test_custom_function_misuse_in_pytorchs_words():
+    class SavesNumber(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a, 3)
+            return a * 2
+
+    class ReturnsNumber(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, n):
+            return a * n
+
+        @staticmethod
+        def backward(ctx, g):
+            return 3, g
+
+    class DirtiesLeaf(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.mark_dirty(a)
+            return a
+
+    x = torch.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match="^save_for_backward can only save variables, but "
+                                        "argument 1 is of type int$"):
+        SavesNumber.apply(x)
+    with pytest.raises(RuntimeError, match=r"^expected Variable or None \(got int\)$"):
+        ReturnsNumber.apply(x, 3).sum().backward()
+    with pytest.raises(RuntimeError, match="^a leaf Variable that requires grad has been used in "
+                                           "an in-place operation.$"):
+        DirtiesLeaf.apply(x)
+    assert x.grad is None

@@ -25,10 +25,10 @@ class FunctionCtx(Node):
     _output_nrs = None  # per saved tensor: its output number where it is an output
 
     def save_for_backward(self, *tensors) -> None:
-        for t in tensors:
+        for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError("save_for_backward can only save variables, but argument "
-                                f"{tensors.index(t)} is of type {type(t).__name__}")
+                                f"{i} is of type {type(t).__name__}")
         self._to_save = tensors
 
     @property
@@ -76,7 +76,7 @@ class FunctionCtx(Node):
         for i, r in enumerate(result):
             if self._input_shapes[i] is None:
                 if r is not None:
-                    raise TypeError(f"function {self.name()} returned a gradient different "
+                    raise RuntimeError(f"function {self.name()} returned a gradient different "
                                     f"than None at position {i + 1}, but the corresponding "
                                     f"forward input was not a Variable")
                 continue
@@ -87,12 +87,10 @@ class FunctionCtx(Node):
         return grads
 
     def _check_grad(self, i, r, F):
+        if r is not None and not isinstance(r, Tensor):
+            raise RuntimeError(f"expected Variable or None (got {type(r).__name__})")
         if r is None or not self.needs_input_grad[i]:
             return None
-        if not isinstance(r, Tensor):
-            raise TypeError(f"function {self.name()} returned a gradient different than None "
-                            f"at position {i + 1}, but the corresponding forward input was "
-                            f"not a Variable")
         shape = self._input_shapes[i]
         if tuple(r.shape) != shape:
             try:
@@ -185,8 +183,8 @@ def _mark_output(ctx, i, o, args):
         return o
     if any(o is a for a in args):
         if id(o) in ctx._dirty:
-            if o.is_leaf and o.requires_grad:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+            if o.is_leaf and o.requires_grad:  # (PyTorch's words here: "has been used")
+                raise RuntimeError("a leaf Variable that requires grad has been used in an "
                                    "in-place operation.")
             o._edge = (ctx, i)
             return o
