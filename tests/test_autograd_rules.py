@@ -1403,3 +1403,15 @@ def test_custom_function_misuse_in_pytorchs_words():
                                            "an in-place operation.$"):
         DirtiesLeaf.apply(x)
     assert x.grad is None
+
+
+def test_in_place_view_ops_move_the_version_on():
+    for op in (lambda t: t.unsqueeze_(0), lambda t: t.squeeze_(), lambda t: t.t_(),
+               lambda t: t.transpose_(0, -1)):
+        x = torch.ones(2, 1)
+        assert op(x) is x and x._version == 1
+    x = torch.ones(3, requires_grad=True)
+    y = x.exp()  # (exp saves its output: a reshape of it in place is caught at backward)
+    y.unsqueeze_(0)
+    with pytest.raises(RuntimeError, match="is at version 1; expected version 0 instead"):
+        y.sum().backward()

@@ -67,6 +67,9 @@ def _view_inplace(name: str):
         except RuntimeError as exc:
             raise_as_named(exc, name)
         self._data, self._edge = out._data, out._edge
+        vc = self._vc  # (an in-place op: the version moves on, as PyTorch's)
+        vc[0] += 1
+        vc[1] = name
         return self
 
     fn.__name__ = name
