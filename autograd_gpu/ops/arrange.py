@@ -18,8 +18,8 @@ from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap, _wrap_dim
 from .one_node import call_as_one_node, one_node
-from ._core import int_dim, method, missing_arguments, not_tensor, register, tensor_args
-from .composite import _index, index_select, movedim, narrow
+from ._core import int_dim, method, not_tensor, register, tensor_args
+from .composite import _index, index_select, median_arguments, movedim, narrow
 from .extra import flip, sort
 from .pointwise import isnan, where
 from .shape import cat, stack
@@ -557,17 +557,7 @@ _nanmedian_type = namedtuple("nanmedian", ["values", "indices"])
 @method("nanmedian")
 def nanmedian(input: Tensor, dim=None, keepdim=None):
     """The lower median ignoring NaN (NaN where a slice is all NaN); with dim, also its index."""
-    if keepdim is None:
-        keepdim = False
-    elif dim is None:
-        raise missing_arguments("nanmedian", "dim")
-    elif not input.dim():  # (a 0-d input's reduction keeps no dim)
-        keepdim = False
-    if dim is not None:
-        _wrap_dim(dim, input.dim())  # (a bad dim is named before the dtype)
-    if input._data.dtype == np.bool_:
-        raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
-                                  f"implemented for 'Bool'")
+    keepdim = median_arguments("nanmedian", input, dim, keepdim)
     if dim is None:
         return call_as_one_node("NanmedianBackward0", ("input",), _nanmedian_all, input,
                                 saves=("input", "result"))

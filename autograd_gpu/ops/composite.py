@@ -771,20 +771,27 @@ def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False)
     return values, idx_t
 
 
-@method("median")
-def median(input: Tensor, dim=None, keepdim=None):
-    """The lower median (PyTorch's choice for an even count); with dim also its index."""
+def median_arguments(name: str, input: Tensor, dim, keepdim) -> bool:
+    """median's and nanmedian's checks in PyTorch's order; the keepdim to use (keepdim given
+    without dim is refused; a 0-d input keeps no dim)."""
     if keepdim is None:
         keepdim = False
     elif dim is None:
-        raise missing_arguments("median", "dim")
-    elif not input.dim():  # (a 0-d input's reduction keeps no dim)
+        raise missing_arguments(name, "dim")
+    elif not input.dim():
         keepdim = False
     if dim is not None:
         _wrap_dim(dim, input.dim())  # (a bad dim is named before the dtype)
     if input._data.dtype == np.bool_:
         raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not "
                                   f"implemented for 'Bool'")
+    return keepdim
+
+
+@method("median")
+def median(input: Tensor, dim=None, keepdim=None):
+    """The lower median (PyTorch's choice for an even count); with dim also its index."""
+    keepdim = median_arguments("median", input, dim, keepdim)
     if dim is None:
         if input.numel() == 0:
             return _wrap(backends.of(input._data).xp.full((), np.nan, input._data.dtype))
