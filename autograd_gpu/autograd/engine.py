@@ -221,7 +221,7 @@ def call_node(fn, g, create_graph: bool = False):
         g = _materialize(fn, g, create_graph)
     if create_graph:
         if fn._double is not None and single:
-            return _finish(fn, _double_backward(fn, g), g, True)
+            return _finish(fn, _double_backward(fn, g), g)
         F = tensor_math
     else:
         # (a node that does not materialize missing gradients may get None first)
@@ -239,14 +239,19 @@ def call_node(fn, g, create_graph: bool = False):
     if reduce is not None:
         grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
                       for gi, r in zip(grads, reduce))
-    return _finish(fn, grads, g, create_graph, F)
-
-
-def _finish(fn, grads, g, create_graph: bool, F=tensor_math):
-    if fn._post_hooks is not None:
+    if fn._post_hooks is not None:  # (inline, not _finish: every node's path)
         grads = _run_post_hooks(fn, grads, g, create_graph)
     if state.anomaly:
         _check_anomaly(fn, grads, F)
+    return grads
+
+
+def _finish(fn, grads, g):
+    """call_node's last steps for a create_graph gradient made by _double_backward."""
+    if fn._post_hooks is not None:
+        grads = _run_post_hooks(fn, grads, g, True)
+    if state.anomaly:
+        _check_anomaly(fn, grads, tensor_math)
     return grads
 
 
