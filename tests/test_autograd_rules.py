@@ -1415,3 +1415,17 @@ def test_in_place_view_ops_move_the_version_on():
     y.unsqueeze_(0)
     with pytest.raises(RuntimeError, match="is at version 1; expected version 0 instead"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("fn, slope", [(F.elu, 1.0), (lambda t: F.elu(t, 0.5), 0.5),
+                                       (F.selu, 1.0507009873554805 * 1.6732632423543772),
+                                       (lambda t: F.celu(t, 2.0), 1.0)])
+def test_elu_family_derivatives_at_zero_are_pytorchs(fn, slope):
+    """At exactly 0 the first derivative is the negative side's, the second is 0 (PyTorch's
+    double backward counts only x < 0); elsewhere both match finite differences."""
+    x = torch.tensor([0.0, -0.0], dtype=torch.float64, requires_grad=True)
+    g, = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
+    np.testing.assert_allclose(host(g), [slope, slope])
+    assert torch.autograd.grad(g.sum(), x)[0].tolist() == [0.0, 0.0]
+    away = torch.tensor([-1.3, -0.2, 0.4], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(fn, (away,))

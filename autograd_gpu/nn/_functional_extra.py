@@ -54,7 +54,14 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 @one_node("EluBackward0", "input")
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _float_kernel(input, "elu_cpu")
-    return where(input > 0, input, alpha * input.expm1())
+    return where(input > 0, input, _negative_side(input, alpha, alpha * input.expm1()))
+
+
+def _negative_side(input: Tensor, slope: float, curve: Tensor) -> Tensor:
+    """The elu family's x <= 0 branch: the curve below 0 and its tangent line at 0 itself, so
+    the first derivative at 0 is the curve's and the second is 0, as PyTorch's (its double
+    backward counts only x < 0)."""
+    return where(input < 0, curve, slope * input)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -66,7 +73,8 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 @one_node("EluBackward0", "input")
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     _float_kernel(input, "elu_cpu")
-    return _SELU_SCALE * where(input > 0, input, _SELU_ALPHA * input.expm1())
+    return _SELU_SCALE * where(input > 0, input, _negative_side(
+        input, _SELU_ALPHA, _SELU_ALPHA * input.expm1()))
 
 
 @register()
@@ -74,7 +82,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 @one_node("CeluBackward0", "input")
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     _float_kernel(input, "elu_cpu")
-    return where(input > 0, input, alpha * (input / alpha).expm1())
+    return where(input > 0, input, _negative_side(input, 1.0, alpha * (input / alpha).expm1()))
 
 
 @register()
