@@ -1670,3 +1670,22 @@ def test_schedulers_refuse_what_is_not_an_optimizer():
         _raises_in_pytorchs_words(lambda: make(None), TypeError, "NoneType is not an Optimizer")
         _raises_in_pytorchs_words(lambda: make(torch.nn.Linear(1, 1)), TypeError,
                                   "Linear is not an Optimizer")
+
+
+def test_index_assignment_checks_as_pytorchs():
+    x = torch.zeros(3, 3, dtype=torch.int64)
+    _raises_in_pytorchs_words(lambda: x.__setitem__([0, 2], torch.ones(2, 3)), RuntimeError,
+                              "Index put requires the source and destination dtypes match, got "
+                              "Long for the destination and Float for the source.")
+    x[0] = torch.tensor([1.5, 2.5, 3.5])  # (basic indexing copies, casting)
+    x[torch.tensor([True, False, True])] = torch.tensor(2.0)  # (a mask fills, casting)
+    assert x.tolist() == [[2, 2, 2], [0, 0, 0], [2, 2, 2]]
+    for value, name in (([1, 2, 3], "list"), (None, "NoneType"),
+                        (np.array([1.0, 2.0, 3.0]), "numpy.ndarray")):
+        _raises_in_pytorchs_words(lambda: x.__setitem__(1, value), TypeError,
+                                  f"can't assign a {name} to a torch.LongTensor")
+    assert x[1].tolist() == [0, 0, 0]
+    with pytest.raises(RuntimeError, match="^shape mismatch: value tensor of shape \\[2, 3\\] "
+                                           "cannot be broadcast to indexing result of shape "
+                                           "\\[2\\]"):
+        torch.zeros(3)[torch.tensor([True, False, True])] = torch.ones(2, 3)

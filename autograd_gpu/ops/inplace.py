@@ -583,7 +583,23 @@ def _through_a_view(shape: tuple, index) -> bool:
 def setitem(self: Tensor, index, value) -> None:
     if index is False and isinstance(value, (Tensor, int, float)):
         return  # x[False] = v selects nothing: PyTorch writes and checks nothing (not v's shape)
+    if not isinstance(value, (Tensor, int, float, complex, np.generic)):  # (bool is an int)
+        kind = type(value)
+        name = kind.__name__ if kind.__module__ == "builtins" else \
+            f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"can't assign a {name} to a {self.type()}")
     idx, advanced = normalize_index(self, index)
+    if advanced and isinstance(value, Tensor) and value._data.dtype != self._data.dtype and not (
+            value._data.size == 1 and isinstance(index, Tensor) and index.dtype is _dtypes.bool_):
+        try:  # (a mask of the wrong shape is named first: PyTorch checks it before the dtypes,
+            self._data[idx]  # and the bounds after)
+        except IndexError as exc:
+            error = index_error(exc, self, idx)
+            if "mask" in str(error):
+                raise error from None
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_legacy(self.dtype)} for the destination and "
+                           f"{_legacy(value.dtype)} for the source.")
     if grad_state.enabled and self._edge is not NO_EDGE and self.is_leaf and \
             _through_a_view(tuple(self._data.shape), index):
         raise RuntimeError(VIEW_OF_LEAF)
@@ -616,6 +632,10 @@ def setitem(self: Tensor, index, value) -> None:
         _put_without_leading_ones(self, idx, data, value.type() if is_tensor else "", advanced)
     except IndexError as exc:
         raise index_error(exc, self, idx) from None
+    except TypeError as exc:  # (NumPy's word for a mask assignment of too many dims)
+        if "boolean array indexing assignment" not in str(exc):
+            raise
+        _put_without_leading_ones(self, idx, data, value.type() if is_tensor else "", advanced)
     _bump(self, "__setitem__")
     if recording:
         mask = backend.xp.zeros(self._data.shape, dtype=bool)
