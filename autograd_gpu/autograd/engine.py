@@ -264,11 +264,17 @@ def _array_grads(fn, g) -> tuple:
         grads = fn.grad(F, g) if fn._saved is None else fn.grad(F, g, *_unpack(fn, F))
     finally:
         state.keep_graph = keep
+    return _reduced(fn, F, grads)
+
+
+def _reduced(fn, F, grads) -> tuple:
+    """Gradients summed and cast back to their inputs' shapes and dtypes (fn._reduce); call_node
+    does the same inline, on every node's path."""
     reduce = fn._reduce
-    if reduce is not None:
-        grads = tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
-                      for gi, r in zip(grads, reduce))
-    return grads
+    if reduce is None:
+        return grads
+    return tuple(gi if r is None or gi is None else F.cast(F.sum_to(gi, r[0]), r[1])
+                 for gi, r in zip(grads, reduce))
 
 
 class DoubleBackward(Node):
@@ -282,9 +288,8 @@ class DoubleBackward(Node):
 
     def grad(self, F, gg):
         fn, index, like, transposed = self._of
-        kind, _, *error = fn._double
-        if kind == "missing":
-            raise error[0](error[1])
+        if fn._double[0] == "missing":
+            raise fn._double[2](fn._double[3])
         arr = gg._data if F.tensors else gg
         value = _array_grads(fn, arr)[index] if transposed else _transposed(fn, index, like, arr)
         xp = backends.of(like).xp
@@ -317,10 +322,7 @@ def _transposed(fn, index: int, like, gg):
     state.enabled, state.keep_graph = True, True
     try:
         grads = fn.grad(F, u) if fn._saved is None else fn.grad(F, u, *_unpack(fn, F))
-        r = grads[index]
-        reduce = fn._reduce
-        if reduce is not None and reduce[index] is not None:
-            r = F.cast(F.sum_to(r, reduce[index][0]), reduce[index][1])
+        r = _reduced(fn, F, grads)[index]
     finally:
         state.enabled, state.keep_graph = prev, keep
     if r._edge is NO_EDGE:

@@ -908,14 +908,13 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 
 @method("nanmean")
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    if not input.is_floating_point():
-        from .inplace import _legacy
+    from .inplace import _legacy
 
+    if not input.is_floating_point():
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex "
                            f"dtype but got {_legacy(input.dtype)}")
     if dtype is not None:
         from .._dtypes import to_dtype
-        from .inplace import _legacy
 
         if not to_dtype(dtype).is_floating_point:
             raise RuntimeError(f"nanmean(): could not infer output dtype. Optional dtype must "

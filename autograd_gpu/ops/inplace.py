@@ -626,15 +626,13 @@ def setitem(self: Tensor, index, value) -> None:
     old_edge = self._edge
     try:
         self._data[idx] = data
-    except ValueError as exc:
-        if "read-only" in str(exc):
-            _write(self, self._data, "__setitem__")  # raises the read-only message
-        _put_without_leading_ones(self, idx, data, value.type() if is_tensor else "", advanced)
     except IndexError as exc:
         raise index_error(exc, self, idx) from None
-    except TypeError as exc:  # (NumPy's word for a mask assignment of too many dims)
-        if "boolean array indexing assignment" not in str(exc):
-            raise
+    except (ValueError, TypeError) as exc:  # (TypeError: NumPy's word for a mask assignment
+        if isinstance(exc, TypeError) and "boolean array indexing" not in str(exc):  # of too
+            raise                                                                  # many dims)
+        if "read-only" in str(exc):
+            _write(self, self._data, "__setitem__")  # raises the read-only message
         _put_without_leading_ones(self, idx, data, value.type() if is_tensor else "", advanced)
     _bump(self, "__setitem__")
     if recording:
