@@ -221,10 +221,18 @@ Tensor.new = _new
 
 
 def concat(tensors, dim: "builtins.int" = 0) -> Tensor:  # noqa: F821
+    if isinstance(tensors, Tensor):
+        raise TypeError("concat(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        "not Tensor")
     return cat(tensors, dim)
 
 
-concatenate = concat
+def concatenate(tensors, dim: "builtins.int" = 0, *, axis=None) -> Tensor:  # noqa: F821
+    """cat's NumPy spelling (axis= as NumPy names dim)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError("concatenate(): argument 'tensors' (position 1) must be tuple of "
+                        "Tensors, not Tensor")
+    return cat(tensors, dim if axis is None else axis)
 
 for _name in ("logdet", "slogdet", "matrix_power", "matrix_exp", "pinverse", "cholesky", "qr",
               "svd"):

@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from . import backends
+from . import _dtypes, backends
 from .autograd.grad_mode import no_grad
 from .autograd.node import Node
 from .ops import cat, matmul, where
@@ -727,6 +727,9 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
 def multi_dot(tensors) -> Tensor:
     """The product of a chain of matrices (the first may be a row vector, the last a
     column vector)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError("linalg_multi_dot(): argument 'tensors' (position 1) must be tuple of "
+                        "Tensors, not Tensor")
     tensors = list(tensors)
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
@@ -737,6 +740,17 @@ def multi_dot(tensors) -> Tensor:
             raise RuntimeError(
                 f"multi_dot(): the {where_} tensor must be 1D or 2D but got {t.dim()}D"
                 if where_ else f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.dtype != tensors[0].dtype:
+            names = _dtypes.C_NAMES
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor "
+                               f"0 is {names[tensors[0].dtype.name]} and tensor {i} "
+                               f"{names[t.dtype.name]}")
+    for i in range(1, len(tensors)):
+        a, b = tensors[i - 1].shape, tensors[i].shape
+        if a[-1] != b[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes {list(a)} and "
+                               f"{list(b)} cannot be multiplied")
     out = tensors[0]
     for t in tensors[1:]:
         out = matmul(out, t)

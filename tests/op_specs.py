@@ -446,6 +446,8 @@ SPECS.update({
                     ((3, 2), (3, 4)))],
     "vstack": [Case(lambda a, b: ag.vstack([a, b]), lambda a, b: np.vstack([a, b]),
                     ((3,), (2, 3)))],
+    "row_stack": [Case(lambda a, b: ag.row_stack([a, b]), lambda a, b: np.vstack([a, b]),
+                       ((3,), (2, 3)))],
     "dstack": [Case(lambda a, b: ag.dstack([a, b]), lambda a, b: np.dstack([a, b]),
                     ((3, 2), (3, 2)))],
     "column_stack": [Case(lambda a, b: ag.column_stack([a, b]),

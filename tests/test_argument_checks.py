@@ -1689,3 +1689,122 @@ def test_index_assignment_checks_as_pytorchs():
                                            "cannot be broadcast to indexing result of shape "
                                            "\\[2\\]"):
         torch.zeros(3)[torch.tensor([True, False, True])] = torch.ones(2, 3)
+
+
+def test_in_place_inverse_hyperbolics_have_no_derivative_as_in_pytorch():
+    for name, forward in (("acosh_", "acosh"), ("arccosh_", "acosh"), ("asinh_", "asinh"),
+                          ("atanh_", "atanh")):
+        x = torch.tensor([1.5, 2.0] if forward == "acosh" else [0.25, 0.5], requires_grad=True)
+        y = x * 1
+        getattr(y, name)()  # (the value is written and recorded)
+        expected = getattr(np, "arc" + forward[1:])(x.detach().numpy())
+        np.testing.assert_allclose(y.detach().numpy(), expected, rtol=1e-6)
+        assert y.grad_fn.name() == forward.capitalize() + "Backward1"
+        _raises_in_pytorchs_words(lambda: y.sum().backward(), NotImplementedError,
+                                  f"the derivative for 'inplace version of {forward}' is not "
+                                  f"implemented.", whole=True)
+        assert x.grad is None
+    x = torch.tensor([1.5, 2.0], requires_grad=True)
+    y = x * 1
+    w = y * 2  # (a graph that does not reach the in-place op differentiates)
+    y.acosh_()
+    w.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_out_arguments_checked_as_pytorch_checks_them():
+    x = torch.tensor([0.3, 0.6])
+    for name in ("abs", "ceil", "floor", "neg", "round", "sign", "trunc", "frac", "fix"):
+        out = torch.zeros(2, dtype=torch.float64)
+        _raises_in_pytorchs_words(lambda: getattr(torch, name)(x, out=out), RuntimeError,
+                                  "Found dtype Double but expected Float", whole=True)
+        assert out.tolist() == [0.0, 0.0]
+    _raises_in_pytorchs_words(lambda: torch.abs(torch.tensor([1, 2]), out=torch.empty(2)),
+                              RuntimeError, "Found dtype Float but expected Long")
+    _raises_in_pytorchs_words(lambda: torch.nan_to_num(x, out=torch.empty(2, dtype=torch.int64)),
+                              RuntimeError, "nan_to_num: dtype of out: Long should be same as "
+                                            "input: Float")
+    assert torch.exp(x, out=torch.empty(2, dtype=torch.float64)).dtype == torch.float64
+    # no out= at all, in the parser's two wordings
+    _raises_in_pytorchs_words(lambda: torch.relu(x, out=torch.empty(2)), TypeError,
+                              "relu() got an unexpected keyword argument 'out'")
+    _raises_in_pytorchs_words(lambda: torch.count_nonzero(x, out=torch.empty(())), TypeError,
+                              "count_nonzero() received an invalid combination of arguments - "
+                              "got (Tensor, out=Tensor), but expected one of:")
+    _raises_in_pytorchs_words(lambda: torch.repeat_interleave(x, 2, out=torch.empty(4)),
+                              TypeError, "repeat_interleave() received an invalid combination "
+                                         "of arguments - got (Tensor, int, out=Tensor)")
+    # the autograd refusal names the op an alias runs; missing arguments come first
+    w = torch.tensor([0.3, 0.6], requires_grad=True)
+    for alias, runs in (("clip", "clamp"), ("negative", "neg"), ("square", "pow"),
+                        ("arccos", "acos"), ("absolute", "abs")):
+        _raises_in_pytorchs_words(lambda: getattr(torch, alias)(w, out=torch.empty(2)),
+                                  RuntimeError, f"{runs}(): functions with out=... arguments "
+                                                f"don't support automatic differentiation")
+    with pytest.raises(TypeError, match="output_size"):
+        torch.adaptive_avg_pool1d(w, out=torch.empty(2))
+    # ops without a derivative take inputs that require grad
+    out = torch.empty(2, dtype=torch.bool)
+    assert torch.lt(w, 0.5, out=out) is out and out.tolist() == [True, False]
+    assert not out.requires_grad
+    assert torch.logical_not(w, out=torch.empty(2)).tolist() == [0.0, 0.0]
+
+
+def test_view_copies_write_out_exactly_and_record_a_missing_derivative():
+    x = torch.ones(2, 2, requires_grad=True)
+    _raises_in_pytorchs_words(
+        lambda: torch.squeeze_copy(x, out=torch.empty(2, 2, dtype=torch.float64)), RuntimeError,
+        "Expected out tensor to have dtype float, but got double instead", whole=True)
+    out = torch.empty(2, 2)
+    assert torch.alias_copy(x, out=out) is out and out.requires_grad
+    assert out.grad_fn.name() == "torch::autograd::NotImplemented"
+    _raises_in_pytorchs_words(lambda: out.sum().backward(), RuntimeError,
+                              "derivative for aten::alias_copy is not implemented")
+    _raises_in_pytorchs_words(lambda: torch.narrow_copy(x, 0, 0, 1, out=torch.empty(1, 2)),
+                              RuntimeError, "narrow_copy(): functions with out=... arguments")
+
+
+def test_matrix_chains_and_stacks_check_as_pytorch():
+    _raises_in_pytorchs_words(lambda: torch.chain_matmul(torch.ones(2, 2), torch.ones(2)),
+                              RuntimeError, "Tensor dimension is 1, expected 2 instead.", True)
+    _raises_in_pytorchs_words(lambda: torch.chain_matmul(), RuntimeError,
+                              "chain_matmul(): Expected one or more matrices")
+    m = torch.rand(2, 3, requires_grad=True)
+    assert torch.chain_matmul(m).grad_fn.name() == "CloneBackward0"
+    a, b, c = torch.rand(2, 3), torch.rand(3, 4), torch.rand(4, 2)
+    np.testing.assert_allclose(torch.chain_matmul(a, b, c).numpy(),
+                               a.numpy() @ b.numpy() @ c.numpy(), rtol=1e-5)
+    _raises_in_pytorchs_words(lambda: torch.linalg.multi_dot([a, b, torch.ones(5, 2)]),
+                              RuntimeError, "multi_dot(): tensors 1 and 2 with shapes [3, 4] and "
+                                            "[5, 2] cannot be multiplied", True)
+    _raises_in_pytorchs_words(lambda: torch.linalg.multi_dot([a.double(), b]), RuntimeError,
+                              "multi_dot(): all tensors must have be the same dtype but tensor 0 "
+                              "is double and tensor 1 float", True)
+    _raises_in_pytorchs_words(lambda: torch.linalg.multi_dot(a), TypeError,
+                              "linalg_multi_dot(): argument 'tensors' (position 1) must be tuple "
+                              "of Tensors, not Tensor")
+    for name in ("hstack", "vstack", "row_stack", "dstack", "column_stack", "concat",
+                 "concatenate"):
+        _raises_in_pytorchs_words(lambda: getattr(torch, name)(torch.ones(2)), TypeError,
+                                  f"{name}(): argument 'tensors' (position 1) must be tuple of "
+                                  f"Tensors, not Tensor")
+    for name, words in (("hstack", "hstack"), ("row_stack", "vstack"),
+                        ("column_stack", "column_stack")):
+        _raises_in_pytorchs_words(lambda: getattr(torch, name)([]), RuntimeError,
+                                  f"{words} expects a non-empty TensorList")
+    assert torch.concatenate([a, a], axis=1).shape == (2, 6)
+
+
+def test_activations_without_integer_kernels_refuse_them():
+    i = torch.tensor([1, -2, 3, 4])
+    for call, kernel in ((F.hardshrink, "hardshrink_cpu"), (F.softshrink, "softshrink_check"),
+                         (lambda t: F.glu(t, 0), "glu_cpu")):
+        _raises_in_pytorchs_words(lambda: call(i), NotImplementedError,
+                                  f"\"{kernel}\" not implemented for 'Long'")
+    _raises_in_pytorchs_words(lambda: F.threshold(torch.tensor([True]), 0.5, 0.0),
+                              NotImplementedError, "\"threshold_cpu\" not implemented for 'Bool'")
+    for call in (F.hardtanh, F.relu6):
+        _raises_in_pytorchs_words(lambda: call(torch.tensor([True, False])), RuntimeError,
+                                  "Bool inputs not supported for hardtanh")
+    t = F.threshold(i.int(), 0.5, 0.0)  # (integers stay integers)
+    assert t.dtype == torch.int32 and t.tolist() == [1, 0, 3, 4]

@@ -37,6 +37,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     """clamp, but with PyTorch's hardtanh gradient: 0 at the two bounds as well."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if input.dtype is _dtypes.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     if not input.is_floating_point():  # (the bounds in the tensor's integer type, as PyTorch)
         return clamp(input, int(min_val), int(max_val))
     return where(_inside(input, min_val, max_val), input,
@@ -146,6 +148,10 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     for v in (threshold, value):  # (PyTorch's overflow check of both numbers)
         if isinstance(v, (int, float)):
             _dtypes.scalar_for(v, input._data.dtype)
+    if input.dtype is _dtypes.bool_:
+        _float_kernel(input, "threshold_cpu")
+    if not input.is_floating_point():  # (the value in the tensor's integer type)
+        value = input.new_full((), value)
     return where(input > threshold, input, value)
 
 
@@ -158,6 +164,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
                            f"{input.shape[d]}")
+    _float_kernel(input, "glu_cpu")
     half = input.shape[d] // 2
     return input.narrow(d, 0, half) * sigmoid(input.narrow(d, half, half))
 
@@ -170,12 +177,14 @@ def tanhshrink(input: Tensor) -> Tensor:
 @register()
 @one_node("SoftshrinkBackward0", "input")
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _float_kernel(input, "softshrink_check")
     return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
 
 
 @register()
 @one_node("HardshrinkBackward0", "input")
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    _float_kernel(input, "hardshrink_cpu")
     return where((input > lambd) | (input < -lambd), input, 0.0)
 
 

@@ -441,8 +441,11 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def _float_kernel(input: Tensor, kernel: str) -> None:
-    """Activations have no integer kernels in PyTorch (they would silently become float)."""
+    """Activations have no integer kernels in PyTorch (they would silently become float).
+    A kernel named for the CPU (elu_cpu) is named for the tensor's device."""
     if input._data.dtype.kind != "f":
+        if kernel.endswith("_cpu") and input._data.__class__ is not np.ndarray:
+            kernel = kernel[:-4] + "_cuda"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(input.dtype)}'")
 
 

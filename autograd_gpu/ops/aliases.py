@@ -8,10 +8,11 @@ import operator
 import sys
 
 from ..autograd.grad_mode import state as grad_state
-from ..autograd.node import NO_EDGE
+from ..autograd.node import NO_EDGE, node_class
 from ..tensor import Tensor
 from ._core import method
 from .inplace import LEAF_INPLACE, _iop, _unary_inplace, raise_as_named
+from . import pointwise
 from .pointwise import _logical, number_tensor
 
 # ops whose result has the input's shape, so `t.f_(...)` can store `t.f(...)` into t
@@ -43,6 +44,32 @@ for _base in _ELEMENTWISE:
     if hasattr(Tensor, _base) and not hasattr(Tensor, _base + "_"):
         _unary_inplace(_base + "_", getattr(Tensor, _base),
                        pointwise_op=_base not in ("addmm", "addmv", "addr", "baddbmm", "lerp"))
+
+
+def _no_inplace_derivative(base: str):
+    """PyTorch defines no derivative for the in-place acosh_, asinh_ and atanh_: the value is
+    written and recorded (as AcoshBackward1, ...), and a backward through it raises."""
+    op = getattr(pointwise, base)
+    forward = op.__name__  # (arccosh_ is acosh_: PyTorch names acosh in both)
+
+    def grad(self, F, g, *saved):
+        raise NotImplementedError(f"the derivative for 'inplace version of {forward}' is not "
+                                  "implemented.")
+
+    node = node_class(f"{forward.capitalize()}Backward1", getattr(
+        pointwise, f"{forward.capitalize()}Backward0"), grad=grad)
+
+    def recorded(input: Tensor) -> Tensor:
+        out = op(input)
+        if out._edge[0] is not None:
+            out._edge[0].__class__ = node
+        return out
+
+    return _unary_inplace(base + "_", recorded, pointwise_op=True)
+
+
+for _base in ("acosh", "asinh", "atanh", "arccosh", "arcsinh", "arctanh"):
+    _no_inplace_derivative(_base)
 
 
 # Python's augmented assignments, in place as PyTorch's (without them `a |= b` would rebind a

@@ -435,31 +435,44 @@ def _flat(tensors):
         else tensors
 
 
+def _stacked(tensors, name: str) -> list:
+    """The list a stacking function takes, checked in PyTorch's words."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not Tensor")
+    check_elements(tensors)
+    if not len(tensors):
+        raise RuntimeError(f"{'vstack' if name == 'row_stack' else name} expects a non-empty "
+                           f"TensorList")
+    return list(tensors)
+
+
 @register()
 def hstack(tensors) -> Tensor:
-    check_elements(tensors)
+    tensors = _stacked(tensors, "hstack")
     ts = [_atleast(t, 1) for t in tensors]
     return cat(ts, 0 if ts[0].dim() == 1 else 1)
 
 
 @register()
 def vstack(tensors) -> Tensor:
-    check_elements(tensors)
-    return cat([_atleast(t, 2) for t in tensors], 0)
+    return cat([_atleast(t, 2) for t in _stacked(tensors, "vstack")], 0)
 
 
-row_stack = vstack
+@register()
+def row_stack(tensors) -> Tensor:
+    return cat([_atleast(t, 2) for t in _stacked(tensors, "row_stack")], 0)
 
 
 @register()
 def dstack(tensors) -> Tensor:
-    check_elements(tensors)
+    tensors = _stacked(tensors, "dstack")
     return cat([_atleast(t, 3) for t in tensors], 2)
 
 
 @register()
 def column_stack(tensors) -> Tensor:
-    check_elements(tensors)
+    tensors = _stacked(tensors, "column_stack")
     return cat([t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors], 1)
 
 

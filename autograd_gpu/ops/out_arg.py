@@ -30,6 +30,42 @@ _NOT_OUT = frozenset({"as_tensor", "from_numpy", "from_dlpack", "manual_seed", "
                       "seed", "is_tensor", "numel", "can_cast", "is_floating_point",
                       "broadcast_shapes", "equal", "allclose", "clone", "to", "detach",
                       "get_device", "is_complex", "promote_types", "result_type"})
+# Functions PyTorch gives no out= (`torch.relu(x, out=y)` is Python's TypeError there too).
+_REFUSES_OUT = frozenset({
+    "adjoint", "argwhere", "atleast_1d", "atleast_2d", "atleast_3d", "bincount", "block_diag",
+    "broadcast_tensors", "broadcast_to", "cartesian_prod", "cdist", "celu", "chunk", "combinations",
+    "conj", "corrcoef", "cosine_similarity", "cov", "det", "diag_embed", "diagflat", "diagonal",
+    "diagonal_scatter", "dist", "dropout", "einsum", "embedding", "empty_like", "flatten", "flip",
+    "fliplr", "flipud", "full_like", "group_norm", "imag", "index_put", "isclose", "isfinite",
+    "isinf", "isnan", "isreal", "layer_norm", "logdet", "masked_scatter", "matrix_exp",
+    "meshgrid", "ones_like", "pairwise_distance", "pdist", "permute", "pinverse", "poisson",
+    "positive", "ravel", "real", "relu", "reshape", "resolve_conj", "resolve_neg", "roll",
+    "rot90", "rrelu", "select", "select_scatter", "selu", "split", "split_with_sizes",
+    "swapaxes", "t", "tile", "trace", "transpose", "triu_indices", "tril_indices", "unbind",
+    "unflatten", "unique", "unique_consecutive", "unsafe_chunk", "unsafe_split", "unsqueeze",
+    "vander", "zeros_like"})
+# ... and those with several signatures, none with out= (the parser's other words)
+_NO_OUT_SIGNATURE = frozenset({
+    "count_nonzero", "cumulative_trapezoid", "dsplit", "gradient", "hsplit", "index_fill",
+    "masked_fill", "moveaxis", "movedim", "narrow", "rand_like", "randint_like", "randn_like",
+    "repeat_interleave", "rsub", "squeeze", "std_mean", "tensor_split", "trapezoid", "trapz",
+    "var_mean", "vsplit"})
+# Functions whose out must have the input's dtype (their kernels check it, in these words)
+_SAME_DTYPE = frozenset({"abs", "absolute", "bitwise_not", "ceil", "fix", "floor", "frac",
+                         "hardshrink", "neg", "negative", "round", "sgn", "sign", "trunc"})
+# The name PyTorch's out= autograd error gives an alias (the op it runs)
+_RUNS_AS = {"absolute": "abs", "arccos": "acos", "arccosh": "acosh", "arcsin": "asin",
+            "arcsinh": "asinh", "arctan": "atan", "arctanh": "atanh", "clip": "clamp",
+            "diff": "sub", "fix": "trunc", "inverse": "linalg_inv_ex", "msort": "sort",
+            "nanmean": "nansum", "negative": "neg", "norm": "linalg_vector_norm",
+            "square": "pow"}
+# Ops without a derivative: out= takes inputs that require grad (the result does not)
+_NOT_DIFFERENTIABLE = frozenset({
+    "argmax", "argmin", "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or",
+    "bitwise_right_shift", "bitwise_xor", "bucketize", "eq", "floor_divide", "ge", "greater",
+    "greater_equal", "gt", "heaviside", "histc", "isin", "isneginf", "isposinf", "le", "less",
+    "less_equal", "logical_and", "logical_not", "logical_or", "logical_xor", "lt",
+    "multinomial", "ne", "nonzero", "not_equal", "searchsorted", "signbit"})
 # Functions whose result (indices) must go into an out of exactly its dtype; for functions with
 # several results, every integer result after the first (max's indices, sort's, ...) too.
 _INDEXES = frozenset({"argmax", "argmin", "argsort", "nonzero", "argwhere", "searchsorted",
@@ -49,7 +85,9 @@ def accepts_out(fn, name: str | None = None):
 
     @functools.wraps(fn)
     def call(*args, out=None, **kwargs):
-        if out is None:
+        if out is None or name in _REFUSES_OUT or name in _NO_OUT_SIGNATURE:
+            if out is not None:
+                _refuse_out(name, args, kwargs, out)
             try:
                 return fn(*args, **kwargs)
             except (AttributeError, TypeError) as exc:
@@ -62,6 +100,16 @@ def accepts_out(fn, name: str | None = None):
 
     call._accepts_out = True
     return call
+
+
+def _refuse_out(name: str, args: tuple, kwargs: dict, out) -> None:
+    """PyTorch's parser's TypeError for out= given to a function that has none."""
+    if name in _REFUSES_OUT:
+        raise TypeError(f"{name}() got an unexpected keyword argument 'out'")
+    given = [type(v).__name__ for v in args] + [f"{k}={type(v).__name__}" for k, v in
+                                                 (*kwargs.items(), ("out", out))]
+    raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                    f"({', '.join(given)}), but expected one of:")
 
 
 def _first_parameter(fn) -> str | None:
@@ -94,6 +142,14 @@ def give_out_arguments(namespace: dict) -> None:
             namespace[key] = accepts_out(fn, key)
 
 
+def _bind(fn, args: tuple, kwargs: dict) -> None:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    signature.bind(*args, **kwargs)
+
+
 def _requires_grad(values) -> bool:
     for v in values:
         if isinstance(v, Tensor):
@@ -109,9 +165,13 @@ def _into(name: str, fn, args, kwargs, out, creates: bool):
     for o in outs:
         if not isinstance(o, Tensor):
             raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(o).__name__}")
-    if state.enabled and (any(o.requires_grad for o in outs)
-                          or _requires_grad(args) or _requires_grad(kwargs.values())):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+    view_copy = name.endswith("_copy") and name != "narrow_copy"
+    if state.enabled and not view_copy and name not in _NOT_DIFFERENTIABLE and (
+            any(o.requires_grad for o in outs) or _requires_grad(args)
+            or _requires_grad(kwargs.values())):
+        _bind(fn, args, kwargs)  # (missing arguments first, as PyTorch's parser)
+        raise RuntimeError(f"{_RUNS_AS.get(name, name)}(): functions with out=... arguments "
+                           "don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     if creates:
         kwargs.setdefault("dtype", outs[0].dtype)
@@ -123,9 +183,15 @@ def _into(name: str, fn, args, kwargs, out, creates: bool):
         raise TypeError(f"{name}(): expected out to hold {len(results)} tensor(s), got "
                         f"{len(outs)}")
     for k, (o, r) in enumerate(zip(outs, results)):  # (every check before any write)
+        if view_copy and o._data.dtype != r._data.dtype:
+            names = _dtypes.C_NAMES
+            raise RuntimeError(f"Expected out tensor to have dtype {names[r.dtype.name]}, but "
+                               f"got {names[o.dtype.name]} instead")
         _check(name, o, r, exact=name in _INDEXES or k > 0)
     for o, r in zip(outs, results):
         _write(o, r)
+    if view_copy and _requires_grad(args) and state.enabled:
+        _not_implemented(name, outs, args)
     if isinstance(out, Tensor):
         return out
     return type(result)(*outs) if hasattr(result, "_fields") else tuple(outs)
@@ -141,10 +207,29 @@ def _check(name: str, o: Tensor, r, exact: bool) -> None:
         names = _dtypes.C_NAMES
         raise RuntimeError(f"Expected out tensor to have dtype {names[r.dtype.name]}, but "
                            f"got {names[o.dtype.name]} instead")
+    if o._data.dtype != r._data.dtype and name in _SAME_DTYPE | {"nan_to_num"}:
+        names = _dtypes.LEGACY_NAMES
+        found, expected = names[o.dtype.name], names[r.dtype.name]
+        raise RuntimeError(f"nan_to_num: dtype of out: {found} should be same as input: "
+                           f"{expected}" if name == "nan_to_num" else
+                           f"Found dtype {found} but expected {expected}")
     if o.device != r.device:
         raise RuntimeError(f"Expected out tensor to have device {r.device}, but got {o.device} "
                            f"instead ({name}(): make out with device='{r.device}')")
     _check_cast(o, r.dtype, name)
+
+
+def _not_implemented(name: str, outs: list, args: tuple) -> None:
+    """A view op's copy writes out= with a graph, as PyTorch's does: its derivative there is
+    not implemented (the backward says so)."""
+    from ._core import record
+    from .pointwise import NotImplementedBackward
+
+    inputs = tuple(a for a in args if isinstance(a, Tensor) and a.requires_grad)
+    for o in outs:
+        res = record(NotImplementedBackward, o._data, inputs)
+        res._edge[0].op = name
+        o._edge = res._edge
 
 
 def _write(o: Tensor, r: Tensor) -> None:

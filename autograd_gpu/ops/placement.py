@@ -323,10 +323,17 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
 
 
 def chain_matmul(*matrices) -> Tensor:
-    out = matrices[0]
-    for m in matrices[1:]:
-        out = out @ m
-    return out
+    """PyTorch's deprecated spelling of linalg.multi_dot for matrices only (one is cloned)."""
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.dim() != 2:
+            raise RuntimeError(f"Tensor dimension is {m.dim()}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    from ..linalg import multi_dot
+
+    return multi_dot(list(matrices))
 
 
 for _name in ("scatter_reduce", "index_reduce", "masked_scatter", "put", "renorm", "ldexp",
