@@ -313,3 +313,50 @@ def test_channels_last_layout_keeps_values_and_gradients():
     conv = torch.nn.Conv2d(2, 3, 1).to(memory_format=torch.channels_last)
     assert conv.weight.is_contiguous(memory_format=torch.channels_last)
     assert torch.ones(2).layout is torch.strided
+
+
+def test_dataloader_options_checked_and_fixed_as_pytorchs():
+    from autograd_gpu.utils import data
+
+    for kwargs, words in (({"num_workers": -1}, "num_workers option should be non-negative"),
+                          ({"timeout": -1}, "timeout option should be non-negative"),
+                          ({"prefetch_factor": 2}, "prefetch_factor option could only be"),
+                          ({"persistent_workers": True}, "persistent_workers option needs"),
+                          ({"batch_size": None, "drop_last": True},
+                           "batch_size=None option disables auto-batching"),
+                          ({"batch_size": 0}, "batch_size should be a positive integer value"),
+                          ({"drop_last": 1}, "drop_last should be a boolean value")):
+        with pytest.raises(ValueError, match=words):
+            DataLoader([1, 2, 3], **kwargs)
+    dl = DataLoader([1, 2, 3], batch_size=2)
+    assert type(dl.sampler) is data.SequentialSampler and type(dl.batch_sampler) is \
+        data.BatchSampler and dl.num_workers == 0
+    assert type(DataLoader([1, 2], shuffle=True).sampler) is data.RandomSampler
+    with pytest.raises(ValueError, match="^batch_size attribute should not be set after "
+                                         "DataLoader is initialized$"):
+        dl.batch_size = 3
+    dl.num_workers = 0  # (other attributes may change)
+    assert [b.tolist() for b in dl] == [[1, 2], [3]]
+    dl = DataLoader([1, 2, 3], batch_sampler=[[2, 0], [1]])
+    assert dl.batch_size is None and [b.tolist() for b in dl] == [[3, 1], [2]] and len(dl) == 2
+    with pytest.raises(TypeError, match="^replacement should be a boolean value"):
+        data.RandomSampler([1, 2], replacement=1)
+    with pytest.raises(ValueError, match=r"weights should be a 1d sequence but given weights "
+                                         r"have shape \(1, 2\)"):
+        data.WeightedRandomSampler([[0.1, 0.9]], num_samples=5)
+
+
+def test_random_split_takes_pytorchs_lengths_and_fractions():
+    from autograd_gpu.utils.data import random_split
+
+    sizes = lambda lengths: [len(s) for s in random_split(range(10), lengths)]  # noqa: E731
+    assert sizes([0.33, 0.33, 0.34]) == [4, 3, 3]  # (3, 3, 3, the remainder from the first)
+    with pytest.warns(UserWarning, match="Length of split at index 1 is 0"):
+        assert sizes([1.0, 0.0]) == [10, 0]
+    assert sizes([7, 3]) == [7, 3]
+    with pytest.raises(ValueError, match="Fraction at index 0 is not between 0 and 1"):
+        random_split(range(7), [1.2, -0.2])
+    with pytest.raises(ValueError, match="Sum of input lengths does not equal"):
+        random_split(range(10), [7, 4])
+    parts = random_split(range(10), [6, 4], generator=torch.Generator().manual_seed(0))
+    assert sorted(list(parts[0]) + list(parts[1])) == list(range(10))

@@ -2,7 +2,10 @@
 stacks tensors, optional transfer of each batch to a device)."""
 from __future__ import annotations
 
+import itertools
+import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -162,40 +165,82 @@ def default_collate(batch):
     if isinstance(first, (tuple, list)):  # a list, for tuples too (as PyTorch)
         return [default_collate(items) for items in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, "
-                    f"dicts or lists; found {type(first).__name__}")
+                    f"dicts or lists; found {type(first)}")
 
 
 class DataLoader:
     """Batches of a dataset. A TensorDataset is sliced whole batches at a time (one gather per
     tensor, no per-sample Python loop); other datasets go through collate_fn."""
 
-    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False,
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool | None = None,
                  sampler=None, batch_sampler=None, num_workers: int = 0, collate_fn=None,
                  pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
-                 worker_init_fn=None, generator=None, *, device=None, **_ignored):
-        if batch_size is not None and batch_size <= 0:
-            raise ValueError(f"batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size}")
-        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
-        self.drop_last, self.generator, self.device = drop_last, generator, device
-        self.collate_fn = collate_fn or default_collate
-        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
-                                          or drop_last):
-            raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
-                             "shuffle, sampler, and drop_last")
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True, device=None):
+        # PyTorch's checks, in its order (batches are loaded in this process: num_workers and
+        # the options for worker processes are kept and checked, not acted on)
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
+                             "disable multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in "
+                             "multiprocessing.let num_workers > 0 to enable multiprocessing, "
+                             "otherwise set prefetch_factor to None.")
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        elif prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        self.dataset, self.num_workers, self.prefetch_factor = dataset, num_workers, \
+            prefetch_factor
+        self.pin_memory, self.pin_memory_device, self.timeout = pin_memory, pin_memory_device, \
+            timeout
+        self.worker_init_fn, self.multiprocessing_context = worker_init_fn, \
+            multiprocessing_context
+        self.in_order, self.device = in_order, device
+        iterable = isinstance(dataset, IterableDataset)
+        if iterable:
+            for option, value in (("shuffle", None if shuffle is False else shuffle),
+                                  ("sampler", sampler), ("batch_sampler", batch_sampler)):
+                if value is not None:
+                    raise ValueError(f"DataLoader with IterableDataset: expected unspecified "
+                                     f"{option} option, but got {option}={value}")
+        else:
+            shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
-        if isinstance(dataset, IterableDataset) and (shuffle or sampler is not None
-                                                     or batch_sampler is not None):
-            which = "shuffle" if shuffle else "sampler" if sampler is not None else \
-                "batch_sampler"
-            raise ValueError(f"DataLoader with IterableDataset: expected unspecified {which} "
-                             f"option, but got {which}={shuffle if shuffle else 'given'}")
-        if collate_fn is None and batch_size is None and batch_sampler is None:
-            self.collate_fn = default_convert
-        self.sampler, self.batch_sampler = sampler, batch_sampler
         if batch_sampler is not None:
-            self.batch_size = None
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None:
+            sampler = _InfiniteConstantSampler() if iterable else \
+                RandomSampler(dataset, generator=generator) if shuffle else \
+                SequentialSampler(dataset)
+        self._auto_batches = batch_size is not None and batch_sampler is None
+        if self._auto_batches:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size, self.drop_last, self.sampler = batch_size, drop_last, sampler
+        self.batch_sampler, self.generator = batch_sampler, generator
+        if collate_fn is None:
+            collate_fn = default_collate if batch_sampler is not None else default_convert
+        self.collate_fn, self.persistent_workers = collate_fn, persistent_workers
+        self._initialized = True
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
+                    "persistent_workers") and self.__dict__.get("_initialized"):
+            raise ValueError(f"{name} attribute should not be set after "
+                             f"{type(self).__name__} is initialized")
+        super().__setattr__(name, value)
 
     def __len__(self) -> int:
         if isinstance(self.dataset, IterableDataset):
@@ -205,19 +250,16 @@ class DataLoader:
             return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
-        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
-        if self.batch_size is None:
-            return n
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.sampler)
 
     def _order(self):
-        n = len(self.dataset)
-        if self.sampler is not None:
-            return list(iter(self.sampler))
-        if not self.shuffle:
-            return np.arange(n)
-        return np.asarray(list(RandomSampler(self.dataset, generator=self.generator)),
-                          dtype=np.int64)
+        """The sampler's indices for one epoch (an array for the default ones)."""
+        sampler = self.sampler
+        if sampler.__class__ is SequentialSampler and sampler.data_source is self.dataset:
+            return np.arange(len(self.dataset))
+        if sampler.__class__ is RandomSampler:
+            return np.asarray(list(sampler), dtype=np.int64)
+        return list(iter(sampler))
 
     def _stream(self):
         """Batches of an IterableDataset, in the order it yields its samples."""
@@ -241,7 +283,7 @@ class DataLoader:
         if isinstance(self.dataset, IterableDataset):
             yield from self._stream()
             return
-        if self.batch_sampler is not None:
+        if self.batch_sampler is not None and not self._auto_batches:
             for idx in self.batch_sampler:
                 yield self._to_device(self._batch(idx))
             return
@@ -297,6 +339,14 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+class _InfiniteConstantSampler(Sampler):
+    """An IterableDataset's sampler (PyTorch's): None forever; the dataset yields the data."""
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
 def _fresh_generator():
     """A new CPU generator seeded from the default one: what PyTorch's random sampling of a
     dataset draws each epoch when it is given no generator."""
@@ -311,6 +361,9 @@ class RandomSampler(Sampler):
                  generator=None):
         self.data_source, self.replacement, self.generator = data_source, replacement, generator
         self._num_samples = num_samples
+        if not isinstance(replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got "
+                            f"replacement={replacement}")
         if not isinstance(self.num_samples, int) or self.num_samples <= 0:
             raise ValueError(f"num_samples should be a positive integer value, but got "
                              f"num_samples={self.num_samples}")
@@ -352,12 +405,19 @@ class WeightedRandomSampler(Sampler):
     """num_samples indices drawn with probabilities proportional to weights."""
 
     def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None):
-        if not isinstance(num_samples, int) or num_samples <= 0:
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or \
+                num_samples <= 0:
             raise ValueError(f"num_samples should be a positive integer value, but got "
                              f"num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got "
+                             f"replacement={replacement}")
         w = weights.detach().cpu().numpy() if isinstance(weights, Tensor) else np.asarray(
             weights, np.float64)
         self.weights = np.asarray(w, np.float64)
+        if self.weights.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(self.weights.shape)}")
         self.num_samples, self.replacement, self.generator = num_samples, replacement, generator
 
     def __iter__(self):
@@ -378,6 +438,9 @@ class BatchSampler(Sampler):
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
             raise ValueError(f"batch_size should be a positive integer value, but got "
                              f"batch_size={batch_size}")
+        if not isinstance(drop_last, bool):
+            raise ValueError(f"drop_last should be a boolean value, but got "
+                             f"drop_last={drop_last}")
         self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
 
     def __iter__(self):
@@ -396,20 +459,27 @@ class BatchSampler(Sampler):
 
 
 def random_split(dataset: Dataset, lengths, generator=None):
+    """Subsets of a random permutation, of the given lengths or fractions of the dataset (the
+    remainder of the fractions given out one by one from the first), as PyTorch splits."""
     n = len(dataset)
-    if all(0 < x < 1 for x in lengths) and abs(sum(lengths) - 1) < 1e-9:
-        sizes = [int(n * f) for f in lengths]
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        sizes = []
+        for i, fraction in enumerate(lengths):
+            if fraction < 0 or fraction > 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            sizes.append(int(math.floor(n * fraction)))
         for i in range(n - sum(sizes)):
             sizes[i % len(sizes)] += 1
         lengths = sizes
+        for i, size in enumerate(lengths):
+            if size == 0:
+                warnings.warn(f"Length of split at index {i} is 0. This might result in an "
+                              f"empty dataset.", UserWarning, stacklevel=2)
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    perm = creation.randperm(n, generator=generator).tolist()
-    out, start = [], 0
-    for size in lengths:
-        out.append(Subset(dataset, perm[start:start + size]))
-        start += size
-    return out
+    perm = creation.randperm(sum(lengths), generator=generator).tolist()
+    return [Subset(dataset, perm[end - size:end])
+            for end, size in zip(itertools.accumulate(lengths), lengths)]
 
 
 class DistributedSampler(Sampler):
