@@ -699,3 +699,62 @@ def test_conv2d_array_path_matches_the_composed_body(device, geometry, needs):
         w.mul_(2)  # the weight is saved for the input's gradient
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         out.sum().backward()
+
+
+def test_module_containers_index_update_and_fail_as_pytorchs():
+    lin = lambda: nn.Linear(2, 2)  # noqa: E731
+    m = nn.ModuleList([lin(), lin(), nn.Linear(2, 3)])
+    assert m[torch.tensor(2)].out_features == 3 and len(m[1:]) == 2
+    with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
+        m[0.5]
+    with pytest.raises(TypeError, match=r"^cannot assign 'int' as child module '0' "
+                                        r"\(torch.nn.Module or None expected\)$"):
+        m[0] = 3
+    with pytest.raises(TypeError, match="^ModuleList.extend should be called with an iterable, "
+                                        "but got ReLU$"):
+        m.extend(nn.ReLU())
+    m.insert(10, nn.ReLU())  # (PyTorch's key arithmetic: the new module goes under "10")
+    assert list(m._modules) == ["0", "1", "2", "10"]
+    del m[0]
+    assert list(m._modules) == ["0", "1", "2"] and type(m[2]) is nn.ReLU
+    d = nn.ModuleDict({"b": lin(), "a": nn.ReLU()})
+    assert list(d.keys()) == ["b", "a"] and not hasattr(d, "get")
+    with pytest.raises(ValueError, match="^ModuleDict update sequence element #0 has length 1; "
+                                         "2 is required$"):
+        d.update([("c",)])
+    with pytest.raises(TypeError, match="^ModuleDict.update should be called with an iterable "
+                                        "of key/value pairs, but got int$"):
+        d.update(3)
+    d.clear()
+    assert len(d) == 0
+    s = nn.Sequential(lin(), nn.ReLU(), nn.Linear(2, 1))
+    with pytest.raises(TypeError, match="cannot assign 'int' as child module '1'"):
+        s[1] = 3
+    with pytest.raises(RuntimeError, match="changed size during iteration"):
+        s += s  # (one module went in before the error, as in PyTorch)
+    assert len(s) == 4 and len(s * 2) == 8 and len(2 * s) == 8
+
+
+def test_parameter_dict_and_list_behave_as_pytorchs():
+    p = nn.ParameterDict({"b": torch.ones(2), "a": nn.Parameter(torch.zeros(3))})
+    assert list(p.keys()) == ["a", "b"]  # (a plain dict's keys are sorted, as in PyTorch)
+    assert isinstance(p["b"], nn.Parameter) and [k for k, _ in p.named_parameters()] == ["a", "b"]
+    p["c"] = 3  # (not a tensor: kept as a plain attribute)
+    assert p["c"] == 3 and len(p) == 3 and [k for k, _ in p.named_parameters()] == ["a", "b"]
+    with pytest.raises(AttributeError, match="'ParameterDict' object has no attribute 'z'"):
+        p.pop("z")
+    assert p.popitem()[0] == "c" and p.setdefault("n", torch.ones(1)).shape == (1,)
+    q = p | nn.ParameterDict({"q": torch.ones(1)})
+    assert list(q.keys()) == ["a", "b", "n", "q"] and list(p.copy().keys()) == ["a", "b", "n"]
+    assert list(p.fromkeys(["x", "y"]).keys()) == ["x", "y"]
+    p.clear()
+    assert len(p) == 0 and list(p.parameters()) == []
+    with pytest.raises(TypeError, match="^ParametersDict.update should be called with an "
+                                        "iterable of key/value pairs, but got int$"):
+        p.update(3)
+    pl = nn.ParameterList([torch.ones(2)])
+    with pytest.raises(TypeError, match="^ParameterList.extend should be called with an "
+                                        "iterable, but got Tensor$"):
+        pl.extend(torch.ones(1))
+    pl += [torch.zeros(1)]
+    assert len(pl) == 2 and isinstance(pl[1], nn.Parameter)

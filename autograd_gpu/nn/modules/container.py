@@ -3,8 +3,24 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 
 from .module import Module
+
+
+def _index(container: Module, idx) -> int:
+    """A position in a list-like container, checked as PyTorch checks it."""
+    idx = operator.index(idx)
+    n = len(container)
+    if not -n <= idx < n:
+        raise IndexError(f"index {idx} is out of range")
+    return idx % n
+
+
+def _renumber(container: Module) -> None:
+    """Keys "0", "1", ... again after a deletion (even for a Sequential built from an
+    OrderedDict of names), as PyTorch does."""
+    container._modules = {str(i): m for i, m in enumerate(container._modules.values())}
 
 
 class Sequential(Module):
@@ -23,20 +39,18 @@ class Sequential(Module):
         return input
 
     def __getitem__(self, idx):
-        mods = list(self._modules.items())
         if isinstance(idx, slice):
-            return Sequential(OrderedDict(mods[idx]))
-        n = len(mods)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return mods[idx % n][1]
+            return self.__class__(OrderedDict(list(self._modules.items())[idx]))
+        return list(self._modules.values())[_index(self, idx)]
 
     def __setitem__(self, idx: int, module: Module) -> None:
-        key = list(self._modules)[idx]
-        self._modules[key] = module
+        setattr(self, list(self._modules)[_index(self, idx)], module)
 
     def __delitem__(self, idx) -> None:
-        _delete_and_renumber(self, idx)
+        keys = list(self._modules)
+        for key in keys[idx] if isinstance(idx, slice) else [keys[_index(self, idx)]]:
+            delattr(self, key)
+        _renumber(self)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -59,9 +73,11 @@ class Sequential(Module):
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
-        mods = list(self._modules.values())
-        mods.insert(index + n if index < 0 else index, module)
-        _renumber(self, mods)
+        if index < 0:
+            index += n
+        for i in range(n, index, -1):
+            self._modules[str(i)] = self._modules[str(i - 1)]
+        self._modules[str(index)] = module
         return self
 
     def pop(self, key):
@@ -73,62 +89,56 @@ class Sequential(Module):
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but "
                              f"{type(other)} is given.")
-        return Sequential(*self, *other)
+        return Sequential().extend(self).extend(other)
 
     def __iadd__(self, other) -> "Sequential":
         if not isinstance(other, Sequential):
             raise ValueError(f"add operator supports only objects of Sequential class, but "
                              f"{type(other)} is given.")
-        return self.extend(list(other))
+        offset = len(self)
+        for i, module in enumerate(other._modules.values()):  # (s += s: PyTorch's error)
+            self.add_module(str(i + offset), module)
+        return self
+
+    def _repeat_check(self, other) -> None:
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and "
+                            f"{type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
 
     def __mul__(self, other: int) -> "Sequential":
-        if not isinstance(other, int) or other <= 0:
-            raise (TypeError if not isinstance(other, int) else ValueError)(
-                f"Non-positive multiplication factor {other} for {type(self)}"
-                if isinstance(other, int) else
-                f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
-        return Sequential(*(list(self) * other))
+        self._repeat_check(other)
+        return Sequential().extend(list(self) * other)
 
     __rmul__ = __mul__
 
     def __imul__(self, other: int) -> "Sequential":
-        _renumber(self, list((self * other)))
-        return self
-
-
-def _renumber(container: Module, mods: list) -> None:
-    """Hold `mods` under the keys "0", "1", ... (after an insertion or deletion)."""
-    container._modules.clear()
-    for i, m in enumerate(mods):
-        container._modules[str(i)] = m
-
-
-def _delete_and_renumber(container: Module, idx) -> None:
-    """del container[idx], then renumbered "0", "1", ... as PyTorch does (even a Sequential
-    built from an OrderedDict of names)."""
-    keys = list(container._modules)
-    gone = keys[idx] if isinstance(idx, slice) else [keys[idx]]
-    for key in gone:
-        del container._modules[key]
-    _renumber(container, list(container._modules.values()))
+        self._repeat_check(other)
+        return self.extend(list(self) * (other - 1))
 
 
 class ModuleList(Module):
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
-            self.extend(modules)
+            self += modules
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
-            return ModuleList(list(self._modules.values())[idx])
-        n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return self._modules[str(idx % n)]
+            return self.__class__(list(self._modules.values())[idx])
+        return self._modules[str(_index(self, idx))]
 
     def __setitem__(self, idx: int, module: Module) -> None:
-        self.add_module(str(idx % len(self)), module)
+        setattr(self, str(_index(self, idx)), module)
+
+    def __delitem__(self, idx) -> None:
+        if isinstance(idx, slice):
+            for k in range(len(self._modules))[idx]:
+                delattr(self, str(k))
+        else:
+            delattr(self, str(_index(self, idx)))
+        _renumber(self)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -141,9 +151,33 @@ class ModuleList(Module):
         return self
 
     def extend(self, modules) -> "ModuleList":
-        for m in modules:
-            self.append(m)
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"ModuleList.extend should be called with an iterable, but got "
+                            f"{type(modules).__name__}")
+        offset = len(self)
+        for i, module in enumerate(modules):
+            self.add_module(str(offset + i), module)
         return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """PyTorch's shifting of keys (so insert(-1, m) fails on key '-1' there too)."""
+        for i in range(len(self._modules), index, -1):
+            self._modules[str(i)] = self._modules[str(i - 1)]
+        self._modules[str(index)] = module
+
+    def pop(self, key):
+        v = self[key]
+        del self[key]
+        return v
+
+    def __add__(self, other) -> "ModuleList":
+        combined = ModuleList()
+        for i, module in enumerate([*self, *other]):
+            combined.add_module(str(i), module)
+        return combined
+
+    def __iadd__(self, modules) -> "ModuleList":
+        return self.extend(modules)
 
     def __repr__(self) -> str:
         """Runs of identical modules print once, as "(0-2): 3 x Linear(...)" (PyTorch)."""
@@ -160,79 +194,76 @@ class ModuleList(Module):
                  .replace("\n", "\n  ") for a, b, r in runs]
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
-    def insert(self, index: int, module: Module) -> None:
-        mods = list(self._modules.values())
-        mods.insert(index, module)
-        _renumber(self, mods)
 
-    def __delitem__(self, idx) -> None:
-        _delete_and_renumber(self, idx)
-
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
-
-    def __add__(self, other) -> "ModuleList":
-        return ModuleList([*self, *other])
-
-    def __iadd__(self, modules) -> "ModuleList":
-        return self.extend(modules)
-
-
-class _DictLike:
-    """The mapping methods of ModuleDict and ParameterDict over their own store."""
-
-    _store = ""
-
-    def _items(self) -> dict:
-        return getattr(self, self._store)
-
-    def __getitem__(self, key: str):
-        return self._items()[key]
-
-    def __delitem__(self, key: str) -> None:
-        del self._items()[key]
-
-    def __len__(self) -> int:
-        return len(self._items())
-
-    def __iter__(self):
-        return iter(self._items())
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._items()
-
-    def keys(self):
-        return self._items().keys()
-
-    def values(self):
-        return self._items().values()
-
-    def items(self):
-        return self._items().items()
-
-    def get(self, key: str, default=None):
-        return self._items().get(key, default)
-
-    def pop(self, key: str):
-        return self._items().pop(key)
-
-    def update(self, entries) -> None:
-        for k, v in (entries.items() if hasattr(entries, "items") else entries):
-            self[k] = v
+def _pairs(name: str, entries, mapping_types: tuple, sort_plain_dicts: bool):
+    """The (key, value) pairs a ModuleDict or ParameterDict update takes, checked in PyTorch's
+    words: a mapping's items (ParameterDict sorts a plain dict's keys, as PyTorch does), or an
+    iterable of pairs."""
+    if not isinstance(entries, Iterable):
+        plural = "ParametersDict" if name == "ParameterDict" else name
+        raise TypeError(f"{plural}.update should be called with an iterable of key/value "
+                        f"pairs, but got {type(entries).__name__}")
+    if isinstance(entries, mapping_types):
+        return list(entries.items())
+    if isinstance(entries, Mapping):
+        return sorted(entries.items()) if sort_plain_dicts else list(entries.items())
+    pairs = []
+    for j, pair in enumerate(entries):
+        if not isinstance(pair, Iterable):
+            raise TypeError(f"{name} update sequence element #{j} should be Iterable; is"
+                            f"{type(pair).__name__}")
+        if len(pair) != 2:
+            raise ValueError(f"{name} update sequence element #{j} has length {len(pair)}; 2 "
+                             f"is required")
+        pairs.append((pair[0], pair[1]))
+    return pairs
 
 
-class ModuleDict(_DictLike, Module):
-    _store = "_modules"
-
+class ModuleDict(Module):
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
             self.update(modules)
 
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._modules
+
+    def clear(self) -> None:
+        self._modules.clear()
+
+    def pop(self, key: str) -> Module:
+        v = self[key]
+        del self[key]
+        return v
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def update(self, modules) -> None:
+        for key, module in _pairs("ModuleDict", modules, (OrderedDict, ModuleDict, Mapping),
+                                  False):
+            self[key] = module
 
 
 def _as_parameter(value):
@@ -278,10 +309,7 @@ class ParameterList(Module):
         return iter([self[i] for i in range(self._size)])
 
     def _key(self, idx) -> str:
-        idx = operator.index(idx)
-        if not -self._size <= idx < self._size:
-            raise IndexError(f"index {idx} is out of range")
-        return str(idx % self._size)
+        return str(_index(self, idx))
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -298,9 +326,17 @@ class ParameterList(Module):
         return self
 
     def extend(self, values) -> "ParameterList":
+        from ...tensor import Tensor
+
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):
+            raise TypeError(f"ParameterList.extend should be called with an iterable, but got "
+                            f"{type(values).__name__}")
         for v in values:
             self.append(v)
         return self
+
+    def __iadd__(self, values) -> "ParameterList":
+        return self.extend(values)
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
@@ -309,13 +345,13 @@ class ParameterList(Module):
         return "\n".join(_describe(k, p) for k, p in enumerate(self))
 
 
-class ParameterDict(_DictLike, Module):
-    """A dict of parameters registered under their keys; plain tensors become Parameters."""
-
-    _store = "_parameters"
+class ParameterDict(Module):
+    """A dict of parameters registered under their keys; plain tensors become Parameters
+    (other values are kept as plain attributes, as in PyTorch)."""
 
     def __init__(self, parameters=None):
         super().__init__()
+        self._keys = {}
         if parameters is not None:
             self.update(parameters)
 
@@ -331,13 +367,82 @@ class ParameterDict(_DictLike, Module):
         return getattr(self, self._key(key))
 
     def __setitem__(self, key: str, value) -> None:
-        self.register_parameter(self._key(key), _as_parameter(value))
+        self._keys[key] = None
+        setattr(self, self._key(key), _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        delattr(self, self._key(key))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __reversed__(self):
+        return reversed(list(self._keys))
+
+    def __contains__(self, key) -> bool:
+        return key in self._keys
+
+    def copy(self) -> "ParameterDict":
+        return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
+
+    def setdefault(self, key: str, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        for k in list(self._keys):
+            del self[k]
 
     def pop(self, key: str):
-        return self._items().pop(self._key(key))
+        v = self[key]
+        del self[key]
+        return v
+
+    def popitem(self):
+        k = next(reversed(self._keys)) if self._keys else self._keys.popitem()[0]
+        return k, self.pop(k)
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self else default
+
+    def fromkeys(self, keys, default=None) -> "ParameterDict":
+        return ParameterDict((k, default) for k in keys)
+
+    def keys(self):
+        return self._keys.keys()
+
+    def items(self):
+        return ((k, self[k]) for k in self._keys)
+
+    def values(self):
+        return (self[k] for k in self._keys)
+
+    def update(self, parameters) -> None:
+        for key, value in _pairs("ParameterDict", parameters, (OrderedDict, ParameterDict),
+                                 True):
+            self[key] = value
+
+    def __or__(self, other) -> "ParameterDict":
+        copy = self.copy()
+        copy.update(other)
+        return copy
+
+    def __ror__(self, other) -> "ParameterDict":
+        copy = other.copy()
+        copy.update(self)
+        return copy
+
+    def __ior__(self, other) -> "ParameterDict":
+        self.update(other)
+        return self
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
 
     def extra_repr(self) -> str:
-        return "\n".join(_describe(k, p, type_name=True) for k, p in self._parameters.items())
+        return "\n".join(_describe(k, self[k], type_name=True) for k in self._keys)
