@@ -35,7 +35,19 @@ NONLEAF_GRAD_WARNING = (
 
 
 class Size(tuple):
-    """A shape, printed as PyTorch prints torch.Size."""
+    """A shape, printed as PyTorch prints torch.Size. torch.Size(...) checks its items; the
+    library's own shapes come from tuple.__new__ (unchecked: they are ints)."""
+
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for i, s in enumerate(sizes):
+            if not isinstance(s, int):
+                if hasattr(s, "__index__") and getattr(s, "ndim", 0) == 0:
+                    sizes = sizes[:i] + (s.__index__(),) + sizes[i + 1:]
+                    continue
+                raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is "
+                                f"'{type(s).__name__}')")
+        return tuple.__new__(cls, sizes)
 
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
@@ -157,6 +169,8 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
                                 f"type {type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value.device != self.device:
                 raise RuntimeError(f"attempting to assign a gradient located on device "
                                    f"'{value.device}' to a tensor located on device "
@@ -196,7 +210,10 @@ class Tensor:
     @data.setter
     def data(self, value: "Tensor") -> None:
         if not isinstance(value, Tensor):
-            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self.requires_grad and value._data.dtype.kind not in "fc":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating "
+                               "point or complex dtype")
         if self.is_leaf and self._edge is not NO_EDGE and (
                 value._data.dtype != self._data.dtype or value.device != self.device):
             # another type: a new gradient accumulator, as PyTorch's set_data (graphs built
@@ -279,11 +296,11 @@ class Tensor:
     # -- metadata ---------------------------------------------------------------------------
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)
 
     def size(self, dim: int | None = None):
         if dim is None:
-            return Size(self._data.shape)
+            return tuple.__new__(Size, self._data.shape)
         if self._data.ndim == 0:
             raise _no_dims(dim)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]

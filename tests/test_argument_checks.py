@@ -1808,3 +1808,24 @@ def test_activations_without_integer_kernels_refuse_them():
                                   "Bool inputs not supported for hardtanh")
     t = F.threshold(i.int(), 0.5, 0.0)  # (integers stay integers)
     assert t.dtype == torch.int32 and t.tolist() == [1, 0, 3, 4]
+
+
+def test_data_grad_type_and_size_assignments_checked_as_pytorch():
+    x = torch.ones(2, requires_grad=True)
+    _raises_in_pytorchs_words(lambda: setattr(x, "grad", x), RuntimeError,
+                              "can't assign Variable as its own grad", whole=True)
+    _raises_in_pytorchs_words(lambda: setattr(x, "data", torch.zeros(2, dtype=torch.int64)),
+                              RuntimeError, "data set to a tensor that requires gradients must "
+                                            "be floating point or complex dtype")
+    _raises_in_pytorchs_words(lambda: setattr(x, "data", [1.0, 2.0]), TypeError,
+                              "Variable data has to be a tensor, but got list")
+    assert x.tolist() == [1.0, 1.0] and x.grad is None
+    for bad in ("float", "FloatTensor", "torch.float64"):
+        _raises_in_pytorchs_words(lambda: x.type(bad), ValueError, f"invalid type: '{bad}'")
+    _raises_in_pytorchs_words(lambda: x.type(5), TypeError,
+                              "dtype must be a type, str, or dtype object")
+    assert x.type("torch.IntTensor").dtype == torch.int32
+    assert x.type("torch.Tensor").dtype == torch.float32
+    _raises_in_pytorchs_words(lambda: torch.Size([2, 2.5]), TypeError,
+                              "torch.Size() takes an iterable of 'int' (item 1 is 'float')")
+    assert torch.Size([torch.tensor(3), np.int64(2)]) == (3, 2)

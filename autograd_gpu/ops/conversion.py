@@ -112,13 +112,20 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False):
     if dtype is None:
         where = "cuda." if self.device.type == "cuda" else ""
         return f"torch.{where}{_LEGACY[self.dtype.name]}"
-    if isinstance(dtype, str):
-        name = dtype.rsplit(".", 1)[-1]
-        inverse = {v: k for k, v in _LEGACY.items()}
-        return to(self, getattr(_dtypes, inverse[name] if inverse[name] != "bool" else "bool_"),
-                  device="cuda" if ".cuda." in dtype else self.device)
+    if isinstance(dtype, str):  # "torch.FloatTensor", "torch.cuda.LongTensor", "torch.Tensor"
+        inverse = {f"torch.{where}{v}": (k, where) for k, v in _LEGACY.items()
+                   for where in ("", "cuda.")}
+        if dtype == "torch.Tensor":
+            return to(self, _dtypes.get_default_dtype(), device="cpu")
+        if dtype not in inverse:
+            raise ValueError(f"invalid type: '{dtype}'")
+        name, where = inverse[dtype]
+        return to(self, getattr(_dtypes, name if name != "bool" else "bool_"),
+                  device="cuda" if where else "cpu")
     if isinstance(dtype, type):  # torch.DoubleTensor, torch.cuda.FloatTensor
         return to(self, dtype.dtype, device="cuda" if dtype.is_cuda else "cpu")
+    if not isinstance(dtype, _dtypes.dtype):
+        raise TypeError("dtype must be a type, str, or dtype object")
     return to(self, dtype)
 
 
