@@ -820,6 +820,7 @@ __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "logde
            "eigvalsh", "svd", "svdvals", "qr", "pinv", "matrix_rank", "lstsq", "LinAlgError",
            "inv_ex", "solve_ex", "cholesky_ex", "multi_dot", "vander", "diagonal",
            "solve_triangular", "tensorinv", "tensorsolve", "cond", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve"]
+           "lu_factor_ex", "lu_solve", "householder_product"]
 
 from .linalg_lu import lu, lu_factor, lu_factor_ex, lu_solve  # noqa: E402
+from .linalg_householder import householder_product  # noqa: E402

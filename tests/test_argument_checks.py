@@ -1829,3 +1829,44 @@ def test_data_grad_type_and_size_assignments_checked_as_pytorch():
     _raises_in_pytorchs_words(lambda: torch.Size([2, 2.5]), TypeError,
                               "torch.Size() takes an iterable of 'int' (item 1 is 'float')")
     assert torch.Size([torch.tensor(3), np.int64(2)]) == (3, 2)
+
+
+def test_optimizer_and_composite_scheduler_checks_as_pytorchs():
+    w = torch.ones(2, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=1.0)
+    _raises_in_pytorchs_words(lambda: opt.add_param_group([torch.ones(1, requires_grad=True)]),
+                              TypeError, "param_group must be a dict, but got <class 'list'>")
+    _raises_in_pytorchs_words(
+        lambda: opt.add_param_group({"params": {torch.ones(1, requires_grad=True)}}), TypeError,
+        "optimizer parameters need to be organized in ordered collections")
+    assert len(opt.param_groups) == 1
+    _raises_in_pytorchs_words(lambda: torch.optim.SGD([w], lr=torch.tensor([0.1, 0.2])),
+                              ValueError, "Tensor lr must be 1-element")
+    with pytest.raises(IndexError):  # (PyTorch reads betas[1])
+        torch.optim.Adam([w], betas=(0.9,))
+    sched = torch.optim.lr_scheduler
+    for make, name in ((lambda parts: sched.SequentialLR(opt, parts, milestones=[2]),
+                        "SequentialLR"),
+                       (lambda parts: sched.ChainedScheduler(parts), "ChainedScheduler")):
+        _raises_in_pytorchs_words(lambda: make([sched.ConstantLR(opt), 3]), TypeError,
+                                  f"{name} at index 1 should have `optimizer` as its attribute.")
+        _raises_in_pytorchs_words(lambda: make([sched.ConstantLR(opt),
+                                                sched.ReduceLROnPlateau(opt)]), ValueError,
+                                  f"{name} does not support `ReduceLROnPlateau` scheduler")
+    other = torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=1.0)
+    with pytest.raises(ValueError, match=r"at index 1 has SGD \(.*\), which is different from "
+                                         r"SGD\.$") as info:
+        sched.SequentialLR(opt, [sched.ConstantLR(opt), sched.ExponentialLR(other, 0.9)],
+                           milestones=[2])
+    assert "expects all schedulers to belong to the same optimizer" in str(info.value)
+    x = torch.tensor([1.5, -0.5], dtype=torch.float64, requires_grad=True)
+    lbfgs = torch.optim.LBFGS([x], line_search_fn="wolfe")  # (refused at the step)
+
+    def closure():
+        lbfgs.zero_grad()
+        loss = (x ** 2).sum()
+        loss.backward()
+        return loss
+
+    _raises_in_pytorchs_words(lambda: lbfgs.step(closure), RuntimeError,
+                              "only 'strong_wolfe' is supported")

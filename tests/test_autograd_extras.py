@@ -593,3 +593,54 @@ def test_forward_ad_levels_duals_and_errors():
         assert fwAD.unpack_dual(out).tangent.item() == 15.0  # 3 w^2 . 1
         out.backward()
     assert w.grad.tolist() == [3.0, 12.0]
+
+
+def test_householder_product_and_geqrf_against_numpy_and_finite_differences(device):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 5, 3))
+    g, tau = torch.geqrf(torch.tensor(a, device=device))
+    q_numpy = np.stack([np.linalg.qr(m)[0] for m in a])
+    q = torch.linalg.householder_product(g, tau)  # (LAPACK's Q: columns as NumPy's)
+    np.testing.assert_allclose(host(q), q_numpy, atol=1e-12)
+    r = np.triu(host(g))[..., :3, :]
+    np.testing.assert_allclose(q_numpy @ r, a, atol=1e-12)
+    A = f64(rng.standard_normal((4, 3)), device)
+    t = f64(rng.random(2), device)
+    assert gradcheck(torch.linalg.householder_product, (A, t))
+    assert gradgradcheck(torch.linalg.householder_product, (A, t))
+    x = torch.randn(4, 3, device=device, requires_grad=True)
+    out, _ = torch.geqrf(x)
+    assert out.grad_fn.name() == "GeqrfBackward0"
+    with pytest.raises(NotImplementedError, match="the derivative for 'geqrf' is not "
+                                                  "implemented."):
+        out.sum().backward()
+    with pytest.raises(RuntimeError, match="input.shape\\[-1\\] must be greater than or equal "
+                                           "to tau.shape\\[-1\\]"):
+        torch.linalg.householder_product(A, f64([0.1] * 4, device))
+
+
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4)])
+def test_orthogonal_parametrization_stays_orthogonal_while_training(device, orthogonal_map,
+                                                                    shape):
+    torch.manual_seed(0)
+    lin = torch.nn.Linear(shape[1], shape[0], dtype=torch.float64).to(device)
+    w0 = lin.weight
+    m = torch.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=orthogonal_map)
+    assert m.parametrizations.weight.original is w0  # (an optimizer made before still works)
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    x = torch.randn(5, shape[1], dtype=torch.float64, device=device)
+    for _ in range(3):
+        opt.zero_grad()
+        m(x).pow(2).sum().backward()
+        opt.step()
+    W = host(m.weight)
+    small = min(shape)
+    gram = W @ W.T if shape[0] <= shape[1] else W.T @ W
+    np.testing.assert_allclose(gram, np.eye(small), atol=1e-10)
+    if shape[0] == shape[1]:  # the weight starts as the Q (diag R >= 0) of the first weight
+        torch.manual_seed(0)
+        lin = torch.nn.Linear(shape[1], shape[0], dtype=torch.float64).to(device)
+        q, r = np.linalg.qr(host(lin.weight))
+        start = torch.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=orthogonal_map)
+        np.testing.assert_allclose(host(start.weight), q * np.sign(np.diag(r)), atol=1e-12)

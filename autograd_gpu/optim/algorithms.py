@@ -11,8 +11,18 @@ from .optimizer import Optimizer, _np_ndarray, zeros_state
 
 
 def _check(name: str, value, low: float = 0.0) -> None:
+    if name == "learning rate" and isinstance(value, Tensor) and value.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
     if not value >= low:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def _check_betas(betas) -> None:
+    """Both betas in [0, 1), read by index as PyTorch reads them (a 1-tuple is its
+    IndexError)."""
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
 
 
 def _check_fused(fused, foreach) -> None:
@@ -151,9 +161,7 @@ class Adam(Optimizer):
                  differentiable: bool = False, fused=None, decoupled_weight_decay=False):
         _check("learning rate", lr)
         _check("epsilon value", eps)
-        for i, b in enumerate(betas):
-            if not 0.0 <= b < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+        _check_betas(betas)
         _check("weight_decay value", weight_decay)
         _check_fused(fused, foreach)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
@@ -330,9 +338,7 @@ def _moments(xp, m, v, g, beta1: float, beta2: float):
 def _adam_like_init(params, lr, betas, eps, weight_decay, **extra):
     _check("learning rate", lr)
     _check("epsilon value", eps)
-    for i, b in enumerate(betas):
-        if not 0.0 <= b < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    _check_betas(betas)
     _check("weight_decay value", weight_decay)
     return dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, **extra)
 

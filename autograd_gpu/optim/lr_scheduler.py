@@ -330,6 +330,24 @@ class CyclicLR(LRScheduler):
         return lrs
 
 
+def _check_parts(composite, schedulers, optimizer) -> None:
+    """The schedulers a SequentialLR or ChainedScheduler runs: each a scheduler of the
+    optimizer, none a ReduceLROnPlateau (its step needs a metric), in PyTorch's words."""
+    name = type(composite).__name__
+    for i, sch in enumerate(schedulers):
+        if not hasattr(sch, "optimizer"):
+            raise TypeError(f"{name} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(sch, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it "
+                             f"requires additional kwargs to be specified when calling `step`, "
+                             f"but got one at index {i} in the given schedulers sequence.")
+        if sch.optimizer is not optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, "
+                             f"but got scheduler {type(sch).__name__} at index {i} has "
+                             f"{sch.optimizer}, which is different from "
+                             f"{type(optimizer).__name__}.")
+
+
 class SequentialLR(LRScheduler):
     """One scheduler after another: schedulers[i] takes over at milestones[i - 1]."""
 
@@ -337,12 +355,7 @@ class SequentialLR(LRScheduler):
         if len(schedulers) < 1:
             raise ValueError(f"{type(self).__name__} expects at least one scheduler, but got "
                              f"no scheduler.")
-        for i, sch in enumerate(schedulers):
-            if sch.optimizer is not optimizer:
-                raise ValueError(f"{type(self).__name__} expects all schedulers to belong to "
-                                 f"the same optimizer, but got scheduler {type(sch).__name__} "
-                                 f"at index {i} has {sch.optimizer}, which is different from "
-                                 f"{type(self).__name__}.")
+        _check_parts(self, schedulers, optimizer)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(f"Sequential Schedulers expects number of schedulers provided to "
                              f"be one more than the number of milestone points, but got number "
@@ -389,8 +402,10 @@ class ChainedScheduler(LRScheduler):
         if len(schedulers) < 1:
             raise ValueError(f"{type(self).__name__} expects at least one scheduler to be "
                              f"chained, but got no scheduler.")
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_parts(self, schedulers, optimizer)
         self._schedulers = list(schedulers)
-        self.optimizer = optimizer if optimizer is not None else schedulers[0].optimizer
+        self.optimizer = optimizer
         self._last_lr = [g["lr"] for g in self._schedulers[-1].optimizer.param_groups]
 
     def step(self) -> None:

@@ -153,8 +153,6 @@ class LBFGS(Optimizer):
         _check("learning rate", lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
-        if line_search_fn not in (None, "strong_wolfe"):
-            raise RuntimeError("only 'strong_wolfe' is supported")
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
                                       tolerance_grad=tolerance_grad,
                                       tolerance_change=tolerance_change,
@@ -278,6 +276,8 @@ class LBFGS(Optimizer):
                     flat_grad = self._gather_grad()
                     ls_func_evals = 1
             else:
+                if line_search != "strong_wolfe":  # (checked here, as PyTorch's step does)
+                    raise RuntimeError("only 'strong_wolfe' is supported")
                 x_init = self._snapshot()
                 loss, flat_grad, t, ls_func_evals = _strong_wolfe(
                     lambda x, step, direction: self._evaluate(closure, x, step, direction),

@@ -3,6 +3,7 @@ current API), with PyTorch's formulas, state names and power-iteration buffers."
 from __future__ import annotations
 
 from ...autograd.grad_mode import no_grad
+from ...ops import cat
 from ...tensor import Tensor
 from ..modules.module import Module
 from . import parametrize
@@ -102,4 +103,121 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
         module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
 
 
-__all__ = ["weight_norm", "spectral_norm"]
+_ORTHOGONAL_MAPS = ("matrix_exp", "cayley", "householder")
+
+
+def _is_orthogonal(Q: Tensor) -> bool:
+    from ... import creation
+    from ...runtime import finfo
+
+    n, k = Q.shape[-2:]
+    eps = 10.0 * n * finfo(Q.dtype).eps
+    return bool((Q.mH @ Q).allclose(creation.eye(k, dtype=Q.dtype, device=Q.device), atol=eps))
+
+
+def _make_orthogonal(A: Tensor) -> Tensor:
+    """The Q of A = QR (A tall) with a non-negative diagonal of R, as PyTorch computes it."""
+    from ...linalg_householder import geqrf, householder_product
+
+    X, tau = geqrf(A)
+    return householder_product(X, tau) * X.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
+
+
+class _Orthogonal(Module):
+    """PyTorch's orthogonal parametrization: a skew-symmetric matrix's exponential or Cayley
+    map, or a product of Householder reflections, times the weight's orthogonal `base` (the
+    trivialization: the weight starts as the Q of its own QR decomposition)."""
+
+    def __init__(self, weight: Tensor, orthogonal_map: str, *,
+                 use_trivialization: bool = True):
+        super().__init__()
+        if weight.is_complex() and orthogonal_map == "householder":
+            raise ValueError("The householder parametrization does not support complex "
+                             "tensors.")
+        self.shape, self.orthogonal_map = weight.shape, orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X: Tensor) -> Tensor:
+        from ... import creation, linalg
+        from ...linalg_householder import householder_product
+
+        n, k = X.shape[-2:]
+        transposed = n < k
+        if transposed:
+            X, (n, k) = X.mT, (k, n)
+        if self.orthogonal_map in ("matrix_exp", "cayley"):
+            X = X.tril()
+            if n != k:  # embedded in a square matrix
+                zeros = X.new_zeros((n, n - k)).expand(*X.shape[:-2], -1, -1)
+                X = cat([X, zeros], dim=-1)
+            A = X - X.mH
+            if self.orthogonal_map == "matrix_exp":
+                Q = linalg.matrix_exp(A)
+            else:
+                Id = creation.eye(n, dtype=A.dtype, device=A.device)
+                Q = linalg.solve(Id - 0.5 * A, Id + 0.5 * A)
+            if n != k:
+                Q = Q[..., :k]
+        else:
+            A = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            Q = householder_product(A, tau) * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        if hasattr(self, "base"):
+            Q = self.base @ Q
+        return Q.mT if transposed else Q
+
+    @no_grad()
+    def right_inverse(self, Q: Tensor) -> Tensor:
+        from ... import creation
+        from ...linalg_householder import geqrf
+
+        if Q.shape != self.shape:
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                             f"Got a tensor of shape {Q.shape}.")
+        Q_init = Q
+        n, k = Q.shape[-2:]
+        transposed = n < k
+        if transposed:
+            Q, (n, k) = Q.mT, (k, n)
+        if not hasattr(self, "base"):
+            if self.orthogonal_map in ("matrix_exp", "cayley"):
+                raise NotImplementedError("It is not possible to assign to the matrix "
+                                          "exponential or the Cayley parametrizations when "
+                                          "use_trivialization=False.")
+            A, tau = geqrf(Q)
+            A.diagonal(dim1=-2, dim2=-1).sign_()
+            A.diagonal(dim1=-2, dim2=-1)[tau == 0.0] *= -1
+            return A.mT if transposed else A
+        if n == k:
+            Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+        else:  # completed to an n x n orthogonal matrix (random columns, as PyTorch)
+            N = creation.randn(*(tuple(Q.shape[:-2]) + (n, n - k)), dtype=Q.dtype,
+                               device=Q.device)
+            Q = _make_orthogonal(cat([Q, N], dim=-1))
+        self.base = Q
+        neg_id = Q_init.new_zeros(tuple(Q_init.shape))
+        neg_id.diagonal(dim1=-2, dim2=-1).fill_(-1.0)
+        return neg_id
+
+
+def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
+               use_trivialization: bool = True) -> Module:
+    """module.<name> constrained to orthogonal (or unitary) matrices, as PyTorch's."""
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.dim() < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of "
+                         f"{weight.dim()} dimensions.")
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] or \
+            weight.is_complex() else "householder"
+    if orthogonal_map not in _ORTHOGONAL_MAPS:
+        raise ValueError(f'orthogonal_map has to be one of "matrix_exp", "cayley", '
+                         f'"householder". Got: {orthogonal_map}')
+    orth = _Orthogonal(weight, orthogonal_map, use_trivialization=use_trivialization)
+    return parametrize.register_parametrization(module, name, orth, unsafe=True)
+
+
+__all__ = ["weight_norm", "spectral_norm", "orthogonal"]

@@ -35,8 +35,13 @@ class ParametrizationList(ModuleList):
         super().__init__(modules)
         self.unsafe = unsafe
         first = modules[0]
+        new = original
         with no_grad():
-            new = first.right_inverse(original) if hasattr(first, "right_inverse") else original
+            if hasattr(first, "right_inverse"):
+                try:
+                    new = first.right_inverse(original)
+                except NotImplementedError:  # (taken as the identity, as PyTorch does)
+                    pass
         wants_grad = original.requires_grad
         if isinstance(new, Tensor):
             self.is_tensor, self.ntensors = True, 1
@@ -47,8 +52,13 @@ class ParametrizationList(ModuleList):
                 self._register_original(f"original{i}", t, wants_grad, None)
 
     def _register_original(self, name: str, value: Tensor, wants_grad: bool, like) -> None:
-        if isinstance(like, Parameter) and value is like:
-            self.register_parameter(name, like)
+        if like is not None:  # the same tensor, holding right_inverse's value (an optimizer
+            if value is not like:  # made before the registration still updates it)
+                like.data = value.detach().clone()
+            if isinstance(like, Parameter):
+                self.register_parameter(name, like)
+            else:
+                self.register_buffer(name, like)
         elif wants_grad:
             self.register_parameter(name, Parameter(value.detach().clone()))
         else:
