@@ -1854,7 +1854,7 @@ def test_optimizer_and_composite_scheduler_checks_as_pytorchs():
                                                 sched.ReduceLROnPlateau(opt)]), ValueError,
                                   f"{name} does not support `ReduceLROnPlateau` scheduler")
     other = torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=1.0)
-    with pytest.raises(ValueError, match=r"at index 1 has SGD \(.*\), which is different from "
+    with pytest.raises(ValueError, match=r"(?s)at index 1 has SGD \(.*\), which is different from "
                                          r"SGD\.$") as info:
         sched.SequentialLR(opt, [sched.ConstantLR(opt), sched.ExponentialLR(other, 0.9)],
                            milestones=[2])
