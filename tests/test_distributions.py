@@ -381,3 +381,14 @@ def test_inverse_gamma_and_kumaraswamy_densities(device):
     torch.manual_seed(0)
     s = D.Kumaraswamy(a, b).rsample((2000,))
     np.testing.assert_allclose(host(s.mean(0)), host(D.Kumaraswamy(a, b).mean), atol=0.03)
+
+
+def test_uniform_support_is_half_open_and_cauchy_moments_are_constants(device):
+    d = D.Uniform(torch.tensor([0.0], device=device), torch.tensor([2.0], device=device))
+    lp = host(d.log_prob(torch.tensor([[0.0], [1.0], [2.0]], device=device)))
+    np.testing.assert_allclose(lp.ravel(), [-math.log(2), -math.log(2), -math.inf])
+    loc = torch.tensor([0.5, -1.0], device=device, requires_grad=True)
+    c = D.Cauchy(loc, torch.tensor([1.5, 0.3], device=device))
+    assert not c.mean.requires_grad and np.isnan(host(c.mean)).all()
+    assert not c.variance.requires_grad and np.isinf(host(c.variance)).all()
+    assert c.mode.requires_grad  # (the location: differentiable)

@@ -363,7 +363,8 @@ class Uniform(Distribution):
 
     def log_prob(self, value) -> Tensor:
         value = self._value(value, self.low)
-        return -(self.high - self.low).log() + value * 0
+        inside = self.low.le(value).type_as(self.low) * self.high.gt(value).type_as(self.low)
+        return inside.log() - (self.high - self.low).log()  # (support [low, high), as PyTorch)
 
     def cdf(self, value) -> Tensor:
         value = self._value(value, self.low)

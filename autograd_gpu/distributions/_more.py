@@ -58,9 +58,10 @@ class HalfNormal(_Folded, TransformedDistribution):
 
 class Cauchy(_LocScale):
 
-    mean = property(lambda self: self.loc * float("nan"))
+    # (constants, without a graph, as PyTorch's torch.full)
+    mean = property(lambda self: creation.full_like(self.loc.detach(), float("nan")))
     mode = property(lambda self: self.loc)
-    variance = property(lambda self: self.loc * 0 + float("inf"))
+    variance = property(lambda self: creation.full_like(self.loc.detach(), float("inf")))
 
     def rsample(self, sample_shape=()) -> Tensor:
         eps = self.loc.new_empty(self._extended(sample_shape))
