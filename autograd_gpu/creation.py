@@ -189,6 +189,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     if arr.dtype.kind in "iu" and np_dtype.kind in "iu" and arr.size and not isinstance(
             data, (Tensor, np.ndarray)):
         _check_int_range(arr, np_dtype)
+    if arr.dtype.kind == "f" and np_dtype.kind in "iu" and arr.size and not isinstance(
+            data, (Tensor, np.ndarray)):
+        _check_float_range(arr, np_dtype)
     out = backend.asarray(arr, dtype=np_dtype)
     if out is arr or (isinstance(data, Tensor) and out is data._data) or _shares(out, arr):
         out = out.copy()
@@ -200,6 +203,15 @@ def _check_int_range(arr, np_dtype) -> None:
     number an unsigned type can wrap is allowed, as c10's checked conversion allows it)."""
     if not (_dtypes.storable(int(arr.min()), np_dtype) and
             _dtypes.storable(int(arr.max()), np_dtype)):
+        raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without "
+                           f"overflow")
+
+
+def _check_float_range(arr, np_dtype) -> None:
+    """Python floats into an integer dtype: NaN, infinities and values beyond the type are
+    PyTorch's overflow error (others truncate)."""
+    info = np.iinfo(np_dtype)
+    if not (np.isfinite(arr).all() and arr.min() >= info.min and arr.max() <= info.max):
         raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without "
                            f"overflow")
 

@@ -230,7 +230,9 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad: bool = Fa
         out = creation.tensor(obj, dtype=dtype, device=device)
     else:
         out = creation.as_tensor(obj, dtype=dtype, device=device)
-    return out.requires_grad_() if requires_grad else out
+    if requires_grad and out.is_leaf:  # (the factories' words for an integer dtype)
+        out._set_requires_grad(True)
+    return out
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad: bool = False,

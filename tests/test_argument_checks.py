@@ -1870,3 +1870,16 @@ def test_optimizer_and_composite_scheduler_checks_as_pytorchs():
 
     _raises_in_pytorchs_words(lambda: lbfgs.step(closure), RuntimeError,
                               "only 'strong_wolfe' is supported")
+
+
+def test_python_floats_into_integer_dtypes_overflow_as_in_pytorch():
+    for data, dtype in (([float("nan")], torch.int64), (float("inf"), torch.int32),
+                        (-1.0, torch.uint8), (256.0, torch.uint8), ([1e30], torch.int64)):
+        _raises_in_pytorchs_words(lambda: torch.tensor(data, dtype=dtype), RuntimeError,
+                                  f"value cannot be converted to type {str(dtype)[6:]} "
+                                  f"without overflow", whole=True)
+    assert torch.tensor([255.9, -2.7], dtype=torch.int16).tolist() == [255, -2]  # (truncated)
+    assert torch.tensor(float("nan"), dtype=torch.bool).item() is True
+    _raises_in_pytorchs_words(lambda: torch.asarray([1, 2], requires_grad=True), RuntimeError,
+                              "Only Tensors of floating point and complex dtype can require "
+                              "gradients")
