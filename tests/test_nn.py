@@ -758,3 +758,22 @@ def test_parameter_dict_and_list_behave_as_pytorchs():
         pl.extend(torch.ones(1))
     pl += [torch.zeros(1)]
     assert len(pl) == 2 and isinstance(pl[1], nn.Parameter)
+
+
+def test_conv_transpose_output_size_and_padding_layers_as_pytorchs():
+    m = nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1)
+    x = torch.randn(2, 3, 6, 5)
+    assert m(x, output_size=[2, 3, 12, 10]).shape == (2, 4, 12, 10)
+    assert m(x, output_size=(11, 9)).shape == (2, 4, 11, 9)
+    with pytest.raises(ValueError, match=r"^requested an output size of \[13, 10\], but valid "
+                                         r"sizes range from \[11, 9\] to \[12, 10\] \(for an "
+                                         r"input of torch.Size\(\[6, 5\]\)\)$"):
+        m(x, output_size=[13, 10])
+    with pytest.raises(ValueError, match=r"ConvTranspose2D: for 4D input, output_size must "
+                                         r"have 2 or 4 elements \(got 3\)"):
+        m(x, output_size=[1, 2, 3])
+    # a padding sequence is kept as given: ConstantPad2d((1, 1)) pads the last dim only
+    assert nn.ConstantPad2d((1, 1), 2.5)(x).shape == (2, 3, 6, 7)
+    assert nn.ReflectionPad1d((1, 1, 1, 1))(x).shape == (2, 3, 8, 7)
+    with pytest.raises(NotImplementedError, match="Padding size 2 is not supported for 4D"):
+        nn.ReflectionPad2d((1, 1))(x)

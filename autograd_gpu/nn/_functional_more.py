@@ -213,7 +213,7 @@ def _unpool(input: Tensor, indices: Tensor, spatial: tuple) -> Tensor:
     size = int(np.prod(spatial))
     if indices.numel() and int(indices.max()) >= size:
         raise RuntimeError(f"Found an invalid max index: {int(indices.max())} (output volumes "
-                           f"are of size {'x'.join(map(str, spatial))}")
+                           f"are of size {'x'.join(map(str, spatial))})")
     flat = input.new_zeros((n, c, size)).scatter(2, indices.reshape(n, c, -1),
                                                  input.reshape(n, c, -1))
     return flat.reshape((n, c) + spatial)

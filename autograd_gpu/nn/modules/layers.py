@@ -647,12 +647,32 @@ class _ConvTransposeNd(_ConvNd):
         k = self._dims
         output_padding = self.output_padding
         if output_size is not None:  # the output_padding that reaches the requested size
-            base = [(n - 1) * s - 2 * p + d * (kk - 1) + 1 for n, s, p, d, kk in zip(
-                input.shape[-k:], self.stride, self.padding, self.dilation, self.kernel_size)]
-            output_padding = tuple(int(o) - b for o, b in zip(tuple(output_size)[-k:], base))
+            output_padding = self._output_padding(input, output_size)
         conv = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[k]
         return conv(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                     self.groups, self.dilation)
+
+
+    def _output_padding(self, input: Tensor, output_size) -> tuple:
+        """PyTorch's checks and arithmetic: output_size holds the spatial sizes (or every
+        size), each between the smallest output the stride allows and stride - 1 more."""
+        k = self._dims
+        batched = input.dim() == k + 2
+        lead = 2 if batched else 1
+        if len(output_size) == lead + k:
+            output_size = output_size[lead:]
+        if len(output_size) != k:
+            raise ValueError(f"ConvTranspose{k}D: for {input.dim()}D input, output_size must "
+                             f"have {k} or {lead + k} elements (got {len(output_size)})")
+        smallest = [(input.shape[d + lead] - 1) * self.stride[d] - 2 * self.padding[d]
+                    + self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(k)]
+        largest = [s + self.stride[d] - 1 for d, s in enumerate(smallest)]
+        for size, lo, hi in zip(output_size, smallest, largest):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
+                                 f"range from {smallest} to {largest} (for an input of "
+                                 f"{input.shape[2:]})")
+        return tuple(int(size) - lo for size, lo in zip(output_size, smallest))
 
 
 class ConvTranspose2d(_ConvTransposeNd):

@@ -13,11 +13,9 @@ class _PadNd(Module):
 
     def __init__(self, padding, value: float | None = None):
         super().__init__()
+        # (a sequence is kept as given, whatever its length: F.pad judges it, as in PyTorch)
         self.padding = (tuple(padding) if isinstance(padding, (tuple, list))
                         else (padding,) * (2 * self.dims))
-        if len(self.padding) != 2 * self.dims:
-            raise ValueError(f"{type(self).__name__} expects a padding of length "
-                             f"{2 * self.dims}, got {self.padding}")
         self.value = value
 
     def forward(self, input: Tensor) -> Tensor:
