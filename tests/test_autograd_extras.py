@@ -644,3 +644,42 @@ def test_orthogonal_parametrization_stays_orthogonal_while_training(device, orth
         q, r = np.linalg.qr(host(lin.weight))
         start = torch.nn.utils.parametrizations.orthogonal(lin, orthogonal_map=orthogonal_map)
         np.testing.assert_allclose(host(start.weight), q * np.sign(np.diag(r)), atol=1e-12)
+
+
+def test_multi_grad_hooks_gradient_edges_and_version_bumps(device):
+    graph = torch.autograd.graph
+    a = f64([1.0, 2.0], device)
+    b = f64([3.0, 4.0], device)
+    seen = []
+    handle = graph.register_multi_grad_hook(
+        (a, b), lambda grads: seen.append([None if g is None else host(g).tolist()
+                                           for g in grads]))
+    (a * b).sum().backward()
+    (a * 2).sum().backward()  # (b gets no gradient: the hook runs with None for it)
+    assert seen == [[[3.0, 4.0], [1.0, 2.0]], [[2.0, 2.0], None]]
+    handle.remove()
+    (a * b).sum().backward()
+    assert len(seen) == 2
+    firsts = []
+    graph.register_multi_grad_hook((a, b), lambda g: firsts.append(host(g).tolist()),
+                                   mode="any")
+    (a * b).sum().backward()
+    (b * 3).sum().backward()
+    assert len(firsts) == 2 and firsts[1] == [3.0, 3.0]  # (once per backward)
+    with pytest.raises(ValueError, match="Expects mode to be one of"):
+        graph.register_multi_grad_hook((a,), print, mode="some")
+    # a gradient edge keeps the point of the graph a tensor had when it was taken
+    x = f64([1.0, 2.0], device)
+    y = x * 2
+    edge = graph.get_gradient_edge(y)
+    y.mul_(5)
+    gy, gx = torch.autograd.grad((y ** 2).sum(), [edge, x])
+    assert host(gy).tolist() == [100.0, 200.0] and host(gx).tolist() == [200.0, 400.0]
+    assert graph.get_gradient_edge(x).node.name() == "torch::autograd::AccumulateGrad"
+    with pytest.raises(RuntimeError, match="does not require gradients"):
+        graph.get_gradient_edge(x.detach())
+    z = x * 1
+    w = z * z
+    graph.increment_version(z)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        w.sum().backward()

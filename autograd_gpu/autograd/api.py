@@ -4,13 +4,14 @@ from __future__ import annotations
 from .. import backends
 from ..tensor import Tensor, _wrap
 from . import engine
+from .graph import GradientEdge
 from .node import NO_EDGE
 
 
 def _as_tuple(x) -> tuple:
     if x is None:
         return ()
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -85,6 +86,8 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
 
 
 def _input_edge(t: Tensor, i: int, backward: bool = False) -> tuple:
+    if isinstance(t, GradientEdge) and not backward:  # (the gradient at that point)
+        return t.node, t.output_nr
     if not isinstance(t, Tensor):
         raise TypeError(f"expected a Tensor as input {i}, got {type(t).__name__}")
     if t._edge is NO_EDGE:  # (backward's inputs are retained, and say so)
@@ -122,7 +125,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
                                    f"been used in the graph. Set allow_unused=True if this is "
                                    f"the desired behavior.")
-            if materialize_grads:
+            if materialize_grads and isinstance(t, Tensor):
                 g = backends.of(t._data).xp.zeros_like(t._data)
                 result.append(_wrap(g))
                 continue

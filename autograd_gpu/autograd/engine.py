@@ -69,6 +69,9 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
     # Arrays a leaf may not take as its .grad without a copy during this backward: the user's
     # own (root gradients, hook and custom-Function results) and those already taken.
     outer_protected, state.protected = state.protected, {id(g) for g in grads}
+    outer_task = state.graph_task
+    _TASKS[0] += 1
+    state.graph_task = [_TASKS[0], root, leads, wanted, None]
     prev, outer_keep = state.enabled, state.keep_graph
     state.enabled, state.keep_graph = create_graph, keep_graph
     errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
@@ -122,12 +125,45 @@ def execute(edges: list, grads: list, keep_graph: bool, create_graph: bool,
                     prev_g[nr] = gi if prev_g[nr] is None else prev_g[nr] + gi
     finally:
         state.enabled, state.keep_graph = prev, outer_keep
-        state.protected = outer_protected
+        state.protected, state.graph_task = outer_protected, outer_task
         errstate.__exit__(None, None, None)
     return captured
 
 
 _UNSEEN = object()
+_TASKS = [0]  # backward calls numbered (PyTorch's graph task ids)
+
+
+def current_graph_task_id() -> int:
+    """The running backward's number, -1 outside one."""
+    task = state.graph_task
+    return -1 if task is None else task[0]
+
+
+def will_execute(node) -> bool:
+    """Whether the running backward reaches `node` (and, for autograd.grad, whether it leads
+    to an input asked for): the nodes are found once per backward."""
+    task = state.graph_task
+    if task is None:
+        raise RuntimeError("_will_engine_execute_node should only be called during the "
+                           "backward pass")
+    if task[3] is not None and node.__class__ is AccumulateGrad:
+        raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we are "
+                           "currently running autograd.grad(). This is currently not "
+                           "supported.")
+    if task[4] is None:
+        seen, stack = set(), [task[1]]
+        while stack:
+            fn = stack.pop()
+            for nxt, _ in fn.next_functions:
+                if nxt is not None and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        leads, wanted = task[2], task[3]
+        if leads is not None:
+            seen = {n for n in seen if n in leads or n in wanted}
+        task[4] = seen
+    return node in task[4]
 
 
 def _order_error(fn, nxt) -> RuntimeError:

@@ -13,6 +13,7 @@ class _State(threading.local):
     keep_graph = False  # the running backward's retain_graph (a node running a sub-graph reads it)
     saved_hooks = None  # the innermost saved_tensors_hooks' (pack, unpack), or None
     saved_hooks_disabled = None  # disable_saved_tensors_hooks' message while inside it
+    graph_task = None  # [id, root, leads, wanted, reachable nodes or None] during a backward
 
 
 state = _State()
