@@ -23,7 +23,7 @@ from .autograd.node import AccumulateGrad
 from .tensor import Tensor
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "functional_call", "stack_module_state"]
+           "functional_call", "stack_module_state", "linearize"]
 
 
 # -- pytrees -----------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ class _Prepared:
         self.parts = []  # (leaves, spec) per argnum
         for n in self.argnums:
             if not -len(args) <= n < len(args):
-                raise RuntimeError(f"Got argnums={n} but only {len(args)} positional inputs")
+                raise RuntimeError(f"Got argnum={n}, but only {len(args)} positional inputs")
             leaves, spec = _flatten(args[n])
             tracked = [_track(x) for x in leaves]
             self.args[n] = _unflatten(tracked, spec)
@@ -244,6 +244,12 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
         raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have "
                            "the same python structure. For example, if primals is a tuple of "
                            "3 tensors, tangents also must be.")
+    for p, t in zip(_flatten(primals)[0], _flatten(tangents)[0]):
+        if isinstance(p, Tensor) and isinstance(t, Tensor) and p.shape != t.shape:
+            raise RuntimeError(f"Trying to set a forward gradient that has a different size "
+                               f"than that of the original Tensor, this is not supported. "
+                               f"Tensor is of size {list(p.shape)} while the given forward "
+                               f"gradient is of size {list(t.shape)}.")
     with enable_grad():
         prep = _Prepared(primals, tuple(range(len(primals))))
         out, aux = _split_aux(func(*prep.args), has_aux, "jvp")
@@ -451,3 +457,20 @@ def stack_module_state(models) -> tuple[dict, dict]:
     buffers = {name: stack([dict(m.named_buffers())[name] for m in models])
                for name, _ in models[0].named_buffers()}
     return params, buffers
+
+
+def linearize(func, *primals):
+    """(func(*primals), jvp_fn): jvp_fn(*tangents) is the Jacobian-vector product at the
+    primals (torch.func.linearize)."""
+    output = func(*primals)
+    shapes = [p.shape for p in _flatten(primals)[0]]
+
+    def jvp_fn(*tangents):
+        for i, (t, shape) in enumerate(zip(_flatten(tangents)[0], shapes)):
+            if t.shape != shape:
+                raise RuntimeError(f"tangent:{i} with shape {t.shape} in flattened pytree "
+                                   f"doesn't match the shape {shape} of the corresponding "
+                                   f"primal.")
+        return jvp(func, primals, tangents)[1]
+
+    return output, jvp_fn

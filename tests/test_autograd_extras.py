@@ -683,3 +683,22 @@ def test_multi_grad_hooks_gradient_edges_and_version_bumps(device):
     graph.increment_version(z)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         w.sum().backward()
+
+
+def test_func_linearize_and_jvp_checks(device):
+    x = f64([1.0, 2.0], device).detach()
+    y = f64([0.5, 0.3], device).detach()
+    f = lambda a, b: (a * b).sin()  # noqa: E731
+    out, jvp_fn = torch.func.linearize(f, x, y)
+    tx, ty = f64([1.0, 1.0], device).detach(), f64([0.0, 2.0], device).detach()
+    xs, ys = host(x), host(y)
+    np.testing.assert_allclose(host(out), np.sin(xs * ys))
+    np.testing.assert_allclose(host(jvp_fn(tx, ty)), np.cos(xs * ys) * (ys * 1.0 + xs * [0, 2]))
+    with pytest.raises(RuntimeError, match=r"tangent:0 with shape torch.Size\(\[3\]\) in "
+                                           r"flattened pytree doesn't match"):
+        jvp_fn(f64([1.0, 1.0, 1.0], device).detach(), ty)
+    with pytest.raises(RuntimeError, match="Trying to set a forward gradient that has a "
+                                           "different size"):
+        torch.func.jvp(torch.exp, (x,), (f64([1.0, 0.0, 0.0], device).detach(),))
+    with pytest.raises(RuntimeError, match="Got argnum=2, but only 1 positional inputs"):
+        torch.func.grad(lambda a: a.sum(), argnums=2)(x)
