@@ -1883,3 +1883,33 @@ def test_python_floats_into_integer_dtypes_overflow_as_in_pytorch():
     _raises_in_pytorchs_words(lambda: torch.asarray([1, 2], requires_grad=True), RuntimeError,
                               "Only Tensors of floating point and complex dtype can require "
                               "gradients")
+
+
+def test_p_norms_pass_pytorchs_zero_gradient_at_zeros():
+    from autograd_gpu.autograd import gradcheck
+
+    for p in (3.0, 0.5, 1.5, -1.0):
+        x = torch.tensor([[3.0, 4.0], [0.0, 0.0], [0.0, 2.0]], dtype=torch.float64,
+                         requires_grad=True)
+        y = torch.linalg.vector_norm(x, p, dim=1)
+        y.sum().backward()
+        rows = x.grad.numpy()
+        assert np.isfinite(rows).all() and (rows[1] == 0).all(), (p, rows)
+        if p < 0:  # (a zero element makes the norm 0, and nothing flows back)
+            assert y[2].item() == 0 and (rows[2] == 0).all()
+        else:
+            np.testing.assert_allclose(y[2].item(), 2.0)
+            np.testing.assert_allclose(rows[2], [0.0, 1.0])
+        away = torch.tensor([[3.0, -4.0], [0.5, 2.0]], dtype=torch.float64, requires_grad=True)
+        assert gradcheck(lambda t: torch.linalg.vector_norm(t, p, dim=1), (away,))
+    z = torch.zeros(2, 2, dtype=torch.float64, requires_grad=True)
+    F.normalize(z, p=3).sum().backward()  # x / max(norm, eps): 1 / eps, as in PyTorch
+    np.testing.assert_allclose(z.grad.numpy(), np.full((2, 2), 1e12))
+
+
+def test_softmin_implicit_dim_and_one_hot_negative_classes():
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmin"):
+        out = F.softmin(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    np.testing.assert_allclose(out.numpy()[0], [0.7310586, 0.2689414], rtol=1e-6)
+    _raises_in_pytorchs_words(lambda: F.one_hot(torch.tensor([-1, 5]), 3), RuntimeError,
+                              "Class values must be non-negative.", whole=True)

@@ -138,6 +138,10 @@ def softsign(input: Tensor) -> Tensor:
 
 @register()
 def softmin(input: Tensor, dim=None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    if dim is None:  # (PyTorch's deprecated implicit choice, in softmin's name)
+        from ..ops.activation import _softmax_dim
+
+        dim = _softmax_dim("softmin", input.dim(), None)
     return softmax(-input, dim, dtype=dtype)
 
 

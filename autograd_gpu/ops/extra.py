@@ -248,7 +248,15 @@ def _p_norm(input: Tensor, p: float, dim, keepdim: bool) -> Tensor:
         return a.amin(dim, keepdim=keepdim)
     if p == 1:
         return a.sum(dim, keepdim=keepdim)
-    return (a ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+    # (written so that zeros give PyTorch's zero gradient, not 0 * inf: a zero element adds
+    # nothing, and an all-zero norm passes nothing back)
+    zero = a == 0
+    if p < 0:  # (a zero element makes the sum infinite and the norm 0, with no gradient)
+        norm = (where(zero, 1.0, a) ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+        return where(zero.sum(dim, keepdim=keepdim) > 0, 0.0, norm)
+    powered = where(zero, 0.0, where(zero, 1.0, a) ** p).sum(dim, keepdim=keepdim)
+    empty = powered == 0
+    return where(empty, 0.0, where(empty, 1.0, powered) ** (1.0 / p))
 
 
 def check_norm_dtypes(x: Tensor, dtype, name: str) -> None:
