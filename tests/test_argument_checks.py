@@ -1913,3 +1913,35 @@ def test_softmin_implicit_dim_and_one_hot_negative_classes():
     np.testing.assert_allclose(out.numpy()[0], [0.7310586, 0.2689414], rtol=1e-6)
     _raises_in_pytorchs_words(lambda: F.one_hot(torch.tensor([-1, 5]), 3), RuntimeError,
                               "Class values must be non-negative.", whole=True)
+
+
+def test_size_arguments_by_keyword_and_scatter_with_reduce():
+    x = torch.arange(6.0).reshape(2, 3)
+    assert x.reshape(shape=(3, 2)).shape == (3, 2) and x.view(size=(3, 2)).shape == (3, 2)
+    assert x.permute(dims=(1, 0)).shape == (3, 2) and x.repeat(repeats=(2, 1)).shape == (4, 3)
+    assert x.expand(size=(2, 2, 3)).shape == (2, 2, 3) and x.new_ones(size=(2,)).tolist() == \
+        [1.0, 1.0]
+    assert [t.shape for t in x.split(split_size=[1, 2], dim=1)] == [(2, 1), (2, 2)]
+    _raises_in_pytorchs_words(lambda: x.reshape(size=(3, 2)), TypeError,
+                              'reshape() missing 1 required positional arguments: "shape"')
+    _raises_in_pytorchs_words(lambda: x.permute((1, 0), dims=(1, 0)), TypeError,
+                              "permute() got multiple values for argument 'dims'")
+    ones = torch.ones(3, 4)
+    index = torch.tensor([[0, 0], [1, 1], [2, 2]])
+    added = ones.scatter(1, index, 3.0, reduce="add")  # (each index twice: 1 + 3 + 3)
+    assert added.diagonal().tolist() == [7.0, 7.0, 7.0] and added.sum().item() == 12 + 18
+    with pytest.warns(UserWarning, match="The reduce argument of torch.scatter with Tensor src "
+                                         "is deprecated"):
+        product = ones.scatter(1, index, torch.full((3, 2), 2.0), reduce="multiply")
+    assert product.diagonal().tolist() == [4.0, 4.0, 4.0]
+    _raises_in_pytorchs_words(lambda: ones.scatter(1, index, 3.0, reduce="sum"), RuntimeError,
+                              "reduce argument must be either add or multiply.")
+    w = torch.ones(3, 4, requires_grad=True)
+    y = w.scatter(1, index, 3.0, reduce="add")
+    _raises_in_pytorchs_words(lambda: y.sum().backward(), RuntimeError,
+                              "derivative for aten::scatter is not implemented")
+    _raises_in_pytorchs_words(lambda: torch.tensor([1.0, 2.0]).bincount(), NotImplementedError,
+                              "\"bincount_cpu\" not implemented for 'Float'")
+    _raises_in_pytorchs_words(lambda: x.mean(dim=1, dtype=torch.int64), RuntimeError,
+                              "mean(): could not infer output dtype. Optional dtype must be "
+                              "either a floating point or complex dtype. Got: Long")

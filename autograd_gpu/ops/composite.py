@@ -267,8 +267,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
             reduce=None) -> Tensor:
     """input with src (or a scalar value) written at index along dim."""
     if reduce is not None:
-        raise NotImplementedError("scatter: reduce= is not supported; use scatter_add or "
-                                  "scatter_reduce")
+        return _scatter_reduced(input, dim, index, value if src is None else src, reduce)
     if input.dim() == 0:  # (as a 1-d tensor of one element, as PyTorch)
         return scatter(input.reshape(1), dim, index, src, value=value).reshape(())
     src = value if src is None else src
@@ -278,6 +277,33 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
     if isinstance(src, Tensor):
         return _scatter_values(input, coords, src[part])
     return _scatter_value(input, coords, src)
+
+
+def _scatter_reduced(input: Tensor, dim: int, index: Tensor, src, reduce: str) -> Tensor:
+    """scatter(..., reduce='add' | 'multiply'): scatter_reduce including input's values, as
+    PyTorch's older form (it defines no derivative for it: a backward says so)."""
+    from ..autograd.grad_mode import no_grad
+    from .placement import scatter_reduce
+    from .pointwise import NotImplementedBackward
+
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if isinstance(src, Tensor):
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and "
+                      "will be removed in a future PyTorch release. Use torch.scatter_reduce "
+                      "instead for more reduction options.", UserWarning, stacklevel=3)
+        values = src
+    else:
+        values = _wrap(backends.of(input._data).xp.full(tuple(index.shape), src,
+                                                         input._data.dtype))
+    with no_grad():
+        out = scatter_reduce(input, dim, index, values, "sum" if reduce == "add" else "prod")
+    ins = [t for t in (input, src) if isinstance(t, Tensor) and t.requires_grad]
+    if ins and recording(*ins):
+        res = record(NotImplementedBackward, out._data, tuple(ins))
+        res._edge[0].op = "scatter"
+        return res
+    return out
 
 
 def _scatter_body(input: Tensor, coords, values) -> Tensor:
@@ -980,7 +1006,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
-    if input._data.dtype in (np.bool_, np.float16):  # (PyTorch's kernel has neither)
+    if input._data.dtype.kind not in "iu":  # (PyTorch's kernel is for integers only)
         from .inplace import _legacy
 
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for "

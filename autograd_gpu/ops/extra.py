@@ -10,7 +10,7 @@ from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import (int_dim, method, missing_arguments, not_tensor, record, recording, register,
                     same_device, save_output, wrap_dims)
-from .shape import _shape_arg
+from .shape import _keyword_sizes, _shape_arg
 from .pointwise import where
 from .one_node import one_node
 
@@ -18,8 +18,10 @@ from .one_node import one_node
 @register()
 @method("repeat")
 @one_node("RepeatBackward0", "input", saves=())
-def repeat(input: Tensor, *sizes) -> Tensor:
+def repeat(input: Tensor, *sizes, **kw) -> Tensor:
     """Tile: as expand of a reshaped view, then a reshape (so the gradient sums the tiles)."""
+    if kw:
+        sizes = _keyword_sizes("repeat", sizes, kw, "repeats")
     if not sizes:
         raise missing_arguments("repeat", "repeats")
     if any(isinstance(s, float) for s in (sizes[0] if len(sizes) == 1 and isinstance(
@@ -312,7 +314,9 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
 def _new(kind: str):
     def fn(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False,
-           **_ignored):
+           layout=None, pin_memory: bool = False, **kw):
+        if kw:
+            size = _keyword_sizes(f"new_{kind}", size, kw, "size")
         if not size:
             raise missing_arguments(f"new_{kind}", "size")
         size = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size

@@ -118,9 +118,10 @@ def mean(input: Tensor, dim=None, keepdim=None, *, dtype=None) -> Tensor:
     if dtype is not None:
         x = x.astype(_dtypes.to_dtype(dtype).np)
     if x.dtype.kind != "f":
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: "
-                           f"{_legacy_name(input.dtype)}")
+        which, got = ("Optional", dtype) if dtype is not None else ("Input", input.dtype)
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
+                           f"a floating point or complex dtype. Got: "
+                           f"{_legacy_name(_dtypes.to_dtype(got))}")
     dims = _dims(dim, x.ndim)
     out = x.mean(axis=dims, keepdims=keepdim) if x.size else _empty_mean(x, dims, keepdim)
     cls = MeanBackward0 if dim is None else MeanBackward1

@@ -59,6 +59,21 @@ def _shape_arg(shape, op: str = "", arg: str = "size") -> tuple:
     return tuple(int(s) for s in shape)
 
 
+def _keyword_sizes(op: str, given: tuple, kw: dict, name: str, *others: str) -> tuple:
+    """f(shape=...) for f(*shape): the sizes given by keyword (or PyTorch's TypeError for an
+    argument it does not take, or for the sizes given twice)."""
+    for key in kw:
+        if key != name and key not in others:
+            raise TypeError(f"{op}() got an unexpected keyword argument '{key}'")
+    if name in kw:
+        if given:
+            raise TypeError(f"{op}() got multiple values for argument '{name}'")
+        given = (kw[name],)
+    if kw.get("implicit"):
+        raise NotImplementedError(f"{op}(implicit=True) is not supported")
+    return given
+
+
 def _infer_shape(shape: tuple, numel: int, src: tuple) -> tuple:
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -95,7 +110,11 @@ class UnsafeViewBackward0(ViewBackward0):
 
 @register()
 @method("reshape")
-def reshape(input: Tensor, *shape) -> Tensor:
+def reshape(input: Tensor, *shape, **kw) -> Tensor:
+    if kw:
+        if "shape" not in kw:  # (the parser finds shape missing before the extra keyword)
+            raise missing_arguments("reshape", "shape")
+        shape = _keyword_sizes("reshape", shape, kw, "shape")
     if not shape:
         raise missing_arguments("reshape", "shape")
     shape = _infer_shape(_shape_arg(shape, "reshape", "shape"), input._data.size,
@@ -117,7 +136,9 @@ def _shares(out, src) -> bool:
 
 @register()
 @method("view")
-def view(input: Tensor, *shape, dtype=None) -> Tensor:
+def view(input: Tensor, *shape, dtype=None, **kw) -> Tensor:
+    if kw:
+        shape = _keyword_sizes("view", shape, kw, "size")
     if dtype is not None and not shape:
         return _view_dtype(input, dtype)
     if not shape or dtype is not None:
@@ -239,7 +260,9 @@ class TBackward0(TransposeBackward0):
 
 @register()
 @method("permute")
-def permute(input: Tensor, *dims) -> Tensor:
+def permute(input: Tensor, *dims, **kw) -> Tensor:
+    if kw:
+        dims = _keyword_sizes("permute", dims, kw, "dims")
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims, "permute", "dims")
@@ -368,7 +391,9 @@ class ExpandBackward0(Node):
 
 @register()
 @method("expand")
-def expand(input: Tensor, *sizes) -> Tensor:
+def expand(input: Tensor, *sizes, **kw) -> Tensor:
+    if kw:
+        sizes = _keyword_sizes("expand", sizes, kw, "size", "implicit")
     if not sizes:
         raise missing_arguments("expand", "size")
     sizes = _shape_arg(sizes, "expand")
@@ -544,7 +569,11 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 
 @method("split")
-def split(input: Tensor, split_size_or_sections, dim: int = 0):
+def split(input: Tensor, split_size_or_sections=None, dim: int = 0, *, split_size=None):
+    if split_size is not None:  # (Tensor.split names it split_size)
+        split_size_or_sections = split_size
+    if split_size_or_sections is None:
+        raise missing_arguments("split", "split_size")
     if isinstance(split_size_or_sections, int) and split_size_or_sections < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got "
                            f"split_size={split_size_or_sections}")
