@@ -1945,3 +1945,30 @@ def test_size_arguments_by_keyword_and_scatter_with_reduce():
     _raises_in_pytorchs_words(lambda: x.mean(dim=1, dtype=torch.int64), RuntimeError,
                               "mean(): could not infer output dtype. Optional dtype must be "
                               "either a floating point or complex dtype. Got: Long")
+
+
+def test_random_fills_check_their_arguments_as_pytorch():
+    _raises_in_pytorchs_words(lambda: torch.empty(3).uniform_(3, -2), RuntimeError,
+                              "uniform_ expects to return a [from, to) range, but found from=3 "
+                              "> to=-2", whole=True)
+    _raises_in_pytorchs_words(lambda: torch.empty(3).uniform_(0.5, 1e-7), RuntimeError,
+                              "uniform_ expects to return a [from, to) range, but found "
+                              "from=0.5 > to=1e-07", whole=True)
+    _raises_in_pytorchs_words(lambda: torch.empty(3).normal_(0, -0.25), RuntimeError,
+                              "normal expects std >= 0.0, but found std -0.25", whole=True)
+    _raises_in_pytorchs_words(lambda: torch.empty(3, dtype=torch.int64).uniform_(),
+                              NotImplementedError,
+                              "\"check_uniform_bounds\" not implemented for 'Long'")
+    _raises_in_pytorchs_words(lambda: torch.empty(3, dtype=torch.int64).normal_(),
+                              NotImplementedError,
+                              "\"normal_kernel_cpu\" not implemented for 'Long'")
+    _raises_in_pytorchs_words(lambda: torch.nn.init.trunc_normal_(torch.empty(3), a=2.0, b=1.0),
+                              RuntimeError, "uniform_ expects to return a [from, to) range")
+    _raises_in_pytorchs_words(lambda: torch.nn.init.calculate_gain("leaky_relu", True),
+                              ValueError, "negative_slope True not a valid number")
+    torch.manual_seed(0)
+    u = torch.empty(1000).uniform_(to=5)
+    assert 0 <= u.min().item() and u.max().item() < 5
+    assert torch.empty(3).normal_(mean=3, std=0).tolist() == [3.0, 3.0, 3.0]
+    _raises_in_pytorchs_words(lambda: torch.empty(3).normal_(1.0, mean=2.0), TypeError,
+                              "normal_() got multiple values for argument 'mean'")

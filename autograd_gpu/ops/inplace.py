@@ -656,15 +656,38 @@ def masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
     return apply(self, "masked_fill_", masked_fill, mask, value)
 
 
+def _c_number(v) -> str:
+    """A number as C++ streams print a double (%g: 2.0 -> 2, 1e-07)."""
+    return "%g" % v
+
+
 def _random_fill(name: str):
-    def fn(self: Tensor, *args, generator=None) -> Tensor:
+    first, second = ("from", "to") if name == "uniform_" else ("mean", "std")
+
+    def fn(self: Tensor, *args, generator=None, **kw) -> Tensor:
         from .. import creation
 
+        low, high = (args + (0.0, 1.0)[len(args):])[:2]
+        for key, value in kw.items():  # (uniform_(to=5), normal_(mean=1, std=2))
+            if key in (first, second)[:len(args)]:
+                raise TypeError(f"{name}() got multiple values for argument '{key}'")
+            if key not in (first, second):
+                raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+            low, high = (value, high) if key == first else (low, value)
+        if name == "normal_" and not high >= 0:  # (checked before the kernel's dtype)
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_c_number(high)}")
+        if self._data.dtype.kind not in "f":
+            kernel = "check_uniform_bounds" if name == "uniform_" else \
+                f"normal_kernel_{'cpu' if self._data.__class__ is np.ndarray else 'cuda'}"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(self.dtype)}'")
+        if name == "uniform_" and low > high:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                               f"from={_c_number(low)} > to={_c_number(high)}")
         backend = backends.of(self._data)
         gen = generator or creation.default_generator(backend)
         shape, np_dtype = self._data.shape, self._data.dtype
         fill = backend.uniform_fill if name == "uniform_" else backend.normal_fill
-        data = fill(gen._rng, shape, np_dtype, *(args + (0.0, 1.0)[len(args):])[:2])
+        data = fill(gen._rng, shape, np_dtype, low, high)
         _check_target(self, False)
         _write(self, data.astype(np_dtype, copy=False), name)
         return self
