@@ -74,14 +74,17 @@ def synchronize(device=None) -> None:
 
 
 def manual_seed(seed: int) -> None:
-    from .creation import default_generator
-
+    """Seed the current CUDA device's generator (made now if no CUDA work has run yet: a
+    seed set before the first CUDA tensor holds, as PyTorch's lazy seeding does)."""
     if is_available():
-        for backend in backends.all_created()[1:]:
-            default_generator(backend).manual_seed(seed)
+        _default_generator().manual_seed(seed)
 
 
-manual_seed_all = manual_seed
+def manual_seed_all(seed: int) -> None:
+    """Seed every CUDA device's generator."""
+    if is_available():
+        for i in range(device_count()):
+            _default_generator(i).manual_seed(seed)
 
 
 def _default_generator(device="cuda"):
