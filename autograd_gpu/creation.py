@@ -317,7 +317,8 @@ class _on:
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None,
-          requires_grad: bool = False) -> Tensor:
+          requires_grad: bool = False, **kw) -> Tensor:
+    size = _size_keyword(size, kw, "zeros")
     _given(size, "zeros")
     flat = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
     if any(isinstance(s, int) and s < 0 for s in flat):  # (PyTorch words zeros' check so)
@@ -326,13 +327,15 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None,
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None,
-         requires_grad: bool = False) -> Tensor:
+          requires_grad: bool = False, **kw) -> Tensor:
+    size = _size_keyword(size, kw, "ones")
     _given(size, "ones")
     return _filled("ones", size, dtype, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
-          pin_memory: bool = False, memory_format=None) -> Tensor:
+          pin_memory: bool = False, memory_format=None, **kw) -> Tensor:
+    size = _size_keyword(size, kw, "empty")
     _given(size, "empty")
     return _filled("empty", size, dtype, device, requires_grad)
 
@@ -343,6 +346,19 @@ def _caller(depth: int) -> str:
     while frame.f_code.co_filename.endswith("out_arg.py"):
         frame = frame.f_back
     return frame.f_code.co_filename
+
+
+def _size_keyword(size: tuple, kw: dict, name: str) -> tuple:
+    """zeros(size=(2, 3)): the size by keyword (PyTorch's TypeErrors for it given twice, or
+    for another keyword)."""
+    if not kw:
+        return size
+    for key in kw:
+        if key != "size":
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+    if size:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    return (kw["size"],)
 
 
 def _given(size: tuple, name: str) -> None:
@@ -386,11 +402,29 @@ def _num(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None,
-           requires_grad: bool = False) -> Tensor:
-    start, end, step = _num(start), _num(end), _num(step)
-    if end is None:
-        start, end = 0, start
+def arange(*args, dtype=None, device=None, requires_grad: bool = False, **kw) -> Tensor:
+    """arange(end), arange(start, end[, step]), by position or by name (PyTorch's parser: a
+    lone start is not an end)."""
+    if len(args) == 1 and not kw:
+        args = (0, args[0])
+    named = dict(zip(("start", "end", "step"), args))
+    for key, value in kw.items():
+        if key not in ("start", "end", "step"):
+            raise TypeError(f"arange() got an unexpected keyword argument '{key}'")
+        if key in named:
+            raise TypeError(f"arange() got multiple values for argument '{key}'")
+        named[key] = value
+    if "end" not in named:
+        from .ops._core import missing_arguments
+
+        if args and kw:  # (arange(5, step=2): no signature takes it)
+            raise TypeError(f"arange() received an invalid combination of arguments - got ("
+                            f"{', '.join(type(a).__name__ for a in args)}, "
+                            f"{', '.join(f'{k}={type(v).__name__}' for k, v in kw.items())}), "
+                            f"but expected one of:")
+        raise missing_arguments("arange", "end")
+    start, end, step = (_num(named.get("start", 0)), _num(named["end"]),
+                        _num(named.get("step", 1)))
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if not all(math.isfinite(v) for v in (start, end)):
@@ -582,13 +616,15 @@ def _random(kind: str, size, generator, dtype, device, requires_grad, *extra):
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False,
-         out=None, layout=None, pin_memory=False) -> Tensor:
+         out=None, layout=None, pin_memory=False, **kw) -> Tensor:
+    size = _size_keyword(size, kw, "rand")
     _given(size, "rand")
     return _random("rand", size, generator, dtype, device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False,
-          out=None, layout=None, pin_memory=False) -> Tensor:
+         out=None, layout=None, pin_memory=False, **kw) -> Tensor:
+    size = _size_keyword(size, kw, "randn")
     _given(size, "randn")
     return _random("randn", size, generator, dtype, device, requires_grad)
 
@@ -608,6 +644,15 @@ def randint(*args, size=None, generator=None, dtype=None, device=None,
     if low is not None:
         args.insert(0, low)
     low, high = (0, args[0]) if len(args) == 1 else tuple(args)
+    for value in (low, high):
+        if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+    if len(args) == 1 and isinstance(high, float):
+        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not float")
+    if any(isinstance(v, float) for v in (low, high)):
+        from .ops._core import invalid_arguments
+
+        raise invalid_arguments("randint", (low, high, size), False)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
                            f">= to={high}")

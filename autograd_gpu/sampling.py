@@ -52,6 +52,13 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
                 raise RuntimeError("normal expects all elements of std >= 0.0")
     elif std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if isinstance(mean, Tensor) and isinstance(std, Tensor):
+        try:
+            np.broadcast_shapes(tuple(mean.shape), tuple(std.shape))
+        except ValueError:
+            from .ops.pointwise import _broadcast_error
+
+            raise _broadcast_error(mean, std) from None
     shape = np.broadcast_shapes(tuple(mean.shape) if isinstance(mean, Tensor) else (),
                                 tuple(std.shape) if isinstance(std, Tensor) else ())
     backend = backends.of(like._data)

@@ -1972,3 +1972,29 @@ def test_random_fills_check_their_arguments_as_pytorch():
     assert torch.empty(3).normal_(mean=3, std=0).tolist() == [3.0, 3.0, 3.0]
     _raises_in_pytorchs_words(lambda: torch.empty(3).normal_(1.0, mean=2.0), TypeError,
                               "normal_() got multiple values for argument 'mean'")
+
+
+def test_factories_take_pytorchs_keywords_and_check_as_it_does():
+    assert torch.zeros(size=(2, 3)).shape == (2, 3) and torch.ones(size=[2]).tolist() == [1, 1]
+    assert torch.rand(size=(4,), generator=torch.Generator().manual_seed(0)).shape == (4,)
+    _raises_in_pytorchs_words(lambda: torch.zeros((2,), size=(2,)), TypeError,
+                              "zeros() got multiple values for argument 'size'")
+    assert torch.arange(end=4).tolist() == [0, 1, 2, 3]
+    assert torch.arange(end=5, start=1, step=2).tolist() == [1, 3]
+    _raises_in_pytorchs_words(lambda: torch.arange(start=2), TypeError,
+                              'arange() missing 1 required positional arguments: "end"')
+    _raises_in_pytorchs_words(lambda: torch.arange(5, step=2), TypeError,
+                              "arange() received an invalid combination of arguments - got "
+                              "(int, step=int), but expected one of:")
+    _raises_in_pytorchs_words(lambda: torch.randint(3.5, (2,)), TypeError,
+                              "randint(): argument 'high' (position 1) must be int, not float")
+    _raises_in_pytorchs_words(lambda: torch.randint(2 ** 63, (2,)), ValueError,
+                              "Overflow when unpacking long long")
+    _raises_in_pytorchs_words(lambda: torch.tril_indices(3, -1), RuntimeError,
+                              "col must be non-negative, got-1")
+    _raises_in_pytorchs_words(lambda: torch.triu_indices(3, 3, dtype=torch.float32),
+                              NotImplementedError, "\"triu_indices\" not implemented for 'Float'")
+    assert torch.tril_indices(3, 3, dtype=torch.int32).dtype == torch.int32
+    _raises_in_pytorchs_words(lambda: torch.normal(torch.zeros(2), torch.ones(3)), RuntimeError,
+                              "The size of tensor a (2) must match the size of tensor b (3) at "
+                              "non-singleton dimension 0")

@@ -38,13 +38,28 @@ def _index_grid(rows, cols, device, dtype):
     return creation.tensor(out, device=device)
 
 
+def _check_grid(name: str, row: int, col: int, dtype) -> None:
+    """PyTorch's checks of tril_indices/triu_indices: sizes, then an index dtype."""
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    if dtype is not None and _dtypes.to_dtype(dtype) not in (_dtypes.int64, _dtypes.int32):
+        from .inplace import _legacy
+
+        raise NotImplementedError(f"\"{name}\" not implemented for "
+                                  f"'{_legacy(_dtypes.to_dtype(dtype))}'")
+
+
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None) -> Tensor:
     """The (2, N) row and column indices of the lower triangle of a row x col matrix."""
+    _check_grid("tril_indices", row, col, dtype)
     return _index_grid(*np.tril_indices(row, offset, col), device, dtype)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None) -> Tensor:
     """The (2, N) row and column indices of the upper triangle of a row x col matrix."""
+    _check_grid("triu_indices", row, col, dtype)
     return _index_grid(*np.triu_indices(row, offset, col), device, dtype)
 
 
