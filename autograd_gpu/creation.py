@@ -648,7 +648,7 @@ def randint(*args, size=None, generator=None, dtype=None, device=None,
         if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 63:
             raise ValueError("Overflow when unpacking long long")
     if len(args) == 1 and isinstance(high, float):
-        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not float")
+        raise TypeError("randint(): argument 'high' (position 1) must be int, not float")
     if any(isinstance(v, float) for v in (low, high)):
         from .ops._core import invalid_arguments
 
