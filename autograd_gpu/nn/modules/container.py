@@ -404,7 +404,9 @@ class ParameterDict(Module):
         return v
 
     def popitem(self):
-        k = next(reversed(self._keys)) if self._keys else self._keys.popitem()[0]
+        if not self._keys:
+            raise KeyError("popitem(): dictionary is empty")
+        k = next(reversed(self._keys))  # (the last key, as a dict pops)
         return k, self.pop(k)
 
     def get(self, key: str, default=None):
