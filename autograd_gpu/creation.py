@@ -465,8 +465,12 @@ def _range_ends(name: str, start, end, np_dtype, steps: int) -> tuple:
     return start, end
 
 
-def linspace(start, end, steps: int, *, dtype=None, device=None,
+def linspace(start, end, steps: int | None = None, *, dtype=None, device=None,
              requires_grad: bool = False) -> Tensor:
+    if steps is None:  # (PyTorch's parser finds no signature without steps)
+        from .ops._core import invalid_arguments
+
+        raise invalid_arguments("linspace", (start, end), False)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     backend = backends.get(device)

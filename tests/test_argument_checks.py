@@ -1998,3 +1998,11 @@ def test_factories_take_pytorchs_keywords_and_check_as_it_does():
     _raises_in_pytorchs_words(lambda: torch.normal(torch.zeros(2), torch.ones(3)), RuntimeError,
                               "The size of tensor a (2) must match the size of tensor b (3) at "
                               "non-singleton dimension 0")
+
+
+def test_linspace_and_logspace_without_steps_in_the_parsers_words():
+    for name in ("linspace", "logspace"):
+        _raises_in_pytorchs_words(lambda: getattr(torch, name)(0, 1), TypeError,
+                                  f"{name}() received an invalid combination of arguments - "
+                                  f"got (int, int), but expected one of:")
+    assert torch.logspace(0, 2, 3).tolist() == [1.0, 10.0, 100.0]

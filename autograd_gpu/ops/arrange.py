@@ -220,9 +220,13 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     return diag_embed(input.reshape(-1), offset)
 
 
-def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+def logspace(start, end, steps: int | None = None, base: float = 10.0, *, dtype=None,
+             device=None, requires_grad: bool = False) -> Tensor:
     """base ** linspace(start, end, steps)."""
+    if steps is None:  # (PyTorch's parser finds no signature without steps)
+        from ._core import invalid_arguments
+
+        raise invalid_arguments("logspace", (start, end), False)
     dt = dtype or _dtypes.get_default_dtype()
     creation._range_ends("logspace", 0, 0, dt.np, steps)  # (no bool kernel)
     exps = np.linspace(float(start), float(end), steps, dtype=np.float64)
