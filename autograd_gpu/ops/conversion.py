@@ -106,6 +106,11 @@ _LEGACY = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "Half
            "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
 
 
+# "torch.FloatTensor" -> ("float32", ""), "torch.cuda.LongTensor" -> ("int64", "cuda.")
+_TYPE_NAMES = {f"torch.{where}{v}": (k, where) for k, v in _LEGACY.items()
+               for where in ("", "cuda.")}
+
+
 @method("type")
 def type_(self: Tensor, dtype=None, non_blocking: bool = False):
     """Without an argument, the legacy type name (torch.FloatTensor); with one, a cast."""
@@ -113,13 +118,11 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False):
         where = "cuda." if self.device.type == "cuda" else ""
         return f"torch.{where}{_LEGACY[self.dtype.name]}"
     if isinstance(dtype, str):  # "torch.FloatTensor", "torch.cuda.LongTensor", "torch.Tensor"
-        inverse = {f"torch.{where}{v}": (k, where) for k, v in _LEGACY.items()
-                   for where in ("", "cuda.")}
         if dtype == "torch.Tensor":
             return to(self, _dtypes.get_default_dtype(), device="cpu")
-        if dtype not in inverse:
+        if dtype not in _TYPE_NAMES:
             raise ValueError(f"invalid type: '{dtype}'")
-        name, where = inverse[dtype]
+        name, where = _TYPE_NAMES[dtype]
         return to(self, getattr(_dtypes, name if name != "bool" else "bool_"),
                   device="cuda" if where else "cpu")
     if isinstance(dtype, type):  # torch.DoubleTensor, torch.cuda.FloatTensor

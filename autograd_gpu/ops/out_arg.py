@@ -52,7 +52,8 @@ _NO_OUT_SIGNATURE = frozenset({
     "var_mean", "vsplit"})
 # Functions whose out must have the input's dtype (their kernels check it, in these words)
 _SAME_DTYPE = frozenset({"abs", "absolute", "bitwise_not", "ceil", "fix", "floor", "frac",
-                         "hardshrink", "neg", "negative", "round", "sgn", "sign", "trunc"})
+                         "hardshrink", "nan_to_num", "neg", "negative", "round", "sgn", "sign",
+                         "trunc"})
 # The name PyTorch's out= autograd error gives an alias (the op it runs)
 _RUNS_AS = {"absolute": "abs", "arccos": "acos", "arccosh": "acosh", "arcsin": "asin",
             "arcsinh": "asinh", "arctan": "atan", "arctanh": "atanh", "clip": "clamp",
@@ -207,7 +208,7 @@ def _check(name: str, o: Tensor, r, exact: bool) -> None:
         names = _dtypes.C_NAMES
         raise RuntimeError(f"Expected out tensor to have dtype {names[r.dtype.name]}, but "
                            f"got {names[o.dtype.name]} instead")
-    if o._data.dtype != r._data.dtype and name in _SAME_DTYPE | {"nan_to_num"}:
+    if o._data.dtype != r._data.dtype and name in _SAME_DTYPE:
         names = _dtypes.LEGACY_NAMES
         found, expected = names[o.dtype.name], names[r.dtype.name]
         raise RuntimeError(f"nan_to_num: dtype of out: {found} should be same as input: "
