@@ -67,7 +67,7 @@ def _special(rng, shape, dtype):
 
 _WINDOWED = {"max_pool2d_windows", "max_pool2d_backward", "im2col_batch_last",
              "col2im_batch_last"}
-_REDUCTIONS = {"column_sums", "cross_entropy_mean"}
+_REDUCTIONS = {"column_sums", "row_sums", "cross_entropy_mean"}
 
 
 @needs_cuda
@@ -128,6 +128,52 @@ def test_column_sums_kernel_matches_its_formula(shape, dtype, fused_on):
         np.testing.assert_allclose(got.get(), want.get(), rtol=tol, atol=tol * 8)
         np.testing.assert_allclose(got.get(), g.get().astype(np.float64).sum(0),
                                    rtol=tol * 4, atol=tol * 64)
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("shape", [(1, 1), (8, 25088), (3, 255), (5, 257), (0, 5), (4, 0),
+                                   (2, (1 << 20) + 1)])
+def test_row_sums_kernel_matches_its_formula(shape, dtype, fused_on):
+    """A convolution's bias gradient in one launch (a block a row): rows around the 256-lane
+    block, empty gradients, and what keeps CuPy's sum (over 2**20 columns, float16, not
+    C-contiguous)."""
+    import cupy
+
+    backend = backends.cuda_backend(0)
+    g = cupy.asarray(np.random.default_rng(3).standard_normal(shape).astype(dtype))
+    for arr in (g, cupy.asfortranarray(g)):
+        got = backend.fused_kernels["row_sums"](arr)
+        want = fusable.row_sums(backend, arr)
+        assert got.dtype == want.dtype == dtype and got.shape == want.shape == shape[:1]
+        tol = {np.float16: 1e-2, np.float32: 2e-5, np.float64: 1e-12}[dtype]
+        exact = g.get().astype(np.float64).sum(1)
+        np.testing.assert_allclose(got.get(), want.get(), rtol=tol, atol=tol * 64)
+        np.testing.assert_allclose(got.get(), exact, rtol=tol * 4, atol=tol * 256)
+
+
+@needs_cuda
+@pytest.mark.parametrize("name", sorted(set(cuda_kernels._ACTIVATIONS) -
+                                         {"cross_entropy_backward"}))
+def test_activation_backward_is_laid_out_as_its_input(name, fused_on):
+    """After a convolution (whose output is (C, H, W, N) memory) an activation's gradient
+    comes out in that layout, so the convolution's backward multiplies a view of it; a
+    C-ordered input keeps a C-ordered result. Values as the formula's either way."""
+    import cupy
+
+    backend = backends.cuda_backend(0)
+    rng = np.random.default_rng(4)
+    memory = cupy.asarray(rng.standard_normal((3, 4, 5, 2)))
+    g = cupy.asarray(rng.standard_normal((2, 3, 4, 5)))
+    for saved in (memory.transpose(3, 0, 1, 2), cupy.ascontiguousarray(
+            memory.transpose(3, 0, 1, 2))):
+        got = backend.fused_kernels[name](g, saved)
+        want = fusable.FORMULAS[name](backend, g, saved)
+        assert got.strides == saved.strides and got.shape == want.shape
+        np.testing.assert_allclose(got.get(), want.get(), rtol=1e-13, atol=1e-13)
+    got = backend.fused_kernels[name](g, memory.transpose(3, 0, 1, 2))
+    matrix = got.transpose(1, 2, 3, 0).reshape(3, -1)  # the conv backward's: a view
+    assert matrix.data.ptr == got.data.ptr and matrix.flags.c_contiguous
 
 
 @needs_cuda

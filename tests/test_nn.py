@@ -777,3 +777,32 @@ def test_conv_transpose_output_size_and_padding_layers_as_pytorchs():
     assert nn.ReflectionPad1d((1, 1, 1, 1))(x).shape == (2, 3, 8, 7)
     with pytest.raises(NotImplementedError, match="Padding size 2 is not supported for 4D"):
         nn.ReflectionPad2d((1, 1))(x)
+
+
+def test_conv2d_checks_still_run_after_a_call_that_passed_them():
+    """conv2d remembers the shapes, dtypes and parameters whose checks passed; any other
+    call is checked again, with PyTorch's words."""
+    F = nn.functional
+    x, w, b = torch.randn(2, 3, 6, 6), torch.randn(4, 3, 3, 3), torch.randn(4)
+    want = F.conv2d(x, w, b, padding=1)
+    assert want.shape == (2, 4, 6, 6)
+    cases = [
+        (lambda: F.conv2d(torch.randn(2, 2, 6, 6), w, b, padding=1), RuntimeError,
+         r"expected input\[2, 2, 6, 6\] to have 3 channels, but got 2 channels instead"),
+        (lambda: F.conv2d(x, w, b.double(), padding=1), RuntimeError,
+         r"Input type \(float\) and bias type \(double\) should be the same"),
+        (lambda: F.conv2d(x, w.double(), b, padding=1), RuntimeError,
+         "expected scalar type Float but found Double"),
+        (lambda: F.conv2d(x, w, b, padding=(1.0, 1)), TypeError, "'float' object"),
+        (lambda: F.conv2d(torch.randn(2, 3, 1, 1), w, b), RuntimeError,
+         r"Kernel size can't be greater than actual input size"),
+        (lambda: F.conv2d(x, w, b, padding=1, dilation=(1, 0)), RuntimeError,
+         r"dilation should be greater than zero, but got \[1, 0\]"),
+        (lambda: F.conv2d(x, w, torch.randn(5), padding=1), RuntimeError,
+         r"expected bias to be 1-dimensional with 4 elements, but got bias of size \[5\]"),
+    ]
+    for call, error, words in cases:
+        with pytest.raises(error, match=words):
+            call()
+    again = F.conv2d(x, w, b, padding=(1, 1))  # (the same parameters, spelt as a pair)
+    np.testing.assert_array_equal(host(again), host(want))

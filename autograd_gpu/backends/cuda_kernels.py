@@ -10,7 +10,7 @@ import functools
 import numpy as np
 
 from ..ops import fusable
-from ..ops.windows import _laid_out_like
+from ..ops.windows import _axis_order, _laid_out_like
 
 # Scalars arrive as float64 and are cast to T first, so the arithmetic is T's, as in the
 # generic formulas.
@@ -197,18 +197,27 @@ class _Table(dict):
 
     def __init__(self):
         super().__init__()
-        for name in _ACTIVATIONS:
-            self[name] = functools.partial(_launch, name)
+        for name in _ACTIVATIONS:  # (cross_entropy_backward's wrapper replaces its entry)
+            self[name] = functools.partial(_activation_backward, name)
         self["mul_backward"] = mul_backward
         self["cross_entropy_rows"] = cross_entropy_rows
         self["cross_entropy_backward"] = cross_entropy_backward
         for fn in (max_pool2d_windows, max_pool2d_backward, im2col_batch_last,
-                   col2im_batch_last, cross_entropy_mean, column_sums):
+                   col2im_batch_last, cross_entropy_mean, column_sums, row_sums):
             self[fn.__name__] = fn
 
 
-def _launch(name: str, *args):
-    return _kernel(name)(*args)
+def _activation_backward(name: str, g, saved):
+    """An activation's backward in one launch, its result laid out in memory as the saved
+    tensor is (an ElementwiseKernel's own output is C-ordered): after a convolution, whose
+    output is (C, H, W, N) memory, the gradient reaches the convolution's backward as a view
+    of the matrix it multiplies, not as a copy."""
+    if saved.flags.c_contiguous or g.shape != saved.shape:
+        return _kernel(name)(g, saved)
+    import cupy
+
+    out = _laid_out_like(cupy, saved, saved.shape, saved.dtype, None)
+    return _kernel(name)(g, saved, out)
 
 
 def mul_backward(g, a, b):
@@ -245,9 +254,10 @@ def max_pool2d_windows(x, geom):
 
     n, c, h, w = x.shape
     kh, kw, oh, ow = geom[0], geom[1], geom[8], geom[9]
-    best = _laid_out_like(cupy, x, (n, c, oh, ow), x.dtype, None)
+    order = _axis_order(x)
+    best = _laid_out_like(cupy, x, (n, c, oh, ow), x.dtype, None, order)
     winner = _laid_out_like(cupy, x, (n, c, oh, ow),
-                            cupy.uint8 if kh * kw < 256 else cupy.int32, None)
+                            cupy.uint8 if kh * kw < 256 else cupy.int32, None, order)
     _kernel("max_pool2d_windows")(x, h, w, x.dtype.type(-cupy.inf), *geom, best, winner)
     return best, winner
 
@@ -392,6 +402,21 @@ extern "C" __global__ void autograd_gpu_column_sums(const T* g, T* out, long lon
     }
     if (threadIdx.y == 0 && col < cols) out[col] = part[0][threadIdx.x];
 }""",
+    # (rows, cols) C-contiguous -> (rows,): one block of 256 lanes per row
+    "row_sums": """
+extern "C" __global__ void autograd_gpu_row_sums(const T* g, T* out, long long cols) {
+    __shared__ T part[256];
+    const T* row = g + (long long)blockIdx.x * cols;
+    T acc = T(0);
+    for (long long j = threadIdx.x; j < cols; j += 256) acc += row[j];
+    part[threadIdx.x] = acc;
+    __syncthreads();
+    for (int s = 128; s > 0; s >>= 1) {
+        if (threadIdx.x < s) part[threadIdx.x] += part[threadIdx.x + s];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) out[blockIdx.x] = part[0];
+}""",
     # (n,) losses and kept-row flags -> the mean loss and the (n, 1) row weights; one block
     "cross_entropy_mean": """
 extern "C" __global__ void autograd_gpu_cross_entropy_mean(const T* loss, const T* valid,
@@ -413,6 +438,7 @@ extern "C" __global__ void autograd_gpu_cross_entropy_mean(const T* loss, const 
 }""",
 }
 _COLUMN_SUM_ROWS = 4096  # at most this many rows (128 a thread) for the one-block kernels
+_ROW_SUM_COLS = 1 << 20  # at most this many columns (4,096 a lane) a block for row_sums
 _MEAN_ROWS = 1 << 16
 
 
@@ -437,6 +463,21 @@ def column_sums(g):
     out = cupy.empty(cols, g.dtype)
     _reduce_kernel("column_sums", ctype)((-(-cols // 32),), (32, 32),
                                          (g, out, np.int64(rows), np.int64(cols)))
+    return out
+
+
+def row_sums(g):
+    """ops/fusable.py's row_sums: one launch (a block a row) for a C-contiguous float32/float64
+    (rows, cols) gradient of at most _ROW_SUM_COLS columns, CuPy's sum otherwise."""
+    ctype = MULTI_DTYPES.get(g.dtype)
+    if ctype is None or g.ndim != 2 or not g.size or g.shape[1] > _ROW_SUM_COLS \
+            or not g.flags.c_contiguous:
+        return g.sum(1)
+    import cupy
+
+    rows, cols = g.shape
+    out = cupy.empty(rows, g.dtype)
+    _reduce_kernel("row_sums", ctype)((rows,), (256,), (g, out, np.int64(cols)))
     return out
 
 

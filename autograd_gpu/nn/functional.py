@@ -3,6 +3,7 @@ has first and higher derivatives) with PyTorch's signatures, defaults and errors
 from __future__ import annotations
 
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -15,6 +16,7 @@ from ..ops.activation import softmax_implicit as softmax
 from ..autograd.grad_mode import state as autograd_state
 from ..ops._core import not_tensor, recording, register, tensor_args
 from ..ops.activation import bce_elementwise, cross_entropy_indices
+from ..ops.fusable import fused
 from ..ops.inplace import _legacy, inplace_option
 from ..ops.linalg import linear as _linear
 from ..ops.nn_ops import _geometry, _pairs, gelu_op, max_pool2d_op, pad, silu_op
@@ -110,8 +112,8 @@ def conv_params(stride, padding, dilation, dims: int, groups: int, output_paddin
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
 
-    def expand(value, name):
-        values = [value] if isinstance(value, int) else list(value)
+    def expand(value, name):  # (as ints: a float is a TypeError, as in PyTorch's parser)
+        values = [value] if isinstance(value, int) else [operator.index(v) for v in value]
         if len(values) == 1:
             values *= dims
         if len(values) != dims:
@@ -257,10 +259,27 @@ class _ConvolutionBackward(SubgraphBackward):
             F.xp.matmul(g2, cols.T, out=gw.reshape(o, -1))
         if fx is not None:
             gx = nn_ops.col2im(w.reshape(o, -1).T @ g2, x.shape[2:], geom, True, x.shape[0])
-        return gx, gw, None if fb is None else g2.sum(1)
+        return gx, gw, None if fb is None else fused(F, "row_sums", g2)
 
 
 _ConvolutionBackward.__name__ = _ConvolutionBackward.__qualname__ = "ConvolutionBackward0"
+
+
+def _conv_geometry(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
+                   dilation) -> tuple:
+    """_conv2d's checks (PyTorch's, in its order), then its window geometry."""
+    n, c, h, w = input.shape
+    o, _, kh, kw = weight.shape
+    check_groups(input, weight, 1, bias)
+    check_conv_size((h, w), (kh, kw), _pairs(padding), _pairs(dilation))
+    check_dilation(_pairs(dilation))
+    _conv_dtypes(input, weight, None)
+    return _geometry(h, w, (kh, kw), dilation, padding, stride)
+
+
+# (shapes, dtypes, parameters) whose checks passed -> their geometry: a model calls one conv
+# with the same ones every step, and the checks are pure functions of them.
+_CONV_CHECKED: dict = {}
 
 
 def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
@@ -275,13 +294,16 @@ def _conv2d(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding,
             wd.__class__ is not xd.__class__ or bd.__class__ is not xd.__class__ or (
             xd.__class__ is not np.ndarray and (wd.device != xd.device or bd.device != xd.device)):
         return conv2d_batched(input, weight, bias, stride, padding, dilation, groups)
-    n, c, h, w = xd.shape
-    o, _, kh, kw = wd.shape
-    check_groups(input, weight, 1, bias)
-    check_conv_size((h, w), (kh, kw), _pairs(padding), _pairs(dilation))
-    check_dilation(_pairs(dilation))
-    _conv_dtypes(input, weight, None)
-    geom = _geometry(h, w, (kh, kw), dilation, padding, stride)
+    n = xd.shape[0]
+    o = wd.shape[0]
+    key = (xd.shape, wd.shape, None if bias is None else bd.shape, xd.dtype, wd.dtype, bd.dtype,
+           stride, padding, dilation)
+    geom = _CONV_CHECKED.get(key)
+    if geom is None:
+        geom = _conv_geometry(input, weight, bias, stride, padding, dilation)
+        if len(_CONV_CHECKED) >= 256:
+            _CONV_CHECKED.clear()
+        _CONV_CHECKED[key] = geom
     cols = nn_ops.im2col(xd, geom, batch_last=True)
     out = wd.reshape(o, -1) @ cols
     if bias is not None:

@@ -91,6 +91,12 @@ def column_sums(F, g):
     return F.sum(g, 0)
 
 
+def row_sums(F, g):
+    """The sum over the columns of a 2-d gradient: a convolution's bias gradient, from its
+    (O, oh*ow*N) output gradient."""
+    return F.sum(g, 1)
+
+
 # -- pooling and convolution columns (geom: ops/nn_ops.py's _geometry tuple) -----------------
 def max_pool2d_windows(F, x, geom):
     """Each window's maximum of (N, C, H, W) x, and which kernel offset k = i * kw + j holds
@@ -172,7 +178,7 @@ def col2im_batch_last(F, cols, size, geom, n: int):
 
 FORMULAS = {f.__name__: f for f in (mul_backward, tanh_backward, sigmoid_backward, relu_backward,
                                      gelu_backward, silu_backward, cross_entropy_backward,
-                                     cross_entropy_rows, cross_entropy_mean, column_sums,
+                                     cross_entropy_rows, cross_entropy_mean, column_sums, row_sums,
                                      max_pool2d_windows,
                                      max_pool2d_backward, im2col_batch_last,
                                      col2im_batch_last)}

@@ -19,11 +19,12 @@ def _axis_order(a) -> list:
     return sorted(range(a.ndim), key=lambda d: -abs(a.strides[d]))
 
 
-def _laid_out_like(xp, ref, shape, dtype, fill=0):
+def _laid_out_like(xp, ref, shape, dtype, fill=0, order=None):
     """A new array of `shape` filled with `fill` (None: uninitialised) whose memory runs in
     the same axis order as `ref`'s (NumPy's loops are only fast when the operands of an op
-    share a layout)."""
-    order = _axis_order(ref)
+    share a layout); `order`, when given, is _axis_order(ref) already worked out."""
+    if order is None:
+        order = _axis_order(ref)
     shape = tuple(shape[a] for a in order)
     out = xp.empty(shape, dtype) if fill is None else xp.full(shape, fill, dtype)
     return out.transpose([order.index(a) for a in range(ref.ndim)])
