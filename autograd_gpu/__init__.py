@@ -17,6 +17,7 @@ from ._device import device
 from ._layout import (channels_last, channels_last_3d, contiguous_format, layout,
                       legacy_contiguous_format, memory_format, preserve_format, sparse_coo,
                       sparse_csr, strided)
+from ._dtypes import check_dtype_args as _check_dtype_args
 from ._dtypes import (bool_ as bool, dtype, float16, float32, float64, get_default_dtype,
                       int8, int16, int32, int64, set_default_dtype, uint8, promote_types,
                       result_type as _result_type)
@@ -80,6 +81,7 @@ def result_type(tensor1, tensor2) -> dtype:
 
 
 def can_cast(from_: dtype, to: dtype) -> "builtins.bool":  # noqa: F821
+    _check_dtype_args("can_cast", from_=from_, to=to)
     return from_._category <= to._category
 
 

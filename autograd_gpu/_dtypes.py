@@ -117,9 +117,20 @@ def scalar_dtype(value) -> dtype:
     raise TypeError(f"expected a Python number, got {type(value).__name__}")
 
 
+def check_dtype_args(op: str, **args) -> None:
+    """Each argument (named as PyTorch names it, in order) must be a dtype: its parser's
+    TypeError otherwise."""
+    for position, (name, value) in enumerate(args.items(), 1):
+        if not isinstance(value, dtype):
+            raise TypeError(f"{op}(): argument '{name}' (position {position}) must be "
+                            f"torch.dtype, not {type(value).__name__}")
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
     """PyTorch's promote_types: across categories the higher category wins outright
     (int64 + float32 -> float32, where NumPy would say float64)."""
+    if a.__class__ is not dtype or b.__class__ is not dtype:
+        check_dtype_args("promote_types", type1=a, type2=b)
     if a is b:
         return a
     if a._category != b._category:

@@ -80,16 +80,21 @@ def set_rng_state(new_state: Tensor) -> None:
 class finfo:  # noqa: N801 - PyTorch's spelling
     """Machine limits of a floating dtype (bits, eps, max, min, tiny, resolution)."""
 
+    __hash__ = None  # (unhashable, as PyTorch's)
+
     def __init__(self, type=None):  # noqa: A002
-        dt = _dtypes.get_default_dtype() if type is None else type
+        dt = _dtypes.get_default_dtype() if type is None else _info_dtype("finfo", type)
         if not dt.is_floating_point:
-            raise TypeError(f"torch.finfo() requires a floating point input type. Use "
-                            f"torch.iinfo to handle '{dt.name}'")
+            raise TypeError("torch.finfo() requires a floating point input type. Use "
+                            "torch.iinfo to handle 'torch.finfo'")
         info = np.finfo(dt.np)
         self.bits, self.eps, self.max, self.min = info.bits, float(info.eps), float(
             info.max), float(info.min)
         self.tiny = self.smallest_normal = float(info.tiny)
-        self.resolution, self.dtype = float(info.resolution), dt.name
+        self.resolution, self.dtype = 10.0 ** -int(info.precision), dt.name
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, finfo) and vars(self) == vars(other)
 
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
@@ -100,10 +105,13 @@ class finfo:  # noqa: N801 - PyTorch's spelling
 class iinfo:  # noqa: N801 - PyTorch's spelling
     """Limits of an integer dtype (bits, min, max)."""
 
+    __hash__ = None
+
     def __init__(self, type):  # noqa: A002
+        type = _info_dtype("iinfo", type)  # noqa: A001
         if type.is_floating_point:
-            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo "
-                            f"to handle '{type.name}'")
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
+                            "to handle 'torch.iinfo'")
         if type.np.kind == "b":
             raise TypeError("torch.bool is not supported by torch.iinfo")
         info = np.iinfo(type.np)
@@ -113,6 +121,16 @@ class iinfo:  # noqa: N801 - PyTorch's spelling
 
     def __repr__(self) -> str:
         return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, iinfo) and vars(self) == vars(other)
+
+
+def _info_dtype(name: str, value):
+    if not isinstance(value, _dtypes.dtype):
+        raise TypeError(f"{name}(): argument 'type' (position 1) must be torch.dtype, not "
+                        f"{type(value).__name__}")
+    return value
 
 
 def is_nonzero(input: Tensor) -> bool:

@@ -3,11 +3,12 @@ own argument orders), the `*_copy` forms of view ops, the real-number answers of
 API (this library has no complex dtypes), unique_consecutive, histogram and gradient."""
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
 
-from . import backends
+from . import _dtypes, backends
 from .autograd import anomaly_mode
 from .autograd.grad_mode import state as grad_state
 from .nn import functional as F
@@ -332,7 +333,7 @@ is_anomaly_enabled = anomaly_mode.is_anomaly_enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    return anomaly_mode.is_anomaly_enabled()
+    return grad_state.anomaly_check_nan
 
 
 def is_inference_mode_enabled() -> bool:
@@ -385,10 +386,49 @@ def histogram(input: Tensor, bins=100, *, range=None, weight=None,  # noqa: A002
     """(hist, bin_edges) as NumPy's histogram computes them, in input's dtype."""
     from collections import namedtuple
 
+    from .ops.composite import _c_double, check_bins
+
+    c_name = lambda t: _dtypes.C_NAMES.get(t.dtype.name, t.dtype.name)  # noqa: E731
+    if isinstance(bins, Tensor) and bins.dtype != input.dtype:
+        raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have "
+                           f"the same dtype, but got input with dtype {c_name(input)} and "
+                           f"bins for dimension 0 with dtype {c_name(bins)}")
+    if input.dtype.name not in ("float32", "float64"):
+        raise NotImplementedError(f'"histogramdd" not implemented for '
+                                  f"'{_dtypes.LEGACY_NAMES[input.dtype.name]}'")
+    if isinstance(bins, Tensor):
+        if bins.dim() != 1:
+            raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but "
+                               f"got {bins.dim()} dimensions in the bins tensor for dimension 0")
+    else:
+        check_bins(bins)
+    if weight is not None:
+        if weight.numel() != input.numel():  # (both flattened first)
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have "
+                               f"the same shape as the input tensor excluding its innermost "
+                               f"dimension, but got input with shape [{input.numel()}, 1] and "
+                               f"weight with shape [{weight.numel()}]")
+        if weight.dtype != input.dtype:
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor "
+                               f"and weight tensor should have the same dtype, but got "
+                               f"input({c_name(input)}), and weight({c_name(weight)})")
+    if range is not None and not isinstance(bins, Tensor):
+        lo, hi = (float(v) for v in range)
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min "
+                               f"{_c_double(lo)} max {_c_double(hi)} for dimension 0")
+    elif not isinstance(bins, Tensor) and input.numel():
+        lo, hi = float(input._data.min()), float(input._data.max())
+    else:
+        lo = hi = 0.0
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histogramdd: dimension 0's range [{lo:g}, {hi:g}] is not "
+                           f"finite")
     xp = backends.of(input._data).xp
     b = bins._data if isinstance(bins, Tensor) else bins
-    w = None if weight is None else weight._data
-    hist, edges = xp.histogram(input._data, b, range=range, weights=w, density=density)
+    w = None if weight is None else weight._data.reshape(-1)
+    hist, edges = xp.histogram(input._data.reshape(-1), b, range=range, weights=w,
+                               density=density)
     result = namedtuple("histogram", ["hist", "bin_edges"])
     return result(_wrap(hist.astype(input._data.dtype)), _wrap(edges.astype(input._data.dtype)))
 

@@ -2006,3 +2006,150 @@ def test_linspace_and_logspace_without_steps_in_the_parsers_words():
                                   f"{name}() received an invalid combination of arguments - "
                                   f"got (int, int), but expected one of:")
     assert torch.logspace(0, 2, 3).tolist() == [1.0, 10.0, 100.0]
+
+
+_X53 = torch.ones(5, 3)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: _X53.index_add(0, torch.tensor([0, 5]), torch.ones(2, 3)), RuntimeError,
+     "index 5 is out of bounds for dimension 0 with size 5"),
+    (lambda: _X53.index_add(0, torch.tensor([-1]), torch.ones(1, 3)), RuntimeError,
+     "index -1 is out of bounds for dimension 0 with size 5"),
+    (lambda: _X53.index_add(0, torch.tensor([0.0, 1.0]), torch.ones(2, 3).double()),
+     RuntimeError, "index_add_(): Expected dtype int32/int64 for index but got: Float"),
+    (lambda: _X53.index_add(0, torch.tensor([[0, 1]]), torch.ones(2, 3)), IndexError,
+     "index_add_(): Index is supposed to be a vector, but got dim: 2 with type: Long and "
+     "size: [1, 2]"),
+    (lambda: _X53.index_copy(0, torch.tensor([[0, 1]]), torch.ones(2, 3)), IndexError,
+     "index_copy_(): Index should have dimension 1 or 0 (got 2)"),
+    (lambda: _X53.index_copy(0, torch.tensor([0, 1], dtype=torch.int32), torch.ones(2, 3)),
+     RuntimeError, "index_copy_(): Expected a long tensor for index, but got Int"),
+    (lambda: _X53.index_copy(0, torch.tensor([-6]), torch.ones(1, 3)), IndexError,
+     "index_copy_(): index -6 is out of bounds for dimension 0 with size 5"),
+    (lambda: _X53.index_fill(0, torch.tensor([0, 1]), torch.tensor([1.0])), RuntimeError,
+     "index_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 "
+     "dimension(s)."),
+    (lambda: _X53.index_fill(0, torch.tensor([0, 1], dtype=torch.int32), 2.0), IndexError,
+     "index_fill_(): Expected dtype int64 for index."),
+    (lambda: torch.ones(3).index_reduce(0, torch.tensor([0, 3]), torch.ones(2), "prod"),
+     IndexError, "index out of range in self"),
+    (lambda: torch.ones(3, 2).index_reduce(0, torch.tensor([0, 1]), torch.ones(3, 2), "prod"),
+     RuntimeError, "index_reduce_(): Number of indices (2) should be equal to "
+     "source.size(dim): (3), for dim: 0"),
+    (lambda: torch.ones(3).index_reduce(0, torch.tensor([0]), torch.ones(1).double(), "prod"),
+     RuntimeError, "index_reduce_(): self (Float) and source (Double) must have the same "
+     "scalar type"),
+    (lambda: torch.zeros(3).scatter_reduce(0, torch.tensor([0.0]), torch.ones(1), "sum"),
+     RuntimeError, "scatter(): Expected dtype int32/int64 for index"),
+    (lambda: torch.zeros(3).scatter_reduce(0, torch.tensor([0]), torch.ones(1).long(), "sum"),
+     RuntimeError, "scatter(): Expected self.dtype to be equal to src.dtype"),
+    (lambda: torch.zeros(2, 3).masked_scatter(torch.ones(2, 3, dtype=torch.bool),
+                                              torch.arange(10)), RuntimeError,
+     "masked_scatter: expected self and source to have same dtypes but gotFloat and Long"),
+    (lambda: torch.zeros(2, 3).masked_scatter(torch.tensor([1, 0, 1]), torch.arange(10.0)),
+     RuntimeError, "masked_scatter_ only supports boolean masks, but got mask with dtype Long"),
+    (lambda: torch.zeros(2, 3).masked_scatter(torch.ones(2, 3, dtype=torch.bool),
+                                              torch.ones(5)), RuntimeError,
+     "Number of elements of source < number of ones in mask"),
+    (lambda: torch.zeros(2, 3).masked_scatter_(torch.ones(2, 2, 3, dtype=torch.bool),
+                                               torch.ones(12)), RuntimeError,
+     "expand(CPUBoolType{[2, 2, 3]}, size=[2, 3]): the number of sizes provided (2) must be "
+     "greater or equal to the number of dimensions in the tensor (3)"),
+    (lambda: torch.histc(torch.tensor([1.0, 2.0]), bins=0), RuntimeError,
+     "torch.histogram(): bins must be > 0, but got 0 for dimension 0"),
+    (lambda: torch.histc(torch.tensor([1.0, 2.0]), bins=3, min=3, max=1), RuntimeError,
+     "torch.histc: max must be larger than min"),
+    (lambda: torch.histc(torch.tensor([1.0, float("inf")]), bins=3), RuntimeError,
+     "torch.histc: range of [1, inf] is not finite"),
+    (lambda: torch.histogram(torch.tensor([1, 2]), bins=3), NotImplementedError,
+     "\"histogramdd\" not implemented for 'Long'"),
+    (lambda: torch.histogram(torch.tensor([1.0, 2.0]), bins=torch.tensor([0, 1])),
+     RuntimeError, "torch.histogramdd: input tensor and bins tensors should have the same "
+     "dtype, but got input with dtype float and bins for dimension 0 with dtype long int"),
+    (lambda: torch.histogram(torch.tensor([1.0, 2.0]), bins=2, range=(3.0, 1.0)),
+     RuntimeError, "torch.histogramdd: min should not exceed max, but got min 3 max 1 for "
+     "dimension 0"),
+    (lambda: torch.histogram(torch.tensor([1.0, float("nan")]), bins=2), RuntimeError,
+     "torch.histogramdd: dimension 0's range [nan, nan] is not finite"),
+    (lambda: torch.histogram(torch.tensor([1.0, 2.0]), bins=2, weight=torch.ones(3)),
+     RuntimeError, "torch.histogramdd: if weight tensor is provided it should have the same "
+     "shape as the input tensor excluding its innermost dimension, but got input with shape "
+     "[2, 1] and weight with shape [3]"),
+    (lambda: torch.bucketize(torch.tensor([1, 5]), torch.tensor([[1, 3], [5, 7]])),
+     RuntimeError, "boundaries tensor must be 1 dimension, but got dim(2)"),
+])
+def test_index_writes_and_histograms_check_in_pytorchs_words(call, error, words):
+    _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+def test_index_writes_and_histograms_compute_pytorchs_numbers():
+    # index_fill counts a negative index from the end; index_add and index_copy refuse it
+    assert torch.ones(5).index_fill(0, torch.tensor([-1]), 2.0).tolist() == [1, 1, 1, 1, 2]
+    # a histc range of no width takes the data's range (not only for 0, 0)
+    assert torch.histc(torch.tensor([1.0, 2, 3]), bins=2, min=5, max=5).tolist() == [1, 2]
+    assert torch.histc(torch.tensor([2.0, 2.0]), bins=2).tolist() == [0, 2]
+    # masked_scatter out of place broadcasts self with the mask
+    y = torch.zeros(2, 3).masked_scatter(torch.ones(2, 2, 3, dtype=torch.bool),
+                                         torch.arange(12.0))
+    assert y.shape == (2, 2, 3) and y.reshape(-1).tolist() == list(range(12))
+    # histogram: weights of any shape with the input's element count; 'max' names amax
+    h = torch.histogram(torch.tensor([[1.0, 2], [3, 4]]), bins=2,
+                        weight=torch.tensor([[1.0, 2], [3, 4]]))
+    assert h.hist.tolist() == [3, 7] and h.bin_edges.tolist() == [1, 2.5, 4]
+    got = torch.zeros(3).scatter_reduce(0, torch.tensor([0, 0, 2]),
+                                        torch.tensor([5.0, 3.0, 2.0]), "max")
+    assert got.tolist() == [5, 0, 2]
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: torch.iinfo(torch.float32), TypeError,
+     "torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'"),
+    (lambda: torch.finfo(torch.int32), TypeError, "torch.finfo() requires a floating point "
+     "input type. Use torch.iinfo to handle 'torch.finfo'"),
+    (lambda: torch.finfo("float32"), TypeError,
+     "finfo(): argument 'type' (position 1) must be torch.dtype, not str"),
+    (lambda: torch.can_cast(torch.float32, "int"), TypeError,
+     "can_cast(): argument 'to' (position 2) must be torch.dtype, not str"),
+    (lambda: torch.promote_types(1, torch.float32), TypeError,
+     "promote_types(): argument 'type1' (position 1) must be torch.dtype, not int"),
+    (lambda: torch.arange(12).unflatten(0, ()), RuntimeError,
+     "unflatten: sizes must be non-empty"),
+    (lambda: torch.arange(12).unflatten(0, (-1, -1)), RuntimeError,
+     "unflatten got an unexpected error:\nonly one dimension can be inferred"),
+    (lambda: torch.cov(torch.tensor([[0.0, 1, 2]]), fweights=torch.tensor([1.0, 2, 1])),
+     RuntimeError, "cov(): expected fweights to have integral dtype but got fweights with "
+     "Float dtype"),
+    (lambda: torch.cov(torch.tensor([[0.0, 1, 2]]), aweights=torch.tensor([1, 2, 1])),
+     RuntimeError, "cov(): expected aweights to have floating point dtype but got aweights "
+     "with Long dtype"),
+    (lambda: torch.cov(torch.tensor([[0.0, 1, 2]]), fweights=torch.tensor([1, -2, 1])),
+     RuntimeError, "cov(): fweights cannot be negative"),
+    (lambda: torch.cov(torch.tensor([[0.0, 1, 2]]), aweights=torch.tensor([1.0, 2])),
+     RuntimeError, "cov(): expected aweights to have the same numel as there are observations "
+     "in the input but got 2 != 3"),
+    (lambda: torch.cov(torch.tensor([[0.0, 1, 2]]), aweights=torch.zeros(3)), RuntimeError,
+     "cov(): weights sum to zero, can't be normalized"),
+    (lambda: torch.cov(torch.tensor([[True, False]])), RuntimeError,
+     "cov(): bool dtype is not supported for input"),
+])
+def test_dtype_info_unflatten_and_cov_check_in_pytorchs_words(call, error, words):
+    _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+def test_dtype_info_and_cov_numbers():
+    assert torch.finfo(torch.float32).resolution == 1e-06
+    assert torch.finfo(torch.float16).resolution == 0.001
+    assert torch.finfo(torch.float32) == torch.finfo(torch.float32)
+    assert torch.finfo(torch.float32) != torch.finfo(torch.float64)
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(torch.finfo(torch.float32))
+    # cov squeezes its result (one variable: a 0-d tensor); no degrees of freedom divides by 0
+    assert torch.cov(torch.tensor([[1.0, 2.0, 4.0]])).shape == ()
+    with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+        c = torch.cov(torch.tensor([[0.0, 1, 2]]), correction=3)
+    assert c.item() == float("inf")
+    x = np.array([[0.0, 1, 2], [2, 1, 0.5]])
+    fw, aw = np.array([1, 2, 1]), np.array([0.5, 2.0, 1.0])
+    got = torch.cov(torch.tensor(x), fweights=torch.tensor(fw), aweights=torch.tensor(aw))
+    np.testing.assert_allclose(got.numpy(), np.cov(x, fweights=fw, aweights=aw), rtol=1e-12)

@@ -186,6 +186,28 @@ def test_anomaly_mode_names_function_and_source_line(device):
     assert np.isnan(host(x.grad)[0])
 
 
+def test_anomaly_mode_checks_nan_only_and_check_nan_switches_it_off(device):
+    """PyTorch's check is for NaN: an infinite gradient is a value; check_nan=False keeps
+    anomaly mode on (the forward lines recorded) with the check off, and the flag reads True
+    by default, anomaly mode on or off."""
+    assert torch.is_anomaly_check_nan_enabled() and not torch.is_anomaly_enabled()
+    x = f64([0.0, 1.0], device)
+    with torch.autograd.detect_anomaly():
+        (x.sqrt()).sum().backward()  # d sqrt at 0 is inf: no error
+        assert np.isinf(host(x.grad)[0])
+        with pytest.raises(RuntimeError, match="Function 'DivBackward0' returned nan values "
+                                               "in its 1th output"):
+            (x / x).sum().backward()  # (d/d other at 0 is -0/0: the second output)
+    with torch.autograd.detect_anomaly(check_nan=False):
+        assert torch.is_anomaly_enabled() and not torch.is_anomaly_check_nan_enabled()
+        x.grad = None
+        (x / x).sum().backward()
+        assert np.isnan(host(x.grad)[0])
+    with torch.autograd.set_detect_anomaly(True, check_nan=False):
+        assert torch.is_anomaly_enabled() and not torch.is_anomaly_check_nan_enabled()
+    assert torch.is_anomaly_check_nan_enabled() and not torch.is_anomaly_enabled()
+
+
 def test_functional_api(device):
     x = f64([1.0, 2.0, 3.0], device)
 
@@ -702,3 +724,50 @@ def test_func_linearize_and_jvp_checks(device):
         torch.func.jvp(torch.exp, (x,), (f64([1.0, 0.0, 0.0], device).detach(),))
     with pytest.raises(RuntimeError, match="Got argnum=2, but only 1 positional inputs"):
         torch.func.grad(lambda a: a.sum(), argnums=2)(x)
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("values", [
+    [1.5, -2.0, 3.0, 0.5, 1.25, -0.75],   # no zeros
+    [0.0, -2.0, 3.0, 0.5, 1.25, -0.75],   # one zero at a place
+    [1.5, 0.0, 3.0, 0.5, 1.25, 0.0],      # two zeros at one place (first order only)
+])
+def test_scatter_reduce_prod_gradients_match_finite_differences(device, include_self, values):
+    """reduce='prod' has PyTorch's derivative: the product of the other factors of each
+    place, zeros included (a lone zero gets the product of the rest; two zeros at a place
+    give each other 0); first and, where PyTorch gives one, second derivatives."""
+    index = torch.tensor([0, 1, 0, 1, 2, 1], device=device)
+    base = f64([1.25, 0.0, -1.5, 2.0], device)
+    src = f64(values, device)
+
+    def f(base, src):
+        return base.scatter_reduce(0, index, src, "prod", include_self=include_self)
+
+    assert f(base, src).grad_fn.name() == "ScatterReduceBackward0"
+    assert gradcheck(f, (base, src))
+    several_zeros = values.count(0.0) > 1
+    if not several_zeros:
+        assert gradgradcheck(f, (base, src))
+        return
+    g_src, = torch.autograd.grad(f(base, src).sum(), src, create_graph=True)
+    with pytest.raises(RuntimeError, match=r"Double backward is unsupported for src when >1 "
+                                           r"zeros in src are scattered to the same position"):
+        torch.autograd.grad(g_src.sum(), src)
+
+
+def test_index_reduce_prod_gradients_and_aliased_reductions(device):
+    x = f64([[1.0, 2.0], [3.0, 0.0], [5.0, 6.0]], device)
+    s = f64([[2.0, 0.5], [4.0, 5.0], [7.0, 1.5], [-1.0, 1.0]], device)
+    index = torch.tensor([0, 2, 0, 1], device=device)
+    for reduce in ("prod", "mean", "amax", "amin"):
+        y = x.index_reduce(0, index, s, reduce)
+        assert y.grad_fn.name() == "IndexReduceBackward0"
+        assert gradcheck(lambda a, b: a.index_reduce(0, index, b, reduce), (x, s))
+    # 'max' and 'min' name amax and amin in the forward; PyTorch's derivative refuses them
+    t = f64([1.0, 1.0, 1.0], device)
+    y = t.scatter_reduce(0, torch.tensor([0, 0], device=device),
+                         torch.tensor([2.0, 3.0], dtype=torch.float64, device=device), "max")
+    assert host(y).tolist() == [3.0, 1.0, 1.0]
+    with pytest.raises(RuntimeError, match="Expected 'reduce' to be one of 'sum', 'prod', "
+                                           "'mean', 'amax', 'amin' but got max."):
+        y.sum().backward()

@@ -1,5 +1,6 @@
-"""Anomaly detection: NaN/inf produced in backward raise, naming the backward function and
-showing the user's source line where its forward op ran."""
+"""Anomaly detection: a NaN produced in backward raises, naming the backward function and
+showing the user's source line where its forward op ran (check_nan=False: the lines are kept,
+the check is off)."""
 from __future__ import annotations
 
 import functools
@@ -18,11 +19,11 @@ class detect_anomaly:  # noqa: N801 - PyTorch's spelling
         self.check_nan = check_nan
 
     def __enter__(self):
-        self._prev = state.anomaly
-        state.anomaly = self.check_nan
+        self._prev = state.anomaly, state.anomaly_check_nan
+        state.anomaly, state.anomaly_check_nan = True, self.check_nan
 
     def __exit__(self, *exc) -> None:
-        state.anomaly = self._prev
+        state.anomaly, state.anomaly_check_nan = self._prev
 
     def __call__(self, fn):
         @functools.wraps(fn)
@@ -37,11 +38,11 @@ class set_detect_anomaly:  # noqa: N801
     """Sets anomaly detection at once; as a `with`, restores the previous setting on exit."""
 
     def __init__(self, mode: bool, check_nan: bool = True):
-        self._prev = state.anomaly
-        state.anomaly = bool(mode) and check_nan
+        self._prev = state.anomaly, state.anomaly_check_nan
+        state.anomaly, state.anomaly_check_nan = bool(mode), bool(check_nan)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc) -> None:
-        state.anomaly = self._prev
+        state.anomaly, state.anomaly_check_nan = self._prev

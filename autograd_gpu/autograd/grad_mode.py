@@ -8,6 +8,7 @@ import threading
 class _State(threading.local):
     enabled = True  # a class attribute: every new thread starts with grad mode on
     anomaly = False
+    anomaly_check_nan = True  # (PyTorch's default, read even while anomaly mode is off)
     protected = None  # the engine's set of arrays leaves must copy (during a backward only)
     inference = False  # inside inference_mode()
     keep_graph = False  # the running backward's retain_graph (a node running a sub-graph reads it)

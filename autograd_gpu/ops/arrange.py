@@ -10,6 +10,7 @@ higher derivatives come from those ops.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -21,6 +22,7 @@ from .one_node import call_as_one_node, one_node
 from ._core import int_dim, method, not_tensor, register, tensor_args
 from .composite import _index, index_select, median_arguments, movedim, narrow
 from .extra import flip, sort
+from .inplace import _legacy
 from .pointwise import isnan, where
 from .shape import cat, stack
 
@@ -495,27 +497,49 @@ def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> 
     if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
                            f"input with {input.dim()} dimensions")
+    if input.dtype.name == "bool":
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     x = input.reshape(1, -1) if input.dim() < 2 else input
     x = x if x.is_floating_point() else x.to(_dtypes.get_default_dtype())
     n = x.shape[1]
+    for name, wt, floating in (("fweights", fweights, False), ("aweights", aweights, True)):
+        if wt is None:
+            continue
+        if wt.dim() > 1:
+            raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
+                               f"{name} with {wt.dim()} dimensions")
+        if wt.is_floating_point() != floating or wt.dtype.name == "bool":
+            kind = "floating point" if floating else "integral"
+            raise RuntimeError(f"cov(): expected {name} to have {kind} dtype but got {name} "
+                               f"with {_legacy(wt.dtype)} dtype")
+        if wt.numel() != n:
+            raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                               f"observations in the input but got {wt.numel()} != {n}")
+        if n and bool((wt < 0).any()):
+            raise RuntimeError(f"cov(): {name} cannot be negative")
     w = None
     if fweights is not None:
         w = fweights.to(x.dtype)
     if aweights is not None:
         w = aweights.to(x.dtype) if w is None else w * aweights.to(x.dtype)
     if w is None:
-        avg = x.mean(1, keepdim=True)
+        w_sum = float(n)
         norm = n - correction
-        c = (x - avg) @ (x - avg).t() / max(norm, 0) if norm > 0 else \
-            (x - avg) @ (x - avg).t() / float(norm if norm else 0)
     else:
         w_sum = w.sum()
-        avg = (x * w).sum(1, keepdim=True) / w_sum
+        if not bool(w_sum != 0):
+            raise RuntimeError("cov(): weights sum to zero, can't be normalized")
         norm = w_sum - (correction * (w * aweights.to(x.dtype)).sum() / w_sum
-                        if aweights is not None else correction)
-        xc = x - avg
-        c = (xc * w) @ xc.t() / norm.clamp(min=0)
-    return c.squeeze() if input.dim() < 2 else c
+                        if aweights is not None and correction else correction)
+        norm = float(norm)
+    if norm <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=2)
+        norm = 0.0
+    avg = (x if w is None else x * w).sum(1, keepdim=True) / w_sum
+    xc = x - avg
+    c = xc @ (xc if w is None else xc * w).t()
+    return (c / norm).squeeze()
 
 
 @register()

@@ -5,6 +5,7 @@ trace, take_along_dim, meshgrid, repeat_interleave, nan_to_num, std_mean, var_me
 aminmax, dist, logical_xor."""
 from __future__ import annotations
 
+import math
 import warnings
 from collections import namedtuple
 
@@ -215,14 +216,36 @@ def _scatter_coords(input: Tensor, dim: int, index: Tensor, name: str, src=None)
     return tuple(grid), tuple(slice(0, k) for k in idx.shape)
 
 
+def _check_index(index: Tensor, name: str) -> None:
+    """index_add/index_copy/index_fill's index: a vector (or a scalar) of integers, in each
+    op's own words (PyTorch's kernels word them differently)."""
+    dt = index.dtype.name
+    if index.dim() > 1:
+        if name == "index_add":
+            raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: "
+                             f"{index.dim()} with type: {_legacy_name(index)} and size: "
+                             f"{list(index.shape)}")
+        if name == "index_copy":
+            raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got "
+                             f"{index.dim()})")
+        raise RuntimeError("Index has to be a vector/scalar")
+    if name == "index_add" and dt not in ("int32", "int64"):
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                           f"{_legacy_name(index)}")
+    if name == "index_copy" and dt != "int64":
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{_legacy_name(index)}")
+    if name == "index_fill" and dt != "int64":
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+
+
 def _index_coords(input: Tensor, dim: int, index: Tensor, source_shape: tuple, name: str):
     """Coordinates in input of each element of `source`, whose slice k along dim goes to
     input's slice index[k] (index_add, index_copy)."""
     backend = backends.of(input._data)
     d = _wrap_dim(dim, max(input.dim(), 1))
+    _check_index(index, name)
     idx = index._data.reshape(-1)
-    if index.dim() > 1:
-        raise RuntimeError("Index has to be a vector/scalar")
     if len(source_shape) and source_shape[d] != idx.shape[0]:
         raise RuntimeError(f"{name}_(): Number of indices ({idx.shape[0]}) should be equal to "
                            f"source.size(dim): ({source_shape[d]}), for dim: {d}")
@@ -232,12 +255,14 @@ def _index_coords(input: Tensor, dim: int, index: Tensor, source_shape: tuple, n
                            f"specified dimension. Got self.shape = {list(input.shape)} "
                            f"source.shape = {list(source_shape)}")
     n = input.shape[d] if input.dim() else 1
-    if idx.__class__ is np.ndarray and idx.size and (idx.min() < -n or idx.max() >= n):
-        if name == "index_add":
-            raise IndexError("index out of range in self")
-        bad = idx[(idx < -n) | (idx >= n)][0]
-        raise (IndexError if name == "index_fill" else RuntimeError)(
-            f"index {bad} is out of bounds for dimension {d} with size {n}")
+    low = -n if name == "index_fill" else 0  # (only index_fill counts from the end)
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < low or idx.max() >= n):
+        bad = idx[(idx < low) | (idx >= n)][0]
+        words = f"index {bad} is out of bounds for dimension {d} with size {n}"
+        if name == "index_add":  # (a vector's kernel words it as index_select does)
+            raise IndexError("index out of range in self") if input.dim() <= 1 else \
+                RuntimeError(words)
+        raise IndexError(f"index_copy_(): {words}" if name == "index_copy" else words)
     grid = list(backend.open_grid(source_shape))
     if grid:
         shape = [1] * len(source_shape)
@@ -335,6 +360,7 @@ def _scatter_added(input: Tensor, coords, values: Tensor) -> Tensor:
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
     if not isinstance(source, Tensor):
         raise not_tensor("index_add", "source", 4, source)
+    _check_index(index, "index_add")
     if source.dtype != input.dtype:
         raise RuntimeError(f"index_add_(): self ({_legacy_name(input)}) and source "
                            f"({_legacy_name(source)}) must have the same scalar type")
@@ -359,6 +385,9 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 @method("index_fill")
 def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     d = _wrap_dim(dim, max(input.dim(), 1))
+    if isinstance(value, Tensor) and value.dim():
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.dim()} dimension(s).")
     if isinstance(value, (int, float)):
         _dtypes.scalar_for(value, input._data.dtype)  # (PyTorch's overflow check)
     shape = list(input.shape)
@@ -1039,6 +1068,9 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
 
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,
               right: bool = False) -> Tensor:
+    if isinstance(boundaries, Tensor) and boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries.dim()})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
@@ -1122,21 +1154,36 @@ __all__ += ["median", "kthvalue", "cummax", "cummin", "masked_select", "nansum",
             "cross"]
 
 
+def check_bins(bins: int) -> None:
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+
+
+def _c_double(v: float) -> str:
+    """A double as PyTorch's error messages print it (C++ streams: 1, 2.5, inf; a NaN its
+    kernels produce prints as -nan)."""
+    return "-nan" if v != v else f"{v:g}"
+
+
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
     """Counts in `bins` equal bins over [min, max] (the data's range when both are 0),
     values outside ignored, as torch.histc; not differentiable."""
     from .pointwise import float_kernel_only
 
     float_kernel_only(input.dtype, "histogram_cpu")
+    check_bins(bins)
     xp = backends.of(input._data).xp
     data = input._data.reshape(-1)
     lo, hi = float(min), float(max)
-    if lo == hi == 0 and data.size:
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if lo == hi and data.size:  # (PyTorch 2.x: any empty range, not only 0 to 0)
         lo, hi = float(data.min()), float(data.max())
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{_c_double(lo)}, {_c_double(hi)}] is not "
+                           f"finite")
     if lo == hi:
         lo, hi = lo - 1, hi + 1
-    if lo > hi:
-        raise RuntimeError("torch.histogram(): max must be larger than min")
     counts, _ = xp.histogram(data, bins=bins, range=(lo, hi))
     return _wrap(counts.astype(input._data.dtype))
 

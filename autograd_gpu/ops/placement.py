@@ -9,28 +9,86 @@ from .. import _dtypes, backends, creation
 from ..autograd.grad_mode import no_grad
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import cast_operands, method, record, recording, reduce_info, register
-from .one_node import one_node
+from ._core import (cast_operands, method, not_tensor, record, recording, reduce_info, register,
+                    save_output)
+from .one_node import call_as_one_node, one_node
 from .composite import scatter_add
-from .inplace import _unary_inplace
+from .inplace import _legacy, _unary_inplace
 from .pointwise import _logical, array_predicate, float_kernel_only, tensor_pair
+from .shape import broadcast_tensors
 
 __all__ = ["scatter_reduce", "index_reduce", "masked_scatter", "put", "select_scatter",
            "slice_scatter", "diagonal_scatter", "renorm", "ldexp", "frexp", "gcd", "lcm",
            "nextafter", "isposinf", "isneginf", "isreal", "addbmm", "chain_matmul"]
 
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+_ALIASES = {"max": "amax", "min": "amin"}  # (PyTorch's reduction parser takes both names)
 
 
 class ScatterReduceBackward0(Node):
-    """reduce='prod' has no derivative here: backward says so instead of a wrong one."""
+    """reduce='prod': PyTorch's derivative. Each place's gradient goes to each of its factors
+    as the product of the others: result / factor, or, for a factor that is the place's only
+    zero, the product with that zero left out; a place with two or more zeros gives its zeros
+    0. Computed as tensors, so create_graph differentiates it again (except where a place
+    has several zeros: PyTorch refuses that double backward, and so does this)."""
 
     __slots__ = ()
 
+    def grad(self, F, g, input, src):
+        if F.tensors:
+            return _prod_grads(self, g, input, src, self.saved_output(F))
+        with no_grad():
+            grads = _prod_grads(self, _wrap(g), _wrap(input), _wrap(src),
+                                _wrap(self.saved_output(F)))
+        return tuple(t._data for t in grads)
+
+
+class IndexReduceBackward0(ScatterReduceBackward0):
+    __slots__ = ()
+
+
+class _AliasedReduceBackward(Node):
+    """reduce='max' or 'min': PyTorch's forward takes them, its derivative does not."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "ScatterReduceBackward0"
+
     def grad(self, F, g):
-        raise RuntimeError("derivative of scatter_reduce with reduce='prod' is not implemented "
-                           "here; use reduce='sum', 'mean', 'amax' or 'amin', or compute the "
-                           "product as exp(sum(log(x))) for positive values")
+        raise RuntimeError(f"Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', "
+                           f"'amin' but got {self.reduce}.")
+
+
+class _SeveralZerosBackward(Node):
+    __slots__ = ()
+
+    def grad(self, F, g):
+        raise RuntimeError("scatter_reduce(): Double backward is unsupported for src when >1 "
+                           "zeros in src are scattered to the same position in self")
+
+
+def _prod_grads(node, g, input, src, result):
+    from .pointwise import where
+
+    d, index, include_self = node.dim, node.index, node.include_self
+    masked_self = input.masked_fill(input == 0, 1)
+    masked_self_result = masked_self.scatter_reduce(d, index, src, "prod",
+                                                    include_self=include_self)
+    grad_self = g * masked_self_result / masked_self
+    src_zero = src == 0
+    zeros_here = input.new_zeros(tuple(input.shape)).scatter_add(
+        d, index, src_zero.to(input.dtype)).gather(d, index)
+    single_zero = src_zero & (zeros_here == 1)
+    masked_src_result = input.scatter_reduce(d, index, src.masked_fill(single_zero, 1), "prod",
+                                             include_self=include_self)
+    grad_src = where(single_zero, (g * masked_src_result).gather(d, index),
+                     (g * result).gather(d, index) / src.masked_fill(src_zero, 1))
+    if grad_src.requires_grad and bool((zeros_here > 1).any()):
+        grad_src = record(_SeveralZerosBackward, grad_src._data, (grad_src,))
+    if not include_self:
+        grad_self = grad_self.scatter(d, index, 0)
+    return grad_self, grad_src
 
 
 def _check(name: str, input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str):
@@ -38,9 +96,9 @@ def _check(name: str, input: Tensor, dim: int, index: Tensor, src: Tensor, reduc
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
                            f"{reduce}")
     if index.dtype.is_floating_point or index.dtype.name not in ("int64", "int32"):
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    if input.dtype != src.dtype:
-        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if input.dtype != src.dtype:  # (scatter's check, in its words)
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     return _wrap_dim(dim, max(input.dim(), 1))
 
 
@@ -50,7 +108,36 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
                    include_self: bool = True) -> Tensor:
     """input with src's elements reduced into the places index names along dim (sum, prod,
     mean, amax or amin; with include_self the input's own value joins each reduction)."""
+    named, reduce = reduce, _ALIASES.get(reduce, reduce)
     d = _check("scatter_reduce", input, dim, index, src, reduce)
+    return _reduce_into(ScatterReduceBackward0, input, d, index, src, reduce, include_self,
+                        named)
+
+
+def _reduce_into(node_cls, input: Tensor, d: int, index: Tensor, src: Tensor, reduce: str,
+                 include_self: bool, named: str) -> Tensor:
+    """scatter_reduce's value and its node (node_cls's name: index_reduce has its own)."""
+    if not recording(input, src):
+        return _scatter_reduced(input, d, index, src, reduce, include_self)
+    if named != reduce or reduce == "prod":
+        with no_grad():
+            out = _scatter_reduced(input, d, index, src, reduce, include_self)
+        if named != reduce:  # an alias: the forward runs, its backward refuses, as PyTorch's
+            res = record(_AliasedReduceBackward, out._data, (input, src))
+            res._edge[0].reduce = named
+            return res
+        res = record(node_cls, out._data, (input, src), (input, src))
+        node = res._edge[0]
+        node.dim, node.index, node.include_self = d, index, include_self
+        save_output(node, res)
+        return res
+    return call_as_one_node(node_cls.__name__, ("input", "src"), _scatter_reduced, input, d,
+                            index, src, reduce, include_self)
+
+
+def _scatter_reduced(input: Tensor, d: int, index: Tensor, src: Tensor, reduce: str,
+                     include_self: bool) -> Tensor:
+    """The reduction as differentiable ops (sum, mean, amax, amin) or as arrays (prod)."""
     from .pointwise import where
 
     src = src[tuple(slice(0, n) for n in index.shape)]  # only the part index covers
@@ -77,12 +164,10 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     grid = backend.open_grid(index._data.shape)
     grid[d] = index._data
     backend.scatter_reduce(out, tuple(grid), src._data, reduce)
-    if not recording(input, src):
-        return _wrap(out)
-    if reduce == "prod":
-        return record(ScatterReduceBackward0, out, (input, src))
-    # amax/amin: the gradient is shared evenly by every element equal to its place's result
     result = _wrap(out)
+    if reduce == "prod" or not recording(input, src):
+        return result
+    # amax/amin: the gradient is shared evenly by every element equal to its place's result
     with no_grad():
         src_hit = (src == result.gather(d, index)).to(src.dtype)
         self_hit = (input == result).to(input.dtype)
@@ -104,25 +189,50 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")
+    if input.dtype != source.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_legacy(input.dtype)}) and source "
+                           f"({_legacy(source.dtype)}) must have the same scalar type")
+    if index.dtype.name not in ("int32", "int64"):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{_legacy(index.dtype)}")
     d = _wrap_dim(dim, max(input.dim(), 1))
+    count = source.shape[d] if source.dim() else 1
+    if index.numel() != count:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({index.numel()}) should be "
+                           f"equal to source.size(dim): ({count}), for dim: {d}")
+    if source.dim() == input.dim() and any(
+            a != b for k, (a, b) in enumerate(zip(source.shape, input.shape)) if k != d):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source.shape)}")
+    n = input.shape[d] if input.dim() else 1
+    idx = index._data
+    if idx.__class__ is np.ndarray and idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError("index out of range in self")
     shape = [1] * source.dim()
     shape[d] = -1
     full = index.reshape(shape).expand(tuple(source.shape))
-    return scatter_reduce(input, d, full, source, reduce, include_self=include_self)
+    return _reduce_into(IndexReduceBackward0, input, d, full, source, reduce, include_self,
+                        reduce)
 
 
 @method("masked_scatter")
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """input with the places where mask is True filled, in order, by source's elements."""
+    if not isinstance(source, Tensor):
+        raise not_tensor("masked_scatter", "source", 3, source)
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got{_legacy(input.dtype)} and {_legacy(source.dtype)}")
     if mask.dtype.name != "bool":
         raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with "
-                           f"dtype {str(mask.dtype).split('.')[-1]}")
-    full = mask.expand(tuple(input.shape)) if tuple(mask.shape) != tuple(input.shape) else mask
-    positions = full.reshape(-1).nonzero().reshape(-1)
+                           f"dtype {_legacy(mask.dtype)}")
+    if tuple(mask.shape) != tuple(input.shape):  # (the result has their broadcast shape)
+        mask, input = broadcast_tensors(mask, input)
+    positions = mask.reshape(-1).nonzero().reshape(-1)
     k = positions.numel()
     if k > source.numel():
-        raise RuntimeError("masked_scatter: expected source to have at least as many elements "
-                           "as the ones in mask")
+        raise RuntimeError("Number of elements of source < number of ones in mask")
     flat = input.reshape(-1).scatter(0, positions, source.reshape(-1)[:k])
     return flat.reshape(tuple(input.shape))
 
@@ -339,3 +449,19 @@ def chain_matmul(*matrices) -> Tensor:
 for _name in ("scatter_reduce", "index_reduce", "masked_scatter", "put", "renorm", "ldexp",
               "gcd", "lcm", "nextafter", "addbmm"):
     _unary_inplace(_name + "_", globals()[_name])
+_masked_scatter_into = Tensor.masked_scatter_
+
+
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In place, the mask expands to self's shape (never the other way), in PyTorch's words."""
+    if isinstance(mask, Tensor) and mask.dim() > self.dim():
+        kind = f"{'CUDA' if self.is_cuda else 'CPU'}{_legacy(mask.dtype)}Type"
+        raise RuntimeError(f"expand({kind}{{{list(mask.shape)}}}, size={list(self.shape)}): the "
+                           f"number of sizes provided ({self.dim()}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({mask.dim()})")
+    if isinstance(mask, Tensor) and tuple(mask.shape) != tuple(self.shape):
+        mask.expand(tuple(self.shape))  # (its error, when the shapes do not fit)
+    return _masked_scatter_into(self, mask, source)
+
+
+Tensor.masked_scatter_ = masked_scatter_

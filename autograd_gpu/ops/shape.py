@@ -224,6 +224,11 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     d = _wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be "
+                           "inferred")
     known = math.prod(s for s in sizes if s != -1)
     if -1 in sizes:
         fits = known == 0 or shape[d] % known == 0  # (a zero size: _infer_shape says why)
@@ -232,7 +237,10 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
     if not fits:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({shape[d]}) in the input tensor")
-    sizes = _infer_shape(sizes, shape[d], (shape[d],))
+    try:
+        sizes = _infer_shape(sizes, shape[d], (shape[d],))
+    except RuntimeError as exc:  # (PyTorch's kernel says where it came from)
+        raise RuntimeError(f"unflatten got an unexpected error:\n{exc}") from None
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 

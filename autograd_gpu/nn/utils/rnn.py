@@ -141,15 +141,20 @@ def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.
         raise ValueError(f"Expected padding_side to be one of left or right, but got "
                          f"{padding_side}.")
     sequences = list(sequences)
+    if not sequences:
+        raise RuntimeError("received an empty list of sequences")
     longest = max(s.shape[0] for s in sequences)
-    padded = []
-    for s in sequences:
-        gap = longest - s.shape[0]
-        if gap:
-            fill = s.new_full((gap,) + tuple(s.shape[1:]), padding_value)
-            s = cat([s, fill] if padding_side == "right" else [fill, s], 0)
-        padded.append(s)
-    return stack(padded, 0 if batch_first else 1)
+    first = sequences[0]  # (its trailing shape, dtype and device are the result's)
+    trailing = tuple(first.shape[1:])
+    dims = (len(sequences), longest) if batch_first else (longest, len(sequences))
+    out = first.new_full(dims + trailing, padding_value)
+    for i, s in enumerate(sequences):  # copied in, as PyTorch does (grad_fn CopySlices)
+        n = s.shape[0]
+        start = 0 if padding_side == "right" else longest - n
+        place = out.select(0, i).narrow(0, start, n) if batch_first else \
+            out.narrow(0, start, n).select(1, i)
+        place.copy_(s)
+    return out
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths, batch_first: bool = False) -> list:
