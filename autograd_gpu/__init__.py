@@ -116,7 +116,7 @@ def pinverse(input: Tensor, rcond: "builtins.float" = 1e-15) -> Tensor:  # noqa:
     return linalg.pinv(input, rtol=rcond)
 
 
-from .linalg_householder import geqrf, orgqr  # noqa: E402
+from .linalg_householder import geqrf, orgqr, ormqr  # noqa: E402
 
 
 def cholesky(input: Tensor, upper: "builtins.bool" = False) -> Tensor:  # noqa: F821

@@ -83,19 +83,60 @@ def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
     if tau.dtype != A.dtype:
         raise RuntimeError(f"{where} tau dtype {_legacy(tau.dtype)} does not match input dtype "
                            f"{_legacy(A.dtype)}")
+    return _full_q(A, tau)[..., :, :n]
+
+
+def _full_q(A: Tensor, tau: Tensor) -> Tensor:
+    """The whole (m, m) H_1 ... H_k of geqrf's reflectors A (m, n) and factors tau (k)."""
+    m, n = A.shape[-2:]
     eye = A.new_zeros((m, n))
     eye.diagonal().fill_(1)
     V = A.tril(-1) + eye  # the reflectors' vectors, a 1 on the diagonal
     Q = A.new_zeros((m, m))
     Q.diagonal().fill_(1)
     Q = Q.expand(*A.shape[:-2], m, m)
-    for i in range(k):
+    for i in range(tau.shape[-1] if tau.dim() else 1):
         v = V[..., :, i:i + 1]
         Q = Q - matmul(matmul(Q, v), v.mH) * tau[..., i:i + 1].unsqueeze(-1)
-    return Q[..., :, :n]
+    return Q
 
 
 orgqr = householder_product
+
+
+def ormqr(input: Tensor, tau: Tensor, input3: Tensor, left: bool = True,
+          transpose: bool = False, *, out=None) -> Tensor:
+    """Q @ other (other @ Q with left=False; Q^H with transpose) for the Q whose reflectors
+    geqrf returned (input, tau), without forming it apart from this product's graph."""
+    if out is not None:
+        from .ops.out_arg import write_out
+
+        return write_out("ormqr", ormqr, (input, tau, input3),
+                         {"left": left, "transpose": transpose}, out)
+    where = "torch.ormqr:"
+    if input.dim() < 2:
+        raise RuntimeError(f"{where} input must have at least 2 dimensions.")
+    side = -2 if left else -1
+    if input3.shape[side] != input.shape[-2]:
+        raise RuntimeError(f"{where} other.shape[{side}] must be equal to input.shape[-2]")
+    k = tau.shape[-1] if tau.dim() else 1
+    if k != min(input3.shape[side], input.shape[-1]):
+        raise RuntimeError(f"{where} tau.shape[-1] must be equal to min(other.shape[{side}], "
+                           f"input.shape[-1])")
+    if tau.dtype != input.dtype:
+        raise RuntimeError(f"{where} Expected input and tau to have the same dtype, but input "
+                           f"has dtype{_legacy(input.dtype)} and tau has dtype "
+                           f"{_legacy(tau.dtype)}")
+    from .ops.one_node import call_as_one_node
+
+    return call_as_one_node("OrmqrBackward0", ("input", "tau", "input3"), _ormqr, input, tau,
+                            input3, left, transpose)
+
+
+def _ormqr(input: Tensor, tau: Tensor, input3: Tensor, left: bool, transpose: bool) -> Tensor:
+    Q = _full_q(input, tau)
+    Q = Q.mH if transpose else Q
+    return matmul(Q, input3) if left else matmul(input3, Q)
 
 
 def _methods() -> None:
@@ -103,6 +144,7 @@ def _methods() -> None:
 
     method("geqrf")(geqrf)
     method("orgqr")(orgqr)
+    method("ormqr")(ormqr)
 
 
 _methods()

@@ -711,6 +711,9 @@ def sym_sum(args):
 
 
 Tensor.unsafe_split = unsafe_split
+# the deprecated linear-algebra spellings are Tensor methods too (b.lu_solve(LU, pivots), ...)
+Tensor.lu_solve, Tensor.triangular_solve = lu_solve, triangular_solve
+Tensor.solve, Tensor.lstsq, Tensor.eig, Tensor.symeig = solve, lstsq, eig, symeig
 Tensor.unsafe_chunk = unsafe_chunk
 Tensor.unsafe_split_with_sizes = unsafe_split_with_sizes
 

@@ -771,3 +771,67 @@ def test_index_reduce_prod_gradients_and_aliased_reductions(device):
     with pytest.raises(RuntimeError, match="Expected 'reduce' to be one of 'sum', 'prod', "
                                            "'mean', 'amax', 'amin' but got max."):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "prod", "max", "min"])
+def test_segment_reduce_values_and_gradients(device, reduce):
+    """segment_reduce against a loop over the segments (an empty one gives the reduction's
+    empty value, or `initial`), with gradients against finite differences, first and
+    second order."""
+    data = f64([1.5, -2.0, 3.0, 0.5, 1.25, -0.75], device)
+    lengths = torch.tensor([2, 0, 3, 1], device=device)
+    got = torch.segment_reduce(data, reduce, lengths=lengths)
+    assert got.grad_fn.name() == "SegmentReduceBackward0"
+    values, want, start = host(data).tolist(), [], 0
+    empty = {"sum": 0.0, "mean": float("nan"), "prod": 1.0, "max": -np.inf, "min": np.inf}
+    for n in (2, 0, 3, 1):
+        part = values[start:start + n]
+        start += n
+        want.append(empty[reduce] if not part else {
+            "sum": sum, "mean": lambda p: sum(p) / len(p), "prod": np.prod, "max": max,
+            "min": min}[reduce](part))
+    np.testing.assert_allclose(host(got), want, rtol=1e-12)
+    with_initial = torch.segment_reduce(data, reduce, lengths=lengths, initial=2.0)
+    assert host(with_initial)[1] == 2.0  # (the empty segment)
+    nonempty = torch.tensor([2, 3, 1], device=device)
+    f = lambda x: torch.segment_reduce(x, reduce, lengths=nonempty)  # noqa: E731
+    assert gradcheck(f, (data,)) and gradgradcheck(f, (data,))
+
+
+def test_segment_reduce_rows_offsets_and_checks(device):
+    data = torch.arange(12.0, dtype=torch.float64, device=device).reshape(4, 3)
+    lengths = torch.tensor([[1, 2], [2, 1], [0, 3], [3, 0]], device=device)
+    got = torch.segment_reduce(data, "sum", lengths=lengths, axis=1)
+    assert host(got).tolist() == [[0, 3], [7, 5], [0, 21], [30, 0]]
+    flat = torch.tensor([1.0, 2.0, 2.0, 4.0, 5.0], device=device)
+    assert host(torch.segment_reduce(flat, "sum", offsets=torch.tensor([1, 4],
+                                                                       device=device))) == [8]
+    with pytest.raises(RuntimeError, match=r"Expected all rows of lengths along axis to sum to "
+                                           r"data.size\(lengths.dim\(\)-1\) when !unsafe"):
+        torch.segment_reduce(flat, "max", lengths=torch.tensor([1, 3], device=device))
+    with pytest.raises(RuntimeError, match="lengths contains negative value!"):
+        torch.segment_reduce(flat, "sum", lengths=torch.tensor([-1, 6], device=device))
+    with pytest.raises(RuntimeError, match="Either lengths or offsets must be defined"):
+        torch.segment_reduce(flat, "sum")
+
+
+@pytest.mark.parametrize("left, transpose", [(True, False), (True, True), (False, False),
+                                             (False, True)])
+def test_ormqr_multiplies_by_geqrfs_q_with_gradients(device, left, transpose):
+    A = torch.tensor([[2.0, 1.0], [1.0, 3.0], [0.0, 1.0]], dtype=torch.float64, device=device)
+    a, tau = torch.geqrf(A)
+    Q = host(torch.linalg.householder_product(torch.cat([a, torch.zeros(3, 1, dtype=a.dtype,
+                                                                          device=device)], 1),
+                                              torch.cat([tau, torch.zeros(1, dtype=tau.dtype,
+                                                                          device=device)])))
+    C = f64(np.arange(6.0).reshape(3, 2) if left else np.arange(6.0).reshape(2, 3), device)
+    got = torch.ormqr(a, tau, C, left=left, transpose=transpose)
+    q = Q.T if transpose else Q
+    np.testing.assert_allclose(host(got), q @ host(C) if left else host(C) @ q, atol=1e-12)
+    assert got.grad_fn.name() == "OrmqrBackward0"
+    a, tau = a.requires_grad_(), tau.requires_grad_()
+    f = lambda x, t, c: torch.ormqr(x, t, c, left=left, transpose=transpose)  # noqa: E731
+    assert gradcheck(f, (a, tau, C)) and gradgradcheck(f, (a, tau, C))
+    with pytest.raises(RuntimeError, match=r"torch.ormqr: other.shape\[-2\] must be equal to "
+                                           r"input.shape\[-2\]"):
+        torch.ormqr(a, tau, torch.ones(2, 3, dtype=a.dtype, device=device))

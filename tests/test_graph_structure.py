@@ -275,3 +275,24 @@ def test_a_kept_loss_does_not_keep_its_input_alive_after_backward():
     del y
     assert ref() is None
     assert type(loss.grad_fn).__name__ == "MseLossBackward0"
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda y: y.t_(), "TBackward1"), (lambda y: y.transpose_(0, 1), "TransposeBackward1"),
+    (lambda y: y.swapdims_(0, 1), "TransposeBackward1"),
+    (lambda y: y.squeeze_(), "SqueezeBackward3"), (lambda y: y.squeeze_(0), "SqueezeBackward4"),
+    (lambda y: y.squeeze_((0, 1)), "SqueezeBackward5"),
+    (lambda y: y.unsqueeze_(0), "UnsqueezeBackward1"),
+    (lambda y: y.as_strided_((2, 2), (1, 2)), "AsStridedBackward1"),
+])
+def test_in_place_view_ops_name_their_nodes_apart(call, name):
+    """PyTorch names the in-place view ops' nodes apart from the out-of-place ones
+    (t_ -> TBackward1, squeeze_(dim) -> SqueezeBackward4, ...); the gradient is the same."""
+    x = ag.ones(2, 2, requires_grad=True)
+    y = x.clone()
+    call(y)
+    assert y.grad_fn.name() == name and y._version == 1
+    y.sum().backward()
+    assert x.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert ag.ones(1, 2).squeeze((0, 1)).shape == (2,)
+    assert x.clone().squeeze((0, 1)).grad_fn.name() == "SqueezeBackward2"

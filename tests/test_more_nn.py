@@ -388,6 +388,42 @@ def test_fractional_max_pool2d_windows_follow_the_samples(device):
         ag.nn.functional.fractional_max_pool2d(x, 2)
 
 
+def test_fractional_max_pool3d_windows_follow_the_samples(device):
+    """Sample k of a plane places its windows along T, H, W in that order; the node is
+    PyTorch's FractionalMaxPool3DBackward0; the module checks its options."""
+    rng = np.random.default_rng(10)
+    a = rng.standard_normal((2, 2, 6, 7, 8))
+    x = ag.tensor(a, dtype=ag.float64, device=device, requires_grad=True)
+    s = rng.uniform(0, 1, (2, 2, 3))
+    samples = ag.tensor(s, dtype=ag.float64, device=device)
+    out, idx = ag.nn.functional.fractional_max_pool3d(x, (2, 3, 2), output_size=(3, 4, 5),
+                                                      return_indices=True,
+                                                      _random_samples=samples)
+    assert out.grad_fn.name() == "FractionalMaxPool3DBackward0"
+
+    def starts(u, size, n, k):
+        alpha = (size - k) / (n - 1)
+        return [int((i + u) * alpha) - int(u * alpha) for i in range(n - 1)] + [size - k]
+
+    for b in range(2):
+        for ch in range(2):
+            ts, hs, ws = (starts(s[b, ch, 0], 6, 3, 2), starts(s[b, ch, 1], 7, 4, 3),
+                          starts(s[b, ch, 2], 8, 5, 2))
+            want = [[[a[b, ch, t:t + 2, h:h + 3, w:w + 2].max() for w in ws] for h in hs]
+                    for t in ts]
+            np.testing.assert_allclose(host(out)[b, ch], want)
+            np.testing.assert_allclose(a[b, ch].reshape(-1)[host(idx)[b, ch]], want)
+    assert gradcheck(lambda t: ag.nn.functional.fractional_max_pool3d(
+        t, (2, 3, 2), output_size=(3, 4, 5), _random_samples=samples), (x,))
+    pool = ag.nn.FractionalMaxPool3d(2, output_ratio=0.5)
+    assert pool(ag.ones(1, 4, 4, 4, device=device)).shape == (1, 2, 2, 2)
+    with pytest.raises(ValueError, match="requires specifying either an output size, or a "
+                                         "pooling ratio"):
+        ag.nn.FractionalMaxPool3d(2)
+    with pytest.raises(RuntimeError, match="pool time 3 too large relative to input time 3"):
+        ag.nn.functional.fractional_max_pool3d(ag.ones(1, 1, 3, 3, 3), 3, output_size=2)
+
+
 @pytest.mark.parametrize("call,error,message", [
     (lambda F: F.fold(ag.ones(1, 6, 4), (3, 4), 2, padding=(0, 1)), RuntimeError,
      "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
@@ -436,3 +472,38 @@ def test_fold_and_unfold_take_unbatched_input(device):
     np.testing.assert_array_equal(host(back), host(x.detach() * count))
     back.sum().backward()
     np.testing.assert_array_equal(host(x.grad), np.broadcast_to(host(count), (2, 3, 4)))
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 9])
+def test_cross_map_lrn2d_is_lua_torchs_running_sum_and_legacy_gradient(device, size):
+    """CrossMapLRN2d against Lua Torch's loops written out: a running sum of squares over
+    channels (which never takes channel 0 out), and the legacy backward's window sums of
+    g * out / scale (PyTorch's gradient, not the forward's derivative)."""
+    rng = np.random.default_rng(size)
+    a, g = rng.standard_normal((2, 5, 2, 3)), rng.standard_normal((2, 5, 2, 3))
+    alpha, beta, k, channels = 0.1, 0.75, 2.0, 5
+    sq, pre = a * a, int((size - 1) / 2 + 1)
+    scale = np.zeros_like(a)
+    scale[:, 0] = sq[:, :min(pre, channels)].sum(1)
+    for c in range(1, channels):
+        scale[:, c] = scale[:, c - 1]
+        if c < channels - pre + 1:
+            scale[:, c] += sq[:, c + pre - 1]
+        if c > pre:
+            scale[:, c] -= sq[:, c - pre]
+    scale = scale * alpha / size + k
+    out = a * scale ** -beta
+    start = int(size - (size - 1) / 2)
+    padded = np.zeros((2, channels + size - 1, 2, 3))
+    padded[:, start:start + channels] = g * out / scale
+    want_grad = g * scale ** -beta
+    for c in range(channels):
+        want_grad[:, c] -= 2 * alpha * beta / size * a[:, c] * padded[:, c:c + size].sum(1)
+    x = ag.tensor(a, device=device, requires_grad=True)
+    y = ag.nn.CrossMapLRN2d(size, alpha, beta, k)(x)
+    np.testing.assert_allclose(host(y), out, rtol=1e-12)
+    assert y.grad_fn.name() == "CrossMapLRN2dBackward"
+    y.backward(ag.tensor(g, device=device))
+    np.testing.assert_allclose(host(x.grad), want_grad, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="CrossMapLRN2d: Expected input to be 4D, got 3D"):
+        ag.nn.CrossMapLRN2d(size)(ag.ones(2, 3, 4))

@@ -806,3 +806,64 @@ def test_conv2d_checks_still_run_after_a_call_that_passed_them():
             call()
     again = F.conv2d(x, w, b, padding=(1, 1))  # (the same parameters, spelt as a pair)
     np.testing.assert_array_equal(host(again), host(want))
+
+
+def test_module_to_takes_floating_dtypes_only_and_buffer_words():
+    net = nn.Sequential(nn.Linear(2, 2))
+    with pytest.raises(TypeError, match=r"nn.Module.to only accepts floating point or complex "
+                                        r"dtypes, but got desired dtype=torch.int32"):
+        net.to(torch.int32)
+    assert net[0].weight.dtype == torch.float32  # (nothing converted)
+    bn = nn.BatchNorm1d(2)
+    with pytest.raises(TypeError, match=r"cannot assign 'int' as buffer 'running_mean' "
+                                        r"\(torch.nn.Buffer, torch.Tensor or None expected\)"):
+        bn.running_mean = 5
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda F: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), reduction="avg"),
+     ValueError, "avg is not a valid value for reduction"),
+    (lambda F: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), label_smoothing=1.5),
+     RuntimeError, "label_smoothing must be between 0.0 and 1.0. Got: 1.5"),
+    (lambda F: F.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1]), weight=torch.ones(2)),
+     RuntimeError, "weight tensor should be defined either for all 3 classes or no classes "
+     "but got weight tensor of shape: [2]"),
+    (lambda F: F.cross_entropy(torch.ones(2, 3).double(), torch.tensor([0, 1]),
+                               weight=torch.ones(3)), RuntimeError,
+     "expected scalar type Double but found Float"),
+    (lambda F: F.cross_entropy(torch.ones(2, 3, dtype=torch.int64), torch.tensor([0, 1])),
+     NotImplementedError, "\"log_softmax_lastdim_kernel_impl\" not implemented for 'Long'"),
+    (lambda F: F.cross_entropy(torch.ones(2, 3), torch.ones(2, 3) / 3, weight=torch.ones(2)),
+     RuntimeError, "cross_entropy: weight tensor should be defined either for all 3 classes "
+     "or no classes but got weight tensor of shape: [2]"),
+    (lambda F: F.nll_loss(torch.ones(2, 3, 2), torch.zeros(2, 2, dtype=torch.int64),
+                          weight=torch.ones(2)), RuntimeError,
+     "weight tensor should be defined either for all or no classes"),
+    (lambda F: F.rms_norm(torch.ones(2, 6), (3,)), RuntimeError,
+     "Given normalized_shape=[3], expected input with shape [*3], but got input of size[2, 6]"),
+    (lambda F: F.rms_norm(torch.ones(2, 6), (6,), torch.ones(3)), RuntimeError,
+     "Expected weight to be of same shape as normalized_shape, but got weight of shape [3] and "
+     "normalized_shape = [6]"),
+    (lambda F: F.rms_norm(torch.ones(6), (2, 6)), ValueError,
+     "Input tensor must have at least 2 dimensions, but got 1"),
+    (lambda F: F.rms_norm(torch.ones(2, 6), 6), TypeError,
+     "rms_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int"),
+])
+def test_loss_and_norm_checks_in_pytorchs_words(call, error, words):
+    with pytest.raises(error) as info:
+        call(nn.functional)
+    assert str(info.value) == words
+
+
+def test_cross_entropy_negative_smoothing_is_none_and_attention_takes_mask_with_causal():
+    F = nn.functional
+    x, t = torch.tensor([[1.0, -0.5, 2.0], [0.3, 0.2, -1.0]]), torch.tensor([2, 0])
+    assert F.cross_entropy(x, t, label_smoothing=-0.1).item() == F.cross_entropy(x, t).item()
+    # is_causal and an attn_mask together: both apply (each query keeps its past where the
+    # mask keeps it), as PyTorch 2.13 does
+    q = torch.arange(24.0, dtype=torch.float64).reshape(1, 2, 3, 4) / 10
+    m = torch.tensor([[True, False, True]])
+    got = F.scaled_dot_product_attention(q, q, q, attn_mask=m, is_causal=True)
+    keep = torch.tensor([[True, False, False], [True, False, False], [True, False, True]])
+    want = F.scaled_dot_product_attention(q, q, q, attn_mask=keep)
+    np.testing.assert_allclose(host(got), host(want), rtol=1e-12)

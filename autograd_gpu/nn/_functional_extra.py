@@ -828,8 +828,21 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 @register()
 def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
              eps: float | None = None) -> Tensor:
-    shape = _pairs(normalized_shape, 1) if isinstance(normalized_shape, int) else tuple(
-        normalized_shape)
+    if isinstance(normalized_shape, int):  # (PyTorch's parser wants a sequence here)
+        raise TypeError(f"rms_norm(): argument 'normalized_shape' (position 2) must be tuple "
+                        f"of ints, not {type(normalized_shape).__name__}")
+    shape = tuple(normalized_shape)
+    if len(shape) > input.dim():
+        raise ValueError(f"Input tensor must have at least {len(shape)} dimensions, but got "
+                         f"{input.dim()}")
+    if weight is not None and tuple(weight.shape) != shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(shape)}")
+    if tuple(input.shape[input.dim() - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*{', '.join(map(str, shape))}], but got input of size"
+                           f"{list(input.shape)}")
     dims = tuple(range(input.dim() - len(shape), input.dim()))
     if eps is None:
         import numpy as np
@@ -952,7 +965,12 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
                                  enable_gqa: bool = False) -> Tensor:
     """softmax(q k^T * scale + mask) v, as PyTorch's reference: a boolean attn_mask keeps the
     positions where it is True; is_causal keeps each query's past."""
-    if is_causal and attn_mask is not None:
+    if is_causal and attn_mask is not None and not (
+            query.dim() == key.dim() == value.dim() == 4 and dropout_p == 0.0 and
+            query.shape[-1] == key.shape[-1] == value.shape[-1] and
+            query.shape[-2] and key.shape[-2]):
+        # (PyTorch's fused CPU kernel takes both; its reference kernel, which runs where
+        # that one does not, refuses them)
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set "
                            "when is_causal=True")
     if enable_gqa:  # grouped-query attention: each key/value head serves a group of queries

@@ -47,6 +47,12 @@ def legacy_reduction(size_average, reduce, reduction: str) -> str:
     return ret
 
 
+def check_reduction(reduction: str) -> None:
+    """PyTorch's _Reduction.get_enum, which runs before the kernel's own checks."""
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.mean()
@@ -790,9 +796,10 @@ def _class_last(input: Tensor, target: Tensor):
     return input, target.reshape(-1), rest
 
 
-def _check_nll(input: Tensor, target, op: str = "nll_loss_nd") -> None:
+def _check_nll(input: Tensor, target, op: str = "nll_loss_nd", weight=None) -> None:
     """nll_loss's checks in PyTorch's order: the input's rank, the batch sizes, the target's
-    shape for the input's rank, its dtype, then a 1-d input's one target."""
+    shape for the input's rank, its dtype, then a 1-d input's one target, then the class
+    weights' count and dtype."""
     if not isinstance(target, Tensor):
         raise not_tensor(op, "target", 2, target)
     if input.dim() < 1:
@@ -819,6 +826,17 @@ def _check_nll(input: Tensor, target, op: str = "nll_loss_nd") -> None:
     if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
                          f"{target.shape[0]}")
+    if weight is not None:
+        classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+        if weight.numel() != classes:
+            raise RuntimeError("weight tensor should be defined either for all or no classes"
+                               if input.dim() > 2 else
+                               f"weight tensor should be defined either for all {classes} "
+                               f"classes or no classes but got weight tensor of shape: "
+                               f"{list(weight.shape)}")
+        if weight.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {_legacy(input.dtype)} but found "
+                               f"{_legacy(weight.dtype)}")
 
 
 @register()
@@ -826,7 +844,8 @@ def _check_nll(input: Tensor, target, op: str = "nll_loss_nd") -> None:
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
     reduction = legacy_reduction(size_average, reduce, reduction)
-    _check_nll(input, target)
+    check_reduction(reduction)
+    _check_nll(input, target, weight=weight)
     batch_shape = tuple(target.shape)
     scores, tgt, _ = _class_last(input, target)
     if scores.shape[0] != tgt.shape[0]:
@@ -856,13 +875,16 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average=None, ignore_index: int = -100, reduce=None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     reduction = legacy_reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    check_reduction(reduction)
     if not isinstance(target, Tensor):
         raise not_tensor("cross_entropy_loss", "target", 2, target)
+    if label_smoothing > 1.0:  # (PyTorch checks the range only for a positive smoothing)
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    label_smoothing = max(label_smoothing, 0.0)
     xd, td = input._data, target._data
     if (label_smoothing == 0.0 and weight is None and xd.ndim == 2 and td.ndim == 1 and
-            td.dtype == np.int64 and td.shape[0] == xd.shape[0]):
+            td.dtype == np.int64 and td.shape[0] == xd.shape[0] and xd.dtype.kind == "f"):
         # (the common case, every check passed: a batch of class indices)
         return cross_entropy_indices(input, target, ignore_index, reduction)
     class_dim = 0 if input.dim() == 1 else 1
@@ -874,6 +896,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             raise IndexError("Dimension specified as 1 but tensor has no dimensions")
         logp = log_softmax(input, class_dim)
         c = input.shape[class_dim]
+        if weight is not None and weight.numel() != c:
+            raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all "
+                               f"{c} classes or no classes but got weight tensor of shape: "
+                               f"{list(weight.shape)}")
         probs = target * (1 - label_smoothing) + (label_smoothing / c if c else 0.0)
         w = weight.reshape((1, c) + (1,) * (input.dim() - 2)) if weight is not None else 1.0
         loss = -(logp * probs * w).sum(class_dim)
@@ -881,7 +907,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             return loss.sum() / (input.numel() / c if c else float("nan"))
         return _reduce(loss, reduction)
     _wrap_dim(class_dim, input.dim())  # (a 0-d input: PyTorch's log_softmax error)
-    _check_nll(input, target)
+    if not input.is_floating_point():
+        log_softmax(input, class_dim)  # (its error for an integer input comes first)
+    _check_nll(input, target, weight=weight)
     if label_smoothing == 0.0 and weight is None and input.dim() == 2:
         return cross_entropy_indices(input, target, ignore_index, reduction)
     logp = log_softmax(input, 1 if input.dim() > 1 else 0)
@@ -1023,6 +1051,8 @@ from ._functional_grid import __all__ as _grid
 
 __all__ += _grid
 from ._ctc import ctc_loss  # noqa: E402
-from ._fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
+from ._fractional import (fractional_max_pool2d, fractional_max_pool2d_with_indices,  # noqa: E402
+                          fractional_max_pool3d, fractional_max_pool3d_with_indices)
 
-__all__ += ["ctc_loss", "fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
+__all__ += ["ctc_loss", "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
+            "fractional_max_pool3d", "fractional_max_pool3d_with_indices"]

@@ -5,12 +5,14 @@ Importing this package attaches the ops to Tensor as methods and operators.
 from . import (activation, arrange, composite, conversion, extra, indexing,  # noqa: F401
                inplace, linalg, nn_ops, numeric, pointwise, reduction, shape, strided, views)
 from . import placement  # noqa: F401,E402
+from . import segments  # noqa: F401,E402
 from . import aliases  # noqa: F401,E402  (after every op it spells another way)
 from ._core import REGISTRY
 from .activation import log_softmax, softmax
 from .strided import as_strided, as_strided_scatter  # noqa: F401
 from .aliases import *  # noqa: F403
 from .placement import *  # noqa: F403
+from .segments import *  # noqa: F403
 from .arrange import *  # noqa: F403
 from .composite import *  # noqa: F403
 from .conversion import clone, to

@@ -132,12 +132,15 @@ def tensor_args(op: str, first: int = 1, /, optional: tuple = (), **args) -> Non
             raise not_tensor(op, name, position, value)
 
 
-def invalid_arguments(op: str, given: tuple, method_drops_first: bool = True) -> TypeError:
+def invalid_arguments(op: str, given: tuple, method_drops_first: bool = True,
+                      keywords: dict | None = None) -> TypeError:
     """The first line of PyTorch's "invalid combination of arguments" TypeError: the types
-    of the arguments as the user passed them (a method call shows no self)."""
+    of the arguments as the user passed them (a method call shows no self), keywords after
+    the positional ones as name=type."""
     if method_drops_first and _called_as_method(op.rstrip("_") if op.endswith("_") else op):
         given = given[1:]
-    got = ", ".join(type(v).__name__ for v in given)
+    got = ", ".join([type(v).__name__ for v in given] +
+                    [f"{k}={type(v).__name__}" for k, v in (keywords or {}).items()])
     return TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but "
                      f"expected one of:")
 

@@ -81,6 +81,14 @@ for _dunder, _name in (("__iand__", "bitwise_and_"), ("__ior__", "bitwise_or_"),
 Tensor.__idiv__ = Tensor.__itruediv__
 
 
+# the nodes of the in-place view ops, named apart from their out-of-place ones
+_INPLACE_VIEW_NODES = {"SqueezeBackward0": "SqueezeBackward3", "SqueezeBackward1":
+                       "SqueezeBackward4", "SqueezeBackward2": "SqueezeBackward5",
+                       "UnsqueezeBackward0": "UnsqueezeBackward1", "TBackward0": "TBackward1",
+                       "TransposeBackward0": "TransposeBackward1",
+                       "AsStridedBackward0": "AsStridedBackward1"}
+
+
 def _view_inplace(name: str):
     """t.f_(...): t itself becomes the view f(t) (its shape changes; its history, when it has
     one, gains f's node)."""
@@ -93,6 +101,10 @@ def _view_inplace(name: str):
             out = out_of_place(self, *args, **kwargs)
         except RuntimeError as exc:
             raise_as_named(exc, name)
+        node = out._edge[0]
+        renamed = _INPLACE_VIEW_NODES.get(type(node).__name__)
+        if renamed is not None and node is not self._edge[0]:  # (PyTorch's in-place names)
+            node.__class__ = node_class(renamed, type(node))
         self._data, self._edge = out._data, out._edge
         vc = self._vc  # (an in-place op: the version moves on, as PyTorch's)
         vc[0] += 1
@@ -103,7 +115,8 @@ def _view_inplace(name: str):
     return method(name)(fn)
 
 
-for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "swapaxes_", "swapdims_"):
+for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "swapaxes_", "swapdims_",
+              "as_strided_"):
     _view_inplace(_name)
 
 # NumPy's spellings `axis=` for `dim=` and `keepdims=` for `keepdim=`, which PyTorch accepts

@@ -531,8 +531,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> 
             raise RuntimeError("cov(): weights sum to zero, can't be normalized")
         norm = w_sum - (correction * (w * aweights.to(x.dtype)).sum() / w_sum
                         if aweights is not None and correction else correction)
-        norm = float(norm)
-    if norm <= 0:
+    if bool(norm <= 0):  # (a tensor with weights: the factor stays differentiable)
         warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
                       "than the number of observations.", UserWarning, stacklevel=2)
         norm = 0.0

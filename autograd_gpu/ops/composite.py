@@ -1052,9 +1052,33 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,
                  right: bool = False, side=None, sorter=None) -> Tensor:
     xp = backends.of(sorted_sequence._data).xp
+    where = "torch.searchsorted():"
+    if side is not None and side not in ("left", "right"):
+        raise RuntimeError(f"{where} side can only be 'left' or 'right' but got {side}")
+    if side == "left" and right:
+        raise RuntimeError(f"{where} side and right can't be set to opposites, got side of left "
+                           f"while right was True")
     side = side or ("right" if right else "left")
     values = input._data if isinstance(input, Tensor) else input
     seq = sorted_sequence._data
+    if seq.ndim != 1:
+        if not isinstance(input, Tensor) or input.dim() == 0:
+            raise RuntimeError(f"{where} input value can be a scalar only when boundaries tensor "
+                               f"dimension is 1, but we got boundaries tensor dim({seq.ndim}) "
+                               f"and input value's dim(0) numel(1)")
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError(f"{where} boundaries tensor should be 1 dimension or the first "
+                               f"N-1 dimensions of boundaries tensor and input value tensor "
+                               f"must match, but we got boundaries tensor {list(seq.shape)} and "
+                               f"input value tensor {list(values.shape)}")
+    if sorter is not None:
+        if sorter.dtype.name != "int64":
+            raise RuntimeError(f"{where} sorter must be a tensor of long dtype but got dtype "
+                               f"{_legacy_name(sorter)}")
+        if tuple(sorter.shape) != seq.shape:
+            raise RuntimeError(f"{where} boundary and sorter must have the same size, but got "
+                               f"boundary tensor {list(seq.shape)}and got sorter tensor "
+                               f"{list(sorter.shape)}")
     if sorter is not None:  # (the sequence in the order sorter gives: positions in that order)
         seq = xp.take_along_axis(seq, sorter._data, -1)
     if seq.ndim == 1:

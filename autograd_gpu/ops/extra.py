@@ -3,13 +3,15 @@ differentiable to any order: repeat, flip, cumsum, tril/triu, outer, norm, new_*
 and comparisons of whole tensors."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import _dtypes, backends, creation
 from ..autograd.node import Node
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._core import (int_dim, method, missing_arguments, not_tensor, record, recording, register,
-                    same_device, save_output, wrap_dims)
+from ._core import (int_dim, invalid_arguments, method, missing_arguments, not_tensor, record,
+                    recording, register, same_device, save_output, wrap_dims)
 from .shape import _keyword_sizes, _shape_arg
 from .pointwise import where
 from .one_node import one_node
@@ -402,7 +404,21 @@ def _sorted_indices(input: Tensor, dim: int, descending: bool, stable: bool):
     return _wrap(idx.astype(np.int64))
 
 
+def _stable_by_keyword(fn):
+    """PyTorch's overload that takes `stable` takes dim and descending by keyword only."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def checked(input, *args, **kwargs):
+        if args and "stable" in kwargs:
+            raise invalid_arguments(name, (input,) + args, keywords=kwargs)
+        return fn(input, *args, **kwargs)
+
+    return checked
+
+
 @method("sort")
+@_stable_by_keyword
 @one_node("SortBackward0", "input", saves=("indices",))
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) along dim; values carry the gradient back through the indices."""
@@ -417,6 +433,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
 
 
 @method("argsort")
+@_stable_by_keyword
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     d = _wrap_dim(dim, input.dim())
     if input.dim() == 0:

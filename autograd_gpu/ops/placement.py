@@ -36,11 +36,26 @@ class ScatterReduceBackward0(Node):
 
     def grad(self, F, g, input, src):
         if F.tensors:
-            return _prod_grads(self, g, input, src, self.saved_output(F))
+            return self._grads(g, input, src, self.saved_output(F))
         with no_grad():
-            grads = _prod_grads(self, _wrap(g), _wrap(input), _wrap(src),
-                                _wrap(self.saved_output(F)))
+            grads = self._grads(_wrap(g), _wrap(input), _wrap(src), _wrap(self.saved_output(F)))
         return tuple(t._data for t in grads)
+
+    def _grads(self, g, input, src, result):
+        covered = src[tuple(slice(0, n) for n in self.index.shape)]  # (what index reaches)
+        if self.reduce == "prod":
+            g_self, g_src = _prod_grads(self, g, input, covered, result)
+        else:  # amax/amin: each place's gradient shared evenly by the elements equal to its
+            # result (weights fixed at the forward: linear in g, so create_graph can go on)
+            g_self, g_src = g * self.w_self, g.gather(self.dim, self.index) * self.w_src
+        if g_src.shape != src.shape:  # zeros for the part of src that index leaves out
+            from .nn_ops import pad
+
+            widths = []
+            for have, want in zip(reversed(g_src.shape), reversed(src.shape)):
+                widths += [0, want - have]
+            g_src = pad(g_src, tuple(widths))
+        return g_self, g_src
 
 
 class IndexReduceBackward0(ScatterReduceBackward0):
@@ -119,25 +134,48 @@ def _reduce_into(node_cls, input: Tensor, d: int, index: Tensor, src: Tensor, re
     """scatter_reduce's value and its node (node_cls's name: index_reduce has its own)."""
     if not recording(input, src):
         return _scatter_reduced(input, d, index, src, reduce, include_self)
-    if named != reduce or reduce == "prod":
-        with no_grad():
-            out = _scatter_reduced(input, d, index, src, reduce, include_self)
-        if named != reduce:  # an alias: the forward runs, its backward refuses, as PyTorch's
-            res = record(_AliasedReduceBackward, out._data, (input, src))
-            res._edge[0].reduce = named
-            return res
-        res = record(node_cls, out._data, (input, src), (input, src))
-        node = res._edge[0]
-        node.dim, node.index, node.include_self = d, index, include_self
-        save_output(node, res)
+    if reduce in ("sum", "mean"):
+        return call_as_one_node(node_cls.__name__, ("input", "src"), _scatter_reduced, input,
+                                d, index, src, reduce, include_self)
+    with no_grad():
+        out = _scatter_reduced(input, d, index, src, reduce, include_self)
+    if named != reduce:  # an alias: the forward runs, its backward refuses, as PyTorch's
+        res = record(_AliasedReduceBackward, out._data, (input, src))
+        res._edge[0].reduce = named
         return res
-    return call_as_one_node(node_cls.__name__, ("input", "src"), _scatter_reduced, input, d,
-                            index, src, reduce, include_self)
+    res = record(node_cls, out._data, (input, src), (input, src))
+    node = res._edge[0]
+    node.dim, node.index, node.include_self, node.reduce = d, index, include_self, reduce
+    save_output(node, res)
+    if reduce != "prod":
+        node.w_self, node.w_src = _tie_weights(input, d, index, src, out, include_self)
+    return res
+
+
+def _tie_weights(input: Tensor, d: int, index: Tensor, src: Tensor, result: Tensor,
+                 include_self: bool) -> tuple:
+    """amax/amin's gradient shares: every element equal to its place's result gets an even
+    share (PyTorch counts an equal input among the ties even without include_self, and then
+    gives it no share: the same numbers here)."""
+    from .pointwise import where
+
+    with no_grad():
+        src = src[tuple(slice(0, n) for n in index.shape)]
+        src_hit = (src == result.gather(d, index)).to(src.dtype)
+        self_hit = (input == result).to(input.dtype)
+        ties = scatter_add(self_hit, d, index, src_hit)
+        w_src = src_hit / ties.gather(d, index).clamp(min=1)
+        w_self = self_hit / ties.clamp(min=1)
+        if not include_self:
+            reached = scatter_add(input.new_zeros(tuple(input.shape)), d, index,
+                                  src.new_ones(tuple(index.shape))) > 0
+            w_self = where(reached, 0.0, w_self)
+    return w_self, w_src
 
 
 def _scatter_reduced(input: Tensor, d: int, index: Tensor, src: Tensor, reduce: str,
                      include_self: bool) -> Tensor:
-    """The reduction as differentiable ops (sum, mean, amax, amin) or as arrays (prod)."""
+    """The reduction: differentiable ops (sum, mean), or arrays (prod, amax, amin)."""
     from .pointwise import where
 
     src = src[tuple(slice(0, n) for n in index.shape)]  # only the part index covers
@@ -164,22 +202,7 @@ def _scatter_reduced(input: Tensor, d: int, index: Tensor, src: Tensor, reduce: 
     grid = backend.open_grid(index._data.shape)
     grid[d] = index._data
     backend.scatter_reduce(out, tuple(grid), src._data, reduce)
-    result = _wrap(out)
-    if reduce == "prod" or not recording(input, src):
-        return result
-    # amax/amin: the gradient is shared evenly by every element equal to its place's result
-    with no_grad():
-        src_hit = (src == result.gather(d, index)).to(src.dtype)
-        self_hit = (input == result).to(input.dtype)
-        # (PyTorch counts an equal input among the ties even without include_self, and then
-        # gives it no share: the same numbers here)
-        ties = scatter_add(self_hit, d, index, src_hit)
-        w_src = src_hit / ties.gather(d, index).clamp(min=1)
-        w_self = self_hit / ties.clamp(min=1)
-        if not include_self:
-            w_self = where(reached, 0.0, w_self)
-    terms = scatter_add(input * w_self, d, index, src * w_src)
-    return result + (terms - terms.detach())
+    return _wrap(out)  # (prod, amax, amin: their node is _reduce_into's)
 
 
 @method("index_reduce")

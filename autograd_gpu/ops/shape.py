@@ -368,6 +368,10 @@ class SqueezeBackward1(UnsqueezeBackward0):
     __slots__ = ()
 
 
+class SqueezeBackward2(UnsqueezeBackward0):  # (dims as a sequence)
+    __slots__ = ()
+
+
 @register()
 @method("unsqueeze")
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
@@ -386,7 +390,7 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
     else:
         dims = wrap_dims(dim, len(shape)) if shape else wrap_dims(dim, 0)[:0]
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-        cls = SqueezeBackward1
+        cls = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
     return view_of(input, input._data.reshape(new), cls, shape=shape)
 
 

@@ -165,7 +165,7 @@ class Module:
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                                f"(torch.Tensor or None expected)")
+                                f"(torch.nn.Buffer, torch.Tensor or None expected)")
             buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -396,6 +396,9 @@ class Module:
         from ...ops.conversion import _parse_to
 
         device, dtype, _ = _parse_to(args, dict(kwargs))
+        if dtype is not None and not dtype.is_floating_point:
+            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but "
+                            f"got desired dtype={dtype}")
         fmt = kwargs.get("memory_format")
 
         def convert(t: Tensor) -> Tensor:

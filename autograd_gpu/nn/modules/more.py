@@ -6,8 +6,11 @@ from __future__ import annotations
 import math
 import warnings
 
-from ... import creation
-from ...tensor import Tensor
+import numpy as np
+
+from ... import backends, creation
+from ...autograd.node import Node
+from ...tensor import Tensor, _wrap
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -89,6 +92,73 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """Lua Torch's cross-channel normalisation of 4-d input, as PyTorch keeps it: each
+    channel's scale sums the squares of a window of channels that, past the first
+    (size - 1) / 2 + 1 channels, always keeps channel 0 too (the legacy running sum never
+    takes it out), and the gradient is the legacy formula, which PyTorch's backward computes
+    (it differs from the derivative of that forward, and fails for size 1, as PyTorch's)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D "
+                             f"instead.")
+        from ...ops._core import record, recording
+        from ...tensor import _wrap
+
+        x = input._data
+        xp = backends.of(x).xp
+        c = x.shape[1]
+        pre = int((self.size - 1) / 2 + 1)
+        window = np.zeros((c, c), dtype=x.dtype)
+        for i in range(c):
+            window[i, (0 if i <= pre else i - pre + 1):min(i + pre - 1, c - 1) + 1] = 1
+            window[i, 0] = 1 if i > pre else window[i, 0]
+        scale = xp.einsum("cd,ndhw->nchw", xp.asarray(window), x * x)
+        scale = scale * x.dtype.type(self.alpha / self.size) + x.dtype.type(self.k)
+        out = xp.power(scale, x.dtype.type(-self.beta)) * x
+        if not recording(input):
+            return _wrap(out)
+        res = record(CrossMapLRN2dBackward, out, (input,), (input,))
+        node = res._edge[0]
+        node.scale, node.out, node.params = scale, out, (self.size, self.alpha, self.beta)
+        return res
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2dBackward(Node):
+    """The legacy gradient: g * scale^-beta minus 2 alpha beta / size * x times the sum,
+    over a window of `size` channels, of g * out / scale."""
+
+    __slots__ = ()
+
+    def grad(self, F, g, x):
+        size, alpha, beta = self.params
+        arrays = not F.tensors
+        ga, xa = (g, x) if arrays else (g._data, x._data)
+        xp = backends.of(xa).xp
+        channels = xa.shape[1]
+        start = int(size - (size - 1) / 2)
+        if start + channels > channels + size - 1:
+            raise RuntimeError(f"start ({start}) + length ({channels}) exceeds dimension size "
+                               f"({channels + size - 1}).")
+        ratio = ga * self.out / self.scale
+        padded = xp.zeros((xa.shape[0], channels + size - 1) + xa.shape[2:], xa.dtype)
+        padded[:, start:start + channels] = ratio
+        sums = xp.cumsum(padded, 1)
+        sums = xp.concatenate([xp.zeros_like(sums[:, :1]), sums], 1)
+        accum = sums[:, size:size + channels] - sums[:, :channels]
+        factor = xa.dtype.type(2 * alpha * beta / size)
+        out = xp.power(self.scale, xa.dtype.type(-beta)) * ga - factor * xa * accum
+        return (out,) if arrays else (_wrap(out),)
 
 
 class Bilinear(Module):
@@ -364,7 +434,7 @@ class SyncBatchNorm(_BatchNorm):
 
 
 __all__ = ["SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
-           "LocalResponseNorm", "Bilinear",
+           "LocalResponseNorm", "CrossMapLRN2d", "Bilinear",
            "RReLU", "ChannelShuffle", "Softmax2d", "UpsamplingNearest2d",
            "UpsamplingBilinear2d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d",
            "AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag", "ConvTranspose1d", "Fold",

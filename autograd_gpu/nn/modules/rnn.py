@@ -259,11 +259,11 @@ class GRU(RNNBase):
 class RNNCellBase(Module):
     _mode = "RNN_TANH"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device=None, dtype=None):
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        gates = _GATES[self._mode] * hidden_size
+        gates = num_chunks * hidden_size
         kw = dict(device=device, dtype=dtype)
         self.weight_ih = Parameter(creation.empty(gates, input_size, **kw))
         self.weight_hh = Parameter(creation.empty(gates, hidden_size, **kw))
@@ -283,7 +283,7 @@ class RNNCellBase(Module):
             s += f", nonlinearity={self.nonlinearity}"
         return s
 
-    def forward(self, input: Tensor, hx=None):
+    def _cell_forward(self, input: Tensor, hx=None):  # (each cell's forward: the base has none)
         if input.dim() not in (1, 2):
             raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
                              f"{input.dim()}D instead")
@@ -319,12 +319,26 @@ class RNNCell(RNNCellBase):
             raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
         self.nonlinearity = nonlinearity
         self._mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+
+    forward = RNNCellBase._cell_forward
 
 
 class LSTMCell(RNNCellBase):
     _mode = "LSTM"
 
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    forward = RNNCellBase._cell_forward
+
 
 class GRUCell(RNNCellBase):
     _mode = "GRU"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+    forward = RNNCellBase._cell_forward
