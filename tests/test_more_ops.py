@@ -846,3 +846,79 @@ def test_bool_tensors_have_no_matmul_gcd_or_bincount_kernels():
                          (lambda: b[0].bincount(), "bincount_cpu")):
         with pytest.raises(NotImplementedError, match=f"\"{kernel}\" not implemented for 'Bool'"):
             call()
+
+
+def test_stl_selection_algorithms_keep_their_contracts():
+    """ops/_stl_select.py's C++-library algorithms, by their contracts on tie-heavy lines:
+    nth_element puts the nth element in place with nothing after it ranked before it and
+    nothing before it ranked after it; partial_sort and sort order their range."""
+    from autograd_gpu.ops import _stl_select as stl
+
+    rng = np.random.default_rng(5)
+    less = lambda x, y: x[0] < y[0]  # noqa: E731
+    for _ in range(300):
+        n = int(rng.integers(1, 90))
+        line = [(int(v), j) for j, v in enumerate(rng.integers(0, 4, n))]
+        nth = int(rng.integers(0, n))
+        a = list(line)
+        stl.nth_element(a, 0, nth, n, less)
+        assert sorted(a) == sorted(line)
+        assert all(v[0] <= a[nth][0] for v in a[:nth]) and all(
+            v[0] >= a[nth][0] for v in a[nth + 1:])
+        b = list(line)
+        stl.partial_sort(b, 0, nth + 1, n, less)
+        assert [v[0] for v in b[:nth + 1]] == sorted(v[0] for v in line)[:nth + 1]
+        c = list(line)
+        stl.sort(c, 0, n, less)
+        assert [v[0] for v in c] == sorted(v[0] for v in line)
+
+
+@pytest.mark.parametrize("sorted_", [True, False])
+def test_topk_with_ties_picks_values_pytorch_would(sorted_):
+    """Values are always the k largest (smallest); among ties and with sorted=False the
+    indices come in the C++ library's order, checked against PyTorch when it is installed."""
+    rng = np.random.default_rng(6)
+    x = rng.integers(0, 3, (6, 40)).astype(np.float32)
+    for k in (1, 5, 39):
+        for largest in (True, False):
+            got = ag.topk(ag.tensor(x), k, 1, largest, sorted_)
+            want = np.sort(x, 1)[:, ::-1][:, :k] if largest else np.sort(x, 1)[:, :k]
+            vals = host(got.values)
+            np.testing.assert_array_equal(np.sort(vals, 1), np.sort(want, 1))
+            np.testing.assert_array_equal(np.take_along_axis(x, host(got.indices), 1), vals)
+            if sorted_:
+                np.testing.assert_array_equal(vals, want)
+    torch = pytest.importorskip("torch")
+    for k in (1, 5, 39):
+        for largest in (True, False):
+            ours = ag.topk(ag.tensor(x), k, 1, largest, sorted_)
+            theirs = torch.topk(torch.tensor(x), k, 1, largest, sorted_)
+            np.testing.assert_array_equal(host(ours.indices), theirs.indices.numpy())
+
+
+def test_kthvalue_mode_and_cummax_ties_pick_indices_pytorch_would():
+    """Tied lines: kthvalue's index holds the k-th smallest value, mode's the smallest most
+    frequent value, cummax's the latest maximum (a NaN: the latest NaN); the indices among
+    ties are PyTorch's CPU kernels' (checked against PyTorch when it is installed)."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 3, (8, 13)).astype(np.float64)
+    x[0, [2, 5]] = np.nan
+    t = ag.tensor(x)
+    for k in (1, 4, 13):
+        got = ag.kthvalue(t, k, 1)
+        want = np.sort(x, 1)[:, k - 1]
+        np.testing.assert_array_equal(host(got.values), want)
+        np.testing.assert_array_equal(np.take_along_axis(x, host(got.indices)[:, None], 1)[:, 0],
+                                      want)
+    m = ag.mode(t[1:], 1)
+    for row, v, i in zip(x[1:], host(m.values), host(m.indices)):
+        values, counts = np.unique(row, return_counts=True)
+        assert v == values[np.argmax(counts)] and row[i] == v
+    c = ag.cummax(ag.tensor([1.0, float("nan"), 2.0, float("nan"), 0.0]), 0)
+    assert host(c.indices).tolist() == [0, 1, 1, 3, 3]
+    torch = pytest.importorskip("torch")
+    for k in (1, 4, 13):
+        np.testing.assert_array_equal(host(ag.kthvalue(t, k, 1).indices),
+                                      torch.kthvalue(torch.tensor(x), k, 1).indices.numpy())
+    np.testing.assert_array_equal(host(ag.mode(t, 1).indices),
+                                  torch.mode(torch.tensor(x), 1).indices.numpy())

@@ -572,12 +572,20 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     d, moved, rows = _rows(input, dim)
     if moved.shape and moved.shape[-1] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    from ._stl_select import mode_line
+
     idx = np.empty(rows.shape[0], np.int64)
     for r, row in enumerate(rows):
+        if len(row) <= _MODE_LINE_LIMIT:  # (PyTorch's kernel exactly: its sort's tie order)
+            idx[r] = mode_line(row.tolist())[1]
+            continue
         values, counts = np.unique(row, return_counts=True)
         best = values[np.argmax(counts)]  # np.unique sorts: the first maximum is the smallest
         idx[r] = len(row) - 1 - int(np.argmax(row[::-1] == best))
     return _pick(input, d, moved, idx, keepdim, _mode_type)
+
+
+_MODE_LINE_LIMIT = 1 << 12  # longer lines: the smallest most frequent value, its last index
 
 
 def _pick(input: Tensor, d: int, moved, idx, keepdim: bool, kind):

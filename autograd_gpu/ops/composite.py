@@ -819,7 +819,32 @@ _median, _kthvalue, _cummax, _cummin = (_return_type(n) for n in ("median", "kth
                                                                     "cummax", "cummin"))
 
 
-def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False):
+def _kth_as_the_cpu_kernel(x: np.ndarray, order: np.ndarray, idx: np.ndarray, d: int,
+                           k: int) -> np.ndarray:
+    """idx, except on the lines where the k-th value is tied: there the index PyTorch's CPU
+    quickselect (ops/_stl_select.py) leaves (lines up to 2**16 long)."""
+    from ._stl_select import kth_line
+
+    n = x.shape[d]
+    if n > 1 << 16:
+        return idx
+    lines = np.moveaxis(x, d, -1).reshape(-1, n)
+    ranked = np.moveaxis(order, d, -1).reshape(-1, n)
+    kth = np.take_along_axis(lines, ranked[:, k:k + 1], 1)
+    ties = (lines == kth).sum(1) > 1
+    if lines.dtype.kind == "f":
+        ties |= np.isnan(kth[:, 0]) & (np.isnan(lines).sum(1) > 1)
+    if not ties.any():
+        return idx
+    picked = np.moveaxis(idx, d, -1).reshape(-1).copy()
+    for r in np.flatnonzero(ties):
+        picked[r] = kth_line(lines[r].tolist(), k)
+    shape = np.moveaxis(idx, d, -1).shape
+    return np.ascontiguousarray(np.moveaxis(picked.reshape(shape), -1, d))
+
+
+def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False,
+         quickselect: bool = False):
     """The k-th smallest (0-based) along dim, and its index; the value's gradient goes to
     that element (a gather). NaN sorts last; with `nan_wins` (median) a row holding a NaN
     gives its first NaN, as PyTorch's median does."""
@@ -828,6 +853,8 @@ def _kth(input: Tensor, k: int, dim: int, keepdim: bool, nan_wins: bool = False)
     xp = backends.of(x._data).xp
     order = xp.argsort(x._data, axis=d, kind="stable")
     idx = xp.take(order, [k], axis=d)
+    if quickselect and xp is np:
+        idx = _kth_as_the_cpu_kernel(x._data, order, idx, d, k)
     if nan_wins and x._data.dtype.kind == "f":
         nan = xp.isnan(x._data)
         idx = xp.where(nan.any(axis=d, keepdims=True),
@@ -900,7 +927,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    return _kthvalue(*_kth(input, k - 1, d, keepdim and input.dim() > 0))
+    return _kthvalue(*_kth(input, k - 1, d, keepdim and input.dim() > 0, quickselect=True))
 
 
 def _legacy_name(t: Tensor) -> str:
@@ -926,12 +953,12 @@ def _cumulative_extreme(input: Tensor, dim: int, larger: bool):
     backend = backends.of(data)
     acc = backend.running_extreme(data, d, larger) if data.ndim else data
     # the index of the latest element equal to the running extreme (PyTorch's tie rule); a
-    # NaN, once met, is the extreme from there on, its index the first NaN's
-    hit = xp.where(data == acc, positions, -1)
-    if data.dtype.kind == "f" and data.ndim and data.size:
-        nan = xp.isnan(data)
-        first_nan = xp.where(nan, positions, n).min(axis=d, keepdims=True)
-        hit = xp.where(positions == first_nan, positions, hit)
+    # NaN, once met, is the extreme from there on, its index the latest NaN's (PyTorch's
+    # kernel takes each NaN it meets)
+    hit = data == acc
+    if data.dtype.kind == "f":
+        hit = hit | xp.isnan(data)
+    hit = xp.where(hit, positions, -1)
     idx = backend.running_extreme(hit, d) if data.ndim else xp.zeros((), np.int64)
     idx_t = _wrap(idx.astype(np.int64))
     return input.gather(d, idx_t) if data.ndim else input.clone(), idx_t

@@ -457,5 +457,38 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         return _return_type("topk")(line.gather(0, idx).reshape(()), idx.reshape(()))
     idx = _sorted_indices(input, d, largest, True)
     lead = (slice(None),) * d
-    idx = idx[lead + (slice(0, k),)]
+    if input._data.__class__ is np.ndarray and k:
+        idx = _topk_as_the_cpu_kernel(input._data, idx._data, d, k, largest, sorted)
+    else:
+        idx = idx[lead + (slice(0, k),)]
     return _return_type("topk")(input.gather(d, idx), idx)
+
+
+_STL_LINE_LIMIT = 1 << 16  # longer lines keep the sorted order among ties (Python is slow)
+
+
+def _topk_as_the_cpu_kernel(x: np.ndarray, order: np.ndarray, d: int, k: int, largest: bool,
+                            sorted_: bool) -> Tensor:
+    """The first k of a stable order `order` along d, except on the lines where PyTorch's
+    CPU kernel (the C++ library's selection, ops/_stl_select.py) leaves another order: lines
+    with ties among the first k + 1 values, and every line where sorted=False leaves
+    std::nth_element's order."""
+    from ._stl_select import topk_line
+
+    n = x.shape[d]
+    lines = np.moveaxis(x, d, -1).reshape(-1, n)
+    ranked = np.moveaxis(order, d, -1).reshape(-1, n)
+    picked = ranked[:, :k].copy()
+    if n <= _STL_LINE_LIMIT:
+        if not sorted_ and k > 1 and k * 64 > n:
+            redo = np.ones(len(lines), dtype=bool)
+        else:
+            top = np.take_along_axis(lines, ranked[:, :k + 1], 1)
+            same = top[:, 1:] == top[:, :-1]
+            if top.dtype.kind == "f":
+                same |= np.isnan(top[:, 1:]) & np.isnan(top[:, :-1])
+            redo = same.any(1)
+        for r in np.flatnonzero(redo):
+            picked[r] = topk_line(lines[r].tolist(), k, largest, sorted_)
+    shape = np.moveaxis(order, d, -1).shape[:-1] + (k,)
+    return _wrap(np.ascontiguousarray(np.moveaxis(picked.reshape(shape), -1, d)))
