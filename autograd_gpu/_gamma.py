@@ -28,7 +28,7 @@ def _pq(a: np.ndarray, x: np.ndarray) -> tuple:
     a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
     p, q = np.full(a.shape, np.nan), np.full(a.shape, np.nan)
     ok = (a >= 0) & (x >= 0)
-    zero_x, zero_a = ok & (x == 0), ok & (a == 0) & (x > 0)
+    zero_x, zero_a = ok & (x == 0) & (a > 0), ok & (a == 0) & (x > 0)  # (both 0: NaN)
     p[zero_x], q[zero_x] = 0.0, 1.0
     p[zero_a], q[zero_a] = 1.0, 0.0
     inf_x = ok & np.isinf(x) & (a > 0)
@@ -97,9 +97,17 @@ def _incomplete(name: str, upper: bool):
 _Igamma, _Igammac = _incomplete("igamma", False), _incomplete("igammac", True)
 
 
+def _floating_only(a: Tensor, x: Tensor, kernel: str) -> None:
+    from ._dtypes import result_type
+    from .ops.pointwise import float_kernel_only
+
+    float_kernel_only(result_type(a, x), kernel)
+
+
 def gammainc(input: Tensor, other: Tensor) -> Tensor:
     """The regularized lower incomplete gamma function P(input, other)."""
     a, x = _tensor(input, other), _tensor(other, input)
+    _floating_only(a, x, "igamma_cpu")
     shape = broadcast_shapes(tuple(a.shape), tuple(x.shape))
     return _Igamma.apply(a.expand(shape), x.expand(shape))
 
@@ -107,6 +115,7 @@ def gammainc(input: Tensor, other: Tensor) -> Tensor:
 def gammaincc(input: Tensor, other: Tensor) -> Tensor:
     """The regularized upper incomplete gamma function Q(input, other) = 1 - P."""
     a, x = _tensor(input, other), _tensor(other, input)
+    _floating_only(a, x, "igammac_cpu")
     shape = broadcast_shapes(tuple(a.shape), tuple(x.shape))
     return _Igammac.apply(a.expand(shape), x.expand(shape))
 

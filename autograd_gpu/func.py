@@ -377,10 +377,27 @@ def vmap(func, in_dims=0, out_dims=0, randomness: str = "error", *, chunk_size=N
     return wrapper
 
 
+def _treespec(obj) -> str:
+    """PyTorch's pytree TreeSpec repr of a (flat) structure: '*' for a leaf."""
+    if isinstance(obj, (tuple, list)):
+        children = ",\n  ".join(_treespec(o) for o in obj)
+        return f"TreeSpec({type(obj).__name__}, None, [{children}])"
+    return "*"
+
+
 def _stack_results(results: list, out_dims, name: str):
     from .ops.shape import stack
 
     leaves0, spec = _flatten(results[0])
+    if isinstance(out_dims, tuple) and len(out_dims) == 1 and not isinstance(
+            results[0], (tuple, list)):
+        out_dims = out_dims[0]  # (a one-element tuple for one output: PyTorch unwraps it)
+    if isinstance(out_dims, (tuple, list)) and (
+            type(results[0]) is not type(out_dims) or len(results[0]) != len(out_dims)):
+        raise ValueError(f"vmap({name}, ..., out_dims={out_dims})(<inputs>): out_dims is not "
+                         f"compatible with the structure of `outputs`. out_dims has structure "
+                         f"{_treespec(out_dims)} but outputs has structure "
+                         f"{_treespec(results[0])}.")
     dims = _flatten(out_dims)[0] if isinstance(out_dims, (tuple, list)) else \
         [out_dims] * len(leaves0)
     per_call = [_flatten(r)[0] for r in results]

@@ -267,6 +267,13 @@ def check_cross_sizes(input: Tensor, other: Tensor, dim: int) -> None:
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     check_cross_sizes(input, other, dim)
+    if input.dtype.name == "bool":  # (the kernel is chosen by the input's dtype, then both
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")  # must match it)
+    if other.dtype != input.dtype:
+        from .ops.inplace import _legacy
+
+        raise RuntimeError(f"expected scalar type {_legacy(input.dtype)} but found "
+                           f"{_legacy(other.dtype)}")
     d = dim % max(input.dim(), other.dim())
     rot = lambda t, order: index_select(t, d, _wrap(  # noqa: E731
         backends.of(t._data).asarray(np.array(order, np.int64))))

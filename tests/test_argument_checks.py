@@ -2153,3 +2153,62 @@ def test_dtype_info_and_cov_numbers():
     fw, aw = np.array([1, 2, 1]), np.array([0.5, 2.0, 1.0])
     got = torch.cov(torch.tensor(x), fweights=torch.tensor(fw), aweights=torch.tensor(aw))
     np.testing.assert_allclose(got.numpy(), np.cov(x, fweights=fw, aweights=aw), rtol=1e-12)
+
+
+def test_binary_math_promotes_before_computing_and_refuses_what_pytorch_refuses():
+    # hypot squares in the result's dtype (uint8 200 squared wrapped to 8 before)
+    got = torch.hypot(torch.tensor([3, 0, 200], dtype=torch.uint8), torch.tensor([4.0, 0.5, 0.0]))
+    np.testing.assert_allclose(got.numpy(), [5.0, 0.5, 200.0])
+    # ldexp scales as std::ldexp: a zero stays zero however large the exponent
+    got = torch.ldexp(torch.tensor([0.0, 1.5], dtype=torch.float16),
+                      torch.tensor([200, 3], dtype=torch.uint8))
+    assert got.tolist() == [0.0, 12.0] and got.dtype == torch.float16
+    # the regularized incomplete gamma of (0, 0) is undefined
+    assert np.isnan(torch.igamma(torch.tensor([0.0]), torch.tensor([0.0])).item())
+    assert torch.igamma(torch.tensor([0.0]), torch.tensor([2.0])).item() == 1.0
+    got = torch.logaddexp2(torch.tensor([3], dtype=torch.int8), torch.tensor([1.5],
+                                                                             dtype=torch.float16))
+    assert got.dtype == torch.float16
+    for call, words in [
+        (lambda: torch.logaddexp2(torch.tensor([1, 2]), torch.tensor([3, 4])),
+         "\"logaddexp2_cpu\" not implemented for 'Long'"),
+        (lambda: torch.igamma(torch.tensor([1, 2]), torch.tensor([True, False])),
+         "\"igamma_cpu\" not implemented for 'Long'"),
+        (lambda: torch.ldexp(torch.tensor([1.0]), torch.tensor([True])),
+         "\"ldexp_cpu_exp\" not implemented for 'Bool'"),
+        (lambda: torch.linalg.cross(torch.tensor([True, False, True]), torch.ones(3)),
+         "\"cross\" not implemented for 'Bool'"),
+        (lambda: torch.inner(torch.tensor([True]), torch.tensor([True])),
+         "\"dot\" not implemented for 'Bool'"),
+    ]:
+        _raises_in_pytorchs_words(call, NotImplementedError, words, whole=True)
+    _raises_in_pytorchs_words(lambda: torch.linalg.cross(torch.ones(3), torch.ones(3).double()),
+                              RuntimeError, "expected scalar type Float but found Double",
+                              whole=True)
+
+
+def test_in_place_and_dtype_arguments_follow_pytorchs_kernels():
+    x = torch.tensor([1, 2], dtype=torch.int16)
+    y = torch.tensor([200, 2], dtype=torch.uint8)
+    got = torch.addcmul(x, y, y, value=2)  # (the product in int16, not wrapped in uint8)
+    assert got.dtype == torch.int16 and got.tolist() == [(1 + 2 * 40000 + 2 ** 15) % 2 ** 16
+                                                         - 2 ** 15, 10]
+    assert torch.addcmul(torch.tensor([1, 2]), torch.tensor([1, 2]), torch.tensor([1, 2]),
+                         value=0.5).tolist() == [1, 2]  # (value in the result's dtype: 0)
+    b = torch.tensor([True, False, True])
+    filled = b.clone().index_fill_(0, torch.tensor([1]), torch.tensor(3, dtype=torch.uint8))
+    assert filled.dtype == torch.bool and filled.tolist() == [True, True, True]
+    for call, error, words in [
+        (lambda: torch.addcmul(b, b, b), NotImplementedError,
+         "\"addcmul_cpu_out\" not implemented for 'Bool'"),
+        (lambda: torch.ones(2, dtype=torch.int32).float_power_(2), RuntimeError,
+         "the base given to float_power_ has dtype Int but the operation's result requires "
+         "dtype Double"),
+        (lambda: b.clone().hypot_(torch.tensor([3, 0, 2], dtype=torch.uint8)), RuntimeError,
+         "result type Byte can't be cast to the desired output type Bool"),
+        (lambda: torch.cumsum(torch.tensor([1, 2]), 0, dtype=torch.bool), NotImplementedError,
+         "\"cumsum_out_cpu\" not implemented for 'Bool'"),
+        (lambda: torch.softmax(torch.tensor([1, 2]), 0, dtype=torch.int32), NotImplementedError,
+         "\"softmax_lastdim_kernel_impl\" not implemented for 'Int'"),
+    ]:
+        _raises_in_pytorchs_words(call, error, words, whole=True)

@@ -143,3 +143,18 @@ def test_per_sample_gradients_and_ensembles_with_functional_call(device):
         np.testing.assert_allclose(host(outs[k]), host(m(x)), rtol=1e-12)
     with pytest.raises(RuntimeError, match="Unexpected key\\(s\\): 'weights'"):
         functional_call(model, {"weights": params["weight"]}, (x,), strict=True)
+
+
+def test_vmap_out_dims_must_match_the_outputs_structure():
+    x = torch.arange(12.0).reshape(3, 4)
+    first, second = torch.func.vmap(lambda a: (a, a), out_dims=(0, 1))(x)
+    assert first.shape == (3, 4) and second.shape == (4, 3)
+    assert torch.func.vmap(lambda a: a, out_dims=(1,))(x).shape == (4, 3)  # (a 1-tuple: unwrapped)
+    with pytest.raises(ValueError) as info:
+        torch.func.vmap(lambda a: (a, a), out_dims=(0, 1, 0))(x)
+    assert str(info.value) == (
+        "vmap(<lambda>, ..., out_dims=(0, 1, 0))(<inputs>): out_dims is not compatible with the "
+        "structure of `outputs`. out_dims has structure TreeSpec(tuple, None, [*,\n  *,\n  *]) "
+        "but outputs has structure TreeSpec(tuple, None, [*,\n  *]).")
+    with pytest.raises(ValueError, match=r"out_dims has structure TreeSpec\(list, None"):
+        torch.func.vmap(lambda a: (a, a), out_dims=[0, 1])(x)

@@ -46,8 +46,9 @@ def _softmax(cls, input: Tensor, dim, dtype, log: bool) -> Tensor:
         from .inplace import _legacy
 
         kernel = "lastdim_kernel_impl" if d == max(x.ndim - 1, 0) else "kernel_impl"
+        named = _dtypes.to_dtype(dtype) if dtype is not None else input.dtype  # (the cast's)
         raise NotImplementedError(f"\"{'log_' if log else ''}softmax_{kernel}\" not "
-                                  f"implemented for '{_legacy(input.dtype)}'")
+                                  f"implemented for '{_legacy(named)}'")
     xp = backends.of(x).xp
     if x.ndim == 0:
         out = xp.zeros_like(x) if log else xp.ones_like(x)

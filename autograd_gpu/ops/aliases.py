@@ -46,6 +46,22 @@ for _base in _ELEMENTWISE:
                        pointwise_op=_base not in ("addmm", "addmv", "addr", "baddbmm", "lerp"))
 
 
+_float_power_into = Tensor.float_power_
+
+
+def float_power_(self: Tensor, exponent) -> Tensor:
+    """In place, the base must already be float64 (the result's dtype), in PyTorch's words."""
+    if self.dtype.name != "float64":
+        from .inplace import _legacy
+
+        raise RuntimeError(f"the base given to float_power_ has dtype {_legacy(self.dtype)} but "
+                           f"the operation's result requires dtype Double")
+    return _float_power_into(self, exponent)
+
+
+Tensor.float_power_ = float_power_
+
+
 def _no_inplace_derivative(base: str):
     """PyTorch defines no derivative for the in-place acosh_, asinh_ and atanh_: the value is
     written and recorded (as AcoshBackward1, ...), and a backward through it raises."""

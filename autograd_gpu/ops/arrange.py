@@ -424,6 +424,8 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
                            f"got shapes {list(input.shape)} and {list(other.shape)}")
+    if input.dim() == other.dim() == 1 and input.dtype.name == other.dtype.name == "bool":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")  # (vectors: dot's)
     return tensordot(input, other, ([-1], [-1]))
 
 
@@ -444,7 +446,13 @@ Tensor.ger = ger
 @method("addcmul")
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
     tensor_args("addcmul", 2, tensor1=tensor1, tensor2=tensor2)
-    return _addcmul(input, tensor1, tensor2, value)
+    rt = _dtypes.result_type(input, tensor1, tensor2)
+    if rt.name == "bool":
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    if not rt.is_floating_point and isinstance(value, float):
+        value = int(value)  # (the kernel takes value in the result's dtype: 0.5 -> 0)
+    # the product in the result's dtype (uint8 factors of an int16 input do not wrap at 256)
+    return _addcmul(input, tensor1.to(rt), tensor2.to(rt), value)
 
 
 # (PyTorch's nodes: each factor saved for the other's gradient; addcdiv's divisor for its own)

@@ -388,11 +388,21 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
     if isinstance(value, Tensor) and value.dim():
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.dim()} dimension(s).")
+    if isinstance(value, Tensor) and value.dtype != input.dtype:
+        value = value.to(input.dtype)  # (a fill: the result keeps the input's dtype)
     if isinstance(value, (int, float)):
         _dtypes.scalar_for(value, input._data.dtype)  # (PyTorch's overflow check)
     shape = list(input.shape)
     shape[d] = index.numel()
     coords = _index_coords(input, d, index, tuple(shape), "index_fill")
+    if not isinstance(value, Tensor):
+        return call_as_one_node("IndexFillBackward0", ("input",), _index_filled, input, coords,
+                                value)
+    return call_as_one_node("IndexFillBackward1", ("input", "value"), _index_filled, input,
+                            coords, value)
+
+
+def _index_filled(input: Tensor, coords, value) -> Tensor:
     return where(_constant_mask(input, coords), value, input)
 
 

@@ -92,6 +92,8 @@ def _cumulative(input: Tensor, dim: int, dtype, name: str, node: type, save: boo
         from .reduction import no_integer_grad
 
         data = data.astype(no_integer_grad(input, dtype).np)
+        if data.dtype == np.bool_ and data.ndim:  # (no bool kernel to accumulate in)
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
     elif data.dtype.kind in "biu" and data.dtype != np.int64:
         data = data.astype(np.int64)
     out = getattr(backends.of(data).xp, name)(data, axis=d, dtype=data.dtype) if data.ndim \

@@ -310,7 +310,8 @@ Tensor.__itruediv__ = _iop(div_)
 # in-place ops that compute in the promoted dtype: a result dtype self cannot take is
 # refused before the kernel runs (as PyTorch's TensorIterator refuses it)
 _PROMOTING = frozenset({"bitwise_and_", "bitwise_or_", "bitwise_xor_", "bitwise_left_shift_",
-                        "bitwise_right_shift_", "floor_divide_", "remainder_", "fmod_"})
+                        "bitwise_right_shift_", "floor_divide_", "remainder_", "fmod_",
+                        "hypot_"})
 
 
 def raise_as_named(exc: Exception, name: str):

@@ -129,7 +129,9 @@ def xlogy(input, other) -> Tensor:
 @one_node("HypotBackward0", "input", "other", saves=("input", "other", "result"))
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     input, other = tensor_pair("hypot", input, other)
-    float_kernel_only(_dtypes.result_type(input, other), "hypot_cpu")
+    rt = _dtypes.result_type(input, other)
+    float_kernel_only(rt, "hypot_cpu")
+    input, other = input.to(rt), other.to(rt)  # (squares in the result's dtype: uint8 wraps)
     return (input * input + other * other).sqrt()
 
 
@@ -146,11 +148,14 @@ def _shift(x: Tensor, dims=None) -> Tensor:
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(e^a + e^b) without overflow."""
     input, other = tensor_pair("logaddexp", input, other)
-    float_kernel_only(_dtypes.result_type(input, other), "logaddexp_cpu")
+    rt = _dtypes.result_type(input, other)
+    float_kernel_only(rt, "logaddexp_cpu")
     a, b = _float_pair(input, other)
+    if rt is _dtypes.float16:  # (half computes in float, as PyTorch's kernel)
+        a, b = a.to(_dtypes.float32), b.to(_dtypes.float32)
     with no_grad():
         m = _shift(maximum(a, b))
-    return ((a - m).exp() + (b - m).exp()).log() + m
+    return (((a - m).exp() + (b - m).exp()).log() + m).to(rt)
 
 
 @register()
@@ -159,8 +164,11 @@ def logaddexp(input: Tensor, other: Tensor) -> Tensor:
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """log2(2^a + 2^b) without overflow."""
     input, other = tensor_pair("logaddexp2", input, other)
+    rt = _dtypes.result_type(input, other)
+    float_kernel_only(rt, "logaddexp2_cpu")
     ln2 = math.log(2.0)
-    return logaddexp.body(_floating(input) * ln2, _floating(other) * ln2) / ln2
+    wide = _dtypes.float32 if rt is _dtypes.float16 else rt  # (half computes in float)
+    return (logaddexp.body(input.to(wide) * ln2, other.to(wide) * ln2) / ln2).to(rt)
 
 
 @register()

@@ -369,10 +369,22 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
 @method("ldexp")
 @one_node("LdexpBackward0", "input", "other", saves={"other": ("input",), "result": ()})
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
-    """input * 2 ** other."""
+    """input * 2 ** other, as std::ldexp scales: worked out in float64 (a power of two that
+    overflows the result's dtype on its own, as 2**200 in float16, still scales a small
+    input right, and a zero stays zero), then rounded to the result's dtype."""
     input, other = tensor_pair("ldexp", input, other)
+    if other.dtype.name == "bool" and input.is_floating_point():  # (its float kernel's)
+        raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
     rt = _dtypes.float_result_type(input, other)
-    return input.to(rt) * (2.0 ** other.to(rt))
+    if not input.is_floating_point():  # (PyTorch: input * 2 ** other, in the result's dtype)
+        return input.to(rt) * (2.0 ** other.to(rt))
+    if other.is_floating_point():  # (its kernel: 2 ** other in other's dtype, then times)
+        return input.to(rt) * (2.0 ** other).to(rt)
+    wide = _dtypes.float64
+    scaled = input.to(wide) * (2.0 ** other.to(wide))
+    from .pointwise import where
+
+    return where(input == 0, input.to(wide) * 0.0, scaled).to(rt)
 
 
 @method("frexp")
