@@ -272,3 +272,8 @@ def _public_names() -> None:
 
 
 _public_names()
+
+
+from ._parser_words import reword_missing_arguments as _reword  # noqa: E402
+
+_reword(globals())

@@ -343,7 +343,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: 
 def _caller(depth: int) -> str:
     """The file of the function that called, `depth` frames up, past out= wrappers."""
     frame = sys._getframe(depth)
-    while frame.f_code.co_filename.endswith("out_arg.py"):
+    while frame.f_code.co_filename.endswith(("out_arg.py", "_parser_words.py")):
         frame = frame.f_back
     return frame.f_code.co_filename
 

@@ -2212,3 +2212,30 @@ def test_in_place_and_dtype_arguments_follow_pytorchs_kernels():
          "\"softmax_lastdim_kernel_impl\" not implemented for 'Int'"),
     ]:
         _raises_in_pytorchs_words(call, error, words, whole=True)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: torch.cumsum(torch.ones(2)), 'cumsum() missing 1 required positional arguments: '
+                                          '"dim"'),
+    (lambda: torch.gather(torch.ones(2)), 'gather() missing 2 required positional argument: '
+                                          '"dim", "index"'),
+    (lambda: torch.gather(torch.ones(2), dim=0), 'gather() missing 1 required positional '
+                                                 'arguments: "index"'),
+    (lambda: torch.gcd(torch.ones(2, dtype=torch.int64)), 'gcd() missing 1 required positional '
+                                                          'arguments: "other"'),
+    (lambda: torch.zeros(), 'zeros() missing 1 required positional arguments: "size"'),
+    (lambda: torch.full(), 'full() missing 2 required positional argument: "size", '
+                           '"fill_value"'),
+])
+def test_missing_arguments_in_pytorchs_parser_words(call, words):
+    """PyTorch's parser lists the required arguments from the first missing one on, and its
+    'argument%s' reads 'arguments' for exactly one (and 'argument' otherwise)."""
+    _raises_in_pytorchs_words(call, TypeError, words, whole=True)
+
+
+def test_empty_tensor_lists():
+    assert torch.broadcast_tensors() == ()
+    for call in (torch.meshgrid, torch.cartesian_prod):
+        _raises_in_pytorchs_words(call, RuntimeError, "meshgrid expects a non-empty TensorList",
+                                  whole=True)
+    assert torch.zeros(()).shape == () and torch.cumsum(torch.ones(3), 0).tolist() == [1, 2, 3]

@@ -73,6 +73,8 @@ def _one_dim(name: str, tensors) -> None:
 
 def cartesian_prod(*tensors) -> Tensor:
     """Every combination of one element from each 1-d tensor, as rows."""
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "

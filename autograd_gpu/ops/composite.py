@@ -639,6 +639,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim=None) -> Tensor:
 
 def meshgrid(*tensors, indexing: str | None = None):
     tensors = _flat(tensors)
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing is None:
         warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass "
                       "the indexing argument.", UserWarning, stacklevel=2)

@@ -452,6 +452,8 @@ def broadcast_tensors(*tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t).__name__}")
+    if not tensors:
+        return ()
     try:
         shape = backends.of(tensors[0]._data).xp.broadcast_shapes(
             *(t._data.shape for t in tensors))
