@@ -453,31 +453,30 @@ def _reduce_kernel(name: str, ctype: str):
 def column_sums(g):
     """ops/fusable.py's column_sums: one launch for a C-contiguous float32/float64 (rows,
     cols) gradient of at most _COLUMN_SUM_ROWS rows, CuPy's sum otherwise."""
-    ctype = MULTI_DTYPES.get(g.dtype)
-    if ctype is None or g.ndim != 2 or not g.size or g.shape[0] > _COLUMN_SUM_ROWS \
-            or not g.flags.c_contiguous:
-        return g.sum(0)
-    import cupy
-
-    rows, cols = g.shape
-    out = cupy.empty(cols, g.dtype)
-    _reduce_kernel("column_sums", ctype)((-(-cols // 32),), (32, 32),
-                                         (g, out, np.int64(rows), np.int64(cols)))
-    return out
+    return _sum_in_one_launch(g, 0)
 
 
 def row_sums(g):
     """ops/fusable.py's row_sums: one launch (a block a row) for a C-contiguous float32/float64
     (rows, cols) gradient of at most _ROW_SUM_COLS columns, CuPy's sum otherwise."""
+    return _sum_in_one_launch(g, 1)
+
+
+def _sum_in_one_launch(g, axis: int):
     ctype = MULTI_DTYPES.get(g.dtype)
-    if ctype is None or g.ndim != 2 or not g.size or g.shape[1] > _ROW_SUM_COLS \
+    limit = _COLUMN_SUM_ROWS if axis == 0 else _ROW_SUM_COLS
+    if ctype is None or g.ndim != 2 or not g.size or g.shape[axis] > limit \
             or not g.flags.c_contiguous:
-        return g.sum(1)
+        return g.sum(axis)
     import cupy
 
     rows, cols = g.shape
-    out = cupy.empty(rows, g.dtype)
-    _reduce_kernel("row_sums", ctype)((rows,), (256,), (g, out, np.int64(cols)))
+    out = cupy.empty(g.shape[1 - axis], g.dtype)
+    if axis == 0:
+        _reduce_kernel("column_sums", ctype)((-(-cols // 32),), (32, 32),
+                                             (g, out, np.int64(rows), np.int64(cols)))
+    else:
+        _reduce_kernel("row_sums", ctype)((rows,), (256,), (g, out, np.int64(cols)))
     return out
 
 

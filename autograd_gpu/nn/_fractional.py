@@ -93,7 +93,9 @@ def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=N
                                  _random_samples)
 
 
-class FractionalMaxPool2d(Module):
+class _FractionalMaxPoolNd(Module):
+    _dims = 2
+
     def __init__(self, kernel_size, output_size=None, output_ratio=None,
                  return_indices: bool = False, _random_samples=None):
         super().__init__()
@@ -101,19 +103,22 @@ class FractionalMaxPool2d(Module):
         self.output_ratio, self.return_indices = output_ratio, return_indices
         self.register_buffer("_random_samples", _random_samples)
         if output_size is None and output_ratio is None:
-            raise ValueError("FractionalMaxPool2d requires specifying either an output size, "
-                             "or a pooling ratio")
+            raise ValueError(f"{type(self).__name__} requires specifying either an output "
+                             f"size, or a pooling ratio")
         if output_size is not None and output_ratio is not None:
             raise ValueError("only one of output_size and output_ratio may be specified")
         if output_ratio is not None:
-            ratio = _pairs(output_ratio, 2)
-            if not (0 < ratio[0] < 1 and 0 < ratio[1] < 1):
+            if not all(0 < r < 1 for r in _pairs(output_ratio, self._dims)):
                 raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
 
     def forward(self, input: Tensor):
-        return fractional_max_pool2d(input, self.kernel_size, self.output_size,
-                                     self.output_ratio, self.return_indices,
-                                     _random_samples=self._random_samples)
+        pool = fractional_max_pool2d if self._dims == 2 else fractional_max_pool3d
+        return pool(input, self.kernel_size, self.output_size, self.output_ratio,
+                    self.return_indices, _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    _dims = 2
 
 
 def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
@@ -158,24 +163,5 @@ def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=N
                                  _random_samples)
 
 
-class FractionalMaxPool3d(Module):
-    def __init__(self, kernel_size, output_size=None, output_ratio=None,
-                 return_indices: bool = False, _random_samples=None):
-        super().__init__()
-        self.kernel_size, self.output_size = kernel_size, output_size
-        self.output_ratio, self.return_indices = output_ratio, return_indices
-        self.register_buffer("_random_samples", _random_samples)
-        if output_size is None and output_ratio is None:
-            raise ValueError("FractionalMaxPool3d requires specifying either an output size, "
-                             "or a pooling ratio")
-        if output_size is not None and output_ratio is not None:
-            raise ValueError("only one of output_size and output_ratio may be specified")
-        if output_ratio is not None:
-            ratio = _pairs(output_ratio, 3)
-            if not all(0 < r < 1 for r in ratio):
-                raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
-
-    def forward(self, input: Tensor):
-        return fractional_max_pool3d(input, self.kernel_size, self.output_size,
-                                     self.output_ratio, self.return_indices,
-                                     _random_samples=self._random_samples)
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    _dims = 3
