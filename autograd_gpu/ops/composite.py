@@ -834,11 +834,13 @@ _median, _kthvalue, _cummax, _cummin = (_return_type(n) for n in ("median", "kth
 def _kth_as_the_cpu_kernel(x: np.ndarray, order: np.ndarray, idx: np.ndarray, d: int,
                            k: int) -> np.ndarray:
     """idx, except on the lines where the k-th value is tied: there the index PyTorch's CPU
-    quickselect (ops/_stl_select.py) leaves (lines up to 2**16 long)."""
+    quickselect (ops/_stl_select.py) leaves (within extra.py's emulation limits)."""
     from ._stl_select import kth_line
 
+    from .extra import _STL_LINE_LIMIT, _STL_TOTAL_LIMIT
+
     n = x.shape[d]
-    if n > 1 << 16:
+    if n > _STL_LINE_LIMIT:
         return idx
     lines = np.moveaxis(x, d, -1).reshape(-1, n)
     ranked = np.moveaxis(order, d, -1).reshape(-1, n)
@@ -846,7 +848,7 @@ def _kth_as_the_cpu_kernel(x: np.ndarray, order: np.ndarray, idx: np.ndarray, d:
     ties = (lines == kth).sum(1) > 1
     if lines.dtype.kind == "f":
         ties |= np.isnan(kth[:, 0]) & (np.isnan(lines).sum(1) > 1)
-    if not ties.any():
+    if not ties.any() or ties.sum() * n > _STL_TOTAL_LIMIT:
         return idx
     picked = np.moveaxis(idx, d, -1).reshape(-1).copy()
     for r in np.flatnonzero(ties):
