@@ -51,8 +51,13 @@ from ._bessel import i0  # noqa: E402,F401
 
 Tensor.i0 = i0
 from ._gamma import gammainc as igamma, gammaincc as igammac  # noqa: E402,F401
+from .ops.inplace import _unary_inplace as _unary_inplace_op  # noqa: E402
 
 Tensor.igamma, Tensor.igammac = igamma, igammac
+_unary_inplace_op("igamma_", igamma)
+_unary_inplace_op("igammac_", igammac)
+Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: (  # (a strided tensor: itself)
+    self if dtype is None or dtype == self.dtype else self.to(dtype))
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan  # torch.pi, torch.e, ...
 newaxis = None
 

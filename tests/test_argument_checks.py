@@ -2239,3 +2239,17 @@ def test_empty_tensor_lists():
         _raises_in_pytorchs_words(call, RuntimeError, "meshgrid expects a non-empty TensorList",
                                   whole=True)
     assert torch.zeros(()).shape == () and torch.cumsum(torch.ones(3), 0).tolist() == [1, 2, 3]
+
+
+def test_igamma_in_place_and_to_dense():
+    y = torch.tensor([1.0, 2.0])
+    assert y.igamma_(torch.tensor([0.5, 1.0])) is y
+    np.testing.assert_allclose(y.numpy(), [1 - np.exp(-0.5), 1 - 2 * np.exp(-1.0)], rtol=1e-6)
+    z = torch.tensor([1.0, 2.0])
+    z.igammac_(torch.tensor([0.5, 1.0]))
+    np.testing.assert_allclose(z.numpy(), [np.exp(-0.5), 2 * np.exp(-1.0)], rtol=1e-6)
+    _raises_in_pytorchs_words(lambda: torch.tensor([1, 2]).igamma_(torch.tensor([0.5, 1.0])),
+                              RuntimeError, "result type Float can't be cast to the desired "
+                              "output type Long", whole=True)
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    assert x.to_dense() is x and x.to_dense(torch.float64).dtype == torch.float64
