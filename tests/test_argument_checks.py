@@ -2253,3 +2253,17 @@ def test_igamma_in_place_and_to_dense():
                               "output type Long", whole=True)
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     assert x.to_dense() is x and x.to_dense(torch.float64).dtype == torch.float64
+
+
+def test_reductions_take_an_explicit_none_dim_and_empty_dims():
+    x = torch.arange(24.0).reshape(2, 3, 4) - 11
+    for f in (torch.sum, torch.mean, torch.nansum, torch.nanmean):
+        got = f(x, None, keepdim=True)
+        assert got.shape == (1, 1, 1) and got.item() == f(x).item()
+    _raises_in_pytorchs_words(lambda: torch.sum(x, keepdim=True), TypeError,
+                              "sum() received an invalid combination of arguments - got "
+                              "(Tensor, keepdim=bool), but expected one of:")
+    # all/any over no dims reduce nothing (sum over () sums everything: PyTorch's legacy)
+    assert torch.all(x, ()).shape == (2, 3, 4) and torch.any(x, ()).tolist() == (x != 0).tolist()
+    assert torch.sum(x, ()).item() == 12.0
+    assert torch.norm(x, None).item() == torch.norm(x).item()

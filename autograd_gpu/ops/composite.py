@@ -1011,8 +1011,7 @@ def _bool_dtype():
 @one_node("NansumBackward0", "input", saves=("input",))
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     clean = where(isnan(input), 0.0, input) if input.is_floating_point() else input
-    return clean.sum(dim, keepdim=keepdim, dtype=dtype) if dim is not None else clean.sum(
-        dtype=dtype)
+    return clean.sum(dim, keepdim=keepdim, dtype=dtype)
 
 
 @method("nanmean")
@@ -1032,7 +1031,7 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Te
         input = input.to(dtype)
     count = logical_not(isnan(input)).to(input.dtype)
     total = nansum(input, dim, keepdim)
-    n = count.sum(dim, keepdim=keepdim) if dim is not None else count.sum()
+    n = count.sum(dim, keepdim=keepdim)
     return total / n
 
 

@@ -286,6 +286,8 @@ def check_norm_dtypes(x: Tensor, dtype, name: str) -> None:
 @register()
 @method("norm")
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+    if p is None:  # (PyTorch's default: the 2-norm)
+        p = "fro"
     check_norm_dtypes(input, dtype, "vector_norm")
     if isinstance(dim, (tuple, list)) and not dim:  # (dim=(): every dim, as PyTorch)
         dim = None

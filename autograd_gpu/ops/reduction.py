@@ -68,13 +68,18 @@ def _reduce(cls, out, input, dims, keepdim, saved=None, **attrs):
     return _wrap(out)
 
 
+_ABSENT = object()  # (dim not given at all, apart from an explicit None)
+
+
 @register()
 @method("sum")
-def sum(input: Tensor, dim=None, keepdim=None, *, dtype=None) -> Tensor:  # noqa: A001
-    if keepdim is None:  # (not given: given without dim, PyTorch's parser refuses it)
+def sum(input: Tensor, dim=_ABSENT, keepdim=None, *, dtype=None) -> Tensor:  # noqa: A001
+    if dim is _ABSENT:  # (keepdim given without dim: PyTorch's parser refuses it; an
+        if keepdim is not None:  # explicit dim=None takes it)
+            raise keepdim_without_dim("sum", dtype)
+        dim = None
+    if keepdim is None:
         keepdim = False
-    elif dim is None:
-        raise keepdim_without_dim("sum", dtype)
     x = input._data
     if dtype is not None:
         x = x.astype(no_integer_grad(input, dtype).np)
@@ -109,11 +114,13 @@ def _count(shape, dims) -> int:
 
 @register()
 @method("mean")
-def mean(input: Tensor, dim=None, keepdim=None, *, dtype=None) -> Tensor:
-    if keepdim is None:  # (not given: given without dim, PyTorch's parser refuses it)
+def mean(input: Tensor, dim=_ABSENT, keepdim=None, *, dtype=None) -> Tensor:
+    if dim is _ABSENT:  # (keepdim given without dim: PyTorch's parser refuses it; an
+        if keepdim is not None:  # explicit dim=None takes it)
+            raise keepdim_without_dim("mean", dtype)
+        dim = None
+    if keepdim is None:
         keepdim = False
-    elif dim is None:
-        raise keepdim_without_dim("mean", dtype)
     x = input._data
     if dtype is not None:
         x = x.astype(_dtypes.to_dtype(dtype).np)
@@ -451,6 +458,8 @@ argmin = method("argmin")(_arg_like(False, "argmin"))
 
 @method("all")
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    if isinstance(dim, (tuple, list)) and not dim:  # (no dims: no reduction, as PyTorch)
+        return _wrap(_like_uint8(input._data.astype(bool), input))
     dims = None if dim is None else _dims(dim, input._data.ndim)
     out = input._data.astype(bool).all(axis=dims, keepdims=keepdim)
     return _wrap(_like_uint8(out, input))
@@ -463,6 +472,8 @@ def _like_uint8(out, input: Tensor):
 
 @method("any")
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    if isinstance(dim, (tuple, list)) and not dim:  # (no dims: no reduction, as PyTorch)
+        return _wrap(_like_uint8(input._data.astype(bool), input))
     dims = None if dim is None else _dims(dim, input._data.ndim)
     return _wrap(_like_uint8(input._data.astype(bool).any(axis=dims, keepdims=keepdim), input))
 
