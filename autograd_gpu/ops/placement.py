@@ -106,10 +106,15 @@ def _prod_grads(node, g, input, src, result):
     return grad_self, grad_src
 
 
-def _check(name: str, input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str):
+def check_reduction_name(reduce: str) -> None:
+    """scatter_reduce's and segment_reduce's reduction, named after any alias is resolved."""
     if reduce not in _REDUCTIONS:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
                            f"{reduce}")
+
+
+def _check(name: str, input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str):
+    check_reduction_name(reduce)
     if index.dtype.is_floating_point or index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
     if input.dtype != src.dtype:  # (scatter's check, in its words)

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtypes, backends
+from .. import backends
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._core import method
+from .inplace import _legacy
 from .one_node import call_as_one_node
+from .placement import _ALIASES, check_reduction_name
+from .pointwise import float_kernel_only
 
 __all__ = ["segment_reduce", "nonzero_static", "conj_physical", "resize_as_", "as_strided_"]
 
-_ALIASES = {"max": "amax", "min": "amin"}
+# an empty segment's value, per reduction (`initial` replaces it)
 _EMPTY = {"sum": 0.0, "prod": 1.0, "amax": -np.inf, "amin": np.inf, "mean": np.nan}
-
-
-def _legacy(t: Tensor) -> str:
-    return _dtypes.LEGACY_NAMES[t.dtype.name]
 
 
 def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
@@ -28,19 +27,15 @@ def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
     min; an empty segment gives `initial` or the reduction's empty value (0, NaN, 1, -inf,
     inf), and `initial` joins every segment's reduction (mean: its sum, not its count)."""
     name = _ALIASES.get(reduce, reduce)
-    if name not in _EMPTY:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
-                           f"{reduce}")
+    check_reduction_name(name)
     if lengths is None and offsets is None:
         raise RuntimeError("segment_reduce(): Either lengths or offsets must be defined.")
     given = offsets if offsets is not None else lengths
     kind = "offsets" if offsets is not None else "lengths"
     if given.is_floating_point() or given.dtype.name == "bool":
         raise NotImplementedError(f'"_segment_reduce_{kind}_cpu_kernel1" not implemented for '
-                                  f"'{_legacy(given)}'")
-    if not data.is_floating_point():
-        raise NotImplementedError(f"\"_segment_reduce_cpu\" not implemented for "
-                                  f"'{_legacy(data)}'")
+                                  f"'{_legacy(given.dtype)}'")
+    float_kernel_only(data.dtype, "_segment_reduce_cpu")
     d = _wrap_dim(axis, data.dim())
     if d != given.dim() - 1:
         raise RuntimeError(f"segment_reduce(): Expected axis to be the last dimension of "
