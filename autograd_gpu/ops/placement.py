@@ -26,7 +26,8 @@ _ALIASES = {"max": "amax", "min": "amin"}  # (PyTorch's reduction parser takes b
 
 
 class ScatterReduceBackward0(Node):
-    """reduce='prod': PyTorch's derivative. Each place's gradient goes to each of its factors
+    """scatter_reduce's node for prod, amax and amin (sum and mean run as one-node bodies).
+    reduce='prod': PyTorch's derivative. Each place's gradient goes to each of its factors
     as the product of the others: result / factor, or, for a factor that is the place's only
     zero, the product with that zero left out; a place with two or more zeros gives its zeros
     0. Computed as tensors, so create_graph differentiates it again (except where a place
